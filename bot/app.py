@@ -1,0 +1,106 @@
+"""Build the python-telegram-bot Application and register every handler, in order, in one place.
+
+`bydelsbot run`, `bydelsbot demo` and the tests all build the bot here; only the transport under
+the Bot object differs (HTTP to Telegram, the terminal, a test fake).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Config
+from handlers import errors, fallback, help, menu, onboarding, profile
+from handlers.commands import publish_command_menus
+from handlers.context import SERVICES_KEY, BotContext, Services
+from handlers.identity import load_identity_callback
+from storage import Database
+
+BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
+
+CONFIG_KEY = "config"
+
+
+def build_application(
+    config: Config,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    with_updater: bool = True,
+) -> BotApplication:
+    """The whole bot, ready for `run_polling` or for feeding updates by hand."""
+    builder = (
+        ApplicationBuilder()
+        .token(config.token)
+        .base_url(config.api_url)
+        .base_file_url(config.api_file_url)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(tzinfo=config.tz))
+        .post_init(open_services)
+        .post_shutdown(close_services)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    if not with_updater:
+        builder = builder.updater(None)
+    application: BotApplication = builder.build()
+    application.bot_data[CONFIG_KEY] = config
+    register_handlers(application)
+    return application
+
+
+async def open_services(application: BotApplication) -> None:
+    """Open the database and publish the localized command menus before the first update."""
+    config: Config = application.bot_data[CONFIG_KEY]
+    db = await Database.open(config.db_path)
+    application.bot_data[SERVICES_KEY] = Services(config=config, db=db)
+    await publish_command_menus(application.bot)
+
+
+async def close_services(application: BotApplication) -> None:
+    services = application.bot_data.pop(SERVICES_KEY, None)
+    if isinstance(services, Services):
+        await services.db.close()
+
+
+def register_handlers(app: BotApplication) -> None:
+    """Every handler of the bot, in the order Telegram updates meet them."""
+    private = filters.ChatType.PRIVATE
+
+    # Group -1: load who she is (role, districts, language) once per update, for all that follow.
+    app.add_handler(TypeHandler(Update, load_identity_callback), group=-1)
+
+    # Onboarding: /start (with an optional deep-link parameter), the language picker, /language.
+    app.add_handler(CommandHandler("start", onboarding.start_command, filters=private))
+    app.add_handler(CommandHandler("language", onboarding.language_command, filters=private))
+    app.add_handler(CallbackQueryHandler(onboarding.language_chosen_callback, pattern=r"^lang:"))
+    app.add_handler(CallbackQueryHandler(onboarding.language_menu_callback, pattern=r"^menu:language$"))
+
+    # The menu and what its buttons open.
+    app.add_handler(CommandHandler("menu", menu.menu_command, filters=private))
+    app.add_handler(CommandHandler("help", help.help_command, filters=private))
+    app.add_handler(CallbackQueryHandler(help.help_menu_callback, pattern=r"^menu:help$"))
+    app.add_handler(CommandHandler("me", profile.profile_command, filters=private))
+    app.add_handler(CallbackQueryHandler(profile.profile_menu_callback, pattern=r"^menu:me$"))
+
+    # Last: whatever nobody took. Unknown commands and free text in private chats get pointed to
+    # the menu; any other button press is old, forged or not ours and changes nothing.
+    new_private = private & filters.UpdateType.MESSAGE  # an edited message needs no second reply
+    app.add_handler(MessageHandler(new_private & filters.COMMAND, fallback.unknown_command_callback))
+    app.add_handler(MessageHandler(new_private & ~filters.COMMAND, fallback.free_text_callback))
+    app.add_handler(CallbackQueryHandler(fallback.stale_button_callback))
+
+    app.add_error_handler(errors.error_callback)

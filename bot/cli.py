@@ -1,0 +1,102 @@
+"""The `bydelsbot` command: `run` against Telegram, `demo` in the terminal.
+
+Every failure an operator can cause (a missing token, a bad URL, an unreadable database, a server
+that does not answer) ends in one line on stderr and a documented exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+
+from bot.app import build_application
+from bot.config import Config, ConfigError
+from bot.demo import DEMO_ROLES, run_demo
+from bot.logs import configure_logging
+from storage import StorageError
+
+EXIT_OK = 0
+EXIT_RUNTIME = 1  # Telegram could not be reached, or refused us
+EXIT_CONFIG = 2  # a setting is missing or malformed
+EXIT_STORAGE = 3  # the database cannot be used
+
+log = logging.getLogger("bydelsbot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "run":
+        return run_command()
+    if args.command == "demo":
+        return demo_command(args.role, args.db)
+    _parser().print_help()
+    return EXIT_CONFIG
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bydelsbot", description="The Bydelsmødre Telegram bot."
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot against the Bot API (configured by environment)")
+    demo = sub.add_parser("demo", help="chat with the bot offline, in this terminal")
+    demo.add_argument(
+        "--as", dest="role", choices=DEMO_ROLES, default="public",
+        help="who you are in the demo (default: public, a woman looking for help)",
+    )  # fmt: skip
+    demo.add_argument(
+        "--db", type=Path, default=None,
+        help="keep the demo database in this file (default: a new one each time)",
+    )  # fmt: skip
+    return parser
+
+
+def _fail(code: int, message: str) -> int:
+    print(f"bydelsbot: {message}", file=sys.stderr)
+    return code
+
+
+def run_command() -> int:
+    """Long polling against the Bot API until SIGINT or SIGTERM."""
+    try:
+        config = Config.from_env()
+    except ConfigError as exc:
+        return _fail(EXIT_CONFIG, str(exc))
+    configure_logging(secrets=[config.token])
+    application = build_application(config)
+    log.info("starting: database %s, Bot API at %s", config.db_path, config.api_url)
+    try:
+        # run_polling answers SIGINT and SIGTERM by stopping the updater, the application and
+        # the post_shutdown hook (which closes the database) in order.
+        application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+    except StorageError as exc:
+        return _fail(EXIT_STORAGE, str(exc))
+    except InvalidToken:
+        return _fail(EXIT_CONFIG, "Telegram refused BOT_TOKEN: check it with @BotFather.")
+    except NetworkError as exc:
+        return _fail(
+            EXIT_RUNTIME, f"cannot reach the Bot API at {config.api_url}: {exc}"
+        )
+    except TelegramError as exc:
+        return _fail(EXIT_RUNTIME, f"the Bot API refused to start the bot: {exc}")
+    log.info("stopped")
+    return EXIT_OK
+
+
+def demo_command(role: str, db_path: Path | None) -> int:
+    """The whole bot in this terminal, offline."""
+    configure_logging(level=logging.WARNING)
+    try:
+        return asyncio.run(run_demo(role, db_path, sys.stdin))
+    except StorageError as exc:
+        return _fail(EXIT_STORAGE, str(exc))
+    except KeyboardInterrupt:
+        return EXIT_OK
+

@@ -1,0 +1,157 @@
+"""`bydelsbot demo`: the whole bot in the terminal, offline, on a database of its own.
+
+The same Application and handlers as `bydelsbot run`; only the transport differs. Lines typed (or
+piped) become her messages; a number presses that button of the bot's latest buttons. Bot replies
+are printed with their buttons numbered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from telegram import Update
+
+from bot.app import BotApplication, build_application, close_services, open_services
+from bot.config import Config
+from bot.identity import Role
+from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from handlers.context import SERVICES_KEY, Services
+from storage.districts import upsert_district
+from storage.people import add_membership
+
+DEMO_TOKEN = "1234567890:DEMO-offline-token-not-a-real-one-xx"
+DEMO_USER_ID = 424242
+DEMO_ROLES = ("public", "participant", "mother", "coordinator", "admin")
+
+# A district in fase 3 with a few members who read different languages.
+DEMO_MEMBERS = (
+    (500001, "Fadumo", "mother", "so"),
+    (500002, "Hawa", "mother", "ar"),
+    (500003, "Leyla", "participant", "tr"),
+    (500004, "Kari", "coordinator", "nb"),
+)
+
+
+@dataclass
+class TerminalPrinter:
+    """Prints what the bot shows in her chat, numbering the buttons she can press."""
+
+    out: TextIO
+    chat_id: int
+    buttons: dict[int, tuple[int, str]] = field(default_factory=dict)
+    _fresh_batch: bool = True
+
+    def start_batch(self) -> None:
+        self._fresh_batch = True
+
+    def on_event(self, event: str, payload: JSON) -> None:
+        if payload.get("chat", {}).get("id") != self.chat_id:
+            return
+        if event == "toast":
+            self._print(f"  💬 {payload['text']}")
+        elif event == "delete":
+            self._print("  🗑  (a message was deleted)")
+        else:
+            prefix = "✏️  (edited) " if event == "edit" else ""
+            self._print_message(payload, prefix)
+
+    def _print_message(self, message: JSON, prefix: str) -> None:
+        body = message.get("text") or message.get("caption") or ""
+        for kind in ("document", "photo", "voice"):
+            if kind in message:
+                body = f"[{kind}] {body}".strip()
+        self._print("\n" + "─" * 40)
+        self._print(prefix + body)
+        rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+        if rows and self._fresh_batch:
+            self.buttons.clear()
+            self._fresh_batch = False
+        for row in rows:
+            cells = []
+            for btn in row:
+                number = len(self.buttons) + 1
+                if "callback_data" in btn:
+                    self.buttons[number] = (int(message["message_id"]), btn["callback_data"])
+                    cells.append(f"[{number}] {btn['text']}")
+                else:
+                    cells.append(f"[{btn['text']}: {btn.get('url', '')}]")
+            self._print("   " + "   ".join(cells))
+
+    def _print(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+
+async def seed_demo_data(services: Services, role: str) -> None:
+    db = services.db
+    now = datetime.now(UTC)
+    district_id = await upsert_district(db, "alna", "Alna", phase=3)
+    for telegram_id, name, member_role, locale in DEMO_MEMBERS:
+        await add_membership(db, telegram_id, district_id, member_role, name, now, locale)
+    if role in {Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR}:
+        # Her language stays unchosen: the demo starts, like a real first visit, with /start.
+        await add_membership(db, DEMO_USER_ID, district_id, role, "Amina", now, locale=None)
+
+
+async def run_demo(
+    role: str, db_path: Path | None, lines: Iterable[str], out: TextIO = sys.stdout
+) -> int:
+    with tempfile.TemporaryDirectory(prefix="bydelsbot-demo-") as tmp:
+        config = Config(
+            token=DEMO_TOKEN,
+            db_path=db_path or Path(tmp) / "demo.sqlite3",
+            admins=frozenset({DEMO_USER_ID}) if role == Role.ADMIN else frozenset(),
+        )
+        api = OfflineBotApi()
+        printer = TerminalPrinter(out, DEMO_USER_ID)
+        api.listeners.append(printer.on_event)
+        app = build_application(config, request=OfflineRequest(api), with_updater=False)
+        async with app:
+            await open_services(app)
+            try:
+                await seed_demo_data(app.bot_data[SERVICES_KEY], role)
+                await app.start()
+                await _converse(app, api, printer, role, lines, out)
+                await app.stop()
+            finally:
+                await close_services(app)
+    return 0
+
+
+async def _converse(
+    app: BotApplication,
+    api: OfflineBotApi,
+    printer: TerminalPrinter,
+    role: str,
+    lines: Iterable[str],
+    out: TextIO,
+) -> None:
+    user = api.user(DEMO_USER_ID, "Amina")
+    out.write(
+        f"Bydelsmødre bot, offline demo. You are Amina ({role}). Type /start; type a number to "
+        "press a button; end with Ctrl-D.\n"
+    )
+    pending = iter(lines)
+    while True:
+        # Read in a thread so that the bot's own jobs keep running while she thinks.
+        raw = await asyncio.to_thread(next, pending, None)
+        if raw is None:
+            break
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            continue
+        printer.start_batch()
+        choice = line.strip()
+        if choice.isdigit() and int(choice) in printer.buttons:
+            message_id, data = printer.buttons[int(choice)]
+            update = api.press(user, DEMO_USER_ID, message_id, data)
+        else:
+            update = api.send_text(user, line)
+        await app.process_update(Update.de_json(update, app.bot))

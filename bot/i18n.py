@@ -1,0 +1,142 @@
+"""Languages: the 12 locales, their catalogues, and a translator per person.
+
+There is no global `_`: every update gets the translator of the person it comes from, so two women
+writing at the same moment each read their own language. Catalogues are Babel/gettext `.po` files
+in the `locales` package; a compiled `.mo` beside a `.po` is used when it is up to date (the Docker
+image compiles them), otherwise the `.po` is compiled in memory at first use, so a source checkout
+never serves a stale translation.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_datetime, format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+import locales
+
+DOMAIN = "messages"
+SOURCE_LOCALE = "en"
+
+# Unicode first-strong isolate / pop directional isolate: keep a left-to-right piece (a command, a
+# phone number, a date) intact inside right-to-left text.
+FSI = "\u2068"
+PDI = "\u2069"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # the catalogue locale (Babel/CLDR)
+    native_name: str  # the name she recognises, in its own script
+    rtl: bool
+    telegram_code: str | None  # two-letter code for setMyCommands; None if there is none
+
+
+# The order of the language picker: the working language first, then by how many women in the
+# groups read each (see shared/facts/telegram-and-languages.md).
+LANGUAGES: tuple[Language, ...] = (
+    Language("nb", "Norsk (bokmål)", rtl=False, telegram_code="nb"),
+    Language("en", "English", rtl=False, telegram_code="en"),
+    Language("so", "Soomaali", rtl=False, telegram_code="so"),
+    Language("ar", "العربية", rtl=True, telegram_code="ar"),
+    Language("ur", "اردو", rtl=True, telegram_code="ur"),
+    Language("tr", "Türkçe", rtl=False, telegram_code="tr"),
+    Language("ti", "ትግርኛ", rtl=False, telegram_code="ti"),
+    Language("fa_AF", "دری", rtl=True, telegram_code="fa"),
+    Language("ckb", "کوردی (سۆرانی)", rtl=True, telegram_code=None),
+    Language("ku", "Kurdî (Kurmancî)", rtl=False, telegram_code="ku"),
+    Language("bs", "Bosanski", rtl=False, telegram_code="bs"),
+    Language("pa", "ਪੰਜਾਬੀ", rtl=False, telegram_code="pa"),
+)
+LANGUAGE_BY_CODE = {lang.code: lang for lang in LANGUAGES}
+LOCALE_CODES = tuple(lang.code for lang in LANGUAGES)
+
+# Telegram's `language_code` is the language of her Telegram app, which is not translated into
+# Somali, Tigrinya, Dari or Kurdish: it is only a first guess.
+_GUESSES = {
+    "nb": "nb", "no": "nb", "nn": "nb", "en": "en", "so": "so", "ar": "ar", "ur": "ur",
+    "tr": "tr", "ti": "ti", "fa": "fa_AF", "prs": "fa_AF", "ckb": "ckb", "ku": "ku",
+    "kmr": "ku", "bs": "bs", "hr": "bs", "sr": "bs", "pa": "pa",
+}  # fmt: skip
+
+
+def guess_locale(telegram_language_code: str | None) -> str | None:
+    """The catalogue locale that Telegram's language hint points to, if any."""
+    if not telegram_language_code:
+        return None
+    primary = telegram_language_code.replace("_", "-").split("-")[0].lower()
+    return _GUESSES.get(primary)
+
+
+def catalogue_path(locale: str) -> Path:
+    return Path(locales.__file__).parent / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _load_translations(locale: str) -> gettext.GNUTranslations:
+    po_path = catalogue_path(locale)
+    mo_path = po_path.with_suffix(".mo")
+    if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+        with mo_path.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+class Translator:
+    """One language: its messages, its direction, its dates."""
+
+    def __init__(self, language: Language, translations: gettext.NullTranslations) -> None:
+        self.language = language
+        self.locale = language.code
+        self.rtl = language.rtl
+        self._translations = translations
+        self._babel_locale = Locale.parse(language.code)
+
+    def _(self, message: str) -> str:
+        """Translate a message id (an English source string)."""
+        return self._translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._translations.ngettext(singular, plural, n)
+
+    def ltr(self, piece: object) -> str:
+        """Isolate a left-to-right piece (command, number, phone) inside right-to-left text."""
+        text = str(piece)
+        return f"{FSI}{text}{PDI}" if self.rtl else text
+
+    def command(self, name: str) -> str:
+        """A /command as she must type it, kept left-to-right."""
+        return self.ltr(f"/{name}")
+
+    def format_datetime(self, moment: datetime, tz: ZoneInfo) -> str:
+        """Weekday, day, month and time, as people write them in her language."""
+        if moment.tzinfo is None:
+            raise ValueError("refusing to format a naive datetime")
+        day = format_skeleton("MMMMEEEEd", moment, tzinfo=tz, locale=self._babel_locale)
+        time = format_datetime(moment, "HH:mm", tzinfo=tz, locale=self._babel_locale)
+        return f"{day} {self.ltr(time)}"
+
+
+@cache
+def translator(locale: str) -> Translator:
+    """The translator for a catalogue locale, loaded once per process."""
+    language = LANGUAGE_BY_CODE.get(locale) or LANGUAGE_BY_CODE[SOURCE_LOCALE]
+    return Translator(language, _load_translations(language.code))
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention extraction tools look for
+    """Mark a string for extraction where it is defined; translate it later with `t._(...)`."""
+    return message

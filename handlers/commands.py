@@ -1,0 +1,60 @@
+"""The slash commands: which exist, who sees them, and their one-line descriptions.
+
+The same descriptions fill Telegram's command menu (setMyCommands) and the /help text, so a
+translator writes each one once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+
+from bot.i18n import LANGUAGES, N_, SOURCE_LOCALE, Translator, translator
+from bot.identity import MEMBER_ROLES, Role
+
+EVERYONE = frozenset(Role)
+MEMBERS_AND_ADMINS = MEMBER_ROLES | {Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str  # message id, translated when shown
+    roles: frozenset[Role]
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", N_("Start again and choose your language"), EVERYONE),
+    Command("menu", N_("Show the menu"), EVERYONE),
+    Command("me", N_("Your district, role and language"), MEMBERS_AND_ADMINS),
+    Command("language", N_("Change your language"), EVERYONE),
+    Command("help", N_("What this bot can do for you"), EVERYONE),
+)
+
+
+def commands_for(role: Role) -> list[Command]:
+    return [command for command in COMMANDS if role in command.roles]
+
+
+def bot_commands(role: Role, t: Translator) -> list[BotCommand]:
+    """Telegram's command menu for one role, in one language."""
+    return [BotCommand(c.name, t._(c.description)) for c in commands_for(role)]
+
+
+async def publish_command_menus(bot: Bot) -> None:
+    """Localize Telegram's command menu for every language that has a two-letter code.
+
+    Telegram picks the list by the language of her app; the English list is the fallback for
+    every other language. Her own choice is applied per chat by `set_chat_commands`.
+    """
+    await bot.set_my_commands(bot_commands(Role.PUBLIC, translator(SOURCE_LOCALE)))
+    for language in LANGUAGES:
+        if language.telegram_code:
+            commands = bot_commands(Role.PUBLIC, translator(language.code))
+            await bot.set_my_commands(commands, language_code=language.telegram_code)
+
+
+async def set_chat_commands(bot: Bot, chat_id: int, role: Role, t: Translator) -> None:
+    """Her private chat's command menu, in the language she chose and for her role."""
+    await bot.set_my_commands(bot_commands(role, t), scope=BotCommandScopeChat(chat_id))

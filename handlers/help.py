@@ -1,0 +1,64 @@
+"""/help: what the bot does for her, written for her role, with the commands she can use."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot.i18n import N_, Translator
+from bot.identity import Identity, Role
+from handlers.commands import commands_for
+from handlers.context import BotContext
+from handlers.menu import menu_keyboard
+
+_ROLE_INTRO = {
+    Role.PUBLIC: N_(
+        "This bot belongs to Bydelsmødre: women in Oslo who help other women find the right "
+        "help, in their own language."
+    ),
+    Role.PARTICIPANT: N_(
+        "You are taking the Bydelsmødre basic training. This bot keeps you in touch with "
+        "your group and your coordinator."
+    ),
+    Role.MOTHER: N_(
+        "You are a bydelsmor. This bot keeps you in touch with your group and your coordinator."
+    ),
+    Role.COORDINATOR: N_(
+        "You are a coordinator. This bot helps you keep your district's group together."
+    ),
+    Role.ADMIN: N_(
+        "You are an administrator at Bydelsmødre sentralt, with access to every district."
+    ),
+}
+
+
+def help_text(identity: Identity, t: Translator) -> str:
+    lines = [t._(_ROLE_INTRO[identity.role]), "", "<b>" + t._("Commands") + "</b>"]
+    lines += [
+        f"{t.command(c.name)} — {t._(c.description)}" for c in commands_for(identity.role)
+    ]
+    lines += ["", t._("You can also press the buttons below.")]
+    return "\n".join(lines)
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """Explain the bot for her role."""
+    assert update.effective_chat is not None
+    await send_help(update.effective_chat.id, context)
+
+
+async def help_menu_callback(update: Update, context: BotContext) -> None:
+    """Explain the bot, from the menu's ❓ button."""
+    assert update.callback_query is not None and update.effective_chat is not None
+    await update.callback_query.answer()
+    await send_help(update.effective_chat.id, context)
+
+
+async def send_help(chat_id: int, context: BotContext) -> None:
+    t = context.t
+    await context.bot.send_message(
+        chat_id,
+        help_text(context.identity, t),
+        parse_mode=ParseMode.HTML,
+        reply_markup=menu_keyboard(context.identity, t),
+    )

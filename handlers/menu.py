@@ -1,0 +1,56 @@
+"""The main menu: big picture buttons that depend on who she is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+
+from bot.i18n import N_, Translator
+from bot.identity import Identity, Role
+from handlers.commands import EVERYONE, MEMBERS_AND_ADMINS
+from handlers.context import BotContext
+from handlers.render import button
+
+MENU_PREFIX = "menu:"
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    key: str  # the button's callback data is MENU_PREFIX + key
+    emoji: str
+    label: str  # message id
+    roles: frozenset[Role]
+
+
+# Each capability adds its entry here; the callback for "menu:<key>" lives in its own module.
+MENU: tuple[MenuItem, ...] = (
+    MenuItem("me", "👤", N_("My profile"), MEMBERS_AND_ADMINS),
+    MenuItem("help", "❓", N_("Help"), EVERYONE),
+    MenuItem("language", "🌍", N_("Language"), EVERYONE),
+)
+
+
+def menu_keyboard(identity: Identity, t: Translator) -> InlineKeyboardMarkup:
+    items = [item for item in MENU if identity.role in item.roles]
+    rows = [
+        [button(item.emoji, t._(item.label), MENU_PREFIX + item.key) for item in items[i : i + 2]]
+        for i in range(0, len(items), 2)
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+async def send_menu(chat_id: int, context: BotContext, intro: str | None = None) -> None:
+    """Send the menu, under an optional line of text already in her language."""
+    t = context.t
+    text = intro or t._("What would you like to do?")
+    await context.bot.send_message(
+        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=menu_keyboard(context.identity, t)
+    )
+
+
+async def menu_command(update: Update, context: BotContext) -> None:
+    """Show the menu."""
+    assert update.effective_chat is not None
+    await send_menu(update.effective_chat.id, context)

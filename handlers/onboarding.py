@@ -1,0 +1,89 @@
+"""Onboarding: /start, the language picker, /language, and the welcome.
+
+Each language is shown in its own script, so she can find hers without reading the others.
+Telegram's language hint only decides the wording of the question above the buttons; her own
+choice is stored and wins from then on.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.i18n import LANGUAGE_BY_CODE, LANGUAGES
+from bot.identity import Identity
+from handlers.commands import set_chat_commands
+from handlers.context import BotContext
+from handlers.menu import send_menu
+from handlers.render import answer_expired, button
+from storage.people import save_locale
+
+LANGUAGE_PREFIX = "lang:"
+START_PAYLOAD_KEY = "start_payload"
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    buttons = [button("🗣", lang.native_name, LANGUAGE_PREFIX + lang.code) for lang in LANGUAGES]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+async def send_language_picker(chat_id: int, context: BotContext) -> None:
+    text = "🌍 " + context.t._("Choose your language")
+    await context.bot.send_message(chat_id, text, reply_markup=language_keyboard())
+
+
+async def start_command(update: Update, context: BotContext) -> None:
+    """Greet her: the language picker first if she has not chosen one, else the menu."""
+    assert update.effective_chat is not None and context.user_data is not None
+    if context.args:
+        # Kept until she has chosen a language, so the link's answer is in her language.
+        context.user_data[START_PAYLOAD_KEY] = context.args[0]
+    if not context.identity.locale_chosen:
+        await send_language_picker(update.effective_chat.id, context)
+        return
+    await after_language_chosen(update.effective_chat.id, context)
+
+
+async def language_command(update: Update, context: BotContext) -> None:
+    """Show the language picker."""
+    assert update.effective_chat is not None
+    await send_language_picker(update.effective_chat.id, context)
+
+
+async def language_menu_callback(update: Update, context: BotContext) -> None:
+    """Open the language picker from the menu."""
+    assert update.callback_query is not None and update.effective_chat is not None
+    await update.callback_query.answer()
+    await send_language_picker(update.effective_chat.id, context)
+
+
+async def language_chosen_callback(update: Update, context: BotContext) -> None:
+    """Store the language she pressed, then greet her in it."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_chat is not None
+    language = LANGUAGE_BY_CODE.get(query.data.removeprefix(LANGUAGE_PREFIX))
+    if language is None:
+        await answer_expired(query, context.t)
+        return
+    await save_locale(context.db, context.identity.telegram_id, language.code)
+    old = context.identity
+    context.identity = Identity(old.telegram_id, language.code, True, old.role, old.memberships)
+    await query.answer()
+    await query.edit_message_text(f"✅ {language.native_name}")
+    await set_chat_commands(context.bot, update.effective_chat.id, old.role, context.t)
+    await after_language_chosen(update.effective_chat.id, context)
+
+
+async def after_language_chosen(chat_id: int, context: BotContext) -> None:
+    """Finish what /start began: answer an opened link, then show the menu."""
+    t = context.t
+    payload = context.user_data.pop(START_PAYLOAD_KEY, None) if context.user_data else None
+    if payload is not None:
+        # No kind of link exists yet (invites come with districts and members), so every
+        # parameter is one we did not make; she is told, and nothing else changes.
+        invalid = t._("This link is not valid or has expired. Ask your coordinator for a new one.")
+        await context.bot.send_message(chat_id, "⚠️ " + invalid)
+    # TRANSLATORS: Bydelsmødre is the organisation's name (plural of bydelsmor): keep it.
+    welcome = t._(
+        "Welcome! Bydelsmødre are women in Oslo who help other women, in their own language."
+    )
+    await send_menu(chat_id, context, intro=welcome)

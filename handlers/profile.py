@@ -1,0 +1,63 @@
+"""/me: her districts, her role in each, and her language, in her language."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot.i18n import N_, Translator
+from bot.identity import Identity, Role
+from handlers.context import BotContext
+from handlers.menu import menu_keyboard
+from handlers.render import escape
+
+ROLE_NAMES = {
+    Role.PARTICIPANT: N_("participant in the basic training"),
+    # TRANSLATORS: the Norwegian title of a trained volunteer ("neighbourhood mother"); keep the
+    # word bydelsmor and, if it helps, add your language's word in brackets.
+    Role.MOTHER: N_("bydelsmor"),
+    Role.COORDINATOR: N_("coordinator"),
+    Role.ADMIN: N_("administrator at Bydelsmødre sentralt"),
+}
+
+
+def profile_text(identity: Identity, t: Translator) -> str:
+    lines = ["👤 <b>" + t._("Your profile") + "</b>"]
+    for m in identity.memberships:
+        lines.append(
+            # TRANSLATORS: e.g. "Alna (phase 3): bydelsmor"; each group moves through phases 1-4.
+            t._("{district} (phase {phase}): {role}").format(
+                district=escape(m.district_name),
+                phase=t.ltr(m.phase),
+                role=t._(ROLE_NAMES[Role(m.role)]),
+            )
+        )
+    if identity.role is Role.ADMIN:
+        lines.append(t._(ROLE_NAMES[Role.ADMIN]))
+    if not identity.memberships and identity.role is not Role.ADMIN:
+        lines.append(t._("You are not a member of a district group yet."))
+    lines.append(t._("Language: {language}").format(language=t.language.native_name))
+    return "\n".join(lines)
+
+
+async def profile_command(update: Update, context: BotContext) -> None:
+    """Show her profile."""
+    assert update.effective_chat is not None
+    await send_profile(update.effective_chat.id, context)
+
+
+async def profile_menu_callback(update: Update, context: BotContext) -> None:
+    """Show her profile, from the menu's 👤 button."""
+    assert update.callback_query is not None and update.effective_chat is not None
+    await update.callback_query.answer()
+    await send_profile(update.effective_chat.id, context)
+
+
+async def send_profile(chat_id: int, context: BotContext) -> None:
+    t = context.t
+    await context.bot.send_message(
+        chat_id,
+        profile_text(context.identity, t),
+        parse_mode=ParseMode.HTML,
+        reply_markup=menu_keyboard(context.identity, t),
+    )

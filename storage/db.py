@@ -1,0 +1,177 @@
+"""The SQLite connection: opening it safely, migrating it, and running transactions.
+
+One aiosqlite connection serves the whole bot. SQLite in WAL mode lets a backup or a second reader
+look at the file while the bot writes, and foreign keys are switched on so that deleting a person
+removes everything hanging off her.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class StorageError(RuntimeError):
+    """The database cannot be used; the message is one line meant for the operator."""
+
+
+class DatabaseUnreadable(StorageError):
+    """The file is not an SQLite database, or cannot be opened at all."""
+
+
+class DatabaseTooNew(StorageError):
+    """The file was migrated by a newer version of the bot than this one."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def bundled_migrations() -> list[Migration]:
+    """The numbered migrations shipped in `storage/migrations`, in order."""
+    found: list[Migration] = []
+    for entry in resources.files("storage").joinpath("migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise StorageError(f"migrations must be numbered 0001, 0002, ... without gaps: {versions}")
+    return found
+
+
+class Database:
+    """An open, migrated database. Use `await Database.open(path)` and `await db.close()`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        # One connection is shared by every handler; the lock keeps two transactions from
+        # interleaving their statements on it.
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(
+        cls, path: Path | str, migrations: Iterable[Migration] | None = None
+    ) -> Database:
+        """Open (creating if needed) and migrate the database at `path`."""
+        path = Path(path)
+        if path.exists() and path.is_dir():
+            raise DatabaseUnreadable(f"database path {path} is a directory, not a file")
+        if not path.parent.exists():
+            raise DatabaseUnreadable(f"cannot create database {path}: {path.parent} does not exist")
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseUnreadable(f"cannot open database {path}: {exc}") from None
+        db = cls(conn, path)
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await db._migrate(list(migrations) if migrations is not None else bundled_migrations())
+        except sqlite3.DatabaseError as exc:
+            await conn.close()
+            raise DatabaseUnreadable(
+                f"{path} is not a readable bydelsbot database ({exc})"
+            ) from None
+        except StorageError:
+            await conn.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def schema_version(self) -> int:
+        row = await self.fetch_one("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def _migrate(self, migrations: list[Migration]) -> None:
+        current = await self.schema_version()
+        newest = migrations[-1].version if migrations else 0
+        if current > newest:
+            raise DatabaseTooNew(
+                f"{self.path} was written by a newer bydelsbot (schema {current}; this version "
+                f"knows up to {newest}): upgrade bydelsbot or restore a backup"
+            )
+        for migration in migrations:
+            if migration.version <= current:
+                continue
+            # The version is bumped in the same transaction as the change, so a crash leaves
+            # either the old schema or the new one, never half of it.
+            script = (
+                f"BEGIN IMMEDIATE;\n{migration.sql}\n"
+                f"PRAGMA user_version = {migration.version};\nCOMMIT;"
+            )
+            try:
+                await self._conn.executescript(script)
+            except sqlite3.Error:
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
+                raise
+
+    # -- queries -------------------------------------------------------------------------------
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            row: sqlite3.Row | None = await cursor.fetchone()
+            return row
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one writing statement in its own transaction; return the rows it changed."""
+        async with self.transaction() as tx:
+            return await tx.execute(sql, params)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """Run several statements atomically: all of them land, or none."""
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Transaction(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
+
+
+class Transaction:
+    """Statements inside `Database.transaction()`."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            return cursor.rowcount
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            row: sqlite3.Row | None = await cursor.fetchone()
+            return row
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
