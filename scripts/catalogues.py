@@ -9,6 +9,7 @@ for some of our locales, e.g. Tigrinya and Dari) and fills the English catalogue
 
 from __future__ import annotations
 
+import copy
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,7 +59,8 @@ def update() -> None:
         else:
             po_path.parent.mkdir(parents=True, exist_ok=True)
             catalog = Catalog(locale=locale, project="bydelsbot")
-        catalog.update(template, no_fuzzy_matching=True)
+        # update() shares the template's Message objects with new catalogues: give each its own.
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
         catalog.obsolete.clear()
         catalog.revision_date = datetime.now(UTC)
         nplurals_expr = plural_header(locale)
