@@ -13,14 +13,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.app import build_application
 from bot.config import Config, ConfigError
 from bot.demo import DEMO_ROLES, run_demo
 from bot.logs import configure_logging
-from storage import StorageError
+from storage import Database, StorageError
 
 EXIT_OK = 0
 EXIT_RUNTIME = 1  # Telegram could not be reached, or refused us
@@ -70,6 +70,16 @@ def run_command() -> int:
     except ConfigError as exc:
         return _fail(EXIT_CONFIG, str(exc))
     configure_logging(secrets=[config.token])
+    try:
+        asyncio.run(preflight(config))
+    except StorageError as exc:
+        return _fail(EXIT_STORAGE, str(exc))
+    except InvalidToken:
+        return _fail(EXIT_CONFIG, "Telegram refused BOT_TOKEN: check it with @BotFather.")
+    except NetworkError as exc:
+        return _fail(EXIT_RUNTIME, f"cannot reach the Bot API at {config.api_url}: {exc}")
+    except TelegramError as exc:
+        return _fail(EXIT_RUNTIME, f"the Bot API refused to start the bot: {exc}")
     application = build_application(config)
     log.info("starting: database %s, Bot API at %s", config.db_path, config.api_url)
     try:
@@ -88,6 +98,19 @@ def run_command() -> int:
         return _fail(EXIT_RUNTIME, f"the Bot API refused to start the bot: {exc}")
     log.info("stopped")
     return EXIT_OK
+
+
+async def preflight(config: Config) -> None:
+    """Check the database and the Bot API before polling, so that a mistake is one clear line.
+
+    python-telegram-bot would retry and log tracebacks instead; here each failure maps to an
+    exception that `run_command` turns into a message and an exit code.
+    """
+    db = await Database.open(config.db_path)
+    await db.close()
+    async with Bot(config.token, base_url=config.api_url) as bot:
+        me = bot.bot
+        log.info("connected as @%s", me.username)
 
 
 def demo_command(role: str, db_path: Path | None) -> int:

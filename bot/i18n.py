@@ -18,7 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime, format_skeleton
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -125,8 +125,11 @@ class Translator:
         """Weekday, day, month and time, as people write them in her language."""
         if moment.tzinfo is None:
             raise ValueError("refusing to format a naive datetime")
-        day = format_skeleton("MMMMEEEEd", moment, tzinfo=tz, locale=self._babel_locale)
-        time = format_datetime(moment, "HH:mm", tzinfo=tz, locale=self._babel_locale)
+        # The full form (weekday and month written out) is the easiest for a woman who reads
+        # little to recognise; 24-hour time is what Norway uses, whatever her language.
+        local = moment.astimezone(tz)
+        day = format_date(local.date(), "full", locale=self._babel_locale)
+        time = format_datetime(local, "HH:mm", tzinfo=tz, locale=self._babel_locale)
         return f"{day} {self.ltr(time)}"
 
 

@@ -162,34 +162,37 @@ class OfflineBotApi:
 
     def call(self, method: str, params: JSON) -> tuple[int, JSON]:
         """Answer one Bot API request: (HTTP status, response body)."""
-        if method != "getUpdates":
-            with self._lock:
-                return self._call_locked(method, params)
-        return self._call_unlocked(method, params)
+        with self._updates_ready:
+            record = Call(method, params)
+            self.calls.append(record)
+            self._updates_ready.notify_all()  # wake tests waiting for this call
+            refused = self._refusal(method, params)
+            if refused is not None:
+                record.status = refused[0]
+                return refused
+            if method != "getUpdates":
+                response = self._dispatch(method, params)
+                record.status = response[0]
+                self._updates_ready.notify_all()
+                return response
+        # Long polling waits on the condition itself, without holding the lock.
+        return self._dispatch(method, params)
 
-    def _call_locked(self, method: str, params: JSON) -> tuple[int, JSON]:
-        response = self._call_unlocked(method, params)
-        self._updates_ready.notify_all()
-        return response
-
-    def _call_unlocked(self, method: str, params: JSON) -> tuple[int, JSON]:
-        record = Call(method, params)
-        self.calls.append(record)
+    def _refusal(self, method: str, params: JSON) -> tuple[int, JSON] | None:
+        """What Telegram would answer instead of doing the call: a spec violation or a fault."""
         if self.validator is not None:
             try:
                 self.validator(method, params)
             except AssertionError as exc:
                 self.violations.append(f"{method}: {exc}")
-                record.status = 400
                 return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"}
         if self.fault is not None:
-            injected = self.fault(method, params)
-            if injected is not None:
-                record.status = injected[0]
-                return injected
+            return self.fault(method, params)
+        return None
+
+    def _dispatch(self, method: str, params: JSON) -> tuple[int, JSON]:
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
-            record.status = 400
             return 400, {
                 "ok": False,
                 "error_code": 400,
@@ -198,7 +201,6 @@ class OfflineBotApi:
         try:
             result = handler(params)
         except ApiError as exc:
-            record.status = exc.code
             return exc.code, {"ok": False, "error_code": exc.code, "description": exc.description}
         return 200, {"ok": True, "result": result}
 
