@@ -1,0 +1,81 @@
+"""Shared fixtures: a real SQLite file, the real Application, a spec-checking fake of Telegram."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import BotApplication, build_application, close_services, open_services
+from bot.config import Config
+from bot.offline_api import OfflineBotApi, OfflineRequest
+from handlers.context import SERVICES_KEY, Services
+from storage import Database
+from storage.districts import upsert_district
+from storage.people import add_membership
+from tests.fakes.telegram import ChatDriver, checked_api
+
+TEST_TOKEN = "123456789:TEST-token-for-the-offline-fake-abcdef"
+ADMIN_ID = 9000
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "bot.sqlite3"
+
+
+@pytest.fixture
+async def db(db_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(db_path)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def api() -> OfflineBotApi:
+    return checked_api()
+
+
+@pytest.fixture
+async def app(api: OfflineBotApi, db_path: Path) -> AsyncIterator[BotApplication]:
+    """The real Application over the fake Bot API; fails the test on any call Telegram refuses."""
+    config = Config(token=TEST_TOKEN, db_path=db_path, admins=frozenset({ADMIN_ID}))
+    application = build_application(config, request=OfflineRequest(api), with_updater=False)
+    async with application:
+        await open_services(application)
+        await application.start()
+        yield application
+        await application.stop()
+        await close_services(application)
+    assert api.violations == [], "the bot made calls Telegram would refuse"
+
+
+@pytest.fixture
+def services(app: BotApplication) -> Services:
+    services = app.bot_data[SERVICES_KEY]
+    assert isinstance(services, Services)
+    return services
+
+
+@pytest.fixture
+def chat(app: BotApplication, api: OfflineBotApi) -> Callable[..., ChatDriver]:
+    """Make a woman's private chat: chat(user_id, name, language_code)."""
+
+    def make(user_id: int = 1001, name: str = "Amina", language_code: str | None = None) -> ChatDriver:
+        return ChatDriver(app, api, api.user(user_id, name, language_code))
+
+    return make
+
+
+async def make_member(
+    services: Services, user_id: int, role: str, district: str = "Alna", phase: int = 3,
+    locale: str | None = "en",
+) -> int:  # fmt: skip
+    """Put her in a district group with a role; returns the district id."""
+    district_id = await upsert_district(services.db, district.lower(), district, phase)
+    await add_membership(
+        services.db, user_id, district_id, role, "Member", datetime.now(UTC), locale
+    )
+    return district_id

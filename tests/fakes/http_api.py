@@ -1,0 +1,98 @@
+"""The offline Bot API served over real HTTP on 127.0.0.1, for end-to-end tests.
+
+`bydelsbot run` talks to it exactly as to api.telegram.org (BOT_API_URL points here): URLs of the
+form /bot<token>/<method>, form-encoded or multipart bodies, JSON answers, long-polled getUpdates.
+Every call is decoded and checked against the Bot API specification before it is answered.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+from bot.offline_api import JSON, OfflineBotApi
+from tests.telegram_spec import load_spec
+
+
+class BotApiHttpServer:
+    def __init__(self, api: OfflineBotApi, token: str) -> None:
+        self.api = api
+        self.token = token
+        server = self
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(server))
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}/bot"
+
+    def __enter__(self) -> BotApiHttpServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def answer(self, path: str, content_type: str, body: bytes) -> tuple[int, JSON]:
+        prefix = f"/bot{self.token}/"
+        if not path.startswith(prefix):
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        method = path[len(prefix) :].split("?", 1)[0]
+        spec = load_spec()
+        if not spec.has_method(method):
+            return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+        params = spec.decode_form(method, _form_fields(content_type, body))
+        return self.api.call(method, params)
+
+
+def _form_fields(content_type: str, body: bytes) -> dict[str, str]:
+    if not body:
+        return {}
+    if content_type.startswith("application/json"):
+        return {k: v if isinstance(v, str) else json.dumps(v) for k, v in json.loads(body).items()}
+    if content_type.startswith("multipart/form-data"):
+        message = BytesParser(policy=HTTP).parsebytes(
+            f"Content-Type: {content_type}\r\n\r\n".encode() + body
+        )
+        fields: dict[str, str] = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if part.get_filename():
+                fields[str(name)] = f"attach://{name}"  # an uploaded file
+            else:
+                fields[str(name)] = part.get_content()
+        return fields
+    return dict(parse_qsl(body.decode(), keep_blank_values=True))
+
+
+def _handler_for(server: BotApiHttpServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            status, payload = server.answer(
+                self.path, self.headers.get("Content-Type", ""), body
+            )
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST  # noqa: N815
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            return  # request lines carry the token; keep test output clean
+
+    return Handler

@@ -1,0 +1,135 @@
+"""The message catalogues: complete, consistent with the source, with CLDR, and compilable."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+import subprocess
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from bot.i18n import LOCALE_CODES, SOURCE_LOCALE, catalogue_path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+TAG = re.compile(r"</?[a-z]+[^>]*>")
+
+
+def load(locale: str) -> Catalog:
+    with catalogue_path(locale).open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def catalogue_tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("catalogues", ROOT / "scripts" / "catalogues.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def ids(catalog: Catalog) -> set[str]:
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+
+
+def test_template_matches_the_code() -> None:
+    """A message added to the code without `scripts/catalogues.py update` fails here."""
+    extracted = ids(catalogue_tool().extract())
+    with (ROOT / "locales" / "messages.pot").open("rb") as handle:
+        template = ids(read_po(handle))
+    assert extracted == template, "run: python scripts/catalogues.py update"
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_every_message_is_translated(locale: str) -> None:
+    catalog = load(locale)
+    with (ROOT / "locales" / "messages.pot").open("rb") as handle:
+        template = ids(read_po(handle))
+    assert ids(catalog) == template, f"{locale} catalogue is out of date"
+    missing = [m.id for m in catalog if m.id and not all(_strings(m.string))]
+    assert missing == [], f"{locale} lacks translations"
+    assert not [m.id for m in catalog if m.id and m.fuzzy], f"{locale} has fuzzy entries"
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_placeholders_and_tags_match_the_source(locale: str) -> None:
+    for message in load(locale):
+        if not message.id:
+            continue
+        source = message.id if isinstance(message.id, str) else message.id[-1]
+        for translated in filter(None, _strings(message.string)):  # empty: reported above
+            assert sorted(PLACEHOLDER.findall(translated)) == sorted(PLACEHOLDER.findall(source)), (
+                f"{locale}: placeholders differ in {source!r}: {translated!r}"
+            )
+            assert sorted(TAG.findall(translated)) == sorted(TAG.findall(source)), (
+                f"{locale}: HTML tags differ in {source!r}: {translated!r}"
+            )
+            formatted = translated.format(**{p[1:-1]: "X" for p in PLACEHOLDER.findall(source)})
+            assert "{" not in formatted
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_plural_header_agrees_with_cldr(locale: str) -> None:
+    """Each CLDR category maps to exactly one plural index of the catalogue, for 0..1000."""
+    catalog = load(locale)
+    rule = Locale.parse(locale).plural_form
+    categories = set(rule.tags) | {"other"}
+    assert catalog.num_plurals == len(categories), f"{locale}: nplurals"
+    evaluate = _plural_function(catalog.plural_expr)
+    index_of: dict[str, int] = {}
+    for n in range(1001):
+        index = evaluate(n)
+        assert index_of.setdefault(rule(n), index) == index, (
+            f"{locale}: n={n} is CLDR '{rule(n)}' but gets plural form {index}"
+        )
+    assert sorted(index_of.values()) == list(range(len(index_of)))
+
+
+def test_plural_check_catches_the_pybabel_default_for_tigrinya() -> None:
+    """pybabel's table says (n != 1) for ti, but CLDR puts 0 with 1: the check must see it."""
+    rule = Locale.parse("ti").plural_form
+    evaluate = _plural_function("(n != 1)")
+    assert rule(0) == rule(1) and evaluate(0) != evaluate(1)
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_catalogue_compiles(locale: str) -> None:
+    catalog = load(locale)
+    errors = [(m.id, err) for m, err in catalog.check() if err]
+    assert errors == []
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    assert buffer.getvalue()
+
+
+def test_english_catalogue_is_the_source() -> None:
+    for message in load(SOURCE_LOCALE):
+        if message.id and isinstance(message.id, str):
+            assert message.string == message.id
+
+
+def test_compiled_catalogues_are_not_committed() -> None:
+    try:
+        tracked = subprocess.run(
+            ["git", "ls-files", "*.mo"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout")
+    assert tracked.strip() == ""
+
+
+def _strings(value: object) -> list[str]:
+    return list(value) if isinstance(value, list | tuple) else [str(value or "")]
+
+
+def _plural_function(expr: str):  # type: ignore[no-untyped-def]
+    import gettext
+
+    return gettext.c2py(expr)
