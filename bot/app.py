@@ -87,7 +87,9 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("start", onboarding.start_command, filters=private))
     app.add_handler(CommandHandler("language", onboarding.language_command, filters=private))
     app.add_handler(CallbackQueryHandler(onboarding.language_chosen_callback, pattern=r"^lang:"))
-    app.add_handler(CallbackQueryHandler(onboarding.language_menu_callback, pattern=r"^menu:language$"))
+    app.add_handler(
+        CallbackQueryHandler(onboarding.language_menu_callback, pattern=r"^menu:language$")
+    )
 
     # The menu and what its buttons open.
     app.add_handler(CommandHandler("menu", menu.menu_command, filters=private))
@@ -99,7 +101,9 @@ def register_handlers(app: BotApplication) -> None:
     # Last: whatever nobody took. Unknown commands and free text in private chats get pointed to
     # the menu; any other button press is old, forged or not ours and changes nothing.
     new_private = private & filters.UpdateType.MESSAGE  # an edited message needs no second reply
-    app.add_handler(MessageHandler(new_private & filters.COMMAND, fallback.unknown_command_callback))
+    app.add_handler(
+        MessageHandler(new_private & filters.COMMAND, fallback.unknown_command_callback)
+    )
     app.add_handler(MessageHandler(new_private & ~filters.COMMAND, fallback.free_text_callback))
     app.add_handler(CallbackQueryHandler(fallback.stale_button_callback))
 

@@ -19,6 +19,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from bot.app import build_application
 from bot.config import Config, ConfigError
 from bot.demo import DEMO_ROLES, run_demo
+from bot.i18n import compile_catalogues
 from bot.logs import configure_logging
 from storage import Database, StorageError
 
@@ -36,14 +37,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_command()
     if args.command == "demo":
         return demo_command(args.role, args.db)
+    if args.command == "compile-catalogues":
+        for path in compile_catalogues():
+            print(path)
+        return EXIT_OK
     _parser().print_help()
     return EXIT_CONFIG
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="bydelsbot", description="The Bydelsmødre Telegram bot."
-    )
+    parser = argparse.ArgumentParser(prog="bydelsbot", description="The Bydelsmødre Telegram bot.")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot against the Bot API (configured by environment)")
     demo = sub.add_parser("demo", help="chat with the bot offline, in this terminal")
@@ -55,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
         "--db", type=Path, default=None,
         help="keep the demo database in this file (default: a new one each time)",
     )  # fmt: skip
+    sub.add_parser(
+        "compile-catalogues", help="write the .mo files next to the installed .po catalogues"
+    )
     return parser
 
 
@@ -91,9 +97,7 @@ def run_command() -> int:
     except InvalidToken:
         return _fail(EXIT_CONFIG, "Telegram refused BOT_TOKEN: check it with @BotFather.")
     except NetworkError as exc:
-        return _fail(
-            EXIT_RUNTIME, f"cannot reach the Bot API at {config.api_url}: {exc}"
-        )
+        return _fail(EXIT_RUNTIME, f"cannot reach the Bot API at {config.api_url}: {exc}")
     except TelegramError as exc:
         return _fail(EXIT_RUNTIME, f"the Bot API refused to start the bot: {exc}")
     log.info("stopped")
@@ -122,4 +126,3 @@ def demo_command(role: str, db_path: Path | None) -> int:
         return _fail(EXIT_STORAGE, str(exc))
     except KeyboardInterrupt:
         return EXIT_OK
-

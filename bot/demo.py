@@ -26,7 +26,7 @@ from handlers.context import SERVICES_KEY, Services
 from storage.districts import upsert_district
 from storage.people import add_membership
 
-DEMO_TOKEN = "1234567890:DEMO-offline-token-not-a-real-one-xx"
+DEMO_TOKEN = "1234567890:DEMO-offline-token-not-a-real-one-xx"  # noqa: S105 - never sent anywhere
 DEMO_USER_ID = 424242
 DEMO_ROLES = ("public", "participant", "mother", "coordinator", "admin")
 

@@ -87,7 +87,9 @@ class OfflineBotApi:
 
     # -- what people do ------------------------------------------------------------------------
 
-    def user(self, user_id: int, first_name: str = "Amina", language_code: str | None = None) -> JSON:
+    def user(
+        self, user_id: int, first_name: str = "Amina", language_code: str | None = None
+    ) -> JSON:
         user: JSON = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code:
             user["language_code"] = language_code
@@ -204,16 +206,16 @@ class OfflineBotApi:
             return exc.code, {"ok": False, "error_code": exc.code, "description": exc.description}
         return 200, {"ok": True, "result": result}
 
-    def _m_getMe(self, params: JSON) -> JSON:  # noqa: N802 - named after the Bot API method
+    def _m_getMe(self, params: JSON) -> JSON:
         return self.bot_user
 
-    def _m_deleteWebhook(self, params: JSON) -> bool:  # noqa: N802
+    def _m_deleteWebhook(self, params: JSON) -> bool:
         if params.get("drop_pending_updates"):
             with self._lock:
                 self._updates.clear()
         return True
 
-    def _m_getUpdates(self, params: JSON) -> list[JSON]:  # noqa: N802
+    def _m_getUpdates(self, params: JSON) -> list[JSON]:
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         timeout = float(params.get("timeout") or 0)
@@ -225,16 +227,16 @@ class OfflineBotApi:
                 self._updates_ready.wait(deadline - time.monotonic())
             return list(self._updates[:limit])
 
-    def _m_setMyCommands(self, params: JSON) -> bool:  # noqa: N802
+    def _m_setMyCommands(self, params: JSON) -> bool:
         scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
         self.commands[(scope, str(params.get("language_code") or ""))] = list(params["commands"])
         return True
 
-    def _m_getMyCommands(self, params: JSON) -> list[JSON]:  # noqa: N802
+    def _m_getMyCommands(self, params: JSON) -> list[JSON]:
         scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
         return self.commands.get((scope, str(params.get("language_code") or "")), [])
 
-    def _m_sendMessage(self, params: JSON) -> JSON:  # noqa: N802
+    def _m_sendMessage(self, params: JSON) -> JSON:
         chat = self._writable_chat(params["chat_id"])
         text = self._rendered(params["text"], params.get("parse_mode"))
         message = self._new_message(chat, self.bot_user, text)
@@ -243,16 +245,16 @@ class OfflineBotApi:
         self._emit("send", message)
         return message
 
-    def _m_sendDocument(self, params: JSON) -> JSON:  # noqa: N802
+    def _m_sendDocument(self, params: JSON) -> JSON:
         return self._send_media(params, "document", {"file_name": "document"})
 
-    def _m_sendPhoto(self, params: JSON) -> JSON:  # noqa: N802
+    def _m_sendPhoto(self, params: JSON) -> JSON:
         return self._send_media(params, "photo", None)
 
-    def _m_sendVoice(self, params: JSON) -> JSON:  # noqa: N802
+    def _m_sendVoice(self, params: JSON) -> JSON:
         return self._send_media(params, "voice", {"duration": 1})
 
-    def _m_editMessageText(self, params: JSON) -> JSON:  # noqa: N802
+    def _m_editMessageText(self, params: JSON) -> JSON:
         message = self._existing(params)
         text = self._rendered(params["text"], params.get("parse_mode"))
         markup = params.get("reply_markup")
@@ -266,7 +268,7 @@ class OfflineBotApi:
         self._emit("edit", message)
         return message
 
-    def _m_editMessageReplyMarkup(self, params: JSON) -> JSON:  # noqa: N802
+    def _m_editMessageReplyMarkup(self, params: JSON) -> JSON:
         message = self._existing(params)
         markup = params.get("reply_markup")
         if message.get("reply_markup") == markup:
@@ -277,7 +279,7 @@ class OfflineBotApi:
         self._emit("edit", message)
         return message
 
-    def _m_answerCallbackQuery(self, params: JSON) -> bool:  # noqa: N802
+    def _m_answerCallbackQuery(self, params: JSON) -> bool:
         query = self._open_queries.pop(str(params["callback_query_id"]), None)
         if query is None:
             raise ApiError(400, "Bad Request: query is too old and response timeout expired")
@@ -285,11 +287,11 @@ class OfflineBotApi:
             self._emit("toast", {"chat": query["message"]["chat"], "text": params["text"]})
         return True
 
-    def _m_deleteMessage(self, params: JSON) -> bool:  # noqa: N802
+    def _m_deleteMessage(self, params: JSON) -> bool:
         self._delete(int(params["chat_id"]), int(params["message_id"]))
         return True
 
-    def _m_deleteMessages(self, params: JSON) -> bool:  # noqa: N802
+    def _m_deleteMessages(self, params: JSON) -> bool:
         for message_id in params["message_ids"]:
             try:
                 self._delete(int(params["chat_id"]), int(message_id))
@@ -297,7 +299,7 @@ class OfflineBotApi:
                 continue  # Telegram skips messages it cannot delete
         return True
 
-    def _m_sendChatAction(self, params: JSON) -> bool:  # noqa: N802
+    def _m_sendChatAction(self, params: JSON) -> bool:
         self._writable_chat(params["chat_id"])
         return True
 

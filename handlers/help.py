@@ -34,9 +34,7 @@ _ROLE_INTRO = {
 
 def help_text(identity: Identity, t: Translator) -> str:
     lines = [t._(_ROLE_INTRO[identity.role]), "", "<b>" + t._("Commands") + "</b>"]
-    lines += [
-        f"{t.command(c.name)} — {t._(c.description)}" for c in commands_for(identity.role)
-    ]
+    lines += [f"{t.command(c.name)} — {t._(c.description)}" for c in commands_for(identity.role)]
     lines += ["", t._("You can also press the buttons below.")]
     return "\n".join(lines)
 

@@ -27,7 +27,7 @@ def profile_text(identity: Identity, t: Translator) -> str:
         lines.append(
             # TRANSLATORS: e.g. "Alna (phase 3): bydelsmor"; each group moves through phases 1-4.
             t._("{district} (phase {phase}): {role}").format(
-                district=escape(m.district_name),
+                district=t.ltr(escape(m.district_name)),
                 phase=t.ltr(m.phase),
                 role=t._(ROLE_NAMES[Role(m.role)]),
             )

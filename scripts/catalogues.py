@@ -17,7 +17,6 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from babel.plural import to_gettext
 
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = ROOT / "locales"
 sys.path.insert(0, str(ROOT))
 
-from bot.i18n import LOCALE_CODES, SOURCE_LOCALE  # noqa: E402
+from bot.i18n import LOCALE_CODES, SOURCE_LOCALE, compile_catalogues  # noqa: E402
 
 KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
 
@@ -64,8 +63,9 @@ def update() -> None:
         catalog.obsolete.clear()
         catalog.revision_date = datetime.now(UTC)
         nplurals_expr = plural_header(locale)
-        catalog._num_plurals = int(nplurals_expr.split(";")[0].split("=")[1])
-        catalog._plural_expr = nplurals_expr.split("plural=", 1)[1].rstrip(";")
+        # Babel has no public setter for the plural rule of an existing catalogue.
+        catalog._num_plurals = int(nplurals_expr.split(";")[0].split("=")[1])  # type: ignore[assignment]
+        catalog._plural_expr = nplurals_expr.split("plural=", 1)[1].rstrip(";")  # type: ignore[assignment]
         if locale == SOURCE_LOCALE:
             for message in catalog:
                 if message.id and not message.string:
@@ -76,13 +76,7 @@ def update() -> None:
 
 
 def compile_all() -> None:
-    for locale in LOCALE_CODES:
-        po_path = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle, locale=locale)
-        with po_path.with_suffix(".mo").open("wb") as out:
-            write_mo(out, catalog)
-    print(f"compiled {len(LOCALE_CODES)} catalogues")
+    print(f"compiled {len(compile_catalogues())} catalogues")
 
 
 if __name__ == "__main__":

@@ -39,4 +39,6 @@ async def list_districts(db: Database) -> list[DistrictRecord]:
     rows = await db.fetch_all(
         "SELECT id, slug, name, phase, default_locale FROM districts ORDER BY name"
     )
-    return [DistrictRecord(r["id"], r["slug"], r["name"], r["phase"], r["default_locale"]) for r in rows]
+    return [
+        DistrictRecord(r["id"], r["slug"], r["name"], r["phase"], r["default_locale"]) for r in rows
+    ]

@@ -84,8 +84,9 @@ async def add_membership(
     """Make her a member of a district group with a role (used by invites and the demo data)."""
     async with db.transaction() as tx:
         await tx.execute(
-            "INSERT INTO people (telegram_id, locale) VALUES (?, ?) "
-            "ON CONFLICT (telegram_id) DO UPDATE SET locale = coalesce(people.locale, excluded.locale)",
+            # A membership never overrides the language she chose herself.
+            "INSERT INTO people (telegram_id, locale) VALUES (?, ?) ON CONFLICT (telegram_id) "
+            "DO UPDATE SET locale = coalesce(people.locale, excluded.locale)",
             (telegram_id, locale),
         )
         await tx.execute(

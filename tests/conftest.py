@@ -63,7 +63,9 @@ def services(app: BotApplication) -> Services:
 def chat(app: BotApplication, api: OfflineBotApi) -> Callable[..., ChatDriver]:
     """Make a woman's private chat: chat(user_id, name, language_code)."""
 
-    def make(user_id: int = 1001, name: str = "Amina", language_code: str | None = None) -> ChatDriver:
+    def make(
+        user_id: int = 1001, name: str = "Amina", language_code: str | None = None
+    ) -> ChatDriver:
         return ChatDriver(app, api, api.user(user_id, name, language_code))
 
     return make

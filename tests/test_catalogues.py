@@ -133,3 +133,23 @@ def _plural_function(expr: str):  # type: ignore[no-untyped-def]
     import gettext
 
     return gettext.c2py(expr)
+
+
+def test_compiled_catalogues_are_used_when_fresh(tmp_path: Path) -> None:
+    from bot import i18n
+
+    written = i18n.compile_catalogues()
+    try:
+        assert len(written) == len(LOCALE_CODES)
+        loaded = i18n._load_translations("so")
+        assert loaded.gettext("Help") == translator_string("so", "Help")
+    finally:
+        for path in written:
+            path.unlink()
+
+
+def translator_string(locale: str, msgid: str) -> str:
+    for message in load(locale):
+        if message.id == msgid:
+            return str(message.string)
+    raise KeyError(msgid)

@@ -88,7 +88,9 @@ async def test_start_pick_somali_get_menu_then_sigterm(
     assert code == 0, stderr
     assert "Traceback" not in stderr
     assert TOKEN not in stderr and TOKEN.split(":")[1] not in stderr
-    welcome = so._("Welcome! Bydelsmødre are women in Oslo who help other women, in their own language.")
+    welcome = so._(
+        "Welcome! Bydelsmødre are women in Oslo who help other women, in their own language."
+    )
     assert api.bot_messages_in(31337)[-1]["text"] == welcome
 
     # The choice survived in the real SQLite file.

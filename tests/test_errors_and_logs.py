@@ -17,7 +17,9 @@ SECRET_QUESTION = "my husband hits me what do I do"
 
 
 async def test_handler_failure_is_logged_without_text_and_told_in_her_language(
-    chat: Callable[..., ChatDriver], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    chat: Callable[..., ChatDriver],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     hawa = chat(1002, "Hawa")
     await hawa.send("/start")
@@ -30,7 +32,9 @@ async def test_handler_failure_is_logged_without_text_and_told_in_her_language(
     with caplog.at_level(logging.INFO):
         await hawa.send(SECRET_QUESTION)  # free text: must never reach the log
         await hawa.send("/help")
-    sorry = translator("ar")._("Sorry, something went wrong on our side. Please try again in a moment.")
+    sorry = translator("ar")._(
+        "Sorry, something went wrong on our side. Please try again in a moment."
+    )
     assert hawa.last()["text"] == f"😔 {sorry}"
     failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert failures and "handler failed on update" in failures[0].getMessage()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from bot.i18n import translator
+from bot.offline_api import OfflineBotApi
 from handlers.context import Services
 from tests.conftest import ADMIN_ID, make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
@@ -79,9 +81,12 @@ async def test_profile_shows_district_role_and_language_in_her_language(
     await fadumo.press_label(translator("so")._("My profile"))
     so = translator("so")
     text = fadumo.last()["text"]
-    assert so._("{district} (phase {phase}): {role}").format(
-        district="Stovner", phase=4, role=so._("bydelsmor")
-    ) in text
+    assert (
+        so._("{district} (phase {phase}): {role}").format(
+            district="Stovner", phase=4, role=so._("bydelsmor")
+        )
+        in text
+    )
     assert so._("Language: {language}").format(language="Soomaali") in text
 
 
@@ -126,20 +131,20 @@ async def test_unknown_command_points_to_help(chat: Callable[..., ChatDriver]) -
     amina = await started(chat(), "so")
     await amina.send("/doesnotexist")
     so = translator("so")
-    assert so._("I do not know that command. Press a button, or send {command}.").format(
-        command="/help"
-    ) in amina.last()["text"]
+    assert (
+        so._("I do not know that command. Press a button, or send {command}.").format(
+            command="/help"
+        )
+        in amina.last()["text"]
+    )
 
 
 async def test_group_messages_get_no_reply(
-    chat: Callable[..., ChatDriver], api: object
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
 ) -> None:
-    from bot.offline_api import OfflineBotApi
-
-    assert isinstance(api, OfflineBotApi)
     amina = chat()
-    group = {"id": -100123, "type": "supergroup", "title": "Bydelsmødre Alna"}
-    api.chats[group["id"]] = group
+    group: dict[str, Any] = {"id": -100123, "type": "supergroup", "title": "Bydelsmødre Alna"}
+    api.chats[-100123] = group
     for text in ("hello everyone", "/start", "/help"):
         await amina._process(api.send_text(amina.user, text, chat=group))
-    assert api.bot_messages_in(group["id"]) == []
+    assert api.bot_messages_in(-100123) == []

@@ -47,12 +47,17 @@ async def test_choosing_somali_stores_it_and_shows_the_menu_in_somali(
     so = translator("so")
     assert amina.texts()[-2] == "✅ Soomaali"  # the picker, edited in place
     menu = amina.last()
-    assert so._("Welcome! Bydelsmødre are women in Oslo who help other women, in their own language.") in menu["text"]
+    assert (
+        so._("Welcome! Bydelsmødre are women in Oslo who help other women, in their own language.")
+        in menu["text"]
+    )
     assert [b["text"] for b in buttons_of(menu)] == [f"❓ {so._('Help')}", f"🌍 {so._('Language')}"]
     # Her own command menu follows her choice, whatever her Telegram app's language is.
     scoped = api.calls_to("setMyCommands")[-1].params
     assert scoped["scope"] == {"type": "chat", "chat_id": amina.chat_id}
-    assert {"command": "help", "description": so._("What this bot can do for you")} in scoped["commands"]
+    assert {"command": "help", "description": so._("What this bot can do for you")} in scoped[
+        "commands"
+    ]
 
 
 async def test_her_choice_wins_over_telegram_hint_later(chat: Callable[..., ChatDriver]) -> None:

@@ -62,10 +62,13 @@ async def test_a_missing_folder_or_a_directory_is_refused(tmp_path: Path) -> Non
 
 
 async def test_transaction_rolls_back_everything_on_error(db: Database) -> None:
-    with pytest.raises(RuntimeError):
+    async def crash_in_the_middle() -> None:
         async with db.transaction() as tx:
             await tx.execute("INSERT INTO people (telegram_id, locale) VALUES (1, 'so')")
             raise RuntimeError("crash in the middle")
+
+    with pytest.raises(RuntimeError):
+        await crash_in_the_middle()
     assert await load_person(db, 1) is None
 
 

@@ -7,7 +7,6 @@ that a correct call passes; the last tests feed it what python-telegram-bot real
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -26,17 +25,12 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.request import BaseRequest, RequestData
 
-try:
-    import telegram_spec
-except ModuleNotFoundError:  # tests/ became a package, so the repository root is on sys.path
-    telegram_spec = importlib.import_module("tests.telegram_spec")
-
-BotApiSpec = telegram_spec.BotApiSpec
-SpecViolation = telegram_spec.SpecViolation
-load_spec = telegram_spec.load_spec
+import tests.telegram_spec as telegram_spec
+from tests.telegram_spec import BotApiSpec, SpecViolation, load_spec
 
 SPEC = load_spec()
-SHARED_SPEC = Path("/work/shared/telegram/bot-api.json")
+# shared/ stands beside the repository on developers' machines and in CI.
+SHARED_SPEC = Path(__file__).resolve().parents[2] / "shared" / "telegram" / "bot-api.json"
 
 
 def problems_of(method: str, params: Mapping[str, object], **kwargs: object) -> list[str]:

@@ -77,12 +77,10 @@ def _handler_for(server: BotApiHttpServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
-            status, payload = server.answer(
-                self.path, self.headers.get("Content-Type", ""), body
-            )
+            status, payload = server.answer(self.path, self.headers.get("Content-Type", ""), body)
             data = json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -90,9 +88,9 @@ def _handler_for(server: BotApiHttpServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        do_GET = do_POST  # noqa: N815
+        do_GET = do_POST
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             return  # request lines carry the token; keep test output clean
 
     return Handler
