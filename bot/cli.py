@@ -9,19 +9,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.app import build_application
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, parse_db_path
 from bot.demo import DEMO_ROLES, run_demo
 from bot.i18n import compile_catalogues
 from bot.logs import configure_logging
 from storage import Database, StorageError
+from storage.admins import add_admin, list_admins, remove_admin
 
 EXIT_OK = 0
 EXIT_RUNTIME = 1  # Telegram could not be reached, or refused us
@@ -37,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_command()
     if args.command == "demo":
         return demo_command(args.role, args.db)
+    if args.command == "admin":
+        return admin_command(args.action, args.telegram_id, args.db)
     if args.command == "compile-catalogues":
         for path in compile_catalogues():
             print(path)
@@ -58,6 +63,14 @@ def _parser() -> argparse.ArgumentParser:
         "--db", type=Path, default=None,
         help="keep the demo database in this file (default: a new one each time)",
     )  # fmt: skip
+    admin = sub.add_parser(
+        "admin", help="add, remove or list central admins (stored in the database)"
+    )
+    admin.add_argument("action", choices=("add", "remove", "list"))
+    admin.add_argument("telegram_id", type=int, nargs="?", help="her Telegram user id")
+    admin.add_argument(
+        "--db", type=Path, default=None, help="database file (default: BYDELSBOT_DB)"
+    )
     sub.add_parser(
         "compile-catalogues", help="write the .mo files next to the installed .po catalogues"
     )
@@ -115,6 +128,40 @@ async def preflight(config: Config) -> None:
     async with Bot(config.token, base_url=config.api_url) as bot:
         me = bot.bot
         log.info("connected as @%s", me.username)
+
+
+def offline_db_path(explicit: Path | None) -> Path:
+    """The database for commands that do not talk to Telegram: --db, else BYDELSBOT_DB."""
+    return explicit or parse_db_path(os.environ.get("BYDELSBOT_DB", ""))
+
+
+def admin_command(action: str, telegram_id: int | None, db_path: Path | None) -> int:
+    """Add, remove or list the central office's admins."""
+    if action != "list" and telegram_id is None:
+        return _fail(EXIT_CONFIG, f"admin {action} needs a Telegram user id")
+
+    async def act() -> list[str]:
+        db = await Database.open(offline_db_path(db_path))
+        try:
+            if action == "add":
+                assert telegram_id is not None
+                added = await add_admin(db, telegram_id, datetime.now(UTC))
+                return [f"{telegram_id} is {'now' if added else 'already'} an admin"]
+            if action == "remove":
+                assert telegram_id is not None
+                removed = await remove_admin(db, telegram_id)
+                return [f"{telegram_id} {'removed' if removed else 'was not an admin'}"]
+            return [str(admin) for admin in await list_admins(db)]
+        finally:
+            await db.close()
+
+    try:
+        lines = asyncio.run(act())
+    except StorageError as exc:
+        return _fail(EXIT_STORAGE, str(exc))
+    for line in lines:
+        print(line)
+    return EXIT_OK
 
 
 def demo_command(role: str, db_path: Path | None) -> int:

@@ -61,7 +61,7 @@ def identify(
     """Build her identity from what storage knows, Telegram's hint and the admin list."""
     memberships = record.memberships if record else ()
     roles = [Role(m.role) for m in memberships]
-    if telegram_id in admins:
+    if telegram_id in admins or (record is not None and record.is_admin):
         roles.append(Role.ADMIN)
     role = max(roles, key=lambda r: r.rank, default=Role.PUBLIC)
     if record is not None and record.locale is not None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
 from telegram import Update, User
 
 from bot.identity import Identity, identify
 from handlers.context import BotContext
-from storage.people import load_person
+from storage.people import MembershipRecord, load_person, touch_last_seen
+
+LAST_SEEN_PRECISION = timedelta(hours=1)
 
 
 async def identity_of(user: User, context: BotContext) -> Identity:
@@ -16,5 +21,16 @@ async def identity_of(user: User, context: BotContext) -> Identity:
 
 async def load_identity_callback(update: Update, context: BotContext) -> None:
     """Put her identity (role, districts, language) on the context for the handlers after it."""
-    if update.effective_user is not None:
-        context.identity = await identity_of(update.effective_user, context)
+    if update.effective_user is None:
+        return
+    context.identity = identity = await identity_of(update.effective_user, context)
+    now = datetime.now(UTC)
+    if identity.memberships and seen_long_ago(identity.memberships, now):
+        # Her coordinator sees "last seen"; once an hour is precise enough and spares a write
+        # per message.
+        await touch_last_seen(context.db, identity.telegram_id, now)
+
+
+def seen_long_ago(memberships: Iterable[MembershipRecord], now: datetime) -> bool:
+    seen = [m.last_seen for m in memberships if m.last_seen is not None]
+    return not seen or now - max(seen) > LAST_SEEN_PRECISION

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from sqlite3 import Row
 
 from storage.db import Database
 
@@ -14,6 +16,18 @@ class DistrictRecord:
     name: str
     phase: int
     default_locale: str
+    chat_id: int | None = None
+    chat_title: str | None = None
+
+
+_COLUMNS = "id, slug, name, phase, default_locale, chat_id, chat_title"
+
+
+def _record(row: Row) -> DistrictRecord:
+    return DistrictRecord(
+        row["id"], row["slug"], row["name"], row["phase"], row["default_locale"],
+        row["chat_id"], row["chat_title"],
+    )  # fmt: skip
 
 
 async def upsert_district(
@@ -36,9 +50,35 @@ async def upsert_district(
 
 
 async def list_districts(db: Database) -> list[DistrictRecord]:
-    rows = await db.fetch_all(
-        "SELECT id, slug, name, phase, default_locale FROM districts ORDER BY name"
+    rows = await db.fetch_all(f"SELECT {_COLUMNS} FROM districts ORDER BY name")  # noqa: S608
+    return [_record(row) for row in rows]
+
+
+async def get_district(db: Database, district_id: int) -> DistrictRecord | None:
+    row = await db.fetch_one(
+        f"SELECT {_COLUMNS} FROM districts WHERE id = ?",  # noqa: S608 - constant column list
+        (district_id,),
     )
-    return [
-        DistrictRecord(r["id"], r["slug"], r["name"], r["phase"], r["default_locale"]) for r in rows
-    ]
+    return _record(row) if row else None
+
+
+async def change_phase(
+    db: Database, district_id: int, new_phase: int, changed_by: int, now: datetime
+) -> int | None:
+    """Move the group to a phase and record who did it; returns the old phase (None: no such
+    district). Moving to the phase it is already in records nothing."""
+    async with db.transaction() as tx:
+        row = await tx.fetch_one("SELECT phase FROM districts WHERE id = ?", (district_id,))
+        if row is None:
+            return None
+        old = int(row["phase"])
+        if old != new_phase:
+            await tx.execute(
+                "UPDATE districts SET phase = ? WHERE id = ?", (new_phase, district_id)
+            )
+            await tx.execute(
+                "INSERT INTO phase_changes (district_id, from_phase, to_phase, changed_by, "
+                "changed_at) VALUES (?, ?, ?, ?, ?)",
+                (district_id, old, new_phase, changed_by, now.isoformat()),
+            )
+    return old

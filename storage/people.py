@@ -21,6 +21,7 @@ class MembershipRecord:
     phase: int
     role: str
     display_name: str
+    last_seen: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -28,23 +29,31 @@ class PersonRecord:
     telegram_id: int
     locale: str | None  # None until she has chosen a language herself
     memberships: tuple[MembershipRecord, ...]
+    is_admin: bool = False  # added with `bydelsbot admin add`
 
 
 async def load_person(db: Database, telegram_id: int) -> PersonRecord | None:
-    """Everything needed to serve one update, in one query: language and memberships."""
+    """Everything needed to serve one update, in one query: language, memberships, admin flag.
+
+    None when the bot stores nothing about her at all.
+    """
     rows = await db.fetch_all(
         """
-        SELECT p.locale, m.role, m.display_name,
+        WITH me (id) AS (VALUES (?))
+        SELECT p.telegram_id AS known, p.locale,
+               EXISTS (SELECT 1 FROM admins AS a WHERE a.telegram_id = me.id) AS is_admin,
+               m.role, m.display_name, m.last_seen,
                d.id AS district_id, d.slug, d.name AS district_name, d.phase
-          FROM people AS p
-          LEFT JOIN memberships AS m ON m.telegram_id = p.telegram_id
+          FROM me
+          LEFT JOIN people AS p ON p.telegram_id = me.id
+          LEFT JOIN memberships AS m ON m.telegram_id = me.id
           LEFT JOIN districts AS d ON d.id = m.district_id
-         WHERE p.telegram_id = ?
          ORDER BY d.id
         """,
         (telegram_id,),
     )
-    if not rows:
+    first = rows[0]
+    if first["known"] is None and not first["is_admin"]:
         return None
     memberships = tuple(
         MembershipRecord(
@@ -54,11 +63,41 @@ async def load_person(db: Database, telegram_id: int) -> PersonRecord | None:
             phase=row["phase"],
             role=row["role"],
             display_name=row["display_name"],
+            last_seen=datetime.fromisoformat(row["last_seen"]) if row["last_seen"] else None,
         )
         for row in rows
         if row["district_id"] is not None
     )
-    return PersonRecord(telegram_id, rows[0]["locale"], memberships)
+    return PersonRecord(telegram_id, first["locale"], memberships, bool(first["is_admin"]))
+
+
+async def touch_last_seen(db: Database, telegram_id: int, now: datetime) -> None:
+    """Record that a member was here (shown to her coordinator); she is reachable again."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE memberships SET last_seen = ? WHERE telegram_id = ?",
+            (now.isoformat(), telegram_id),
+        )
+        await tx.execute(
+            "UPDATE people SET unreachable_since = NULL WHERE telegram_id = ?", (telegram_id,)
+        )
+
+
+async def mark_unreachable(db: Database, telegram_id: int, now: datetime) -> None:
+    """Telegram answered 403: she blocked the bot. Cleared when she writes again."""
+    await db.execute(
+        "UPDATE people SET unreachable_since = coalesce(unreachable_since, ?) "
+        "WHERE telegram_id = ?",
+        (now.isoformat(), telegram_id),
+    )
+
+
+async def mark_reachable(db: Database, telegram_id: int) -> None:
+    await db.execute(
+        "UPDATE people SET unreachable_since = NULL "
+        "WHERE telegram_id = ? AND unreachable_since IS NOT NULL",
+        (telegram_id,),
+    )
 
 
 async def save_locale(db: Database, telegram_id: int, locale: str) -> None:

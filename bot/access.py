@@ -1,0 +1,69 @@
+"""Who may do what, where: the one access check every privileged handler uses.
+
+Rights come from her membership of the district the action is about (or from being an admin),
+looked up fresh for every update and every button press: a button's data only names what is
+asked for, never who may ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from bot.identity import Identity, Role
+
+
+class Action(StrEnum):
+    INVITE = "invite"
+    LIST_MEMBERS = "list_members"
+    CHANGE_ROLE = "change_role"
+    REMOVE_MEMBER = "remove_member"
+    CHANGE_PHASE = "change_phase"
+    LINK_CHAT = "link_chat"
+
+
+# The lowest role, in the district concerned, that may take each action.
+POLICY: dict[Action, Role] = {
+    Action.INVITE: Role.COORDINATOR,
+    Action.LIST_MEMBERS: Role.COORDINATOR,
+    Action.CHANGE_ROLE: Role.COORDINATOR,
+    Action.REMOVE_MEMBER: Role.COORDINATOR,
+    Action.CHANGE_PHASE: Role.COORDINATOR,
+    Action.LINK_CHAT: Role.COORDINATOR,
+}
+
+MEMBER_ROLES_BY_RANK = (Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR)
+
+
+def allowed(identity: Identity, action: Action, district_id: int) -> bool:
+    """May she take this action in this district?"""
+    return identity.role_in(district_id).rank >= POLICY[action].rank
+
+
+def districts_where(identity: Identity, action: Action, district_ids: Iterable[int]) -> list[int]:
+    """The districts, among these, where she may take the action."""
+    return [d for d in district_ids if allowed(identity, action, d)]
+
+
+def grantable_roles(identity: Identity, district_id: int) -> tuple[Role, ...]:
+    """The roles she may give others in a district: a coordinator makes participants and
+    bydelsmødre; only the central office makes coordinators."""
+    own = identity.role_in(district_id)
+    if own is Role.ADMIN:
+        return MEMBER_ROLES_BY_RANK
+    if own is Role.COORDINATOR:
+        return (Role.PARTICIPANT, Role.MOTHER)
+    return ()
+
+
+def may_manage(identity: Identity, district_id: int, target_id: int, target_role: Role) -> bool:
+    """May she change the role of, or remove, this member? Never herself (that is /forget),
+    and never someone whose role she could not have given."""
+    if target_id == identity.telegram_id:
+        return False
+    return target_role in grantable_roles(identity, district_id)
+
+
+def may_grant(identity: Identity, district_id: int, target_id: int, old: Role, new: Role) -> bool:
+    grantable = grantable_roles(identity, district_id)
+    return may_manage(identity, district_id, target_id, old) and new in grantable and new != old
