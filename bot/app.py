@@ -13,6 +13,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -23,7 +24,19 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Config
-from handlers import errors, fallback, help, menu, onboarding, profile
+from handlers import (
+    errors,
+    fallback,
+    group_chat,
+    help,
+    invites,
+    members,
+    menu,
+    onboarding,
+    phase,
+    privacy,
+    profile,
+)
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.identity import load_identity_callback
@@ -97,6 +110,57 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(help.help_menu_callback, pattern=r"^menu:help$"))
     app.add_handler(CommandHandler("me", profile.profile_command, filters=private))
     app.add_handler(CallbackQueryHandler(profile.profile_menu_callback, pattern=r"^menu:me$"))
+
+    # Coordinators: invites (and a woman answering one), members, the group's phase.
+    app.add_handler(CommandHandler("invite", invites.invite_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(
+            menu.opened_from_menu(invites.invite_command), pattern=r"^menu:invite$"
+        )
+    )
+    app.add_handler(CallbackQueryHandler(invites.invite_district_callback, pattern=r"^inv:\d+$"))
+    app.add_handler(CallbackQueryHandler(invites.invite_role_callback, pattern=r"^inv:\d+:"))
+    app.add_handler(CallbackQueryHandler(invites.join_callback, pattern=r"^join:"))
+    app.add_handler(CommandHandler("members", members.members_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(
+            menu.opened_from_menu(members.members_command), pattern=r"^menu:members$"
+        )
+    )
+    app.add_handler(CallbackQueryHandler(members.member_page_callback, pattern=r"^mem:"))
+    app.add_handler(
+        CallbackQueryHandler(members.member_action_callback, pattern=r"^(mcard|mrm|mrmok):")
+    )
+    app.add_handler(CallbackQueryHandler(members.member_role_callback, pattern=r"^mrole:"))
+    app.add_handler(CommandHandler("phase", phase.phase_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(menu.opened_from_menu(phase.phase_command), pattern=r"^menu:phase$")
+    )
+    app.add_handler(CallbackQueryHandler(phase.phase_callback, pattern=r"^(ph|phok):"))
+
+    # Privacy: what is stored about her, and forgetting it.
+    app.add_handler(CommandHandler("mydata", privacy.mydata_command, filters=private))
+    app.add_handler(CallbackQueryHandler(privacy.mydata_menu_callback, pattern=r"^menu:mydata$"))
+    app.add_handler(CommandHandler("forget", privacy.forget_command, filters=private))
+    app.add_handler(CallbackQueryHandler(privacy.forget_callback, pattern=r"^forget:"))
+
+    # The district's group chat: /link, /unlink, the bot added or removed, migrations.
+    # Edited commands are ignored: editing "/link" must not link a second time.
+    groups = filters.ChatType.GROUPS
+    new_in_group = groups & filters.UpdateType.MESSAGE
+    app.add_handler(CommandHandler("link", group_chat.link_command, filters=new_in_group))
+    app.add_handler(CommandHandler("unlink", group_chat.unlink_command, filters=new_in_group))
+    app.add_handler(
+        CommandHandler(["link", "unlink"], group_chat.link_in_private_command, filters=private)
+    )
+    app.add_handler(CallbackQueryHandler(group_chat.link_district_callback, pattern=r"^link:"))
+    app.add_handler(
+        ChatMemberHandler(group_chat.bot_membership_callback, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_chat.chat_migrated_callback))
+    app.add_handler(
+        MessageHandler(groups & filters.StatusUpdate.NEW_CHAT_TITLE, group_chat.chat_title_callback)
+    )
 
     # Last: whatever nobody took. Unknown commands and free text in private chats get pointed to
     # the menu; any other button press is old, forged or not ours and changes nothing.

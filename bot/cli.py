@@ -11,7 +11,7 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,8 +23,11 @@ from bot.config import Config, ConfigError, parse_db_path
 from bot.demo import DEMO_ROLES, run_demo
 from bot.i18n import compile_catalogues
 from bot.logs import configure_logging
+from bot.seeding import SeedError, read_seed, summary
 from storage import Database, StorageError
 from storage.admins import add_admin, list_admins, remove_admin
+from storage.backup import backup_database, schema_version_of
+from storage.organisation import SeedConflict, SeedCounts, apply_seed
 
 EXIT_OK = 0
 EXIT_RUNTIME = 1  # Telegram could not be reached, or refused us
@@ -42,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return demo_command(args.role, args.db)
     if args.command == "admin":
         return admin_command(args.action, args.telegram_id, args.db)
+    if args.command == "seed":
+        return seed_command(args.file, args.db)
+    if args.command == "backup":
+        return backup_command(args.path, args.db)
     if args.command == "compile-catalogues":
         for path in compile_catalogues():
             print(path)
@@ -71,13 +78,29 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_argument(
         "--db", type=Path, default=None, help="database file (default: BYDELSBOT_DB)"
     )
+    backup = sub.add_parser(
+        "backup", help="write a consistent copy of the database, also while the bot is running"
+    )
+    backup.add_argument("path", type=Path, help="the file to write the copy to")
+    backup.add_argument(
+        "--db", type=Path, default=None, help="database file (default: BYDELSBOT_DB)"
+    )
+    seed = sub.add_parser(
+        "seed", help="create or update districts and locations from a TOML file (see README)"
+    )
+    seed.add_argument(
+        "file", type=Path, help="the organisation file, e.g. data/oslo-districts.toml"
+    )
+    seed.add_argument("--db", type=Path, default=None, help="database file (default: BYDELSBOT_DB)")
     sub.add_parser(
         "compile-catalogues", help="write the .mo files next to the installed .po catalogues"
     )
     return parser
 
 
-def _fail(code: int, message: str) -> int:
+def _fail(code: int, message: str, secret: str = "") -> int:
+    if secret:
+        message = message.replace(secret, "[token]")  # never echo the token, even in an error
     print(f"bydelsbot: {message}", file=sys.stderr)
     return code
 
@@ -89,32 +112,38 @@ def run_command() -> int:
     except ConfigError as exc:
         return _fail(EXIT_CONFIG, str(exc))
     configure_logging(secrets=[config.token])
-    try:
-        asyncio.run(preflight(config))
-    except StorageError as exc:
-        return _fail(EXIT_STORAGE, str(exc))
-    except InvalidToken:
-        return _fail(EXIT_CONFIG, "Telegram refused BOT_TOKEN: check it with @BotFather.")
-    except NetworkError as exc:
-        return _fail(EXIT_RUNTIME, f"cannot reach the Bot API at {config.api_url}: {exc}")
-    except TelegramError as exc:
-        return _fail(EXIT_RUNTIME, f"the Bot API refused to start the bot: {exc}")
+    failure = _exit_on_failure(config, lambda: asyncio.run(preflight(config)))
+    if failure is not None:
+        return failure
     application = build_application(config)
     log.info("starting: database %s, Bot API at %s", config.db_path, config.api_url)
+    # run_polling answers SIGINT and SIGTERM by stopping the updater, the application and the
+    # post_shutdown hook (which closes the database) in order.
+    failure = _exit_on_failure(
+        config,
+        lambda: application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False),
+    )
+    if failure is not None:
+        return failure
+    log.info("stopped")
+    return EXIT_OK
+
+
+def _exit_on_failure(config: Config, step: Callable[[], object]) -> int | None:
+    """Run a step of start-up or polling; turn what an operator can fix into a line and a code."""
     try:
-        # run_polling answers SIGINT and SIGTERM by stopping the updater, the application and
-        # the post_shutdown hook (which closes the database) in order.
-        application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+        step()
     except StorageError as exc:
         return _fail(EXIT_STORAGE, str(exc))
     except InvalidToken:
         return _fail(EXIT_CONFIG, "Telegram refused BOT_TOKEN: check it with @BotFather.")
     except NetworkError as exc:
-        return _fail(EXIT_RUNTIME, f"cannot reach the Bot API at {config.api_url}: {exc}")
+        reason = f"cannot reach the Bot API at {config.api_url}: {exc}"
+        return _fail(EXIT_RUNTIME, reason, config.token)
     except TelegramError as exc:
-        return _fail(EXIT_RUNTIME, f"the Bot API refused to start the bot: {exc}")
-    log.info("stopped")
-    return EXIT_OK
+        reason = f"the Bot API refused to start the bot: {exc}"
+        return _fail(EXIT_RUNTIME, reason, config.token)
+    return None
 
 
 async def preflight(config: Config) -> None:
@@ -125,9 +154,16 @@ async def preflight(config: Config) -> None:
     """
     db = await Database.open(config.db_path)
     await db.close()
-    async with Bot(config.token, base_url=config.api_url) as bot:
-        me = bot.bot
-        log.info("connected as @%s", me.username)
+    # A server that answers with something other than Bot API JSON makes PTB log a traceback
+    # before raising; the raised error is reported below as one line instead.
+    request_log = logging.getLogger("telegram.request")
+    previous = request_log.level
+    request_log.setLevel(logging.CRITICAL)
+    try:
+        async with Bot(config.token, base_url=config.api_url) as bot:
+            log.info("connected as @%s", bot.bot.username)
+    finally:
+        request_log.setLevel(previous)
 
 
 def offline_db_path(explicit: Path | None) -> Path:
@@ -161,6 +197,43 @@ def admin_command(action: str, telegram_id: int | None, db_path: Path | None) ->
         return _fail(EXIT_STORAGE, str(exc))
     for line in lines:
         print(line)
+    return EXIT_OK
+
+
+def backup_command(path: Path, db_path: Path | None) -> int:
+    """Copy the live database to `path` with SQLite's online backup."""
+    try:
+        backup_database(offline_db_path(db_path), path)
+        version = schema_version_of(path)
+    except StorageError as exc:
+        return _fail(EXIT_STORAGE, str(exc))
+    print(f"backup written to {path} ({path.stat().st_size} bytes, schema v{version})")
+    return EXIT_OK
+
+
+def seed_command(file: Path, db_path: Path | None) -> int:
+    """Load districts and locations from a TOML file: all of it, or nothing if it has a mistake."""
+    try:
+        seed = read_seed(file.read_bytes(), str(file))
+    except OSError as exc:
+        return _fail(EXIT_CONFIG, f"cannot read {file}: {exc.strerror or exc}")
+    except SeedError as exc:
+        return _fail(EXIT_CONFIG, str(exc))
+
+    async def act() -> SeedCounts:
+        db = await Database.open(offline_db_path(db_path))
+        try:
+            return await apply_seed(db, seed.locations, seed.districts, datetime.now(UTC))
+        finally:
+            await db.close()
+
+    try:
+        counts = asyncio.run(act())
+    except SeedConflict as exc:
+        return _fail(EXIT_CONFIG, str(seed.district_error(exc.slug, exc.key, exc.reason)))
+    except StorageError as exc:
+        return _fail(EXIT_STORAGE, str(exc))
+    print(summary(counts))
     return EXIT_OK
 
 

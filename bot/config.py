@@ -75,15 +75,18 @@ def parse_token(raw: str) -> str:
 
 def parse_api_url(raw: str) -> str:
     url = raw.strip() or DEFAULT_API_URL
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ConfigError(
-            f"BOT_API_URL must be an http(s) URL such as http://127.0.0.1:8081/bot, not {url!r}."
-        )
+    example = "an http(s) URL ending in /bot, such as http://127.0.0.1:8081/bot"
     try:
+        parts = urlsplit(url)
         parts.port  # noqa: B018 - urllib validates the port lazily, on access
     except ValueError:
-        raise ConfigError(f"BOT_API_URL has an invalid port: {url!r}.") from None
+        raise ConfigError(f"BOT_API_URL must be {example}, not {url!r}.") from None
+    # python-telegram-bot appends the token straight after this URL: without the final "/bot"
+    # the token would become part of the host or port, and end up in error messages.
+    if parts.scheme not in {"http", "https"} or not parts.hostname or not url.endswith("/bot"):
+        raise ConfigError(f"BOT_API_URL must be {example}, not {url!r}.")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"BOT_API_URL must be {example}, not {url!r}.")
     return url
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,8 +119,10 @@ async def run_demo(
             try:
                 await seed_demo_data(app.bot_data[SERVICES_KEY], role)
                 await app.start()
-                await _converse(app, api, printer, role, lines, out)
-                await app.stop()
+                try:
+                    await _converse(app, api, printer, role, lines, out)
+                finally:
+                    await app.stop()
             finally:
                 await close_services(app)
     return 0
@@ -138,20 +141,31 @@ async def _converse(
         f"Bydelsmødre bot, offline demo. You are Amina ({role}). Type /start; type a number to "
         "press a button; end with Ctrl-D.\n"
     )
-    pending = iter(lines)
-    while True:
-        # Read in a thread so that the bot's own jobs keep running while she thinks.
-        raw = await asyncio.to_thread(next, pending, None)
-        if raw is None:
-            break
+    async for raw in _read_lines(lines):
         line = raw.rstrip("\r\n")
         if not line.strip():
             continue
         printer.start_batch()
         choice = line.strip()
-        if choice.isdigit() and int(choice) in printer.buttons:
+        if choice.isdecimal() and int(choice) in printer.buttons:
             message_id, data = printer.buttons[int(choice)]
             update = api.press(user, DEMO_USER_ID, message_id, data)
         else:
             update = api.send_text(user, line)
         await app.process_update(Update.de_json(update, app.bot))
+
+
+async def _read_lines(lines: Iterable[str]) -> AsyncIterator[str]:
+    """Lines as she types them, read in a daemon thread so that the bot's jobs keep running
+    while she thinks, and Ctrl-C is not held up by a thread waiting for input."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def pump() -> None:
+        for line in lines:
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=pump, name="demo-stdin", daemon=True).start()
+    while (line := await queue.get()) is not None:
+        yield line

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -109,6 +110,20 @@ def compile_catalogues() -> list[Path]:
     return written
 
 
+# In right-to-left text, Latin words that translators keep as they are ("Bydelsmødre", "Oslo")
+# form one left-to-right run with their neighbours and come out in the wrong order; each run of
+# Latin words is isolated. Placeholders, HTML tags and entities are left alone.
+_UNTOUCHABLE = re.compile(r"(\{[^{}]*\}|<[^<>]*>|&#?\w+;)")
+_LATIN_RUN = re.compile(r"[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'’-]*(?:[ ,.][A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'’-]*)*")
+
+
+def isolate_latin_runs(text: str) -> str:
+    pieces = _UNTOUCHABLE.split(text)
+    for i in range(0, len(pieces), 2):  # even indexes are text, odd ones the untouchables
+        pieces[i] = _LATIN_RUN.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", pieces[i])
+    return "".join(pieces)
+
+
 class Translator:
     """One language: its messages, its direction, its dates."""
 
@@ -121,10 +136,13 @@ class Translator:
 
     def _(self, message: str) -> str:
         """Translate a message id (an English source string)."""
-        return self._translations.gettext(message)
+        return self._directed(self._translations.gettext(message))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self._translations.ngettext(singular, plural, n)
+        return self._directed(self._translations.ngettext(singular, plural, n))
+
+    def _directed(self, text: str) -> str:
+        return isolate_latin_runs(text) if self.rtl else text
 
     def ltr(self, piece: object) -> str:
         """Isolate a left-to-right piece (command, number, phone) inside right-to-left text."""
@@ -134,6 +152,12 @@ class Translator:
     def command(self, name: str) -> str:
         """A /command as she must type it, kept left-to-right."""
         return self.ltr(f"/{name}")
+
+    def format_day(self, moment: datetime, tz: ZoneInfo) -> str:
+        """A short date ("2 Dec 2026" in her language), for lists."""
+        if moment.tzinfo is None:
+            raise ValueError("refusing to format a naive datetime")
+        return str(format_date(moment.astimezone(tz).date(), "medium", locale=self._babel_locale))
 
     def format_datetime(self, moment: datetime, tz: ZoneInfo) -> str:
         """Weekday, day, month and time, as people write them in her language."""

@@ -36,14 +36,33 @@ DEMO_BOT = {
     "supports_inline_queries": False,
 }
 _DELETE_WINDOW = 48 * 3600
+# Who sends a supergroup's service messages on its behalf (with sender_chat set to the chat).
+GROUP_ANONYMOUS_BOT = {
+    "id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot",
+}  # fmt: skip
+# The booleans a ChatMemberAdministrator must carry (can_promote_members and can_be_edited are
+# set apart: a fake admin may do everything else).
+_ADMIN_RIGHTS = (
+    "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+    "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+    "can_delete_stories", "can_pin_messages",
+)  # fmt: skip
+_RESTRICTED_RIGHTS = (
+    "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos",
+    "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls",
+    "can_send_other_messages", "can_add_web_page_previews", "can_react_to_messages",
+    "can_edit_tag", "can_change_info", "can_invite_users", "can_pin_messages",
+    "can_manage_topics",
+)  # fmt: skip
 _TAG = re.compile(r"<[^>]+>")
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, parameters: JSON | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.parameters = parameters  # ResponseParameters, e.g. migrate_to_chat_id
 
 
 def html_to_plain(text: str) -> str:
@@ -58,6 +77,8 @@ class Call:
     method: str
     params: JSON
     status: int = 200
+    # Files uploaded with the call, by part name: (file name, content).
+    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
 @dataclass
@@ -84,6 +105,11 @@ class OfflineBotApi:
         self.commands: dict[tuple[str, str], list[JSON]] = {}
         self.chats: dict[int, JSON] = {}
         self.blocked_by: set[int] = set()
+        # Group chats: each person's status in each chat ("creator", "administrator", ...), as
+        # getChatMember reports it; the bot's own status decides whether it may write there.
+        self._member_status: dict[tuple[int, int], str] = {}
+        self._people: dict[int, JSON] = {}
+        self._migrated_to: dict[int, int] = {}  # old group id -> its supergroup's id
 
     # -- what people do ------------------------------------------------------------------------
 
@@ -113,6 +139,13 @@ class OfflineBotApi:
             self.blocked_by.discard(user["id"])
             return self._push_update({"message": message})
 
+    def send_other(self, user: JSON, **content: Any) -> JSON:
+        """She sends something that is not text: a voice note, a photo, a sticker, a location."""
+        with self._lock:
+            message = self._new_message(self.private_chat(user), user, None)
+            message.update(content)
+            return self._push_update({"message": message})
+
     def press(self, user: JSON, chat_id: int, message_id: int, data: str) -> JSON:
         """She presses a button with this data under this message (forged data is allowed)."""
         with self._lock:
@@ -134,6 +167,82 @@ class OfflineBotApi:
         """She blocks the bot: from now on messages to her fail with 403."""
         with self._lock:
             self.blocked_by.add(user_id)
+
+    # -- group chats ---------------------------------------------------------------------------
+
+    def group_chat(self, chat_id: int, title: str, type: str = "group") -> JSON:
+        """A group (or "supergroup") chat with the bot in it as a plain member."""
+        if type not in ("group", "supergroup"):
+            raise ValueError(f"not a group chat type: {type!r}")
+        with self._lock:
+            chat = {"id": chat_id, "type": type, "title": title}
+            self.chats[chat_id] = chat
+            self._member_status.setdefault((chat_id, int(self.bot_user["id"])), "member")
+            return chat
+
+    def set_member_status(self, chat_id: int, user: JSON, status: str) -> None:
+        """Make her "creator", "administrator", "member", "restricted", "left" or "kicked"."""
+        self.chat_member(user, status)  # refuses a status Telegram does not have
+        with self._lock:
+            self._people[int(user["id"])] = user
+            self._member_status[(chat_id, int(user["id"]))] = status
+
+    def bot_added_to(self, chat: JSON, by_user: JSON, status: str = "member") -> list[JSON]:
+        """Someone adds the bot to a group: Telegram sends my_chat_member and a service message."""
+        with self._lock:
+            self.chats[chat["id"]] = chat
+            # However the chat was set up, the bot was not in it a moment ago.
+            old = self._set_bot_status(chat["id"], status)
+            old = old if old in ("left", "kicked") else "left"
+            change = self._push_update({"my_chat_member": self._bot_change(chat, by_user, old)})
+            message = self._new_message(chat, by_user, None)
+            message["new_chat_members"] = [self._bot_as_user()]
+            return [change, self._push_update({"message": message})]
+
+    def bot_removed_from(self, chat: JSON, by_user: JSON, status: str = "kicked") -> JSON:
+        """Someone removes the bot ("kicked") or it is made to leave ("left")."""
+        if status not in ("kicked", "left"):
+            raise ValueError(f"the bot is not removed by becoming {status!r}")
+        with self._lock:
+            old = self._set_bot_status(chat["id"], status)
+            return self._push_update({"my_chat_member": self._bot_change(chat, by_user, old)})
+
+    def migrate(self, old_chat: JSON, new_chat_id: int, by_user: JSON) -> list[JSON]:
+        """The group becomes a supergroup with a new id. Telegram posts a service message in
+        each chat: migrate_to_chat_id in the old group (from her), migrate_from_chat_id in the
+        new supergroup (from the anonymous "Group" bot, on behalf of the chat)."""
+        with self._lock:
+            new_chat = self.group_chat(new_chat_id, old_chat["title"], "supergroup")
+            for (chat_id, user_id), status in list(self._member_status.items()):
+                if chat_id == old_chat["id"]:
+                    self._member_status[(new_chat_id, user_id)] = status
+            self._migrated_to[old_chat["id"]] = new_chat_id
+            in_old = self._new_message(old_chat, by_user, None)
+            in_old["migrate_to_chat_id"] = new_chat_id
+            in_new = self._new_message(new_chat, GROUP_ANONYMOUS_BOT, None)
+            in_new["sender_chat"] = new_chat
+            in_new["migrate_from_chat_id"] = old_chat["id"]
+            return [self._push_update({"message": in_old}), self._push_update({"message": in_new})]
+
+    def rename_group(self, chat: JSON, title: str, by_user: JSON) -> JSON:
+        """An admin renames the group: the chat gets its new title and a service message."""
+        with self._lock:
+            chat["title"] = title
+            message = self._new_message(chat, by_user, None)
+            message["new_chat_title"] = title
+            return self._push_update({"message": message})
+
+    def member_status(self, chat_id: int, user_id: int) -> str:
+        """Her status as Telegram knows it: set, else "member" once she wrote there, else "left"."""
+        with self._lock:
+            status = self._member_status.get((chat_id, user_id))
+            if status is not None:
+                return status
+            wrote = any(
+                c == chat_id and m.get("from", {}).get("id") == user_id
+                for (c, _), m in self._messages.items()
+            )
+            return "member" if wrote else "left"
 
     # -- what the bot sees ---------------------------------------------------------------------
 
@@ -162,10 +271,12 @@ class OfflineBotApi:
 
     # -- the Bot API ---------------------------------------------------------------------------
 
-    def call(self, method: str, params: JSON) -> tuple[int, JSON]:
+    def call(
+        self, method: str, params: JSON, uploads: dict[str, tuple[str, bytes]] | None = None
+    ) -> tuple[int, JSON]:
         """Answer one Bot API request: (HTTP status, response body)."""
         with self._updates_ready:
-            record = Call(method, params)
+            record = Call(method, params, uploads=uploads or {})
             self.calls.append(record)
             self._updates_ready.notify_all()  # wake tests waiting for this call
             refused = self._refusal(method, params)
@@ -203,7 +314,10 @@ class OfflineBotApi:
         try:
             result = handler(params)
         except ApiError as exc:
-            return exc.code, {"ok": False, "error_code": exc.code, "description": exc.description}
+            body = {"ok": False, "error_code": exc.code, "description": exc.description}
+            if exc.parameters:
+                body["parameters"] = exc.parameters
+            return exc.code, body
         return 200, {"ok": True, "result": result}
 
     def _m_getMe(self, params: JSON) -> JSON:
@@ -235,6 +349,11 @@ class OfflineBotApi:
     def _m_getMyCommands(self, params: JSON) -> list[JSON]:
         scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
         return self.commands.get((scope, str(params.get("language_code") or "")), [])
+
+    def _m_deleteMyCommands(self, params: JSON) -> bool:
+        scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+        self.commands.pop((scope, str(params.get("language_code") or "")), None)
+        return True
 
     def _m_sendMessage(self, params: JSON) -> JSON:
         chat = self._writable_chat(params["chat_id"])
@@ -303,6 +422,19 @@ class OfflineBotApi:
         self._writable_chat(params["chat_id"])
         return True
 
+    def _m_getChatMember(self, params: JSON) -> JSON:
+        chat = self.chats.get(int(str(params["chat_id"])))
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        self._bot_still_in(chat)
+        user_id = int(params["user_id"])
+        user = self._known_user(user_id)
+        if user is None:
+            raise ApiError(400, "Bad Request: user not found")
+        if chat["type"] == "private":
+            return self.chat_member(user, "member")
+        return self.chat_member(user, self.member_status(chat["id"], user_id))
+
     # -- internals -----------------------------------------------------------------------------
 
     def _push_update(self, payload: JSON) -> JSON:
@@ -330,7 +462,77 @@ class OfflineBotApi:
             raise ApiError(400, "Bad Request: chat not found")
         if chat["type"] == "private" and chat["id"] in self.blocked_by:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        self._bot_still_in(chat)
         return chat
+
+    def _bot_still_in(self, chat: JSON) -> None:
+        """Telegram refuses a group the bot was removed from, or that became a supergroup."""
+        if chat["type"] == "private":
+            return
+        if chat["id"] in self._migrated_to:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self._migrated_to[chat["id"]]},
+            )
+        status = self._member_status.get((chat["id"], int(self.bot_user["id"])), "member")
+        if status == "kicked":
+            raise ApiError(403, f"Forbidden: bot was kicked from the {chat['type']} chat")
+        if status == "left":
+            raise ApiError(403, f"Forbidden: bot is not a member of the {chat['type']} chat")
+
+    def _bot_as_user(self) -> JSON:
+        keep = ("id", "is_bot", "first_name", "username")
+        return {key: self.bot_user[key] for key in keep if key in self.bot_user}
+
+    def _set_bot_status(self, chat_id: int, status: str) -> str:
+        """Change the bot's status in a chat; returns the old one."""
+        key = (chat_id, int(self.bot_user["id"]))
+        old = self._member_status.get(key, "left")
+        self._member_status[key] = status
+        return old
+
+    def _bot_change(self, chat: JSON, by_user: JSON, old_status: str) -> JSON:
+        """A ChatMemberUpdated about the bot itself, as my_chat_member carries it."""
+        bot = self._bot_as_user()
+        new_status = self._member_status[(chat["id"], int(bot["id"]))]
+        return {
+            "chat": chat,
+            "from": by_user,
+            "date": int(self.clock()),
+            "old_chat_member": self.chat_member(bot, old_status),
+            "new_chat_member": self.chat_member(bot, new_status),
+        }
+
+    def _known_user(self, user_id: int) -> JSON | None:
+        if user_id == self.bot_user["id"]:
+            return self._bot_as_user()
+        if user_id in self._people:
+            return self._people[user_id]
+        for message in self._messages.values():
+            if message.get("from", {}).get("id") == user_id:
+                sender: JSON = message["from"]
+                return sender
+        return None
+
+    @staticmethod
+    def chat_member(user: JSON, status: str) -> JSON:
+        """A ChatMember of the variant the status names, with every field it requires."""
+        member: JSON = {"status": status, "user": user}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            rights = dict.fromkeys(_ADMIN_RIGHTS, True)
+            member.update(
+                rights, can_be_edited=False, is_anonymous=False, can_promote_members=False
+            )
+        elif status == "restricted":
+            member.update(dict.fromkeys(_RESTRICTED_RIGHTS, False), is_member=True, until_date=0)
+        elif status == "kicked":
+            member["until_date"] = 0  # banned for ever
+        elif status not in ("member", "left"):
+            raise ValueError(f"no chat member status {status!r}")
+        return member
 
     def _existing(self, params: JSON) -> JSON:
         chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
@@ -373,6 +575,16 @@ class OfflineBotApi:
             listener(event, payload)
 
 
+def _uploads(request_data: RequestData | None) -> dict[str, tuple[str, bytes]]:
+    if request_data is None or not request_data.contains_files:
+        return {}
+    uploads = {}
+    for name, (file_name, content, *_) in request_data.multipart_data.items():
+        data = content if isinstance(content, bytes) else content.read()
+        uploads[name] = (file_name or name, data)
+    return uploads
+
+
 class OfflineRequest(BaseRequest):
     """python-telegram-bot's transport, answered by an OfflineBotApi instead of the network."""
 
@@ -406,5 +618,5 @@ class OfflineRequest(BaseRequest):
             # would see them so that required-field checks still hold.
             for name in request_data.multipart_data:
                 params.setdefault(name, f"attach://{name}")
-        status, body = self.api.call(api_method, params)
+        status, body = self.api.call(api_method, params, _uploads(request_data))
         return status, json.dumps(body).encode()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
 from bot.access import Action, allowed
 from bot.identity import Role
 from handlers.context import BotContext
-from handlers.render import button, escape
+from handlers.render import button
 from storage.districts import list_districts
 
 
@@ -17,8 +18,12 @@ async def refuse(update: Update, context: BotContext) -> None:
     """Tell her, in her language, that this is not hers to do; change nothing."""
     text = "🔒 " + context.t._("Sorry, only a coordinator of this district can do that.")
     if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    elif update.effective_chat is not None:
+        try:
+            await update.callback_query.answer(text, show_alert=True)
+            return
+        except BadRequest:
+            pass  # the press was answered already (opened from the menu): say it in the chat
+    if update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, text)
 
 
@@ -45,7 +50,8 @@ async def choose_district(
         await refuse(update, context)
         return None
     assert update.effective_chat is not None
-    rows = [[button("🏘", escape(name), data_for(district_id))] for district_id, name in districts]
+    # Button labels are plain text to Telegram: the name goes in as it is.
+    rows = [[button("🏘", name, data_for(district_id))] for district_id, name in districts]
     await context.bot.send_message(
         update.effective_chat.id,
         "🏘 " + context.t._("Which district?"),

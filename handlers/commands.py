@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram import Bot, BotCommand, BotCommandScopeAllChatAdministrators, BotCommandScopeChat
 
 from bot.i18n import LANGUAGES, N_, SOURCE_LOCALE, Translator, translator
 from bot.identity import MEMBER_ROLES, Role
 
 EVERYONE = frozenset(Role)
 MEMBERS_AND_ADMINS = MEMBER_ROLES | {Role.ADMIN}
+COORDINATORS_AND_ADMINS = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,23 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("start", N_("Start again and choose your language"), EVERYONE),
+    Command("start", N_("Start again"), EVERYONE),
     Command("menu", N_("Show the menu"), EVERYONE),
+    Command("members", N_("Your district's members"), COORDINATORS_AND_ADMINS),
+    Command("invite", N_("Invite women to your district's group"), COORDINATORS_AND_ADMINS),
+    Command("phase", N_("Move your group to another phase"), COORDINATORS_AND_ADMINS),
     Command("me", N_("Your district, role and language"), MEMBERS_AND_ADMINS),
     Command("language", N_("Change your language"), EVERYONE),
+    Command("mydata", N_("See what the bot stores about you"), EVERYONE),
+    Command("forget", N_("Delete everything the bot stores about you"), EVERYONE),
     Command("help", N_("What this bot can do for you"), EVERYONE),
+)
+
+# Sent in a district's group chat, so Telegram lists them there for the chat's administrators
+# only: a coordinator who links a chat must be one. /help lists the private commands above.
+GROUP_ADMIN_COMMANDS: tuple[Command, ...] = (
+    Command("link", N_("Make this the group chat of your district"), COORDINATORS_AND_ADMINS),
+    Command("unlink", N_("Stop using this chat for your district"), COORDINATORS_AND_ADMINS),
 )
 
 
@@ -53,6 +66,21 @@ async def publish_command_menus(bot: Bot) -> None:
         if language.telegram_code:
             commands = bot_commands(Role.PUBLIC, translator(language.code))
             await bot.set_my_commands(commands, language_code=language.telegram_code)
+    await publish_group_admin_menus(bot)
+
+
+async def publish_group_admin_menus(bot: Bot) -> None:
+    """/link and /unlink in every group chat's command menu, for its administrators."""
+    scope = BotCommandScopeAllChatAdministrators()
+
+    def localized(t: Translator) -> list[BotCommand]:
+        return [BotCommand(c.name, t._(c.description)) for c in GROUP_ADMIN_COMMANDS]
+
+    await bot.set_my_commands(localized(translator(SOURCE_LOCALE)), scope=scope)
+    for language in LANGUAGES:
+        if language.telegram_code:
+            commands = localized(translator(language.code))
+            await bot.set_my_commands(commands, scope=scope, language_code=language.telegram_code)
 
 
 async def set_chat_commands(bot: Bot, chat_id: int, role: Role, t: Translator) -> None:

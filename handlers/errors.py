@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
+import traceback
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, NetworkError
 
+from bot.identity import identify
 from handlers.context import BotContext
 from handlers.identity import identity_of
+from handlers.render import say_sorry
 
 log = logging.getLogger(__name__)
 
@@ -23,32 +25,37 @@ def describe_update(update: object) -> str:
     return f"update {update.update_id} ({', '.join(kinds) or 'other'})"
 
 
-async def _load_identity_for_error(update: Update, context: BotContext) -> None:
-    """The error handler gets a fresh context: find her language again, if the database lets us."""
-    if context.has_identity or update.effective_user is None:
-        return
-    try:
-        context.identity = await identity_of(update.effective_user, context)
-    except Exception:  # the database itself may be what failed; English will have to do
-        log.warning("could not load the user's language for the error message")
+def describe_error(error: BaseException | None) -> str:
+    """The exception's type and where it was raised, without its message.
+
+    An exception's message can quote what she wrote ("could not parse '...'"), so only the
+    stack frames, which are our code, go to the log.
+    """
+    if error is None:
+        return "unknown error"
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    return f"{type(error).__module__}.{type(error).__qualname__}\n{frames}".rstrip()
 
 
 async def error_callback(update: object, context: BotContext) -> None:
     """Log the failure, then tell her something went wrong, if she can be told."""
-    log.error("handler failed on %s", describe_update(update), exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
+    if update is None and isinstance(context.error, NetworkError):
+        # python-telegram-bot reports polling trouble without an update and retries by itself.
+        log.warning("polling: %s; retrying", type(context.error).__name__)
         return
-    if isinstance(context.error, Forbidden):
-        return  # she blocked the bot: there is nobody to tell
+    log.error("handler failed on %s: %s", describe_update(update), describe_error(context.error))
+    if not isinstance(update, Update) or isinstance(context.error, Forbidden):
+        return  # nobody to tell, or she blocked the bot
     await _load_identity_for_error(update, context)
-    text = "😔 " + context.t._(
-        "Sorry, something went wrong on our side. Please try again in a moment."
-    )
-    if update.callback_query is not None:
-        # Stop the button's spinner; the handler may have answered it already, which is fine.
-        with contextlib.suppress(TelegramError):
-            await update.callback_query.answer()
+    await say_sorry(update, context)
+
+
+async def _load_identity_for_error(update: Update, context: BotContext) -> None:
+    """The error handler gets a fresh context: find her language again, if the database lets us."""
+    user = update.effective_user
+    if context.has_identity or user is None:
+        return
     try:
-        await context.bot.send_message(update.effective_chat.id, text)
-    except TelegramError:
-        log.warning("could not tell the user about the failure on %s", describe_update(update))
+        context.identity = await identity_of(user, context)
+    except Exception:  # the database itself may be what failed: Telegram's hint will do
+        context.identity = identify(user.id, None, user.language_code, frozenset())

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from telegram import Update, User
+from telegram.ext import ApplicationHandlerStop
 
 from bot.identity import Identity, identify
 from handlers.context import BotContext
+from handlers.render import say_sorry
 from storage.people import MembershipRecord, load_person, touch_last_seen
 
 LAST_SEEN_PRECISION = timedelta(hours=1)
+log = logging.getLogger(__name__)
 
 
 async def identity_of(user: User, context: BotContext) -> Identity:
@@ -21,9 +25,18 @@ async def identity_of(user: User, context: BotContext) -> Identity:
 
 async def load_identity_callback(update: Update, context: BotContext) -> None:
     """Put her identity (role, districts, language) on the context for the handlers after it."""
-    if update.effective_user is None:
+    user = update.effective_user
+    if user is None:
         return
-    context.identity = identity = await identity_of(update.effective_user, context)
+    try:
+        context.identity = identity = await identity_of(user, context)
+    except Exception:
+        # Without her identity no handler can serve her: say sorry once, in the language her
+        # Telegram app suggests, and stop here instead of failing again in every handler.
+        log.exception("could not load the identity for update %s", update.update_id)
+        context.identity = identify(user.id, None, user.language_code, frozenset())
+        await say_sorry(update, context)
+        raise ApplicationHandlerStop from None
     now = datetime.now(UTC)
     if identity.memberships and seen_long_ago(identity.memberships, now):
         # Her coordinator sees "last seen"; once an hour is precise enough and spares a write

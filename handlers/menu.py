@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot.i18n import N_, Translator
 from bot.identity import Identity, Role
-from handlers.commands import EVERYONE, MEMBERS_AND_ADMINS
+from handlers.commands import COORDINATORS_AND_ADMINS, EVERYONE, MEMBERS_AND_ADMINS
 from handlers.context import BotContext
 from handlers.render import button
 
 MENU_PREFIX = "menu:"
+CommandCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)
@@ -26,8 +29,12 @@ class MenuItem:
 
 # Each capability adds its entry here; the callback for "menu:<key>" lives in its own module.
 MENU: tuple[MenuItem, ...] = (
+    MenuItem("members", "👥", N_("Members"), COORDINATORS_AND_ADMINS),
+    MenuItem("invite", "📨", N_("Invite"), COORDINATORS_AND_ADMINS),
+    MenuItem("phase", "🔄", N_("Phase"), COORDINATORS_AND_ADMINS),
     MenuItem("me", "👤", N_("My profile"), MEMBERS_AND_ADMINS),
     MenuItem("help", "❓", N_("Help"), EVERYONE),
+    MenuItem("mydata", "🔒", N_("My data"), EVERYONE),
     MenuItem("language", "🌍", N_("Language"), EVERYONE),
 )
 
@@ -48,6 +55,18 @@ async def send_menu(chat_id: int, context: BotContext, intro: str | None = None)
     await context.bot.send_message(
         chat_id, text, parse_mode=ParseMode.HTML, reply_markup=menu_keyboard(context.identity, t)
     )
+
+
+def opened_from_menu(command: CommandCallback) -> CommandCallback:
+    """Let a menu button do what its command does (the press is answered first)."""
+
+    async def callback(update: Update, context: BotContext) -> None:
+        assert update.callback_query is not None
+        await update.callback_query.answer()
+        await command(update, context)
+
+    callback.__doc__ = command.__doc__
+    return callback
 
 
 async def menu_command(update: Update, context: BotContext) -> None:

@@ -13,8 +13,9 @@ from bot.i18n import LANGUAGE_BY_CODE, LANGUAGES
 from bot.identity import Identity
 from handlers.commands import set_chat_commands
 from handlers.context import BotContext
+from handlers.invites import answer_invite_payload
 from handlers.menu import send_menu
-from handlers.render import answer_expired, button
+from handlers.render import answer_expired, button, edit_in_place
 from storage.people import save_locale
 
 LANGUAGE_PREFIX = "lang:"
@@ -68,7 +69,7 @@ async def language_chosen_callback(update: Update, context: BotContext) -> None:
     old = context.identity
     context.identity = Identity(old.telegram_id, language.code, True, old.role, old.memberships)
     await query.answer()
-    await query.edit_message_text(f"✅ {language.native_name}")
+    await edit_in_place(query, f"✅ {language.native_name}")  # a double tap is no error
     await set_chat_commands(context.bot, update.effective_chat.id, old.role, context.t)
     await after_language_chosen(update.effective_chat.id, context)
 
@@ -78,8 +79,8 @@ async def after_language_chosen(chat_id: int, context: BotContext) -> None:
     t = context.t
     payload = context.user_data.pop(START_PAYLOAD_KEY, None) if context.user_data else None
     if payload is not None:
-        # No kind of link exists yet (invites come with districts and members), so every
-        # parameter is one we did not make; she is told, and nothing else changes.
+        if await answer_invite_payload(chat_id, payload, context):
+            return  # the invite's own question comes first; the menu follows when she answers
         invalid = t._("This link is not valid or has expired. Ask your coordinator for a new one.")
         await context.bot.send_message(chat_id, "⚠️ " + invalid)
     # TRANSLATORS: Bydelsmødre is the organisation's name (plural of bydelsmor): keep it.

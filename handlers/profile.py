@@ -5,20 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ParseMode
 
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
 from bot.identity import Identity, Role
 from handlers.context import BotContext
+from handlers.labels import ROLE_NAMES
 from handlers.menu import menu_keyboard
 from handlers.render import escape
-
-ROLE_NAMES = {
-    Role.PARTICIPANT: N_("participant in the basic training"),
-    # TRANSLATORS: the Norwegian title of a trained volunteer ("neighbourhood mother"); keep the
-    # word bydelsmor and, if it helps, add your language's word in brackets.
-    Role.MOTHER: N_("bydelsmor"),
-    Role.COORDINATOR: N_("coordinator"),
-    Role.ADMIN: N_("administrator at Bydelsmødre sentralt"),
-}
 
 
 def profile_text(identity: Identity, t: Translator) -> str:

@@ -12,6 +12,7 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -61,9 +62,11 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
-        # One connection is shared by every handler; the lock keeps two transactions from
-        # interleaving their statements on it.
-        self._write_lock = asyncio.Lock()
+        # One connection serves every handler, job and worker. The lock gives each statement or
+        # transaction the connection to itself, so nobody reads another's uncommitted writes
+        # and two transactions never interleave.
+        self._lock = asyncio.Lock()
+        self._in_transaction: ContextVar[bool] = ContextVar(f"in_tx_{id(self)}", default=False)
 
     @classmethod
     async def open(
@@ -130,13 +133,12 @@ class Database:
     # -- queries -------------------------------------------------------------------------------
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
-            return row
+        async with self._exclusive():
+            return await _fetch_one(self._conn, sql, params)
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        async with self._exclusive():
+            return await _fetch_all(self._conn, sql, params)
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one writing statement in its own transaction; return the rows it changed."""
@@ -146,15 +148,44 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """Run several statements atomically: all of them land, or none."""
-        async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+        async with self._exclusive():
+            token = self._in_transaction.set(True)
+            began = False
             try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                began = True
                 yield Transaction(self._conn)
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                if began:
+                    await self._conn.execute("ROLLBACK")
                 raise
             else:
                 await self._conn.execute("COMMIT")
+            finally:
+                self._in_transaction.reset(token)
+
+    @asynccontextmanager
+    async def _exclusive(self) -> AsyncIterator[None]:
+        if self._in_transaction.get():
+            # Waiting for the lock we hold ourselves would hang forever: fail loudly instead.
+            raise RuntimeError("inside db.transaction(), use the transaction's own methods")
+        async with self._lock:
+            yield
+
+
+async def _fetch_one(
+    conn: aiosqlite.Connection, sql: str, params: Iterable[Any]
+) -> sqlite3.Row | None:
+    async with conn.execute(sql, tuple(params)) as cursor:
+        row: sqlite3.Row | None = await cursor.fetchone()
+        return row
+
+
+async def _fetch_all(
+    conn: aiosqlite.Connection, sql: str, params: Iterable[Any]
+) -> list[sqlite3.Row]:
+    async with conn.execute(sql, tuple(params)) as cursor:
+        return list(await cursor.fetchall())
 
 
 class Transaction:
@@ -168,10 +199,7 @@ class Transaction:
             return cursor.rowcount
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
-            return row
+        return await _fetch_one(self._conn, sql, params)
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return await _fetch_all(self._conn, sql, params)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database
+from storage.db import Database, Transaction
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,15 @@ async def load_person(db: Database, telegram_id: int) -> PersonRecord | None:
     return PersonRecord(telegram_id, first["locale"], memberships, bool(first["is_admin"]))
 
 
+async def ensure_person(tx: Transaction, telegram_id: int, locale: str | None) -> None:
+    """Create her person row if needed; a language given here never overrides her own choice."""
+    await tx.execute(
+        "INSERT INTO people (telegram_id, locale) VALUES (?, ?) ON CONFLICT (telegram_id) "
+        "DO UPDATE SET locale = coalesce(people.locale, excluded.locale)",
+        (telegram_id, locale),
+    )
+
+
 async def touch_last_seen(db: Database, telegram_id: int, now: datetime) -> None:
     """Record that a member was here (shown to her coordinator); she is reachable again."""
     async with db.transaction() as tx:
@@ -120,14 +129,9 @@ async def add_membership(
     joined_at: datetime,
     locale: str | None,
 ) -> None:
-    """Make her a member of a district group with a role (used by invites and the demo data)."""
+    """Make her a member of a district group with a role (the demo data and the tests)."""
     async with db.transaction() as tx:
-        await tx.execute(
-            # A membership never overrides the language she chose herself.
-            "INSERT INTO people (telegram_id, locale) VALUES (?, ?) ON CONFLICT (telegram_id) "
-            "DO UPDATE SET locale = coalesce(people.locale, excluded.locale)",
-            (telegram_id, locale),
-        )
+        await ensure_person(tx, telegram_id, locale)
         await tx.execute(
             """
             INSERT INTO memberships (telegram_id, district_id, role, display_name, joined_at)

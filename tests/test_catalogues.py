@@ -135,17 +135,31 @@ def _plural_function(expr: str):  # type: ignore[no-untyped-def]
     return gettext.c2py(expr)
 
 
-def test_compiled_catalogues_are_used_when_fresh(tmp_path: Path) -> None:
+def test_compiled_catalogues_are_used_when_fresh_and_ignored_when_stale() -> None:
+    import os
+
     from bot import i18n
 
-    written = i18n.compile_catalogues()
+    po_path = catalogue_path("so")
+    mo_path = po_path.with_suffix(".mo")
+    catalog = load("so")
+    help_message = catalog.get("Help")
+    assert help_message is not None
+    help_message.string = "HELP-FROM-THE-MO-FILE"
     try:
-        assert len(written) == len(LOCALE_CODES)
-        loaded = i18n._load_translations("so")
-        assert loaded.gettext("Help") == translator_string("so", "Help")
+        with mo_path.open("wb") as out:
+            write_mo(out, catalog)
+        po_time = po_path.stat().st_mtime
+        os.utime(mo_path, (po_time + 10, po_time + 10))
+        assert i18n._load_translations("so").gettext("Help") == "HELP-FROM-THE-MO-FILE"
+        os.utime(mo_path, (po_time - 10, po_time - 10))  # older than the .po: stale
+        assert i18n._load_translations("so").gettext("Help") == translator_string("so", "Help")
+        written = i18n.compile_catalogues()
+        assert len(written) == len(LOCALE_CODES) and all(p.exists() for p in written)
+        assert i18n._load_translations("so").gettext("Help") == translator_string("so", "Help")
     finally:
-        for path in written:
-            path.unlink()
+        for code in LOCALE_CODES:
+            catalogue_path(code).with_suffix(".mo").unlink(missing_ok=True)
 
 
 def translator_string(locale: str, msgid: str) -> str:
@@ -153,3 +167,18 @@ def translator_string(locale: str, msgid: str) -> str:
         if message.id == msgid:
             return str(message.string)
     raise KeyError(msgid)
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_every_translation_is_safe_in_telegram_html(locale: str) -> None:
+    """Messages are sent with parse_mode=HTML: a stray '<' or '&' in one language would make
+    Telegram refuse every message that uses it, in that language only."""
+    from tests.telegram_spec.validator import parse_html
+
+    for message in load(locale):
+        if not message.id:
+            continue
+        source = message.id if isinstance(message.id, str) else message.id[-1]
+        for translated in filter(None, _strings(message.string)):
+            filled = translated.format(**{p[1:-1]: "X" for p in PLACEHOLDER.findall(source)})
+            assert parse_html(filled).errors == [], f"{locale}: {translated!r}"

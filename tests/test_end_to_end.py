@@ -7,17 +7,21 @@ cleanly on SIGTERM. Nothing sleeps for time: every wait is for a call the fake o
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.i18n import translator
 from bot.offline_api import OfflineBotApi
-from storage.people import load_person
+from storage import Database
+from storage.districts import upsert_district
+from storage.people import add_membership, load_person
 from tests.fakes.http_api import BotApiHttpServer
 from tests.fakes.telegram import buttons_of, checked_api
 
@@ -94,8 +98,6 @@ async def test_start_pick_somali_get_menu_then_sigterm(
     assert api.bot_messages_in(31337)[-1]["text"] == welcome
 
     # The choice survived in the real SQLite file.
-    from storage import Database
-
     db = await Database.open(db_path)
     try:
         record = await load_person(db, 31337)
@@ -115,3 +117,102 @@ def test_unreachable_server_gives_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "cannot reach the Bot API at http://127.0.0.1:9/bot" in result.stderr
     assert "Traceback" not in result.stderr and TOKEN not in result.stderr
+
+
+async def test_coordinator_invites_a_woman_who_then_appears_in_members(
+    fake_telegram: tuple[OfflineBotApi, BotApiHttpServer], tmp_path: Path
+) -> None:
+    api, server = fake_telegram
+    db_path = tmp_path / "e2e.sqlite3"
+    db = await Database.open(db_path)
+    district_id = await upsert_district(db, "alna", "Alna", 3)
+    await add_membership(db, 777, district_id, "coordinator", "Kari", datetime.now(UTC), "nb")
+    await db.close()
+
+    process = start_bot(server, db_path)
+    try:
+        assert api.wait_for(lambda: bool(api.calls_to("getUpdates")), WAIT), "bot never polled"
+        kari = api.user(777, "Kari", language_code="nb")
+        api.send_text(kari, "/invite")
+        assert api.wait_for(lambda: has_buttons(api, 777), WAIT)
+        role_question = api.bot_messages_in(777)[-1]
+        mother = next(
+            b for b in buttons_of(role_question) if b["callback_data"].endswith(":mother")
+        )
+        api.press(kari, 777, role_question["message_id"], mother["callback_data"])
+        assert api.wait_for(lambda: bool(api.calls_to("sendPhoto")), WAIT), "no QR code sent"
+        caption = api.calls_to("sendPhoto")[-1].params["caption"]
+        code = re.search(r"\?start=(j[A-Za-z0-9_-]{24})", caption)
+        assert code, caption
+
+        hodan = api.user(888, "Hodan", language_code="so")
+        api.send_text(hodan, f"/start {code[1]}")
+        assert api.wait_for(lambda: has_buttons(api, 888), WAIT)
+        picker = api.bot_messages_in(888)[-1]
+        api.press(hodan, 888, picker["message_id"], "lang:so")
+        assert api.wait_for(lambda: join_button(api) is not None, WAIT), api.bot_messages_in(888)
+        message_id, data = join_button(api)  # type: ignore[misc]
+        api.press(hodan, 888, message_id, data)
+        assert api.wait_for(lambda: "✅" in (api.bot_messages_in(888)[-2].get("text") or ""), WAIT)
+
+        before = len(api.bot_messages_in(777))
+        api.send_text(kari, "/members")
+        assert api.wait_for(lambda: len(api.bot_messages_in(777)) > before, WAIT)
+        listing = api.bot_messages_in(777)[-1]["text"]
+    finally:
+        code_, stderr = stop(process)
+    assert code_ == 0, stderr
+    nb = translator("nb")
+    assert "🤝 <b>Hodan</b>" not in listing and "🤝 Hodan" in listing, listing
+    assert nb.ngettext("{count} member", "{count} members", 2).format(count=2) in listing
+
+
+def has_buttons(api: OfflineBotApi, chat_id: int) -> bool:
+    messages = api.bot_messages_in(chat_id)
+    return bool(messages) and bool(buttons_of(messages[-1]))
+
+
+def join_button(api: OfflineBotApi) -> tuple[int, str] | None:
+    for message in reversed(api.bot_messages_in(888)):
+        for button in buttons_of(message):
+            if button["callback_data"].startswith("join:j"):
+                return int(message["message_id"]), str(button["callback_data"])
+    return None
+
+
+def test_a_server_that_is_not_a_bot_api_gives_one_clear_line(tmp_path: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class WebPage(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            body = b"<html><body>Welcome to nginx!</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), WebPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        env = {
+            **os.environ, "BOT_TOKEN": TOKEN,
+            "BOT_API_URL": f"http://127.0.0.1:{server.server_address[1]}/bot",
+            "BYDELSBOT_DB": str(tmp_path / "x.sqlite3"),
+        }  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        server.shutdown()
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and TOKEN not in result.stderr
+    assert "bydelsbot: the Bot API refused to start the bot" in result.stderr

@@ -70,3 +70,40 @@ def test_redaction_masks_the_token_in_messages_arguments_and_tracebacks() -> Non
     formatted = logging.Formatter().format(record)
     assert TEST_TOKEN not in formatted
     assert "bot[token]/getMe" in formatted and "bot[token]/sendMessage" in formatted
+
+
+async def test_exception_messages_that_quote_her_text_stay_out_of_the_log(
+    chat: Callable[..., ChatDriver],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import handlers.fallback
+
+    amina = chat()
+    await amina.send("/start")
+    await amina.press("lang:en")
+
+    async def quoting(chat_id: int, context: object, intro: str | None = None) -> None:
+        raise ValueError(f"could not parse {SECRET_QUESTION!r}")
+
+    monkeypatch.setattr(handlers.fallback, "send_menu", quoting)
+    with caplog.at_level(logging.DEBUG):
+        await amina.send(SECRET_QUESTION)
+    assert "builtins.ValueError" in caplog.text  # the failure itself is logged
+    rendered = "\n".join(logging.Formatter().format(record) for record in caplog.records)
+    assert SECRET_QUESTION not in rendered
+    assert amina.last()["text"].startswith("😔")
+
+
+async def test_polling_trouble_is_one_warning_line(caplog: pytest.LogCaptureFixture) -> None:
+    from telegram.error import NetworkError
+
+    from handlers.errors import error_callback
+
+    class Context:
+        error = NetworkError("Bad Gateway")
+
+    with caplog.at_level(logging.INFO):
+        await error_callback(None, Context())  # type: ignore[arg-type]
+    assert [r.getMessage() for r in caplog.records] == ["polling: NetworkError; retrying"]
+    assert all(r.exc_info is None for r in caplog.records)

@@ -56,3 +56,19 @@ def test_naive_datetimes_are_refused() -> None:
 
 def test_unknown_locale_falls_back_to_english() -> None:
     assert translator("xx").locale == "en"
+
+
+def test_latin_words_in_rtl_translations_are_isolated() -> None:
+    from bot.i18n import isolate_latin_runs
+
+    assert isolate_latin_runs("في Oslo و Bydelsmødre sentralt.") == (
+        f"في {FSI}Oslo{PDI} و {FSI}Bydelsmødre sentralt{PDI}."
+    )
+    untouched = "<b>{district}</b> &amp; {role}"
+    assert isolate_latin_runs(untouched) == untouched
+    urdu = translator("ur")._(
+        "Welcome! Bydelsmødre are women in Oslo who help other women, in their own language."
+    )
+    assert f"{FSI}Bydelsmødre{PDI}" in urdu and f"{FSI}Oslo{PDI}" in urdu
+    somali = translator("so")._("Help")
+    assert FSI not in somali  # left-to-right languages are left as they are

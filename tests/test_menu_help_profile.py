@@ -26,7 +26,7 @@ def labels(driver: ChatDriver) -> list[str]:
 
 async def test_public_menu_has_no_member_entries(chat: Callable[..., ChatDriver]) -> None:
     amina = await started(chat())
-    assert labels(amina) == ["❓ Help", "🌍 Language"]
+    assert labels(amina) == ["❓ Help", "🔒 My data", "🌍 Language"]
 
 
 @pytest.mark.parametrize("role", ["participant", "mother", "coordinator"])
@@ -35,7 +35,9 @@ async def test_member_menu_adds_profile(
 ) -> None:
     await make_member(services, 2001, role)
     fadumo = await started(chat(2001, "Fadumo"))
-    assert labels(fadumo) == ["👤 My profile", "❓ Help", "🌍 Language"]
+    coordinating = ["👥 Members", "📨 Invite", "🔄 Phase"] if role == "coordinator" else []
+    everyone = ["❓ Help", "🔒 My data", "🌍 Language"]
+    assert labels(fadumo) == [*coordinating, "👤 My profile", *everyone]
     assert all(label[0] not in "abcdefghijklmnopqrstuvwxyz" for label in labels(fadumo))
 
 
@@ -116,7 +118,7 @@ async def test_free_text_of_any_length_or_script_points_to_the_menu(
     amina = await started(chat())
     await amina.send(text)
     assert amina.last()["text"].startswith("👇 I understand the buttons best.")
-    assert labels(amina) == ["❓ Help", "🌍 Language"]
+    assert labels(amina) == ["❓ Help", "🔒 My data", "🌍 Language"]
 
 
 async def test_free_text_before_choosing_asks_for_the_language(
@@ -148,3 +150,21 @@ async def test_group_messages_get_no_reply(
     for text in ("hello everyone", "/start", "/help"):
         await amina._process(api.send_text(amina.user, text, chat=group))
     assert api.bot_messages_in(-100123) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"voice": {"file_id": "v1", "file_unique_id": "v1", "duration": 4}},
+        {"photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 90, "height": 90}]},
+        {"sticker": {"file_id": "s1", "file_unique_id": "s1", "type": "regular", "width": 512,
+                     "height": 512, "is_animated": False, "is_video": False}},
+        {"location": {"latitude": 59.95, "longitude": 10.9}},
+    ],
+)  # fmt: skip
+async def test_voice_photos_and_stickers_are_answered_with_the_menu(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, content: dict[str, Any]
+) -> None:
+    amina = await started(chat(), "so")
+    await amina._process(api.send_other(amina.user, **content))
+    assert amina.last()["text"].startswith("👇 ")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import pytest
+
 from bot.app import BotApplication
 from bot.i18n import LANGUAGES, translator
 from bot.offline_api import OfflineBotApi
@@ -51,7 +53,11 @@ async def test_choosing_somali_stores_it_and_shows_the_menu_in_somali(
         so._("Welcome! Bydelsmødre are women in Oslo who help other women, in their own language.")
         in menu["text"]
     )
-    assert [b["text"] for b in buttons_of(menu)] == [f"❓ {so._('Help')}", f"🌍 {so._('Language')}"]
+    assert [b["text"] for b in buttons_of(menu)] == [
+        f"❓ {so._('Help')}",
+        f"🔒 {so._('My data')}",
+        f"🌍 {so._('Language')}",
+    ]
     # Her own command menu follows her choice, whatever her Telegram app's language is.
     scoped = api.calls_to("setMyCommands")[-1].params
     assert scoped["scope"] == {"type": "chat", "chat_id": amina.chat_id}
@@ -157,3 +163,29 @@ async def test_command_menus_published_for_every_two_letter_locale(
     assert {"command": "language", "description": translator("so")._("Change your language")} in (
         somali.params["commands"]
     )
+
+
+async def test_a_double_tap_on_a_language_is_no_error(chat: Callable[..., ChatDriver]) -> None:
+    amina = chat()
+    await amina.send("/start")
+    picker = amina.last_with_buttons()["message_id"]
+    await amina.press("lang:so", picker)
+    await amina.press("lang:so", picker)  # cheap phone, slow network: she pressed again
+    assert not any(text.startswith("😔") for text in amina.texts())
+
+
+async def test_when_her_identity_cannot_be_loaded_she_hears_it_once_in_her_apps_language(
+    chat: Callable[..., ChatDriver], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import handlers.identity
+
+    async def broken(*args: object) -> None:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(handlers.identity, "load_person", broken)
+    hawa = chat(1002, "Hawa", language_code="ar")
+    await hawa.send("/start")
+    sorry = translator("ar")._(
+        "Sorry, something went wrong on our side. Please try again in a moment."
+    )
+    assert hawa.texts() == [f"😔 {sorry}"]

@@ -102,3 +102,39 @@ async def test_upserting_a_district_never_duplicates(db: Database) -> None:
     assert first == second
     rows = await db.fetch_all("SELECT phase FROM districts")
     assert [r["phase"] for r in rows] == [4]
+
+
+async def test_nested_use_inside_a_transaction_fails_loudly_instead_of_hanging(
+    db: Database,
+) -> None:
+    async def nested() -> None:
+        async with db.transaction():
+            await db.fetch_one("SELECT 1")
+
+    with pytest.raises(RuntimeError, match="transaction's own methods"):
+        await nested()
+    assert await db.fetch_one("SELECT 1") is not None  # the connection is usable afterwards
+
+
+async def test_readers_never_see_uncommitted_writes(db: Database) -> None:
+    import asyncio
+
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def writer() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO people (telegram_id, locale) VALUES (5, 'so')")
+            inside.set()
+            await release.wait()
+            raise RuntimeError("rolled back")
+
+    task = asyncio.create_task(writer())
+    await inside.wait()
+    reader = asyncio.create_task(load_person(db, 5))
+    await asyncio.sleep(0)  # let the reader try: it must wait for the writer's lock
+    assert not reader.done()
+    release.set()
+    with pytest.raises(RuntimeError):
+        await task
+    assert await reader is None

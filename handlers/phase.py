@@ -1,0 +1,112 @@
+"""/phase: move a district's group to another phase (fase 1-4), after a confirmation.
+
+The change is stored with who made it and when; the meeting rhythm follows the phase.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+
+from bot.access import Action, allowed
+from bot.i18n import N_, Translator
+from handlers.access import choose_district, refuse
+from handlers.context import BotContext
+from handlers.render import answer_expired, button, edit_in_place, escape
+from storage.districts import DistrictRecord, change_phase, get_district
+
+PHASE_DATA = re.compile(r"(ph|phok):(\d{1,9})(?::([1-4]))?")
+
+PHASES = {
+    1: N_("recruiting women for the basic training"),
+    2: N_("the basic training (17 modules)"),
+    3: N_("bydelsmødre at work, meeting every other week"),
+    4: N_("an association, meeting once a month"),
+}
+
+
+async def phase_command(update: Update, context: BotContext) -> None:
+    """Show the group's phase and the phases it can move to."""
+    district_id = await choose_district(update, context, Action.CHANGE_PHASE, lambda d: f"ph:{d}")
+    district = await get_district(context.db, district_id) if district_id is not None else None
+    if district is not None:
+        assert update.effective_chat is not None
+        text, keyboard = phase_choices(context.t, district)
+        await context.bot.send_message(
+            update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+        )
+
+
+async def phase_callback(update: Update, context: BotContext) -> None:
+    """Show the choices, ask to confirm one, or make the change."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    match = PHASE_DATA.fullmatch(query.data)
+    district = await get_district(context.db, int(match[2])) if match else None
+    if match is None or district is None or (match[1] == "phok" and match[3] is None):
+        await answer_expired(query, context.t)
+        return
+    if not allowed(context.identity, Action.CHANGE_PHASE, district.id):
+        await refuse(update, context)
+        return
+    t, target = context.t, int(match[3]) if match[3] else None
+    if target is None:
+        text, keyboard = phase_choices(t, district)
+    elif match[1] == "ph":
+        text, keyboard = confirm_phase(t, district, target)
+    else:
+        now = datetime.now(UTC)
+        await change_phase(context.db, district.id, target, context.identity.telegram_id, now)
+        text, keyboard = phase_done(t, district, target), None
+    await query.answer()
+    await edit_in_place(query, text, keyboard)
+
+
+def phase_line(t: Translator, phase: int) -> str:
+    return t._("Phase {phase}: {description}").format(
+        phase=t.ltr(phase), description=t._(PHASES[phase])
+    )
+
+
+def phase_choices(t: Translator, district: DistrictRecord) -> tuple[str, InlineKeyboardMarkup]:
+    text = (
+        "🔄 <b>"
+        + t.ltr(escape(district.name))
+        + "</b>\n"
+        + t._("Now: {phase}").format(phase=phase_line(t, district.phase))
+    )
+    rows = [
+        [button(f"{n}️⃣", t._(PHASES[n]), f"ph:{district.id}:{n}")]
+        for n in PHASES
+        if n != district.phase
+    ]
+    return text, InlineKeyboardMarkup(rows)
+
+
+def confirm_phase(
+    t: Translator, district: DistrictRecord, target: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    text = t._("Move {district} from phase {old} to phase {new}?").format(
+        district=t.ltr(escape(district.name)), old=t.ltr(district.phase), new=t.ltr(target)
+    )
+    keyboard = InlineKeyboardMarkup(
+        [[
+            button("✅", t._("Yes, move"), f"phok:{district.id}:{target}"),
+            button("↩️", t._("Cancel"), f"ph:{district.id}"),
+        ]]
+    )  # fmt: skip
+    return "⚠️ " + text + "\n" + phase_line(t, target), keyboard
+
+
+def phase_done(t: Translator, district: DistrictRecord, target: int) -> str:
+    return (
+        "✅ "
+        + t._("{district} is now in phase {phase}.").format(
+            district=t.ltr(escape(district.name)), phase=t.ltr(target)
+        )
+        + "\n"
+        + phase_line(t, target)
+    )

@@ -1,0 +1,194 @@
+"""What the bot stores about one person, and forgetting it (/mydata and /forget).
+
+Every column that holds a person's Telegram id is listed once, in `PERSON_COLUMNS`, with what
+forgetting does to it: her own rows are deleted; rows that belong to a district (an invite she
+made, a phase change she recorded) stay, without her id. `unhandled_person_columns` reads the
+live schema and names any column that looks like it holds a person but is not listed, so a new
+table that stores people cannot slip past /forget: the tests fail, and `forget_person` refuses
+to half-forget.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Protocol
+
+from storage.db import Database, StorageError
+
+
+class Forget(Enum):
+    DELETE = "delete"  # the row is about her: it goes
+    UNLINK = "unlink"  # the row belongs to a district: it stays, her id becomes NULL
+
+
+@dataclass(frozen=True)
+class PersonColumn:
+    table: str
+    column: str
+    forget: Forget
+
+
+# In the order `forget_person` works through them: `people` last, so that rows hanging off it
+# are counted as they go instead of disappearing silently by ON DELETE CASCADE.
+PERSON_COLUMNS: tuple[PersonColumn, ...] = (
+    PersonColumn("memberships", "telegram_id", Forget.DELETE),
+    PersonColumn("admins", "telegram_id", Forget.DELETE),
+    PersonColumn("invite_uses", "telegram_id", Forget.DELETE),
+    PersonColumn("invites", "created_by", Forget.UNLINK),
+    PersonColumn("phase_changes", "changed_by", Forget.UNLINK),
+    PersonColumn("people", "telegram_id", Forget.DELETE),
+)
+
+# Columns whose names look like a person's id but are not one (none yet): "table.column".
+NOT_A_PERSON: frozenset[str] = frozenset()
+
+
+class _Reader(Protocol):
+    """A Database, or a Transaction when the reading must happen inside one."""
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]: ...
+
+
+_PERSON_LIKE = re.compile(r"^(telegram_id|.+_telegram_id|.+_by|user_id|.+_user_id)$")
+
+
+async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any]:
+    """Everything stored about her, as plain JSON-able values grouped by table.
+
+    Only her own data: invites she made say how often they were used, never by whom.
+    """
+    person = await db.fetch_one(
+        "SELECT locale, unreachable_since FROM people WHERE telegram_id = ?", (telegram_id,)
+    )
+    admin = await db.fetch_one("SELECT added_at FROM admins WHERE telegram_id = ?", (telegram_id,))
+    memberships = await db.fetch_all(
+        """
+        SELECT d.name AS district, m.role, m.display_name, m.joined_at, m.last_seen
+          FROM memberships AS m JOIN districts AS d ON d.id = m.district_id
+         WHERE m.telegram_id = ? ORDER BY m.joined_at, d.name
+        """,
+        (telegram_id,),
+    )
+    invite_uses = await db.fetch_all(
+        """
+        SELECT d.name AS district, i.role, u.used_at
+          FROM invite_uses AS u
+          JOIN invites AS i ON i.code_hash = u.code_hash
+          JOIN districts AS d ON d.id = i.district_id
+         WHERE u.telegram_id = ? ORDER BY u.used_at
+        """,
+        (telegram_id,),
+    )
+    invites = await db.fetch_all(
+        """
+        SELECT d.name AS district, i.role, i.created_at, i.expires_at, i.max_uses, i.uses,
+               i.revoked_at
+          FROM invites AS i JOIN districts AS d ON d.id = i.district_id
+         WHERE i.created_by = ? ORDER BY i.created_at
+        """,
+        (telegram_id,),
+    )
+    phase_changes = await db.fetch_all(
+        """
+        SELECT d.name AS district, p.from_phase, p.to_phase, p.changed_at
+          FROM phase_changes AS p JOIN districts AS d ON d.id = p.district_id
+         WHERE p.changed_by = ? ORDER BY p.changed_at
+        """,
+        (telegram_id,),
+    )
+    return {
+        "telegram_id": telegram_id,
+        "people": dict(person) if person else None,
+        "memberships": [dict(row) for row in memberships],
+        "admins": dict(admin) if admin else None,
+        "invite_uses": [dict(row) for row in invite_uses],
+        "invites": [dict(row) for row in invites],
+        "phase_changes": [dict(row) for row in phase_changes],
+    }
+
+
+def stores_nothing(data: dict[str, Any]) -> bool:
+    """Does a `collect_personal_data` result hold nothing but the id it was asked about?"""
+    return not any(value for key, value in data.items() if key != "telegram_id")
+
+
+async def forget_person(db: Database, telegram_id: int) -> dict[str, int]:
+    """Delete her rows and unlink her id from the district's rows, in one transaction.
+
+    Returns how many rows each table lost or had unlinked, keyed by table, zeros left out.
+    """
+    counts: dict[str, int] = {}
+    async with db.transaction() as tx:
+        unhandled = await _unhandled(tx)
+        if unhandled:
+            raise StorageError(
+                "refusing to forget: storage/privacy.py does not handle " + ", ".join(unhandled)
+            )
+        # Zero the space her rows leave, so her name cannot be read back from the file once the
+        # WAL is checkpointed (SQLite's default, where not compiled otherwise, leaves it there).
+        previous = await tx.fetch_one("PRAGMA secure_delete")
+        await tx.execute("PRAGMA secure_delete = ON")
+        for ref in PERSON_COLUMNS:
+            if ref.forget is Forget.DELETE:
+                sql = f"DELETE FROM {ref.table} WHERE {ref.column} = ?"  # noqa: S608
+            else:
+                sql = f"UPDATE {ref.table} SET {ref.column} = NULL WHERE {ref.column} = ?"  # noqa: S608
+            changed = await tx.execute(sql, (telegram_id,))
+            if changed:
+                counts[ref.table] = counts.get(ref.table, 0) + changed
+        await tx.execute(f"PRAGMA secure_delete = {int(previous[0]) if previous else 0}")
+    return counts
+
+
+async def unhandled_person_columns(db: Database) -> list[str]:
+    """Columns ("table.column") that look like they hold a person's id but that
+    `PERSON_COLUMNS` does not handle: by name (telegram_id, *_by, *user_id) or by a foreign key
+    to `people`."""
+    return await _unhandled(db)
+
+
+async def _unhandled(reader: _Reader) -> list[str]:
+    handled = {f"{ref.table}.{ref.column}" for ref in PERSON_COLUMNS} | NOT_A_PERSON
+    found: list[str] = []
+    for table in await _tables(reader):
+        keys = await reader.fetch_all("SELECT * FROM pragma_foreign_key_list(?)", (table,))
+        pointing_at_people = {row["from"] for row in keys if row["table"] == "people"}
+        for row in await reader.fetch_all("SELECT name FROM pragma_table_info(?)", (table,)):
+            column = str(row["name"])
+            looks_personal = _PERSON_LIKE.match(column) or column in pointing_at_people
+            if looks_personal and f"{table}.{column}" not in handled:
+                found.append(f"{table}.{column}")
+    return found
+
+
+async def tables_mentioning(db: Database, value: int) -> list[str]:
+    """Every "table.column" in the whole database that holds this value, as the value itself
+    or inside a text. Used by the tests to prove that forgetting leaves nothing behind."""
+    found: list[str] = []
+    for table in await _tables(db):
+        for row in await db.fetch_all("SELECT name FROM pragma_table_info(?)", (table,)):
+            column = _quoted(row["name"])
+            hit = await db.fetch_one(
+                f"SELECT 1 FROM {_quoted(table)} WHERE {column} = ? "  # noqa: S608
+                f"OR (typeof({column}) = 'text' AND instr({column}, ?) > 0) LIMIT 1",
+                (value, str(value)),
+            )
+            if hit is not None:
+                found.append(f"{table}.{row['name']}")
+    return found
+
+
+async def _tables(reader: _Reader) -> list[str]:
+    rows = await reader.fetch_all(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name"
+    )
+    return [str(row["name"]) for row in rows]
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'

@@ -1,0 +1,342 @@
+"""/mydata shows her what is stored, /forget deletes it: nothing of her is left in any table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.i18n import translator
+from bot.offline_api import OfflineBotApi
+from handlers.context import Services
+from storage import Database, StorageError
+from storage.admins import add_admin
+from storage.districts import change_phase, upsert_district
+from storage.people import add_membership, mark_unreachable
+from storage.privacy import (
+    PERSON_COLUMNS,
+    collect_personal_data,
+    forget_person,
+    tables_mentioning,
+    unhandled_person_columns,
+)
+from tests.fakes.telegram import ChatDriver, buttons_of
+
+# Long, unusual ids, so that finding one in the database is never a coincidence.
+ZAHRA = 5550001234
+FADUMO = 5550009876
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
+    await driver.send("/start")
+    await driver.press(f"lang:{locale}")
+    return driver
+
+
+async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None:
+    """Put her in every table that can hold a person: two memberships, an admin row, an invite
+    she made (used by someone else), an invite she used (made by someone else), a phase change
+    she recorded."""
+    alna = await upsert_district(db, "alna", "Alna", 3)
+    stovner = await upsert_district(db, "stovner", "Stovner", 2)
+    await add_membership(db, who, alna, "mother", name, NOW, "en")
+    await add_membership(db, who, stovner, "coordinator", name, NOW + timedelta(days=1), "en")
+    await add_admin(db, who, NOW)
+    await mark_unreachable(db, who, NOW)
+    later = (NOW + timedelta(days=30)).isoformat()
+    tag = name[:3].lower()  # the code is a hash of a secret: never a person's id
+    for code, creator, user in ((f"made-{tag}", who, other), (f"used-{tag}", other, who)):
+        await db.execute(
+            "INSERT INTO invites (code_hash, district_id, role, created_by, created_at, "
+            "expires_at, max_uses, uses) VALUES (?, ?, 'mother', ?, ?, ?, 5, 1)",
+            (code, stovner, creator, NOW.isoformat(), later),
+        )
+        await db.execute(
+            "INSERT INTO invite_uses (code_hash, telegram_id, used_at) VALUES (?, ?, ?)",
+            (code, user, NOW.isoformat()),
+        )
+    await change_phase(db, stovner, 3, who, NOW)
+    await change_phase(db, alna, 4, other, NOW)
+
+
+async def two_women(services: Services) -> None:
+    await seed_everywhere(services.db, ZAHRA, "Zahra <i>&amp;</i> Ali", FADUMO)
+    await seed_everywhere(services.db, FADUMO, "Fadumo Other", ZAHRA)
+
+
+def file_holds(path: Path, needle: bytes) -> bool:
+    return needle in path.read_bytes()
+
+
+def last_text(driver: ChatDriver) -> str:
+    return next(text for text in reversed(driver.texts()) if text)
+
+
+def uploaded_json(api: OfflineBotApi) -> dict[str, Any]:
+    file_name, content = api.calls_to("sendDocument")[-1].uploads["document"]
+    assert file_name == "bydelsbot-mydata.json"
+    data: dict[str, Any] = json.loads(content.decode("utf-8"))
+    return data
+
+
+# -- /mydata ------------------------------------------------------------------------------------
+
+
+async def test_mydata_shows_a_member_her_data_as_text_and_json(
+    chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
+) -> None:
+    await two_women(services)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await zahra.send("/mydata")
+    text = last_text(zahra)
+    assert "What this bot stores about you" in text
+    assert "Alna: bydelsmor" in text and "Stovner: coordinator" in text
+    # The fake renders HTML as Telegram does: a name that looks like HTML arrives literally.
+    assert "Your name in the group: Zahra <i>&amp;</i> Ali" in text
+    assert "Language: English" in text and "Administrator at Bydelsmødre sentralt" in text
+    assert "You made 2 invite links." in text and "You joined with 2 invite links." in text
+    assert "You moved a group to another phase 2 times." in text
+    data = uploaded_json(api)
+    assert data["telegram_id"] == ZAHRA and data["people"]["locale"] == "en"
+    assert {(m["district"], m["role"]) for m in data["memberships"]} == {
+        ("Alna", "mother"),
+        ("Stovner", "coordinator"),
+    }
+    assert data["admins"]["added_at"] == NOW.isoformat()
+    # Each woman's seed has her make an invite the other uses, and both change a phase.
+    assert len(data["invites"]) == len(data["invite_uses"]) == len(data["phase_changes"]) == 2
+    content = api.calls_to("sendDocument")[-1].uploads["document"][1].decode("utf-8")
+    for other in (str(FADUMO), "Fadumo", "made-", "used-"):  # nor the hashes of secrets
+        assert other not in content and other not in text
+
+
+async def test_mydata_from_the_menu_in_her_language(
+    chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
+) -> None:
+    await two_women(services)
+    zahra = await started(chat(ZAHRA, "Zahra"), "so")
+    so = translator("so")
+    await zahra.press_label(so._("My data"))
+    assert so._("What this bot stores about you") in last_text(zahra)
+    assert so._("Language: {language}").format(language="Soomaali") in last_text(zahra)
+    assert uploaded_json(api)["people"]["locale"] == "so"
+
+
+async def test_mydata_for_a_woman_who_never_chose_a_language(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    amina = chat(1001, "Amina", "so")
+    await amina.send("/mydata")
+    assert amina.last()["text"] == "🔒 " + translator("so")._("The bot stores nothing about you.")
+    assert api.calls_to("sendDocument") == []
+    await amina.send("/forget")
+    assert buttons_of(amina.last()) == []
+
+
+async def test_mydata_of_a_woman_who_only_chose_a_language(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    amina = await started(chat(1001, "Amina"), "ti")
+    await amina.send("/mydata")
+    assert uploaded_json(api) == {
+        "telegram_id": 1001,
+        "people": {"locale": "ti", "unreachable_since": None},
+        "memberships": [],
+        "admins": None,
+        "invite_uses": [],
+        "invites": [],
+        "phase_changes": [],
+    }
+
+
+# -- /forget ------------------------------------------------------------------------------------
+
+
+async def test_forget_leaves_her_id_in_no_table_and_others_untouched(
+    chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
+) -> None:
+    await two_women(services)
+    db = services.db
+    mentioned = {name.split(".")[0] for name in await tables_mentioning(db, ZAHRA)}
+    assert mentioned == {ref.table for ref in PERSON_COLUMNS}  # the seed reached every table
+    fadumo_before = await collect_personal_data(db, FADUMO)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await zahra.send("/forget")
+    assert [b["callback_data"] for b in buttons_of(zahra.last())] == ["forget:yes", "forget:no"]
+    await zahra.press("forget:yes")
+
+    assert await tables_mentioning(db, ZAHRA) == []
+    assert await collect_personal_data(db, FADUMO) == fadumo_before
+    # The district keeps its history, without her.
+    assert (await db.fetch_one("SELECT count(*) FROM invites"))[0] == 4  # type: ignore[index]
+    assert (await db.fetch_one("SELECT count(*) FROM phase_changes"))[0] == 4  # type: ignore[index]
+    text = zahra.last()["text"]
+    for line in ("your language", "your administrator rights",
+                 "2 memberships of district groups", "2 invite links you used",
+                 "your name on 2 invite links", "your name on 2 phase changes",
+                 "You can start again at any time with /start."):  # fmt: skip
+        assert line in text
+    assert buttons_of(zahra.last()) == []  # the confirmation cannot be pressed twice
+    assert api.calls_to("deleteMyCommands")[-1].params["scope"] == {
+        "type": "chat",
+        "chat_id": ZAHRA,
+    }
+
+
+async def test_forget_answers_in_the_language_she_had(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    await two_women(services)
+    zahra = await started(chat(ZAHRA, "Zahra"), "ar")
+    await zahra.send("/forget")
+    await zahra.press("forget:yes")
+    ar = translator("ar")
+    text = zahra.last()["text"]
+    assert (
+        ar.ngettext(
+            "{n} membership of a district group", "{n} memberships of district groups", 2
+        ).format(n="\u20682\u2069")
+        in text
+    )
+    assert (
+        ar._("You can start again at any time with {command}.").format(command="\u2068/start\u2069")
+        in text
+    )
+    await zahra.send("/start")  # she is new again: the language question comes first
+    assert len(buttons_of(zahra.last())) == 12
+
+
+async def test_keep_changes_nothing(chat: Callable[..., ChatDriver], services: Services) -> None:
+    await two_women(services)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    before = await collect_personal_data(services.db, ZAHRA)
+    await zahra.send("/forget")
+    await zahra.press("forget:no")
+    assert zahra.last()["text"] == "↩️ Nothing was deleted."
+    assert await collect_personal_data(services.db, ZAHRA) == before
+
+
+@pytest.mark.parametrize(
+    "data", ["forget:yes:5550009876", "forget:YES", "forget:", "forget:yes ", "forget:ja"]
+)
+async def test_forged_forget_buttons_change_nothing(
+    chat: Callable[..., ChatDriver], services: Services, data: str
+) -> None:
+    await two_women(services)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    before = [await collect_personal_data(services.db, who) for who in (ZAHRA, FADUMO)]
+    await zahra.send("/forget")
+    await zahra.press(data)
+    assert zahra.toasts()[-1].startswith("This button has expired.")
+    assert [await collect_personal_data(services.db, who) for who in (ZAHRA, FADUMO)] == before
+
+
+async def test_the_presser_can_only_ever_forget_herself(
+    chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
+) -> None:
+    await two_women(services)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    zahra_before = await collect_personal_data(services.db, ZAHRA)
+    fadumo = await started(chat(FADUMO, "Fadumo"))
+    await zahra.send("/forget")
+    confirmation = zahra.last_with_buttons()["message_id"]
+    # Fadumo presses "yes" under Zahra's question: not her chat, so nobody is forgotten.
+    await fadumo._process(api.press(fadumo.user, ZAHRA, confirmation, "forget:yes"))
+    assert await tables_mentioning(services.db, FADUMO) != []
+    # In her own chat, "yes" forgets her, and only her.
+    await fadumo.send("/forget")
+    await fadumo.press("forget:yes")
+    assert await tables_mentioning(services.db, FADUMO) == []
+    zahra_after = await collect_personal_data(services.db, ZAHRA)
+    assert zahra_after["memberships"] == zahra_before["memberships"]
+    assert zahra_after["admins"] == zahra_before["admins"]
+    assert zahra_after["invites"] == zahra_before["invites"]
+
+
+async def test_delete_button_under_mydata_asks_first(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    await two_women(services)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await zahra.send("/mydata")
+    await zahra.press("forget:ask")
+    assert "Delete everything the bot stores about you?" in zahra.last()["text"]
+    assert await tables_mentioning(services.db, ZAHRA) != []
+
+
+async def test_a_menu_button_forged_in_a_group_shows_nothing_there(
+    chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
+) -> None:
+    await two_women(services)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    group: dict[str, Any] = {"id": -100777, "type": "supergroup", "title": "Alna"}
+    api.chats[-100777] = group
+    # A message of the bot's in the group, under which her client forges our buttons' data.
+    api.call("sendMessage", {"chat_id": -100777, "text": "hello"})
+    for data in ("menu:mydata", "forget:yes"):
+        await zahra._process(api.press(zahra.user, -100777, 1, data))
+    assert [m["text"] for m in api.bot_messages_in(-100777)] == ["hello"]
+    assert await tables_mentioning(services.db, ZAHRA) != []
+
+
+# -- storage: every table that can hold a person is handled -------------------------------------
+
+
+async def test_every_column_that_can_hold_a_person_is_handled(db: Database) -> None:
+    assert await unhandled_person_columns(db) == []
+
+
+async def test_a_new_table_with_a_person_fails_until_forget_handles_it(db: Database) -> None:
+    """What a future capability would do: add a table that stores people, and forget /forget."""
+    await db.execute("CREATE TABLE rsvps (meeting_id INTEGER, telegram_id INTEGER)")
+    await db.execute("CREATE TABLE notes (approved_by INTEGER, text TEXT)")
+    await db.execute(
+        "CREATE TABLE shifts (id INTEGER, volunteer INTEGER REFERENCES people(telegram_id))"
+    )
+    assert await unhandled_person_columns(db) == [
+        "notes.approved_by",
+        "rsvps.telegram_id",
+        "shifts.volunteer",
+    ]
+    await seed_everywhere(db, ZAHRA, "Zahra", FADUMO)
+    before = await tables_mentioning(db, ZAHRA)
+    with pytest.raises(StorageError, match=r"does not handle notes\.approved_by"):
+        await forget_person(db, ZAHRA)
+    assert await tables_mentioning(db, ZAHRA) == before  # refused as a whole, not half-done
+
+
+async def test_tables_mentioning_finds_the_value_in_any_column(db: Database) -> None:
+    await db.execute("CREATE TABLE audit (line TEXT, n REAL)")
+    await db.execute("INSERT INTO audit VALUES ('forgot 5550001234 today', 1.5)")
+    await db.execute("INSERT INTO audit VALUES ('nothing', 5550009876)")
+    assert await tables_mentioning(db, ZAHRA) == ["audit.line"]
+    assert await tables_mentioning(db, FADUMO) == ["audit.n"]
+
+
+async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
+    await seed_everywhere(db, ZAHRA, "Zahra", FADUMO)
+    assert await forget_person(db, ZAHRA) == {
+        "memberships": 2,
+        "admins": 1,
+        "invite_uses": 1,
+        "invites": 1,
+        "phase_changes": 1,
+        "people": 1,
+    }
+    assert await forget_person(db, ZAHRA) == {}
+
+
+async def test_her_name_cannot_be_read_back_from_the_file(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    # As SQLite is built by default (some distributions switch it on at compile time).
+    await db.execute("PRAGMA secure_delete = OFF")
+    await seed_everywhere(db, ZAHRA, "Zahra-Unforgettable-Name", FADUMO)
+    await forget_person(db, ZAHRA)
+    assert (await db.fetch_one("PRAGMA secure_delete"))[0] == 0  # type: ignore[index]
+    await db.close()  # the last connection checkpoints the WAL into the file
+    assert not file_holds(db_path, b"Zahra-Unforgettable-Name")
