@@ -68,11 +68,16 @@ def update() -> None:
         catalog._plural_expr = nplurals_expr.split("plural=", 1)[1].rstrip(";")  # type: ignore[assignment]
         if locale == SOURCE_LOCALE:
             for message in catalog:
-                if message.id and not message.string:
+                if message.id and not all(_strings(message.string)):
+                    # A plural entry's id is (singular, plural): English uses both as they are.
                     message.string = message.id
         with po_path.open("wb") as out:
             write_po(out, catalog, width=100, sort_output=True, include_previous=False)
     print(f"{len(template)} messages in {len(LOCALE_CODES)} catalogues")
+
+
+def _strings(value: object) -> list[str]:
+    return list(value) if isinstance(value, list | tuple) else [str(value or "")]
 
 
 def compile_all() -> None:

@@ -40,6 +40,9 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("invite_uses", "telegram_id", Forget.DELETE),
     PersonColumn("invites", "created_by", Forget.UNLINK),
     PersonColumn("phase_changes", "changed_by", Forget.UNLINK),
+    PersonColumn("contact_requests", "telegram_id", Forget.DELETE),
+    PersonColumn("contact_requests", "handled_by", Forget.UNLINK),
+    PersonColumn("voice_notes", "recorded_by", Forget.UNLINK),
     PersonColumn("people", "telegram_id", Forget.DELETE),
 )
 
@@ -100,6 +103,14 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         """,
         (telegram_id,),
     )
+    contact_requests = await db.fetch_all(
+        """
+        SELECT d.name AS district, c.channel, c.contact, c.created_at, c.handled_at
+          FROM contact_requests AS c JOIN districts AS d ON d.id = c.district_id
+         WHERE c.telegram_id = ? ORDER BY c.created_at
+        """,
+        (telegram_id,),
+    )
     return {
         "telegram_id": telegram_id,
         "people": dict(person) if person else None,
@@ -108,6 +119,7 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "invite_uses": [dict(row) for row in invite_uses],
         "invites": [dict(row) for row in invites],
         "phase_changes": [dict(row) for row in phase_changes],
+        "contact_requests": [dict(row) for row in contact_requests],
     }
 
 

@@ -185,7 +185,7 @@ def test_a_server_that_is_not_a_bot_api_gives_one_clear_line(tmp_path: Path) -> 
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
     class WebPage(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = b"<html><body>Welcome to nginx!</body></html>"
             self.send_response(200)
             self.send_header("Content-Type", "text/html")

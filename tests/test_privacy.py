@@ -16,6 +16,7 @@ from handlers.context import Services
 from storage import Database, StorageError
 from storage.admins import add_admin
 from storage.districts import change_phase, upsert_district
+from storage.help import create_contact_request, mark_handled, save_voice_note
 from storage.people import add_membership, mark_unreachable
 from storage.privacy import (
     PERSON_COLUMNS,
@@ -62,6 +63,13 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
         )
     await change_phase(db, stovner, 3, who, NOW)
     await change_phase(db, alna, 4, other, NOW)
+    # She asked to be contacted (handled by the other woman), handled the other's request, and
+    # recorded a voice note for a help topic.
+    mine = await create_contact_request(db, who, alna, "en", "phone", "+47 400 00 000", NOW)
+    await mark_handled(db, mine, other, NOW)
+    theirs = await create_contact_request(db, other, stovner, "so", "telegram", "Other", NOW)
+    await mark_handled(db, theirs, who, NOW)
+    await save_voice_note(db, f"topic-{tag}", "en", "voice-file-id", who, NOW)
 
 
 async def two_women(services: Services) -> None:
@@ -151,6 +159,7 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "invite_uses": [],
         "invites": [],
         "phase_changes": [],
+        "contact_requests": [],
     }
 
 
@@ -326,6 +335,8 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "invite_uses": 1,
         "invites": 1,
         "phase_changes": 1,
+        "contact_requests": 2,  # her own request, and her name on the one she handled
+        "voice_notes": 1,
         "people": 1,
     }
     assert await forget_person(db, ZAHRA) == {}

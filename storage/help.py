@@ -1,0 +1,125 @@
+"""The help guide's data: anonymous view counts, contact requests, and voice notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from storage.db import Database
+
+
+async def count_view(db: Database, day: date, topic: str, locale: str) -> None:
+    """One more view of a topic in a language on a day. Nothing about who looked."""
+    await db.execute(
+        "INSERT INTO help_views (day, topic, locale, views) VALUES (?, ?, ?, 1) "
+        "ON CONFLICT (day, topic, locale) DO UPDATE SET views = views + 1",
+        (day.isoformat(), topic, locale),
+    )
+
+
+@dataclass(frozen=True)
+class ViewCount:
+    topic: str
+    locale: str
+    views: int
+
+
+async def view_counts(db: Database, since: date) -> list[ViewCount]:
+    rows = await db.fetch_all(
+        "SELECT topic, locale, sum(views) AS views FROM help_views WHERE day >= ? "
+        "GROUP BY topic, locale ORDER BY views DESC, topic, locale",
+        (since.isoformat(),),
+    )
+    return [ViewCount(r["topic"], r["locale"], int(r["views"])) for r in rows]
+
+
+@dataclass(frozen=True)
+class ContactRequest:
+    id: int
+    telegram_id: int
+    district_id: int
+    locale: str
+    channel: str
+    contact: str
+    created_at: datetime
+    handled_at: datetime | None
+
+
+def _request(row: object) -> ContactRequest:
+    r = row  # sqlite3.Row
+    handled = r["handled_at"]  # type: ignore[index]
+    return ContactRequest(
+        r["id"], r["telegram_id"], r["district_id"], r["locale"],  # type: ignore[index]
+        r["channel"], r["contact"], datetime.fromisoformat(r["created_at"]),  # type: ignore[index]
+        datetime.fromisoformat(handled) if handled else None,
+    )  # fmt: skip
+
+
+async def create_contact_request(
+    db: Database,
+    telegram_id: int,
+    district_id: int,
+    locale: str,
+    channel: str,
+    contact: str,
+    now: datetime,
+) -> int:
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO contact_requests (telegram_id, district_id, locale, channel, contact, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (telegram_id, district_id, locale, channel, contact, now.isoformat()),
+        )
+        row = await tx.fetch_one("SELECT last_insert_rowid()")
+    assert row is not None
+    return int(row[0])
+
+
+async def get_contact_request(db: Database, request_id: int) -> ContactRequest | None:
+    row = await db.fetch_one("SELECT * FROM contact_requests WHERE id = ?", (request_id,))
+    return _request(row) if row else None
+
+
+async def open_contact_requests(db: Database, district_id: int) -> list[ContactRequest]:
+    rows = await db.fetch_all(
+        "SELECT * FROM contact_requests WHERE district_id = ? AND handled_at IS NULL "
+        "ORDER BY created_at",
+        (district_id,),
+    )
+    return [_request(row) for row in rows]
+
+
+async def mark_handled(db: Database, request_id: int, by: int, now: datetime) -> bool:
+    changed = await db.execute(
+        "UPDATE contact_requests SET handled_at = ?, handled_by = ? "
+        "WHERE id = ? AND handled_at IS NULL",
+        (now.isoformat(), by, request_id),
+    )
+    return changed > 0
+
+
+async def purge_handled_requests(db: Database, handled_before: datetime) -> int:
+    """Delete requests handled before this instant (30 days after, by the privacy promise)."""
+    return await db.execute(
+        "DELETE FROM contact_requests WHERE handled_at IS NOT NULL AND handled_at < ?",
+        (handled_before.isoformat(),),
+    )
+
+
+async def save_voice_note(
+    db: Database, topic: str, locale: str, file_id: str, by: int, now: datetime
+) -> None:
+    await db.execute(
+        "INSERT INTO voice_notes (topic, locale, file_id, recorded_by, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (topic, locale) DO UPDATE SET "
+        "file_id = excluded.file_id, recorded_by = excluded.recorded_by, "
+        "recorded_at = excluded.recorded_at",
+        (topic, locale, file_id, by, now.isoformat()),
+    )
+
+
+async def voice_note(db: Database, topic: str, locale: str) -> str | None:
+    row = await db.fetch_one(
+        "SELECT file_id FROM voice_notes WHERE topic = ? AND locale = ?", (topic, locale)
+    )
+    return str(row["file_id"]) if row else None
