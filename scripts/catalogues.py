@@ -25,6 +25,7 @@ LOCALES_DIR = ROOT / "locales"
 sys.path.insert(0, str(ROOT))
 
 from bot.i18n import LOCALE_CODES, SOURCE_LOCALE, compile_catalogues  # noqa: E402
+from bot.referrals import PACKAGED_PATH, catalogue_messages  # noqa: E402
 
 KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
 
@@ -39,6 +40,14 @@ def extract() -> Catalog:
                 message, None, [(f"{package}/{filename}", lineno)],
                 auto_comments=comments, context=context,
             )  # fmt: skip
+    # The help guide's texts live in data, not in code: no keyword finds them. Line 0 writes no
+    # line number, so moving a line in the data file does not touch every .po.
+    for message in catalogue_messages():
+        template.add(
+            message, None, [(PACKAGED_PATH, 0)],
+            auto_comments=["From the help guide's list of services. Keep Norwegian names "
+                           "(legevakt, NAV, fastlege ...) as they are: she meets them on signs."],
+        )  # fmt: skip
     return template
 
 
