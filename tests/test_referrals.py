@@ -595,11 +595,6 @@ def code_messages() -> set[str]:
     return {message for _, message, _, _ in found if isinstance(message, str)}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 6 open: scripts/catalogues.py does not yet extract bot/data/referrals.toml "
-    "(the hook lands with the translations; strict: remove this mark then)",
-)
 def test_every_rendered_text_is_extracted_for_translation() -> None:
     catalogue = load_catalogue()
     t = RecordingTranslator()
@@ -632,21 +627,7 @@ def test_english_cards_leave_room_for_longer_languages() -> None:
         assert len(card.html) * 3 <= MAX_MESSAGE_LENGTH, service_id
 
 
-@pytest.mark.parametrize(
-    "locale",
-    [
-        pytest.param(
-            code,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 6 open: the 106 service texts of bot/data/referrals.toml are not "
-                "yet extracted into the catalogues nor translated (strict: remove this mark "
-                "once they are)",
-            ),
-        )
-        for code in LOCALE_CODES
-    ],
-)
+@pytest.mark.parametrize("locale", LOCALE_CODES)
 def test_every_text_is_translated_in_all_12_locales(locale: str) -> None:
     """The issue's requirement: every text of the help guide in every shipped language."""
     catalog = load(locale)
