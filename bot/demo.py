@@ -68,6 +68,8 @@ class TerminalPrinter:
         for kind in ("document", "photo", "voice"):
             if kind in message:
                 body = f"[{kind}] {body}".strip()
+        if "venue" in message:  # a place on the map (the help guide's service cards)
+            body = f"[venue] {message['venue']['title']}, {message['venue']['address']}"
         self._print("\n" + "─" * 40)
         self._print(prefix + body)
         rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []

@@ -137,6 +137,7 @@ async def step_callback(update: Update, context: BotContext) -> None:
         await edit_in_place(query, text, InlineKeyboardMarkup([_cancel_row(t)]))
     else:
         assert update.effective_user is not None
+        await edit_in_place(query, "💬 " + t._("On Telegram"))  # no second request by a double tap
         await finish(
             update, context, district.id, "telegram", telegram_contact(update.effective_user)
         )

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
+from bot.access import Action, allowed
 from bot.help_guide import topic_pages
 from bot.i18n import LANGUAGE_BY_CODE, LANGUAGES
 from bot.identity import Identity, Role
@@ -39,6 +40,14 @@ def catalogue_of(context: BotContext) -> Catalogue:
     """The referral catalogue checked at start-up (tests may put another one in bot_data)."""
     found = context.bot_data.get(CATALOGUE_KEY)
     return found if isinstance(found, Catalogue) else load_catalogue()
+
+
+def may_run_the_guide(identity: Identity, action: Action) -> bool:
+    """The guide is the same in every district: a coordinator of any district (or an admin,
+    even before any district exists) may take the action."""
+    if identity.role is Role.ADMIN:
+        return True
+    return any(allowed(identity, action, m.district_id) for m in identity.memberships)
 
 
 def audience_of(identity: Identity) -> Audience:

@@ -14,16 +14,16 @@ from telegram.constants import ParseMode
 from bot.access import Action
 from bot.help_guide import STATS_PERIODS, TopicViews, period_starts, stats_table
 from bot.i18n import LANGUAGE_BY_CODE, Translator
-from handlers.access import permitted_districts, refuse
+from handlers.access import refuse
 from handlers.context import BotContext
-from handlers.help_guide import catalogue_of
+from handlers.help_guide import catalogue_of, may_run_the_guide
 from storage.help import view_counts
 
 
 async def stats_command(update: Update, context: BotContext) -> None:
     """Show the help guide's view counts per topic and language."""
     assert update.effective_chat is not None
-    if not await permitted_districts(context, Action.SEE_HELP_STATS):
+    if not may_run_the_guide(context.identity, Action.SEE_HELP_STATS):
         await refuse(update, context)
         return
     today = datetime.now(UTC).astimezone(context.services.config.tz).date()

@@ -15,10 +15,10 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.access import Action
 from bot.i18n import LANGUAGE_BY_CODE, LANGUAGES
-from handlers.access import permitted_districts, refuse
+from handlers.access import refuse
 from handlers.awaiting import awaited, stop_waiting, wait_for
 from handlers.context import BotContext
-from handlers.help_guide import catalogue_of
+from handlers.help_guide import catalogue_of, may_run_the_guide
 from handlers.render import answer_expired, button, edit_in_place
 from storage.help import save_voice_note
 
@@ -27,7 +27,7 @@ VOICE_DATA = re.compile(r"vc:([a-z0-9-]{1,40})(?::([A-Za-z_]{2,8}))?")
 
 
 async def may_record(context: BotContext) -> bool:
-    return bool(await permitted_districts(context, Action.RECORD_VOICE_NOTE))
+    return may_run_the_guide(context.identity, Action.RECORD_VOICE_NOTE)
 
 
 async def voice_command(update: Update, context: BotContext) -> None:
