@@ -113,6 +113,10 @@ async def run_demo(
             admins=frozenset({DEMO_USER_ID}) if role == Role.ADMIN else frozenset(),
         )
         api = OfflineBotApi()
+        for telegram_id, name, _, _ in DEMO_MEMBERS:
+            # They have started the bot, so it can write to them (e.g. Kari, the coordinator,
+            # receives a contact request from the help guide).
+            api.private_chat(api.user(telegram_id, name))
         printer = TerminalPrinter(out, DEMO_USER_ID)
         api.listeners.append(printer.on_event)
         app = build_application(config, request=OfflineRequest(api), with_updater=False)

@@ -25,7 +25,14 @@ from bot.i18n import LANGUAGE_BY_CODE, Translator, translator
 from handlers.access import refuse
 from handlers.awaiting import awaited, stop_waiting, wait_for
 from handlers.context import SERVICES_KEY, BotContext, Services
-from handlers.help_flow import clear_button, forget_expired_flows, remember_hers, send
+from handlers.fallback import free_text_callback
+from handlers.help_flow import (
+    CONSENT_KEY,
+    clear_button,
+    forget_expired_flows,
+    remember_hers,
+    send,
+)
 from handlers.help_guide import TOPICS_DATA
 from handlers.render import answer_expired, button, edit_in_place, escape
 from storage import Database
@@ -45,15 +52,14 @@ log = logging.getLogger(__name__)
 
 STEP_DATA = re.compile(r"hlp:(ok|no|d:(\d{1,9})|c:(\d{1,9}):(tg|ph))")
 DONE_DATA = re.compile(r"req:done:(\d{1,12})")
-CONSENT_KEY = "contact_consent"
 # Her "yes" holds while she finishes the request; an old "yes" does not carry over to later.
 CONSENT_LASTS = timedelta(minutes=30)
 PHONE = "phone"
 MAX_NAME = 64
 
 
-def _cancel_row(t: Translator) -> list[Any]:
-    return [button("✖️", t._("No, thank you"), "hlp:no")]
+def _cancel_rows(t: Translator) -> list[list[Any]]:
+    return [[button("✖️", t._("No, thank you"), "hlp:no")], [clear_button(t)]]
 
 
 def consent_text(t: Translator) -> str:
@@ -84,8 +90,7 @@ async def ask_callback(update: Update, context: BotContext) -> None:
     keyboard = InlineKeyboardMarkup(
         [
             [button("✅", t._("Yes, I agree"), "hlp:ok")],
-            _cancel_row(t),
-            [clear_button(t)],
+            *_cancel_rows(t),
         ]
     )
     await send(context, update.effective_chat.id, consent_text(t), keyboard)
@@ -134,7 +139,7 @@ async def step_callback(update: Update, context: BotContext) -> None:
     elif match[4] == "ph":
         wait_for(context.chat_data, PHONE, str(district.id))
         text = "📞 " + t._("Type your phone number, for example 412 34 567.")
-        await edit_in_place(query, text, InlineKeyboardMarkup([_cancel_row(t)]))
+        await edit_in_place(query, text, InlineKeyboardMarkup(_cancel_rows(t)))
     else:
         assert update.effective_user is not None
         await edit_in_place(query, "💬 " + t._("On Telegram"))  # no second request by a double tap
@@ -154,7 +159,7 @@ async def ask_district(update: Update, context: BotContext) -> None:
         return
     # Button labels are plain text to Telegram: the names go in as they are.
     rows = [[button("🏘", d.name, f"hlp:d:{d.id}")] for d in districts]
-    rows.append(_cancel_row(t))
+    rows += _cancel_rows(t)
     await edit_in_place(query, "🏘 " + t._("Which district do you live in?"),
                         InlineKeyboardMarkup(rows))  # fmt: skip
 
@@ -167,7 +172,7 @@ async def ask_channel(update: Update, context: BotContext, district_id: int, nam
         [
             [button("📞", t._("By phone"), f"hlp:c:{district_id}:ph")],
             [button("💬", t._("On Telegram"), f"hlp:c:{district_id}:tg")],
-            _cancel_row(t),
+            *_cancel_rows(t),
         ]
     )
     # TRANSLATORS: {district} is the name of a district of Oslo.
@@ -188,7 +193,8 @@ async def phone_reply(update: Update, context: BotContext) -> None:
     remember_hers(update, context)  # her number is deleted with the rest by 🧹
     waiting = awaited(context.chat_data, PHONE)
     t = context.t
-    if waiting is None:
+    if waiting is None:  # it ran out between the check and now
+        await free_text_callback(update, context)
         return
     if not _consented(context):
         stop_waiting(context.chat_data)
@@ -204,7 +210,7 @@ async def phone_reply(update: Update, context: BotContext) -> None:
             "That does not look like a phone number. Type it with its 8 digits, for example "
             "412 34 567."
         )
-        await send(context, update.effective_chat.id, text, InlineKeyboardMarkup([_cancel_row(t)]))
+        await send(context, update.effective_chat.id, text, InlineKeyboardMarkup(_cancel_rows(t)))
         return
     stop_waiting(context.chat_data)
     await finish(update, context, int(waiting.values[0]), "phone", phone)

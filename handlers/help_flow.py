@@ -24,12 +24,15 @@ from telegram.error import TelegramError
 
 from bot.help_guide import FlowLog, batches
 from bot.i18n import Translator
+from handlers.awaiting import stop_waiting
 from handlers.context import BotContext
 from handlers.render import button
 
 log = logging.getLogger(__name__)
 
 FLOW_KEY = "help_flow"
+# Her "yes" to a contact request, while she finishes it (handlers/contact_requests.py).
+CONSENT_KEY = "contact_consent"
 CLEAR_DATA = "hlp:clear"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -89,6 +92,9 @@ async def clear_callback(update: Update, context: BotContext) -> None:
     with contextlib.suppress(TelegramError):
         await query.answer()
     pressed = [query.message.message_id] if query.message is not None else []
+    # What the flow was waiting for ends with it: her next words are not taken for a number.
+    context.chat_data.pop(CONSENT_KEY, None)
+    stop_waiting(context.chat_data)
     flow = context.chat_data.pop(FLOW_KEY, None)
     ids = (flow if isinstance(flow, FlowLog) else FlowLog()).deletable(datetime.now(UTC), pressed)
     for batch in batches(ids):

@@ -24,7 +24,7 @@ from bot.referrals import Audience, Catalogue, Topic, load_catalogue
 from handlers.commands import set_chat_commands
 from handlers.context import BotContext
 from handlers.help_flow import clear_button, remember, remember_hers, send
-from handlers.render import answer_expired, button
+from handlers.render import answer_expired, button, edit_in_place
 from storage.help import count_view, voice_note
 from storage.people import save_locale
 
@@ -117,6 +117,7 @@ async def guide_language_callback(update: Update, context: BotContext) -> None:
     old = context.identity
     context.identity = Identity(old.telegram_id, language.code, True, old.role, old.memberships)
     await query.answer()
+    await edit_in_place(query, f"✅ {language.native_name}")  # a double tap is no error
     await set_chat_commands(context.bot, update.effective_chat.id, old.role, context.t)
     await send_guide(update.effective_chat.id, context)
 

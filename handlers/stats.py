@@ -14,9 +14,11 @@ from telegram.constants import ParseMode
 from bot.access import Action
 from bot.help_guide import STATS_PERIODS, TopicViews, period_starts, stats_table
 from bot.i18n import LANGUAGE_BY_CODE, Translator
+from bot.referrals import Topic
 from handlers.access import refuse
 from handlers.context import BotContext
 from handlers.help_guide import catalogue_of, may_run_the_guide
+from handlers.render import escape
 from storage.help import view_counts
 
 
@@ -31,14 +33,13 @@ async def stats_command(update: Update, context: BotContext) -> None:
         [(c.topic, c.locale, c.views) for c in await view_counts(context.db, since)]
         for since in period_starts(today)
     ]
-    catalogue = catalogue_of(context)
-    table = stats_table(counts, [topic.id for topic in catalogue.topics])
-    labels = {topic.id: f"{topic.emoji} {topic.label}" for topic in catalogue.topics}
-    text = stats_text(table, labels, context.t)
+    topics = catalogue_of(context).topics
+    table = stats_table(counts, [topic.id for topic in topics])
+    text = stats_text(table, {topic.id: topic for topic in topics}, context.t)
     await context.bot.send_message(update.effective_chat.id, text, parse_mode=ParseMode.HTML)
 
 
-def stats_text(table: list[TopicViews], labels: dict[str, str], t: Translator) -> str:
+def stats_text(table: list[TopicViews], topics: dict[str, Topic], t: Translator) -> str:
     week, month = STATS_PERIODS
     # TRANSLATORS: {week} and {month} are numbers of days (7 and 30).
     header = t._("Help guide: times each topic was opened, last {week} / {month} days").format(
@@ -49,9 +50,10 @@ def stats_text(table: list[TopicViews], labels: dict[str, str], t: Translator) -
         lines += ["", t._("No topic was opened in the last {month} days.").format(month=month)]
         return "\n".join(lines)
     for row in table:
-        emoji, _, label = labels.get(row.topic, f"• {row.topic}").partition(" ")
+        topic = topics.get(row.topic)  # a topic removed from the catalogue keeps its counts
+        name = f"{topic.emoji} {t._(topic.label)}" if topic else f"• {escape(row.topic)}"
         numbers = " / ".join(t.ltr(n) for n in row.views)
-        lines += ["", f"{emoji} <b>{t._(label)}</b>: {numbers}"]
+        lines += ["", f"<b>{name}</b>: {numbers}"]
         for lang in row.languages:
             language = LANGUAGE_BY_CODE.get(lang.locale)
             name = language.native_name if language else lang.locale

@@ -18,6 +18,7 @@ from bot.i18n import LANGUAGE_BY_CODE, LANGUAGES
 from handlers.access import refuse
 from handlers.awaiting import awaited, stop_waiting, wait_for
 from handlers.context import BotContext
+from handlers.fallback import free_text_callback
 from handlers.help_guide import catalogue_of, may_run_the_guide
 from handlers.render import answer_expired, button, edit_in_place
 from storage.help import save_voice_note
@@ -26,14 +27,14 @@ VOICE = "voice"
 VOICE_DATA = re.compile(r"vc:([a-z0-9-]{1,40})(?::([A-Za-z_]{2,8}))?")
 
 
-async def may_record(context: BotContext) -> bool:
+def may_record(context: BotContext) -> bool:
     return may_run_the_guide(context.identity, Action.RECORD_VOICE_NOTE)
 
 
 async def voice_command(update: Update, context: BotContext) -> None:
     """Ask which help topic the voice note is for."""
     assert update.effective_chat is not None
-    if not await may_record(context):
+    if not may_record(context):
         await refuse(update, context)
         return
     t = context.t
@@ -57,7 +58,7 @@ async def voice_choice_callback(update: Update, context: BotContext) -> None:
     if match is None or match[1] not in topics:
         await answer_expired(query, t)
         return
-    if not await may_record(context):
+    if not may_record(context):
         await refuse(update, context)
         return
     topic = topics[match[1]]
@@ -89,10 +90,11 @@ async def voice_reply(update: Update, context: BotContext) -> None:
     assert update.message is not None and update.message.voice is not None
     assert update.effective_chat is not None and context.chat_data is not None
     waiting = awaited(context.chat_data, VOICE)
-    if waiting is None:
+    if waiting is None:  # it ran out between the check and now
+        await free_text_callback(update, context)
         return
     stop_waiting(context.chat_data)
-    if not await may_record(context):  # her role may have changed while she recorded
+    if not may_record(context):  # her role may have changed while she recorded
         await refuse(update, context)
         return
     topic_id, locale = waiting.values

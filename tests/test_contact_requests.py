@@ -247,3 +247,31 @@ async def test_start_up_purges_and_schedules_the_nightly_purge(tmp_path: Path) -
             assert job.callback.__name__ == "purge_job"
         finally:
             await close_services(application)
+
+
+async def test_clearing_ends_the_request_and_what_she_types_next_is_not_taken(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
+) -> None:
+    alna, _ = await two_districts(services, api)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await up_to_the_channel(zahra, alna)
+    await zahra.press(f"hlp:c:{alna}:ph")
+    await zahra.press("hlp:clear")
+    await zahra.send("41234567")
+    assert zahra.last()["text"].startswith("👇 I understand the buttons best.")
+    assert await requests(services) == []
+
+
+async def test_her_request_is_in_mydata_and_forget_deletes_it(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
+) -> None:
+    alna, _ = await two_districts(services, api)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await up_to_the_channel(zahra, alna)
+    await zahra.press(f"hlp:c:{alna}:tg")
+    await zahra.send("/mydata")
+    text = next(t for t in reversed(zahra.texts()) if t.startswith("🔒 "))
+    assert "📞 You asked 1 time for a bydelsmor to contact you." in text
+    await zahra.send("/forget")
+    await zahra.press("forget:yes")
+    assert await requests(services) == []
