@@ -17,7 +17,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update, User
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.access import Action, allowed
 from bot.help_guide import parse_phone, purge_before
@@ -238,7 +238,13 @@ async def finish(
     )
     request = await get_contact_request(context.db, request_id)
     assert request is not None
-    delivered = await send_to_coordinators(context, request, district.name)
+    try:
+        delivered = await send_to_coordinators(context, request, district.name)
+    except TelegramError:
+        # Telegram failed on our side (a 5xx, a timeout): the request is not kept half-sent;
+        # the error handler asks her to try again.
+        await delete_contact_request(context.db, request_id)
+        raise
     keyboard = InlineKeyboardMarkup(
         [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(t)]]
     )
@@ -252,11 +258,13 @@ async def finish(
         await send(context, update.effective_chat.id, text, keyboard)
         return
     log.info("contact request %d sent to %d coordinators", request_id, delivered)
-    how = t._("by phone") if channel == "phone" else t._("on Telegram")
-    # TRANSLATORS: {district} is a district of Oslo; {how} is "by phone" or "on Telegram".
-    text = t._("Thank you. A bydelsmor from {district} will contact you {how}.").format(
-        district=escape(district.name), how=how
-    )
+    if channel == "phone":
+        # TRANSLATORS: {district} is a district of Oslo.
+        text = t._("Thank you. A bydelsmor from {district} will call you.")
+    else:
+        # TRANSLATORS: {district} is a district of Oslo.
+        text = t._("Thank you. A bydelsmor from {district} will write to you on Telegram.")
+    text = text.format(district=escape(district.name))
     await send(context, update.effective_chat.id, "✅ " + text, keyboard)
 
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.app import build_application, close_services, open_services
+from bot.app import BotApplication, build_application, close_services, open_services
 from bot.config import Config
-from bot.offline_api import OfflineBotApi, OfflineRequest
+from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from handlers.awaiting import AWAITING_KEY
 from handlers.contact_requests import purge
 from handlers.context import SERVICES_KEY, Services
+from handlers.help_flow import CONSENT_KEY
 from storage import Database
 from storage.districts import upsert_district
 from storage.help import create_contact_request, get_contact_request, mark_handled
@@ -101,7 +104,7 @@ async def test_a_phone_request_reaches_only_that_districts_coordinators(
     assert "📞 By phone: +47 412 34 567" in note["text"]
     assert "Pregnancy" not in note["text"] and "bydelsmor" not in note["text"].split("\n")[1]
     assert [b["callback_data"] for b in buttons_of(note)] == [f"req:done:{stored['id']}"]
-    assert zahra.last()["text"].startswith("✅ ")
+    assert zahra.last()["text"] == "✅ Thank you. A bydelsmor from Alna will call you."
     assert "412" not in caplog.text and "34 567" not in caplog.text, "a phone is never logged"
 
 
@@ -274,4 +277,42 @@ async def test_her_request_is_in_mydata_and_forget_deletes_it(
     assert "📞 You asked 1 time for a bydelsmor to contact you." in text
     await zahra.send("/forget")
     await zahra.press("forget:yes")
+    assert await requests(services) == []
+
+
+async def test_a_request_telegram_failed_to_deliver_is_not_kept(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
+) -> None:
+    alna, _ = await two_districts(services, api)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await up_to_the_channel(zahra, alna)
+
+    def server_trouble(method: str, params: dict[str, object]) -> tuple[int, JSON] | None:
+        if method == "sendMessage" and str(params.get("chat_id")) == "2001":
+            return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+        return None
+
+    api.fault = server_trouble
+    await zahra.press(f"hlp:c:{alna}:tg")
+    assert await requests(services) == []
+    assert zahra.last()["text"].startswith("😔 Sorry, something went wrong on our side.")
+
+
+async def test_an_old_yes_and_an_old_question_expire(
+    app: BotApplication, chat: Callable[..., ChatDriver], api: OfflineBotApi,
+    services: Services,
+) -> None:  # fmt: skip
+    alna, _ = await two_districts(services, api)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await up_to_the_channel(zahra, alna)
+    await zahra.press(f"hlp:c:{alna}:ph")
+    waiting = app.chat_data[ZAHRA][AWAITING_KEY]
+    app.chat_data[ZAHRA][AWAITING_KEY] = replace(waiting, until=datetime.now(UTC))
+    await zahra.send("41234567")  # the question ran out: this is just text now
+    assert zahra.last()["text"].startswith("👇 I understand the buttons best.")
+
+    await zahra.press("hlp:ok", zahra.last_with_buttons()["message_id"])
+    app.chat_data[ZAHRA][CONSENT_KEY] = datetime.now(UTC) - timedelta(minutes=31)
+    await zahra.press(f"hlp:c:{alna}:tg")
+    assert zahra.toasts()[-1] == "This button has expired. Send /menu to start again."
     assert await requests(services) == []
