@@ -20,6 +20,9 @@ class Action(StrEnum):
     REMOVE_MEMBER = "remove_member"
     CHANGE_PHASE = "change_phase"
     LINK_CHAT = "link_chat"
+    HANDLE_CONTACT_REQUEST = "handle_contact_request"
+    RECORD_VOICE_NOTE = "record_voice_note"
+    SEE_HELP_STATS = "see_help_stats"
 
 
 # The lowest role, in the district concerned, that may take each action.
@@ -30,6 +33,11 @@ POLICY: dict[Action, Role] = {
     Action.REMOVE_MEMBER: Role.COORDINATOR,
     Action.CHANGE_PHASE: Role.COORDINATOR,
     Action.LINK_CHAT: Role.COORDINATOR,
+    Action.HANDLE_CONTACT_REQUEST: Role.COORDINATOR,
+    # The help guide is the same in every district: a coordinator of any district may record
+    # its voice notes and read its counts.
+    Action.RECORD_VOICE_NOTE: Role.COORDINATOR,
+    Action.SEE_HELP_STATS: Role.COORDINATOR,
 }
 
 MEMBER_ROLES_BY_RANK = (Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR)

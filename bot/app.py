@@ -6,6 +6,7 @@ the Bot object differs (HTTP to Telegram, the terminal, a test fake).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
 from typing import Any
 
 from telegram import Update
@@ -24,11 +25,15 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Config
+from bot.referrals import load_catalogue
 from handlers import (
+    contact_requests,
     errors,
     fallback,
     group_chat,
     help,
+    help_flow,
+    help_guide,
     invites,
     members,
     menu,
@@ -36,7 +41,10 @@ from handlers import (
     phase,
     privacy,
     profile,
+    stats,
+    voice_notes,
 )
+from handlers.awaiting import AwaitingHandler
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.identity import load_identity_callback
@@ -81,6 +89,14 @@ async def open_services(application: BotApplication) -> None:
     db = await Database.open(config.db_path)
     application.bot_data[SERVICES_KEY] = Services(config=config, db=db)
     await publish_command_menus(application.bot)
+    # The help guide: its catalogue is checked once, before the first woman asks; contact
+    # requests handled over 30 days ago are deleted now and every night.
+    application.bot_data[help_guide.CATALOGUE_KEY] = load_catalogue()
+    await contact_requests.purge(db, datetime.now(UTC))
+    if application.job_queue is not None:
+        application.job_queue.run_daily(
+            contact_requests.purge_job, time(4, 0, tzinfo=config.tz), name="help-guide-purge"
+        )
 
 
 async def close_services(application: BotApplication) -> None:
@@ -161,6 +177,31 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         MessageHandler(groups & filters.StatusUpdate.NEW_CHAT_TITLE, group_chat.chat_title_callback)
     )
+
+    # The help guide: /info, its topics and cards, 🔊 voice notes, 🧹 clear this conversation, a
+    # request to be contacted by a bydelsmor (and the phone number she types for it), and for
+    # coordinators /voice (record a voice note) and /stats (the anonymous view counts).
+    app.add_handler(CommandHandler("info", help_guide.info_command, filters=private))
+    app.add_handler(CallbackQueryHandler(help_guide.topics_callback, pattern=r"^hlp:topics$"))
+    app.add_handler(CallbackQueryHandler(help_guide.topic_callback, pattern=r"^hlp:[tv]:"))
+    app.add_handler(CallbackQueryHandler(help_guide.guide_language_callback, pattern=r"^hlang:"))
+    app.add_handler(CallbackQueryHandler(help_flow.clear_callback, pattern=r"^hlp:clear$"))
+    app.add_handler(CallbackQueryHandler(contact_requests.ask_callback, pattern=r"^hlp:ask$"))
+    app.add_handler(
+        CallbackQueryHandler(contact_requests.step_callback, pattern=r"^hlp:(ok|no|d:|c:)")
+    )
+    app.add_handler(CallbackQueryHandler(contact_requests.done_callback, pattern=r"^req:done:"))
+    typed = private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+    app.add_handler(
+        AwaitingHandler(app.chat_data, contact_requests.PHONE, typed, contact_requests.phone_reply)
+    )
+    app.add_handler(CommandHandler("voice", voice_notes.voice_command, filters=private))
+    app.add_handler(CallbackQueryHandler(voice_notes.voice_choice_callback, pattern=r"^vc:"))
+    recorded = private & filters.UpdateType.MESSAGE & filters.VOICE
+    app.add_handler(
+        AwaitingHandler(app.chat_data, voice_notes.VOICE, recorded, voice_notes.voice_reply)
+    )
+    app.add_handler(CommandHandler("stats", stats.stats_command, filters=private))
 
     # Last: whatever nobody took. Unknown commands and free text in private chats get pointed to
     # the menu; any other button press is old, forged or not ours and changes nothing.

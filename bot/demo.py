@@ -68,6 +68,8 @@ class TerminalPrinter:
         for kind in ("document", "photo", "voice"):
             if kind in message:
                 body = f"[{kind}] {body}".strip()
+        if "venue" in message:  # a place on the map (the help guide's service cards)
+            body = f"[venue] {message['venue']['title']}, {message['venue']['address']}"
         self._print("\n" + "─" * 40)
         self._print(prefix + body)
         rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
@@ -111,6 +113,10 @@ async def run_demo(
             admins=frozenset({DEMO_USER_ID}) if role == Role.ADMIN else frozenset(),
         )
         api = OfflineBotApi()
+        for telegram_id, name, _, _ in DEMO_MEMBERS:
+            # They have started the bot, so it can write to them (e.g. Kari, the coordinator,
+            # receives a contact request from the help guide).
+            api.private_chat(api.user(telegram_id, name))
         printer = TerminalPrinter(out, DEMO_USER_ID)
         api.listeners.append(printer.on_event)
         app = build_application(config, request=OfflineRequest(api), with_updater=False)

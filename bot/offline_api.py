@@ -373,6 +373,19 @@ class OfflineBotApi:
     def _m_sendVoice(self, params: JSON) -> JSON:
         return self._send_media(params, "voice", {"duration": 1})
 
+    def _m_sendVenue(self, params: JSON) -> JSON:
+        chat = self._writable_chat(params["chat_id"])
+        message = self._new_message(chat, self.bot_user, None)
+        location = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}
+        message["venue"] = {
+            "location": location, "title": params["title"], "address": params["address"],
+        }  # fmt: skip
+        message["location"] = location  # Telegram sends a venue's location in both places
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self._emit("send", message)
+        return message
+
     def _m_editMessageText(self, params: JSON) -> JSON:
         message = self._existing(params)
         text = self._rendered(params["text"], params.get("parse_mode"))
@@ -554,7 +567,10 @@ class OfflineBotApi:
         chat = self._writable_chat(params["chat_id"])
         caption = params.get("caption")
         message = self._new_message(chat, self.bot_user, None)
-        file_id = f"{kind}-{message['message_id']}"
+        sent = params.get(kind)
+        # A file sent again by its file_id keeps it; an upload gets a new one.
+        reused = isinstance(sent, str) and not sent.startswith("attach://")
+        file_id = sent if reused else f"{kind}-{message['message_id']}"
         media: Any = {"file_id": file_id, "file_unique_id": file_id, **(extra or {})}
         if kind == "photo":
             media = [{**media, "width": 512, "height": 512}]

@@ -28,9 +28,12 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("start", N_("Start again"), EVERYONE),
     Command("menu", N_("Show the menu"), EVERYONE),
+    Command("info", N_("Where to find help: health, money, violence, Norwegian"), EVERYONE),
     Command("members", N_("Your district's members"), COORDINATORS_AND_ADMINS),
     Command("invite", N_("Invite women to your district's group"), COORDINATORS_AND_ADMINS),
     Command("phase", N_("Move your group to another phase"), COORDINATORS_AND_ADMINS),
+    Command("voice", N_("Record a voice note for the help guide"), COORDINATORS_AND_ADMINS),
+    Command("stats", N_("How often each help topic was opened"), COORDINATORS_AND_ADMINS),
     Command("me", N_("Your district, role and language"), MEMBERS_AND_ADMINS),
     Command("language", N_("Change your language"), EVERYONE),
     Command("mydata", N_("See what the bot stores about you"), EVERYONE),

@@ -1,15 +1,16 @@
-"""/help: what the bot does for her, written for her role, with the commands she can use."""
+"""/help: what the bot does for her, written for her role, with the commands she can use, and
+the help guide's topics under it (so /help reaches the guide from anywhere, in every language)."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.i18n import N_, Translator
 from bot.identity import Identity, Role
 from handlers.commands import commands_for
 from handlers.context import BotContext
-from handlers.menu import menu_keyboard
+from handlers.help_flow import remember_hers
+from handlers.help_guide import ask_language_first, guide_intro, send_guide
 
 _ROLE_INTRO = {
     Role.PUBLIC: N_(
@@ -42,6 +43,7 @@ def help_text(identity: Identity, t: Translator) -> str:
 async def help_command(update: Update, context: BotContext) -> None:
     """Explain the bot for her role."""
     assert update.effective_chat is not None
+    remember_hers(update, context)
     await send_help(update.effective_chat.id, context)
 
 
@@ -53,10 +55,9 @@ async def help_menu_callback(update: Update, context: BotContext) -> None:
 
 
 async def send_help(chat_id: int, context: BotContext) -> None:
-    t = context.t
-    await context.bot.send_message(
-        chat_id,
-        help_text(context.identity, t),
-        parse_mode=ParseMode.HTML,
-        reply_markup=menu_keyboard(context.identity, t),
-    )
+    """The help text, with the guide's topics; her language first if she has not chosen one."""
+    if not context.identity.locale_chosen:
+        await ask_language_first(chat_id, context)
+        return
+    text = help_text(context.identity, context.t) + "\n\n" + guide_intro(context)
+    await send_guide(chat_id, context, text)

@@ -131,6 +131,11 @@ def activity_lines(data: dict[str, Any], t: Translator, when: Callable[[str], st
             "You moved a group to another phase {n} times.",
             len(data["phase_changes"]),
         )),
+        ("📞", "contact_requests", t.ngettext(
+            "You asked {n} time for a bydelsmor to contact you.",
+            "You asked {n} times for a bydelsmor to contact you.",
+            len(data["contact_requests"]),
+        )),
     )  # fmt: skip
     for emoji, key, text in counted:
         if data[key]:

@@ -123,3 +123,26 @@ async def voice_note(db: Database, topic: str, locale: str) -> str | None:
         "SELECT file_id FROM voice_notes WHERE topic = ? AND locale = ?", (topic, locale)
     )
     return str(row["file_id"]) if row else None
+
+
+@dataclass(frozen=True)
+class Coordinator:
+    telegram_id: int
+    locale: str | None
+
+
+async def district_coordinators(db: Database, district_id: int) -> list[Coordinator]:
+    """Who receives a district's contact requests: its coordinators the bot can still reach."""
+    rows = await db.fetch_all(
+        "SELECT m.telegram_id, p.locale FROM memberships AS m "
+        "JOIN people AS p ON p.telegram_id = m.telegram_id "
+        "WHERE m.district_id = ? AND m.role = 'coordinator' AND p.unreachable_since IS NULL "
+        "ORDER BY m.telegram_id",
+        (district_id,),
+    )
+    return [Coordinator(int(row["telegram_id"]), row["locale"]) for row in rows]
+
+
+async def delete_contact_request(db: Database, request_id: int) -> None:
+    """Take back a request nobody can receive: it is not kept for no one."""
+    await db.execute("DELETE FROM contact_requests WHERE id = ?", (request_id,))

@@ -1,7 +1,8 @@
 """End to end: `bydelsbot run` as a real process, over HTTP, against a spec-checking Bot API.
 
-A woman sends /start, picks Somali and gets the main menu in Somali; the process then stops
-cleanly on SIGTERM. Nothing sleeps for time: every wait is for a call the fake observes.
+A woman sends /start, picks Somali and gets the main menu in Somali; a woman in Somali asks
+about pregnancy and is told that the check-ups are free, with a number and a place; the process
+then stops cleanly on SIGTERM. Nothing sleeps for time: every wait is for a call the fake observes.
 """
 
 from __future__ import annotations
@@ -104,6 +105,54 @@ async def test_start_pick_somali_get_menu_then_sigterm(
         assert record is not None and record.locale == "so"
     finally:
         await db.close()
+
+
+async def test_a_woman_in_somali_hears_that_pregnancy_check_ups_are_free(
+    fake_telegram: tuple[OfflineBotApi, BotApiHttpServer], tmp_path: Path
+) -> None:
+    """The heart of the help guide, over real HTTP: Somali, pregnancy, FREE, a number, a place."""
+    api, server = fake_telegram
+    so = translator("so")
+    free = so._("FREE")
+    assert free != "FREE", "the Somali catalogue must translate the FREE line"
+    process = start_bot(server, tmp_path / "e2e.sqlite3")
+    try:
+        assert api.wait_for(lambda: bool(api.calls_to("getUpdates")), WAIT), "bot never polled"
+        hodan = api.user(4242, "Hodan", language_code="en")
+        api.send_text(hodan, "/start")
+        assert api.wait_for(lambda: has_buttons(api, 4242), WAIT)
+        api.press(hodan, 4242, api.bot_messages_in(4242)[-1]["message_id"], "lang:so")
+        assert api.wait_for(lambda: button_with(api, 4242, "menu:help") is not None, WAIT)
+        api.press(hodan, 4242, *button_with(api, 4242, "menu:help"))  # type: ignore[misc]
+        assert api.wait_for(lambda: button_with(api, 4242, "hlp:t:pregnancy") is not None, WAIT)
+        api.press(hodan, 4242, *button_with(api, 4242, "hlp:t:pregnancy"))  # type: ignore[misc]
+        assert api.wait_for(lambda: any(free in t for t in texts_to(api, 4242)), WAIT), texts_to(
+            api, 4242
+        )
+    finally:
+        code, stderr = stop(process)
+    assert code == 0, stderr
+    card = next(text for text in texts_to(api, 4242) if free in text)
+    checkups = card[card.index(so._("Pregnancy check-ups (svangerskapskontroll)")) :]
+    assert checkups.split("\n\n")[1].startswith(f"🆓 {free}\n"), "the check-ups are FREE"
+    assert "📞 +47 23 01 34 34 — " in card, "a number she can tap"
+    assert 'href="https://www.google.com/maps/search/?api=1&amp;query=Storgata' in card
+
+
+def texts_to(api: OfflineBotApi, chat_id: int) -> list[str]:
+    """What the bot sent, as it wrote it (HTML with its links)."""
+    return [
+        str(c.params["text"])
+        for c in api.calls_to("sendMessage")
+        if str(c.params.get("chat_id")) == str(chat_id)
+    ]
+
+
+def button_with(api: OfflineBotApi, chat_id: int, data: str) -> tuple[int, str] | None:
+    for message in reversed(api.bot_messages_in(chat_id)):
+        if any(b.get("callback_data") == data for b in buttons_of(message)):
+            return int(message["message_id"]), data
+    return None
 
 
 def test_unreachable_server_gives_one_clear_line(tmp_path: Path) -> None:

@@ -1,0 +1,201 @@
+"""The help guide's rules: a topic's pages, the messages a help flow may delete, phone numbers
+she types, and the view counts coordinators read with /stats.
+
+Plain Python: no Telegram types. Handlers turn what these return into messages.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from bot.i18n import Translator
+from bot.referrals import MAX_MESSAGE_LENGTH, Audience, Catalogue, Topic, Venue, render_card
+
+# Telegram lets a bot delete messages in a private chat while they are under 48 hours old; a
+# margin keeps a press at the last minute from asking for one that just became too old.
+DELETE_WINDOW = timedelta(hours=48) - timedelta(minutes=5)
+# deleteMessages takes 1-100 ids per call.
+DELETE_BATCH = 100
+# A help flow rarely has more than a few dozen messages; the log forgets the oldest beyond this,
+# so one chat can never make the bot's memory grow without end.
+MAX_FLOW_MESSAGES = 300
+# A contact request is deleted this long after a bydelsmor has handled it (the privacy promise).
+KEEP_HANDLED_REQUEST = timedelta(days=30)
+# What she types as a phone number is read only this far: anything longer is no phone number.
+MAX_PHONE_INPUT = 40
+STATS_PERIODS = (7, 30)  # days, today included
+
+
+# -- a topic's pages ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicPages:
+    pages: tuple[str, ...]  # Telegram HTML, each at most MAX_MESSAGE_LENGTH characters
+    venues: tuple[Venue, ...]  # places with sourced coordinates, sent as venues after the pages
+
+
+def topic_pages(
+    catalogue: Catalogue,
+    topic: Topic,
+    t: Translator,
+    *,
+    audience: Audience,
+    intro: str | None = None,
+) -> TopicPages:
+    """The topic's service cards in her language, joined into as few messages as fit.
+
+    The emergency topic (violence) opens with its emergency numbers, before anything else, not
+    even its title: a woman in danger reads 112 and 116 006 first.
+    """
+    if topic.is_contact:
+        services = catalogue.drop_ins(topic, audience=audience)
+    else:
+        services = catalogue.services_for(topic, audience=audience)
+    cards = [render_card(service, t, audience=audience) for service in services]
+    blocks = [card.html for card in cards]
+    heading = f"{topic.emoji} <b>{t._(topic.label)}</b>"
+    if intro:
+        heading += "\n" + intro
+    if topic.id == catalogue.emergency_topic:
+        first = len(catalogue.emergency_first)
+        blocks = [*blocks[:first], heading, *blocks[first:]]
+    else:
+        blocks.insert(0, heading)
+    venues = tuple(card.venue for card in cards if card.venue is not None)
+    return TopicPages(tuple(join_pages(blocks)), venues)
+
+
+def join_pages(blocks: Sequence[str], separator: str = "\n\n") -> list[str]:
+    """Put blocks together into messages of at most MAX_MESSAGE_LENGTH characters, in order."""
+    pages: list[str] = []
+    current = ""
+    for block in blocks:
+        if len(block) > MAX_MESSAGE_LENGTH:
+            raise ValueError("a card is longer than one Telegram message")
+        candidate = f"{current}{separator}{block}" if current else block
+        if len(candidate) > MAX_MESSAGE_LENGTH:
+            pages.append(current)
+            candidate = block
+        current = candidate
+    if current:
+        pages.append(current)
+    return pages
+
+
+# -- "clear this conversation" ----------------------------------------------------------------
+
+
+@dataclass
+class FlowLog:
+    """The ids of a help flow's messages (the bot's and hers), with when each was sent.
+
+    Kept in memory only, never in the database: the ids say nothing by themselves, but a row
+    holding them next to her id would tie her to the help guide.
+    """
+
+    entries: deque[tuple[int, datetime]] = field(
+        default_factory=lambda: deque(maxlen=MAX_FLOW_MESSAGES)
+    )
+
+    def add(self, message_id: int, sent_at: datetime) -> None:
+        if all(known != message_id for known, _ in self.entries):
+            self.entries.append((message_id, sent_at))
+
+    def deletable(self, now: datetime, also: Iterable[int] = ()) -> list[int]:
+        """The ids Telegram still lets the bot delete, in order, each once (plus `also`)."""
+        ids = [mid for mid, sent_at in self.entries if now - sent_at < DELETE_WINDOW]
+        return sorted(set(ids) | set(also))
+
+    def expired(self, now: datetime) -> bool:
+        """Nothing in it can be deleted any more: it can be forgotten."""
+        return not self.deletable(now)
+
+
+def batches(ids: Sequence[int], size: int = DELETE_BATCH) -> list[list[int]]:
+    return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
+
+
+# -- what she types ---------------------------------------------------------------------------
+
+
+def parse_phone(text: str) -> str | None:
+    """Her phone number, written so that a coordinator's phone makes it tappable; None if what
+    she typed is not one (a Norwegian number of 8 digits, or an international one with +)."""
+    if len(text) > MAX_PHONE_INPUT:
+        return None
+    compact = "".join(ch for ch in text.strip() if ch not in " -.()\u00a0")
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if compact.startswith("+47"):
+        compact = compact[3:]
+    if len(compact) == 8 and compact.isascii() and compact.isdigit() and compact[0] in "23456789":
+        if compact[0] in "49":  # mobiles are read 3-2-3, other numbers 2-2-2-2
+            return f"+47 {compact[:3]} {compact[3:5]} {compact[5:]}"
+        return "+47 " + " ".join(compact[i : i + 2] for i in range(0, 8, 2))
+    digits = compact[1:]
+    if (
+        compact.startswith("+")
+        and digits.isascii()
+        and digits.isdigit()
+        and 8 <= len(digits) <= 15
+        and digits[0] != "0"
+    ):
+        return compact
+    return None
+
+
+# -- /stats -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LanguageViews:
+    locale: str
+    views: tuple[int, ...]  # one per STATS_PERIODS
+
+
+@dataclass(frozen=True)
+class TopicViews:
+    topic: str
+    views: tuple[int, ...]  # one per STATS_PERIODS
+    languages: tuple[LanguageViews, ...]  # most viewed first
+
+
+def period_starts(today: date) -> tuple[date, ...]:
+    """The first day of each of STATS_PERIODS, counting today as the last day."""
+    return tuple(today - timedelta(days=days - 1) for days in STATS_PERIODS)
+
+
+def stats_table(
+    counts: Sequence[Iterable[tuple[str, str, int]]], topic_order: Sequence[str]
+) -> list[TopicViews]:
+    """Views per topic and language for each period, from (topic, locale, views) per period.
+
+    Topics in the guide's order (a topic nobody opened is left out), languages by views.
+    """
+    per_period: list[dict[tuple[str, str], int]] = []
+    for rows in counts:
+        table: dict[tuple[str, str], int] = {}
+        for topic, locale, views in rows:
+            table[(topic, locale)] = table.get((topic, locale), 0) + views
+        per_period.append(table)
+    seen = {key for table in per_period for key in table}
+    order = {topic: index for index, topic in enumerate(topic_order)}
+    result = []
+    for topic in sorted({t for t, _ in seen}, key=lambda t: (order.get(t, len(order)), t)):
+        languages = [
+            LanguageViews(locale, tuple(table.get((topic, locale), 0) for table in per_period))
+            for locale in {loc for t, loc in seen if t == topic}
+        ]
+        languages.sort(key=lambda lang: (tuple(-v for v in lang.views[::-1]), lang.locale))
+        totals = tuple(sum(lang.views[i] for lang in languages) for i in range(len(per_period)))
+        result.append(TopicViews(topic, totals, tuple(languages)))
+    return result
+
+
+def purge_before(now: datetime) -> datetime:
+    """Requests handled before this instant are deleted."""
+    return now - KEEP_HANDLED_REQUEST

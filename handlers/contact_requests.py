@@ -1,0 +1,362 @@
+""" "Ask a bydelsmor to contact me": consent first, then her district and how to reach her.
+
+Nothing is stored until she has agreed, on screen, to what is stored and for how long. The request
+then holds who she is and how to reach her, never what she looked at; it goes to the coordinators
+of the district she chose (each in her own language) with a button to mark it handled, and it is
+deleted 30 days after it is handled (a daily job and every start-up purge it). The phone number
+she types is checked, and never logged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update, User
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.access import Action, allowed
+from bot.help_guide import parse_phone, purge_before
+from bot.i18n import LANGUAGE_BY_CODE, Translator, translator
+from handlers.access import refuse
+from handlers.awaiting import awaited, stop_waiting, wait_for
+from handlers.context import SERVICES_KEY, BotContext, Services
+from handlers.fallback import free_text_callback
+from handlers.help_flow import (
+    CONSENT_KEY,
+    clear_button,
+    forget_expired_flows,
+    remember_hers,
+    send,
+)
+from handlers.help_guide import TOPICS_DATA
+from handlers.render import answer_expired, button, edit_in_place, escape
+from storage import Database
+from storage.districts import get_district, list_districts
+from storage.help import (
+    ContactRequest,
+    create_contact_request,
+    delete_contact_request,
+    district_coordinators,
+    get_contact_request,
+    mark_handled,
+    purge_handled_requests,
+)
+from storage.people import mark_unreachable
+
+log = logging.getLogger(__name__)
+
+STEP_DATA = re.compile(r"hlp:(ok|no|d:(\d{1,9})|c:(\d{1,9}):(tg|ph))")
+DONE_DATA = re.compile(r"req:done:(\d{1,12})")
+# Her "yes" holds while she finishes the request; an old "yes" does not carry over to later.
+CONSENT_LASTS = timedelta(minutes=30)
+PHONE = "phone"
+MAX_NAME = 64
+
+
+def _cancel_rows(t: Translator) -> list[list[Any]]:
+    return [[button("✖️", t._("No, thank you"), "hlp:no")], [clear_button(t)]]
+
+
+def consent_text(t: Translator) -> str:
+    lines = [
+        "📞 <b>" + t._("Ask a bydelsmor to contact me") + "</b>",
+        "",
+        t._("A bydelsmor from your district can contact you, in your language."),
+        t._(
+            "For this the bot stores your district, your language and your phone number or "
+            "Telegram name. Only the coordinators of the district you choose see it."
+        ),
+        t._(
+            "It is deleted 30 days after a bydelsmor has handled it. What you looked at in this "
+            "guide is never stored."
+        ),
+        "",
+        t._("Do you agree?"),
+    ]
+    return "\n".join(lines)
+
+
+async def ask_callback(update: Update, context: BotContext) -> None:
+    """Show what a contact request stores, and ask for her consent."""
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    await query.answer()
+    t = context.t
+    keyboard = InlineKeyboardMarkup(
+        [
+            [button("✅", t._("Yes, I agree"), "hlp:ok")],
+            *_cancel_rows(t),
+        ]
+    )
+    await send(context, update.effective_chat.id, consent_text(t), keyboard)
+
+
+def _consented(context: BotContext) -> bool:
+    assert context.chat_data is not None
+    given = context.chat_data.get(CONSENT_KEY)
+    return isinstance(given, datetime) and datetime.now(UTC) - given < CONSENT_LASTS
+
+
+async def step_callback(update: Update, context: BotContext) -> None:
+    """Take her answer: consent, her district, or how to reach her."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and context.chat_data is not None
+    match = STEP_DATA.fullmatch(query.data)
+    t = context.t
+    if match is None:
+        await answer_expired(query, t)
+        return
+    if match[1] == "no":
+        context.chat_data.pop(CONSENT_KEY, None)
+        stop_waiting(context.chat_data)
+        await query.answer()
+        keyboard = InlineKeyboardMarkup(
+            [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(t)]]
+        )
+        await edit_in_place(query, "👍 " + t._("All right. Nothing was stored."), keyboard)
+        return
+    if match[1] == "ok":
+        context.chat_data[CONSENT_KEY] = datetime.now(UTC)
+        await query.answer()
+        await ask_district(update, context)
+        return
+    if not _consented(context):
+        # A forged or old button: nothing is stored without the "yes" she just gave.
+        await answer_expired(query, t)
+        return
+    district = await get_district(context.db, int(match[2] or match[3]))
+    if district is None:
+        await answer_expired(query, t)
+        return
+    await query.answer()
+    if match[2] is not None:
+        await ask_channel(update, context, district.id, district.name)
+    elif match[4] == "ph":
+        wait_for(context.chat_data, PHONE, str(district.id))
+        text = "📞 " + t._("Type your phone number, for example 412 34 567.")
+        await edit_in_place(query, text, InlineKeyboardMarkup(_cancel_rows(t)))
+    else:
+        assert update.effective_user is not None
+        await edit_in_place(query, "💬 " + t._("On Telegram"))  # no second request by a double tap
+        await finish(
+            update, context, district.id, "telegram", telegram_contact(update.effective_user)
+        )
+
+
+async def ask_district(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    districts = await list_districts(context.db)
+    if not districts:
+        text = "😔 " + t._("Sorry, no district can take requests yet. Nothing was stored.")
+        await edit_in_place(query, text, InlineKeyboardMarkup([[clear_button(t)]]))
+        return
+    # Button labels are plain text to Telegram: the names go in as they are.
+    rows = [[button("🏘", d.name, f"hlp:d:{d.id}")] for d in districts]
+    rows += _cancel_rows(t)
+    await edit_in_place(query, "🏘 " + t._("Which district do you live in?"),
+                        InlineKeyboardMarkup(rows))  # fmt: skip
+
+
+async def ask_channel(update: Update, context: BotContext, district_id: int, name: str) -> None:
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    keyboard = InlineKeyboardMarkup(
+        [
+            [button("📞", t._("By phone"), f"hlp:c:{district_id}:ph")],
+            [button("💬", t._("On Telegram"), f"hlp:c:{district_id}:tg")],
+            *_cancel_rows(t),
+        ]
+    )
+    # TRANSLATORS: {district} is the name of a district of Oslo.
+    text = t._("How should a bydelsmor from {district} contact you?").format(district=escape(name))
+    await edit_in_place(query, "🤝 " + text, keyboard)
+
+
+def telegram_contact(user: User) -> str:
+    """How a coordinator finds her on Telegram: her name, and her @username if she has one."""
+    name = " ".join(user.full_name.split())[:MAX_NAME] or "?"
+    return f"{name} (@{user.username})" if user.username else name
+
+
+async def phone_reply(update: Update, context: BotContext) -> None:
+    """Take the phone number she typed (never logged); ask again if it is not one."""
+    assert update.message is not None and update.effective_chat is not None
+    assert context.chat_data is not None
+    remember_hers(update, context)  # her number is deleted with the rest by 🧹
+    waiting = awaited(context.chat_data, PHONE)
+    t = context.t
+    if waiting is None:  # it ran out between the check and now
+        await free_text_callback(update, context)
+        return
+    if not _consented(context):
+        stop_waiting(context.chat_data)
+        await send(
+            context,
+            update.effective_chat.id,
+            "⌛ " + t._("This took too long. Nothing was stored."),
+        )
+        return
+    phone = parse_phone(update.message.text or "")
+    if phone is None:
+        text = "🤔 " + t._(
+            "That does not look like a phone number. Type it with its 8 digits, for example "
+            "412 34 567."
+        )
+        await send(context, update.effective_chat.id, text, InlineKeyboardMarkup(_cancel_rows(t)))
+        return
+    stop_waiting(context.chat_data)
+    await finish(update, context, int(waiting.values[0]), "phone", phone)
+
+
+async def finish(
+    update: Update, context: BotContext, district_id: int, channel: str, contact: str
+) -> None:
+    """Store the request, send it to the district's coordinators, and tell her."""
+    assert update.effective_chat is not None and context.chat_data is not None
+    context.chat_data.pop(CONSENT_KEY, None)
+    t = context.t
+    district = await get_district(context.db, district_id)
+    if district is None:
+        await send(
+            context,
+            update.effective_chat.id,
+            "😔 " + t._("Sorry, no district can take requests yet. Nothing was stored."),
+        )
+        return
+    identity = context.identity
+    now = datetime.now(UTC)
+    request_id = await create_contact_request(
+        context.db, identity.telegram_id, district_id, identity.locale, channel, contact, now
+    )
+    request = await get_contact_request(context.db, request_id)
+    assert request is not None
+    try:
+        delivered = await send_to_coordinators(context, request, district.name)
+    except TelegramError:
+        # Telegram failed on our side (a 5xx, a timeout): the request is not kept half-sent;
+        # the error handler asks her to try again.
+        await delete_contact_request(context.db, request_id)
+        raise
+    keyboard = InlineKeyboardMarkup(
+        [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(t)]]
+    )
+    if not delivered:
+        # Nobody would ever read it: it is not kept.
+        await delete_contact_request(context.db, request_id)
+        text = "😔 " + t._(
+            "Sorry, no bydelsmor in this district can take requests yet. Nothing was stored. "
+            "You can meet us at the library drop-in."
+        )
+        await send(context, update.effective_chat.id, text, keyboard)
+        return
+    log.info("contact request %d sent to %d coordinators", request_id, delivered)
+    if channel == "phone":
+        # TRANSLATORS: {district} is a district of Oslo.
+        text = t._("Thank you. A bydelsmor from {district} will call you.")
+    else:
+        # TRANSLATORS: {district} is a district of Oslo.
+        text = t._("Thank you. A bydelsmor from {district} will write to you on Telegram.")
+    text = text.format(district=escape(district.name))
+    await send(context, update.effective_chat.id, "✅ " + text, keyboard)
+
+
+def coordinator_text(request: ContactRequest, district: str, t: Translator) -> str:
+    language = LANGUAGE_BY_CODE.get(request.locale)
+    if request.channel == "phone":
+        reach = "📞 " + t._("By phone: {phone}").format(phone=t.ltr(escape(request.contact)))
+    else:
+        # A text mention: her name opens her profile even without a @username.
+        link = f'<a href="tg://user?id={request.telegram_id}">{escape(request.contact)}</a>'
+        reach = "💬 " + t._("On Telegram: {name}").format(name=link)
+    lines = [
+        "📞 <b>" + t._("A woman asks a bydelsmor to contact her") + "</b>",
+        "🏘 " + t._("District: {district}").format(district=escape(district)),
+        "🗣 "
+        + t._("Her language: {language}").format(
+            language=language.native_name if language else request.locale
+        ),
+        reach,
+        "",
+        t._(
+            "Please contact her, then press the button. The request is deleted 30 days after "
+            "it is handled."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+async def send_to_coordinators(context: BotContext, request: ContactRequest, district: str) -> int:
+    """Send the request to each coordinator of its district, in her language; how many got it."""
+    delivered = 0
+    for coordinator in await district_coordinators(context.db, request.district_id):
+        t = translator(coordinator.locale or "nb")
+        keyboard = InlineKeyboardMarkup(
+            [[button("✅", t._("Mark as handled"), f"req:done:{request.id}")]]
+        )
+        try:
+            await context.bot.send_message(
+                coordinator.telegram_id,
+                coordinator_text(request, district, t),
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+            )
+        except Forbidden:
+            await mark_unreachable(context.db, coordinator.telegram_id, datetime.now(UTC))
+            continue
+        except BadRequest as exc:
+            if "chat not found" not in exc.message.lower():
+                raise
+            await mark_unreachable(context.db, coordinator.telegram_id, datetime.now(UTC))
+            continue
+        delivered += 1
+    return delivered
+
+
+async def done_callback(update: Update, context: BotContext) -> None:
+    """Mark a contact request handled, if she is a coordinator of its district."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    t = context.t
+    match = DONE_DATA.fullmatch(query.data)
+    request = await get_contact_request(context.db, int(match[1])) if match else None
+    if request is None:
+        await answer_expired(query, t)
+        return
+    if not allowed(context.identity, Action.HANDLE_CONTACT_REQUEST, request.district_id):
+        await refuse(update, context)
+        return
+    if not await mark_handled(
+        context.db, request.id, context.identity.telegram_id, datetime.now(UTC)
+    ):
+        await query.answer("✅ " + t._("Another coordinator has handled it already."))
+        with contextlib.suppress(BadRequest):  # the button may be gone already
+            await query.edit_message_reply_markup(None)
+        return
+    await query.answer("✅ " + t._("Marked as handled."))
+    district = await get_district(context.db, request.district_id)
+    text = coordinator_text(request, district.name if district else "", t)
+    await edit_in_place(query, text + "\n\n✅ " + t._("Handled."))
+
+
+async def purge_job(context: BotContext) -> None:
+    """Delete contact requests handled over 30 days ago; forget help flows too old to clear."""
+    services = context.application.bot_data.get(SERVICES_KEY)
+    if isinstance(services, Services):
+        await purge(services.db, datetime.now(UTC))
+    forget_expired_flows(context.application.chat_data)  # type: ignore[arg-type]
+
+
+async def purge(db: Database, now: datetime) -> int:
+    """Delete the requests handled more than 30 days before `now`; how many."""
+    deleted = await purge_handled_requests(db, purge_before(now))
+    if deleted:
+        log.info("deleted %d contact requests handled over 30 days ago", deleted)
+    return deleted

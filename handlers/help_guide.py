@@ -1,0 +1,208 @@
+"""The help guide: topics as picture buttons, service cards in her language, a 🔊 voice note.
+
+/info (and /help, and the menu's ❓) opens it. A topic shows its services' cards (coordinators
+also see what is unconfirmed, marked); the violence topic opens with 112 and 116 006. What she
+looked at is counted per topic, language and day only, never with who she is.
+
+A woman who has not chosen a language yet is asked first, with one tap; nothing is stored about
+her until she has chosen.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot.access import Action, allowed
+from bot.help_guide import topic_pages
+from bot.i18n import LANGUAGE_BY_CODE, LANGUAGES
+from bot.identity import Identity, Role
+from bot.referrals import Audience, Catalogue, Topic, load_catalogue
+from handlers.commands import set_chat_commands
+from handlers.context import BotContext
+from handlers.help_flow import clear_button, remember, remember_hers, send
+from handlers.render import answer_expired, button, edit_in_place
+from storage.help import count_view, voice_note
+from storage.people import save_locale
+
+CATALOGUE_KEY = "referral_catalogue"
+TOPICS_DATA = "hlp:topics"
+TOPIC_DATA = re.compile(r"hlp:([tv]):([a-z0-9-]{1,40})")
+LANGUAGE_DATA = re.compile(r"hlang:([A-Za-z_]{2,8})")
+ASK_DATA = "hlp:ask"  # handled by handlers/contact_requests.py
+COORDINATING = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+
+def catalogue_of(context: BotContext) -> Catalogue:
+    """The referral catalogue checked at start-up (tests may put another one in bot_data)."""
+    found = context.bot_data.get(CATALOGUE_KEY)
+    return found if isinstance(found, Catalogue) else load_catalogue()
+
+
+def may_run_the_guide(identity: Identity, action: Action) -> bool:
+    """The guide is the same in every district: a coordinator of any district (or an admin,
+    even before any district exists) may take the action."""
+    if identity.role is Role.ADMIN:
+        return True
+    return any(allowed(identity, action, m.district_id) for m in identity.memberships)
+
+
+def audience_of(identity: Identity) -> Audience:
+    """Coordinators also see unconfirmed entries, marked, so that they can check them."""
+    return "coordinator" if identity.role in COORDINATING else "public"
+
+
+def topics_keyboard(context: BotContext) -> InlineKeyboardMarkup:
+    t = context.t
+    rows = [
+        [button(topic.emoji, t._(topic.label), f"hlp:t:{topic.id}")]
+        for topic in catalogue_of(context).topics
+    ]
+    rows.append([clear_button(t)])
+    return InlineKeyboardMarkup(rows)
+
+
+def guide_intro(context: BotContext) -> str:
+    t = context.t
+    lines = [
+        "🧭 " + t._("Where to find help. Choose a topic:"),
+        # TRANSLATORS: the 🧹 is the picture on the "Clear this conversation" button.
+        "🧹 " + t._("Press 🧹 at any time to delete this conversation from your phone."),
+    ]
+    return "\n".join(lines)
+
+
+async def send_guide(chat_id: int, context: BotContext, text: str | None = None) -> None:
+    """The topics, under a text already in her language (the guide's intro by default)."""
+    await send(context, chat_id, text or guide_intro(context), topics_keyboard(context))
+
+
+async def ask_language_first(chat_id: int, context: BotContext) -> None:
+    """One tap for her language, in the language her Telegram app suggests; then the guide."""
+    buttons = [button("🗣", lang.native_name, f"hlang:{lang.code}") for lang in LANGUAGES]
+    keyboard = InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    await send(context, chat_id, "🌍 " + context.t._("Choose your language"), keyboard)
+
+
+async def info_command(update: Update, context: BotContext) -> None:
+    """Open the help guide."""
+    assert update.effective_chat is not None
+    remember_hers(update, context)
+    if not context.identity.locale_chosen:
+        await ask_language_first(update.effective_chat.id, context)
+        return
+    await send_guide(update.effective_chat.id, context)
+
+
+async def topics_callback(update: Update, context: BotContext) -> None:
+    """Show the topics again."""
+    assert update.callback_query is not None and update.effective_chat is not None
+    await update.callback_query.answer()
+    await send_guide(update.effective_chat.id, context)
+
+
+async def guide_language_callback(update: Update, context: BotContext) -> None:
+    """Store the language she chose on her way to help, then open the guide in it."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_chat is not None
+    match = LANGUAGE_DATA.fullmatch(query.data)
+    language = LANGUAGE_BY_CODE.get(match[1]) if match else None
+    if language is None:
+        await answer_expired(query, context.t)
+        return
+    await save_locale(context.db, context.identity.telegram_id, language.code)
+    old = context.identity
+    context.identity = Identity(old.telegram_id, language.code, True, old.role, old.memberships)
+    await query.answer()
+    await edit_in_place(query, f"✅ {language.native_name}")  # a double tap is no error
+    await set_chat_commands(context.bot, update.effective_chat.id, old.role, context.t)
+    await send_guide(update.effective_chat.id, context)
+
+
+async def topic_callback(update: Update, context: BotContext) -> None:
+    """Show a topic's service cards, or play its voice note, in her language."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_chat is not None
+    match = TOPIC_DATA.fullmatch(query.data)
+    catalogue = catalogue_of(context)
+    try:
+        topic = catalogue.topic(match[2]) if match else None
+    except KeyError:
+        topic = None
+    if match is None or topic is None:
+        await answer_expired(query, context.t)
+        return
+    if match[1] == "v":
+        await play_voice_note(update, context, topic)
+        return
+    await query.answer()
+    await show_topic(update.effective_chat.id, context, topic)
+
+
+async def show_topic(chat_id: int, context: BotContext, topic: Topic) -> None:
+    t = context.t
+    audience = audience_of(context.identity)
+    if audience == "public":
+        # Counted without her: a day, a topic and a language, nothing else.
+        today = datetime.now(UTC).astimezone(context.services.config.tz).date()
+        await count_view(context.db, today, topic.id, t.locale)
+    intro = None
+    if topic.is_contact:
+        intro = t._(
+            "A bydelsmor is a woman from your part of Oslo who speaks your language and knows "
+            "where to find help. You can meet us, or ask one of us to contact you."
+        )
+    pages = topic_pages(catalogue_of(context), topic, t, audience=audience, intro=intro)
+    keyboard = await _topic_keyboard(context, topic)
+    for index, page in enumerate(pages.pages):
+        last = index == len(pages.pages) - 1
+        await send(context, chat_id, page, keyboard if last and not pages.venues else None)
+    for position, venue in enumerate(pages.venues):
+        last = position == len(pages.venues) - 1
+        message = await context.bot.send_venue(
+            chat_id,
+            latitude=venue.latitude,
+            longitude=venue.longitude,
+            title=venue.title,
+            address=venue.address,
+            reply_markup=keyboard if last else None,
+        )
+        remember(context, [message.message_id])
+
+
+async def _topic_keyboard(context: BotContext, topic: Topic) -> InlineKeyboardMarkup:
+    t = context.t
+    rows: list[list[InlineKeyboardButton]] = []
+    if await voice_note(context.db, topic.id, t.locale) is not None:
+        # TRANSLATORS: a button that plays a voice message about this topic, in her language.
+        rows.append([button("🔊", t._("Listen"), f"hlp:v:{topic.id}")])
+    if topic.is_contact:
+        rows.append([button("📞", t._("Ask a bydelsmor to contact me"), ASK_DATA)])
+    else:
+        for contact in (found for found in catalogue_of(context).topics if found.is_contact):
+            rows.append([button(contact.emoji, t._(contact.label), f"hlp:t:{contact.id}")])
+    rows.append([button("⬅️", t._("All topics"), TOPICS_DATA)])
+    rows.append([clear_button(t)])
+    return InlineKeyboardMarkup(rows)
+
+
+async def play_voice_note(update: Update, context: BotContext, topic: Topic) -> None:
+    """Send the topic's voice note in her language (sendVoice), if one was recorded."""
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    file_id = await voice_note(context.db, topic.id, context.t.locale)
+    if file_id is None:
+        await answer_expired(query, context.t)
+        return
+    await query.answer()
+    try:
+        message = await context.bot.send_voice(update.effective_chat.id, file_id)
+    except BadRequest:
+        # Telegram no longer knows the file (it was recorded for another bot, or removed).
+        gone = "😔 " + context.t._("Sorry, this voice message is gone.")
+        await send(context, update.effective_chat.id, gone)
+        return
+    remember(context, [message.message_id])

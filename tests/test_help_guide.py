@@ -1,0 +1,447 @@
+"""The help guide through the real Application: topics, cards, safety, voice notes, /stats."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.app import BotApplication
+from bot.i18n import translator
+from bot.offline_api import JSON, OfflineBotApi
+from bot.referrals import load_catalogue, map_search_url, parse_catalogue
+from handlers.context import Services
+from handlers.help_guide import CATALOGUE_KEY
+from storage.help import count_view, voice_note
+from storage.people import load_person
+from storage.privacy import tables_mentioning
+from tests.conftest import ADMIN_ID, make_member
+from tests.fakes.telegram import ChatDriver, buttons_of
+
+ZAHRA = 5550004321  # long and unusual, so that finding it in a table is never a coincidence
+TOPICS = [topic.id for topic in load_catalogue().topics]
+
+
+async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
+    await driver.send("/start")
+    await driver.press(f"lang:{locale}")
+    return driver
+
+
+def labels(message: JSON) -> list[str]:
+    return [b["text"] for b in buttons_of(message)]
+
+
+def sent_html(api: OfflineBotApi, chat_id: int) -> list[str]:
+    """The HTML of every sendMessage to this chat, as the bot wrote it (links included)."""
+    return [
+        str(c.params["text"])
+        for c in api.calls_to("sendMessage")
+        if int(c.params["chat_id"]) == chat_id
+    ]
+
+
+# -- topics and cards ---------------------------------------------------------------------------
+
+
+async def test_help_shows_the_topics_as_picture_buttons(chat: Callable[..., ChatDriver]) -> None:
+    amina = await started(chat())
+    await amina.send("/help")
+    message = amina.last()
+    assert "/language —" in message["text"]
+    assert "Where to find help. Choose a topic:" in message["text"]
+    assert labels(message) == [
+        "🤰 Pregnancy and women's health",
+        "👶 Children and family",
+        "💰 Money, NAV and work",
+        "🛡 Violence in close relationships",
+        "💚 Mental health",
+        "🩺 Doctor and emergency",
+        "📚 Norwegian courses",
+        "🤝 Talk to a bydelsmor",
+        "🧹 Clear this conversation",
+    ]
+
+
+@pytest.mark.parametrize("locale", ["so", "ar", "ti", "ckb"])
+async def test_info_and_the_menu_open_the_guide_in_her_language(
+    chat: Callable[..., ChatDriver], locale: str
+) -> None:
+    t = translator(locale)
+    hawa = await started(chat(1002, "Hawa"), locale)
+    await hawa.send("/info")
+    assert hawa.last()["text"].startswith("🧭 " + t._("Where to find help. Choose a topic:"))
+    await hawa.press("menu:help", hawa.api.bot_messages_in(hawa.chat_id)[1]["message_id"])
+    assert labels(hawa.last())[0] == "🤰 " + t._("Pregnancy and women's health")
+    for label in labels(hawa.last()):
+        assert not label[0].isalpha(), label
+
+
+async def test_pregnancy_says_free_with_a_phone_number_and_a_map_link(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    amina = await started(chat())
+    await amina.send("/info")
+    await amina.press("hlp:t:pregnancy")
+    text = amina.last()["text"]
+    assert text.startswith("🤰 Pregnancy and women's health\n")
+    checkups = text[text.index("Pregnancy check-ups (svangerskapskontroll)") :]
+    assert checkups.split("\n\n")[1].startswith("🆓 FREE\n🗣 Free interpreter")
+    assert "📞 +47 23 01 34 34 — Oslo legevakt" in text
+    link = html.escape(map_search_url("Storgata 40, Oslo"))
+    assert f'🗺 <a href="{link}">Storgata 40, Oslo</a>' in sent_html(api, amina.chat_id)[-1]
+    assert labels(amina.last()) == [
+        "🤝 Talk to a bydelsmor", "⬅️ All topics", "🧹 Clear this conversation",
+    ]  # fmt: skip
+
+
+async def test_violence_opens_with_112_and_116_006_before_anything_else(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    amina = await started(chat())
+    await amina.send("/info")
+    before = len(api.bot_messages_in(amina.chat_id))
+    await amina.press("hlp:t:violence")
+    first = api.bot_messages_in(amina.chat_id)[before]
+    text = first["text"]
+    assert text.startswith("Police emergency (politiet)\n"), text[:80]
+    phones = [line for line in text.split("\n") if line.startswith("📞")]
+    assert phones[:2] == ["📞 112 — Police, emergency", phones[1]]
+    assert phones[1].startswith("📞 116 006")
+    assert text.index("116 006") < text.index("🛡 Violence in close relationships")
+
+
+async def test_the_public_never_sees_an_unconfirmed_number_coordinators_see_it_marked(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    amina = await started(chat())
+    await amina.send("/info")
+    await amina.press("hlp:t:violence")
+    assert "22 48 03 80" not in "".join(amina.texts())
+    await make_member(services, 2001, "coordinator")
+    kari = await started(chat(2001, "Kari"))
+    await kari.send("/info")
+    await kari.press("hlp:t:violence")
+    assert "📞 +47 22 48 03 80 — Oslo Krisesenter ⚠️ unconfirmed" in "".join(kari.texts())
+
+
+async def test_a_place_with_sourced_coordinates_is_sent_as_a_venue(
+    app: BotApplication, chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    app.bot_data[CATALOGUE_KEY] = parse_catalogue(VENUE_CATALOGUE)
+    amina = await started(chat())
+    await amina.send("/info")
+    await amina.press("hlp:t:violence")
+    venue = api.calls_to("sendVenue")[-1].params
+    assert (venue["latitude"], venue["longitude"]) == (59.91, 10.75)
+    assert venue["title"] == "Police" and venue["address"] == "Grønlandsleiret 44, Oslo"
+    assert "📍 Grønlandsleiret 44, Oslo" in amina.texts()[-2]
+    assert labels(amina.last())[-1] == "🧹 Clear this conversation"  # buttons under the venue
+
+
+VENUE_CATALOGUE = """\
+[emergency]
+topic = "violence"
+first = ["police"]
+
+[[topic]]
+id = "violence"
+emoji = "🛡"
+label = "Violence"
+order = 1
+
+[[service]]
+id = "police"
+name = "Police"
+helps_with = "Call when someone is in danger."
+topics = ["violence"]
+cost = "free"
+interpreter_free = false
+source = "https://example.org/police"
+checked = 2026-11-01
+[[service.phones]]
+number = "112"
+label = "Police"
+unconfirmed = false
+[service.address]
+street = "Grønlandsleiret 44, Oslo"
+unconfirmed = false
+latitude = 59.91
+longitude = 10.75
+coordinates_source = "https://example.org/police/map"
+"""
+
+
+async def test_a_long_topic_is_split_into_messages_telegram_accepts(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
+) -> None:
+    await make_member(services, 2001, "coordinator")
+    kari = await started(chat(2001, "Kari"), "ti")  # coordinators see every card, with sources
+    await kari.send("/info")
+    for topic in TOPICS:
+        await kari.press(f"hlp:t:{topic}")
+    assert all(len(text) <= 4096 for text in sent_html(api, kari.chat_id))
+    assert api.violations == []
+
+
+# -- before she has chosen a language -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["/help", "/info"])
+async def test_a_newcomer_gets_one_tap_for_her_language_then_the_guide(
+    chat: Callable[..., ChatDriver], services: Services, command: str
+) -> None:
+    hodan = chat(1003, "Hodan", "ar")
+    await hodan.send(command)
+    picker = hodan.last()
+    assert picker["text"] == "🌍 " + translator("ar")._("Choose your language")
+    assert len(buttons_of(picker)) == 12
+    assert await load_person(services.db, 1003) is None, "nothing stored before she chooses"
+    await hodan.press("hlang:so")
+    so = translator("so")
+    assert hodan.last()["text"].startswith("🧭 " + so._("Where to find help. Choose a topic:"))
+    record = await load_person(services.db, 1003)
+    assert record is not None and record.locale == "so"
+
+
+# -- clear this conversation --------------------------------------------------------------------
+
+
+async def test_clear_deletes_exactly_the_messages_of_the_flow(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
+) -> None:
+    await make_member(services, 2001, "coordinator")
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await zahra.send("hello")  # unrelated: before the flow
+    earlier = [m["message_id"] for m in api.messages_in(ZAHRA)]
+    await zahra.send("/help")
+    await zahra.press("hlp:t:violence")
+    await zahra.press("hlp:t:bydelsmor")
+    await zahra.press("hlp:ask")
+    await zahra.press("hlp:ok")
+    await zahra.press("hlp:d:1")
+    await zahra.press("hlp:c:1:ph")
+    await zahra.send("412 34 567")
+    flow = [m["message_id"] for m in api.messages_in(ZAHRA) if m["message_id"] not in earlier]
+    assert len(flow) >= 6
+    await zahra.press("hlp:clear")
+    left = api.messages_in(ZAHRA)
+    assert [m["message_id"] for m in left[:-1]] == earlier
+    assert left[-1]["text"] == "👋 Send /menu to begin."
+    deleted = {i for c in api.calls_to("deleteMessages") for i in c.params["message_ids"]}
+    assert deleted == set(flow)
+
+
+async def test_the_neutral_line_says_nothing_in_any_language(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    for locale in ("so", "ar", "fa_AF"):
+        t = translator(locale)
+        zahra = await started(chat(ZAHRA, "Zahra"), locale)
+        await zahra.send("/info")
+        await zahra.press("hlp:t:violence")
+        await zahra.press("hlp:clear")
+        line = zahra.last()["text"]
+        assert line == "👋 " + t._("Send {command} to begin.").format(command=t.command("menu"))
+        assert buttons_of(zahra.last()) == []
+        for word in ("Violence", t._("Violence in close relationships"), "112", "116"):
+            assert word not in line
+
+
+async def test_after_a_restart_clear_deletes_what_it_knows_and_never_fails(
+    app: BotApplication, chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await zahra.send("/info")
+    await zahra.press("hlp:t:mental")
+    app.chat_data[ZAHRA].clear()  # what a restart forgets (chat_data is in memory only)
+    pressed = zahra.last()["message_id"]
+    await zahra.press("hlp:clear")
+    assert pressed not in [m["message_id"] for m in api.messages_in(ZAHRA)]
+    assert zahra.last()["text"] == "👋 Send /menu to begin."
+
+
+async def test_clear_still_leaves_the_line_when_telegram_refuses_to_delete(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await zahra.send("/info")
+    await zahra.press("hlp:t:money")
+
+    def refuse_deleting(method: str, params: JSON) -> tuple[int, JSON] | None:
+        if method == "deleteMessages":
+            return 400, {"ok": False, "error_code": 400,
+                         "description": "Bad Request: message can't be deleted"}  # fmt: skip
+        return None
+
+    api.fault = refuse_deleting
+    await zahra.press("hlp:clear")
+    assert zahra.last()["text"] == "👋 Send /menu to begin."
+    assert "😔" not in "".join(zahra.texts())
+
+
+async def test_her_own_help_command_is_part_of_the_flow(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await zahra.send("/info")
+    mine = [m for m in api.messages_in(ZAHRA) if m["from"]["id"] == ZAHRA and m.get("text")]
+    assert mine[-1]["text"] == "/info"
+    await zahra.press("hlp:clear")
+    assert all(m.get("text") != "/info" for m in api.messages_in(ZAHRA))
+
+
+# -- what is stored -----------------------------------------------------------------------------
+
+
+async def test_after_browsing_every_topic_no_table_holds_her_id_next_to_a_topic(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    zahra = await started(chat(ZAHRA, "Zahra"), "so")
+    await zahra.send("/info")
+    for topic in TOPICS:
+        await zahra.press(f"hlp:t:{topic}")
+    await zahra.press("hlp:topics")
+    await zahra.press("hlp:clear")
+    # Her id is in one place only: the row that holds the language she chose.
+    assert await tables_mentioning(services.db, ZAHRA) == ["people.telegram_id"]
+    row = await services.db.fetch_one("SELECT * FROM people WHERE telegram_id = ?", (ZAHRA,))
+    assert row is not None and set(row.keys()) == {"telegram_id", "locale", "unreachable_since"}
+    views = await services.db.fetch_all("SELECT topic, locale, views FROM help_views")
+    assert sorted((r["topic"], r["locale"], r["views"]) for r in views) == sorted(
+        (topic, "so", 1) for topic in TOPICS
+    )
+
+
+async def test_stats_counts_per_topic_and_language_for_7_and_30_days(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    today = datetime.now(UTC).astimezone(services.config.tz).date()
+    for _ in range(2):
+        await count_view(services.db, today - timedelta(days=20), "pregnancy", "ar")
+    await count_view(services.db, today - timedelta(days=40), "pregnancy", "ar")  # too old
+    for user_id, locale in ((1001, "so"), (1002, "so"), (1003, "ar")):
+        woman = await started(chat(user_id), locale)
+        await woman.send("/info")
+        await woman.press("hlp:t:pregnancy")
+    await make_member(services, 2001, "coordinator")
+    kari = await started(chat(2001, "Kari"))
+    await kari.send("/info")
+    await kari.press("hlp:t:violence")  # a coordinator checking cards is not counted
+    await kari.send("/stats")
+    text = kari.last()["text"]
+    assert "🤰 Pregnancy and women's health: 3 / 5" in text  # bold in HTML, plain here
+    assert "🗣 العربية: 1 / 3" in text and "🗣 Soomaali: 2 / 2" in text
+    assert text.index("العربية") < text.index("Soomaali")  # more views in 30 days first
+    assert "Violence" not in text
+
+
+async def test_stats_with_no_views_says_so(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    admin = await started(chat(ADMIN_ID, "Admin"))
+    await admin.send("/stats")
+    assert "No topic was opened in the last 30 days." in admin.last()["text"]
+
+
+@pytest.mark.parametrize("role", [None, "participant", "mother"])
+async def test_stats_and_voice_are_for_coordinators_and_admins_only(
+    chat: Callable[..., ChatDriver], services: Services, role: str | None
+) -> None:
+    if role:
+        await make_member(services, 2002, role)
+    fadumo = await started(chat(2002, "Fadumo"))
+    for command in ("/stats", "/voice"):
+        await fadumo.send(command)
+        assert fadumo.last()["text"].startswith("🔒 "), command
+
+
+# -- voice notes --------------------------------------------------------------------------------
+
+
+async def record(kari: ChatDriver, topic: str, locale: str, file_id: str) -> None:
+    await kari.send("/voice")
+    await kari.press(f"vc:{topic}")
+    await kari.press(f"vc:{topic}:{locale}")
+    voice = {"file_id": file_id, "file_unique_id": file_id, "duration": 12}
+    await kari._process(kari.api.send_other(kari.user, voice=voice))
+
+
+async def test_a_coordinator_records_a_voice_note_women_of_that_language_hear_it(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
+) -> None:
+    await make_member(services, 2001, "coordinator")
+    kari = await started(chat(2001, "Kari"))
+    await record(kari, "pregnancy", "so", "voice-file-so-1")
+    assert kari.last()["text"].startswith("✅ Saved. Women who read “Pregnancy and women's health”")
+    assert await voice_note(services.db, "pregnancy", "so") == "voice-file-so-1"
+
+    fadumo = await started(chat(1001, "Fadumo"), "so")
+    await fadumo.send("/info")
+    await fadumo.press("hlp:t:pregnancy")
+    listen = "🔊 " + translator("so")._("Listen")
+    assert labels(fadumo.last())[0] == listen
+    await fadumo.press("hlp:v:pregnancy")
+    sent = api.calls_to("sendVoice")[-1].params
+    assert sent["voice"] == "voice-file-so-1" and int(sent["chat_id"]) == 1001
+    assert "voice" in api.bot_messages_in(1001)[-1]
+
+    hawa = await started(chat(1002, "Hawa"), "ar")
+    await hawa.send("/info")
+    await hawa.press("hlp:t:pregnancy")
+    assert not any(label.startswith("🔊") for label in labels(hawa.last()))
+    await hawa.press("hlp:v:pregnancy")  # forged: there is no Arabic voice note
+    ar = translator("ar")
+    expired = ar._("This button has expired. Send {command} to start again.")
+    assert hawa.toasts()[-1] == expired.format(command=ar.command("menu"))
+
+
+async def test_a_voice_note_of_a_woman_who_is_not_recording_is_not_saved(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    await make_member(services, 2002, "mother")
+    fadumo = await started(chat(2002, "Fadumo"))
+    await fadumo.press("vc:pregnancy:so")  # forged: a mother may not record
+    voice = {"file_id": "x", "file_unique_id": "x", "duration": 3}
+    await fadumo._process(fadumo.api.send_other(fadumo.user, voice=voice))
+    assert await voice_note(services.db, "pregnancy", "so") is None
+    assert fadumo.last()["text"].startswith("👇 ")
+
+
+async def test_a_coordinator_who_lost_her_role_while_recording_saves_nothing(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    await make_member(services, 2001, "coordinator")
+    kari = await started(chat(2001, "Kari"))
+    await kari.send("/voice")
+    await kari.press("vc:doctor")
+    await kari.press("vc:doctor:ar")
+    await services.db.execute("UPDATE memberships SET role = 'mother' WHERE telegram_id = 2001")
+    voice = {"file_id": "late", "file_unique_id": "late", "duration": 3}
+    await kari._process(kari.api.send_other(kari.user, voice=voice))
+    assert await voice_note(services.db, "doctor", "ar") is None
+    assert kari.last()["text"].startswith("🔒 ")
+
+
+# -- forged and old buttons ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["hlp:t:nope", "hlp:t:", "hlp:x:pregnancy", "hlp:t:pregnancy:1", "hlang:xx", "hlang:",
+     "vc:nope", "vc:pregnancy:xx", "hlp:d:1", "hlp:c:1:ph", "hlp:c:1:sms", "req:done:999",
+     "req:done:abc", "hlp:v:" + "a" * 50],
+)  # fmt: skip
+async def test_forged_help_buttons_change_nothing(
+    chat: Callable[..., ChatDriver], services: Services, data: str
+) -> None:
+    await make_member(services, 2001, "coordinator")
+    kari = await started(chat(2001, "Kari"))
+    before = len(kari.texts())
+    await kari.press(data)
+    assert kari.toasts()[-1] == "This button has expired. Send /menu to start again."
+    assert len(kari.texts()) == before
+    rows = await services.db.fetch_one("SELECT count(*) FROM contact_requests")
+    assert rows is not None and rows[0] == 0
