@@ -43,7 +43,7 @@ MAX_MESSAGE_LENGTH = 4096
 
 TOP_LEVEL_KEYS = ("emergency", "topic", "service")
 EMERGENCY_KEYS = ("topic", "first")
-TOPIC_KEYS = ("id", "emoji", "label", "order", "kind", "drop_in")
+TOPIC_KEYS = ("id", "emoji", "label", "order", "kind", "drop_in", "first")
 SERVICE_KEYS = (
     "id", "name", "helps_with", "note", "topics", "for_whom", "cost", "cost_note",
     "interpreter_free", "opening_hours", "phones", "address", "url", "source", "checked",
@@ -148,6 +148,9 @@ class Topic:
     order: int
     kind: str = "services"  # "contact": no services; the handler offers a bydelsmor instead
     drop_in: tuple[str, ...] = ()  # services a contact topic shows (where to meet one)
+    # Services shown before the rest, in this order: what answers her question comes before
+    # what she might also need (pregnancy check-ups before the ambulance).
+    first: tuple[str, ...] = ()
 
     @property
     def is_contact(self) -> bool:
@@ -196,9 +199,13 @@ class Catalogue:
         """The topic's services as this audience may see them; the emergency numbers first."""
         topic_id = topic.id if isinstance(topic, Topic) else self.topic(topic).id
         listed = [s for s in self.services if topic_id in s.topics]
+        # The emergency numbers come before even the topic's own first services.
+        first_ids = list(self._topics_by_id[topic_id].first)
         if topic_id == self.emergency_topic:
-            first = [self._services_by_id[i] for i in self.emergency_first]
-            listed = first + [s for s in listed if s.id not in self.emergency_first]
+            first_ids = list(self.emergency_first) + first_ids
+        first_ids = list(dict.fromkeys(first_ids))
+        first = [self._services_by_id[i] for i in first_ids]
+        listed = first + [s for s in listed if s.id not in first_ids]
         shown = (service.for_audience(audience) for service in listed)
         return tuple(service for service in shown if service is not None)
 
@@ -397,6 +404,11 @@ def _topics(problems: list[str], tables: list[dict[str, Any]]) -> list[Topic]:
             drop_in = table.slugs("drop_in") or ()
             if kind != "contact":
                 table.fail('drop_in is only for a topic with kind = "contact"')
+        first: tuple[str, ...] = ()
+        if "first" in data:
+            first = table.slugs("first") or ()
+            if kind == "contact":
+                table.fail('first is only for a topic that lists services, not kind = "contact"')
         if emoji is not None and " " in emoji:
             table.fail(f"emoji must be one picture, got {emoji!r}")
         if topic_id in seen_ids:
@@ -406,7 +418,7 @@ def _topics(problems: list[str], tables: list[dict[str, Any]]) -> list[Topic]:
         if topic_id and emoji and label and isinstance(order, int) and kind:
             seen_ids.add(topic_id)
             seen_orders.add(order)
-            result.append(Topic(topic_id, emoji, label, order, kind, drop_in))
+            result.append(Topic(topic_id, emoji, label, order, kind, drop_in, first))
     if not tables:
         problems.append("no [[topic]] tables")
     return result
@@ -623,6 +635,14 @@ def _check_together(
         for service_id in topic.drop_in:
             if service_id not in service_by_id:
                 problems.append(f"[[topic]] {topic.id!r}: drop_in {service_id!r} is no service")
+        for service_id in topic.first:
+            first_service = service_by_id.get(service_id)
+            if first_service is None:
+                problems.append(f"[[topic]] {topic.id!r}: first {service_id!r} is no service")
+            elif topic.id not in first_service.topics:
+                problems.append(
+                    f"[[topic]] {topic.id!r}: first {service_id!r} is not in this topic"
+                )
     for service in services:
         where = f"[[service]] {service.id!r}"
         for topic_id in service.topics:

@@ -519,6 +519,14 @@ BAD = [
     pytest.param('order = 2\n', 'order = 2\ndrop_in = ["library"]\n',
                  'drop_in is only for a topic with kind = "contact"', id="drop-in-not-contact"),
     pytest.param('kind = "contact"', 'kind = "chat"', "kind must be one of", id="unknown-kind"),
+    pytest.param('label = "Doctor"\norder = 1\n',
+                 'label = "Doctor"\norder = 1\nfirst = ["clnic"]\n',
+                 "[[topic]] 'doctor': first 'clnic' is no service", id="first-unknown"),
+    pytest.param('label = "Doctor"\norder = 1\n',
+                 'label = "Doctor"\norder = 1\nfirst = ["shelter"]\n',
+                 "[[topic]] 'doctor': first 'shelter' is not in this topic", id="first-off-topic"),
+    pytest.param('kind = "contact"', 'kind = "contact"\nfirst = ["library"]',
+                 "first is only for a topic that lists services", id="first-in-contact-topic"),
     pytest.param('id = "shelter"\nname = "Shelter"', 'id = "Shelter!"\nname = "Shelter"',
                  "id must be a slug", id="bad-slug"),
     pytest.param('emoji = "🛡"', 'emoji = "🛡 🛡"', "emoji must be one picture", id="two-emoji"),
@@ -535,6 +543,22 @@ def test_validation_refuses_a_bad_catalogue(old: str, new: str, reason: str) -> 
         parse_catalogue(VALID.replace(old, new, 1), "test.toml")
     assert reason in str(caught.value), str(caught.value)
     assert str(caught.value).startswith("test.toml: ")
+
+
+def test_a_topic_shows_its_first_services_first_then_file_order() -> None:
+    text = VALID.replace(
+        'label = "Doctor"\norder = 1\n', 'label = "Doctor"\norder = 1\nfirst = ["clinic"]\n'
+    )
+    catalogue = parse_catalogue(text)
+    assert [s.id for s in catalogue.services_for("doctor", audience="public")] == [
+        "clinic", "police",
+    ]  # fmt: skip
+
+
+def test_the_pregnancy_topic_opens_with_the_free_check_ups() -> None:
+    """The 2016 story: she feared the cost. The first card she sees tells her it is free."""
+    shown = load_catalogue().services_for("pregnancy", audience="public")
+    assert shown[0].id == "pregnancy-check-ups" and shown[0].cost == "free"
 
 
 def test_a_topic_the_public_would_find_empty_is_refused() -> None:
