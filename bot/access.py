@@ -20,6 +20,9 @@ class Action(StrEnum):
     REMOVE_MEMBER = "remove_member"
     CHANGE_PHASE = "change_phase"
     LINK_CHAT = "link_chat"
+    RSVP = "rsvp"
+    MANAGE_MEETINGS = "manage_meetings"
+    SEE_RSVPS = "see_rsvps"
 
 
 # The lowest role, in the district concerned, that may take each action.
@@ -30,6 +33,10 @@ POLICY: dict[Action, Role] = {
     Action.REMOVE_MEMBER: Role.COORDINATOR,
     Action.CHANGE_PHASE: Role.COORDINATOR,
     Action.LINK_CHAT: Role.COORDINATOR,
+    # Every member answers her own district's meetings; nobody answers another district's.
+    Action.RSVP: Role.PARTICIPANT,
+    Action.MANAGE_MEETINGS: Role.COORDINATOR,
+    Action.SEE_RSVPS: Role.COORDINATOR,
 }
 
 MEMBER_ROLES_BY_RANK = (Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR)

@@ -16,6 +16,7 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    ConversationHandler,
     Defaults,
     MessageHandler,
     TypeHandler,
@@ -30,6 +31,8 @@ from handlers import (
     group_chat,
     help,
     invites,
+    meeting_admin,
+    meetings,
     members,
     menu,
     onboarding,
@@ -40,6 +43,7 @@ from handlers import (
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.identity import load_identity_callback
+from handlers.reminders import start_meetings
 from storage import Database
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
@@ -81,6 +85,9 @@ async def open_services(application: BotApplication) -> None:
     db = await Database.open(config.db_path)
     application.bot_data[SERVICES_KEY] = Services(config=config, db=db)
     await publish_command_menus(application.bot)
+    # Meetings: plan the rolling horizon, rebuild the reminder wake-ups (PTB keeps no jobs
+    # across a restart) and send at once what came due while the bot was down.
+    await start_meetings(application)
 
 
 async def close_services(application: BotApplication) -> None:
@@ -137,6 +144,42 @@ def register_handlers(app: BotApplication) -> None:
         CallbackQueryHandler(menu.opened_from_menu(phase.phase_command), pattern=r"^menu:phase$")
     )
     app.add_handler(CallbackQueryHandler(phase.phase_callback, pattern=r"^(ph|phok):"))
+
+    # Meetings: /meetings and a meeting's card, answers (also inside reminders), calendar files;
+    # for coordinators /rsvps, and adding, moving, cancelling, place and note (one typed line).
+    app.add_handler(CommandHandler("meetings", meetings.meetings_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(
+            menu.opened_from_menu(meetings.meetings_command), pattern=r"^menu:meetings$"
+        )
+    )
+    app.add_handler(CallbackQueryHandler(meetings.meeting_card_callback, pattern=r"^mtg:"))
+    app.add_handler(CallbackQueryHandler(meetings.rsvp_callback, pattern=r"^rsvp:"))
+    app.add_handler(CallbackQueryHandler(meetings.calendar_callback, pattern=r"^icsd?:"))
+    app.add_handler(CommandHandler("rsvps", meeting_admin.rsvps_command, filters=private))
+    app.add_handler(CallbackQueryHandler(meeting_admin.answers_callback, pattern=r"^mans:"))
+    app.add_handler(
+        CallbackQueryHandler(meeting_admin.district_answers_callback, pattern=r"^rsvd:")
+    )
+    app.add_handler(CallbackQueryHandler(meeting_admin.cancel_callback, pattern=r"^mcan(ok)?:"))
+    app.add_handler(CallbackQueryHandler(meeting_admin.when_callback, pattern=r"^(mmv|madd)(ok)?:"))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[
+                CallbackQueryHandler(meeting_admin.note_start_callback, pattern=r"^mnote:")
+            ],
+            states={
+                meeting_admin.NOTE_STATE: [
+                    MessageHandler(
+                        private & filters.TEXT & ~filters.COMMAND,
+                        meeting_admin.note_received_callback,
+                    )
+                ]
+            },
+            fallbacks=[CommandHandler("cancel", meeting_admin.note_cancel_command)],
+            conversation_timeout=600,
+        )
+    )
 
     # Privacy: what is stored about her, and forgetting it.
     app.add_handler(CommandHandler("mydata", privacy.mydata_command, filters=private))

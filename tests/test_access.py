@@ -38,9 +38,17 @@ def identity(role: str, district_id: int = OWN) -> Identity:
     ("action", "role", "where"), list(itertools.product(Action, ROLES, (OWN, OTHER)))
 )
 def test_policy_matrix(action: Action, role: str, where: int) -> None:
-    expected = role == "admin" or (role == "coordinator" and where == OWN)
+    if action in MEMBER_ACTIONS:
+        # Answering a meeting: any member of that district's group, never another district's.
+        expected = role == "admin" or (role != "public" and where == OWN)
+        assert POLICY[action] is Role.PARTICIPANT
+    else:
+        expected = role == "admin" or (role == "coordinator" and where == OWN)
+        assert POLICY[action] is Role.COORDINATOR
     assert allowed(identity(role), action, where) is expected
-    assert POLICY[action] is Role.COORDINATOR
+
+
+MEMBER_ACTIONS = frozenset({Action.RSVP})
 
 
 def test_who_may_give_which_role() -> None:
