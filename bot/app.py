@@ -6,6 +6,7 @@ the Bot object differs (HTTP to Telegram, the terminal, a test fake).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from telegram import Update
@@ -23,6 +24,7 @@ from telegram.ext import (
     filters,
 )
 from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
 
 from bot.config import Config
 from handlers import (
@@ -163,8 +165,11 @@ def register_handlers(app: BotApplication) -> None:
     )
     app.add_handler(CallbackQueryHandler(meeting_admin.cancel_callback, pattern=r"^mcan(ok)?:"))
     app.add_handler(CallbackQueryHandler(meeting_admin.when_callback, pattern=r"^(mmv|madd)(ok)?:"))
-    app.add_handler(
-        ConversationHandler(
+    with warnings.catch_warnings():
+        # PTB warns that a button press is tracked per chat, not per message: that is meant,
+        # the typed place and note belong to her, whichever card she started from.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        place_and_note = ConversationHandler(
             entry_points=[
                 CallbackQueryHandler(meeting_admin.note_start_callback, pattern=r"^mnote:")
             ],
@@ -179,7 +184,7 @@ def register_handlers(app: BotApplication) -> None:
             fallbacks=[CommandHandler("cancel", meeting_admin.note_cancel_command)],
             conversation_timeout=600,
         )
-    )
+    app.add_handler(place_and_note)
 
     # Privacy: what is stored about her, and forgetting it.
     app.add_handler(CommandHandler("mydata", privacy.mydata_command, filters=private))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -22,6 +23,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, JobQueue
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.i18n import Translator, translator
 from bot.meeting_plan import (
@@ -98,7 +100,10 @@ async def send_one(
                 chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
             )
         except RetryAfter as exc:
-            wait = exc.retry_after
+            with warnings.catch_warnings():
+                # PTB 22 warns that retry_after becomes a timedelta; both are handled here.
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                wait = exc.retry_after
             await sleep(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
         except Forbidden:
             return Delivery("unreachable")
