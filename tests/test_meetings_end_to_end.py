@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.i18n import translator
-from bot.offline_api import OfflineBotApi
+from bot.offline_api import JSON, OfflineBotApi
 from storage import Database
 from storage.districts import upsert_district
 from storage.meetings import add_meeting
@@ -53,7 +53,7 @@ async def test_a_member_answers_her_reminder_and_the_coordinator_sees_it(
         assert api.wait_for(lambda: bool(reminders(api, KARI)), WAIT)  # hers came too
         api.send_text(kari, "/rsvps")
         assert api.wait_for(lambda: answers_in(api, KARI) is not None, WAIT), "no answer list"
-        listing = answers_in(api, KARI)
+        listing = answers_in(api, KARI) or ""
     finally:
         code, stderr = stop(process)
     assert code == 0, stderr
@@ -63,7 +63,7 @@ async def test_a_member_answers_her_reminder_and_the_coordinator_sees_it(
     assert len(reminders(api, HODAN)) == 1 and len(reminders(api, KARI)) == 1
 
 
-def reminders(api: OfflineBotApi, chat_id: int) -> list[dict[str, object]]:
+def reminders(api: OfflineBotApi, chat_id: int) -> list[JSON]:
     return [m for m in api.bot_messages_in(chat_id) if str(m.get("text", "")).startswith("⏰")]
 
 
