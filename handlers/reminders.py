@@ -232,6 +232,16 @@ async def dispatch_reminders(
     return sent
 
 
+async def next_reminder_moment(db: Database, now: datetime) -> datetime | None:
+    """When the next reminder falls due after `now`, if one is planned (for the demo)."""
+    moments = []
+    for meeting in await all_upcoming_meetings(db, now, now + HORIZON):
+        settings = await meeting_settings(db, meeting.district_id)
+        leads = parse_lead_hours(settings.reminder_hours) if settings else ()
+        moments += [m for _, m in reminder_moments(meeting.starts_at, leads) if m > now]
+    return min(moments, default=None)
+
+
 def group_post(t: Translator, meeting: MeetingRecord, tz: ZoneInfo) -> str:
     """The short post in the group chat: when and where, and where to answer."""
     return (
