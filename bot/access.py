@@ -20,7 +20,6 @@ class Action(StrEnum):
     REMOVE_MEMBER = "remove_member"
     CHANGE_PHASE = "change_phase"
     LINK_CHAT = "link_chat"
-    RSVP = "rsvp"
     MANAGE_MEETINGS = "manage_meetings"
     SEE_RSVPS = "see_rsvps"
 
@@ -33,8 +32,6 @@ POLICY: dict[Action, Role] = {
     Action.REMOVE_MEMBER: Role.COORDINATOR,
     Action.CHANGE_PHASE: Role.COORDINATOR,
     Action.LINK_CHAT: Role.COORDINATOR,
-    # Every member answers her own district's meetings; nobody answers another district's.
-    Action.RSVP: Role.PARTICIPANT,
     Action.MANAGE_MEETINGS: Role.COORDINATOR,
     Action.SEE_RSVPS: Role.COORDINATOR,
 }
@@ -45,6 +42,17 @@ MEMBER_ROLES_BY_RANK = (Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR)
 def allowed(identity: Identity, action: Action, district_id: int) -> bool:
     """May she take this action in this district?"""
     return identity.role_in(district_id).rank >= POLICY[action].rank
+
+
+def may_answer(identity: Identity, district_id: int) -> bool:
+    """May she answer this district's meetings? Only its own members may, whatever their role
+    (an admin is no member: her answer would count for nobody)."""
+    return any(m.district_id == district_id for m in identity.memberships)
+
+
+def may_see_meetings(identity: Identity, district_id: int) -> bool:
+    """Its members, and whoever may see who is coming."""
+    return may_answer(identity, district_id) or allowed(identity, Action.SEE_RSVPS, district_id)
 
 
 def districts_where(identity: Identity, action: Action, district_ids: Iterable[int]) -> list[int]:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 
-from bot.access import Action, allowed
+from bot.access import Action, allowed, may_answer, may_see_meetings
 from bot.i18n import N_, Translator
 from bot.ics import CalendarEvent, calendar_file
 from bot.identity import Identity, Role
@@ -85,7 +85,7 @@ def card_keyboard(
 ) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
     ahead = meeting.starts_at > now and not meeting.cancelled
-    if ahead and allowed(identity, Action.RSVP, meeting.district_id):
+    if ahead and may_answer(identity, meeting.district_id):
         rows.append(answer_row(t, meeting.id))
         rows.append([button("📅", t._("Add to calendar"), f"ics:{meeting.id}")])
     if allowed(identity, Action.SEE_RSVPS, meeting.district_id):
@@ -128,7 +128,7 @@ async def meetings_command(update: Update, context: BotContext) -> None:
             lines.append(meeting_line(t, meeting, tz))
             label = t.format_day(meeting.starts_at, tz)
             rows.append([button("🗓", label, f"mtg:{meeting.id}")])
-        if meetings and allowed(context.identity, Action.RSVP, district_id):
+        if meetings and may_see_meetings(context.identity, district_id):
             rows.append([button("📅", t._("Add all to calendar"), f"icsd:{district_id}")])
         if allowed(context.identity, Action.MANAGE_MEETINGS, district_id):
             rows.append([button("➕", t._("Add a meeting"), f"madd:{district_id}")])
@@ -159,10 +159,7 @@ async def meeting_card_callback(update: Update, context: BotContext) -> None:
         await answer_expired(query, context.t)
         return
     identity = context.identity
-    if not (
-        allowed(identity, Action.RSVP, meeting.district_id)
-        or allowed(identity, Action.SEE_RSVPS, meeting.district_id)
-    ):
+    if not may_see_meetings(identity, meeting.district_id):
         await query.answer("🔒 " + context.t._("This meeting is not your group's."))
         return
     await query.answer()
@@ -220,7 +217,7 @@ def rsvp_refusal(
         return "🤷 " + t._(
             "This meeting no longer exists. Send {command} to see the next ones."
         ).format(command=t.command("meetings"))
-    if not allowed(identity, Action.RSVP, meeting.district_id):
+    if not may_answer(identity, meeting.district_id):
         return "🔒 " + t._("You can only answer for the meetings of your own group.")
     if meeting.cancelled:
         return "🚫 " + t._("This meeting is cancelled. Nothing was changed.")
@@ -249,7 +246,7 @@ async def calendar_callback(update: Update, context: BotContext) -> None:
         district_id = int(match[2])
         meetings = await upcoming_meetings(context.db, [district_id], now, now + CALENDAR_SPAN)
         name = "meetings.ics"
-    if not allowed(context.identity, Action.RSVP, district_id):
+    if not may_see_meetings(context.identity, district_id):
         await query.answer("🔒 " + t._("This meeting is not your group's."), show_alert=True)
         return
     if not meetings:

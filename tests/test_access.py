@@ -38,17 +38,9 @@ def identity(role: str, district_id: int = OWN) -> Identity:
     ("action", "role", "where"), list(itertools.product(Action, ROLES, (OWN, OTHER)))
 )
 def test_policy_matrix(action: Action, role: str, where: int) -> None:
-    if action in MEMBER_ACTIONS:
-        # Answering a meeting: any member of that district's group, never another district's.
-        expected = role == "admin" or (role != "public" and where == OWN)
-        assert POLICY[action] is Role.PARTICIPANT
-    else:
-        expected = role == "admin" or (role == "coordinator" and where == OWN)
-        assert POLICY[action] is Role.COORDINATOR
+    expected = role == "admin" or (role == "coordinator" and where == OWN)
     assert allowed(identity(role), action, where) is expected
-
-
-MEMBER_ACTIONS = frozenset({Action.RSVP})
+    assert POLICY[action] is Role.COORDINATOR
 
 
 def test_who_may_give_which_role() -> None:

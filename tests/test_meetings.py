@@ -8,14 +8,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 
+from bot.access import may_answer, may_see_meetings
 from bot.app import BotApplication
+from bot.identity import Identity, Role
 from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
 from handlers.context import Services
 from handlers.reminders import plan_all, plan_and_tell
 from storage.meetings import add_meeting, get_meeting, get_rsvp, upcoming_meetings
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
-from storage.people import mark_unreachable
+from storage.people import MembershipRecord, mark_unreachable
 from tests.conftest import make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
 
@@ -363,3 +365,19 @@ async def test_a_phase_changed_by_the_seed_file_is_picked_up_and_told_once(
         (now().isoformat(),),
     )
     assert rule_meetings_left == []
+
+
+def test_only_a_districts_own_members_may_answer_its_meetings() -> None:
+    def her(role: str) -> Identity:
+        if role == "admin":
+            return Identity(1, "en", True, Role.ADMIN, ())
+        if role == "public":
+            return Identity(1, "en", True, Role.PUBLIC, ())
+        membership = MembershipRecord(1, "alna", "Alna", 3, role, "Her")
+        return Identity(1, "en", True, Role(role), (membership,))
+
+    for role in ("participant", "mother", "coordinator"):
+        assert may_answer(her(role), 1) and not may_answer(her(role), 2)
+        assert may_see_meetings(her(role), 1) and not may_see_meetings(her(role), 2)
+    assert not may_answer(her("admin"), 1) and may_see_meetings(her("admin"), 2)
+    assert not may_answer(her("public"), 1) and not may_see_meetings(her("public"), 1)
