@@ -28,6 +28,7 @@ RSVP_DATA = re.compile(r"rsvp:(\d{1,9}):([ynm])")
 ICS_DATA = re.compile(r"(ics|icsd):(\d{1,9})")
 ANSWER_CODES = {"y": "yes", "n": "no", "m": "maybe"}
 ANSWERS = {
+    # TRANSLATORS: three answer buttons side by side on a phone: keep each to one short word.
     "yes": ("✅", N_("Coming")),
     "no": ("❌", N_("Not coming")),
     "maybe": ("🤔", N_("Maybe")),
@@ -67,7 +68,6 @@ def reminder_text(t: Translator, meeting: MeetingRecord, tz: ZoneInfo, answer: s
 
 
 def answer_row(t: Translator, meeting_id: int) -> list[InlineKeyboardButton]:
-    # TRANSLATORS: three buttons side by side on a phone: keep each label to one short word.
     return [
         button(ANSWERS[answer][0], t._(ANSWERS[answer][1]), f"rsvp:{meeting_id}:{code}")
         for code, answer in ANSWER_CODES.items()
