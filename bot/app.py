@@ -183,6 +183,7 @@ def register_handlers(app: BotApplication) -> None:
             },
             fallbacks=[CommandHandler("cancel", meeting_admin.note_cancel_command)],
             conversation_timeout=600,
+            allow_reentry=True,  # "Place and note" pressed again (another meeting) starts over
         )
     app.add_handler(place_and_note)
 

@@ -209,6 +209,11 @@ async def test_a_coordinator_cancels_a_meeting_and_every_member_is_told(
         assert (
             told.startswith("🚫 A meeting is cancelled:") and "This meeting is cancelled." in told
         )
+    fadumo = await started(chat(FADUMO, "Fadumo"))
+    await fadumo.send("/meetings")
+    assert "(cancelled)" in fadumo.last()["text"]
+    await fadumo.press(f"mtg:{meeting_id}")
+    assert buttons_of(fadumo.last()) == []  # nothing to answer any more
     # A re-plan keeps her cancellation: the rule does not bring the meeting back.
     await plan_and_tell(app.bot, services.db, district_id, services.config.tz, now())
     meeting = await get_meeting(services.db, meeting_id)
@@ -309,6 +314,9 @@ async def test_place_and_note_can_be_abandoned_with_cancel(
     meeting_id = await next_meeting_id(services, district_id)
     kari = await started(chat(KARI, "Kari"))
     await kari.press(f"mnote:{meeting_id}", kari.last()["message_id"])
+    await kari.press(f"mnote:{meeting_id}", kari.last()["message_id"])  # pressed twice: fine
+    prompts = [text for text in kari.texts() if text.startswith("📝 Send the place")]
+    assert len(prompts) == 2
     await kari.send("/cancel")
     assert kari.last()["text"] == "↩️ Nothing was changed."
     await kari.send("Somewhere")
