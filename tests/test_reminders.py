@@ -13,7 +13,7 @@ from bot.app import BotApplication, build_application, close_services, open_serv
 from bot.config import Config
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from handlers.context import SERVICES_KEY, Services
-from handlers.reminders import dispatch_reminders
+from handlers.reminders import dispatch_reminders, schedule_wakeups
 from storage.group_chats import link_chat
 from storage.meetings import add_meeting, claim_reminder, reminder_outcomes, set_rsvp
 from storage.people import load_person
@@ -245,3 +245,19 @@ async def test_pressing_coming_in_the_reminder_records_it_and_shows_it(
         "SELECT answer FROM rsvps WHERE meeting_id = ? AND telegram_id = ?", (meeting_id, FADUMO)
     )
     assert row is not None and row["answer"] == "maybe"
+
+
+async def test_wakeups_cover_the_next_36_hours_and_are_rebuilt_without_duplicates(
+    app: BotApplication, services: Services, api: OfflineBotApi
+) -> None:
+    district_id, far = await alna_with_a_meeting(services, api)  # 5 days ahead: 48 h in 3 days
+    now = datetime.now(UTC)
+    near = await add_meeting(services.db, district_id, now + 30 * HOURS, KARI, now)
+    soon = await add_meeting(services.db, district_id, now + 60 * HOURS, KARI, now)
+    assert app.job_queue is not None
+    for _ in range(2):  # as at start-up, then at the next hourly refresh
+        assert await schedule_wakeups(app.job_queue, services.db, now) == 2
+    names = sorted(job.name or "" for job in app.job_queue.jobs() if job.name)
+    reminders = [name for name in names if name.startswith("remind:")]
+    assert reminders == sorted([f"remind:{near}:3", f"remind:{soon}:48"])  # each once
+    assert f"remind:{far}:48" not in names and "meetings:refresh" in names
