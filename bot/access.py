@@ -23,6 +23,8 @@ class Action(StrEnum):
     HANDLE_CONTACT_REQUEST = "handle_contact_request"
     RECORD_VOICE_NOTE = "record_voice_note"
     SEE_HELP_STATS = "see_help_stats"
+    MANAGE_MEETINGS = "manage_meetings"
+    SEE_RSVPS = "see_rsvps"
 
 
 # The lowest role, in the district concerned, that may take each action.
@@ -38,6 +40,8 @@ POLICY: dict[Action, Role] = {
     # its voice notes and read its counts.
     Action.RECORD_VOICE_NOTE: Role.COORDINATOR,
     Action.SEE_HELP_STATS: Role.COORDINATOR,
+    Action.MANAGE_MEETINGS: Role.COORDINATOR,
+    Action.SEE_RSVPS: Role.COORDINATOR,
 }
 
 MEMBER_ROLES_BY_RANK = (Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR)
@@ -46,6 +50,17 @@ MEMBER_ROLES_BY_RANK = (Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR)
 def allowed(identity: Identity, action: Action, district_id: int) -> bool:
     """May she take this action in this district?"""
     return identity.role_in(district_id).rank >= POLICY[action].rank
+
+
+def may_answer(identity: Identity, district_id: int) -> bool:
+    """May she answer this district's meetings? Only its own members may, whatever their role
+    (an admin is no member: her answer would count for nobody)."""
+    return any(m.district_id == district_id for m in identity.memberships)
+
+
+def may_see_meetings(identity: Identity, district_id: int) -> bool:
+    """Its members, and whoever may see who is coming."""
+    return may_answer(identity, district_id) or allowed(identity, Action.SEE_RSVPS, district_id)
 
 
 def districts_where(identity: Identity, action: Action, district_ids: Iterable[int]) -> list[int]:

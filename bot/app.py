@@ -27,6 +27,7 @@ from telegram.request import BaseRequest
 from bot.config import Config
 from bot.referrals import load_catalogue
 from handlers import (
+    awaiting,
     contact_requests,
     errors,
     fallback,
@@ -35,6 +36,8 @@ from handlers import (
     help_flow,
     help_guide,
     invites,
+    meeting_admin,
+    meetings,
     members,
     menu,
     onboarding,
@@ -48,6 +51,7 @@ from handlers.awaiting import AwaitingHandler
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.identity import load_identity_callback
+from handlers.reminders import start_meetings
 from storage import Database
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
@@ -97,6 +101,9 @@ async def open_services(application: BotApplication) -> None:
         application.job_queue.run_daily(
             contact_requests.purge_job, time(4, 0, tzinfo=config.tz), name="help-guide-purge"
         )
+    # Meetings: plan the rolling horizon, rebuild the reminder wake-ups (PTB keeps no jobs
+    # across a restart) and send at once what came due while the bot was down.
+    await start_meetings(application)
 
 
 async def close_services(application: BotApplication) -> None:
@@ -154,6 +161,32 @@ def register_handlers(app: BotApplication) -> None:
     )
     app.add_handler(CallbackQueryHandler(phase.phase_callback, pattern=r"^(ph|phok):"))
 
+    # Meetings: /meetings and a meeting's card, answers (also inside reminders), calendar files;
+    # for coordinators /rsvps, and adding, moving, cancelling, place and note (one typed line).
+    app.add_handler(CommandHandler("meetings", meetings.meetings_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(
+            menu.opened_from_menu(meetings.meetings_command), pattern=r"^menu:meetings$"
+        )
+    )
+    app.add_handler(CallbackQueryHandler(meetings.meeting_card_callback, pattern=r"^mtg:"))
+    app.add_handler(CallbackQueryHandler(meetings.rsvp_callback, pattern=r"^rsvp:"))
+    app.add_handler(CallbackQueryHandler(meetings.calendar_callback, pattern=r"^icsd?:"))
+    app.add_handler(CommandHandler("rsvps", meeting_admin.rsvps_command, filters=private))
+    app.add_handler(CallbackQueryHandler(meeting_admin.answers_callback, pattern=r"^mans:"))
+    app.add_handler(
+        CallbackQueryHandler(meeting_admin.district_answers_callback, pattern=r"^rsvd:")
+    )
+    app.add_handler(CallbackQueryHandler(meeting_admin.cancel_callback, pattern=r"^mcan(ok)?:"))
+    app.add_handler(CallbackQueryHandler(meeting_admin.when_callback, pattern=r"^(mmv|madd)(ok)?:"))
+    app.add_handler(CallbackQueryHandler(meeting_admin.note_start_callback, pattern=r"^mnote:"))
+    typed = private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+    app.add_handler(
+        AwaitingHandler(
+            app.chat_data, meeting_admin.NOTE, typed, meeting_admin.note_received_callback
+        )
+    )
+
     # Privacy: what is stored about her, and forgetting it.
     app.add_handler(CommandHandler("mydata", privacy.mydata_command, filters=private))
     app.add_handler(CallbackQueryHandler(privacy.mydata_menu_callback, pattern=r"^menu:mydata$"))
@@ -191,7 +224,6 @@ def register_handlers(app: BotApplication) -> None:
         CallbackQueryHandler(contact_requests.step_callback, pattern=r"^hlp:(ok|no|d:|c:)")
     )
     app.add_handler(CallbackQueryHandler(contact_requests.done_callback, pattern=r"^req:done:"))
-    typed = private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     app.add_handler(
         AwaitingHandler(app.chat_data, contact_requests.PHONE, typed, contact_requests.phone_reply)
     )
@@ -202,6 +234,10 @@ def register_handlers(app: BotApplication) -> None:
         AwaitingHandler(app.chat_data, voice_notes.VOICE, recorded, voice_notes.voice_reply)
     )
     app.add_handler(CommandHandler("stats", stats.stats_command, filters=private))
+
+    # /cancel: stop whatever typed answer the bot waits for (a place and note, a phone number, a
+    # voice note). One chat waits for one answer at a time: a new question replaces the old.
+    app.add_handler(CommandHandler("cancel", awaiting.cancel_command, filters=private))
 
     # Last: whatever nobody took. Unknown commands and free text in private chats get pointed to
     # the menu; any other button press is old, forged or not ours and changes nothing.

@@ -13,7 +13,7 @@ import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -24,7 +24,10 @@ from bot.config import Config
 from bot.identity import Role
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from handlers.context import SERVICES_KEY, Services
-from storage.districts import upsert_district
+from handlers.reminders import dispatch_reminders, next_reminder_moment, plan_all, schedule_wakeups
+from storage.districts import list_districts
+from storage.meetings import add_meeting, upcoming_meetings
+from storage.organisation import DistrictSeed, LocationSeed, apply_seed
 from storage.people import add_membership
 
 DEMO_TOKEN = "1234567890:DEMO-offline-token-not-a-real-one-xx"  # noqa: S105 - never sent anywhere
@@ -92,15 +95,40 @@ class TerminalPrinter:
         self.out.flush()
 
 
+DEMO_LOCATION = LocationSeed("deichman-furuset", "Deichman Furuset", "Trygve Lies plass 1, Oslo")
+# Typing this line in the demo moves its clock to the moment the next reminder is due.
+REMIND_LINE = "!remind"
+
+
+def demo_anchor(today: date) -> date:
+    """A Wednesday that puts Alna's next fortnightly meeting 3 to 9 days ahead, so that no
+    reminder goes out before she has typed anything (`!remind` shows one when she wants)."""
+    days = (2 - today.weekday()) % 7
+    return today + timedelta(days=days if days >= 3 else days + 7)
+
+
 async def seed_demo_data(services: Services, role: str) -> None:
     db = services.db
     now = datetime.now(UTC)
-    district_id = await upsert_district(db, "alna", "Alna", phase=3)
+    today = now.astimezone(services.config.tz).date()
+    alna = DistrictSeed(
+        "alna", "Alna", 3, location_id=DEMO_LOCATION.id, meeting_weekday=2,
+        meeting_time="18:00", meeting_anchor=demo_anchor(today).isoformat(),
+        monthly_rule="weekday:1:2",
+    )  # fmt: skip
+    await apply_seed(db, [DEMO_LOCATION], [alna], now)
+    district_id = next(d.id for d in await list_districts(db) if d.slug == "alna")
     for telegram_id, name, member_role, locale in DEMO_MEMBERS:
         await add_membership(db, telegram_id, district_id, member_role, name, now, locale)
     if role in {Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR}:
         # Her language stays unchosen: the demo starts, like a real first visit, with /start.
         await add_membership(db, DEMO_USER_ID, district_id, role, "Amina", now, locale=None)
+    # A single meeting a little over two days ahead, on the hour: its first reminder is due
+    # within two hours (or at once with `!remind`).
+    upcoming = await upcoming_meetings(db, [district_id], now, now + timedelta(days=3))
+    if not any(m.rule_key is None for m in upcoming):
+        starts_at = (now + timedelta(hours=50)).replace(minute=0, second=0, microsecond=0)
+        await add_meeting(db, district_id, starts_at, 500004, now)
 
 
 async def run_demo(
@@ -123,7 +151,13 @@ async def run_demo(
         async with app:
             await open_services(app)
             try:
-                await seed_demo_data(app.bot_data[SERVICES_KEY], role)
+                services = app.bot_data[SERVICES_KEY]
+                await seed_demo_data(services, role)
+                # Plan the demo data now: start-up planning ran before it existed.
+                now = datetime.now(UTC)
+                await plan_all(app.bot, services.db, services.config.tz, now)
+                assert app.job_queue is not None
+                await schedule_wakeups(app.job_queue, services.db, now)
                 await app.start()
                 try:
                     await _converse(app, api, printer, role, lines, out)
@@ -145,7 +179,7 @@ async def _converse(
     user = api.user(DEMO_USER_ID, "Amina")
     out.write(
         f"Bydelsmødre bot, offline demo. You are Amina ({role}). Type /start; type a number to "
-        "press a button; end with Ctrl-D.\n"
+        f"press a button; {REMIND_LINE} jumps to the next meeting reminder; end with Ctrl-D.\n"
     )
     async for raw in _read_lines(lines):
         line = raw.rstrip("\r\n")
@@ -153,6 +187,9 @@ async def _converse(
             continue
         printer.start_batch()
         choice = line.strip()
+        if choice == REMIND_LINE:
+            await _jump_to_next_reminder(app, out)
+            continue
         if choice.isdecimal() and int(choice) in printer.buttons:
             message_id, data = printer.buttons[int(choice)]
             update = api.press(user, DEMO_USER_ID, message_id, data)
@@ -175,3 +212,15 @@ async def _read_lines(lines: Iterable[str]) -> AsyncIterator[str]:
     threading.Thread(target=pump, name="demo-stdin", daemon=True).start()
     while (line := await queue.get()) is not None:
         yield line
+
+
+async def _jump_to_next_reminder(app: BotApplication, out: TextIO) -> None:
+    """Demo only: run the reminder dispatch as if the clock stood where the next one is due."""
+    services: Services = app.bot_data[SERVICES_KEY]
+    moment = await next_reminder_moment(services.db, datetime.now(UTC))
+    if moment is None:
+        out.write("(demo: no reminder is planned)\n")
+        return
+    local = moment.astimezone(services.config.tz)
+    out.write(f"(demo: the clock jumps to {local:%Y-%m-%d %H:%M}, when a reminder is due)\n")
+    await dispatch_reminders(app.bot, services.db, services.config.tz, moment)

@@ -18,6 +18,8 @@ from telegram import Update
 from telegram.ext import MessageHandler
 from telegram.ext.filters import BaseFilter
 
+from handlers.context import BotContext
+
 AWAITING_KEY = "awaiting"
 WAIT_FOR = timedelta(minutes=15)
 
@@ -66,3 +68,12 @@ class AwaitingHandler(MessageHandler[Any, Any]):
         if awaited(self._chat_data.get(update.effective_chat.id), self.kind) is None:
             return None
         return super().check_update(update)
+
+
+async def cancel_command(update: Update, context: BotContext) -> None:
+    """Stop waiting for whatever typed answer the bot asked for; nothing changes."""
+    assert update.effective_chat is not None
+    stop_waiting(context.chat_data)
+    await context.bot.send_message(
+        update.effective_chat.id, "↩️ " + context.t._("Nothing was changed.")
+    )

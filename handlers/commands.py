@@ -29,6 +29,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", N_("Start again"), EVERYONE),
     Command("menu", N_("Show the menu"), EVERYONE),
     Command("info", N_("Where to find help: health, money, violence, Norwegian"), EVERYONE),
+    Command("meetings", N_("Your group's next meetings"), MEMBERS_AND_ADMINS),
+    Command("rsvps", N_("Who is coming to the next meeting"), COORDINATORS_AND_ADMINS),
     Command("members", N_("Your district's members"), COORDINATORS_AND_ADMINS),
     Command("invite", N_("Invite women to your district's group"), COORDINATORS_AND_ADMINS),
     Command("phase", N_("Move your group to another phase"), COORDINATORS_AND_ADMINS),

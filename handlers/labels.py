@@ -1,8 +1,8 @@
-"""Words and pictures for roles, shared by every handler that names one."""
+"""Words and pictures for roles and phases, shared by every handler that names one."""
 
 from __future__ import annotations
 
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.identity import Role
 
 ROLE_NAMES = {
@@ -20,3 +20,16 @@ ROLE_EMOJI = {
     Role.COORDINATOR: "🧭",
     Role.ADMIN: "🏛",
 }
+
+PHASES = {
+    1: N_("recruiting women for the basic training"),
+    2: N_("the basic training (17 modules)"),
+    3: N_("bydelsmødre at work, meeting every other week"),
+    4: N_("an association, meeting once a month"),
+}
+
+
+def phase_line(t: Translator, phase: int) -> str:
+    return t._("Phase {phase}: {description}").format(
+        phase=t.ltr(phase), description=t._(PHASES[phase])
+    )

@@ -1,6 +1,7 @@
 """/phase: move a district's group to another phase (fase 1-4), after a confirmation.
 
-The change is stored with who made it and when; the meeting rhythm follows the phase.
+The change is stored with who made it and when; the meeting rhythm follows the phase: future
+meetings are planned anew by the new phase's rule and the members are told.
 """
 
 from __future__ import annotations
@@ -12,20 +13,15 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot.access import Action, allowed
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
 from handlers.access import choose_district, refuse
 from handlers.context import BotContext
+from handlers.labels import PHASES, phase_line
+from handlers.reminders import plan_and_tell, schedule_wakeups
 from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.districts import DistrictRecord, change_phase, get_district
 
 PHASE_DATA = re.compile(r"(ph|phok):(\d{1,9})(?::([1-4]))?")
-
-PHASES = {
-    1: N_("recruiting women for the basic training"),
-    2: N_("the basic training (17 modules)"),
-    3: N_("bydelsmødre at work, meeting every other week"),
-    4: N_("an association, meeting once a month"),
-}
 
 
 async def phase_command(update: Update, context: BotContext) -> None:
@@ -59,16 +55,20 @@ async def phase_callback(update: Update, context: BotContext) -> None:
         text, keyboard = confirm_phase(t, district, target)
     else:
         now = datetime.now(UTC)
-        await change_phase(context.db, district.id, target, context.identity.telegram_id, now)
-        text, keyboard = phase_done(t, district, target), None
+        old = await change_phase(context.db, district.id, target, context.identity.telegram_id, now)
+        await query.answer()
+        await edit_in_place(query, phase_done(t, district, target))
+        # The meetings follow the phase: future ones are planned anew and members are told.
+        tz = context.services.config.tz
+        await plan_and_tell(
+            context.bot, context.db, district.id, tz, now,
+            announce=old != target, changed_by=context.identity.telegram_id,
+        )  # fmt: skip
+        assert context.job_queue is not None
+        await schedule_wakeups(context.job_queue, context.db, now)
+        return
     await query.answer()
     await edit_in_place(query, text, keyboard)
-
-
-def phase_line(t: Translator, phase: int) -> str:
-    return t._("Phase {phase}: {description}").format(
-        phase=t.ltr(phase), description=t._(PHASES[phase])
-    )
 
 
 def phase_choices(t: Translator, district: DistrictRecord) -> tuple[str, InlineKeyboardMarkup]:

@@ -136,6 +136,13 @@ def activity_lines(data: dict[str, Any], t: Translator, when: Callable[[str], st
             "You asked {n} times for a bydelsmor to contact you.",
             len(data["contact_requests"]),
         )),
+        ("✅", "rsvps", t.ngettext(
+            "You answered {n} meeting.", "You answered {n} meetings.", len(data["rsvps"]),
+        )),
+        ("⏰", "reminder_deliveries", t.ngettext(
+            "The bot sent you {n} meeting reminder.", "The bot sent you {n} meeting reminders.",
+            len(data["reminder_deliveries"]),
+        )),
     )  # fmt: skip
     for emoji, key, text in counted:
         if data[key]:
@@ -237,6 +244,10 @@ def deleted_lines(counts: dict[str, int], t: Translator) -> list[str]:
         ),
         "phase_changes": lambda n: t.ngettext(
             "your name on {n} phase change", "your name on {n} phase changes", n
+        ),
+        "rsvps": lambda n: t.ngettext("{n} answer to a meeting", "{n} answers to meetings", n),
+        "reminder_deliveries": lambda n: t.ngettext(
+            "{n} record of a reminder sent to you", "{n} records of reminders sent to you", n
         ),
         # Tables added later are still counted, even before they get words of their own.
         "": lambda n: t.ngettext("{n} other record", "{n} other records", n),

@@ -43,6 +43,9 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("contact_requests", "telegram_id", Forget.DELETE),
     PersonColumn("contact_requests", "handled_by", Forget.UNLINK),
     PersonColumn("voice_notes", "recorded_by", Forget.UNLINK),
+    PersonColumn("rsvps", "telegram_id", Forget.DELETE),
+    PersonColumn("reminder_deliveries", "telegram_id", Forget.DELETE),
+    PersonColumn("meetings", "changed_by", Forget.UNLINK),
     PersonColumn("people", "telegram_id", Forget.DELETE),
 )
 
@@ -111,6 +114,25 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         """,
         (telegram_id,),
     )
+    rsvps = await db.fetch_all(
+        """
+        SELECT d.name AS district, m.starts_at AS meeting, r.answer, r.answered_at
+          FROM rsvps AS r JOIN meetings AS m ON m.id = r.meeting_id
+          JOIN districts AS d ON d.id = m.district_id
+         WHERE r.telegram_id = ? ORDER BY m.starts_at
+        """,
+        (telegram_id,),
+    )
+    reminders = await db.fetch_all(
+        """
+        SELECT d.name AS district, m.starts_at AS meeting, rd.lead_hours, rd.claimed_at,
+               rd.outcome
+          FROM reminder_deliveries AS rd JOIN meetings AS m ON m.id = rd.meeting_id
+          JOIN districts AS d ON d.id = m.district_id
+         WHERE rd.telegram_id = ? ORDER BY m.starts_at, rd.lead_hours DESC
+        """,
+        (telegram_id,),
+    )
     return {
         "telegram_id": telegram_id,
         "people": dict(person) if person else None,
@@ -120,6 +142,8 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "invites": [dict(row) for row in invites],
         "phase_changes": [dict(row) for row in phase_changes],
         "contact_requests": [dict(row) for row in contact_requests],
+        "rsvps": [dict(row) for row in rsvps],
+        "reminder_deliveries": [dict(row) for row in reminders],
     }
 
 

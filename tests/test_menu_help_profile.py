@@ -30,14 +30,14 @@ async def test_public_menu_has_no_member_entries(chat: Callable[..., ChatDriver]
 
 
 @pytest.mark.parametrize("role", ["participant", "mother", "coordinator"])
-async def test_member_menu_adds_profile(
+async def test_member_menu_adds_meetings_and_profile(
     chat: Callable[..., ChatDriver], services: Services, role: str
 ) -> None:
     await make_member(services, 2001, role)
     fadumo = await started(chat(2001, "Fadumo"))
     coordinating = ["👥 Members", "📨 Invite", "🔄 Phase"] if role == "coordinator" else []
     everyone = ["❓ Help", "🔒 My data", "🌍 Language"]
-    assert labels(fadumo) == [*coordinating, "👤 My profile", *everyone]
+    assert labels(fadumo) == [*coordinating, "📅 Meetings", "👤 My profile", *everyone]
     assert all(label[0] not in "abcdefghijklmnopqrstuvwxyz" for label in labels(fadumo))
 
 

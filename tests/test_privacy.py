@@ -17,6 +17,7 @@ from storage import Database, StorageError
 from storage.admins import add_admin
 from storage.districts import change_phase, upsert_district
 from storage.help import create_contact_request, mark_handled, save_voice_note
+from storage.meetings import add_meeting, claim_reminder, set_rsvp
 from storage.people import add_membership, mark_unreachable
 from storage.privacy import (
     PERSON_COLUMNS,
@@ -70,6 +71,10 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     theirs = await create_contact_request(db, other, stovner, "so", "telegram", "Other", NOW)
     await mark_handled(db, theirs, who, NOW)
     await save_voice_note(db, f"topic-{tag}", "en", "voice-file-id", who, NOW)
+    # She added a meeting, answered it, and was reminded of it.
+    meeting = await add_meeting(db, alna, NOW + timedelta(days=3), who, NOW)
+    await set_rsvp(db, meeting, who, "yes", NOW)
+    await claim_reminder(db, meeting, who, 48, (), "skipped_late", NOW)
 
 
 async def two_women(services: Services) -> None:
@@ -160,6 +165,8 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "invites": [],
         "phase_changes": [],
         "contact_requests": [],
+        "rsvps": [],
+        "reminder_deliveries": [],
     }
 
 
@@ -302,15 +309,15 @@ async def test_every_column_that_can_hold_a_person_is_handled(db: Database) -> N
 
 async def test_a_new_table_with_a_person_fails_until_forget_handles_it(db: Database) -> None:
     """What a future capability would do: add a table that stores people, and forget /forget."""
-    await db.execute("CREATE TABLE rsvps (meeting_id INTEGER, telegram_id INTEGER)")
+    await db.execute("CREATE TABLE sign_ups (module INTEGER, telegram_id INTEGER)")
     await db.execute("CREATE TABLE notes (approved_by INTEGER, text TEXT)")
     await db.execute(
         "CREATE TABLE shifts (id INTEGER, volunteer INTEGER REFERENCES people(telegram_id))"
     )
     assert await unhandled_person_columns(db) == [
         "notes.approved_by",
-        "rsvps.telegram_id",
         "shifts.volunteer",
+        "sign_ups.telegram_id",
     ]
     await seed_everywhere(db, ZAHRA, "Zahra", FADUMO)
     before = await tables_mentioning(db, ZAHRA)
@@ -337,6 +344,9 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "phase_changes": 1,
         "contact_requests": 2,  # her own request, and her name on the one she handled
         "voice_notes": 1,
+        "rsvps": 1,
+        "reminder_deliveries": 1,
+        "meetings": 1,  # her name on the meeting she added
         "people": 1,
     }
     assert await forget_person(db, ZAHRA) == {}

@@ -1,0 +1,398 @@
+"""A coordinator's side of meetings: who is coming (/rsvps), and adding, moving or cancelling a
+single meeting, or giving it a place and a note. Members are told of every change, each in
+her own language.
+
+Days and times are chosen with buttons (the next two weeks, usual meeting times), so nothing
+has to be typed but the place and the note; every step names the meeting or district by id
+and is checked again.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+
+from bot.access import Action, allowed
+from bot.i18n import N_, Translator
+from bot.meeting_plan import local_instant
+from handlers.access import choose_district, refuse
+from handlers.awaiting import awaited, stop_waiting, wait_for
+from handlers.context import BotContext
+from handlers.meetings import ANSWERS, meeting_text
+from handlers.reminders import schedule_wakeups, tell_members
+from handlers.render import answer_expired, button, edit_in_place, escape
+from storage.districts import get_district
+from storage.meetings import (
+    Attendee,
+    MeetingRecord,
+    add_meeting,
+    attendees,
+    cancel_meeting,
+    get_meeting,
+    move_meeting,
+    set_place_and_note,
+    upcoming_meetings,
+)
+
+ANSWERS_DATA = re.compile(r"mans:(\d{1,9})")
+DISTRICT_ANSWERS_DATA = re.compile(r"rsvd:(\d{1,9})")
+CANCEL_DATA = re.compile(r"(mcan|mcanok):(\d{1,9})")
+WHEN_DATA = re.compile(r"(mmv|mmvok|madd|maddok):(\d{1,9})(?::(\d{8}))?(?::(\d{4}))?")
+NOTE_DATA = re.compile(r"mnote:(\d{1,9})")
+DAYS_OFFERED = 14
+TIMES_OFFERED = ("10:00", "12:00", "14:00", "16:00", "17:00", "17:30", "18:00", "18:30", "19:00")
+MAX_PLACE = 80
+MAX_NOTE = 200
+NOTE = "meeting-note"  # what the chat waits for: the place and note of one meeting
+
+
+# -- who is coming -------------------------------------------------------------------------------
+
+
+async def rsvps_command(update: Update, context: BotContext) -> None:
+    """Show who is coming to the district's next meeting, with buttons for the ones after."""
+    district_id = await choose_district(update, context, Action.SEE_RSVPS, lambda d: f"rsvd:{d}")
+    if district_id is not None:
+        await send_next_answers(update, context, district_id)
+
+
+async def district_answers_callback(update: Update, context: BotContext) -> None:
+    """The district she chose: show who is coming to its next meeting."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    match = DISTRICT_ANSWERS_DATA.fullmatch(query.data)
+    if match is None:
+        await answer_expired(query, context.t)
+        return
+    if not allowed(context.identity, Action.SEE_RSVPS, int(match[1])):
+        await refuse(update, context)
+        return
+    await query.answer()
+    await send_next_answers(update, context, int(match[1]))
+
+
+async def send_next_answers(update: Update, context: BotContext, district_id: int) -> None:
+    assert update.effective_chat is not None
+    t, now = context.t, datetime.now(UTC)
+    meetings = await upcoming_meetings(context.db, [district_id], now, now + timedelta(days=92))
+    if not meetings:
+        text = "👥 " + t._("No meetings are planned yet.")
+        await context.bot.send_message(update.effective_chat.id, text)
+        return
+    text, keyboard = await answers_view(context, meetings[0])
+    rows = [list(row) for row in keyboard.inline_keyboard] if keyboard else []
+    tz = context.services.config.tz
+    rows += [[button("🗓", t.format_day(m.starts_at, tz), f"mans:{m.id}")] for m in meetings[1:4]]
+    await context.bot.send_message(
+        update.effective_chat.id, text, parse_mode=ParseMode.HTML,
+        reply_markup=InlineKeyboardMarkup(rows) if rows else None,
+    )  # fmt: skip
+
+
+async def answers_callback(update: Update, context: BotContext) -> None:
+    """Show who is coming to one meeting."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    match = ANSWERS_DATA.fullmatch(query.data)
+    meeting = await get_meeting(context.db, int(match[1])) if match else None
+    if meeting is None:
+        await answer_expired(query, context.t)
+        return
+    if not allowed(context.identity, Action.SEE_RSVPS, meeting.district_id):
+        await refuse(update, context)
+        return
+    await query.answer()
+    text, keyboard = await answers_view(context, meeting)
+    await edit_in_place(query, text, keyboard)
+
+
+async def answers_view(
+    context: BotContext, meeting: MeetingRecord
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    t, tz = context.t, context.services.config.tz
+    people = await attendees(context.db, meeting.id)
+    lines = [
+        "👥 <b>" + t.ltr(escape(meeting.district_name)) + "</b> — "
+        + t.format_datetime(meeting.starts_at, tz),
+    ]  # fmt: skip
+    if meeting.cancelled:
+        lines.append("🚫 " + t._("This meeting is cancelled."))
+    groups: list[tuple[str, list[Attendee]]] = [
+        (f"{emoji} {t._(label)}", [p for p in people if p.answer == answer])
+        for answer, (emoji, label) in ANSWERS.items()
+    ]
+    groups.append(("⏳ " + t._("No answer yet"), [p for p in people if p.answer is None]))
+    for title, group in groups:
+        names = ", ".join(name_of(t, p) for p in group) or "—"
+        lines.append(f"<b>{title}</b> ({t.ltr(len(group))}): {names}")
+    if any(p.unreachable for p in people):
+        lines.append("\n🚫 " + t._("= the bot cannot reach her (she has blocked it)"))
+    keyboard = InlineKeyboardMarkup([[button("🔄", t._("Refresh"), f"mans:{meeting.id}")]])
+    return "\n".join(lines), keyboard
+
+
+def name_of(t: Translator, person: Attendee) -> str:
+    return t.ltr(escape(person.display_name)) + (" 🚫" if person.unreachable else "")
+
+
+# -- cancel --------------------------------------------------------------------------------------
+
+
+async def cancel_callback(update: Update, context: BotContext) -> None:
+    """Ask to confirm cancelling a meeting, then cancel it and tell the members."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    t, now = context.t, datetime.now(UTC)
+    match = CANCEL_DATA.fullmatch(query.data)
+    meeting = await get_meeting(context.db, int(match[2])) if match else None
+    if match is None or meeting is None or meeting.cancelled or meeting.starts_at <= now:
+        await answer_expired(query, t)
+        return
+    if not allowed(context.identity, Action.MANAGE_MEETINGS, meeting.district_id):
+        await refuse(update, context)
+        return
+    await query.answer()
+    tz = context.services.config.tz
+    if match[1] == "mcan":
+        keyboard = InlineKeyboardMarkup([[
+            button("🗑", t._("Yes, cancel it"), f"mcanok:{meeting.id}"),
+            button("↩️", t._("Keep it"), f"mtg:{meeting.id}"),
+        ]])  # fmt: skip
+        text = "⚠️ " + t._("Cancel this meeting? Every member will be told.")
+        await edit_in_place(query, text + "\n\n" + meeting_text(t, meeting, tz), keyboard)
+        return
+    await cancel_meeting(context.db, meeting.id, context.identity.telegram_id, now)
+    cancelled = await get_meeting(context.db, meeting.id)
+    assert cancelled is not None
+
+    def compose(her: Translator) -> str:
+        return "🚫 " + her._("A meeting is cancelled:") + "\n" + meeting_text(her, cancelled, tz)
+
+    told = await tell_members(
+        context.bot, context.db, meeting.district_id, compose, now,
+        skip=context.identity.telegram_id,
+    )  # fmt: skip
+    await edit_in_place(query, done_text(t, told) + "\n\n" + meeting_text(t, cancelled, tz))
+
+
+def done_text(t: Translator, told: int) -> str:
+    return "✅ " + t.ngettext(
+        "Done. {count} member was told.", "Done. {count} members were told.", told
+    ).format(count=t.ltr(told))
+
+
+# -- move or add: a day, a time, a confirmation ----------------------------------------------------
+
+
+async def when_callback(update: Update, context: BotContext) -> None:
+    """Choose a day, then a time, then confirm: for moving a meeting or adding one."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
+    match = WHEN_DATA.fullmatch(query.data)
+    if match is None:
+        await answer_expired(query, t)
+        return
+    step, target = match[1], int(match[2])
+    day, at = parse_day(match[3]), parse_clock(match[4])
+    if (match[3] and day is None) or (match[4] and at is None):
+        await answer_expired(query, t)
+        return
+    moving = step.startswith("mmv")
+    meeting = await get_meeting(context.db, target) if moving else None
+    if moving and (meeting is None or meeting.cancelled or meeting.starts_at <= now):
+        await answer_expired(query, t)
+        return
+    district_id = meeting.district_id if meeting is not None else target
+    district = await get_district(context.db, district_id)
+    if district is None:
+        await answer_expired(query, t)
+        return
+    if not allowed(context.identity, Action.MANAGE_MEETINGS, district_id):
+        await refuse(update, context)
+        return
+    prefix = "mmv" if moving else "madd"
+    if day is None:
+        await query.answer()
+        await edit_in_place(
+            query, "🗓 " + t._("Which day?"), day_keyboard(t, prefix, target, now, tz)
+        )
+        return
+    if at is None:
+        await query.answer()
+        text = "🕒 " + t._("At what time?")
+        await edit_in_place(query, text, time_keyboard(prefix, target, day))
+        return
+    starts_at = local_instant(day, at, tz)
+    if starts_at <= now:
+        await query.answer("⌛ " + t._("That time has passed. Choose another."), show_alert=True)
+        return
+    await query.answer()
+    when = t.format_datetime(starts_at, tz)
+    stamp = f"{day:%Y%m%d}:{at:%H%M}"
+    if step in ("mmv", "madd"):
+        question = (
+            t._("Move the meeting to {when}? Every member will be told.")
+            if moving
+            else t._("Add a meeting of {district} on {when}? Every member will be told.")
+        ).format(when=t.ltr(when), district=t.ltr(escape(district.name)))
+        keyboard = InlineKeyboardMarkup([[
+            button("✅", t._("Yes"), f"{prefix}ok:{target}:{stamp}"),
+            button("↩️", t._("Back"), f"{prefix}:{target}"),
+        ]])  # fmt: skip
+        await edit_in_place(query, "❓ " + question, keyboard)
+        return
+    by = context.identity.telegram_id
+    if meeting is not None:
+        await move_meeting(context.db, meeting.id, starts_at, by, now)
+        meeting_id = meeting.id
+        old_when = meeting.starts_at
+    else:
+        meeting_id = await add_meeting(context.db, district_id, starts_at, by, now)
+        old_when = None
+    changed = await get_meeting(context.db, meeting_id)
+    assert changed is not None
+
+    def compose(her: Translator) -> str:
+        if old_when is not None:
+            head = "🕒 " + her._("A meeting has moved. It was on {when}. Now:").format(
+                when=her.ltr(her.format_datetime(old_when, tz))
+            )
+        else:
+            head = "➕ " + her._("A new meeting:")
+        return head + "\n" + meeting_text(her, changed, tz)
+
+    told = await tell_members(context.bot, context.db, district_id, compose, now, skip=by)
+    assert context.job_queue is not None
+    await schedule_wakeups(context.job_queue, context.db, now)
+    keyboard = InlineKeyboardMarkup([[button("📝", t._("Place and note"), f"mnote:{meeting_id}")]])
+    await edit_in_place(query, done_text(t, told) + "\n\n" + meeting_text(t, changed, tz), keyboard)
+
+
+def parse_day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:
+        return None
+
+
+def parse_clock(value: str | None) -> time | None:
+    if not value or f"{value[:2]}:{value[2:]}" not in TIMES_OFFERED:
+        return None
+    return time(int(value[:2]), int(value[2:]))
+
+
+def day_keyboard(
+    t: Translator, prefix: str, target: int, now: datetime, tz: ZoneInfo
+) -> InlineKeyboardMarkup:
+    today = now.astimezone(tz).date()
+    days = [today + timedelta(days=n) for n in range(DAYS_OFFERED)]
+    cells = [
+        button(
+            "🗓", t.format_day(local_instant(d, time(12), tz), tz), f"{prefix}:{target}:{d:%Y%m%d}"
+        )
+        for d in days
+    ]
+    rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
+    return InlineKeyboardMarkup(rows)
+
+
+def time_keyboard(prefix: str, target: int, day: date) -> InlineKeyboardMarkup:
+    cells = [
+        button("🕒", clock, f"{prefix}:{target}:{day:%Y%m%d}:{clock.replace(':', '')}")
+        for clock in TIMES_OFFERED
+    ]
+    return InlineKeyboardMarkup([cells[i : i + 3] for i in range(0, len(cells), 3)])
+
+
+# -- place and note: one typed message -------------------------------------------------------------
+
+
+async def note_start_callback(update: Update, context: BotContext) -> None:
+    """Ask for the place and a short note, in one message."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    t, now = context.t, datetime.now(UTC)
+    match = NOTE_DATA.fullmatch(query.data)
+    meeting = await get_meeting(context.db, int(match[1])) if match else None
+    if meeting is None or meeting.cancelled or meeting.starts_at <= now:
+        await answer_expired(query, t)
+        return
+    if not allowed(context.identity, Action.MANAGE_MEETINGS, meeting.district_id):
+        await refuse(update, context)
+        return
+    await query.answer()
+    assert context.chat_data is not None and update.effective_chat is not None
+    wait_for(context.chat_data, NOTE, str(meeting.id))
+    # TRANSLATORS: {place} and {note} are the limits in characters; {command} is /cancel.
+    text = "📝 " + t._(
+        "Send the place on the first line and, if you like, a short note on the next line "
+        "(place at most {place} characters, note at most {note}). Send {command} to stop."
+    ).format(place=t.ltr(MAX_PLACE), note=t.ltr(MAX_NOTE), command=t.command("cancel"))
+    await context.bot.send_message(update.effective_chat.id, text)
+
+
+async def note_received_callback(update: Update, context: BotContext) -> None:
+    """Save the place and note she typed, and tell the members."""
+    assert update.message is not None and update.message.text is not None
+    assert update.effective_chat is not None
+    waiting = awaited(context.chat_data, NOTE)
+    if waiting is None:  # the wait ran out between her typing and this handler
+        return
+    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
+    parsed = parse_place_and_note(update.message.text)
+    if isinstance(parsed, str):
+        await context.bot.send_message(update.effective_chat.id, "⚠️ " + t._(parsed).format(
+            place=t.ltr(MAX_PLACE), note=t.ltr(MAX_NOTE), command=t.command("cancel")
+        ))  # fmt: skip
+        return  # still waiting: she may correct it
+    stop_waiting(context.chat_data)
+    meeting = await get_meeting(context.db, int(waiting.values[0]))
+    if meeting is None or not allowed(
+        context.identity, Action.MANAGE_MEETINGS, meeting.district_id
+    ):
+        await context.bot.send_message(
+            update.effective_chat.id, "🤷 " + t._("Nothing was changed.")
+        )
+        return
+    place, note = parsed
+    by = context.identity.telegram_id
+    await set_place_and_note(context.db, meeting.id, place, note, by, now)
+    changed = await get_meeting(context.db, meeting.id)
+    assert changed is not None
+
+    def compose(her: Translator) -> str:
+        return "📝 " + her._("News about a meeting:") + "\n" + meeting_text(her, changed, tz)
+
+    told = await tell_members(context.bot, context.db, meeting.district_id, compose, now, skip=by)
+    await context.bot.send_message(
+        update.effective_chat.id,
+        done_text(t, told) + "\n\n" + meeting_text(t, changed, tz),
+        parse_mode=ParseMode.HTML,
+    )
+
+
+# Message ids for the typing errors, filled in with the limits when shown.
+PLACE_MISSING = N_("Please write the place on the first line.")
+# TRANSLATORS: {place} and {note} are numbers of characters; {command} is /cancel.
+TOO_LONG = N_(
+    "That is too long: the place may have at most {place} characters and the note at most "
+    "{note}. Try again, or send {command} to stop."
+)
+
+
+def parse_place_and_note(text: str) -> tuple[str, str | None] | str:
+    """(place, note) from her message, or the message id of what is wrong with it."""
+    first, _, rest = text.strip().partition("\n")
+    place, note = first.strip(), " ".join(rest.split()) or None
+    if not place:
+        return PLACE_MISSING
+    if len(place) > MAX_PLACE or (note is not None and len(note) > MAX_NOTE):
+        return TOO_LONG
+    return place, note

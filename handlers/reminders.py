@@ -1,0 +1,395 @@
+"""Planning meetings from each group's rule, and sending the reminders, restart-safe.
+
+At start-up and every hour the bot plans each district's next 90 days (a group whose rule or
+phase changed, from /phase or from `bydelsbot seed`, is planned anew and its members are told)
+and registers JobQueue wake-ups for the reminders due in the next 36 hours. PTB does not keep
+jobs across a restart, so nothing depends on them: each wake-up, and one right after start-up,
+runs `dispatch_reminders`, which works out from the database what is due and claims each
+reminder before sending it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.ext import Application, JobQueue
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.i18n import Translator, translator
+from bot.meeting_plan import (
+    HORIZON,
+    ExistingMeeting,
+    MeetingRule,
+    due_reminder,
+    parse_lead_hours,
+    plan,
+    reminder_moments,
+    replan,
+)
+from handlers.context import SERVICES_KEY, BotContext, Services
+from handlers.labels import phase_line
+from handlers.meetings import meeting_text, reminder_keyboard, reminder_text
+from handlers.render import escape
+from storage import Database
+from storage.group_chats import migrate_chat
+from storage.meetings import (
+    MeetingRecord,
+    MeetingSettings,
+    all_meeting_settings,
+    all_upcoming_meetings,
+    apply_plan,
+    attendees,
+    claim_chat_post,
+    claim_reminder,
+    finish_chat_post,
+    finish_reminder,
+    meeting_settings,
+    member_locales,
+    rule_meetings,
+    stored_plan,
+    upcoming_meetings,
+)
+from storage.people import mark_unreachable
+
+log = logging.getLogger(__name__)
+
+WAKE_AHEAD = timedelta(hours=36)  # JobQueue wake-ups are registered this far ahead
+REFRESH_EVERY = timedelta(hours=1)
+LONGEST_LEAD = timedelta(days=14)  # seeding allows lead times up to 336 hours
+NETWORK_ATTEMPTS = 4
+Sleep = Callable[[float], Awaitable[Any]]
+
+
+# -- sending, one at a time ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outcome: str  # sent, unreachable, failed
+    message_id: int | None = None
+
+
+async def send_one(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+    *,
+    sleep: Sleep = asyncio.sleep,
+) -> Delivery:
+    """Send one HTML message, honouring flood control and retrying what can be retried.
+
+    429: wait `retry_after` and try the same message again. A timeout or a 5xx: a few tries
+    with a growing pause. 403 or "chat not found": unreachable, never retried. The broadcast
+    outbox has its own rate limiting; this is deliberately not a second one.
+    """
+    failures = 0
+    while True:
+        try:
+            message = await bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+            )
+        except RetryAfter as exc:
+            with warnings.catch_warnings():
+                # PTB 22 warns that retry_after becomes a timedelta; both are handled here.
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                wait = exc.retry_after
+            await sleep(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
+        except Forbidden:
+            return Delivery("unreachable")
+        except ChatMigrated:
+            raise  # only group chats migrate: the caller follows the chat
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                return Delivery("unreachable")
+            log.warning("Telegram refused a reminder: %s", exc.message)
+            return Delivery("failed")
+        except NetworkError as exc:
+            failures += 1
+            if failures >= NETWORK_ATTEMPTS:
+                log.warning("giving up on a message after %d tries: %s", failures, exc)
+                return Delivery("failed")
+            await sleep(2.0 ** (failures - 1))
+        else:
+            return Delivery("sent", message.message_id)
+
+
+async def send_to_member(
+    bot: Bot,
+    db: Database,
+    telegram_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None,
+    now: datetime,
+    sleep: Sleep = asyncio.sleep,
+) -> Delivery:
+    """`send_one` to her private chat; a woman who blocked the bot is marked unreachable."""
+    delivery = await send_one(bot, telegram_id, text, keyboard, sleep=sleep)
+    if delivery.outcome == "unreachable":
+        log.info("a member could not be reached with a meeting message; marked unreachable")
+        await mark_unreachable(db, telegram_id, now)
+    return delivery
+
+
+async def post_to_group(
+    bot: Bot, db: Database, chat_id: int, text: str, sleep: Sleep = asyncio.sleep
+) -> Delivery:
+    """Post in a district's group chat, following it once if it became a supergroup."""
+    try:
+        return await send_one(bot, chat_id, text, sleep=sleep)
+    except ChatMigrated as exc:
+        await migrate_chat(db, chat_id, exc.new_chat_id)
+        try:
+            return await send_one(bot, exc.new_chat_id, text, sleep=sleep)
+        except ChatMigrated:
+            return Delivery("failed")
+
+
+async def tell_members(
+    bot: Bot,
+    db: Database,
+    district_id: int,
+    compose: Callable[[Translator], str],
+    now: datetime,
+    *,
+    skip: int | None = None,
+    sleep: Sleep = asyncio.sleep,
+) -> int:
+    """Send every member of the district a message in her own language; returns how many got
+    it. `skip` is the one who made the change (she has seen it already)."""
+    members = await member_locales(db, district_id)
+    sent = 0
+    for telegram_id, locale in members:
+        if telegram_id == skip:
+            continue
+        delivery = await send_to_member(
+            bot, db, telegram_id, compose(translator(locale)), None, now, sleep
+        )
+        sent += delivery.outcome == "sent"
+    return sent
+
+
+# -- reminders -----------------------------------------------------------------------------------
+
+
+async def dispatch_reminders(
+    bot: Bot, db: Database, tz: ZoneInfo, now: datetime, sleep: Sleep = asyncio.sleep
+) -> int:
+    """Send every reminder that is due at `now` and not sent before; returns how many."""
+    sent = 0
+    for meeting in await all_upcoming_meetings(db, now, now + LONGEST_LEAD):
+        settings = await meeting_settings(db, meeting.district_id)
+        if settings is None:
+            continue
+        leads = parse_lead_hours(settings.reminder_hours)
+        if not any(moment <= now for _, moment in reminder_moments(meeting.starts_at, leads)):
+            continue
+        for person in await attendees(db, meeting.id):
+            decision = due_reminder(meeting.starts_at, leads, now, person.leads_done)
+            if decision.send is None:
+                if decision.skip:
+                    await claim_reminder(
+                        db, meeting.id, person.telegram_id, None, decision.skip, "skipped_late", now
+                    )
+                continue
+            if person.answer == "no":
+                # She said she is not coming: the next reminder would only nag her.
+                await claim_reminder(
+                    db, meeting.id, person.telegram_id, None,
+                    (decision.send, *decision.skip), "skipped_not_coming", now,
+                )  # fmt: skip
+                continue
+            claimed = await claim_reminder(
+                db, meeting.id, person.telegram_id, decision.send, decision.skip,
+                "skipped_late", now,
+            )  # fmt: skip
+            if not claimed:
+                continue
+            t = translator(person.locale)
+            delivery = await send_to_member(
+                bot, db, person.telegram_id,
+                reminder_text(t, meeting, tz, person.answer), reminder_keyboard(t, meeting.id),
+                now, sleep,
+            )  # fmt: skip
+            await finish_reminder(
+                db, meeting.id, person.telegram_id, decision.send, delivery.outcome, now
+            )
+            sent += delivery.outcome == "sent"
+        if settings.chat_id is not None and await claim_chat_post(db, meeting.id, now):
+            post = group_post(translator(settings.default_locale), meeting, tz)
+            delivery = await post_to_group(bot, db, settings.chat_id, post, sleep)
+            await finish_chat_post(db, meeting.id, delivery.outcome)
+    return sent
+
+
+async def next_reminder_moment(db: Database, now: datetime) -> datetime | None:
+    """When the next reminder falls due after `now`, if one is planned (for the demo)."""
+    moments = []
+    for meeting in await all_upcoming_meetings(db, now, now + HORIZON):
+        settings = await meeting_settings(db, meeting.district_id)
+        leads = parse_lead_hours(settings.reminder_hours) if settings else ()
+        moments += [m for _, m in reminder_moments(meeting.starts_at, leads) if m > now]
+    return min(moments, default=None)
+
+
+def group_post(t: Translator, meeting: MeetingRecord, tz: ZoneInfo) -> str:
+    """The short post in the group chat: when and where, and where to answer."""
+    return (
+        "⏰ "
+        + t._("Our next meeting:")
+        + "\n"
+        + meeting_text(t, meeting, tz)
+        + "\n\n"
+        + t._("Each of you gets a reminder from the bot in a private chat: answer there.")
+    )
+
+
+# -- planning ------------------------------------------------------------------------------------
+
+
+def rule_of(settings: MeetingSettings) -> MeetingRule:
+    return MeetingRule(
+        phase=settings.phase,
+        weekday=settings.meeting_weekday,
+        time=settings.meeting_time,
+        anchor=date.fromisoformat(settings.meeting_anchor) if settings.meeting_anchor else None,
+        monthly=settings.monthly_rule,
+        holiday_policy=settings.holiday_policy,
+    )
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    changed: bool  # meetings were added or removed
+    new_phase: bool  # the group is in another phase than when it was last planned
+
+
+async def plan_district(
+    db: Database, settings: MeetingSettings, now: datetime, tz: ZoneInfo
+) -> PlanResult:
+    """Bring the district's stored future in line with its rule; the past stays as it was."""
+    rule = rule_of(settings)
+    before = await stored_plan(db, settings.district_id)
+    existing = [
+        ExistingMeeting(meeting_id, key, starts_at)
+        for meeting_id, key, starts_at in await rule_meetings(db, settings.district_id)
+    ]
+    latest = max((m.starts_at for m in existing), default=now)
+    planned = plan(rule, now, max(now + HORIZON, latest), tz)
+    changes = replan(existing, planned, now)
+    unchanged_rule = before is not None and before.signature == rule.signature
+    if unchanged_rule and not changes.delete and not changes.insert:
+        return PlanResult(False, False)
+    await apply_plan(
+        db, settings.district_id, changes.delete,
+        [(m.key, m.starts_at) for m in changes.insert], rule.signature, rule.phase, now,
+    )  # fmt: skip
+    new_phase = before is not None and before.phase != settings.phase
+    return PlanResult(bool(changes.delete or changes.insert), new_phase)
+
+
+async def plan_and_tell(
+    bot: Bot,
+    db: Database,
+    district_id: int,
+    tz: ZoneInfo,
+    now: datetime,
+    *,
+    announce: bool = False,
+    changed_by: int | None = None,
+) -> None:
+    """Plan one district; if its phase changed (or `announce`: the caller changed it), tell its
+    members in their language (all but `changed_by`, who has seen it)."""
+    settings = await meeting_settings(db, district_id)
+    if settings is None:
+        return
+    result = await plan_district(db, settings, now, tz)
+    if result.new_phase or announce:
+        upcoming = await upcoming_meetings(db, [district_id], now, now + HORIZON)
+        following = upcoming[0] if upcoming else None
+
+        def compose(t: Translator) -> str:
+            return phase_notice(t, settings, following, tz)
+
+        await tell_members(bot, db, district_id, compose, now, skip=changed_by)
+
+
+def phase_notice(
+    t: Translator, settings: MeetingSettings, following: MeetingRecord | None, tz: ZoneInfo
+) -> str:
+    text = (
+        "🔄 "
+        + t._("{district} is in a new phase.").format(district=t.ltr(escape(settings.name)))
+        + "\n"
+        + phase_line(t, settings.phase)
+        + "\n\n"
+    )
+    if following is None:
+        return text + t._("No regular meetings are planned in this phase.")
+    return text + t._("The next meeting:") + "\n" + meeting_text(t, following, tz)
+
+
+async def plan_all(bot: Bot, db: Database, tz: ZoneInfo, now: datetime) -> None:
+    for settings in await all_meeting_settings(db):
+        await plan_and_tell(bot, db, settings.district_id, tz, now)
+
+
+# -- jobs ----------------------------------------------------------------------------------------
+
+
+async def schedule_wakeups(job_queue: JobQueue[Any], db: Database, now: datetime) -> int:
+    """Register a wake-up for every reminder due in the next 36 hours; returns how many."""
+    count = 0
+    for meeting in await all_upcoming_meetings(db, now, now + WAKE_AHEAD + LONGEST_LEAD):
+        settings = await meeting_settings(db, meeting.district_id)
+        if settings is None:
+            continue
+        for lead, moment in reminder_moments(
+            meeting.starts_at, parse_lead_hours(settings.reminder_hours)
+        ):
+            if not now < moment <= now + WAKE_AHEAD:
+                continue
+            name = f"remind:{meeting.id}:{lead}"
+            for old in job_queue.get_jobs_by_name(name):
+                old.schedule_removal()
+            job_queue.run_once(dispatch_job, when=moment, name=name)
+            count += 1
+    return count
+
+
+async def dispatch_job(context: BotContext) -> None:
+    """A reminder is due (or the bot has just started): send what is due."""
+    services = context.services
+    await dispatch_reminders(context.bot, services.db, services.config.tz, datetime.now(UTC))
+
+
+async def refresh_job(context: BotContext) -> None:
+    """Every hour: plan the rolling horizon and register the next wake-ups."""
+    services, now = context.services, datetime.now(UTC)
+    await plan_all(context.bot, services.db, services.config.tz, now)
+    assert context.job_queue is not None
+    await schedule_wakeups(context.job_queue, services.db, now)
+
+
+async def start_meetings(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """At start-up: plan, rebuild the wake-ups, and send at once what came due while down."""
+    services: Services = application.bot_data[SERVICES_KEY]
+    now = datetime.now(UTC)
+    await plan_all(application.bot, services.db, services.config.tz, now)
+    job_queue = application.job_queue
+    assert job_queue is not None
+    await schedule_wakeups(job_queue, services.db, now)
+    job_queue.run_once(dispatch_job, when=0, name="remind:start-up")
+    job_queue.run_repeating(
+        refresh_job, interval=REFRESH_EVERY, first=REFRESH_EVERY, name="meetings:refresh"
+    )

@@ -1,0 +1,46 @@
+"""The demo shows real meeting dates and a reminder she can answer (`!remind`)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+from bot.demo import demo_anchor, run_demo
+from storage import Database
+
+
+async def demo(script: str, role: str, path: Path | None = None) -> str:
+    out = io.StringIO()
+    assert await run_demo(role, path, io.StringIO(script), out) == 0
+    return out.getvalue()
+
+
+async def test_a_demo_mother_sees_the_dates_gets_a_reminder_and_answers_it() -> None:
+    output = await demo("/start\n2\n/meetings\n!remind\n1\n", "mother")
+    assert "Next meetings" in output and "Wednesday" in output and "18:00" in output
+    before_jump, after_jump = output.split("(demo: the clock jumps to", 1)
+    assert "Reminder: your group meets soon." not in before_jump  # nothing before she asks
+    assert "⏰ Reminder: your group meets soon. Will you come?" in after_jump
+    assert "[1] ✅ Coming   [2] ❌ Not coming   [3] 🤔 Maybe" in after_jump
+    assert "💬 Thank you! Your answer: ✅ Coming" in after_jump
+    assert "✏️  (edited) ⏰ Reminder" in after_jump and "Your answer: ✅ Coming" in after_jump
+
+
+async def test_a_kept_demo_database_gets_its_single_meeting_once(tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite3"
+    await demo("/start\n", "coordinator", path)
+    await demo("/start\n", "coordinator", path)
+    db = await Database.open(path)
+    try:
+        rows = await db.fetch_all("SELECT id FROM meetings WHERE rule_key IS NULL")
+    finally:
+        await db.close()
+    assert len(rows) == 1
+
+
+def test_the_demo_rule_keeps_the_next_meeting_three_to_nine_days_ahead() -> None:
+    for day in range(1, 15):
+        today = date(2026, 12, day)
+        anchor = demo_anchor(today)
+        assert anchor.weekday() == 2 and 3 <= (anchor - today).days <= 9
