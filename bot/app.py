@@ -218,7 +218,7 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(help_guide.topics_callback, pattern=r"^hlp:topics$"))
     app.add_handler(CallbackQueryHandler(help_guide.topic_callback, pattern=r"^hlp:[tv]:"))
     app.add_handler(CallbackQueryHandler(help_guide.guide_language_callback, pattern=r"^hlang:"))
-    app.add_handler(CallbackQueryHandler(help_flow.clear_callback, pattern=r"^hlp:clear$"))
+    app.add_handler(CallbackQueryHandler(help_flow.clear_callback, pattern=r"^hlp:clear"))
     app.add_handler(CallbackQueryHandler(contact_requests.ask_callback, pattern=r"^hlp:ask$"))
     app.add_handler(
         CallbackQueryHandler(contact_requests.step_callback, pattern=r"^hlp:(ok|no|d:|c:)")
@@ -234,6 +234,11 @@ def register_handlers(app: BotApplication) -> None:
         AwaitingHandler(app.chat_data, voice_notes.VOICE, recorded, voice_notes.voice_reply)
     )
     app.add_handler(CommandHandler("stats", stats.stats_command, filters=private))
+    # After whichever handler answered: anything she sends while a help flow is open (a
+    # sentence, a sticker, a photo, a command) is noted, so that 🧹 deletes it too.
+    app.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE, help_flow.note_in_open_flow), group=1
+    )
 
     # /cancel: stop whatever typed answer the bot waits for (a place and note, a phone number, a
     # voice note). One chat waits for one answer at a time: a new question replaces the old.

@@ -114,6 +114,27 @@ class FlowLog:
         """Nothing in it can be deleted any more: it can be forgotten."""
         return not self.deletable(now)
 
+    def first(self) -> int | None:
+        """The flow's first message still noted: a 🧹 button carries it, so that a restart that
+        forgets this log can still delete the flow from there on."""
+        return min((mid for mid, _ in self.entries), default=None)
+
+    def forget(self, message_ids: Iterable[int]) -> None:
+        """Drop ids Telegram confirmed deleted; the rest stay for the next 🧹."""
+        gone = set(message_ids)
+        kept = [(mid, sent_at) for mid, sent_at in self.entries if mid not in gone]
+        self.entries = deque(kept, maxlen=MAX_FLOW_MESSAGES)
+
+
+def restart_range(first: int, pressed: int) -> list[int]:
+    """What 🧹 deletes when the bot has forgotten the flow (a restart): every message of the
+    private chat from the flow's first one (carried by the button) to the one pressed, at most
+    MAX_FLOW_MESSAGES. Telegram skips ids that are gone; a forged `first` reaches only her own
+    chat."""
+    if first > pressed:
+        return [pressed]
+    return list(range(max(first, pressed - MAX_FLOW_MESSAGES + 1), pressed + 1))
+
 
 def batches(ids: Sequence[int], size: int = DELETE_BATCH) -> list[list[int]]:
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]

@@ -58,8 +58,9 @@ PHONE = "phone"
 MAX_NAME = 64
 
 
-def _cancel_rows(t: Translator) -> list[list[Any]]:
-    return [[button("✖️", t._("No, thank you"), "hlp:no")], [clear_button(t)]]
+def _cancel_rows(context: BotContext) -> list[list[Any]]:
+    t = context.t
+    return [[button("✖️", t._("No, thank you"), "hlp:no")], [clear_button(context)]]
 
 
 def consent_text(t: Translator) -> str:
@@ -90,7 +91,7 @@ async def ask_callback(update: Update, context: BotContext) -> None:
     keyboard = InlineKeyboardMarkup(
         [
             [button("✅", t._("Yes, I agree"), "hlp:ok")],
-            *_cancel_rows(t),
+            *_cancel_rows(context),
         ]
     )
     await send(context, update.effective_chat.id, consent_text(t), keyboard)
@@ -116,7 +117,7 @@ async def step_callback(update: Update, context: BotContext) -> None:
         stop_waiting(context.chat_data)
         await query.answer()
         keyboard = InlineKeyboardMarkup(
-            [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(t)]]
+            [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(context)]]
         )
         await edit_in_place(query, "👍 " + t._("All right. Nothing was stored."), keyboard)
         return
@@ -139,7 +140,7 @@ async def step_callback(update: Update, context: BotContext) -> None:
     elif match[4] == "ph":
         wait_for(context.chat_data, PHONE, str(district.id))
         text = "📞 " + t._("Type your phone number, for example 412 34 567.")
-        await edit_in_place(query, text, InlineKeyboardMarkup(_cancel_rows(t)))
+        await edit_in_place(query, text, InlineKeyboardMarkup(_cancel_rows(context)))
     else:
         assert update.effective_user is not None
         await edit_in_place(query, "💬 " + t._("On Telegram"))  # no second request by a double tap
@@ -155,11 +156,11 @@ async def ask_district(update: Update, context: BotContext) -> None:
     districts = await list_districts(context.db)
     if not districts:
         text = "😔 " + t._("Sorry, no district can take requests yet. Nothing was stored.")
-        await edit_in_place(query, text, InlineKeyboardMarkup([[clear_button(t)]]))
+        await edit_in_place(query, text, InlineKeyboardMarkup([[clear_button(context)]]))
         return
     # Button labels are plain text to Telegram: the names go in as they are.
     rows = [[button("🏘", d.name, f"hlp:d:{d.id}")] for d in districts]
-    rows += _cancel_rows(t)
+    rows += _cancel_rows(context)
     await edit_in_place(query, "🏘 " + t._("Which district do you live in?"),
                         InlineKeyboardMarkup(rows))  # fmt: skip
 
@@ -172,7 +173,7 @@ async def ask_channel(update: Update, context: BotContext, district_id: int, nam
         [
             [button("📞", t._("By phone"), f"hlp:c:{district_id}:ph")],
             [button("💬", t._("On Telegram"), f"hlp:c:{district_id}:tg")],
-            *_cancel_rows(t),
+            *_cancel_rows(context),
         ]
     )
     # TRANSLATORS: {district} is the name of a district of Oslo.
@@ -210,7 +211,9 @@ async def phone_reply(update: Update, context: BotContext) -> None:
             "That does not look like a phone number. Type it with its 8 digits, for example "
             "412 34 567."
         )
-        await send(context, update.effective_chat.id, text, InlineKeyboardMarkup(_cancel_rows(t)))
+        await send(
+            context, update.effective_chat.id, text, InlineKeyboardMarkup(_cancel_rows(context))
+        )
         return
     stop_waiting(context.chat_data)
     await finish(update, context, int(waiting.values[0]), "phone", phone)
@@ -246,7 +249,7 @@ async def finish(
         await delete_contact_request(context.db, request_id)
         raise
     keyboard = InlineKeyboardMarkup(
-        [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(t)]]
+        [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(context)]]
     )
     if not delivered:
         # Nobody would ever read it: it is not kept.

@@ -61,7 +61,7 @@ def topics_keyboard(context: BotContext) -> InlineKeyboardMarkup:
         [button(topic.emoji, t._(topic.label), f"hlp:t:{topic.id}")]
         for topic in catalogue_of(context).topics
     ]
-    rows.append([clear_button(t)])
+    rows.append([clear_button(context)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -185,7 +185,7 @@ async def _topic_keyboard(context: BotContext, topic: Topic) -> InlineKeyboardMa
         for contact in (found for found in catalogue_of(context).topics if found.is_contact):
             rows.append([button(contact.emoji, t._(contact.label), f"hlp:t:{contact.id}")])
     rows.append([button("⬅️", t._("All topics"), TOPICS_DATA)])
-    rows.append([clear_button(t)])
+    rows.append([clear_button(context)])
     return InlineKeyboardMarkup(rows)
 
 

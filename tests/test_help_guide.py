@@ -12,6 +12,7 @@ from bot.app import BotApplication
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi
 from bot.referrals import load_catalogue, map_search_url, parse_catalogue
+from handlers import help_flow
 from handlers.context import Services
 from handlers.help_guide import CATALOGUE_KEY
 from storage.help import count_view, voice_note
@@ -263,12 +264,13 @@ async def test_after_a_restart_clear_deletes_what_it_knows_and_never_fails(
     assert zahra.last()["text"] == "👋 Send /menu to begin."
 
 
-async def test_clear_still_leaves_the_line_when_telegram_refuses_to_delete(
+async def test_clear_says_nothing_is_clean_while_telegram_refuses_to_delete(
     chat: Callable[..., ChatDriver], api: OfflineBotApi
 ) -> None:
     zahra = await started(chat(ZAHRA, "Zahra"))
     await zahra.send("/info")
     await zahra.press("hlp:t:money")
+    flow = [m["message_id"] for m in api.messages_in(ZAHRA)][-3:]  # /info, the guide, the cards
 
     def refuse_deleting(method: str, params: JSON) -> tuple[int, JSON] | None:
         if method == "deleteMessages":
@@ -278,8 +280,128 @@ async def test_clear_still_leaves_the_line_when_telegram_refuses_to_delete(
 
     api.fault = refuse_deleting
     await zahra.press("hlp:clear")
+    kept = [m["message_id"] for m in api.messages_in(ZAHRA)]
+    assert set(flow) <= set(kept), "everything she saw is still on her screen"
+    assert all(m.get("text") != "👋 Send /menu to begin." for m in api.messages_in(ZAHRA))
+    assert zahra.last()["text"].startswith("⏳ Not everything could be deleted yet.")
+    assert labels(zahra.last()) == ["🧹 Clear this conversation"]
+    assert "Money" not in zahra.last()["text"]
+
+    api.fault = None  # Telegram works again: the second press clears all of it
+    await zahra.press(buttons_of(zahra.last())[0]["callback_data"])
+    left = [m["message_id"] for m in api.messages_in(ZAHRA)]
+    assert not set(flow) & set(left)
     assert zahra.last()["text"] == "👋 Send /menu to begin."
-    assert "😔" not in "".join(zahra.texts())
+    assert len([m for m in api.messages_in(ZAHRA) if "⏳" in m.get("text", "")]) == 0
+
+
+@pytest.mark.parametrize("status", [500, 429])
+async def test_a_failed_delete_keeps_the_ids_and_flood_control_is_waited_out_once(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, monkeypatch: pytest.MonkeyPatch,
+    status: int,
+) -> None:  # fmt: skip
+    waits: list[float] = []
+
+    async def no_sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(help_flow, "sleep", no_sleep)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await zahra.send("/info")
+    await zahra.press("hlp:t:mental")
+    flow = [m["message_id"] for m in api.messages_in(ZAHRA)][-3:]
+    failures = [0]
+    limit = 2 if status == 429 else 1  # flood control twice; a 5xx once
+
+    def trouble(method: str, params: JSON) -> tuple[int, JSON] | None:
+        if method != "deleteMessages" or failures[0] >= limit:
+            return None
+        failures[0] += 1
+        if status == 429:
+            return 429, {"ok": False, "error_code": 429, "parameters": {"retry_after": 7},
+                         "description": "Too Many Requests: retry after 7"}  # fmt: skip
+        return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+
+    api.fault = trouble
+    await zahra.press("hlp:clear")
+    if status == 429:
+        assert waits == [7.0], "waited once, as Telegram asked, then tried once more"
+    assert failures[0] == limit
+    assert zahra.last()["text"].startswith("⏳ Not everything could be deleted yet.")
+    assert set(flow) <= {m["message_id"] for m in api.messages_in(ZAHRA)}
+    await zahra.press(buttons_of(zahra.last())[0]["callback_data"])
+    assert not set(flow) & {m["message_id"] for m in api.messages_in(ZAHRA)}
+    assert zahra.last()["text"] == "👋 Send /menu to begin."
+
+
+async def test_flood_control_once_is_waited_out_and_the_chat_is_cleared(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+
+    async def no_sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(help_flow, "sleep", no_sleep)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    earlier = [m["message_id"] for m in api.messages_in(ZAHRA)]
+    await zahra.send("/info")
+    await zahra.press("hlp:t:mental")
+    refused = [False]
+
+    def once(method: str, params: JSON) -> tuple[int, JSON] | None:
+        if method != "deleteMessages" or refused[0]:
+            return None
+        refused[0] = True
+        return 429, {"ok": False, "error_code": 429, "parameters": {"retry_after": 3},
+                     "description": "Too Many Requests: retry after 3"}  # fmt: skip
+
+    api.fault = once
+    await zahra.press("hlp:clear")
+    assert waits == [3.0]
+    assert zahra.last()["text"] == "👋 Send /menu to begin."
+    assert [m["message_id"] for m in api.messages_in(ZAHRA)][:-1] == earlier
+
+
+async def test_after_a_restart_the_button_clears_from_the_flows_first_message(
+    app: BotApplication, chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    earlier = [m["message_id"] for m in api.messages_in(ZAHRA)]
+    await zahra.send("/info")
+    await zahra.press("hlp:t:mental")
+    await zahra.press("hlp:t:doctor")
+    data = buttons_of(zahra.last())[-1]["callback_data"]
+    assert data == f"hlp:clear:{earlier[-1] + 1}"  # her /info
+    app.chat_data[ZAHRA].clear()  # what a restart forgets (chat_data is in memory only)
+    await zahra.press(data)
+    left = api.messages_in(ZAHRA)
+    assert [m["message_id"] for m in left[:-1]] == earlier
+    assert left[-1]["text"] == "👋 Send /menu to begin."
+
+
+async def test_what_she_types_or_sends_during_the_guide_is_cleared_with_it(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    earlier = [m["message_id"] for m in api.messages_in(ZAHRA)]
+    await zahra.send("/info")
+    await zahra.press("hlp:t:violence")
+    await zahra.send("my husband hits me")
+    assert zahra.last()["text"].startswith("👇 I understand the buttons best.")
+    sticker = {"file_id": "s1", "file_unique_id": "s1", "type": "regular", "width": 512,
+               "height": 512, "is_animated": False, "is_video": False}  # fmt: skip
+    await zahra._process(api.send_other(zahra.user, sticker=sticker))
+    await zahra.send("/nonsense")
+    await zahra.press("hlp:t:mental")
+    await zahra.send("thank you")  # after the last topic: her words and the reply go too
+    flow = [m["message_id"] for m in api.messages_in(ZAHRA) if m["message_id"] not in earlier]
+    await zahra.press("hlp:clear", api.bot_messages_in(ZAHRA)[-2]["message_id"])
+    deleted = {i for c in api.calls_to("deleteMessages") for i in c.params["message_ids"]}
+    assert deleted == set(flow)
+    left = api.messages_in(ZAHRA)
+    assert [m["message_id"] for m in left[:-1]] == earlier
+    assert left[-1]["text"] == "👋 Send /menu to begin."
 
 
 async def test_her_own_help_command_is_part_of_the_flow(

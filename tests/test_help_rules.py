@@ -14,6 +14,7 @@ from bot.help_guide import (
     join_pages,
     parse_phone,
     period_starts,
+    restart_range,
     stats_table,
     topic_pages,
 )
@@ -99,6 +100,22 @@ def test_the_flow_log_is_bounded() -> None:
         log.add(message_id, NOW)
     ids = log.deletable(NOW)
     assert len(ids) == MAX_FLOW_MESSAGES and ids[0] == 50
+
+
+def test_the_flow_log_forgets_only_what_telegram_confirmed() -> None:
+    log = FlowLog()
+    for message_id in (4, 5, 6):
+        log.add(message_id, NOW)
+    assert log.first() == 4
+    log.forget([4, 6])
+    assert log.deletable(NOW) == [5] and log.first() == 5
+    assert FlowLog().first() is None
+
+
+def test_after_a_restart_the_range_runs_from_the_first_to_the_pressed_message() -> None:
+    assert restart_range(4, 9) == [4, 5, 6, 7, 8, 9]
+    assert restart_range(12, 9) == [9]  # a forged first id after the button
+    assert restart_range(1, 5000) == list(range(5000 - MAX_FLOW_MESSAGES + 1, 5001))
 
 
 def test_deletions_go_in_batches_telegram_accepts() -> None:
