@@ -94,9 +94,9 @@ async def open_services(application: BotApplication) -> None:
     application.bot_data[SERVICES_KEY] = Services(config=config, db=db)
     await publish_command_menus(application.bot)
     # The help guide: its catalogue is checked once, before the first woman asks; contact
-    # requests handled over 30 days ago are deleted now and every night.
+    # requests handled over 30 days ago (or unhandled for 30 days) are deleted now and every night.
     application.bot_data[help_guide.CATALOGUE_KEY] = load_catalogue()
-    await contact_requests.purge(db, datetime.now(UTC))
+    await contact_requests.purge(application.bot, db, datetime.now(UTC))
     if application.job_queue is not None:
         application.job_queue.run_daily(
             contact_requests.purge_job, time(4, 0, tzinfo=config.tz), name="help-guide-purge"

@@ -22,7 +22,8 @@ DELETE_BATCH = 100
 # A help flow rarely has more than a few dozen messages; the log forgets the oldest beyond this,
 # so one chat can never make the bot's memory grow without end.
 MAX_FLOW_MESSAGES = 300
-# A contact request is deleted this long after a bydelsmor has handled it (the privacy promise).
+# A contact request is deleted this long after a bydelsmor has handled it, or this long after it
+# was made if nobody has handled it (the privacy promise, said in the consent text).
 KEEP_HANDLED_REQUEST = timedelta(days=30)
 # What she types as a phone number is read only this far: anything longer is no phone number.
 MAX_PHONE_INPUT = 40
@@ -218,5 +219,5 @@ def stats_table(
 
 
 def purge_before(now: datetime) -> datetime:
-    """Requests handled before this instant are deleted."""
+    """Requests handled before this instant, or unhandled and made before it, are deleted."""
     return now - KEEP_HANDLED_REQUEST
