@@ -24,11 +24,12 @@ class ViewCount:
     views: int
 
 
-async def view_counts(db: Database, since: date) -> list[ViewCount]:
+async def view_counts(db: Database, since: date, until: date | None = None) -> list[ViewCount]:
+    """Views per topic and language from `since` up to, not including, `until`."""
     rows = await db.fetch_all(
-        "SELECT topic, locale, sum(views) AS views FROM help_views WHERE day >= ? "
+        "SELECT topic, locale, sum(views) AS views FROM help_views WHERE day >= ? AND day < ? "
         "GROUP BY topic, locale ORDER BY views DESC, topic, locale",
-        (since.isoformat(),),
+        (since.isoformat(), (until or date.max).isoformat()),
     )
     return [ViewCount(r["topic"], r["locale"], int(r["views"])) for r in rows]
 

@@ -437,27 +437,55 @@ async def test_after_browsing_every_topic_no_table_holds_her_id_next_to_a_topic(
     )
 
 
-async def test_stats_counts_per_topic_and_language_for_7_and_30_days(
+async def test_stats_counts_full_days_topics_and_languages_apart_and_hides_small_counts(
     chat: Callable[..., ChatDriver], services: Services
 ) -> None:
     today = datetime.now(UTC).astimezone(services.config.tz).date()
-    for _ in range(2):
-        await count_view(services.db, today - timedelta(days=20), "pregnancy", "ar")
-    await count_view(services.db, today - timedelta(days=40), "pregnancy", "ar")  # too old
-    for user_id, locale in ((1001, "so"), (1002, "so"), (1003, "ar")):
-        woman = await started(chat(user_id), locale)
+    for days_ago, topic, locale, views in (
+        (1, "pregnancy", "so", 6), (3, "pregnancy", "ar", 2), (20, "pregnancy", "ar", 4),
+        (20, "violence", "ti", 1), (40, "pregnancy", "ar", 9),  # 40 days: too old
+    ):  # fmt: skip
+        for _ in range(views):
+            await count_view(services.db, today - timedelta(days=days_ago), topic, locale)
+    for user_id in (1001, 1002, 1003):  # today: not counted yet
+        woman = await started(chat(user_id), "so")
         await woman.send("/info")
-        await woman.press("hlp:t:pregnancy")
+        await woman.press("hlp:t:mental")
     await make_member(services, 2001, "coordinator")
     kari = await started(chat(2001, "Kari"))
     await kari.send("/info")
     await kari.press("hlp:t:violence")  # a coordinator checking cards is not counted
     await kari.send("/stats")
     text = kari.last()["text"]
-    assert "🤰 Pregnancy and women's health: 3 / 5" in text  # bold in HTML, plain here
-    assert "🗣 العربية: 1 / 3" in text and "🗣 Soomaali: 2 / 2" in text
-    assert text.index("العربية") < text.index("Soomaali")  # more views in 30 days first
-    assert "Violence" not in text
+    assert "🤰 Pregnancy and women's health: 8 / 12" in text
+    assert "🛡 Violence in close relationships: fewer than 5 / fewer than 5" in text
+    assert "Mental" not in text, "today's views wait for tomorrow"
+    assert "🗣 Soomaali: 6 / 6" in text and "🗣 العربية: fewer than 5 / 6" in text
+    assert "🗣 ትግርኛ: fewer than 5 / fewer than 5" in text
+    topics, languages = text.index("Topics"), text.index("Languages")
+    assert topics < text.index("Pregnancy") < languages < text.index("Soomaali")
+    assert text.index("Soomaali") < text.index("العربية") < text.index("ትግርኛ")
+    assert text.count("🗣") == 3, "a topic is never shown per language"
+
+
+async def test_stats_are_split_into_messages_telegram_accepts(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
+) -> None:
+    today = datetime.now(UTC).astimezone(services.config.tz).date()
+    # Topics since removed from the catalogue keep their counts, listed by id: 90 long ids
+    # outgrow one message, as a catalogue with many topics in a long script would.
+    removed = [f"{'t' * 36}-{i:03d}" for i in range(90)]
+    for topic in removed:
+        await count_view(services.db, today - timedelta(days=1), topic, "ckb")
+    await make_member(services, 2001, "coordinator")
+    kari = await started(chat(2001, "Kari"), "ckb")
+    before = len(api.calls_to("sendMessage"))
+    await kari.send("/stats")
+    pages = [str(c.params["text"]) for c in api.calls_to("sendMessage")[before:]]
+    assert len(pages) >= 2 and all(len(page) <= 4096 for page in pages)
+    assert sum(page.count("• ") for page in pages) == len(removed)
+    assert pages[0].startswith("📊 ") and "ℹ️ " in pages[-1]
+    assert api.violations == []
 
 
 async def test_stats_with_no_views_says_so(

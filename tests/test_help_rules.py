@@ -124,20 +124,21 @@ def test_deletions_go_in_batches_telegram_accepts() -> None:
     assert batches([]) == []
 
 
-def test_the_periods_count_today() -> None:
-    assert period_starts(date(2026, 12, 1)) == (date(2026, 11, 25), date(2026, 11, 2))
+def test_the_periods_are_full_days_before_today() -> None:
+    assert period_starts(date(2026, 12, 1)) == (date(2026, 11, 24), date(2026, 11, 1))
 
 
-def test_stats_table_orders_topics_as_the_guide_and_languages_by_views() -> None:
+def test_stats_table_keeps_topics_and_languages_apart() -> None:
     week = [("violence", "so", 2), ("pregnancy", "ar", 1)]
     month = [("violence", "so", 2), ("violence", "ti", 5), ("pregnancy", "ar", 4)]
     table = stats_table([week, month], ["pregnancy", "children", "violence"])
-    assert [(row.topic, row.views) for row in table] == [
+    assert [(row.key, row.views) for row in table.topics] == [
         ("pregnancy", (1, 4)),
         ("violence", (2, 7)),
     ]
-    assert [(lang.locale, lang.views) for lang in table[1].languages] == [
+    assert [(row.key, row.views) for row in table.languages] == [
         ("ti", (0, 5)),
+        ("ar", (1, 4)),
         ("so", (2, 2)),
     ]
-    assert stats_table([[], []], ["pregnancy"]) == []
+    assert not stats_table([[], []], ["pregnancy"])
