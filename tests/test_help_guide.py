@@ -207,6 +207,24 @@ async def test_a_newcomer_gets_one_tap_for_her_language_then_the_guide(
     assert record is not None and record.locale == "so"
 
 
+async def test_both_language_pickers_are_one_picker_with_two_prefixes(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    """The guide's picker is onboarding's, with hlang: instead of lang: (one helper, no copy)."""
+    hodan = chat(1003, "Hodan", "ar")
+    await hodan.send("/info")
+    guide = [[(b["text"], b["callback_data"]) for b in row]
+             for row in hodan.last()["reply_markup"]["inline_keyboard"]]  # fmt: skip
+    await hodan.send("/start")
+    start = [[(b["text"], b["callback_data"]) for b in row]
+             for row in hodan.last()["reply_markup"]["inline_keyboard"]]  # fmt: skip
+    assert guide == [[(text, "h" + data) for text, data in row] for row in start]
+    commands_before = len(api.calls_to("setMyCommands"))
+    await hodan.press("hlang:ti", api.bot_messages_in(1003)[1]["message_id"])
+    assert api.bot_messages_in(1003)[1]["text"] == "✅ ትግርኛ"
+    assert len(api.calls_to("setMyCommands")) > commands_before, "her command menu follows"
+
+
 # -- clear this conversation --------------------------------------------------------------------
 
 
