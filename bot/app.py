@@ -229,6 +229,8 @@ def register_handlers(app: BotApplication) -> None:
     )
     app.add_handler(CommandHandler("voice", voice_notes.voice_command, filters=private))
     app.add_handler(CallbackQueryHandler(voice_notes.voice_choice_callback, pattern=r"^vc:"))
+    app.add_handler(CallbackQueryHandler(voice_notes.keep_callback, pattern=r"^vc[kx]$"))
+    app.add_handler(CallbackQueryHandler(voice_notes.delete_callback, pattern=r"^vcd:"))
     recorded = private & filters.UpdateType.MESSAGE & filters.VOICE
     app.add_handler(
         AwaitingHandler(app.chat_data, voice_notes.VOICE, recorded, voice_notes.voice_reply)

@@ -182,6 +182,19 @@ async def voice_note(db: Database, topic: str, locale: str) -> str | None:
     return str(row["file_id"]) if row else None
 
 
+async def voice_notes_recorded(db: Database) -> list[tuple[str, str]]:
+    """Every (topic, locale) that has a voice note."""
+    rows = await db.fetch_all("SELECT topic, locale FROM voice_notes ORDER BY topic, locale")
+    return [(str(row["topic"]), str(row["locale"])) for row in rows]
+
+
+async def delete_voice_note(db: Database, topic: str, locale: str) -> bool:
+    deleted = await db.execute(
+        "DELETE FROM voice_notes WHERE topic = ? AND locale = ?", (topic, locale)
+    )
+    return deleted > 0
+
+
 @dataclass(frozen=True)
 class Coordinator:
     telegram_id: int

@@ -529,12 +529,17 @@ async def test_stats_and_voice_are_for_coordinators_and_admins_only(
 # -- voice notes --------------------------------------------------------------------------------
 
 
-async def record(kari: ChatDriver, topic: str, locale: str, file_id: str) -> None:
+async def record(
+    kari: ChatDriver, topic: str, locale: str, file_id: str, answer: str | None = "vck"
+) -> None:
+    """She records a voice note, hears it played back, and keeps it (or `answer`s otherwise)."""
     await kari.send("/voice")
     await kari.press(f"vc:{topic}")
     await kari.press(f"vc:{topic}:{locale}")
     voice = {"file_id": file_id, "file_unique_id": file_id, "duration": 12}
     await kari._process(kari.api.send_other(kari.user, voice=voice))
+    if answer is not None:
+        await kari.press(answer)
 
 
 async def test_a_coordinator_records_a_voice_note_women_of_that_language_hear_it(
@@ -564,6 +569,53 @@ async def test_a_coordinator_records_a_voice_note_women_of_that_language_hear_it
     ar = translator("ar")
     expired = ar._("This button has expired. Send {command} to start again.")
     assert hawa.toasts()[-1] == expired.format(command=ar.command("menu"))
+
+
+async def test_a_recording_is_played_back_and_saved_only_if_she_keeps_it(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
+) -> None:
+    await make_member(services, 2001, "coordinator")
+    kari = await started(chat(2001, "Kari"))
+    await record(kari, "doctor", "ar", "take-1", answer=None)
+    played = api.calls_to("sendVoice")[-1].params
+    assert played["voice"] == "take-1" and int(played["chat_id"]) == 2001
+    assert kari.last()["text"].startswith("🎧 Listen to it above. Keep it as the voice note")
+    assert labels(kari.last()) == ["✅ Keep", "🗑 Discard"]
+    assert await voice_note(services.db, "doctor", "ar") is None, "nothing saved before ✅"
+    await kari.press("vcx")
+    assert kari.last()["text"] == "🗑 Discarded. Nothing was saved."
+    assert await voice_note(services.db, "doctor", "ar") is None
+    await kari.press("vck", kari.last()["message_id"])  # an old button: nothing to keep
+    assert kari.toasts()[-1] == "This button has expired. Send /menu to start again."
+    assert await voice_note(services.db, "doctor", "ar") is None
+    await record(kari, "doctor", "ar", "take-2")
+    assert kari.last()["text"].startswith("✅ Saved.")
+    assert await voice_note(services.db, "doctor", "ar") == "take-2"
+
+
+async def test_voice_lists_the_notes_there_are_and_deletes_one(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    await make_member(services, 2001, "coordinator")
+    kari = await started(chat(2001, "Kari"))
+    await record(kari, "doctor", "ar", "note-ar")
+    await record(kari, "pregnancy", "so", "note-so")
+    await kari.send("/voice")
+    assert "🗑 Or delete a voice note there is:" in kari.last()["text"]
+    deletes = [b for b in buttons_of(kari.last()) if b["callback_data"].startswith("vcd:")]
+    assert [b["text"] for b in deletes] == [
+        "🗑 🩺 Doctor and emergency — العربية",
+        "🗑 🤰 Pregnancy and women's health — Soomaali",
+    ]
+    await kari.press("vcd:doctor:ar")
+    assert kari.last()["text"] == "🗑 Deleted the voice note for “Doctor and emergency” in العربية."
+    assert await voice_note(services.db, "doctor", "ar") is None
+    assert await voice_note(services.db, "pregnancy", "so") == "note-so"
+    await make_member(services, 2002, "mother")
+    fadumo = await started(chat(2002, "Fadumo"))
+    await fadumo.press("vcd:pregnancy:so")  # forged: a mother may not delete
+    assert fadumo.toasts()[-1].startswith("🔒 ")
+    assert await voice_note(services.db, "pregnancy", "so") == "note-so"
 
 
 async def test_a_voice_note_of_a_woman_who_is_not_recording_is_not_saved(
@@ -600,7 +652,7 @@ async def test_a_coordinator_who_lost_her_role_while_recording_saves_nothing(
     "data",
     ["hlp:t:nope", "hlp:t:", "hlp:x:pregnancy", "hlp:t:pregnancy:1", "hlang:xx", "hlang:",
      "vc:nope", "vc:pregnancy:xx", "hlp:d:1", "hlp:c:1:ph", "hlp:c:1:sms", "req:done:999",
-     "req:done:abc", "hlp:v:" + "a" * 50],
+     "req:done:abc", "hlp:v:" + "a" * 50, "vck", "vcx", "vcd:nope:so", "vcd:doctor:xx"],
 )  # fmt: skip
 async def test_forged_help_buttons_change_nothing(
     chat: Callable[..., ChatDriver], services: Services, data: str
