@@ -94,9 +94,9 @@ async def open_services(application: BotApplication) -> None:
     application.bot_data[SERVICES_KEY] = Services(config=config, db=db)
     await publish_command_menus(application.bot)
     # The help guide: its catalogue is checked once, before the first woman asks; contact
-    # requests handled over 30 days ago are deleted now and every night.
+    # requests handled over 30 days ago (or unhandled for 30 days) are deleted now and every night.
     application.bot_data[help_guide.CATALOGUE_KEY] = load_catalogue()
-    await contact_requests.purge(db, datetime.now(UTC))
+    await contact_requests.purge(application.bot, db, datetime.now(UTC))
     if application.job_queue is not None:
         application.job_queue.run_daily(
             contact_requests.purge_job, time(4, 0, tzinfo=config.tz), name="help-guide-purge"
@@ -218,7 +218,7 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(help_guide.topics_callback, pattern=r"^hlp:topics$"))
     app.add_handler(CallbackQueryHandler(help_guide.topic_callback, pattern=r"^hlp:[tv]:"))
     app.add_handler(CallbackQueryHandler(help_guide.guide_language_callback, pattern=r"^hlang:"))
-    app.add_handler(CallbackQueryHandler(help_flow.clear_callback, pattern=r"^hlp:clear$"))
+    app.add_handler(CallbackQueryHandler(help_flow.clear_callback, pattern=r"^hlp:clear"))
     app.add_handler(CallbackQueryHandler(contact_requests.ask_callback, pattern=r"^hlp:ask$"))
     app.add_handler(
         CallbackQueryHandler(contact_requests.step_callback, pattern=r"^hlp:(ok|no|d:|c:)")
@@ -229,11 +229,18 @@ def register_handlers(app: BotApplication) -> None:
     )
     app.add_handler(CommandHandler("voice", voice_notes.voice_command, filters=private))
     app.add_handler(CallbackQueryHandler(voice_notes.voice_choice_callback, pattern=r"^vc:"))
+    app.add_handler(CallbackQueryHandler(voice_notes.keep_callback, pattern=r"^vc[kx]$"))
+    app.add_handler(CallbackQueryHandler(voice_notes.delete_callback, pattern=r"^vcd:"))
     recorded = private & filters.UpdateType.MESSAGE & filters.VOICE
     app.add_handler(
         AwaitingHandler(app.chat_data, voice_notes.VOICE, recorded, voice_notes.voice_reply)
     )
     app.add_handler(CommandHandler("stats", stats.stats_command, filters=private))
+    # After whichever handler answered: anything she sends while a help flow is open (a
+    # sentence, a sticker, a photo, a command) is noted, so that 🧹 deletes it too.
+    app.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE, help_flow.note_in_open_flow), group=1
+    )
 
     # /cancel: stop whatever typed answer the bot waits for (a place and note, a phone number, a
     # voice note). One chat waits for one answer at a time: a new question replaces the old.

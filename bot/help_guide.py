@@ -22,11 +22,14 @@ DELETE_BATCH = 100
 # A help flow rarely has more than a few dozen messages; the log forgets the oldest beyond this,
 # so one chat can never make the bot's memory grow without end.
 MAX_FLOW_MESSAGES = 300
-# A contact request is deleted this long after a bydelsmor has handled it (the privacy promise).
+# A contact request is deleted this long after a bydelsmor has handled it, or this long after it
+# was made if nobody has handled it (the privacy promise, said in the consent text).
 KEEP_HANDLED_REQUEST = timedelta(days=30)
 # What she types as a phone number is read only this far: anything longer is no phone number.
 MAX_PHONE_INPUT = 40
-STATS_PERIODS = (7, 30)  # days, today included
+STATS_PERIODS = (7, 30)  # full days before today
+# A count below this is shown as "fewer than" it: a single view could be one woman's.
+STATS_SMALLEST = 5
 
 
 # -- a topic's pages ------------------------------------------------------------------------
@@ -114,6 +117,27 @@ class FlowLog:
         """Nothing in it can be deleted any more: it can be forgotten."""
         return not self.deletable(now)
 
+    def first(self) -> int | None:
+        """The flow's first message still noted: a 🧹 button carries it, so that a restart that
+        forgets this log can still delete the flow from there on."""
+        return min((mid for mid, _ in self.entries), default=None)
+
+    def forget(self, message_ids: Iterable[int]) -> None:
+        """Drop ids Telegram confirmed deleted; the rest stay for the next 🧹."""
+        gone = set(message_ids)
+        kept = [(mid, sent_at) for mid, sent_at in self.entries if mid not in gone]
+        self.entries = deque(kept, maxlen=MAX_FLOW_MESSAGES)
+
+
+def restart_range(first: int, pressed: int) -> list[int]:
+    """What 🧹 deletes when the bot has forgotten the flow (a restart): every message of the
+    private chat from the flow's first one (carried by the button) to the one pressed, at most
+    MAX_FLOW_MESSAGES. Telegram skips ids that are gone; a forged `first` reaches only her own
+    chat."""
+    if first > pressed:
+        return [pressed]
+    return list(range(max(first, pressed - MAX_FLOW_MESSAGES + 1), pressed + 1))
+
 
 def batches(ids: Sequence[int], size: int = DELETE_BATCH) -> list[list[int]]:
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
@@ -152,50 +176,63 @@ def parse_phone(text: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class LanguageViews:
-    locale: str
-    views: tuple[int, ...]  # one per STATS_PERIODS
+class Views:
+    """A topic's or a language's views, one number per STATS_PERIODS."""
+
+    key: str  # a topic id or a locale
+    views: tuple[int, ...]
 
 
 @dataclass(frozen=True)
-class TopicViews:
-    topic: str
-    views: tuple[int, ...]  # one per STATS_PERIODS
-    languages: tuple[LanguageViews, ...]  # most viewed first
+class StatsTable:
+    """Topic totals and language totals, never crossed: a topic in a rare language on one day
+    could point to one woman."""
+
+    topics: tuple[Views, ...]  # in the guide's order (a topic nobody opened is left out)
+    languages: tuple[Views, ...]  # most viewed first
+
+    def __bool__(self) -> bool:
+        return bool(self.topics)
 
 
 def period_starts(today: date) -> tuple[date, ...]:
-    """The first day of each of STATS_PERIODS, counting today as the last day."""
-    return tuple(today - timedelta(days=days - 1) for days in STATS_PERIODS)
+    """The first day of each of STATS_PERIODS: full days only, the last one being yesterday.
+    Today is never counted, so that a count that grows while she waits cannot tie a request
+    she just made to the topic she just read."""
+    return tuple(today - timedelta(days=days) for days in STATS_PERIODS)
 
 
 def stats_table(
     counts: Sequence[Iterable[tuple[str, str, int]]], topic_order: Sequence[str]
-) -> list[TopicViews]:
-    """Views per topic and language for each period, from (topic, locale, views) per period.
-
-    Topics in the guide's order (a topic nobody opened is left out), languages by views.
-    """
-    per_period: list[dict[tuple[str, str], int]] = []
+) -> StatsTable:
+    """Views per topic and per language for each period, from (topic, locale, views) per
+    period. Topics in the guide's order, languages by views."""
+    topics: list[dict[str, int]] = []
+    languages: list[dict[str, int]] = []
     for rows in counts:
-        table: dict[tuple[str, str], int] = {}
+        per_topic: dict[str, int] = {}
+        per_language: dict[str, int] = {}
         for topic, locale, views in rows:
-            table[(topic, locale)] = table.get((topic, locale), 0) + views
-        per_period.append(table)
-    seen = {key for table in per_period for key in table}
+            per_topic[topic] = per_topic.get(topic, 0) + views
+            per_language[locale] = per_language.get(locale, 0) + views
+        topics.append(per_topic)
+        languages.append(per_language)
     order = {topic: index for index, topic in enumerate(topic_order)}
-    result = []
-    for topic in sorted({t for t, _ in seen}, key=lambda t: (order.get(t, len(order)), t)):
-        languages = [
-            LanguageViews(locale, tuple(table.get((topic, locale), 0) for table in per_period))
-            for locale in {loc for t, loc in seen if t == topic}
-        ]
-        languages.sort(key=lambda lang: (tuple(-v for v in lang.views[::-1]), lang.locale))
-        totals = tuple(sum(lang.views[i] for lang in languages) for i in range(len(per_period)))
-        result.append(TopicViews(topic, totals, tuple(languages)))
-    return result
+    topic_rows = [
+        Views(topic, tuple(period.get(topic, 0) for period in topics))
+        for topic in sorted(
+            {key for period in topics for key in period},
+            key=lambda t: (order.get(t, len(order)), t),
+        )
+    ]
+    language_rows = [
+        Views(locale, tuple(period.get(locale, 0) for period in languages))
+        for locale in {key for period in languages for key in period}
+    ]
+    language_rows.sort(key=lambda row: (tuple(-v for v in row.views[::-1]), row.key))
+    return StatsTable(tuple(topic_rows), tuple(language_rows))
 
 
 def purge_before(now: datetime) -> datetime:
-    """Requests handled before this instant are deleted."""
+    """Requests handled before this instant, or unhandled and made before it, are deleted."""
     return now - KEEP_HANDLED_REQUEST

@@ -424,11 +424,26 @@ class OfflineBotApi:
         return True
 
     def _m_deleteMessages(self, params: JSON) -> bool:
-        for message_id in params["message_ids"]:
+        """As Telegram does: 1-100 ids; ids it cannot find (or may no longer delete) are skipped,
+        and the call succeeds when at least one message was deleted. When none was, it fails:
+        "can't be deleted" if one was there but too old, "not found" if none was there."""
+        ids = params["message_ids"]
+        if not ids:
+            raise ApiError(400, "Bad Request: message identifiers are not specified")
+        if len(ids) > 100:
+            raise ApiError(400, "Bad Request: too many message identifiers specified")
+        deleted = refused = 0
+        for message_id in ids:
             try:
                 self._delete(int(params["chat_id"]), int(message_id))
-            except ApiError:
-                continue  # Telegram skips messages it cannot delete
+            except ApiError as exc:
+                refused += "can't be deleted" in exc.description
+                continue
+            deleted += 1
+        if deleted == 0 and refused:
+            raise ApiError(400, "Bad Request: message can't be deleted")
+        if deleted == 0:
+            raise ApiError(400, "Bad Request: message to delete not found")
         return True
 
     def _m_sendChatAction(self, params: JSON) -> bool:

@@ -2,9 +2,13 @@
 
 Nothing is stored until she has agreed, on screen, to what is stored and for how long. The request
 then holds who she is and how to reach her, never what she looked at; it goes to the coordinators
-of the district she chose (each in her own language) with a button to mark it handled, and it is
-deleted 30 days after it is handled (a daily job and every start-up purge it). The phone number
-she types is checked, and never logged.
+of the district she chose (each in her own language) with a button to mark it handled. Each
+coordinator's copy is recorded (her chat and the message), so that the copies follow the request:
+when one coordinator marks it handled, every copy loses the contact line; a request that could
+not reach every coordinator is taken back from those it reached; and when the request is deleted
+(30 days after it was handled, or 30 days after it was made if nobody handled it; a daily job
+and every start-up purge it) what is left of the copies goes too. The phone number she types is
+checked, and never logged.
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update, User
+from telegram import Bot, InlineKeyboardMarkup, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -41,10 +46,14 @@ from storage.help import (
     ContactRequest,
     create_contact_request,
     delete_contact_request,
+    deliveries,
     district_coordinators,
+    districts_taking_requests,
+    expired_contact_requests,
     get_contact_request,
     mark_handled,
-    purge_handled_requests,
+    record_delivery,
+    requests_of,
 )
 from storage.people import mark_unreachable
 
@@ -58,8 +67,9 @@ PHONE = "phone"
 MAX_NAME = 64
 
 
-def _cancel_rows(t: Translator) -> list[list[Any]]:
-    return [[button("✖️", t._("No, thank you"), "hlp:no")], [clear_button(t)]]
+def _cancel_rows(context: BotContext) -> list[list[Any]]:
+    t = context.t
+    return [[button("✖️", t._("No, thank you"), "hlp:no")], [clear_button(context)]]
 
 
 def consent_text(t: Translator) -> str:
@@ -72,8 +82,8 @@ def consent_text(t: Translator) -> str:
             "Telegram name. Only the coordinators of the district you choose see it."
         ),
         t._(
-            "It is deleted 30 days after a bydelsmor has handled it. What you looked at in this "
-            "guide is never stored."
+            "It is deleted 30 days after a bydelsmor has handled it, or after 30 days if nobody "
+            "has handled it by then. What you looked at in this guide is never stored."
         ),
         "",
         t._("Do you agree?"),
@@ -87,13 +97,31 @@ async def ask_callback(update: Update, context: BotContext) -> None:
     assert query is not None and update.effective_chat is not None
     await query.answer()
     t = context.t
+    if not await districts_taking_requests(context.db):
+        # Said before she is asked anything: no number is given to a request nobody can answer.
+        await send(context, update.effective_chat.id, no_district_text(t), _back_keyboard(context))
+        return
     keyboard = InlineKeyboardMarkup(
         [
             [button("✅", t._("Yes, I agree"), "hlp:ok")],
-            *_cancel_rows(t),
+            *_cancel_rows(context),
         ]
     )
     await send(context, update.effective_chat.id, consent_text(t), keyboard)
+
+
+def no_district_text(t: Translator) -> str:
+    return "😔 " + t._(
+        "Sorry, no bydelsmor can take requests yet. Nothing was stored. You can meet us at the "
+        "library drop-in."
+    )
+
+
+def _back_keyboard(context: BotContext) -> InlineKeyboardMarkup:
+    t = context.t
+    return InlineKeyboardMarkup(
+        [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(context)]]
+    )
 
 
 def _consented(context: BotContext) -> bool:
@@ -116,7 +144,7 @@ async def step_callback(update: Update, context: BotContext) -> None:
         stop_waiting(context.chat_data)
         await query.answer()
         keyboard = InlineKeyboardMarkup(
-            [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(t)]]
+            [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(context)]]
         )
         await edit_in_place(query, "👍 " + t._("All right. Nothing was stored."), keyboard)
         return
@@ -139,7 +167,7 @@ async def step_callback(update: Update, context: BotContext) -> None:
     elif match[4] == "ph":
         wait_for(context.chat_data, PHONE, str(district.id))
         text = "📞 " + t._("Type your phone number, for example 412 34 567.")
-        await edit_in_place(query, text, InlineKeyboardMarkup(_cancel_rows(t)))
+        await edit_in_place(query, text, InlineKeyboardMarkup(_cancel_rows(context)))
     else:
         assert update.effective_user is not None
         await edit_in_place(query, "💬 " + t._("On Telegram"))  # no second request by a double tap
@@ -152,14 +180,15 @@ async def ask_district(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     t = context.t
-    districts = await list_districts(context.db)
+    # Only districts where a coordinator can receive it: she never gives her number for nothing.
+    taking = await districts_taking_requests(context.db)
+    districts = [d for d in await list_districts(context.db) if d.id in taking]
     if not districts:
-        text = "😔 " + t._("Sorry, no district can take requests yet. Nothing was stored.")
-        await edit_in_place(query, text, InlineKeyboardMarkup([[clear_button(t)]]))
+        await edit_in_place(query, no_district_text(t), _back_keyboard(context))
         return
     # Button labels are plain text to Telegram: the names go in as they are.
     rows = [[button("🏘", d.name, f"hlp:d:{d.id}")] for d in districts]
-    rows += _cancel_rows(t)
+    rows += _cancel_rows(context)
     await edit_in_place(query, "🏘 " + t._("Which district do you live in?"),
                         InlineKeyboardMarkup(rows))  # fmt: skip
 
@@ -172,7 +201,7 @@ async def ask_channel(update: Update, context: BotContext, district_id: int, nam
         [
             [button("📞", t._("By phone"), f"hlp:c:{district_id}:ph")],
             [button("💬", t._("On Telegram"), f"hlp:c:{district_id}:tg")],
-            *_cancel_rows(t),
+            *_cancel_rows(context),
         ]
     )
     # TRANSLATORS: {district} is the name of a district of Oslo.
@@ -210,7 +239,9 @@ async def phone_reply(update: Update, context: BotContext) -> None:
             "That does not look like a phone number. Type it with its 8 digits, for example "
             "412 34 567."
         )
-        await send(context, update.effective_chat.id, text, InlineKeyboardMarkup(_cancel_rows(t)))
+        await send(
+            context, update.effective_chat.id, text, InlineKeyboardMarkup(_cancel_rows(context))
+        )
         return
     stop_waiting(context.chat_data)
     await finish(update, context, int(waiting.values[0]), "phone", phone)
@@ -241,12 +272,14 @@ async def finish(
     try:
         delivered = await send_to_coordinators(context, request, district.name)
     except TelegramError:
-        # Telegram failed on our side (a 5xx, a timeout): the request is not kept half-sent;
-        # the error handler asks her to try again.
+        # Telegram failed on our side (a 5xx, a timeout): the request is not kept half-sent,
+        # not even in the chats of the coordinators it reached; the error handler asks her to
+        # try again.
+        await take_back(context.bot, context.db, request)
         await delete_contact_request(context.db, request_id)
         raise
     keyboard = InlineKeyboardMarkup(
-        [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(t)]]
+        [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(context)]]
     )
     if not delivered:
         # Nobody would ever read it: it is not kept.
@@ -269,21 +302,9 @@ async def finish(
 
 
 def coordinator_text(request: ContactRequest, district: str, t: Translator) -> str:
-    language = LANGUAGE_BY_CODE.get(request.locale)
-    if request.channel == "phone":
-        reach = "📞 " + t._("By phone: {phone}").format(phone=t.ltr(escape(request.contact)))
-    else:
-        # A text mention: her name opens her profile even without a @username.
-        link = f'<a href="tg://user?id={request.telegram_id}">{escape(request.contact)}</a>'
-        reach = "💬 " + t._("On Telegram: {name}").format(name=link)
-    lines = [
-        "📞 <b>" + t._("A woman asks a bydelsmor to contact her") + "</b>",
-        "🏘 " + t._("District: {district}").format(district=escape(district)),
-        "🗣 "
-        + t._("Her language: {language}").format(
-            language=language.native_name if language else request.locale
-        ),
-        reach,
+    """The copy a coordinator receives: who asks (district, language) and how to reach her."""
+    lines = [*_request_lines(request, district, t), _reach_line(request, t)]
+    lines += [
         "",
         t._(
             "Please contact her, then press the button. The request is deleted 30 days after "
@@ -291,6 +312,40 @@ def coordinator_text(request: ContactRequest, district: str, t: Translator) -> s
         ),
     ]
     return "\n".join(lines)
+
+
+def handled_text(request: ContactRequest, district: str, by: str, t: Translator) -> str:
+    """Every copy once it is handled: her contact details are gone from all of them."""
+    # TRANSLATORS: {name} is the coordinator who handled the contact request.
+    done = "✅ " + t._("Handled by {name}.").format(name=escape(by))
+    return "\n".join([*_request_lines(request, district, t), "", done])
+
+
+def deleted_text(t: Translator) -> str:
+    """What is left of a copy when the request is deleted (or taken back)."""
+    return "🗑 " + t._("A contact request was here. It has been deleted, as promised.")
+
+
+def _request_lines(request: ContactRequest, district: str, t: Translator) -> list[str]:
+    language = LANGUAGE_BY_CODE.get(request.locale)
+    return [
+        "📞 <b>" + t._("A woman asks a bydelsmor to contact her") + "</b>",
+        "🏘 " + t._("District: {district}").format(district=escape(district)),
+        "🗣 "
+        + t._("Her language: {language}").format(
+            language=language.native_name if language else request.locale
+        ),
+    ]
+
+
+def _reach_line(request: ContactRequest, t: Translator) -> str:
+    if request.channel == "phone":
+        reach = "📞 " + t._("By phone: {phone}").format(phone=t.ltr(escape(request.contact)))
+    else:
+        # A text mention: her name opens her profile even without a @username.
+        link = f'<a href="tg://user?id={request.telegram_id}">{escape(request.contact)}</a>'
+        reach = "💬 " + t._("On Telegram: {name}").format(name=link)
+    return reach
 
 
 async def send_to_coordinators(context: BotContext, request: ContactRequest, district: str) -> int:
@@ -302,7 +357,7 @@ async def send_to_coordinators(context: BotContext, request: ContactRequest, dis
             [[button("✅", t._("Mark as handled"), f"req:done:{request.id}")]]
         )
         try:
-            await context.bot.send_message(
+            sent = await context.bot.send_message(
                 coordinator.telegram_id,
                 coordinator_text(request, district, t),
                 parse_mode=ParseMode.HTML,
@@ -316,6 +371,7 @@ async def send_to_coordinators(context: BotContext, request: ContactRequest, dis
                 raise
             await mark_unreachable(context.db, coordinator.telegram_id, datetime.now(UTC))
             continue
+        await record_delivery(context.db, request.id, coordinator.telegram_id, sent.message_id)
         delivered += 1
     return delivered
 
@@ -342,21 +398,84 @@ async def done_callback(update: Update, context: BotContext) -> None:
         return
     await query.answer("✅ " + t._("Marked as handled."))
     district = await get_district(context.db, request.district_id)
-    text = coordinator_text(request, district.name if district else "", t)
-    await edit_in_place(query, text + "\n\n✅ " + t._("Handled."))
+    name = next(
+        (
+            m.display_name
+            for m in context.identity.memberships
+            if m.district_id == request.district_id
+        ),
+        query.from_user.first_name,
+    )
+    # Every copy, hers and the other coordinators', now says handled, without the contact line.
+    await change_copies(
+        context.bot,
+        context.db,
+        request,
+        lambda tr: handled_text(request, district.name if district else "", name, tr),
+    )
 
 
 async def purge_job(context: BotContext) -> None:
-    """Delete contact requests handled over 30 days ago; forget help flows too old to clear."""
+    """Delete contact requests due by the privacy promise; forget help flows too old to clear."""
     services = context.application.bot_data.get(SERVICES_KEY)
     if isinstance(services, Services):
-        await purge(services.db, datetime.now(UTC))
+        await purge(context.bot, services.db, datetime.now(UTC))
     forget_expired_flows(context.application.chat_data)  # type: ignore[arg-type]
 
 
-async def purge(db: Database, now: datetime) -> int:
-    """Delete the requests handled more than 30 days before `now`; how many."""
-    deleted = await purge_handled_requests(db, purge_before(now))
-    if deleted:
-        log.info("deleted %d contact requests handled over 30 days ago", deleted)
-    return deleted
+async def purge(bot: Bot, db: Database, now: datetime) -> int:
+    """Delete the requests handled more than 30 days before `now`, and those nobody handled in
+    30 days, with what is left of their copies in the coordinators' chats; how many."""
+    due = await expired_contact_requests(db, purge_before(now))
+    for request in due:
+        await change_copies(bot, db, request, deleted_text)
+        await delete_contact_request(db, request.id)  # its deliveries go with it
+    if due:
+        log.info("deleted %d contact requests (30 days)", len(due))
+    return len(due)
+
+
+async def change_copies(
+    bot: Bot, db: Database, request: ContactRequest, text_for: Callable[[Translator], str]
+) -> None:
+    """Replace every coordinator's copy of the request (in her language), buttons gone."""
+    for copy in await deliveries(db, request.id):
+        try:
+            await bot.edit_message_text(
+                text_for(translator(copy.locale or "nb")),
+                chat_id=copy.coordinator,
+                message_id=copy.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=None,
+            )
+        except Forbidden:
+            await mark_unreachable(db, copy.coordinator, datetime.now(UTC))
+        except BadRequest as exc:
+            # She deleted it already, or it says this already: nothing left to change.
+            log.info("a contact request's copy was not changed: %s", exc.message)
+        except TelegramError as exc:
+            log.warning("could not change a contact request's copy (%s)", type(exc).__name__)
+
+
+async def forget_request_copies(bot: Bot, db: Database, telegram_id: int) -> None:
+    """/forget: what is left of her requests' copies in coordinators' chats goes too."""
+    for request in await requests_of(db, telegram_id):
+        await change_copies(bot, db, request, deleted_text)
+
+
+async def take_back(bot: Bot, db: Database, request: ContactRequest) -> None:
+    """Delete the copies a half-sent request left in the chats it reached (fresh: Telegram
+    allows it); a copy that cannot be deleted loses its details instead."""
+    for copy in await deliveries(db, request.id):
+        try:
+            await bot.delete_message(copy.coordinator, copy.message_id)
+            continue
+        except TelegramError as exc:
+            log.warning("could not take back a contact request (%s)", type(exc).__name__)
+        with contextlib.suppress(TelegramError):
+            await bot.edit_message_text(
+                deleted_text(translator(copy.locale or "nb")),
+                chat_id=copy.coordinator,
+                message_id=copy.message_id,
+                reply_markup=None,
+            )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from handlers.context import BotContext
+from handlers.help_flow import remember_if_open
 from handlers.menu import send_menu
 from handlers.onboarding import send_language_picker
 from handlers.render import answer_expired
@@ -17,7 +18,8 @@ async def unknown_command_callback(update: Update, context: BotContext) -> None:
     text = "🤔 " + t._("I do not know that command. Press a button, or send {command}.").format(
         command=t.command("help")
     )
-    await send_menu(update.effective_chat.id, context, intro=text)
+    reply = await send_menu(update.effective_chat.id, context, intro=text)
+    remember_if_open(update, context, [reply])  # 🧹 deletes it with the help flow
 
 
 async def free_text_callback(update: Update, context: BotContext) -> None:
@@ -28,7 +30,8 @@ async def free_text_callback(update: Update, context: BotContext) -> None:
         await send_language_picker(update.effective_chat.id, context)
         return
     text = "👇 " + context.t._("I understand the buttons best. Please choose one:")
-    await send_menu(update.effective_chat.id, context, intro=text)
+    reply = await send_menu(update.effective_chat.id, context, intro=text)
+    remember_if_open(update, context, [reply])  # "my husband hits me" goes with 🧹 too
 
 
 async def stale_button_callback(update: Update, context: BotContext) -> None:

@@ -18,20 +18,19 @@ from telegram.error import BadRequest
 
 from bot.access import Action, allowed
 from bot.help_guide import topic_pages
-from bot.i18n import LANGUAGE_BY_CODE, LANGUAGES
 from bot.identity import Identity, Role
 from bot.referrals import Audience, Catalogue, Topic, load_catalogue
-from handlers.commands import set_chat_commands
 from handlers.context import BotContext
 from handlers.help_flow import clear_button, remember, remember_hers, send
-from handlers.render import answer_expired, button, edit_in_place
+from handlers.onboarding import choose_language, language_keyboard
+from handlers.render import answer_expired, button
 from storage.help import count_view, voice_note
-from storage.people import save_locale
 
 CATALOGUE_KEY = "referral_catalogue"
 TOPICS_DATA = "hlp:topics"
 TOPIC_DATA = re.compile(r"hlp:([tv]):([a-z0-9-]{1,40})")
-LANGUAGE_DATA = re.compile(r"hlang:([A-Za-z_]{2,8})")
+# The onboarding picker's buttons, with a prefix of their own: she goes on to the guide.
+GUIDE_LANGUAGE_PREFIX = "hlang:"
 ASK_DATA = "hlp:ask"  # handled by handlers/contact_requests.py
 COORDINATING = frozenset({Role.COORDINATOR, Role.ADMIN})
 
@@ -61,7 +60,7 @@ def topics_keyboard(context: BotContext) -> InlineKeyboardMarkup:
         [button(topic.emoji, t._(topic.label), f"hlp:t:{topic.id}")]
         for topic in catalogue_of(context).topics
     ]
-    rows.append([clear_button(t)])
+    rows.append([clear_button(context)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -82,8 +81,7 @@ async def send_guide(chat_id: int, context: BotContext, text: str | None = None)
 
 async def ask_language_first(chat_id: int, context: BotContext) -> None:
     """One tap for her language, in the language her Telegram app suggests; then the guide."""
-    buttons = [button("🗣", lang.native_name, f"hlang:{lang.code}") for lang in LANGUAGES]
-    keyboard = InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    keyboard = language_keyboard(GUIDE_LANGUAGE_PREFIX)
     await send(context, chat_id, "🌍 " + context.t._("Choose your language"), keyboard)
 
 
@@ -106,20 +104,9 @@ async def topics_callback(update: Update, context: BotContext) -> None:
 
 async def guide_language_callback(update: Update, context: BotContext) -> None:
     """Store the language she chose on her way to help, then open the guide in it."""
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_chat is not None
-    match = LANGUAGE_DATA.fullmatch(query.data)
-    language = LANGUAGE_BY_CODE.get(match[1]) if match else None
-    if language is None:
-        await answer_expired(query, context.t)
-        return
-    await save_locale(context.db, context.identity.telegram_id, language.code)
-    old = context.identity
-    context.identity = Identity(old.telegram_id, language.code, True, old.role, old.memberships)
-    await query.answer()
-    await edit_in_place(query, f"✅ {language.native_name}")  # a double tap is no error
-    await set_chat_commands(context.bot, update.effective_chat.id, old.role, context.t)
-    await send_guide(update.effective_chat.id, context)
+    assert update.effective_chat is not None
+    if await choose_language(update, context, GUIDE_LANGUAGE_PREFIX):
+        await send_guide(update.effective_chat.id, context)
 
 
 async def topic_callback(update: Update, context: BotContext) -> None:
@@ -185,7 +172,7 @@ async def _topic_keyboard(context: BotContext, topic: Topic) -> InlineKeyboardMa
         for contact in (found for found in catalogue_of(context).topics if found.is_contact):
             rows.append([button(contact.emoji, t._(contact.label), f"hlp:t:{contact.id}")])
     rows.append([button("⬅️", t._("All topics"), TOPICS_DATA)])
-    rows.append([clear_button(t)])
+    rows.append([clear_button(context)])
     return InlineKeyboardMarkup(rows)
 
 

@@ -6,13 +6,14 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
 from bot.i18n import N_, Translator
 from bot.identity import Identity, Role
 from handlers.commands import COORDINATORS_AND_ADMINS, EVERYONE, MEMBERS_AND_ADMINS
 from handlers.context import BotContext
+from handlers.help_flow import remember_if_open
 from handlers.render import button
 
 MENU_PREFIX = "menu:"
@@ -49,11 +50,11 @@ def menu_keyboard(identity: Identity, t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-async def send_menu(chat_id: int, context: BotContext, intro: str | None = None) -> None:
+async def send_menu(chat_id: int, context: BotContext, intro: str | None = None) -> Message:
     """Send the menu, under an optional line of text already in her language."""
     t = context.t
     text = intro or t._("What would you like to do?")
-    await context.bot.send_message(
+    return await context.bot.send_message(
         chat_id, text, parse_mode=ParseMode.HTML, reply_markup=menu_keyboard(context.identity, t)
     )
 
@@ -73,4 +74,5 @@ def opened_from_menu(command: CommandCallback) -> CommandCallback:
 async def menu_command(update: Update, context: BotContext) -> None:
     """Show the menu."""
     assert update.effective_chat is not None
-    await send_menu(update.effective_chat.id, context)
+    reply = await send_menu(update.effective_chat.id, context)
+    remember_if_open(update, context, [reply])  # sent during the help guide: 🧹 deletes it too

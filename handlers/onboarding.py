@@ -22,8 +22,9 @@ LANGUAGE_PREFIX = "lang:"
 START_PAYLOAD_KEY = "start_payload"
 
 
-def language_keyboard() -> InlineKeyboardMarkup:
-    buttons = [button("🗣", lang.native_name, LANGUAGE_PREFIX + lang.code) for lang in LANGUAGES]
+def language_keyboard(prefix: str = LANGUAGE_PREFIX) -> InlineKeyboardMarkup:
+    """Every language in its own script; each button's data is `prefix` + its code."""
+    buttons = [button("🗣", lang.native_name, prefix + lang.code) for lang in LANGUAGES]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
@@ -59,19 +60,29 @@ async def language_menu_callback(update: Update, context: BotContext) -> None:
 
 async def language_chosen_callback(update: Update, context: BotContext) -> None:
     """Store the language she pressed, then greet her in it."""
+    assert update.effective_chat is not None
+    if await choose_language(update, context, LANGUAGE_PREFIX):
+        await after_language_chosen(update.effective_chat.id, context)
+
+
+async def choose_language(update: Update, context: BotContext, prefix: str) -> bool:
+    """Store the language of the button she pressed (data `prefix` + code) and speak it from
+    now on: the pressed message says her choice, her command menu follows. False (and the
+    button answered as expired) when the button names no language of ours."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
-    language = LANGUAGE_BY_CODE.get(query.data.removeprefix(LANGUAGE_PREFIX))
+    data = query.data
+    language = LANGUAGE_BY_CODE.get(data[len(prefix) :]) if data.startswith(prefix) else None
     if language is None:
         await answer_expired(query, context.t)
-        return
+        return False
     await save_locale(context.db, context.identity.telegram_id, language.code)
     old = context.identity
     context.identity = Identity(old.telegram_id, language.code, True, old.role, old.memberships)
     await query.answer()
     await edit_in_place(query, f"✅ {language.native_name}")  # a double tap is no error
     await set_chat_commands(context.bot, update.effective_chat.id, old.role, context.t)
-    await after_language_chosen(update.effective_chat.id, context)
+    return True
 
 
 async def after_language_chosen(chat_id: int, context: BotContext) -> None:

@@ -18,6 +18,7 @@ from telegram.constants import ChatType, ParseMode
 
 from bot.i18n import LANGUAGE_BY_CODE, Translator
 from bot.identity import Role
+from handlers.contact_requests import forget_request_copies
 from handlers.context import BotContext
 from handlers.labels import ROLE_NAMES
 from handlers.render import answer_expired, button, escape
@@ -197,6 +198,8 @@ async def forget_callback(update: Update, context: BotContext) -> None:
     elif match.group(1) == "no":
         await query.edit_message_text("↩️ " + t._("Nothing was deleted."))
     else:
+        # The copies of her contact requests in coordinators' chats lose her details first.
+        await forget_request_copies(context.bot, context.db, query.from_user.id)
         counts = await forget_person(context.db, query.from_user.id)
         await forget_outside_the_database(update.effective_chat.id, context)
         await query.edit_message_text(forgotten_text(counts, t), parse_mode=ParseMode.HTML)

@@ -24,11 +24,12 @@ class ViewCount:
     views: int
 
 
-async def view_counts(db: Database, since: date) -> list[ViewCount]:
+async def view_counts(db: Database, since: date, until: date | None = None) -> list[ViewCount]:
+    """Views per topic and language from `since` up to, not including, `until`."""
     rows = await db.fetch_all(
-        "SELECT topic, locale, sum(views) AS views FROM help_views WHERE day >= ? "
+        "SELECT topic, locale, sum(views) AS views FROM help_views WHERE day >= ? AND day < ? "
         "GROUP BY topic, locale ORDER BY views DESC, topic, locale",
-        (since.isoformat(),),
+        (since.isoformat(), (until or date.max).isoformat()),
     )
     return [ViewCount(r["topic"], r["locale"], int(r["views"])) for r in rows]
 
@@ -80,6 +81,14 @@ async def get_contact_request(db: Database, request_id: int) -> ContactRequest |
     return _request(row) if row else None
 
 
+async def requests_of(db: Database, telegram_id: int) -> list[ContactRequest]:
+    """The requests she made herself (for /forget)."""
+    rows = await db.fetch_all(
+        "SELECT * FROM contact_requests WHERE telegram_id = ? ORDER BY id", (telegram_id,)
+    )
+    return [_request(row) for row in rows]
+
+
 async def open_contact_requests(db: Database, district_id: int) -> list[ContactRequest]:
     rows = await db.fetch_all(
         "SELECT * FROM contact_requests WHERE district_id = ? AND handled_at IS NULL "
@@ -106,6 +115,54 @@ async def purge_handled_requests(db: Database, handled_before: datetime) -> int:
     )
 
 
+async def expired_contact_requests(db: Database, before: datetime) -> list[ContactRequest]:
+    """Requests due for deletion: handled before `before`, or never handled and made before it
+    (nobody keeps a request for ever because nobody answered it)."""
+    rows = await db.fetch_all(
+        "SELECT * FROM contact_requests WHERE coalesce(handled_at, created_at) < ? ORDER BY id",
+        (before.isoformat(),),
+    )
+    return [_request(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A coordinator's copy of a contact request: the message in her private chat."""
+
+    coordinator: int
+    message_id: int
+    locale: str | None  # hers, for changing the copy in her language
+
+
+async def record_delivery(db: Database, request_id: int, coordinator: int, message_id: int) -> None:
+    await db.execute(
+        "INSERT OR REPLACE INTO contact_request_deliveries "
+        "(request_id, coordinator_telegram_id, message_id) VALUES (?, ?, ?)",
+        (request_id, coordinator, message_id),
+    )
+
+
+async def deliveries(db: Database, request_id: int) -> list[Delivery]:
+    rows = await db.fetch_all(
+        "SELECT d.coordinator_telegram_id, d.message_id, p.locale "
+        "FROM contact_request_deliveries AS d "
+        "LEFT JOIN people AS p ON p.telegram_id = d.coordinator_telegram_id "
+        "WHERE d.request_id = ? ORDER BY d.coordinator_telegram_id",
+        (request_id,),
+    )
+    return [Delivery(int(r[0]), int(r[1]), r[2]) for r in rows]
+
+
+async def districts_taking_requests(db: Database) -> set[int]:
+    """The districts with at least one coordinator the bot can still reach."""
+    rows = await db.fetch_all(
+        "SELECT DISTINCT m.district_id FROM memberships AS m "
+        "JOIN people AS p ON p.telegram_id = m.telegram_id "
+        "WHERE m.role = 'coordinator' AND p.unreachable_since IS NULL"
+    )
+    return {int(row[0]) for row in rows}
+
+
 async def save_voice_note(
     db: Database, topic: str, locale: str, file_id: str, by: int, now: datetime
 ) -> None:
@@ -123,6 +180,19 @@ async def voice_note(db: Database, topic: str, locale: str) -> str | None:
         "SELECT file_id FROM voice_notes WHERE topic = ? AND locale = ?", (topic, locale)
     )
     return str(row["file_id"]) if row else None
+
+
+async def voice_notes_recorded(db: Database) -> list[tuple[str, str]]:
+    """Every (topic, locale) that has a voice note."""
+    rows = await db.fetch_all("SELECT topic, locale FROM voice_notes ORDER BY topic, locale")
+    return [(str(row["topic"]), str(row["locale"])) for row in rows]
+
+
+async def delete_voice_note(db: Database, topic: str, locale: str) -> bool:
+    deleted = await db.execute(
+        "DELETE FROM voice_notes WHERE topic = ? AND locale = ?", (topic, locale)
+    )
+    return deleted > 0
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("phase_changes", "changed_by", Forget.UNLINK),
     PersonColumn("contact_requests", "telegram_id", Forget.DELETE),
     PersonColumn("contact_requests", "handled_by", Forget.UNLINK),
+    # A copy of a request in a coordinator's chat: forgetting her forgets where it is.
+    PersonColumn("contact_request_deliveries", "coordinator_telegram_id", Forget.DELETE),
     PersonColumn("voice_notes", "recorded_by", Forget.UNLINK),
     PersonColumn("rsvps", "telegram_id", Forget.DELETE),
     PersonColumn("reminder_deliveries", "telegram_id", Forget.DELETE),
@@ -114,6 +116,17 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         """,
         (telegram_id,),
     )
+    # Copies of women's requests in her chat, as a coordinator: when, never whose.
+    request_copies = await db.fetch_all(
+        """
+        SELECT d.name AS district, c.created_at
+          FROM contact_request_deliveries AS cd
+          JOIN contact_requests AS c ON c.id = cd.request_id
+          JOIN districts AS d ON d.id = c.district_id
+         WHERE cd.coordinator_telegram_id = ? ORDER BY c.created_at
+        """,
+        (telegram_id,),
+    )
     rsvps = await db.fetch_all(
         """
         SELECT d.name AS district, m.starts_at AS meeting, r.answer, r.answered_at
@@ -142,6 +155,7 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "invites": [dict(row) for row in invites],
         "phase_changes": [dict(row) for row in phase_changes],
         "contact_requests": [dict(row) for row in contact_requests],
+        "contact_request_copies": [dict(row) for row in request_copies],
         "rsvps": [dict(row) for row in rsvps],
         "reminder_deliveries": [dict(row) for row in reminders],
     }

@@ -12,6 +12,7 @@ import pytest
 
 from bot.app import BotApplication, build_application, close_services, open_services
 from bot.config import Config
+from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from handlers.awaiting import AWAITING_KEY
 from handlers.contact_requests import purge
@@ -20,7 +21,7 @@ from handlers.help_flow import CONSENT_KEY
 from storage import Database
 from storage.districts import upsert_district
 from storage.help import create_contact_request, get_contact_request, mark_handled
-from storage.people import add_membership
+from storage.people import add_membership, mark_unreachable
 from tests.conftest import TEST_TOKEN, make_member
 from tests.fakes.telegram import ChatDriver, buttons_of, checked_api
 
@@ -69,9 +70,12 @@ async def test_consent_is_shown_first_and_no_means_nothing_is_stored(
     await zahra.press("hlp:ask")
     consent = zahra.last()["text"]
     assert "Only the coordinators of the district you choose see it." in consent
-    assert "It is deleted 30 days after a bydelsmor has handled it." in consent
-    assert [b["callback_data"] for b in buttons_of(zahra.last())] == [
-        "hlp:ok", "hlp:no", "hlp:clear",
+    assert (
+        "It is deleted 30 days after a bydelsmor has handled it, or after 30 days if nobody "
+        "has handled it by then." in consent
+    )
+    assert [b["callback_data"].split(":")[1] for b in buttons_of(zahra.last())] == [
+        "ok", "no", "clear",
     ]  # fmt: skip
     await zahra.press("hlp:no")
     assert zahra.last()["text"] == "👍 All right. Nothing was stored."
@@ -190,12 +194,18 @@ async def test_handled_is_pressed_by_that_districts_coordinator_only(
     chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
 ) -> None:
     alna, _ = await two_districts(services, api)
+    api.private_chat(api.user(2004))
+    await make_member(services, 2004, "coordinator", "Alna", locale="so")  # a second, in Somali
     kari, ayan, fadumo = [await started(chat(i)) for i in (2001, 2002, 2003)]
+    hodan = await started(chat(2004), "so")
     zahra = await started(chat(ZAHRA, "Zahra"))
     await up_to_the_channel(zahra, alna)
-    await zahra.press(f"hlp:c:{alna}:tg")
+    await zahra.press(f"hlp:c:{alna}:ph")
+    await zahra.send("412 34 567")
     [stored] = await requests(services)
     data = f"req:done:{stored['id']}"
+    hodans_copy = api.bot_messages_in(2004)[-1]
+    assert "412 34 567" in hodans_copy["text"] and buttons_of(hodans_copy)
 
     for outsider in (ayan, fadumo, zahra):  # forged presses on their own messages
         await outsider.press(data, api.bot_messages_in(outsider.chat_id)[-1]["message_id"])
@@ -206,26 +216,63 @@ async def test_handled_is_pressed_by_that_districts_coordinator_only(
     await kari.press(data)
     request = await get_contact_request(services.db, int(str(stored["id"])))
     assert request is not None and request.handled_at is not None
-    assert kari.last()["text"].endswith("✅ Handled.") and buttons_of(kari.last()) == []
+    assert kari.last()["text"].endswith("✅ Handled by Member.") and buttons_of(kari.last()) == []
+    assert "412" not in kari.last()["text"], "her number leaves every copy once handled"
     assert kari.toasts()[-1] == "✅ Marked as handled."
-    await kari.press(data, kari.last()["message_id"])  # a second press, or a second coordinator
+    # The second coordinator's copy changed too, in her language: no number, no live button.
+    hodans_copy = next(
+        m for m in api.messages_in(2004) if m["message_id"] == hodans_copy["message_id"]
+    )
+    assert "412" not in hodans_copy["text"] and buttons_of(hodans_copy) == []
+    handled = translator("so")._("Handled by {name}.").format(name="Member")
+    assert hodans_copy["text"].endswith("✅ " + handled)
+    await hodan.press(data, hodans_copy["message_id"])  # her old button, pressed anyway
+    assert hodan.toasts()[-1] != "✅ Marked as handled."
+    await kari.press(data, kari.last()["message_id"])  # a second press
     assert kari.toasts()[-1] == "✅ Another coordinator has handled it already."
+    assert api.violations == []
 
 
-async def test_requests_are_purged_30_days_after_they_are_handled(db: Database) -> None:
+async def test_requests_are_purged_30_days_after_they_are_handled_or_made(
+    app: BotApplication, db: Database
+) -> None:
     now = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
     alna = await upsert_district(db, "alna", "Alna", 3)
     old = await create_contact_request(db, 1, alna, "so", "phone", "+47 412 34 567", now)
     recent = await create_contact_request(db, 2, alna, "ar", "telegram", "Hawa", now)
     waiting = await create_contact_request(db, 3, alna, "ti", "telegram", "Letay", now)
+    forgotten = await create_contact_request(
+        db, 4, alna, "ti", "telegram", "Saba", now - timedelta(days=30, minutes=1)
+    )
     await mark_handled(db, old, 99, now - timedelta(days=30, minutes=1))
     await mark_handled(db, recent, 99, now - timedelta(days=29, hours=23))
-    assert await purge(db, now) == 1
+    assert await purge(app.bot, db, now) == 2
     assert await get_contact_request(db, old) is None
+    assert await get_contact_request(db, forgotten) is None, "nobody handled it: not kept either"
     assert await get_contact_request(db, recent) is not None
     assert await get_contact_request(db, waiting) is not None
-    assert await purge(db, now + timedelta(days=1)) == 1  # the next night takes the next one
-    assert await get_contact_request(db, waiting) is not None  # never handled: kept
+    assert await purge(app.bot, db, now + timedelta(days=1)) == 1  # the next night: the next
+    assert await get_contact_request(db, waiting) is not None  # made today: kept for now
+    assert await purge(app.bot, db, now + timedelta(days=30, minutes=1)) == 1
+    assert await get_contact_request(db, waiting) is None
+
+
+async def test_the_purge_takes_her_details_out_of_every_copy_left(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services, app: BotApplication
+) -> None:
+    alna, _ = await two_districts(services, api)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await up_to_the_channel(zahra, alna)
+    await zahra.press(f"hlp:c:{alna}:ph")
+    await zahra.send("412 34 567")
+    copy = api.bot_messages_in(2001)[-1]
+    assert "412 34 567" in copy["text"]
+    assert await purge(app.bot, services.db, datetime.now(UTC) + timedelta(days=31)) == 1
+    copy = next(m for m in api.messages_in(2001) if m["message_id"] == copy["message_id"])
+    assert "412" not in copy["text"] and "Zahra" not in copy["text"]
+    assert copy["text"].startswith("🗑 ") and buttons_of(copy) == []
+    rows = await services.db.fetch_one("SELECT count(*) FROM contact_request_deliveries")
+    assert rows is not None and rows[0] == 0
 
 
 async def test_start_up_purges_and_schedules_the_nightly_purge(tmp_path: Path) -> None:
@@ -296,6 +343,60 @@ async def test_a_request_telegram_failed_to_deliver_is_not_kept(
     await zahra.press(f"hlp:c:{alna}:tg")
     assert await requests(services) == []
     assert zahra.last()["text"].startswith("😔 Sorry, something went wrong on our side.")
+
+
+async def test_a_half_sent_request_is_taken_back_from_the_coordinator_it_reached(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
+) -> None:
+    alna, _ = await two_districts(services, api)
+    api.private_chat(api.user(2009))
+    await make_member(services, 2009, "coordinator", "Alna")  # sent to after Kari (2001)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await up_to_the_channel(zahra, alna)
+    before = {m["message_id"] for m in api.bot_messages_in(2001)}
+
+    def second_fails(method: str, params: dict[str, object]) -> tuple[int, JSON] | None:
+        if method == "sendMessage" and str(params.get("chat_id")) == "2009":
+            return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+        return None
+
+    api.fault = second_fails
+    await zahra.press(f"hlp:c:{alna}:tg")
+    assert await requests(services) == []
+    assert zahra.last()["text"].startswith("😔 Sorry, something went wrong on our side.")
+    left = [m for m in api.bot_messages_in(2001) if m["message_id"] not in before]
+    assert left == [], "Kari's copy, with its dead button, is gone"
+    rows = await services.db.fetch_one("SELECT count(*) FROM contact_request_deliveries")
+    assert rows is not None and rows[0] == 0
+
+
+async def test_only_districts_with_a_reachable_coordinator_are_offered(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
+) -> None:
+    alna, _stovner = await two_districts(services, api)
+    await mark_unreachable(services.db, 2002, datetime.now(UTC))  # Stovner's only coordinator
+    await upsert_district(services.db, "grorud", "Grorud", 3)  # nobody coordinates it yet
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await up_to_the_channel(zahra, alna)
+    await zahra.press("hlp:no")
+    await zahra.press("hlp:ask")
+    await zahra.press("hlp:ok")
+    offered = [b["callback_data"] for b in buttons_of(zahra.last())]
+    assert offered[:-2] == [f"hlp:d:{alna}"]
+
+
+async def test_with_no_coordinator_anywhere_she_is_told_before_any_question(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
+) -> None:
+    await upsert_district(services.db, "alna", "Alna", 3)
+    await make_member(services, 2003, "mother", "Alna")
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await zahra.send("/info")
+    await zahra.press("hlp:t:bydelsmor")
+    await zahra.press("hlp:ask")
+    assert zahra.last()["text"].startswith("😔 Sorry, no bydelsmor can take requests yet.")
+    assert "Do you agree?" not in "".join(zahra.texts())
+    assert next(b["callback_data"] for b in buttons_of(zahra.last())) == "hlp:topics"
 
 
 async def test_an_old_yes_and_an_old_question_expire(

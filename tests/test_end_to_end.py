@@ -110,7 +110,14 @@ async def test_start_pick_somali_get_menu_then_sigterm(
 async def test_a_woman_in_somali_hears_that_pregnancy_check_ups_are_free(
     fake_telegram: tuple[OfflineBotApi, BotApiHttpServer], tmp_path: Path
 ) -> None:
-    """The heart of the help guide, over real HTTP: Somali, pregnancy, FREE, a number, a place."""
+    """The heart of the help guide, over real HTTP: Somali, pregnancy, FREE, a number, a place.
+
+    The pregnancy topic opens with the check-ups card, and FREE must be on that card itself.
+    The check-ups have no phone number or address of their own in the facts (they happen at
+    the helsestasjon or at her GP), and none is invented: so the number she can tap and the map
+    link are checked on the same reply's Oslo legevakt card, where she goes if she is bleeding
+    and it cannot wait. The card boundaries are checked, so a number or a FREE from another
+    card cannot pass for the check-ups'."""
     api, server = fake_telegram
     so = translator("so")
     free = so._("FREE")
@@ -132,11 +139,20 @@ async def test_a_woman_in_somali_hears_that_pregnancy_check_ups_are_free(
     finally:
         code, stderr = stop(process)
     assert code == 0, stderr
-    card = next(text for text in texts_to(api, 4242) if free in text)
-    checkups = card[card.index(so._("Pregnancy check-ups (svangerskapskontroll)")) :]
-    assert checkups.split("\n\n")[1].startswith(f"🆓 {free}\n"), "the check-ups are FREE"
-    assert "📞 +47 23 01 34 34 — " in card, "a number she can tap"
-    assert 'href="https://www.google.com/maps/search/?api=1&amp;query=Storgata' in card
+    reply = next(text for text in texts_to(api, 4242) if free in text)
+    checkups = card_in(reply, so._("Pregnancy check-ups (svangerskapskontroll)"))
+    assert f"\n🆓 {free}\n" in checkups, "the check-ups card itself says FREE"
+    assert "📞" not in checkups and "🗺" not in checkups, "no invented number or address"
+    legevakt = card_in(reply, so._("Emergency room (Oslo legevakt)"))
+    assert "📞 +47 23 01 34 34 — " in legevakt, "a number she can tap, in the same reply"
+    assert 'href="https://www.google.com/maps/search/?api=1&amp;query=Storgata' in legevakt
+
+
+def card_in(reply: str, name: str) -> str:
+    """One service card of a topic's reply: from its bold name to the next card's."""
+    start = reply.index(f"<b>{name}</b>")
+    end = reply.find("\n\n<b>", start)
+    return reply[start : end if end != -1 else len(reply)]
 
 
 def texts_to(api: OfflineBotApi, chat_id: int) -> list[str]:

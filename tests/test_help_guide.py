@@ -12,6 +12,7 @@ from bot.app import BotApplication
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi
 from bot.referrals import load_catalogue, map_search_url, parse_catalogue
+from handlers import help_flow
 from handlers.context import Services
 from handlers.help_guide import CATALOGUE_KEY
 from storage.help import count_view, voice_note
@@ -206,6 +207,24 @@ async def test_a_newcomer_gets_one_tap_for_her_language_then_the_guide(
     assert record is not None and record.locale == "so"
 
 
+async def test_both_language_pickers_are_one_picker_with_two_prefixes(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    """The guide's picker is onboarding's, with hlang: instead of lang: (one helper, no copy)."""
+    hodan = chat(1003, "Hodan", "ar")
+    await hodan.send("/info")
+    guide = [[(b["text"], b["callback_data"]) for b in row]
+             for row in hodan.last()["reply_markup"]["inline_keyboard"]]  # fmt: skip
+    await hodan.send("/start")
+    start = [[(b["text"], b["callback_data"]) for b in row]
+             for row in hodan.last()["reply_markup"]["inline_keyboard"]]  # fmt: skip
+    assert guide == [[(text, "h" + data) for text, data in row] for row in start]
+    commands_before = len(api.calls_to("setMyCommands"))
+    await hodan.press("hlang:ti", api.bot_messages_in(1003)[1]["message_id"])
+    assert api.bot_messages_in(1003)[1]["text"] == "✅ ትግርኛ"
+    assert len(api.calls_to("setMyCommands")) > commands_before, "her command menu follows"
+
+
 # -- clear this conversation --------------------------------------------------------------------
 
 
@@ -263,12 +282,13 @@ async def test_after_a_restart_clear_deletes_what_it_knows_and_never_fails(
     assert zahra.last()["text"] == "👋 Send /menu to begin."
 
 
-async def test_clear_still_leaves_the_line_when_telegram_refuses_to_delete(
+async def test_clear_says_nothing_is_clean_while_telegram_refuses_to_delete(
     chat: Callable[..., ChatDriver], api: OfflineBotApi
 ) -> None:
     zahra = await started(chat(ZAHRA, "Zahra"))
     await zahra.send("/info")
     await zahra.press("hlp:t:money")
+    flow = [m["message_id"] for m in api.messages_in(ZAHRA)][-3:]  # /info, the guide, the cards
 
     def refuse_deleting(method: str, params: JSON) -> tuple[int, JSON] | None:
         if method == "deleteMessages":
@@ -278,8 +298,128 @@ async def test_clear_still_leaves_the_line_when_telegram_refuses_to_delete(
 
     api.fault = refuse_deleting
     await zahra.press("hlp:clear")
+    kept = [m["message_id"] for m in api.messages_in(ZAHRA)]
+    assert set(flow) <= set(kept), "everything she saw is still on her screen"
+    assert all(m.get("text") != "👋 Send /menu to begin." for m in api.messages_in(ZAHRA))
+    assert zahra.last()["text"].startswith("⏳ Not everything could be deleted yet.")
+    assert labels(zahra.last()) == ["🧹 Clear this conversation"]
+    assert "Money" not in zahra.last()["text"]
+
+    api.fault = None  # Telegram works again: the second press clears all of it
+    await zahra.press(buttons_of(zahra.last())[0]["callback_data"])
+    left = [m["message_id"] for m in api.messages_in(ZAHRA)]
+    assert not set(flow) & set(left)
     assert zahra.last()["text"] == "👋 Send /menu to begin."
-    assert "😔" not in "".join(zahra.texts())
+    assert len([m for m in api.messages_in(ZAHRA) if "⏳" in m.get("text", "")]) == 0
+
+
+@pytest.mark.parametrize("status", [500, 429])
+async def test_a_failed_delete_keeps_the_ids_and_flood_control_is_waited_out_once(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, monkeypatch: pytest.MonkeyPatch,
+    status: int,
+) -> None:  # fmt: skip
+    waits: list[float] = []
+
+    async def no_sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(help_flow, "sleep", no_sleep)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await zahra.send("/info")
+    await zahra.press("hlp:t:mental")
+    flow = [m["message_id"] for m in api.messages_in(ZAHRA)][-3:]
+    failures = [0]
+    limit = 2 if status == 429 else 1  # flood control twice; a 5xx once
+
+    def trouble(method: str, params: JSON) -> tuple[int, JSON] | None:
+        if method != "deleteMessages" or failures[0] >= limit:
+            return None
+        failures[0] += 1
+        if status == 429:
+            return 429, {"ok": False, "error_code": 429, "parameters": {"retry_after": 7},
+                         "description": "Too Many Requests: retry after 7"}  # fmt: skip
+        return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+
+    api.fault = trouble
+    await zahra.press("hlp:clear")
+    if status == 429:
+        assert waits == [7.0], "waited once, as Telegram asked, then tried once more"
+    assert failures[0] == limit
+    assert zahra.last()["text"].startswith("⏳ Not everything could be deleted yet.")
+    assert set(flow) <= {m["message_id"] for m in api.messages_in(ZAHRA)}
+    await zahra.press(buttons_of(zahra.last())[0]["callback_data"])
+    assert not set(flow) & {m["message_id"] for m in api.messages_in(ZAHRA)}
+    assert zahra.last()["text"] == "👋 Send /menu to begin."
+
+
+async def test_flood_control_once_is_waited_out_and_the_chat_is_cleared(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+
+    async def no_sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(help_flow, "sleep", no_sleep)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    earlier = [m["message_id"] for m in api.messages_in(ZAHRA)]
+    await zahra.send("/info")
+    await zahra.press("hlp:t:mental")
+    refused = [False]
+
+    def once(method: str, params: JSON) -> tuple[int, JSON] | None:
+        if method != "deleteMessages" or refused[0]:
+            return None
+        refused[0] = True
+        return 429, {"ok": False, "error_code": 429, "parameters": {"retry_after": 3},
+                     "description": "Too Many Requests: retry after 3"}  # fmt: skip
+
+    api.fault = once
+    await zahra.press("hlp:clear")
+    assert waits == [3.0]
+    assert zahra.last()["text"] == "👋 Send /menu to begin."
+    assert [m["message_id"] for m in api.messages_in(ZAHRA)][:-1] == earlier
+
+
+async def test_after_a_restart_the_button_clears_from_the_flows_first_message(
+    app: BotApplication, chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    earlier = [m["message_id"] for m in api.messages_in(ZAHRA)]
+    await zahra.send("/info")
+    await zahra.press("hlp:t:mental")
+    await zahra.press("hlp:t:doctor")
+    data = buttons_of(zahra.last())[-1]["callback_data"]
+    assert data == f"hlp:clear:{earlier[-1] + 1}"  # her /info
+    app.chat_data[ZAHRA].clear()  # what a restart forgets (chat_data is in memory only)
+    await zahra.press(data)
+    left = api.messages_in(ZAHRA)
+    assert [m["message_id"] for m in left[:-1]] == earlier
+    assert left[-1]["text"] == "👋 Send /menu to begin."
+
+
+async def test_what_she_types_or_sends_during_the_guide_is_cleared_with_it(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    earlier = [m["message_id"] for m in api.messages_in(ZAHRA)]
+    await zahra.send("/info")
+    await zahra.press("hlp:t:violence")
+    await zahra.send("my husband hits me")
+    assert zahra.last()["text"].startswith("👇 I understand the buttons best.")
+    sticker = {"file_id": "s1", "file_unique_id": "s1", "type": "regular", "width": 512,
+               "height": 512, "is_animated": False, "is_video": False}  # fmt: skip
+    await zahra._process(api.send_other(zahra.user, sticker=sticker))
+    await zahra.send("/nonsense")
+    await zahra.press("hlp:t:mental")
+    await zahra.send("thank you")  # after the last topic: her words and the reply go too
+    flow = [m["message_id"] for m in api.messages_in(ZAHRA) if m["message_id"] not in earlier]
+    await zahra.press("hlp:clear", api.bot_messages_in(ZAHRA)[-2]["message_id"])
+    deleted = {i for c in api.calls_to("deleteMessages") for i in c.params["message_ids"]}
+    assert deleted == set(flow)
+    left = api.messages_in(ZAHRA)
+    assert [m["message_id"] for m in left[:-1]] == earlier
+    assert left[-1]["text"] == "👋 Send /menu to begin."
 
 
 async def test_her_own_help_command_is_part_of_the_flow(
@@ -315,27 +455,55 @@ async def test_after_browsing_every_topic_no_table_holds_her_id_next_to_a_topic(
     )
 
 
-async def test_stats_counts_per_topic_and_language_for_7_and_30_days(
+async def test_stats_counts_full_days_topics_and_languages_apart_and_hides_small_counts(
     chat: Callable[..., ChatDriver], services: Services
 ) -> None:
     today = datetime.now(UTC).astimezone(services.config.tz).date()
-    for _ in range(2):
-        await count_view(services.db, today - timedelta(days=20), "pregnancy", "ar")
-    await count_view(services.db, today - timedelta(days=40), "pregnancy", "ar")  # too old
-    for user_id, locale in ((1001, "so"), (1002, "so"), (1003, "ar")):
-        woman = await started(chat(user_id), locale)
+    for days_ago, topic, locale, views in (
+        (1, "pregnancy", "so", 6), (3, "pregnancy", "ar", 2), (20, "pregnancy", "ar", 4),
+        (20, "violence", "ti", 1), (40, "pregnancy", "ar", 9),  # 40 days: too old
+    ):  # fmt: skip
+        for _ in range(views):
+            await count_view(services.db, today - timedelta(days=days_ago), topic, locale)
+    for user_id in (1001, 1002, 1003):  # today: not counted yet
+        woman = await started(chat(user_id), "so")
         await woman.send("/info")
-        await woman.press("hlp:t:pregnancy")
+        await woman.press("hlp:t:mental")
     await make_member(services, 2001, "coordinator")
     kari = await started(chat(2001, "Kari"))
     await kari.send("/info")
     await kari.press("hlp:t:violence")  # a coordinator checking cards is not counted
     await kari.send("/stats")
     text = kari.last()["text"]
-    assert "🤰 Pregnancy and women's health: 3 / 5" in text  # bold in HTML, plain here
-    assert "🗣 العربية: 1 / 3" in text and "🗣 Soomaali: 2 / 2" in text
-    assert text.index("العربية") < text.index("Soomaali")  # more views in 30 days first
-    assert "Violence" not in text
+    assert "🤰 Pregnancy and women's health: 8 / 12" in text
+    assert "🛡 Violence in close relationships: fewer than 5 / fewer than 5" in text
+    assert "Mental" not in text, "today's views wait for tomorrow"
+    assert "🗣 Soomaali: 6 / 6" in text and "🗣 العربية: fewer than 5 / 6" in text
+    assert "🗣 ትግርኛ: fewer than 5 / fewer than 5" in text
+    topics, languages = text.index("Topics"), text.index("Languages")
+    assert topics < text.index("Pregnancy") < languages < text.index("Soomaali")
+    assert text.index("Soomaali") < text.index("العربية") < text.index("ትግርኛ")
+    assert text.count("🗣") == 3, "a topic is never shown per language"
+
+
+async def test_stats_are_split_into_messages_telegram_accepts(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
+) -> None:
+    today = datetime.now(UTC).astimezone(services.config.tz).date()
+    # Topics since removed from the catalogue keep their counts, listed by id: 90 long ids
+    # outgrow one message, as a catalogue with many topics in a long script would.
+    removed = [f"{'t' * 36}-{i:03d}" for i in range(90)]
+    for topic in removed:
+        await count_view(services.db, today - timedelta(days=1), topic, "ckb")
+    await make_member(services, 2001, "coordinator")
+    kari = await started(chat(2001, "Kari"), "ckb")
+    before = len(api.calls_to("sendMessage"))
+    await kari.send("/stats")
+    pages = [str(c.params["text"]) for c in api.calls_to("sendMessage")[before:]]
+    assert len(pages) >= 2 and all(len(page) <= 4096 for page in pages)
+    assert sum(page.count("• ") for page in pages) == len(removed)
+    assert pages[0].startswith("📊 ") and "ℹ️ " in pages[-1]
+    assert api.violations == []
 
 
 async def test_stats_with_no_views_says_so(
@@ -361,12 +529,17 @@ async def test_stats_and_voice_are_for_coordinators_and_admins_only(
 # -- voice notes --------------------------------------------------------------------------------
 
 
-async def record(kari: ChatDriver, topic: str, locale: str, file_id: str) -> None:
+async def record(
+    kari: ChatDriver, topic: str, locale: str, file_id: str, answer: str | None = "vck"
+) -> None:
+    """She records a voice note, hears it played back, and keeps it (or `answer`s otherwise)."""
     await kari.send("/voice")
     await kari.press(f"vc:{topic}")
     await kari.press(f"vc:{topic}:{locale}")
     voice = {"file_id": file_id, "file_unique_id": file_id, "duration": 12}
     await kari._process(kari.api.send_other(kari.user, voice=voice))
+    if answer is not None:
+        await kari.press(answer)
 
 
 async def test_a_coordinator_records_a_voice_note_women_of_that_language_hear_it(
@@ -396,6 +569,53 @@ async def test_a_coordinator_records_a_voice_note_women_of_that_language_hear_it
     ar = translator("ar")
     expired = ar._("This button has expired. Send {command} to start again.")
     assert hawa.toasts()[-1] == expired.format(command=ar.command("menu"))
+
+
+async def test_a_recording_is_played_back_and_saved_only_if_she_keeps_it(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
+) -> None:
+    await make_member(services, 2001, "coordinator")
+    kari = await started(chat(2001, "Kari"))
+    await record(kari, "doctor", "ar", "take-1", answer=None)
+    played = api.calls_to("sendVoice")[-1].params
+    assert played["voice"] == "take-1" and int(played["chat_id"]) == 2001
+    assert kari.last()["text"].startswith("🎧 Listen to it above. Keep it as the voice note")
+    assert labels(kari.last()) == ["✅ Keep", "🗑 Discard"]
+    assert await voice_note(services.db, "doctor", "ar") is None, "nothing saved before ✅"
+    await kari.press("vcx")
+    assert kari.last()["text"] == "🗑 Discarded. Nothing was saved."
+    assert await voice_note(services.db, "doctor", "ar") is None
+    await kari.press("vck", kari.last()["message_id"])  # an old button: nothing to keep
+    assert kari.toasts()[-1] == "This button has expired. Send /menu to start again."
+    assert await voice_note(services.db, "doctor", "ar") is None
+    await record(kari, "doctor", "ar", "take-2")
+    assert kari.last()["text"].startswith("✅ Saved.")
+    assert await voice_note(services.db, "doctor", "ar") == "take-2"
+
+
+async def test_voice_lists_the_notes_there_are_and_deletes_one(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    await make_member(services, 2001, "coordinator")
+    kari = await started(chat(2001, "Kari"))
+    await record(kari, "doctor", "ar", "note-ar")
+    await record(kari, "pregnancy", "so", "note-so")
+    await kari.send("/voice")
+    assert "🗑 Or delete a voice note there is:" in kari.last()["text"]
+    deletes = [b for b in buttons_of(kari.last()) if b["callback_data"].startswith("vcd:")]
+    assert [b["text"] for b in deletes] == [
+        "🗑 🩺 Doctor and emergency — العربية",
+        "🗑 🤰 Pregnancy and women's health — Soomaali",
+    ]
+    await kari.press("vcd:doctor:ar")
+    assert kari.last()["text"] == "🗑 Deleted the voice note for “Doctor and emergency” in العربية."
+    assert await voice_note(services.db, "doctor", "ar") is None
+    assert await voice_note(services.db, "pregnancy", "so") == "note-so"
+    await make_member(services, 2002, "mother")
+    fadumo = await started(chat(2002, "Fadumo"))
+    await fadumo.press("vcd:pregnancy:so")  # forged: a mother may not delete
+    assert fadumo.toasts()[-1].startswith("🔒 ")
+    assert await voice_note(services.db, "pregnancy", "so") == "note-so"
 
 
 async def test_a_voice_note_of_a_woman_who_is_not_recording_is_not_saved(
@@ -432,7 +652,7 @@ async def test_a_coordinator_who_lost_her_role_while_recording_saves_nothing(
     "data",
     ["hlp:t:nope", "hlp:t:", "hlp:x:pregnancy", "hlp:t:pregnancy:1", "hlang:xx", "hlang:",
      "vc:nope", "vc:pregnancy:xx", "hlp:d:1", "hlp:c:1:ph", "hlp:c:1:sms", "req:done:999",
-     "req:done:abc", "hlp:v:" + "a" * 50],
+     "req:done:abc", "hlp:v:" + "a" * 50, "vck", "vcx", "vcd:nope:so", "vcd:doctor:xx"],
 )  # fmt: skip
 async def test_forged_help_buttons_change_nothing(
     chat: Callable[..., ChatDriver], services: Services, data: str

@@ -14,6 +14,7 @@ from bot.help_guide import (
     join_pages,
     parse_phone,
     period_starts,
+    restart_range,
     stats_table,
     topic_pages,
 )
@@ -101,26 +102,43 @@ def test_the_flow_log_is_bounded() -> None:
     assert len(ids) == MAX_FLOW_MESSAGES and ids[0] == 50
 
 
+def test_the_flow_log_forgets_only_what_telegram_confirmed() -> None:
+    log = FlowLog()
+    for message_id in (4, 5, 6):
+        log.add(message_id, NOW)
+    assert log.first() == 4
+    log.forget([4, 6])
+    assert log.deletable(NOW) == [5] and log.first() == 5
+    assert FlowLog().first() is None
+
+
+def test_after_a_restart_the_range_runs_from_the_first_to_the_pressed_message() -> None:
+    assert restart_range(4, 9) == [4, 5, 6, 7, 8, 9]
+    assert restart_range(12, 9) == [9]  # a forged first id after the button
+    assert restart_range(1, 5000) == list(range(5000 - MAX_FLOW_MESSAGES + 1, 5001))
+
+
 def test_deletions_go_in_batches_telegram_accepts() -> None:
     chunks = batches(list(range(250)))
     assert [len(c) for c in chunks] == [DELETE_BATCH, DELETE_BATCH, 50]
     assert batches([]) == []
 
 
-def test_the_periods_count_today() -> None:
-    assert period_starts(date(2026, 12, 1)) == (date(2026, 11, 25), date(2026, 11, 2))
+def test_the_periods_are_full_days_before_today() -> None:
+    assert period_starts(date(2026, 12, 1)) == (date(2026, 11, 24), date(2026, 11, 1))
 
 
-def test_stats_table_orders_topics_as_the_guide_and_languages_by_views() -> None:
+def test_stats_table_keeps_topics_and_languages_apart() -> None:
     week = [("violence", "so", 2), ("pregnancy", "ar", 1)]
     month = [("violence", "so", 2), ("violence", "ti", 5), ("pregnancy", "ar", 4)]
     table = stats_table([week, month], ["pregnancy", "children", "violence"])
-    assert [(row.topic, row.views) for row in table] == [
+    assert [(row.key, row.views) for row in table.topics] == [
         ("pregnancy", (1, 4)),
         ("violence", (2, 7)),
     ]
-    assert [(lang.locale, lang.views) for lang in table[1].languages] == [
+    assert [(row.key, row.views) for row in table.languages] == [
         ("ti", (0, 5)),
+        ("ar", (1, 4)),
         ("so", (2, 2)),
     ]
-    assert stats_table([[], []], ["pregnancy"]) == []
+    assert not stats_table([[], []], ["pregnancy"])

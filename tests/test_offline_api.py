@@ -41,3 +41,19 @@ def test_delete_messages_skips_what_is_over_48_hours_old() -> None:
     status, _ = api.call("deleteMessages", {"chat_id": 1001, "message_ids": [old, fresh]})
     assert status == 200
     assert [m["message_id"] for m in api.messages_in(1001)] == [old]
+
+
+def test_delete_messages_fails_when_it_deleted_nothing() -> None:
+    now = [1_800_000_000.0]
+    api = OfflineBotApi(clock=lambda: now[0])
+    user = api.user(1001)
+    old = api.send_text(user, "old")["message"]["message_id"]
+    now[0] += 48 * 3600 + 1
+    status, body = api.call("deleteMessages", {"chat_id": 1001, "message_ids": [old, old + 50]})
+    assert (status, body["description"]) == (400, "Bad Request: message can't be deleted")
+    status, body = api.call("deleteMessages", {"chat_id": 1001, "message_ids": [old + 50]})
+    assert (status, body["description"]) == (400, "Bad Request: message to delete not found")
+    fresh = api.send_text(user, "fresh")["message"]["message_id"]
+    status, _ = api.call("deleteMessages", {"chat_id": 1001, "message_ids": [fresh, old + 50]})
+    assert status == 200, "ids that are not there are skipped"
+    assert [m["message_id"] for m in api.messages_in(1001)] == [old]

@@ -16,7 +16,7 @@ from handlers.context import Services
 from storage import Database, StorageError
 from storage.admins import add_admin
 from storage.districts import change_phase, upsert_district
-from storage.help import create_contact_request, mark_handled, save_voice_note
+from storage.help import create_contact_request, mark_handled, record_delivery, save_voice_note
 from storage.meetings import add_meeting, claim_reminder, set_rsvp
 from storage.people import add_membership, mark_unreachable
 from storage.privacy import (
@@ -70,6 +70,7 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     await mark_handled(db, mine, other, NOW)
     theirs = await create_contact_request(db, other, stovner, "so", "telegram", "Other", NOW)
     await mark_handled(db, theirs, who, NOW)
+    await record_delivery(db, theirs, who, 77)  # the copy of it in her chat
     await save_voice_note(db, f"topic-{tag}", "en", "voice-file-id", who, NOW)
     # She added a meeting, answered it, and was reminded of it.
     meeting = await add_meeting(db, alna, NOW + timedelta(days=3), who, NOW)
@@ -165,6 +166,7 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "invites": [],
         "phase_changes": [],
         "contact_requests": [],
+        "contact_request_copies": [],
         "rsvps": [],
         "reminder_deliveries": [],
     }
@@ -187,6 +189,9 @@ async def test_forget_leaves_her_id_in_no_table_and_others_untouched(
     await zahra.press("forget:yes")
 
     assert await tables_mentioning(db, ZAHRA) == []
+    # Fadumo's data is untouched, but for her copy of Zahra's request, which went with it.
+    assert fadumo_before["contact_request_copies"] != []
+    fadumo_before["contact_request_copies"] = []
     assert await collect_personal_data(db, FADUMO) == fadumo_before
     # The district keeps its history, without her.
     assert (await db.fetch_one("SELECT count(*) FROM invites"))[0] == 4  # type: ignore[index]
@@ -343,6 +348,7 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "invites": 1,
         "phase_changes": 1,
         "contact_requests": 2,  # her own request, and her name on the one she handled
+        "contact_request_deliveries": 1,  # her copy of the request she handled
         "voice_notes": 1,
         "rsvps": 1,
         "reminder_deliveries": 1,
