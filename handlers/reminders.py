@@ -28,9 +28,11 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.i18n import Translator, translator
 from bot.meeting_plan import (
     HORIZON,
+    REPLAN_BACK,
     ExistingMeeting,
     MeetingRule,
     due_reminder,
+    parse_days_off,
     parse_lead_hours,
     plan,
     reminder_moments,
@@ -265,13 +267,17 @@ def rule_of(settings: MeetingSettings) -> MeetingRule:
         anchor=date.fromisoformat(settings.meeting_anchor) if settings.meeting_anchor else None,
         monthly=settings.monthly_rule,
         holiday_policy=settings.holiday_policy,
+        days_off=parse_days_off(settings.days_off),
     )
 
 
 @dataclass(frozen=True)
 class PlanResult:
-    changed: bool  # meetings were added or removed
+    changed: bool  # meetings were added, moved or removed
     new_phase: bool  # the group is in another phase than when it was last planned
+    has_rule: bool = True  # the rule gives regular meetings (phase 1-2, or none set: False)
+    moved: tuple[tuple[datetime, datetime], ...] = ()  # (was, now) of meetings members knew
+    removed: tuple[datetime, ...] = ()  # starts of meetings members knew, no longer planned
 
 
 async def plan_district(
@@ -281,21 +287,40 @@ async def plan_district(
     rule = rule_of(settings)
     before = await stored_plan(db, settings.district_id)
     existing = [
-        ExistingMeeting(meeting_id, key, starts_at)
-        for meeting_id, key, starts_at in await rule_meetings(db, settings.district_id)
+        ExistingMeeting(m.id, m.rule_key, m.starts_at, m.changed, m.moved)
+        for m in await rule_meetings(db, settings.district_id)
     ]
     latest = max((m.starts_at for m in existing), default=now)
-    planned = plan(rule, now, max(now + HORIZON, latest), tz)
+    # From a little back, so that a meeting a coordinator moved past its key's time is known.
+    planned = plan(rule, now - REPLAN_BACK, max(now + HORIZON, latest), tz)
+    has_rule = bool(plan(rule, now, now + HORIZON, tz))
     changes = replan(existing, planned, now)
     unchanged_rule = before is not None and before.signature == rule.signature
-    if unchanged_rule and not changes.delete and not changes.insert:
-        return PlanResult(False, False)
+    if unchanged_rule and not (changes.delete or changes.insert or changes.update):
+        return PlanResult(False, False, has_rule)
+    # What the members knew: a cancelled meeting is no news when it moves or goes.
+    known = {
+        m.id: m
+        for m in await upcoming_meetings(
+            db, [settings.district_id], now, datetime.max.replace(tzinfo=UTC)
+        )
+    }
     await apply_plan(
         db, settings.district_id, changes.delete,
         [(m.key, m.starts_at) for m in changes.insert], rule.signature, rule.phase, now,
+        [(u.id, u.key, u.starts_at) for u in changes.update],
     )  # fmt: skip
+    moved = tuple(
+        (known[u.id].starts_at, u.starts_at)
+        for u in changes.update
+        if u.id in known and known[u.id].starts_at != u.starts_at
+    )
+    removed = tuple(known[i].starts_at for i in changes.delete if i in known)
     new_phase = before is not None and before.phase != settings.phase
-    return PlanResult(bool(changes.delete or changes.insert), new_phase)
+    changed = bool(changes.delete or changes.insert or changes.update)
+    if before is None:  # the first plan: nobody knew any meeting yet
+        moved, removed = (), ()
+    return PlanResult(changed, new_phase, has_rule, moved, removed)
 
 
 async def plan_and_tell(
@@ -307,25 +332,38 @@ async def plan_and_tell(
     *,
     announce: bool = False,
     changed_by: int | None = None,
-) -> None:
-    """Plan one district; if its phase changed (or `announce`: the caller changed it), tell its
-    members in their language (all but `changed_by`, who has seen it)."""
+) -> PlanResult | None:
+    """Plan one district; tell its members in their language (all but `changed_by`, who has
+    seen it) of a new phase (or `announce`: the caller changed it) and of every meeting that
+    moved or was removed, in one message each."""
     settings = await meeting_settings(db, district_id)
     if settings is None:
-        return
+        return None
     result = await plan_district(db, settings, now, tz)
-    if result.new_phase or announce:
+    new_phase = result.new_phase or announce
+    if new_phase or result.moved or result.removed:
         upcoming = await upcoming_meetings(db, [district_id], now, now + HORIZON)
         following = upcoming[0] if upcoming else None
 
         def compose(t: Translator) -> str:
-            return phase_notice(t, settings, following, tz)
+            parts = []
+            if new_phase:
+                parts.append(phase_notice(t, settings, following, tz, result.has_rule))
+            # "The regular meetings stop" says it for the removed ones; a list would alarm.
+            if result.moved or (result.removed and (result.has_rule or not new_phase)):
+                parts.append(changes_notice(t, result, tz, removed=result.has_rule))
+            return "\n\n".join(parts)
 
         await tell_members(bot, db, district_id, compose, now, skip=changed_by)
+    return result
 
 
 def phase_notice(
-    t: Translator, settings: MeetingSettings, following: MeetingRecord | None, tz: ZoneInfo
+    t: Translator,
+    settings: MeetingSettings,
+    following: MeetingRecord | None,
+    tz: ZoneInfo,
+    has_rule: bool = True,
 ) -> str:
     text = (
         "🔄 "
@@ -334,9 +372,37 @@ def phase_notice(
         + phase_line(t, settings.phase)
         + "\n\n"
     )
-    if following is None:
+    if not has_rule:
+        # Calm, not alarming: the group goes on, the coordinator sets the new rhythm.
+        text += t._(
+            "The regular meetings stop for now, until the coordinator sets a new meeting time. "
+            "You will get a message when she does."
+        )
+        if following is None:
+            return text
+        text += "\n\n"
+    elif following is None:
         return text + t._("No regular meetings are planned in this phase.")
     return text + t._("The next meeting:") + "\n" + meeting_text(t, following, tz)
+
+
+def changes_notice(t: Translator, result: PlanResult, tz: ZoneInfo, removed: bool = True) -> str:
+    """One summary of the meetings that moved or (if `removed`) were removed by a new plan."""
+    lines = []
+    if result.moved:
+        lines.append("🕒 " + t._("These meetings have a new time:"))
+        lines += [
+            "• " + t._("{before} → now {after}").format(
+                before=t.ltr(t.format_datetime(was, tz)), after=t.ltr(t.format_datetime(now, tz))
+            )
+            for was, now in result.moved
+        ]  # fmt: skip
+    if result.removed and removed:
+        if lines:
+            lines.append("")
+        lines.append("🗑 " + t._("These meetings will not take place:"))
+        lines += ["• " + t.ltr(t.format_datetime(was, tz)) for was in result.removed]
+    return "\n".join(lines)
 
 
 async def plan_all(bot: Bot, db: Database, tz: ZoneInfo, now: datetime) -> None:

@@ -367,7 +367,8 @@ async def test_a_phase_changed_by_the_seed_file_is_picked_up_and_told_once(
     await plan_all(app.bot, services.db, services.config.tz, now())
     told = api.bot_messages_in(FADUMO)[before:]
     assert len(told) == 1
-    assert "No regular meetings are planned in this phase." in told[0]["text"]
+    assert "The regular meetings stop for now, until the coordinator sets" in told[0]["text"]
+    assert "will not take place" not in told[0]["text"]  # calm: no list of what stopped
     rule_meetings_left = await services.db.fetch_all(
         "SELECT id FROM meetings WHERE rule_key IS NOT NULL AND starts_at > ?",
         (now().isoformat(),),
