@@ -23,7 +23,7 @@ from handlers.access import choose_district, refuse
 from handlers.awaiting import awaited, stop_waiting, wait_for
 from handlers.context import BotContext
 from handlers.meetings import ANSWERS, meeting_text
-from handlers.reminders import schedule_wakeups, tell_members
+from handlers.reminders import schedule_wakeups, tell_members_soon
 from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.districts import get_district
 from storage.meetings import (
@@ -165,24 +165,24 @@ async def cancel_callback(update: Update, context: BotContext) -> None:
         text = "⚠️ " + t._("Cancel this meeting? Every member will be told.")
         await edit_in_place(query, text + "\n\n" + meeting_text(t, meeting, tz), keyboard)
         return
-    await cancel_meeting(context.db, meeting.id, context.identity.telegram_id, now)
+    if not await cancel_meeting(context.db, meeting.id, context.identity.telegram_id, now):
+        await answer_expired(query, t)  # cancelled meanwhile, by another press
+        return
     cancelled = await get_meeting(context.db, meeting.id)
     assert cancelled is not None
 
     def compose(her: Translator) -> str:
         return "🚫 " + her._("A meeting is cancelled:") + "\n" + meeting_text(her, cancelled, tz)
 
-    told = await tell_members(
-        context.bot, context.db, meeting.district_id, compose, now,
+    tell_members_soon(
+        context.application, meeting.district_id, compose, now,
         skip=context.identity.telegram_id,
     )  # fmt: skip
-    await edit_in_place(query, done_text(t, told) + "\n\n" + meeting_text(t, cancelled, tz))
+    await edit_in_place(query, done_text(t) + "\n\n" + meeting_text(t, cancelled, tz))
 
 
-def done_text(t: Translator, told: int) -> str:
-    return "✅ " + t.ngettext(
-        "Done. {count} member was told.", "Done. {count} members were told.", told
-    ).format(count=t.ltr(told))
+def done_text(t: Translator) -> str:
+    return "✅ " + t._("Done. The members are being told, each in her language.")
 
 
 # -- move or add: a day, a time, a confirmation ----------------------------------------------------
@@ -248,7 +248,10 @@ async def when_callback(update: Update, context: BotContext) -> None:
         return
     by = context.identity.telegram_id
     if meeting is not None:
-        await move_meeting(context.db, meeting.id, starts_at, by, now)
+        if not await move_meeting(context.db, meeting.id, starts_at, by, now):
+            # Cancelled or begun since the checks above: nothing moved, nobody is told.
+            await edit_in_place(query, "🤷 " + t._("Nothing was changed."))
+            return
         meeting_id = meeting.id
         old_when = meeting.starts_at
     else:
@@ -266,11 +269,11 @@ async def when_callback(update: Update, context: BotContext) -> None:
             head = "➕ " + her._("A new meeting:")
         return head + "\n" + meeting_text(her, changed, tz)
 
-    told = await tell_members(context.bot, context.db, district_id, compose, now, skip=by)
+    tell_members_soon(context.application, district_id, compose, now, skip=by)
     assert context.job_queue is not None
     await schedule_wakeups(context.job_queue, context.db, now)
     keyboard = InlineKeyboardMarkup([[button("📝", t._("Place and note"), f"mnote:{meeting_id}")]])
-    await edit_in_place(query, done_text(t, told) + "\n\n" + meeting_text(t, changed, tz), keyboard)
+    await edit_in_place(query, done_text(t) + "\n\n" + meeting_text(t, changed, tz), keyboard)
 
 
 def parse_day(value: str | None) -> date | None:
@@ -363,17 +366,24 @@ async def note_received_callback(update: Update, context: BotContext) -> None:
         return
     place, note = parsed
     by = context.identity.telegram_id
-    await set_place_and_note(context.db, meeting.id, place, note, by, now)
+    # Checked again as it is written: the meeting may have been cancelled or begun while she
+    # typed; then nothing changes and nobody is told.
+    if not await set_place_and_note(context.db, meeting.id, place, note, by, now):
+        await context.bot.send_message(
+            update.effective_chat.id,
+            "🤷 " + t._("Nothing was changed: the meeting is cancelled or has already begun."),
+        )
+        return
     changed = await get_meeting(context.db, meeting.id)
     assert changed is not None
 
     def compose(her: Translator) -> str:
         return "📝 " + her._("News about a meeting:") + "\n" + meeting_text(her, changed, tz)
 
-    told = await tell_members(context.bot, context.db, meeting.district_id, compose, now, skip=by)
+    tell_members_soon(context.application, meeting.district_id, compose, now, skip=by)
     await context.bot.send_message(
         update.effective_chat.id,
-        done_text(t, told) + "\n\n" + meeting_text(t, changed, tz),
+        done_text(t) + "\n\n" + meeting_text(t, changed, tz),
         parse_mode=ParseMode.HTML,
     )
 

@@ -63,6 +63,7 @@ async def phase_callback(update: Update, context: BotContext) -> None:
         await plan_and_tell(
             context.bot, context.db, district.id, tz, now,
             announce=old != target, changed_by=context.identity.telegram_id,
+            application=context.application,
         )  # fmt: skip
         assert context.job_queue is not None
         await schedule_wakeups(context.job_queue, context.db, now)

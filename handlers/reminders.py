@@ -19,9 +19,18 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Application, JobQueue
 from telegram.warnings import PTBDeprecationWarning
 
@@ -77,8 +86,25 @@ Sleep = Callable[[float], Awaitable[Any]]
 
 @dataclass(frozen=True)
 class Delivery:
-    outcome: str  # sent, unreachable, failed
+    outcome: str  # sent, unreachable, failed, uncertain (timed out: perhaps delivered)
     message_id: int | None = None
+
+
+def surely_not_sent(exc: NetworkError) -> bool:
+    """Whether Telegram certainly did not deliver the message, so sending again is safe.
+
+    Yes: Telegram answered with an error (a 5xx), or the connection was refused or never got
+    a free slot before anything was sent. No: a timeout or a connection lost while waiting for
+    the answer, when the message may well have arrived.
+    """
+    cause = exc.__cause__
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return True
+    if isinstance(exc, TimedOut):
+        return False
+    # PTB raises a bare NetworkError for an HTTP error answer; transport failures carry the
+    # httpx (or other) exception they came from.
+    return cause is None or isinstance(cause, TelegramError)
 
 
 async def send_one(
@@ -91,9 +117,11 @@ async def send_one(
 ) -> Delivery:
     """Send one HTML message, honouring flood control and retrying what can be retried.
 
-    429: wait `retry_after` and try the same message again. A timeout or a 5xx: a few tries
-    with a growing pause. 403 or "chat not found": unreachable, never retried. The broadcast
-    outbox has its own rate limiting; this is deliberately not a second one.
+    429: wait `retry_after` and try the same message again. A 5xx answer or a refused
+    connection: a few tries with a growing pause. A timeout is never resent (the message may
+    have arrived; twice is worse than once): 'uncertain'. 403 or "chat not found":
+    unreachable, never retried. The broadcast outbox has its own rate limiting; this is
+    deliberately not a second one.
     """
     failures = 0
     while True:
@@ -116,7 +144,10 @@ async def send_one(
                 return Delivery("unreachable")
             log.warning("Telegram refused a reminder: %s", exc.message)
             return Delivery("failed")
-        except NetworkError as exc:
+        except NetworkError as exc:  # TimedOut is one too
+            if not surely_not_sent(exc):
+                log.warning("a message may or may not have arrived; not resent: %s", type(exc))
+                return Delivery("uncertain")
             failures += 1
             if failures >= NETWORK_ATTEMPTS:
                 log.warning("giving up on a message after %d tries: %s", failures, exc)
@@ -181,6 +212,39 @@ async def tell_members(
     return sent
 
 
+NOTICE_TASK = "meetings:tell-members"
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def tell_members_soon(
+    application: AnyApplication,
+    district_id: int,
+    compose: Callable[[Translator], str],
+    now: datetime,
+    *,
+    skip: int | None = None,
+) -> None:
+    """`tell_members` in the background: the coordinator's handler answers at once instead of
+    making everyone wait while the notices go out one by one (with 429 pauses). A failure is
+    logged, never lost."""
+    services: Services = application.bot_data[SERVICES_KEY]
+
+    async def run() -> None:
+        try:
+            await tell_members(application.bot, services.db, district_id, compose, now, skip=skip)
+        except Exception:
+            log.exception("telling the members of a meeting change failed")
+
+    application.create_task(run(), name=NOTICE_TASK)
+
+
+async def notices_sent() -> None:
+    """Wait for the notices still going out in the background (for tests and the demo)."""
+    current = asyncio.current_task()
+    tasks = [t for t in asyncio.all_tasks() if t.get_name() == NOTICE_TASK and t is not current]
+    await asyncio.gather(*tasks)
+
+
 # -- reminders -----------------------------------------------------------------------------------
 
 
@@ -211,9 +275,11 @@ async def dispatch_reminders(
                     (decision.send, *decision.skip), "skipped_not_coming", now,
                 )  # fmt: skip
                 continue
+            # Claimed only while the meeting is still ahead, not cancelled and not moved: a
+            # coordinator may cancel it while this loop is sending.
             claimed = await claim_reminder(
                 db, meeting.id, person.telegram_id, decision.send, decision.skip,
-                "skipped_late", now,
+                "skipped_late", now, meeting.starts_at,
             )  # fmt: skip
             if not claimed:
                 continue
@@ -332,10 +398,12 @@ async def plan_and_tell(
     *,
     announce: bool = False,
     changed_by: int | None = None,
+    application: AnyApplication | None = None,
 ) -> PlanResult | None:
     """Plan one district; tell its members in their language (all but `changed_by`, who has
     seen it) of a new phase (or `announce`: the caller changed it) and of every meeting that
-    moved or was removed, in one message each."""
+    moved or was removed, in one message each; in the background if `application` is given (a
+    handler, which should answer at once)."""
     settings = await meeting_settings(db, district_id)
     if settings is None:
         return None
@@ -354,7 +422,10 @@ async def plan_and_tell(
                 parts.append(changes_notice(t, result, tz, removed=result.has_rule))
             return "\n\n".join(parts)
 
-        await tell_members(bot, db, district_id, compose, now, skip=changed_by)
+        if application is not None:
+            tell_members_soon(application, district_id, compose, now, skip=changed_by)
+        else:
+            await tell_members(bot, db, district_id, compose, now, skip=changed_by)
     return result
 
 

@@ -179,13 +179,14 @@ async def rule_meetings(db: Database, district_id: int) -> list[RuleMeeting]:
         "WHERE district_id = ? AND rule_key IS NOT NULL ORDER BY starts_at",
         (district_id,),
     )
-    return [
-        RuleMeeting(
-            row["id"], row["rule_key"], datetime.fromisoformat(row["starts_at"]),
-            bool(row["changed"]), bool(row["moved"]),
-        )  # fmt: skip
-        for row in rows
-    ]
+    return [_rule_meeting(row) for row in rows]
+
+
+def _rule_meeting(row: Row) -> RuleMeeting:
+    starts_at = datetime.fromisoformat(row["starts_at"])
+    return RuleMeeting(
+        row["id"], row["rule_key"], starts_at, bool(row["changed"]), bool(row["moved"])
+    )
 
 
 async def apply_plan(
@@ -392,17 +393,25 @@ async def claim_reminder(
     skipped: Iterable[int],
     skip_outcome: str,
     now: datetime,
+    starts_at: datetime | None = None,
 ) -> bool:
     """Write her reminder's row before sending it; False if it was claimed before (by an
-    earlier run, before a restart): then it must not be sent. Lead times skipped with it are
-    recorded as finished, with `skip_outcome`."""
+    earlier run, before a restart), or if the meeting was cancelled, has begun or (given
+    `starts_at`, the start the reminder was written for) moved meanwhile: then it must not be
+    sent. Lead times skipped with it are recorded as finished, with `skip_outcome`."""
+    still = "SELECT 1 FROM meetings WHERE id = ? AND cancelled_at IS NULL AND starts_at > ?"
+    params: tuple[object, ...] = (meeting_id, _iso(now))
+    if starts_at is not None:
+        still += " AND starts_at = ?"
+        params += (_iso(starts_at),)
     async with db.transaction() as tx:
         claimed = 0
         if lead_hours is not None:
             claimed = await tx.execute(
                 "INSERT OR IGNORE INTO reminder_deliveries "
-                "(meeting_id, lead_hours, telegram_id, claimed_at) VALUES (?, ?, ?, ?)",
-                (meeting_id, lead_hours, telegram_id, _iso(now)),
+                "(meeting_id, lead_hours, telegram_id, claimed_at) "
+                f"SELECT ?, ?, ?, ? WHERE EXISTS ({still})",
+                (meeting_id, lead_hours, telegram_id, _iso(now), *params),
             )
         for hours in skipped:
             await tx.execute(
@@ -433,9 +442,12 @@ async def reminder_outcomes(db: Database, meeting_id: int) -> dict[tuple[int, in
 
 
 async def claim_chat_post(db: Database, meeting_id: int, now: datetime) -> bool:
+    """Claim the group chat's post; False if claimed before or the meeting is no longer ahead."""
     changed = await db.execute(
-        "INSERT OR IGNORE INTO meeting_chat_posts (meeting_id, claimed_at) VALUES (?, ?)",
-        (meeting_id, _iso(now)),
+        "INSERT OR IGNORE INTO meeting_chat_posts (meeting_id, claimed_at) SELECT ?, ? "
+        "WHERE EXISTS (SELECT 1 FROM meetings WHERE id = ? AND cancelled_at IS NULL "
+        "AND starts_at > ?)",
+        (meeting_id, _iso(now), meeting_id, _iso(now)),
     )
     return changed > 0
 

@@ -41,7 +41,7 @@ async def test_the_rebuild_keeps_rows_and_ids_are_never_reused(tmp_path: Path) -
         assert [(r["id"], r["place"]) for r in rows] == [(1, "Furuset"), (2, "Furuset")]
         assert len({r["uid"] for r in rows}) == 2 and all(len(r["uid"]) == 32 for r in rows)
         for table in ("rsvps", "reminder_deliveries", "meeting_chat_posts"):
-            count = await db.fetch_one(f"SELECT count(*) FROM {table}")  # noqa: S608
+            count = await db.fetch_one(f"SELECT count(*) FROM {table}")
             assert count is not None and count[0] == 2, table
             refs = await db.fetch_all(f"PRAGMA foreign_key_list({table})")
             assert "meetings" in {r["table"] for r in refs}, table
@@ -49,7 +49,7 @@ async def test_the_rebuild_keeps_rows_and_ids_are_never_reused(tmp_path: Path) -
         # Deleting a meeting still takes its answers and reminders with it...
         await db.execute("DELETE FROM meetings WHERE id = 2")
         for table in ("rsvps", "reminder_deliveries", "meeting_chat_posts"):
-            count = await db.fetch_one(f"SELECT count(*) FROM {table}")  # noqa: S608
+            count = await db.fetch_one(f"SELECT count(*) FROM {table}")
             assert count is not None and count[0] == 1, table
         # ...and the next meeting never gets its id (nor its uid).
         await db.execute(

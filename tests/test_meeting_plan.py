@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from bot.meeting_plan import (
     NEXT_WORKING_DAY,
     OSLO,
+    REPLAN_BACK,
     SKIP,
     ExistingMeeting,
     MeetingRule,
-    REPLAN_BACK,
     PlannedMeeting,
     Replan,
     due_reminder,
@@ -202,7 +202,8 @@ def test_a_replan_never_touches_the_past_nor_what_a_coordinator_changed(
         ExistingMeeting(
             i,
             f"{(start - timedelta(days=moved)).astimezone(OSLO):%Y-%m-%dT%H:%M}"
-            if from_rule else None,
+            if from_rule
+            else None,
             start,
             changed,
             changed and moved > 0,

@@ -3,18 +3,23 @@ add, place and note; the meetings follow a phase change, from /phase or from a s
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import icalendar
+import pytest
 
 from bot.access import may_answer, may_see_meetings
 from bot.app import BotApplication
 from bot.identity import Identity, Role
 from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
+from handlers import reminders
 from handlers.context import Services
-from handlers.reminders import plan_all, plan_and_tell
+from handlers.reminders import notices_sent, plan_all, plan_and_tell
 from storage.meetings import add_meeting, get_meeting, get_rsvp, upcoming_meetings
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
 from storage.people import MembershipRecord, mark_unreachable
@@ -105,6 +110,10 @@ async def test_meetings_lists_the_rules_dates_in_her_language(
     events = list(icalendar.Calendar.from_ical(content).walk("VEVENT"))
     assert [e.decoded("dtstart").astimezone(UTC) for e in events] == [m.starts_at for m in meetings]
     assert str(events[0]["summary"]) == "Bydelsmødre meeting: Alna"
+    # The UID is the meeting's random uid, never its (once reusable) id.
+    assert [str(e["uid"]) for e in events] == [f"{m.uid}@bydelsbot" for m in meetings]
+    assert all(len(m.uid) == 32 for m in meetings)
+    assert all(e.decoded("sequence") == 0 and "last-modified" in e for e in events)
 
 
 async def test_a_card_answers_and_one_meeting_to_the_calendar(
@@ -203,7 +212,8 @@ async def test_a_coordinator_cancels_a_meeting_and_every_member_is_told(
     await kari.press_label("Yes, cancel it")
     meeting = await get_meeting(services.db, meeting_id)
     assert meeting is not None and meeting.cancelled
-    assert kari.last()["text"].startswith("✅ Done. 2 members were told.")
+    assert kari.last()["text"].startswith("✅ Done. The members are being told")
+    await notices_sent()
     for member in (FADUMO, HAWA):
         told = api.bot_messages_in(member)[-1]["text"]
         assert (
@@ -255,6 +265,7 @@ async def test_a_coordinator_moves_a_meeting_with_buttons(
     await kari.press(f"mmv:{meeting_id}:{day:%Y%m%d}:1730")
     assert kari.last()["text"].startswith("❓ Move the meeting to")
     await kari.press_label("Yes")
+    await notices_sent()
     moved = await get_meeting(services.db, meeting_id)
     assert moved is not None
     assert moved.starts_at.astimezone(OSLO).date() == day
@@ -278,7 +289,8 @@ async def test_a_coordinator_adds_a_meeting_with_a_place_and_a_note(
     await kari.press(f"madd:{district_id}:{day:%Y%m%d}:1000")
     assert kari.last()["text"].startswith("❓ Add a meeting of Alna on")
     await kari.press_label("Yes")
-    assert kari.last()["text"].startswith("✅ Done. 2 members were told.")
+    assert kari.last()["text"].startswith("✅ Done. The members are being told")
+    await notices_sent()
     assert api.bot_messages_in(HAWA)[-1]["text"].startswith("➕ A new meeting:")
     added = [
         m
@@ -297,7 +309,8 @@ async def test_a_coordinator_adds_a_meeting_with_a_place_and_a_note(
     meeting = await get_meeting(services.db, added[0].id)
     assert meeting is not None and meeting.place == "Furuset library, room 2"
     assert meeting.note == "Bring <b>tea</b> & a friend"
-    assert kari.last()["text"].startswith("✅ Done. 2 members were told.")
+    assert kari.last()["text"].startswith("✅ Done. The members are being told")
+    await notices_sent()
     told = api.bot_messages_in(FADUMO)[-1]["text"]
     assert "📍 Furuset library, room 2" in told and "📝 Bring <b>tea</b> & a friend" in told
     assert api.violations == []  # the note went out escaped
@@ -339,6 +352,7 @@ async def test_a_phase_change_replans_the_future_keeps_the_past_and_tells_member
     await kari.send("/phase")
     await kari.press_label("an association, meeting once a month")
     await kari.press_label("Yes, move")
+    await notices_sent()
     assert "✅ Alna is now in phase 4." in kari.last()["text"]  # she is not told twice
     past_after = await services.db.fetch_all(
         "SELECT id, starts_at FROM meetings WHERE starts_at <= ? ORDER BY id", (now().isoformat(),)
@@ -390,3 +404,40 @@ def test_only_a_districts_own_members_may_answer_its_meetings() -> None:
         assert may_see_meetings(her(role), 1) and not may_see_meetings(her(role), 2)
     assert not may_answer(her("admin"), 1) and may_see_meetings(her("admin"), 2)
     assert not may_answer(her("public"), 1) and not may_see_meetings(her("public"), 1)
+
+
+async def test_the_coordinator_is_answered_at_once_while_members_are_told_in_the_background(
+    app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver],
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    district_id = await alna_group(services, api, app)
+    meeting_id = await next_meeting_id(services, district_id)
+    release = asyncio.Event()
+    real = reminders.tell_members
+
+    async def slow_tell(*args: Any, **kwargs: Any) -> int:
+        await release.wait()  # members' notices are slow (flood control, many members)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(reminders, "tell_members", slow_tell)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/meetings")
+    # A bounded wait only so that a regression fails instead of hanging.
+    await asyncio.wait_for(kari.press(f"mcanok:{meeting_id}"), 30)
+    assert kari.last()["text"].startswith("✅ Done. The members are being told")
+    assert not any("cancelled" in m.get("text", "") for m in api.bot_messages_in(FADUMO))
+    release.set()
+    await asyncio.wait_for(notices_sent(), 30)
+    assert api.bot_messages_in(FADUMO)[-1]["text"].startswith("🚫 A meeting is cancelled:")
+
+    async def broken(*args: Any, **kwargs: Any) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(reminders, "tell_members", broken)
+    meeting_id = (await upcoming_meetings(services.db, [district_id], now(),
+                                          now() + timedelta(days=90)))[0].id  # fmt: skip
+    await kari.send("/meetings")
+    with caplog.at_level(logging.ERROR):
+        await kari.press(f"mcanok:{meeting_id}")
+        await notices_sent()
+    assert "telling the members of a meeting change failed" in caplog.text  # logged, not lost
