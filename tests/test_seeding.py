@@ -104,8 +104,8 @@ def test_a_good_file_becomes_rows_in_the_columns_vocabulary() -> None:
 
 
 def test_days_off_are_read_sorted_and_can_be_switched_off() -> None:
-    extra = edit('holidays = "next-working-day"',
-                 'holidays = "next-working-day"\ndays_off = ["12-31", "05-16", "12-31"]')  # fmt: skip
+    policy = 'holidays = "next-working-day"'
+    extra = edit(policy, policy + '\ndays_off = ["12-31", "05-16", "12-31"]')
     assert parse(extra).districts[1].days_off == "05-16,12-31"
     none = edit('holidays = "next-working-day"', 'holidays = "next-working-day"\ndays_off = []')
     assert parse(none).districts[1].days_off == ""
