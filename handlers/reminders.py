@@ -64,6 +64,7 @@ from storage.meetings import (
     claim_reminder,
     finish_chat_post,
     finish_reminder,
+    mark_interrupted,
     meeting_settings,
     member_locales,
     rule_meetings,
@@ -522,6 +523,10 @@ async def start_meetings(application: Application[Any, Any, Any, Any, Any, Any])
     """At start-up: plan, rebuild the wake-ups, and send at once what came due while down."""
     services: Services = application.bot_data[SERVICES_KEY]
     now = datetime.now(UTC)
+    # A reminder claimed but never finished was cut off by the last stop: say so, never resend.
+    interrupted = await mark_interrupted(services.db, now, now)
+    if interrupted:
+        log.warning("%d reminders were cut off by the last stop; marked interrupted", interrupted)
     await plan_all(application.bot, services.db, services.config.tz, now)
     job_queue = application.job_queue
     assert job_queue is not None

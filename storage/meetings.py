@@ -456,3 +456,23 @@ async def finish_chat_post(db: Database, meeting_id: int, outcome: str) -> None:
     await db.execute(
         "UPDATE meeting_chat_posts SET outcome = ? WHERE meeting_id = ?", (outcome, meeting_id)
     )
+
+
+async def interrupted_reminders(db: Database, meeting_id: int) -> int:
+    """How many of the meeting's reminders were cut off by a restart (see mark_interrupted)."""
+    row = await db.fetch_one(
+        "SELECT count(*) FROM reminder_deliveries WHERE meeting_id = ? AND outcome = 'interrupted'",
+        (meeting_id,),
+    )
+    return int(row[0]) if row else 0
+
+
+async def mark_interrupted(db: Database, claimed_before: datetime, now: datetime) -> int:
+    """At start-up: reminders claimed before `claimed_before` and never finished were cut off
+    by a crash between claim and send (perhaps sent, perhaps not): record them as
+    'interrupted' instead of leaving them silently NULL. Returns how many."""
+    return await db.execute(
+        "UPDATE reminder_deliveries SET outcome = 'interrupted', finished_at = ? "
+        "WHERE outcome IS NULL AND claimed_at < ?",
+        (_iso(now), _iso(claimed_before)),
+    )
