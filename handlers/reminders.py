@@ -14,7 +14,7 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -388,6 +388,17 @@ async def plan_district(
     if before is None:  # the first plan: nobody knew any meeting yet
         moved, removed = (), ()
     return PlanResult(changed, new_phase, has_rule, moved, removed)
+
+
+async def phase_has_rule(
+    db: Database, district_id: int, phase: int, now: datetime, tz: ZoneInfo
+) -> bool:
+    """Whether the district's settings give regular meetings in `phase` (for /phase to warn
+    before a move that stops them)."""
+    settings = await meeting_settings(db, district_id)
+    if settings is None:
+        return False
+    return bool(plan(replace(rule_of(settings), phase=phase), now, now + HORIZON, tz))
 
 
 async def plan_and_tell(

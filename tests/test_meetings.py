@@ -17,10 +17,17 @@ from bot.app import BotApplication
 from bot.identity import Identity, Role
 from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
+from handlers import meeting_admin as admin
 from handlers import reminders
 from handlers.context import Services
 from handlers.reminders import notices_sent, plan_all, plan_and_tell
-from storage.meetings import add_meeting, get_meeting, get_rsvp, upcoming_meetings
+from storage.meetings import (
+    add_meeting,
+    cancel_meeting,
+    get_meeting,
+    get_rsvp,
+    upcoming_meetings,
+)
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
 from storage.people import MembershipRecord, mark_unreachable
 from tests.conftest import make_member
@@ -441,3 +448,63 @@ async def test_the_coordinator_is_answered_at_once_while_members_are_told_in_the
         await kari.press(f"mcanok:{meeting_id}")
         await notices_sent()
     assert "telling the members of a meeting change failed" in caplog.text  # logged, not lost
+
+
+async def test_phase_warns_before_a_move_to_a_phase_without_meetings(
+    app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
+) -> None:
+    district_id = await alna_group(services, api, app)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/phase")
+    await kari.press(f"ph:{district_id}:4")  # it has a monthly rule ready: no warning
+    assert "no regular meeting time" not in kari.last()["text"]
+    await kari.press(f"ph:{district_id}:2")
+    warning = kari.last()["text"]
+    assert "The group has no regular meeting time for phase 2." in warning
+    assert "single meetings you added stay" in warning
+    await apply_seed(services.db, [LOCATION], [alna(monthly_rule=None)], now())
+    await kari.press(f"ph:{district_id}:4")  # phase 4 but no monthly rule set
+    assert "no regular meeting time for phase 4" in kari.last()["text"]
+    await kari.press_label("Yes, move")
+    await notices_sent()
+    told = api.bot_messages_in(FADUMO)[-1]["text"]
+    assert "The regular meetings stop for now, until the coordinator sets a new" in told
+    assert "No regular meetings" not in told
+
+
+async def test_a_note_or_move_for_a_meeting_cancelled_meanwhile_changes_and_tells_nothing(
+    app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    district_id = await alna_group(services, api, app)
+    first, second, *_ = await upcoming_meetings(
+        services.db, [district_id], now(), now() + timedelta(days=90)
+    )
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/meetings")
+    await kari.press(f"mnote:{first.id}")
+    # While she types, another coordinator cancels it.
+    await cancel_meeting(services.db, first.id, HAWA, now())
+    before = len(api.bot_messages_in(FADUMO))
+    await kari.send("Furuset library\nBring tea")
+    await notices_sent()
+    assert kari.last()["text"].startswith("🤷 Nothing was changed")
+    meeting = await get_meeting(services.db, first.id)
+    assert meeting is not None and meeting.place == "Deichman Furuset" and meeting.note is None
+    assert len(api.bot_messages_in(FADUMO)) == before  # nobody told of what did not happen
+
+    real_move = admin.move_meeting  # type: ignore[attr-defined]
+
+    async def cancelled_first(db: Any, meeting_id: int, *args: Any) -> bool:
+        await cancel_meeting(db, meeting_id, HAWA, now())  # cancelled just before the move
+        return await real_move(db, meeting_id, *args)
+
+    monkeypatch.setattr(admin, "move_meeting", cancelled_first)
+    day = (now() + timedelta(days=5)).astimezone(OSLO).date()
+    await kari.send("/meetings")
+    await kari.press(f"mmvok:{second.id}:{day:%Y%m%d}:1730")
+    await notices_sent()
+    assert kari.last()["text"] == "🤷 Nothing was changed."
+    moved = await get_meeting(services.db, second.id)
+    assert moved is not None and moved.starts_at == second.starts_at
+    assert len(api.bot_messages_in(FADUMO)) == before
