@@ -458,8 +458,7 @@ def phase_notice(
     if not has_rule:
         # Calm, not alarming: the group goes on, the coordinator sets the new rhythm.
         text += t._(
-            "The regular meetings stop for now, until the coordinator sets a new meeting time. "
-            "You will get a message when she does."
+            "The regular meetings stop for now, until the coordinator sets a new meeting time."
         )
         if following is None:
             return text
@@ -474,11 +473,13 @@ def changes_notice(t: Translator, result: PlanResult, tz: ZoneInfo, removed: boo
     lines = []
     if result.moved:
         lines.append("🕒 " + t._("These meetings have a new time:"))
+        # TRANSLATORS: one moved meeting; {before} and {after} are a day and time each.
         lines += [
             "• " + t._("{before} → now {after}").format(
-                before=t.ltr(t.format_datetime(was, tz)), after=t.ltr(t.format_datetime(now, tz))
+                before=t.ltr(t.format_datetime(was, tz)),
+                after=t.ltr(t.format_datetime(moved_to, tz)),
             )
-            for was, now in result.moved
+            for was, moved_to in result.moved
         ]  # fmt: skip
     if result.removed and removed:
         if lines:

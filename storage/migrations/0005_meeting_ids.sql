@@ -29,6 +29,7 @@ CREATE TABLE meetings_new (
     revision        INTEGER NOT NULL DEFAULT 0,
     updated_at      TEXT                                -- the last change: LAST-MODIFIED
 );
+-- Before this, any change a coordinator made is taken for a move, so a new rule keeps her time.
 INSERT INTO meetings_new (id, district_id, rule_key, starts_at, place, note, cancelled_at,
                           changed_by, changed_at, moved_at, revision, updated_at)
     SELECT id, district_id, rule_key, starts_at, place, note, cancelled_at, changed_by,
