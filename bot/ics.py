@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -25,11 +25,14 @@ class CalendarEvent:
     summary: str
     location: str | None = None
     description: str | None = None
+    sequence: int = 0  # how often it changed: a calendar takes the higher one as newer
+    last_modified: datetime | None = None  # aware
 
 
 def calendar_file(events: Sequence[CalendarEvent], tz: ZoneInfo, stamp: datetime) -> bytes:
     """One VCALENDAR with a VEVENT per meeting and the VTIMEZONE they refer to."""
-    if stamp.tzinfo is None or any(e.starts_at.tzinfo is None for e in events):
+    moments = [e.starts_at for e in events] + [e.last_modified for e in events if e.last_modified]
+    if stamp.tzinfo is None or any(moment.tzinfo is None for moment in moments):
         raise ValueError("refusing to write a naive datetime")
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -43,6 +46,9 @@ def calendar_file(events: Sequence[CalendarEvent], tz: ZoneInfo, stamp: datetime
         vevent.add("dtstamp", stamp)
         vevent.add("dtstart", start)
         vevent.add("dtend", start + MEETING_LENGTH)
+        vevent.add("sequence", event.sequence)
+        if event.last_modified is not None:
+            vevent.add("last-modified", event.last_modified.astimezone(UTC))
         vevent.add("summary", event.summary)
         if event.location:
             vevent.add("location", event.location)

@@ -13,6 +13,10 @@ change; what leaves here are UTC instants, never naive datetimes.
 A meeting planned by the rule is known by its key, the local date and time the rule gives it
 before any holiday moves it ("2026-05-13T18:00"): planning the same rule twice gives the same
 keys, so a re-plan adds what is missing and keeps the meetings (and their answers) it has.
+When the rule itself changes (18:00 becomes 18:30, a new phase), old and new meetings are
+matched by the key's local date and the stored one is updated in place, so its answers, place,
+note and cancellation stay; only a date the rule no longer gives is removed, and never a
+meeting a coordinator changed.
 """
 
 from __future__ import annotations
@@ -29,9 +33,11 @@ import holidays
 OSLO = ZoneInfo("Europe/Oslo")
 FORTNIGHT = timedelta(days=14)
 HORIZON = timedelta(days=90)  # how far ahead meetings are planned
+DAYS_OFF = ("12-24", "12-31")  # Oslo keeps Christmas Eve and New Year's Eve free
 SKIP = "skip"
 NEXT_WORKING_DAY = "next_working_day"
 
+_DAY_OFF = re.compile(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
 _TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 _MONTHLY = re.compile(r"weekday:(-1|[1-4]):([0-6])|day:([1-9]|1\d|2[0-8])")
 
@@ -46,6 +52,7 @@ class MeetingRule:
     anchor: date | None = None
     monthly: str | None = None  # 'weekday:<n>:<weekday>' or 'day:<d>'
     holiday_policy: str = SKIP
+    days_off: tuple[str, ...] = DAYS_OFF  # 'MM-DD': treated like public holidays
 
     @property
     def signature(self) -> str:
@@ -56,7 +63,8 @@ class MeetingRule:
             body = f"monthly:{self.monthly}:{self.time}"
         else:
             body = "none"
-        return f"phase:{self.phase};{body};holidays:{self.holiday_policy}"
+        off = ",".join(sorted(set(self.days_off)))
+        return f"phase:{self.phase};{body};holidays:{self.holiday_policy};off:{off}"
 
 
 @dataclass(frozen=True)
@@ -71,12 +79,22 @@ class ExistingMeeting:
     id: int
     rule_key: str | None  # None: a single meeting a coordinator added
     starts_at: datetime
+    changed: bool = False  # a coordinator moved, cancelled or annotated it: never deleted
+    moved: bool = False  # a coordinator moved it: a new rule keeps her start
+
+
+@dataclass(frozen=True)
+class Update:
+    id: int
+    key: str  # the new rule's key for the same local date
+    starts_at: datetime  # the new start; a meeting a coordinator changed keeps hers
 
 
 @dataclass(frozen=True)
 class Replan:
     delete: tuple[int, ...]  # ids of future rule meetings the rule no longer gives
     insert: tuple[PlannedMeeting, ...]  # rule meetings not stored yet
+    update: tuple[Update, ...] = ()  # stored meetings the new rule gives on the same date
 
 
 @cache
@@ -85,20 +103,28 @@ def _norwegian_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("NO", years=year, include_sundays=False))
 
 
-def is_holiday(day: date) -> bool:
-    return day in _norwegian_holidays(day.year)
+def is_holiday(day: date, days_off: Iterable[str] = ()) -> bool:
+    """A public holiday, or one of the district's own days off ('MM-DD')."""
+    return day in _norwegian_holidays(day.year) or f"{day:%m-%d}" in set(days_off)
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and not is_holiday(day)
+def is_working_day(day: date, days_off: Iterable[str] = ()) -> bool:
+    return day.weekday() < 5 and not is_holiday(day, days_off)
 
 
-def next_working_day(day: date) -> date:
-    """The first working day (Monday to Friday, not a public holiday) after `day`."""
+def next_working_day(day: date, days_off: Iterable[str] = ()) -> date:
+    """The first working day (Monday to Friday, not a public holiday or day off) after `day`."""
+    off = set(days_off)
     day += timedelta(days=1)
-    while not is_working_day(day):
+    while not is_working_day(day, off):
         day += timedelta(days=1)
     return day
+
+
+def parse_days_off(value: str | None) -> tuple[str, ...]:
+    """'12-24,12-31' -> ('12-24', '12-31'); nonsense is dropped, never guessed."""
+    found = {part.strip() for part in (value or "").split(",")}
+    return tuple(sorted(day for day in found if _DAY_OFF.fullmatch(day)))
 
 
 def parse_time(value: str | None) -> time | None:
@@ -172,14 +198,19 @@ def plan(
     for day in rule_dates(rule, first, last):
         key = f"{day.isoformat()}T{at.strftime('%H:%M')}"
         moved_from = None
-        if is_holiday(day):
+        if is_holiday(day, rule.days_off):
             if rule.holiday_policy != NEXT_WORKING_DAY:
                 continue
-            day, moved_from = next_working_day(day), day
+            day, moved_from = next_working_day(day, rule.days_off), day
         starts_at = local_instant(day, at, tz)
         if since < starts_at <= until:
             planned.append(PlannedMeeting(key, starts_at, moved_from))
     return planned
+
+
+def key_day(key: str) -> date:
+    """The local date in a rule key ('2026-05-13T18:00' -> 13 May 2026)."""
+    return date.fromisoformat(key[:10])
 
 
 def replan(
@@ -187,20 +218,44 @@ def replan(
 ) -> Replan:
     """What to change so that the stored future follows the plan; the past is never touched.
 
-    Single meetings stay whatever the rule says. A rule meeting the coordinator moved or
-    cancelled keeps its key, so it stays as she left it while the rule still gives it.
+    `planned` should reach back before `now` (see REPLAN_BACK): a meeting is wanted when the
+    rule gives its key's own date, even if a holiday or a coordinator moved it later.
+    Stored and planned rule meetings are matched by that date: a match is updated in place
+    (new key, new start) and keeps its id, answers, place, note and cancellation; a meeting a
+    coordinator moved keeps her start. A future rule meeting on a date the rule no longer
+    gives is deleted, unless a coordinator changed it. Single meetings always stay.
     """
-    wanted = {meeting.key for meeting in planned}
-    stored: set[str] = set()
-    delete = []
-    for meeting in existing:
-        if meeting.rule_key is None:
+    by_day = {key_day(m.key): m for m in planned}
+    keys = {m.key for m in planned}
+    taken: set[date] = set()
+    delete, update = [], []
+    # One that already has the new key is matched first: keys stay unique.
+    for meeting in sorted(
+        (m for m in existing if m.rule_key is not None),
+        key=lambda m: (m.rule_key not in keys, m.starts_at, m.id),
+    ):
+        assert meeting.rule_key is not None
+        day = key_day(meeting.rule_key)
+        new = by_day.get(day)
+        if meeting.starts_at <= now:
+            taken.add(day)  # the past stays, and its date is not planned again
             continue
-        stored.add(meeting.rule_key)
-        if meeting.starts_at > now and meeting.rule_key not in wanted:
-            delete.append(meeting.id)
-    insert = tuple(m for m in planned if m.key not in stored and m.starts_at > now)
-    return Replan(tuple(delete), insert)
+        if new is None or day in taken:
+            if not meeting.changed:
+                delete.append(meeting.id)
+            continue
+        taken.add(day)
+        # Her start stays; so does one the new rule would put in the past (it is not moved
+        # to before now).
+        keep = meeting.moved or new.starts_at <= now
+        starts_at = meeting.starts_at if keep else new.starts_at
+        if new.key != meeting.rule_key or starts_at != meeting.starts_at:
+            update.append(Update(meeting.id, new.key, starts_at))
+    insert = tuple(m for m in planned if key_day(m.key) not in taken and m.starts_at > now)
+    return Replan(tuple(delete), insert, tuple(update))
+
+
+REPLAN_BACK = timedelta(days=21)  # a moved meeting's key lies at most this far before its start
 
 
 @dataclass(frozen=True)

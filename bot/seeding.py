@@ -35,12 +35,16 @@ MAX_MONTH_DAY = 28  # every month has it
 
 LOCATION_KEYS = ("id", "name", "address", "latitude", "longitude", "coordinates_source")
 DISTRICT_KEYS = ("slug", "name", "phase", "default_language", "location", "chat_id", "meetings")
-MEETING_KEYS = ("time", "weekday", "anchor", "monthly", "holidays", "reminder_hours")
+MEETING_KEYS = (
+    "time", "weekday", "anchor", "monthly", "holidays", "days_off", "reminder_hours",
+)  # fmt: skip
+DEFAULT_DAYS_OFF = ("12-24", "12-31")  # Christmas Eve and New Year's Eve: days off in Oslo
 TOP_LEVEL_KEYS = ("location", "district")
 
 _SLUG = re.compile(r"[a-z0-9-]{1,40}")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH_DAY = re.compile(r"\d{2}-\d{2}")
 _MONTHLY = re.compile(rf"(?:({'|'.join(ORDINALS)}) ({'|'.join(WEEKDAYS)}))|(?:day (\d{{1,2}}))")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOML_AT_END = " (at end of document)"
@@ -517,6 +521,7 @@ def _meetings(district: _Table, phase: int | None) -> dict[str, Any]:
     )
     holidays = table.choice("holidays", HOLIDAY_POLICIES.get, '"skip" or "next-working-day"')
     hours = _reminder_hours(table)
+    days_off = _days_off(table)
     if "weekday" not in data and "monthly" not in data:
         table.missing(
             "weekday" if "weekday" in table.misspelt else "monthly",
@@ -536,6 +541,7 @@ def _meetings(district: _Table, phase: int | None) -> dict[str, Any]:
         "monthly_rule": monthly,
         "holiday_policy": holidays or "skip",
         "reminder_hours": ",".join(str(hour) for hour in hours),
+        "days_off": ",".join(days_off),
     }
 
 
@@ -587,6 +593,33 @@ def _reminder_hours(table: _Table) -> tuple[int, ...]:
         table.fail("reminder_hours", f"reminder_hours lists {repeated[0]} twice")
     # Stored longest first, so [3, 48] and [48, 3] are the same setting.
     return tuple(sorted(set(value), reverse=True))
+
+
+def _days_off(table: _Table) -> tuple[str, ...]:
+    """Days the group never meets though they are no public holiday, as 'MM-DD'; [] for none."""
+    value = table.data.get("days_off")
+    if value is None:
+        return DEFAULT_DAYS_OFF
+    if not isinstance(value, list) or not all(
+        isinstance(day, str) and _is_month_day(day) for day in value
+    ):
+        table.fail(
+            "days_off",
+            'days_off must be a list of "MM-DD" days, e.g. ["12-24", "12-31"], or [] for none, '
+            f"got {_show(value) if not isinstance(value, list) else value}",
+        )
+        return DEFAULT_DAYS_OFF
+    return tuple(sorted(set(value)))
+
+
+def _is_month_day(value: str) -> bool:
+    if not _MONTH_DAY.fullmatch(value):
+        return False
+    try:
+        date(2024, int(value[:2]), int(value[3:]))  # a leap year: 02-29 is a day
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_time(value: str) -> str | None:

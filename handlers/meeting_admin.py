@@ -17,13 +17,14 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot.access import Action, allowed
+from bot.help_guide import join_pages
 from bot.i18n import N_, Translator
 from bot.meeting_plan import local_instant
 from handlers.access import choose_district, refuse
 from handlers.awaiting import awaited, stop_waiting, wait_for
 from handlers.context import BotContext
 from handlers.meetings import ANSWERS, meeting_text
-from handlers.reminders import schedule_wakeups, tell_members
+from handlers.reminders import schedule_wakeups, tell_members_soon
 from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.districts import get_district
 from storage.meetings import (
@@ -33,6 +34,7 @@ from storage.meetings import (
     attendees,
     cancel_meeting,
     get_meeting,
+    interrupted_reminders,
     move_meeting,
     set_place_and_note,
     upcoming_meetings,
@@ -83,14 +85,22 @@ async def send_next_answers(update: Update, context: BotContext, district_id: in
         text = "👥 " + t._("No meetings are planned yet.")
         await context.bot.send_message(update.effective_chat.id, text)
         return
-    text, keyboard = await answers_view(context, meetings[0])
-    rows = [list(row) for row in keyboard.inline_keyboard] if keyboard else []
+    pages, keyboard = await answers_view(context, meetings[0])
+    rows = [list(row) for row in keyboard.inline_keyboard]
     tz = context.services.config.tz
     rows += [[button("🗓", t.format_day(m.starts_at, tz), f"mans:{m.id}")] for m in meetings[1:4]]
-    await context.bot.send_message(
-        update.effective_chat.id, text, parse_mode=ParseMode.HTML,
-        reply_markup=InlineKeyboardMarkup(rows) if rows else None,
-    )  # fmt: skip
+    await send_pages(context, update.effective_chat.id, pages, InlineKeyboardMarkup(rows))
+
+
+async def send_pages(
+    context: BotContext, chat_id: int, pages: list[str], keyboard: InlineKeyboardMarkup
+) -> None:
+    """The pages as messages, in order; the buttons go under the last one."""
+    for number, page in enumerate(pages, start=1):
+        await context.bot.send_message(
+            chat_id, page, parse_mode=ParseMode.HTML,
+            reply_markup=keyboard if number == len(pages) else None,
+        )  # fmt: skip
 
 
 async def answers_callback(update: Update, context: BotContext) -> None:
@@ -106,33 +116,75 @@ async def answers_callback(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     await query.answer()
-    text, keyboard = await answers_view(context, meeting)
-    await edit_in_place(query, text, keyboard)
+    pages, keyboard = await answers_view(context, meeting)
+    if len(pages) == 1:
+        await edit_in_place(query, pages[0], keyboard)
+    else:  # one message cannot hold them all: the pages come as new messages
+        assert update.effective_chat is not None
+        await send_pages(context, update.effective_chat.id, pages, keyboard)
+
+
+# Names are cut into pieces of at most this many characters, and pieces packed into messages
+# (join_pages, at most 4096): well under the limit, with room for tags and direction marks.
+NAMES_PER_PIECE = 1500
 
 
 async def answers_view(
     context: BotContext, meeting: MeetingRecord
-) -> tuple[str, InlineKeyboardMarkup | None]:
+) -> tuple[list[str], InlineKeyboardMarkup]:
+    """Who is coming, not coming, maybe and has not answered, with counts: one message, or
+    several for a big group (the counts always in the first)."""
     t, tz = context.t, context.services.config.tz
     people = await attendees(context.db, meeting.id)
-    lines = [
+    head = [
         "👥 <b>" + t.ltr(escape(meeting.district_name)) + "</b> — "
         + t.format_datetime(meeting.starts_at, tz),
     ]  # fmt: skip
     if meeting.cancelled:
-        lines.append("🚫 " + t._("This meeting is cancelled."))
+        head.append("🚫 " + t._("This meeting is cancelled."))
     groups: list[tuple[str, list[Attendee]]] = [
         (f"{emoji} {t._(label)}", [p for p in people if p.answer == answer])
         for answer, (emoji, label) in ANSWERS.items()
     ]
     groups.append(("⏳ " + t._("No answer yet"), [p for p in people if p.answer is None]))
+    lines = []
     for title, group in groups:
-        names = ", ".join(name_of(t, p) for p in group) or "—"
-        lines.append(f"<b>{title}</b> ({t.ltr(len(group))}): {names}")
+        lead = f"<b>{title}</b> ({t.ltr(len(group))}): "
+        pieces = name_pieces([name_of(t, p) for p in group] or ["—"])
+        lines.append(lead + pieces[0])
+        # TRANSLATORS: starts a further message of names, e.g. "✅ Coming (continued): ...".
+        more = t._("{answer} (continued):").format(answer=f"<b>{title}</b>")
+        lines += [more + " " + piece for piece in pieces[1:]]
+    tail = []
+    interrupted = await interrupted_reminders(context.db, meeting.id)
+    if interrupted:
+        tail.append("⚠️ " + t.ngettext(
+            "{count} reminder was cut off by a restart of the bot and may not have arrived.",
+            "{count} reminders were cut off by a restart of the bot and may not have arrived.",
+            interrupted,
+        ).format(count=t.ltr(interrupted)))  # fmt: skip
     if any(p.unreachable for p in people):
-        lines.append("\n🚫 " + t._("= the bot cannot reach her (she has blocked it)"))
+        tail.append("\n🚫 " + t._("= the bot cannot reach her (she has blocked it)"))
     keyboard = InlineKeyboardMarkup([[button("🔄", t._("Refresh"), f"mans:{meeting.id}")]])
-    return "\n".join(lines), keyboard
+    whole = "\n".join([*head, *lines, *tail])
+    if len(whole) <= NAMES_PER_PIECE * 2:
+        return [whole], keyboard
+    counts = " · ".join(f"{title} ({t.ltr(len(group))})" for title, group in groups)
+    first = "\n".join([*head, counts, *tail])
+    return join_pages([first, *lines], "\n\n"), keyboard
+
+
+def name_pieces(names: list[str]) -> list[str]:
+    """The names, comma-separated, cut between names into pieces of NAMES_PER_PIECE at most."""
+    pieces, current = [], ""
+    for name in names:
+        candidate = f"{current}, {name}" if current else name
+        if current and len(candidate) > NAMES_PER_PIECE:
+            pieces.append(current)
+            candidate = name
+        current = candidate
+    pieces.append(current)
+    return pieces
 
 
 def name_of(t: Translator, person: Attendee) -> str:
@@ -165,24 +217,24 @@ async def cancel_callback(update: Update, context: BotContext) -> None:
         text = "⚠️ " + t._("Cancel this meeting? Every member will be told.")
         await edit_in_place(query, text + "\n\n" + meeting_text(t, meeting, tz), keyboard)
         return
-    await cancel_meeting(context.db, meeting.id, context.identity.telegram_id, now)
+    if not await cancel_meeting(context.db, meeting.id, context.identity.telegram_id, now):
+        await answer_expired(query, t)  # cancelled meanwhile, by another press
+        return
     cancelled = await get_meeting(context.db, meeting.id)
     assert cancelled is not None
 
     def compose(her: Translator) -> str:
         return "🚫 " + her._("A meeting is cancelled:") + "\n" + meeting_text(her, cancelled, tz)
 
-    told = await tell_members(
-        context.bot, context.db, meeting.district_id, compose, now,
+    tell_members_soon(
+        context.application, meeting.district_id, compose, now,
         skip=context.identity.telegram_id,
     )  # fmt: skip
-    await edit_in_place(query, done_text(t, told) + "\n\n" + meeting_text(t, cancelled, tz))
+    await edit_in_place(query, done_text(t) + "\n\n" + meeting_text(t, cancelled, tz))
 
 
-def done_text(t: Translator, told: int) -> str:
-    return "✅ " + t.ngettext(
-        "Done. {count} member was told.", "Done. {count} members were told.", told
-    ).format(count=t.ltr(told))
+def done_text(t: Translator) -> str:
+    return "✅ " + t._("Done. The members are being told, each in her language.")
 
 
 # -- move or add: a day, a time, a confirmation ----------------------------------------------------
@@ -248,7 +300,10 @@ async def when_callback(update: Update, context: BotContext) -> None:
         return
     by = context.identity.telegram_id
     if meeting is not None:
-        await move_meeting(context.db, meeting.id, starts_at, by, now)
+        if not await move_meeting(context.db, meeting.id, starts_at, by, now):
+            # Cancelled or begun since the checks above: nothing moved, nobody is told.
+            await edit_in_place(query, "🤷 " + t._("Nothing was changed."))
+            return
         meeting_id = meeting.id
         old_when = meeting.starts_at
     else:
@@ -266,11 +321,11 @@ async def when_callback(update: Update, context: BotContext) -> None:
             head = "➕ " + her._("A new meeting:")
         return head + "\n" + meeting_text(her, changed, tz)
 
-    told = await tell_members(context.bot, context.db, district_id, compose, now, skip=by)
+    tell_members_soon(context.application, district_id, compose, now, skip=by)
     assert context.job_queue is not None
     await schedule_wakeups(context.job_queue, context.db, now)
     keyboard = InlineKeyboardMarkup([[button("📝", t._("Place and note"), f"mnote:{meeting_id}")]])
-    await edit_in_place(query, done_text(t, told) + "\n\n" + meeting_text(t, changed, tz), keyboard)
+    await edit_in_place(query, done_text(t) + "\n\n" + meeting_text(t, changed, tz), keyboard)
 
 
 def parse_day(value: str | None) -> date | None:
@@ -363,17 +418,24 @@ async def note_received_callback(update: Update, context: BotContext) -> None:
         return
     place, note = parsed
     by = context.identity.telegram_id
-    await set_place_and_note(context.db, meeting.id, place, note, by, now)
+    # Checked again as it is written: the meeting may have been cancelled or begun while she
+    # typed; then nothing changes and nobody is told.
+    if not await set_place_and_note(context.db, meeting.id, place, note, by, now):
+        await context.bot.send_message(
+            update.effective_chat.id,
+            "🤷 " + t._("Nothing was changed: the meeting is cancelled or has already begun."),
+        )
+        return
     changed = await get_meeting(context.db, meeting.id)
     assert changed is not None
 
     def compose(her: Translator) -> str:
         return "📝 " + her._("News about a meeting:") + "\n" + meeting_text(her, changed, tz)
 
-    told = await tell_members(context.bot, context.db, meeting.district_id, compose, now, skip=by)
+    tell_members_soon(context.application, meeting.district_id, compose, now, skip=by)
     await context.bot.send_message(
         update.effective_chat.id,
-        done_text(t, told) + "\n\n" + meeting_text(t, changed, tz),
+        done_text(t) + "\n\n" + meeting_text(t, changed, tz),
         parse_mode=ParseMode.HTML,
     )
 

@@ -264,9 +264,12 @@ async def calendar_callback(update: Update, context: BotContext) -> None:
 
 def calendar_event(t: Translator, meeting: MeetingRecord) -> CalendarEvent:
     return CalendarEvent(
-        uid=f"meeting-{meeting.id}@bydelsbot",
+        # The random uid, never the id: a calendar file never overwrites another meeting.
+        uid=f"{meeting.uid}@bydelsbot",
         starts_at=meeting.starts_at,
         summary=t._("Bydelsmødre meeting: {district}").format(district=meeting.district_name),
         location=meeting.place,
         description=meeting.note,
+        sequence=meeting.revision,
+        last_modified=meeting.updated_at,
     )

@@ -17,7 +17,7 @@ from bot.i18n import Translator
 from handlers.access import choose_district, refuse
 from handlers.context import BotContext
 from handlers.labels import PHASES, phase_line
-from handlers.reminders import plan_and_tell, schedule_wakeups
+from handlers.reminders import phase_has_rule, plan_and_tell, schedule_wakeups
 from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.districts import DistrictRecord, change_phase, get_district
 
@@ -52,7 +52,9 @@ async def phase_callback(update: Update, context: BotContext) -> None:
     if target is None:
         text, keyboard = phase_choices(t, district)
     elif match[1] == "ph":
-        text, keyboard = confirm_phase(t, district, target)
+        tz, now = context.services.config.tz, datetime.now(UTC)
+        has_rule = await phase_has_rule(context.db, district.id, target, now, tz)
+        text, keyboard = confirm_phase(t, district, target, has_rule)
     else:
         now = datetime.now(UTC)
         old = await change_phase(context.db, district.id, target, context.identity.telegram_id, now)
@@ -63,6 +65,7 @@ async def phase_callback(update: Update, context: BotContext) -> None:
         await plan_and_tell(
             context.bot, context.db, district.id, tz, now,
             announce=old != target, changed_by=context.identity.telegram_id,
+            application=context.application,
         )  # fmt: skip
         assert context.job_queue is not None
         await schedule_wakeups(context.job_queue, context.db, now)
@@ -87,18 +90,26 @@ def phase_choices(t: Translator, district: DistrictRecord) -> tuple[str, InlineK
 
 
 def confirm_phase(
-    t: Translator, district: DistrictRecord, target: int
+    t: Translator, district: DistrictRecord, target: int, has_rule: bool = True
 ) -> tuple[str, InlineKeyboardMarkup]:
     text = t._("Move {district} from phase {old} to phase {new}?").format(
         district=t.ltr(escape(district.name)), old=t.ltr(district.phase), new=t.ltr(target)
     )
+    warning = ""
+    if not has_rule:
+        # She must know before confirming: the calendar empties until a new time is set.
+        warning = "\n\n❗ " + t._(
+            "The group has no regular meeting time for phase {phase}. Its future regular "
+            "meetings will be removed (single meetings you added stay), and the members will "
+            "be told that the regular meetings stop until a new time is set."
+        ).format(phase=t.ltr(target))
     keyboard = InlineKeyboardMarkup(
         [[
             button("✅", t._("Yes, move"), f"phok:{district.id}:{target}"),
             button("↩️", t._("Cancel"), f"ph:{district.id}"),
         ]]
     )  # fmt: skip
-    return "⚠️ " + text + "\n" + phase_line(t, target), keyboard
+    return "⚠️ " + text + "\n" + phase_line(t, target) + warning, keyboard
 
 
 def phase_done(t: Translator, district: DistrictRecord, target: int) -> str:

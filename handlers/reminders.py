@@ -14,23 +14,34 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Application, JobQueue
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.i18n import Translator, translator
 from bot.meeting_plan import (
     HORIZON,
+    REPLAN_BACK,
     ExistingMeeting,
     MeetingRule,
     due_reminder,
+    parse_days_off,
     parse_lead_hours,
     plan,
     reminder_moments,
@@ -53,6 +64,7 @@ from storage.meetings import (
     claim_reminder,
     finish_chat_post,
     finish_reminder,
+    mark_interrupted,
     meeting_settings,
     member_locales,
     rule_meetings,
@@ -75,8 +87,25 @@ Sleep = Callable[[float], Awaitable[Any]]
 
 @dataclass(frozen=True)
 class Delivery:
-    outcome: str  # sent, unreachable, failed
+    outcome: str  # sent, unreachable, failed, uncertain (timed out: perhaps delivered)
     message_id: int | None = None
+
+
+def surely_not_sent(exc: NetworkError) -> bool:
+    """Whether Telegram certainly did not deliver the message, so sending again is safe.
+
+    Yes: Telegram answered with an error (a 5xx), or the connection was refused or never got
+    a free slot before anything was sent. No: a timeout or a connection lost while waiting for
+    the answer, when the message may well have arrived.
+    """
+    cause = exc.__cause__
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return True
+    if isinstance(exc, TimedOut):
+        return False
+    # PTB raises a bare NetworkError for an HTTP error answer; transport failures carry the
+    # httpx (or other) exception they came from.
+    return cause is None or isinstance(cause, TelegramError)
 
 
 async def send_one(
@@ -89,9 +118,11 @@ async def send_one(
 ) -> Delivery:
     """Send one HTML message, honouring flood control and retrying what can be retried.
 
-    429: wait `retry_after` and try the same message again. A timeout or a 5xx: a few tries
-    with a growing pause. 403 or "chat not found": unreachable, never retried. The broadcast
-    outbox has its own rate limiting; this is deliberately not a second one.
+    429: wait `retry_after` and try the same message again. A 5xx answer or a refused
+    connection: a few tries with a growing pause. A timeout is never resent (the message may
+    have arrived; twice is worse than once): 'uncertain'. 403 or "chat not found":
+    unreachable, never retried. The broadcast outbox has its own rate limiting; this is
+    deliberately not a second one.
     """
     failures = 0
     while True:
@@ -114,7 +145,10 @@ async def send_one(
                 return Delivery("unreachable")
             log.warning("Telegram refused a reminder: %s", exc.message)
             return Delivery("failed")
-        except NetworkError as exc:
+        except NetworkError as exc:  # TimedOut is one too
+            if not surely_not_sent(exc):
+                log.warning("a message may or may not have arrived; not resent: %s", type(exc))
+                return Delivery("uncertain")
             failures += 1
             if failures >= NETWORK_ATTEMPTS:
                 log.warning("giving up on a message after %d tries: %s", failures, exc)
@@ -179,6 +213,39 @@ async def tell_members(
     return sent
 
 
+NOTICE_TASK = "meetings:tell-members"
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def tell_members_soon(
+    application: AnyApplication,
+    district_id: int,
+    compose: Callable[[Translator], str],
+    now: datetime,
+    *,
+    skip: int | None = None,
+) -> None:
+    """`tell_members` in the background: the coordinator's handler answers at once instead of
+    making everyone wait while the notices go out one by one (with 429 pauses). A failure is
+    logged, never lost."""
+    services: Services = application.bot_data[SERVICES_KEY]
+
+    async def run() -> None:
+        try:
+            await tell_members(application.bot, services.db, district_id, compose, now, skip=skip)
+        except Exception:
+            log.exception("telling the members of a meeting change failed")
+
+    application.create_task(run(), name=NOTICE_TASK)
+
+
+async def notices_sent() -> None:
+    """Wait for the notices still going out in the background (for tests and the demo)."""
+    current = asyncio.current_task()
+    tasks = [t for t in asyncio.all_tasks() if t.get_name() == NOTICE_TASK and t is not current]
+    await asyncio.gather(*tasks)
+
+
 # -- reminders -----------------------------------------------------------------------------------
 
 
@@ -209,9 +276,11 @@ async def dispatch_reminders(
                     (decision.send, *decision.skip), "skipped_not_coming", now,
                 )  # fmt: skip
                 continue
+            # Claimed only while the meeting is still ahead, not cancelled and not moved: a
+            # coordinator may cancel it while this loop is sending.
             claimed = await claim_reminder(
                 db, meeting.id, person.telegram_id, decision.send, decision.skip,
-                "skipped_late", now,
+                "skipped_late", now, meeting.starts_at,
             )  # fmt: skip
             if not claimed:
                 continue
@@ -265,13 +334,17 @@ def rule_of(settings: MeetingSettings) -> MeetingRule:
         anchor=date.fromisoformat(settings.meeting_anchor) if settings.meeting_anchor else None,
         monthly=settings.monthly_rule,
         holiday_policy=settings.holiday_policy,
+        days_off=parse_days_off(settings.days_off),
     )
 
 
 @dataclass(frozen=True)
 class PlanResult:
-    changed: bool  # meetings were added or removed
+    changed: bool  # meetings were added, moved or removed
     new_phase: bool  # the group is in another phase than when it was last planned
+    has_rule: bool = True  # the rule gives regular meetings (phase 1-2, or none set: False)
+    moved: tuple[tuple[datetime, datetime], ...] = ()  # (was, now) of meetings members knew
+    removed: tuple[datetime, ...] = ()  # starts of meetings members knew, no longer planned
 
 
 async def plan_district(
@@ -281,21 +354,51 @@ async def plan_district(
     rule = rule_of(settings)
     before = await stored_plan(db, settings.district_id)
     existing = [
-        ExistingMeeting(meeting_id, key, starts_at)
-        for meeting_id, key, starts_at in await rule_meetings(db, settings.district_id)
+        ExistingMeeting(m.id, m.rule_key, m.starts_at, m.changed, m.moved)
+        for m in await rule_meetings(db, settings.district_id)
     ]
     latest = max((m.starts_at for m in existing), default=now)
-    planned = plan(rule, now, max(now + HORIZON, latest), tz)
+    # From a little back, so that a meeting a coordinator moved past its key's time is known.
+    planned = plan(rule, now - REPLAN_BACK, max(now + HORIZON, latest), tz)
+    has_rule = bool(plan(rule, now, now + HORIZON, tz))
     changes = replan(existing, planned, now)
     unchanged_rule = before is not None and before.signature == rule.signature
-    if unchanged_rule and not changes.delete and not changes.insert:
-        return PlanResult(False, False)
+    if unchanged_rule and not (changes.delete or changes.insert or changes.update):
+        return PlanResult(False, False, has_rule)
+    # What the members knew: a cancelled meeting is no news when it moves or goes.
+    known = {
+        m.id: m
+        for m in await upcoming_meetings(
+            db, [settings.district_id], now, datetime.max.replace(tzinfo=UTC)
+        )
+    }
     await apply_plan(
         db, settings.district_id, changes.delete,
         [(m.key, m.starts_at) for m in changes.insert], rule.signature, rule.phase, now,
+        [(u.id, u.key, u.starts_at) for u in changes.update],
     )  # fmt: skip
+    moved = tuple(
+        (known[u.id].starts_at, u.starts_at)
+        for u in changes.update
+        if u.id in known and known[u.id].starts_at != u.starts_at
+    )
+    removed = tuple(known[i].starts_at for i in changes.delete if i in known)
     new_phase = before is not None and before.phase != settings.phase
-    return PlanResult(bool(changes.delete or changes.insert), new_phase)
+    changed = bool(changes.delete or changes.insert or changes.update)
+    if before is None:  # the first plan: nobody knew any meeting yet
+        moved, removed = (), ()
+    return PlanResult(changed, new_phase, has_rule, moved, removed)
+
+
+async def phase_has_rule(
+    db: Database, district_id: int, phase: int, now: datetime, tz: ZoneInfo
+) -> bool:
+    """Whether the district's settings give regular meetings in `phase` (for /phase to warn
+    before a move that stops them)."""
+    settings = await meeting_settings(db, district_id)
+    if settings is None:
+        return False
+    return bool(plan(replace(rule_of(settings), phase=phase), now, now + HORIZON, tz))
 
 
 async def plan_and_tell(
@@ -307,25 +410,43 @@ async def plan_and_tell(
     *,
     announce: bool = False,
     changed_by: int | None = None,
-) -> None:
-    """Plan one district; if its phase changed (or `announce`: the caller changed it), tell its
-    members in their language (all but `changed_by`, who has seen it)."""
+    application: AnyApplication | None = None,
+) -> PlanResult | None:
+    """Plan one district; tell its members in their language (all but `changed_by`, who has
+    seen it) of a new phase (or `announce`: the caller changed it) and of every meeting that
+    moved or was removed, in one message each; in the background if `application` is given (a
+    handler, which should answer at once)."""
     settings = await meeting_settings(db, district_id)
     if settings is None:
-        return
+        return None
     result = await plan_district(db, settings, now, tz)
-    if result.new_phase or announce:
+    new_phase = result.new_phase or announce
+    if new_phase or result.moved or result.removed:
         upcoming = await upcoming_meetings(db, [district_id], now, now + HORIZON)
         following = upcoming[0] if upcoming else None
 
         def compose(t: Translator) -> str:
-            return phase_notice(t, settings, following, tz)
+            parts = []
+            if new_phase:
+                parts.append(phase_notice(t, settings, following, tz, result.has_rule))
+            # "The regular meetings stop" says it for the removed ones; a list would alarm.
+            if result.moved or (result.removed and (result.has_rule or not new_phase)):
+                parts.append(changes_notice(t, result, tz, removed=result.has_rule))
+            return "\n\n".join(parts)
 
-        await tell_members(bot, db, district_id, compose, now, skip=changed_by)
+        if application is not None:
+            tell_members_soon(application, district_id, compose, now, skip=changed_by)
+        else:
+            await tell_members(bot, db, district_id, compose, now, skip=changed_by)
+    return result
 
 
 def phase_notice(
-    t: Translator, settings: MeetingSettings, following: MeetingRecord | None, tz: ZoneInfo
+    t: Translator,
+    settings: MeetingSettings,
+    following: MeetingRecord | None,
+    tz: ZoneInfo,
+    has_rule: bool = True,
 ) -> str:
     text = (
         "🔄 "
@@ -334,9 +455,38 @@ def phase_notice(
         + phase_line(t, settings.phase)
         + "\n\n"
     )
-    if following is None:
+    if not has_rule:
+        # Calm, not alarming: the group goes on, the coordinator sets the new rhythm.
+        text += t._(
+            "The regular meetings stop for now, until the coordinator sets a new meeting time."
+        )
+        if following is None:
+            return text
+        text += "\n\n"
+    elif following is None:
         return text + t._("No regular meetings are planned in this phase.")
     return text + t._("The next meeting:") + "\n" + meeting_text(t, following, tz)
+
+
+def changes_notice(t: Translator, result: PlanResult, tz: ZoneInfo, removed: bool = True) -> str:
+    """One summary of the meetings that moved or (if `removed`) were removed by a new plan."""
+    lines = []
+    if result.moved:
+        lines.append("🕒 " + t._("These meetings have a new time:"))
+        # TRANSLATORS: one moved meeting; {before} and {after} are a day and time each.
+        lines += [
+            "• " + t._("{before} → now {after}").format(
+                before=t.ltr(t.format_datetime(was, tz)),
+                after=t.ltr(t.format_datetime(moved_to, tz)),
+            )
+            for was, moved_to in result.moved
+        ]  # fmt: skip
+    if result.removed and removed:
+        if lines:
+            lines.append("")
+        lines.append("🗑 " + t._("These meetings will not take place:"))
+        lines += ["• " + t.ltr(t.format_datetime(was, tz)) for was in result.removed]
+    return "\n".join(lines)
 
 
 async def plan_all(bot: Bot, db: Database, tz: ZoneInfo, now: datetime) -> None:
@@ -385,6 +535,10 @@ async def start_meetings(application: Application[Any, Any, Any, Any, Any, Any])
     """At start-up: plan, rebuild the wake-ups, and send at once what came due while down."""
     services: Services = application.bot_data[SERVICES_KEY]
     now = datetime.now(UTC)
+    # A reminder claimed but never finished was cut off by the last stop: say so, never resend.
+    interrupted = await mark_interrupted(services.db, now, now)
+    if interrupted:
+        log.warning("%d reminders were cut off by the last stop; marked interrupted", interrupted)
     await plan_all(application.bot, services.db, services.config.tz, now)
     job_queue = application.job_queue
     assert job_queue is not None

@@ -43,12 +43,13 @@ class MeetingSettings:
     reminder_hours: str
     location_name: str | None
     chat_id: int | None
+    days_off: str  # 'MM-DD,MM-DD': days treated like public holidays
 
 
 _SETTINGS = """
     SELECT d.id AS district_id, d.name, d.phase, d.default_locale, d.meeting_weekday,
            d.meeting_time, d.meeting_anchor, d.monthly_rule, d.holiday_policy, d.reminder_hours,
-           l.name AS location_name, d.chat_id
+           l.name AS location_name, d.chat_id, d.days_off
       FROM districts AS d LEFT JOIN locations AS l ON l.id = d.location_id
 """
 
@@ -77,6 +78,9 @@ class MeetingRecord:
     place: str | None
     note: str | None
     cancelled_at: datetime | None
+    uid: str = ""  # stable and random: the calendar's UID
+    revision: int = 0  # how often it changed: the calendar's SEQUENCE
+    updated_at: datetime | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -85,7 +89,8 @@ class MeetingRecord:
 
 _MEETINGS = """
     SELECT m.id, m.district_id, d.name AS district_name, m.rule_key, m.starts_at,
-           coalesce(m.place, l.name) AS place, m.note, m.cancelled_at
+           coalesce(m.place, l.name) AS place, m.note, m.cancelled_at, m.uid, m.revision,
+           m.updated_at
       FROM meetings AS m
       JOIN districts AS d ON d.id = m.district_id
       LEFT JOIN locations AS l ON l.id = d.location_id
@@ -97,7 +102,8 @@ def _meeting(row: Row) -> MeetingRecord:
     assert starts_at is not None
     return MeetingRecord(
         row["id"], row["district_id"], row["district_name"], row["rule_key"], starts_at,
-        row["place"], row["note"], _moment(row["cancelled_at"]),
+        row["place"], row["note"], _moment(row["cancelled_at"]), row["uid"], row["revision"],
+        _moment(row["updated_at"]),
     )  # fmt: skip
 
 
@@ -156,14 +162,31 @@ async def stored_plan(db: Database, district_id: int) -> StoredPlan | None:
     return StoredPlan(row["signature"], row["phase"]) if row else None
 
 
-async def rule_meetings(db: Database, district_id: int) -> list[tuple[int, str, datetime]]:
-    """(id, rule key, start) of the district's meetings planned by its rule."""
+@dataclass(frozen=True)
+class RuleMeeting:
+    id: int
+    rule_key: str
+    starts_at: datetime
+    changed: bool  # a coordinator moved, cancelled or annotated it
+    moved: bool  # a coordinator moved it
+
+
+async def rule_meetings(db: Database, district_id: int) -> list[RuleMeeting]:
+    """The district's meetings planned by its rule."""
     rows = await db.fetch_all(
-        "SELECT id, rule_key, starts_at FROM meetings "
+        "SELECT id, rule_key, starts_at, changed_at IS NOT NULL AS changed, "
+        "moved_at IS NOT NULL AS moved FROM meetings "
         "WHERE district_id = ? AND rule_key IS NOT NULL ORDER BY starts_at",
         (district_id,),
     )
-    return [(row["id"], row["rule_key"], datetime.fromisoformat(row["starts_at"])) for row in rows]
+    return [_rule_meeting(row) for row in rows]
+
+
+def _rule_meeting(row: Row) -> RuleMeeting:
+    starts_at = datetime.fromisoformat(row["starts_at"])
+    return RuleMeeting(
+        row["id"], row["rule_key"], starts_at, bool(row["changed"]), bool(row["moved"])
+    )
 
 
 async def apply_plan(
@@ -174,20 +197,44 @@ async def apply_plan(
     signature: str,
     phase: int,
     now: datetime,
+    update: Sequence[tuple[int, str, datetime]] = (),
 ) -> None:
-    """Delete and add rule meetings and record the rule they follow, in one transaction."""
+    """Delete, update (id, new key, new start) and add rule meetings and record the rule they
+    follow, in one transaction. Only future rule meetings are touched, and a coordinator's
+    changed meeting is never deleted."""
     async with db.transaction() as tx:
         for meeting_id in delete:
             await tx.execute(
                 "DELETE FROM meetings WHERE id = ? AND district_id = ? AND rule_key IS NOT NULL "
-                "AND starts_at > ?",
+                "AND starts_at > ? AND changed_at IS NULL",
                 (meeting_id, district_id, _iso(now)),
             )
+        for meeting_id, key, starts_at in update:
+            moved = await tx.execute(
+                "UPDATE meetings SET rule_key = ?, starts_at = ?, revision = revision + 1, "
+                "updated_at = ? WHERE id = ? AND district_id = ? AND rule_key IS NOT NULL "
+                "AND starts_at > ? AND starts_at != ?",
+                (key, _iso(starts_at), _iso(now), meeting_id, district_id, _iso(now),
+                 _iso(starts_at)),
+            )  # fmt: skip
+            if moved:  # its reminders start over for the new time (the answers stay)
+                await tx.execute(
+                    "DELETE FROM reminder_deliveries WHERE meeting_id = ?", (meeting_id,)
+                )
+                await tx.execute(
+                    "DELETE FROM meeting_chat_posts WHERE meeting_id = ?", (meeting_id,)
+                )
+            else:
+                await tx.execute(
+                    "UPDATE meetings SET rule_key = ? WHERE id = ? AND district_id = ? "
+                    "AND rule_key IS NOT NULL AND starts_at > ?",
+                    (key, meeting_id, district_id, _iso(now)),
+                )
         for key, starts_at in insert:
             await tx.execute(
-                "INSERT OR IGNORE INTO meetings (district_id, rule_key, starts_at) "
-                "VALUES (?, ?, ?)",
-                (district_id, key, _iso(starts_at)),
+                "INSERT OR IGNORE INTO meetings (district_id, rule_key, starts_at, updated_at) "
+                "VALUES (?, ?, ?, ?)",
+                (district_id, key, _iso(starts_at), _iso(now)),
             )
         await tx.execute(
             "INSERT INTO meeting_plans (district_id, signature, phase, planned_at) "
@@ -206,9 +253,9 @@ async def add_meeting(
 ) -> int:
     async with db.transaction() as tx:
         await tx.execute(
-            "INSERT INTO meetings (district_id, starts_at, changed_by, changed_at) "
-            "VALUES (?, ?, ?, ?)",
-            (district_id, _iso(starts_at), by, _iso(now)),
+            "INSERT INTO meetings (district_id, starts_at, changed_by, changed_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (district_id, _iso(starts_at), by, _iso(now), _iso(now)),
         )
         row = await tx.fetch_one("SELECT last_insert_rowid()")
     assert row is not None
@@ -221,9 +268,10 @@ async def move_meeting(
     """Move a meeting; its reminders start over for the new time (the answers stay)."""
     async with db.transaction() as tx:
         changed = await tx.execute(
-            "UPDATE meetings SET starts_at = ?, changed_by = ?, changed_at = ? "
-            "WHERE id = ? AND cancelled_at IS NULL",
-            (_iso(starts_at), by, _iso(now), meeting_id),
+            "UPDATE meetings SET starts_at = ?, changed_by = ?, changed_at = ?, moved_at = ?, "
+            "updated_at = ?, revision = revision + 1 "
+            "WHERE id = ? AND cancelled_at IS NULL AND starts_at > ?",
+            (_iso(starts_at), by, _iso(now), _iso(now), _iso(now), meeting_id, _iso(now)),
         )
         if changed:
             await tx.execute("DELETE FROM reminder_deliveries WHERE meeting_id = ?", (meeting_id,))
@@ -233,9 +281,9 @@ async def move_meeting(
 
 async def cancel_meeting(db: Database, meeting_id: int, by: int, now: datetime) -> bool:
     changed = await db.execute(
-        "UPDATE meetings SET cancelled_at = ?, changed_by = ?, changed_at = ? "
-        "WHERE id = ? AND cancelled_at IS NULL",
-        (_iso(now), by, _iso(now), meeting_id),
+        "UPDATE meetings SET cancelled_at = ?, changed_by = ?, changed_at = ?, updated_at = ?, "
+        "revision = revision + 1 WHERE id = ? AND cancelled_at IS NULL",
+        (_iso(now), by, _iso(now), _iso(now), meeting_id),
     )
     return changed > 0
 
@@ -243,9 +291,11 @@ async def cancel_meeting(db: Database, meeting_id: int, by: int, now: datetime) 
 async def set_place_and_note(
     db: Database, meeting_id: int, place: str | None, note: str | None, by: int, now: datetime
 ) -> bool:
+    """False if the meeting is gone, cancelled or has begun meanwhile: nothing changes then."""
     changed = await db.execute(
-        "UPDATE meetings SET place = ?, note = ?, changed_by = ?, changed_at = ? WHERE id = ?",
-        (place, note, by, _iso(now), meeting_id),
+        "UPDATE meetings SET place = ?, note = ?, changed_by = ?, changed_at = ?, updated_at = ?, "
+        "revision = revision + 1 WHERE id = ? AND cancelled_at IS NULL AND starts_at > ?",
+        (place, note, by, _iso(now), _iso(now), meeting_id, _iso(now)),
     )
     return changed > 0
 
@@ -343,17 +393,25 @@ async def claim_reminder(
     skipped: Iterable[int],
     skip_outcome: str,
     now: datetime,
+    starts_at: datetime | None = None,
 ) -> bool:
     """Write her reminder's row before sending it; False if it was claimed before (by an
-    earlier run, before a restart): then it must not be sent. Lead times skipped with it are
-    recorded as finished, with `skip_outcome`."""
+    earlier run, before a restart), or if the meeting was cancelled, has begun or (given
+    `starts_at`, the start the reminder was written for) moved meanwhile: then it must not be
+    sent. Lead times skipped with it are recorded as finished, with `skip_outcome`."""
+    still = "SELECT 1 FROM meetings WHERE id = ? AND cancelled_at IS NULL AND starts_at > ?"
+    params: tuple[object, ...] = (meeting_id, _iso(now))
+    if starts_at is not None:
+        still += " AND starts_at = ?"
+        params += (_iso(starts_at),)
     async with db.transaction() as tx:
         claimed = 0
         if lead_hours is not None:
             claimed = await tx.execute(
                 "INSERT OR IGNORE INTO reminder_deliveries "
-                "(meeting_id, lead_hours, telegram_id, claimed_at) VALUES (?, ?, ?, ?)",
-                (meeting_id, lead_hours, telegram_id, _iso(now)),
+                "(meeting_id, lead_hours, telegram_id, claimed_at) "
+                f"SELECT ?, ?, ?, ? WHERE EXISTS ({still})",
+                (meeting_id, lead_hours, telegram_id, _iso(now), *params),
             )
         for hours in skipped:
             await tx.execute(
@@ -384,9 +442,12 @@ async def reminder_outcomes(db: Database, meeting_id: int) -> dict[tuple[int, in
 
 
 async def claim_chat_post(db: Database, meeting_id: int, now: datetime) -> bool:
+    """Claim the group chat's post; False if claimed before or the meeting is no longer ahead."""
     changed = await db.execute(
-        "INSERT OR IGNORE INTO meeting_chat_posts (meeting_id, claimed_at) VALUES (?, ?)",
-        (meeting_id, _iso(now)),
+        "INSERT OR IGNORE INTO meeting_chat_posts (meeting_id, claimed_at) SELECT ?, ? "
+        "WHERE EXISTS (SELECT 1 FROM meetings WHERE id = ? AND cancelled_at IS NULL "
+        "AND starts_at > ?)",
+        (meeting_id, _iso(now), meeting_id, _iso(now)),
     )
     return changed > 0
 
@@ -394,4 +455,24 @@ async def claim_chat_post(db: Database, meeting_id: int, now: datetime) -> bool:
 async def finish_chat_post(db: Database, meeting_id: int, outcome: str) -> None:
     await db.execute(
         "UPDATE meeting_chat_posts SET outcome = ? WHERE meeting_id = ?", (outcome, meeting_id)
+    )
+
+
+async def interrupted_reminders(db: Database, meeting_id: int) -> int:
+    """How many of the meeting's reminders were cut off by a restart (see mark_interrupted)."""
+    row = await db.fetch_one(
+        "SELECT count(*) FROM reminder_deliveries WHERE meeting_id = ? AND outcome = 'interrupted'",
+        (meeting_id,),
+    )
+    return int(row[0]) if row else 0
+
+
+async def mark_interrupted(db: Database, claimed_before: datetime, now: datetime) -> int:
+    """At start-up: reminders claimed before `claimed_before` and never finished were cut off
+    by a crash between claim and send (perhaps sent, perhaps not): record them as
+    'interrupted' instead of leaving them silently NULL. Returns how many."""
+    return await db.execute(
+        "UPDATE reminder_deliveries SET outcome = 'interrupted', finished_at = ? "
+        "WHERE outcome IS NULL AND claimed_at < ?",
+        (_iso(now), _iso(claimed_before)),
     )

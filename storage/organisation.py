@@ -43,6 +43,7 @@ class DistrictSeed:
     monthly_rule: str | None = None  # 'weekday:<n>:<weekday>' or 'day:<d>'
     holiday_policy: str = "skip"
     reminder_hours: str = "48,3"
+    days_off: str = "12-24,12-31"  # 'MM-DD,...': treated like public holidays; '' for none
     # None keeps whatever group chat is linked already, so an old file never unlinks a group.
     chat_id: int | None = None
 
@@ -79,7 +80,7 @@ class SeedConflict(StorageError):
 _LOCATION_FIELDS = ("name", "address", "latitude", "longitude", "coordinates_source")
 _DISTRICT_FIELDS = (
     "name", "phase", "default_locale", "location_id", "meeting_weekday", "meeting_time",
-    "meeting_anchor", "monthly_rule", "holiday_policy", "reminder_hours",
+    "meeting_anchor", "monthly_rule", "holiday_policy", "reminder_hours", "days_off",
 )  # fmt: skip
 _SELECT_DISTRICTS = f"SELECT id, slug, chat_id, {', '.join(_DISTRICT_FIELDS)} FROM districts"  # noqa: S608
 

@@ -61,3 +61,27 @@ def test_times_carry_a_tzid_and_the_zone_is_in_the_file() -> None:
 def test_a_naive_time_is_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
         calendar_file([CalendarEvent("x", datetime(2026, 3, 25, 18), "x")], OSLO, STAMP)
+
+
+def test_long_arabic_and_tigrinya_lines_are_folded_at_75_octets_and_round_trip() -> None:
+    place = "مكتبة دايكمان فوروست، الطابق الثاني، غرفة الاجتماعات الكبيرة بجانب المقهى"
+    note = "ሓበሬታ: ኣብዚ ኣኼባ ብዛዕባ ጥዕና ኣዴታትን ህጻናትን ክንዛረብ ኢና፣ በጃኹም ምሳኹም ዓርክኹም ኣምጽኡ። " * 2
+    changed = datetime(2026, 3, 20, 10, 30, tzinfo=UTC)
+    data = calendar_file(
+        [CalendarEvent("9f2c@bydelsbot", WINTER, "اجتماع الأمهات: ألنا", place, note, 3, changed)],
+        OSLO,
+        STAMP,
+    )
+    assert b"\n" not in data.replace(b"\r\n", b"")  # CRLF everywhere, no bare LF
+    lines = data.split(b"\r\n")
+    assert lines[-1] == b""  # the file ends with CRLF
+    assert all(len(line) <= 75 for line in lines)
+    folded = [line for line in lines if line.startswith(b" ")]
+    assert len(folded) >= 4  # the long place and note were folded, not left long
+    for line in lines:
+        line.decode("utf-8")  # a fold never splits a character
+    (event,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert str(event["location"]) == place and str(event["description"]) == note
+    assert event.decoded("sequence") == 3
+    assert event.decoded("last-modified") == changed
+    assert b"LAST-MODIFIED:20260320T103000Z" in data and b"SEQUENCE:3" in data

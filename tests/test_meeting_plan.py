@@ -14,11 +14,15 @@ from hypothesis import strategies as st
 from bot.meeting_plan import (
     NEXT_WORKING_DAY,
     OSLO,
+    REPLAN_BACK,
     SKIP,
     ExistingMeeting,
     MeetingRule,
     PlannedMeeting,
+    Replan,
     due_reminder,
+    key_day,
+    parse_days_off,
     parse_lead_hours,
     plan,
     replan,
@@ -26,7 +30,10 @@ from bot.meeting_plan import (
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 THREE_YEARS = START.replace(year=2029)
-NORWAY = holidays.country_holidays("NO", years=range(2025, 2031), include_sundays=False)
+# Norway's public holidays, and the days off Oslo's groups keep by default (24 and 31 December).
+NORWAY = frozenset(
+    holidays.country_holidays("NO", years=range(2025, 2031), include_sundays=False)
+) | {date(year, 12, day) for year in range(2025, 2031) for day in (24, 31)}
 
 anchors = st.dates(min_value=date(2025, 6, 1), max_value=date(2028, 12, 31))
 clocks = st.times(min_value=time(8, 0), max_value=time(21, 59)).map(
@@ -167,29 +174,113 @@ moments = st.datetimes(
 )
 
 
-@settings(max_examples=100, deadline=None)
+def stored_as(existing: list[ExistingMeeting], changes: Replan) -> dict[int, ExistingMeeting]:
+    """The stored rule meetings after applying `changes` (new rows get negative ids)."""
+    after = {m.id: m for m in existing if m.id not in changes.delete}
+    for update in changes.update:
+        old = after[update.id]
+        after[update.id] = ExistingMeeting(
+            old.id, update.key, update.starts_at, old.changed, old.moved
+        )
+    for n, meeting in enumerate(changes.insert, start=1):
+        after[-n] = ExistingMeeting(-n, meeting.key, meeting.starts_at)
+    return after
+
+
+@settings(max_examples=150, deadline=None)
 @given(
-    st.lists(st.tuples(moments, st.booleans()), max_size=25),
-    anchors, clocks, policies, moments, st.sampled_from([3, 4]),
+    st.lists(st.tuples(moments, st.booleans(), st.booleans(), st.integers(0, 10)), max_size=25),
+    anchors, clocks, policies, moments, st.sampled_from([1, 3, 4]),
 )  # fmt: skip
-def test_a_phase_change_never_touches_the_past(
-    stored: list[tuple[datetime, bool]], anchor: date, at: time, policy: str, now: datetime,
-    new_phase: int,
+def test_a_replan_never_touches_the_past_nor_what_a_coordinator_changed(
+    stored: list[tuple[datetime, bool, bool, int]], anchor: date, at: time, policy: str,
+    now: datetime, new_phase: int,
 ) -> None:  # fmt: skip
+    # Each stored meeting: its start, whether the rule made it, whether a coordinator changed
+    # it, and how many days she moved it (its key stays the rule's date).
     existing = [
-        ExistingMeeting(i, f"{start.astimezone(OSLO):%Y-%m-%dT%H:%M}" if from_rule else None, start)
-        for i, (start, from_rule) in enumerate(stored)
+        ExistingMeeting(
+            i,
+            f"{(start - timedelta(days=moved)).astimezone(OSLO):%Y-%m-%dT%H:%M}"
+            if from_rule
+            else None,
+            start,
+            changed,
+            changed and moved > 0,
+        )
+        for i, (start, from_rule, changed, moved) in enumerate(stored)
+        if not moved or changed  # only a coordinator moves a meeting off its key
     ]
     rule = MeetingRule(new_phase, anchor.weekday(), at.strftime("%H:%M"), anchor,
                        "weekday:1:2", policy)  # fmt: skip
-    planned = plan(rule, now, now + timedelta(days=90))
+    planned = plan(rule, now - REPLAN_BACK, now + timedelta(days=90))
     changes = replan(existing, planned, now)
     by_id = {m.id: m for m in existing}
-    assert all(by_id[i].starts_at > now for i in changes.delete)  # the past stays
-    assert all(by_id[i].rule_key is not None for i in changes.delete)  # single ones stay
+    touched = {*changes.delete, *(u.id for u in changes.update)}
+    assert all(by_id[i].starts_at > now for i in touched)  # the past stays
+    assert all(by_id[i].rule_key is not None for i in touched)  # single ones stay
+    assert not any(by_id[i].changed for i in changes.delete)  # hers are never deleted
+    assert all(u.starts_at == by_id[u.id].starts_at for u in changes.update if by_id[u.id].moved)
     assert all(m.starts_at > now for m in changes.insert)
-    keys_kept = {m.rule_key for m in existing if m.id not in changes.delete}
-    assert {m.key for m in planned} <= keys_kept | {m.key for m in changes.insert}
+    # Afterwards every planned future date has exactly one stored meeting, none twice.
+    after = stored_as(existing, changes)
+    future_days = [
+        key_day(m.rule_key) for m in after.values()
+        if m.rule_key is not None and m.starts_at > now and not m.changed
+    ]  # fmt: skip
+    assert len(future_days) == len(set(future_days))
+    days = {key_day(m.rule_key) for m in after.values() if m.rule_key is not None}
+    assert {key_day(m.key) for m in planned if m.starts_at > now} <= days
+    # And planning the same rule again changes nothing.
+    again = replan(list(after.values()), planned, now)
+    assert again.delete == () and again.insert == () and again.update == ()
+
+
+def test_a_meeting_moved_past_its_keys_time_is_kept() -> None:
+    # Wednesday 9 Dec 2026 18:00, moved by the coordinator to Thursday; the hourly re-plan
+    # on Wednesday at 19:00 no longer plans Wednesday, but must not delete Thursday's meeting.
+    rule = MeetingRule(3, 2, "18:00", date(2026, 1, 7), None, SKIP)
+    wednesday = datetime(2026, 12, 9, 17, 0, tzinfo=UTC)
+    moved = ExistingMeeting(1, "2026-12-09T18:00", wednesday + timedelta(days=1), True, True)
+    now = wednesday + timedelta(hours=1)
+    planned = plan(rule, now - REPLAN_BACK, now + timedelta(days=90))
+    changes = replan([moved], planned, now)
+    assert 1 not in changes.delete and changes.update == ()
+    assert "2026-12-09T18:00" not in {m.key for m in changes.insert}
+    # Even were the key's date gone from the rule, her change stays.
+    assert replan([moved], [], now).delete == ()
+
+
+def test_a_new_time_updates_the_same_dates_in_place() -> None:
+    old = MeetingRule(3, 2, "18:00", date(2026, 1, 7), None, SKIP)
+    new = MeetingRule(3, 2, "18:30", date(2026, 1, 7), None, SKIP)
+    planned_old = plan(old, START, START + timedelta(days=90))
+    existing = [ExistingMeeting(i, m.key, m.starts_at) for i, m in enumerate(planned_old)]
+    changes = replan(existing, plan(new, START - REPLAN_BACK, START + timedelta(days=90)), START)
+    assert changes.delete == () and changes.insert == ()
+    assert [u.id for u in changes.update] == [m.id for m in existing]
+    assert all(u.key.endswith("T18:30") for u in changes.update)
+    assert all(
+        u.starts_at - m.starts_at == timedelta(minutes=30)
+        for u, m in zip(changes.update, existing, strict=True)
+    )
+
+
+def test_christmas_eve_and_new_years_eve_are_days_off_unless_switched_off() -> None:
+    # Thursdays from 10 Dec 2026: 24 Dec is a Thursday; so is 31 Dec.
+    since, until = datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 1, 20, tzinfo=UTC)
+    weekly_thursday = date(2026, 12, 10)
+    rule = MeetingRule(3, 3, "18:00", weekly_thursday, None, SKIP)
+    days = [m.starts_at.astimezone(OSLO).date().isoformat() for m in plan(rule, since, until)]
+    assert days == ["2026-12-10", "2027-01-07"]
+    moved = MeetingRule(3, 3, "18:00", weekly_thursday, None, NEXT_WORKING_DAY)
+    days = [m.starts_at.astimezone(OSLO).date().isoformat() for m in plan(moved, since, until)]
+    assert days == ["2026-12-10", "2026-12-28", "2027-01-07"]  # 25, 26 Dec are holidays too
+    none_off = MeetingRule(3, 3, "18:00", weekly_thursday, None, SKIP, ())
+    days = [m.starts_at.astimezone(OSLO).date().isoformat() for m in plan(none_off, since, until)]
+    assert days == ["2026-12-10", "2026-12-24", "2027-01-07"]
+    assert rule.signature != none_off.signature
+    assert parse_days_off("12-31, 12-24,13-01,x") == ("12-24", "12-31")
 
 
 def test_replanning_the_same_rule_changes_nothing() -> None:

@@ -3,19 +3,31 @@ add, place and note; the meetings follow a phase change, from /phase or from a s
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import icalendar
+import pytest
 
 from bot.access import may_answer, may_see_meetings
 from bot.app import BotApplication
 from bot.identity import Identity, Role
 from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
+from handlers import meeting_admin as admin
+from handlers import reminders
 from handlers.context import Services
-from handlers.reminders import plan_all, plan_and_tell
-from storage.meetings import add_meeting, get_meeting, get_rsvp, upcoming_meetings
+from handlers.reminders import notices_sent, plan_all, plan_and_tell
+from storage.meetings import (
+    add_meeting,
+    cancel_meeting,
+    get_meeting,
+    get_rsvp,
+    upcoming_meetings,
+)
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
 from storage.people import MembershipRecord, mark_unreachable
 from tests.conftest import make_member
@@ -105,6 +117,10 @@ async def test_meetings_lists_the_rules_dates_in_her_language(
     events = list(icalendar.Calendar.from_ical(content).walk("VEVENT"))
     assert [e.decoded("dtstart").astimezone(UTC) for e in events] == [m.starts_at for m in meetings]
     assert str(events[0]["summary"]) == "Bydelsmødre meeting: Alna"
+    # The UID is the meeting's random uid, never its (once reusable) id.
+    assert [str(e["uid"]) for e in events] == [f"{m.uid}@bydelsbot" for m in meetings]
+    assert all(len(m.uid) == 32 for m in meetings)
+    assert all(e.decoded("sequence") == 0 and "last-modified" in e for e in events)
 
 
 async def test_a_card_answers_and_one_meeting_to_the_calendar(
@@ -203,7 +219,8 @@ async def test_a_coordinator_cancels_a_meeting_and_every_member_is_told(
     await kari.press_label("Yes, cancel it")
     meeting = await get_meeting(services.db, meeting_id)
     assert meeting is not None and meeting.cancelled
-    assert kari.last()["text"].startswith("✅ Done. 2 members were told.")
+    assert kari.last()["text"].startswith("✅ Done. The members are being told")
+    await notices_sent()
     for member in (FADUMO, HAWA):
         told = api.bot_messages_in(member)[-1]["text"]
         assert (
@@ -255,6 +272,7 @@ async def test_a_coordinator_moves_a_meeting_with_buttons(
     await kari.press(f"mmv:{meeting_id}:{day:%Y%m%d}:1730")
     assert kari.last()["text"].startswith("❓ Move the meeting to")
     await kari.press_label("Yes")
+    await notices_sent()
     moved = await get_meeting(services.db, meeting_id)
     assert moved is not None
     assert moved.starts_at.astimezone(OSLO).date() == day
@@ -278,7 +296,8 @@ async def test_a_coordinator_adds_a_meeting_with_a_place_and_a_note(
     await kari.press(f"madd:{district_id}:{day:%Y%m%d}:1000")
     assert kari.last()["text"].startswith("❓ Add a meeting of Alna on")
     await kari.press_label("Yes")
-    assert kari.last()["text"].startswith("✅ Done. 2 members were told.")
+    assert kari.last()["text"].startswith("✅ Done. The members are being told")
+    await notices_sent()
     assert api.bot_messages_in(HAWA)[-1]["text"].startswith("➕ A new meeting:")
     added = [
         m
@@ -297,7 +316,8 @@ async def test_a_coordinator_adds_a_meeting_with_a_place_and_a_note(
     meeting = await get_meeting(services.db, added[0].id)
     assert meeting is not None and meeting.place == "Furuset library, room 2"
     assert meeting.note == "Bring <b>tea</b> & a friend"
-    assert kari.last()["text"].startswith("✅ Done. 2 members were told.")
+    assert kari.last()["text"].startswith("✅ Done. The members are being told")
+    await notices_sent()
     told = api.bot_messages_in(FADUMO)[-1]["text"]
     assert "📍 Furuset library, room 2" in told and "📝 Bring <b>tea</b> & a friend" in told
     assert api.violations == []  # the note went out escaped
@@ -339,6 +359,7 @@ async def test_a_phase_change_replans_the_future_keeps_the_past_and_tells_member
     await kari.send("/phase")
     await kari.press_label("an association, meeting once a month")
     await kari.press_label("Yes, move")
+    await notices_sent()
     assert "✅ Alna is now in phase 4." in kari.last()["text"]  # she is not told twice
     past_after = await services.db.fetch_all(
         "SELECT id, starts_at FROM meetings WHERE starts_at <= ? ORDER BY id", (now().isoformat(),)
@@ -367,7 +388,8 @@ async def test_a_phase_changed_by_the_seed_file_is_picked_up_and_told_once(
     await plan_all(app.bot, services.db, services.config.tz, now())
     told = api.bot_messages_in(FADUMO)[before:]
     assert len(told) == 1
-    assert "No regular meetings are planned in this phase." in told[0]["text"]
+    assert "The regular meetings stop for now, until the coordinator sets" in told[0]["text"]
+    assert "will not take place" not in told[0]["text"]  # calm: no list of what stopped
     rule_meetings_left = await services.db.fetch_all(
         "SELECT id FROM meetings WHERE rule_key IS NOT NULL AND starts_at > ?",
         (now().isoformat(),),
@@ -389,3 +411,100 @@ def test_only_a_districts_own_members_may_answer_its_meetings() -> None:
         assert may_see_meetings(her(role), 1) and not may_see_meetings(her(role), 2)
     assert not may_answer(her("admin"), 1) and may_see_meetings(her("admin"), 2)
     assert not may_answer(her("public"), 1) and not may_see_meetings(her("public"), 1)
+
+
+async def test_the_coordinator_is_answered_at_once_while_members_are_told_in_the_background(
+    app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver],
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    district_id = await alna_group(services, api, app)
+    meeting_id = await next_meeting_id(services, district_id)
+    release = asyncio.Event()
+    real = reminders.tell_members
+
+    async def slow_tell(*args: Any, **kwargs: Any) -> int:
+        await release.wait()  # members' notices are slow (flood control, many members)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(reminders, "tell_members", slow_tell)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/meetings")
+    # A bounded wait only so that a regression fails instead of hanging.
+    await asyncio.wait_for(kari.press(f"mcanok:{meeting_id}"), 30)
+    assert kari.last()["text"].startswith("✅ Done. The members are being told")
+    assert not any("cancelled" in m.get("text", "") for m in api.bot_messages_in(FADUMO))
+    release.set()
+    await asyncio.wait_for(notices_sent(), 30)
+    assert api.bot_messages_in(FADUMO)[-1]["text"].startswith("🚫 A meeting is cancelled:")
+
+    async def broken(*args: Any, **kwargs: Any) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(reminders, "tell_members", broken)
+    meeting_id = (await upcoming_meetings(services.db, [district_id], now(),
+                                          now() + timedelta(days=90)))[0].id  # fmt: skip
+    await kari.send("/meetings")
+    with caplog.at_level(logging.ERROR):
+        await kari.press(f"mcanok:{meeting_id}")
+        await notices_sent()
+    assert "telling the members of a meeting change failed" in caplog.text  # logged, not lost
+
+
+async def test_phase_warns_before_a_move_to_a_phase_without_meetings(
+    app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
+) -> None:
+    district_id = await alna_group(services, api, app)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/phase")
+    await kari.press(f"ph:{district_id}:4")  # it has a monthly rule ready: no warning
+    assert "no regular meeting time" not in kari.last()["text"]
+    await kari.press(f"ph:{district_id}:2")
+    warning = kari.last()["text"]
+    assert "The group has no regular meeting time for phase 2." in warning
+    assert "single meetings you added stay" in warning
+    await apply_seed(services.db, [LOCATION], [alna(monthly_rule=None)], now())
+    await kari.press(f"ph:{district_id}:4")  # phase 4 but no monthly rule set
+    assert "no regular meeting time for phase 4" in kari.last()["text"]
+    await kari.press_label("Yes, move")
+    await notices_sent()
+    told = api.bot_messages_in(FADUMO)[-1]["text"]
+    assert "The regular meetings stop for now, until the coordinator sets a new" in told
+    assert "No regular meetings" not in told
+
+
+async def test_a_note_or_move_for_a_meeting_cancelled_meanwhile_changes_and_tells_nothing(
+    app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    district_id = await alna_group(services, api, app)
+    first, second, *_ = await upcoming_meetings(
+        services.db, [district_id], now(), now() + timedelta(days=90)
+    )
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/meetings")
+    await kari.press(f"mnote:{first.id}")
+    # While she types, another coordinator cancels it.
+    await cancel_meeting(services.db, first.id, HAWA, now())
+    before = len(api.bot_messages_in(FADUMO))
+    await kari.send("Furuset library\nBring tea")
+    await notices_sent()
+    assert kari.last()["text"].startswith("🤷 Nothing was changed")
+    meeting = await get_meeting(services.db, first.id)
+    assert meeting is not None and meeting.place == "Deichman Furuset" and meeting.note is None
+    assert len(api.bot_messages_in(FADUMO)) == before  # nobody told of what did not happen
+
+    real_move = admin.move_meeting  # type: ignore[attr-defined]
+
+    async def cancelled_first(db: Any, meeting_id: int, *args: Any) -> bool:
+        await cancel_meeting(db, meeting_id, HAWA, now())  # cancelled just before the move
+        return await real_move(db, meeting_id, *args)
+
+    monkeypatch.setattr(admin, "move_meeting", cancelled_first)
+    day = (now() + timedelta(days=5)).astimezone(OSLO).date()
+    await kari.send("/meetings")
+    await kari.press(f"mmvok:{second.id}:{day:%Y%m%d}:1730")
+    await notices_sent()
+    assert kari.last()["text"] == "🤷 Nothing was changed."
+    moved = await get_meeting(services.db, second.id)
+    assert moved is not None and moved.starts_at == second.starts_at
+    assert len(api.bot_messages_in(FADUMO)) == before

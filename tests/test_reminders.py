@@ -5,9 +5,13 @@ server errors and a group chat that became a supergroup never break a run."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import httpx
+from telegram.error import NetworkError, TimedOut
 
 from bot.app import BotApplication, build_application, close_services, open_services
 from bot.config import Config
@@ -261,3 +265,88 @@ async def test_wakeups_cover_the_next_36_hours_and_are_rebuilt_without_duplicate
     reminders = [name for name in names if name.startswith("remind:")]
     assert reminders == sorted([f"remind:{near}:3", f"remind:{soon}:48"])  # each once
     assert f"remind:{far}:48" not in names and "meetings:refresh" in names
+
+
+async def test_a_timeout_is_never_resent_and_is_recorded_as_uncertain(
+    app: BotApplication, services: Services, api: OfflineBotApi
+) -> None:
+    _, meeting_id = await alna_with_a_meeting(services, api)
+    calls: list[int] = []
+
+    def fault(method: str, params: JSON) -> tuple[int, JSON] | None:
+        if method == "sendMessage" and int(params["chat_id"]) == FADUMO:
+            calls.append(FADUMO)
+            # The request went out; the answer never came back: perhaps it was delivered.
+            raise TimedOut from httpx.ReadTimeout("read timed out")
+        return None
+
+    api.fault = fault
+    sleeps = Sleeps()
+    assert await dispatch(app, services, MEETING - 47 * HOURS, sleeps) == 2
+    assert calls == [FADUMO] and sleeps.waits == []  # tried once, never again
+    outcomes = await reminder_outcomes(services.db, meeting_id)
+    assert outcomes[(FADUMO, 48)] == "uncertain" and outcomes[(HAWA, 48)] == "sent"
+    assert await dispatch(app, services, MEETING - 46 * HOURS, sleeps) == 0
+    assert calls == [FADUMO]
+
+
+async def test_a_refused_connection_is_retried_and_a_lost_one_is_not(
+    app: BotApplication, services: Services, api: OfflineBotApi
+) -> None:
+    _, meeting_id = await alna_with_a_meeting(services, api)
+    refused = iter([True])
+
+    def fault(method: str, params: JSON) -> tuple[int, JSON] | None:
+        if method != "sendMessage":
+            return None
+        if int(params["chat_id"]) == FADUMO and next(refused, False):
+            raise NetworkError("httpx.ConnectError: refused") from httpx.ConnectError("refused")
+        if int(params["chat_id"]) == HAWA:
+            raise NetworkError("httpx.ReadError: reset") from httpx.ReadError("reset")
+        return None
+
+    api.fault = fault
+    sleeps = Sleeps()
+    await dispatch(app, services, MEETING - 47 * HOURS, sleeps)
+    outcomes = await reminder_outcomes(services.db, meeting_id)
+    assert outcomes[(FADUMO, 48)] == "sent" and sleeps.waits == [1.0]
+    assert outcomes[(HAWA, 48)] == "uncertain"
+    assert len(reminders_to(api, FADUMO)) == 1
+
+
+async def test_a_meeting_cancelled_while_its_reminders_go_out_gets_no_more(
+    app: BotApplication, services: Services, api: OfflineBotApi, db_path: Path
+) -> None:
+    _, meeting_id = await alna_with_a_meeting(services, api)
+    sent: list[int] = []
+
+    def fault(method: str, params: JSON) -> tuple[int, JSON] | None:
+        if method == "sendMessage":
+            sent.append(int(params["chat_id"]))
+            if len(sent) == 1:  # the coordinator cancels it while the first one goes out
+                with sqlite3.connect(db_path) as other:
+                    other.execute(
+                        "UPDATE meetings SET cancelled_at = ? WHERE id = ?",
+                        (datetime.now(UTC).isoformat(), meeting_id),
+                    )
+        return None
+
+    api.fault = fault
+    assert await dispatch(app, services, MEETING - 47 * HOURS) == 1
+    assert len(sent) == 1
+    outcomes = await reminder_outcomes(services.db, meeting_id)
+    assert len(outcomes) == 1  # nobody else was claimed
+
+
+async def test_a_claim_is_refused_for_a_cancelled_passed_or_moved_meeting(
+    services: Services, api: OfflineBotApi
+) -> None:
+    _, meeting_id = await alna_with_a_meeting(services, api)
+    now = MEETING - 47 * HOURS
+    assert not await claim_reminder(services.db, meeting_id, FADUMO, 48, (), "x", now,
+                                    MEETING + HOURS)  # fmt: skip
+    assert not await claim_reminder(services.db, meeting_id, FADUMO, 48, (), "x", MEETING)
+    await services.db.execute("UPDATE meetings SET cancelled_at = ? WHERE id = ?",
+                              (now.isoformat(), meeting_id))  # fmt: skip
+    assert not await claim_reminder(services.db, meeting_id, FADUMO, 48, (), "x", now)
+    assert await reminder_outcomes(services.db, meeting_id) == {}

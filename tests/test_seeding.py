@@ -100,6 +100,15 @@ def test_a_good_file_becomes_rows_in_the_columns_vocabulary() -> None:
     assert grorud.reminder_hours == "48,24,3"  # longest first, whatever the file's order
     assert grorud.chat_id == -1001234567890
     assert grorud.meeting_weekday is None and grorud.meeting_anchor is None
+    assert alna.days_off == grorud.days_off == "12-24,12-31"  # Oslo's default days off
+
+
+def test_days_off_are_read_sorted_and_can_be_switched_off() -> None:
+    policy = 'holidays = "next-working-day"'
+    extra = edit(policy, policy + '\ndays_off = ["12-31", "05-16", "12-31"]')
+    assert parse(extra).districts[1].days_off == "05-16,12-31"
+    none = edit('holidays = "next-working-day"', 'holidays = "next-working-day"\ndays_off = []')
+    assert parse(none).districts[1].days_off == ""
 
 
 @pytest.mark.parametrize(
@@ -268,6 +277,21 @@ MISTAKES = [
         "reminder_hours must be a list",
     ),
     ("reminder_hours = [3, 48, 24]", "reminder_hours = 48  # HERE", "got 48"),
+    (
+        "reminder_hours = [3, 48, 24]",
+        'reminder_hours = [3, 48, 24]\ndays_off = ["24-12"]  # HERE',
+        'days_off must be a list of "MM-DD" days',
+    ),
+    (
+        "reminder_hours = [3, 48, 24]",
+        'reminder_hours = [3, 48, 24]\ndays_off = ["02-30"]  # HERE',
+        "days_off must be a list",
+    ),
+    (
+        "reminder_hours = [3, 48, 24]",
+        'reminder_hours = [3, 48, 24]\ndays_off = "12-24"  # HERE',
+        'got "12-24"',
+    ),
     (
         "reminder_hours = [3, 48, 24]",
         "reminder_hours = [48, 3, 48]  # HERE",
