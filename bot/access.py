@@ -20,6 +20,7 @@ class Action(StrEnum):
     REMOVE_MEMBER = "remove_member"
     CHANGE_PHASE = "change_phase"
     LINK_CHAT = "link_chat"
+    ANNOUNCE = "announce"  # to a district's members or its group chat; "everyone" is admins'
 
 
 # The lowest role, in the district concerned, that may take each action.
@@ -30,6 +31,7 @@ POLICY: dict[Action, Role] = {
     Action.REMOVE_MEMBER: Role.COORDINATOR,
     Action.CHANGE_PHASE: Role.COORDINATOR,
     Action.LINK_CHAT: Role.COORDINATOR,
+    Action.ANNOUNCE: Role.COORDINATOR,
 }
 
 MEMBER_ROLES_BY_RANK = (Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR)

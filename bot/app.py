@@ -24,6 +24,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Config
+from bot.rate_limit import Limits, RatePlan
 from handlers import (
     errors,
     fallback,
@@ -40,6 +41,7 @@ from handlers import (
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.identity import load_identity_callback
+from handlers.outbox import OutboxWorker
 from storage import Database
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
@@ -63,6 +65,7 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(tzinfo=config.tz))
         .post_init(open_services)
+        .post_stop(stop_outbox)
         .post_shutdown(close_services)
     )
     if request is not None:
@@ -79,11 +82,22 @@ async def open_services(application: BotApplication) -> None:
     """Open the database and publish the localized command menus before the first update."""
     config: Config = application.bot_data[CONFIG_KEY]
     db = await Database.open(config.db_path)
-    application.bot_data[SERVICES_KEY] = Services(config=config, db=db)
+    # Announcements: the one outbox worker, which first resumes what a previous process left.
+    worker = OutboxWorker(application.bot, db, RatePlan(Limits(per_second=config.send_rate)))
+    application.bot_data[SERVICES_KEY] = Services(config=config, db=db, outbox=worker)
     await publish_command_menus(application.bot)
+    worker.start()
+
+
+async def stop_outbox(application: BotApplication) -> None:
+    """Let the announcement in flight finish while the Bot API connection is still open."""
+    services = application.bot_data.get(SERVICES_KEY)
+    if isinstance(services, Services) and isinstance(services.outbox, OutboxWorker):
+        await services.outbox.stop()
 
 
 async def close_services(application: BotApplication) -> None:
+    await stop_outbox(application)
     services = application.bot_data.pop(SERVICES_KEY, None)
     if isinstance(services, Services):
         await services.db.close()

@@ -15,6 +15,13 @@ from bot.offline_api import OfflineBotApi
 from handlers.context import Services
 from storage import Database, StorageError
 from storage.admins import add_admin
+from storage.broadcasts import (
+    DraftRecord,
+    NewAnnouncement,
+    Recipient,
+    create_announcement,
+    save_draft,
+)
 from storage.districts import change_phase, upsert_district
 from storage.help import create_contact_request, mark_handled, save_voice_note
 from storage.people import add_membership, mark_unreachable
@@ -70,6 +77,11 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     theirs = await create_contact_request(db, other, stovner, "so", "telegram", "Other", NOW)
     await mark_handled(db, theirs, who, NOW)
     await save_voice_note(db, f"topic-{tag}", "en", "voice-file-id", who, NOW)
+    # She announced something to the other woman, and is composing another.
+    await save_draft(db, DraftRecord(who, "message", alna, f"m{alna}"), NOW)
+    made = NewAnnouncement(who, alna, f"m{alna}", "Meeting moved", None, None, {}, NOW)
+    await create_announcement(db, made, [Recipient(other, None, None)], NOW)
+    await save_draft(db, DraftRecord(who, "message", alna, f"m{alna}", body="Draft"), NOW)
 
 
 async def two_women(services: Services) -> None:
@@ -160,6 +172,9 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "invites": [],
         "phase_changes": [],
         "contact_requests": [],
+        "broadcast_drafts": [],
+        "announcements": [],
+        "outbox": [],
     }
 
 
@@ -337,6 +352,8 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "phase_changes": 1,
         "contact_requests": 2,  # her own request, and her name on the one she handled
         "voice_notes": 1,
+        "broadcast_drafts": 1,
+        "announcements": 1,  # her name on the one she made
         "people": 1,
     }
     assert await forget_person(db, ZAHRA) == {}

@@ -1,0 +1,106 @@
+"""The bot's send-rate plan: when the next message to a chat may go, within Telegram's limits.
+
+Telegram allows a bot about 30 messages a second overall, about one a second in one chat and 20
+a minute in one group, and answers anything faster with 429 and `retry_after`. PTB's
+AIORateLimiter does not keep the per-chat rate and pauses everything on a 429; this plan keeps
+all three, so that a 429 stays the exception it should be.
+
+The plan is pure: it takes `now` (seconds, any monotonic clock) and never sleeps. Whoever sends
+asks it, waits, sends, and tells it:
+
+    plan = RatePlan()                       # or RatePlan(Limits(per_second=...))
+    wait = plan.delay(chat_id, now, group=is_group)   # 0.0: go now
+    ...                                      # sleep `wait`, or send something else first
+    plan.record(chat_id, now, group=is_group)  # just before the request goes out
+    plan.pause_until(now + retry_after)     # after a 429: nothing goes until then
+
+One plan must serve every sender of the bot (the outbox worker, reminders), each sending one
+message at a time; `record` before the request, so a slow answer never lets a second one past.
+
+Overall: at most `per_second` messages in any rolling second, spaced at least
+1/(per_second + 1) s apart. This is a token bucket of one token refilled a little faster than the
+limit, capped by a rolling window. The window, not a bigger bucket, is what lets the sender catch
+up after a late wake-up without ever putting more than `per_second` into one second (a bucket
+with a burst of b lets b + rate messages into a second, so it must give up either the burst or
+the rate).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+WINDOW = 1.0  # seconds: the overall limit is counted over any rolling second
+GROUP_WINDOW = 60.0  # seconds: the per-group limit is counted over any rolling minute
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Telegram's limits, with a margin: 29 a second overall leaves room for replies."""
+
+    per_second: int = 29
+    per_chat_interval: float = 1.0
+    group_per_minute: int = 20
+
+    def __post_init__(self) -> None:
+        if self.per_second < 1 or self.group_per_minute < 1 or self.per_chat_interval < 0:
+            raise ValueError(f"limits must be positive: {self}")
+
+    @property
+    def spacing(self) -> float:
+        """The least time between two messages anywhere: a second's messages are spread out."""
+        return WINDOW / (self.per_second + 1)
+
+
+@dataclass
+class RatePlan:
+    """Remembers recent sends and says how long the next one to a chat must wait."""
+
+    limits: Limits = field(default_factory=Limits)
+
+    def __post_init__(self) -> None:
+        self._recent: deque[float] = deque(maxlen=self.limits.per_second)
+        self._last_in_chat: dict[int, float] = {}
+        self._in_group: dict[int, deque[float]] = {}
+        self._paused_until = float("-inf")
+
+    def delay(self, chat_id: int, now: float, *, group: bool = False) -> float:
+        """Seconds to wait before a message to this chat may go (0.0: now)."""
+        waits = [self._paused_until - now]
+        if self._recent:
+            waits.append(self._recent[-1] + self.limits.spacing - now)
+            if len(self._recent) == self._recent.maxlen:
+                waits.append(self._recent[0] + WINDOW - now)
+        last = self._last_in_chat.get(chat_id)
+        if last is not None:
+            waits.append(last + self.limits.per_chat_interval - now)
+        if group:
+            sent = self._in_group.get(chat_id)
+            if sent is not None and len(sent) >= self.limits.group_per_minute:
+                waits.append(sent[0] + GROUP_WINDOW - now)
+        return max(0.0, *waits)
+
+    def record(self, chat_id: int, now: float, *, group: bool = False) -> None:
+        """A message to this chat goes out now."""
+        self._recent.append(now)
+        self._last_in_chat[chat_id] = now
+        if group:
+            sent = self._in_group.setdefault(chat_id, deque(maxlen=self.limits.group_per_minute))
+            sent.append(now)
+        if len(self._last_in_chat) > 4096:
+            self._forget_before(now)
+
+    def pause_until(self, moment: float) -> None:
+        """Telegram said 429 with retry_after: nothing goes to any chat before `moment`."""
+        self._paused_until = max(self._paused_until, moment)
+
+    def paused(self, now: float) -> bool:
+        return now < self._paused_until
+
+    def _forget_before(self, now: float) -> None:
+        """Drop what can no longer delay anything, so a 5,000-recipient run stays small."""
+        horizon = now - max(self.limits.per_chat_interval, 0.0)
+        self._last_in_chat = {c: t for c, t in self._last_in_chat.items() if t > horizon}
+        self._in_group = {
+            c: sent for c, sent in self._in_group.items() if sent and sent[-1] > now - GROUP_WINDOW
+        }
