@@ -26,6 +26,7 @@ from telegram.request import BaseRequest
 from bot.config import Config
 from bot.rate_limit import Limits, RatePlan
 from handlers import (
+    broadcasts,
     errors,
     fallback,
     group_chat,
@@ -151,6 +152,24 @@ def register_handlers(app: BotApplication) -> None:
         CallbackQueryHandler(menu.opened_from_menu(phase.phase_command), pattern=r"^menu:phase$")
     )
     app.add_handler(CallbackQueryHandler(phase.phase_callback, pattern=r"^(ph|phok):"))
+
+    # Announcements: /broadcast composes one (the draft lives in the database), /broadcasts lists
+    # them with their reports. What she types while composing is taken before the fallback.
+    app.add_handler(CommandHandler("broadcast", broadcasts.broadcast_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(
+            menu.opened_from_menu(broadcasts.broadcast_command), pattern=r"^menu:broadcast$"
+        )
+    )
+    app.add_handler(CallbackQueryHandler(broadcasts.broadcast_callback, pattern=r"^bc:"))
+    app.add_handler(CommandHandler("broadcasts", broadcasts.broadcasts_command, filters=private))
+    app.add_handler(CallbackQueryHandler(broadcasts.history_callback, pattern=r"^bch:"))
+    app.add_handler(
+        MessageHandler(
+            private & filters.UpdateType.MESSAGE & ~filters.COMMAND,
+            broadcasts.draft_input_callback,
+        )
+    )
 
     # Privacy: what is stored about her, and forgetting it.
     app.add_handler(CommandHandler("mydata", privacy.mydata_command, filters=private))

@@ -203,7 +203,7 @@ def backoff(attempts: int) -> float | None:
 
 
 def progress_bar(done: int, total: int, width: int = 10) -> str:
-    """"▓▓▓░░░░░░░" for done out of total (a full bar when there is nothing to send)."""
+    """ "▓▓▓░░░░░░░" for done out of total (a full bar when there is nothing to send)."""
     filled = width if total <= 0 else min(width, done * width // total)
     return "▓" * filled + "░" * (width - filled)
 
@@ -215,7 +215,7 @@ _DAY_TIME = re.compile(
 
 
 def parse_send_time(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
-    """"24.12 18:00", "24.12.2026 18:00" or "18:00" (today, or tomorrow if that has passed),
+    """ "24.12 18:00", "24.12.2026 18:00" or "18:00" (today, or tomorrow if that has passed),
     Oslo wall-clock time, as a UTC instant in the future; None if it is none of those."""
     if now.tzinfo is None:
         raise ValueError("refusing a naive datetime")

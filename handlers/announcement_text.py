@@ -11,6 +11,7 @@ from bot.i18n import LANGUAGE_BY_CODE, Translator
 from bot.identity import Role
 from handlers.render import escape
 
+
 def language_name(t: Translator, locale: str | None) -> str:
     """A version's language as she recognises it; None is the original text."""
     if locale is None:
@@ -21,7 +22,7 @@ def language_name(t: Translator, locale: str | None) -> str:
 
 
 def audience_label(t: Translator, audience: Audience, district_name: str | None) -> str:
-    """"Alna: all members", "Alna: bydelsmødre", "every district in phase 3", "everyone"."""
+    """ "Alna: all members", "Alna: bydelsmødre", "every district in phase 3", "everyone"."""
     name = t.ltr(escape(district_name or "?"))
     if audience.kind == "members":
         return t._("{district}: all members").format(district=name)
@@ -44,7 +45,7 @@ def audience_label(t: Translator, audience: Audience, district_name: str | None)
 
 
 def counts_line(t: Translator, counts: Counts) -> str:
-    """"✅ 330 sent · 🚫 10 blocked · ⚠️ 5 failed · ❓ 1 uncertain", zeros left out but sent."""
+    """ "✅ 330 sent · 🚫 10 blocked · ⚠️ 5 failed · ❓ 1 uncertain", zeros left out but sent."""
     parts = ["✅ " + t._("{n} sent").format(n=t.ltr(counts.sent))]
     if counts.blocked:
         # TRANSLATORS: recipients who blocked the bot (or a group chat that removed it).
@@ -67,7 +68,7 @@ def per_version(rows: Iterable[tuple[str | None, str, int]]) -> dict[str | None,
 
 
 def progress_text(t: Translator, label: str, done: int, total: int) -> str:
-    """"📢 Sending: Alna: all members\n▓▓▓░░░░░░░ 120 / 350"."""
+    """ "📢 Sending: Alna: all members\n▓▓▓░░░░░░░ 120 / 350"."""
     return (
         "📢 " + t._("Sending: {audience}").format(audience=label) + "\n"
         + progress_bar(done, total) + " " + t.ltr(f"{done} / {total}")
@@ -102,4 +103,3 @@ def report_text(
             )
         )
     return "\n".join(lines)
-

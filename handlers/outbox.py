@@ -123,6 +123,14 @@ class OutboxWorker:
     def wake(self) -> None:
         self._wake.set()
 
+    async def pace(self, chat_id: int, *, group: bool = False) -> None:
+        """For other senders (the preview, reminders): wait until the plan lets a message go to
+        this chat, and count it, so that the whole bot keeps one set of limits."""
+        wait = self.plan.delay(chat_id, self.clock.now().timestamp(), group=group)
+        if wait > 0:
+            await self.clock.sleep(wait)
+        self.plan.record(chat_id, self.clock.now().timestamp(), group=group)
+
     async def run(self) -> None:
         await self.recover()
         while not self._stopping:

@@ -92,7 +92,8 @@ async def reachable_members(
 ) -> list[AudienceMember]:
     """The members of these districts (None: of every district), optionally of one role, each
     once, leaving out whoever blocked the bot: she is back once she writes to it again."""
-    where, params = ["p.unreachable_since IS NULL"], []
+    where: list[str] = ["p.unreachable_since IS NULL"]
+    params: list[object] = []
     if district_ids is not None:
         where.append(f"m.district_id IN ({', '.join('?' * len(district_ids))})")
         params.extend(district_ids)
@@ -225,14 +226,16 @@ async def get_announcement(db: Database, announcement_id: int) -> AnnouncementRe
 
 
 async def list_announcements(
-    db: Database, district_ids: Sequence[int] | None, limit: int, offset: int
+    db: Database, district_ids: Sequence[int] | None, author: int, limit: int, offset: int
 ) -> tuple[int, list[AnnouncementRecord]]:
-    """Newest first: of these districts (None: all, for admins), and how many there are."""
+    """Newest first: to these districts or made by her (None: all, for admins), and how many
+    there are."""
     if district_ids is None:
         where, params = "", []
     else:
-        where = f" WHERE a.district_id IN ({', '.join('?' * len(district_ids)) or 'NULL'})"
-        params = list(district_ids)
+        marks = ", ".join("?" * len(district_ids)) or "NULL"
+        where = f" WHERE a.district_id IN ({marks}) OR a.created_by = ?"
+        params = [*district_ids, author]
     total = await db.fetch_one(
         "SELECT count(*) FROM announcements AS a" + where,  # noqa: S608 - constant clause
         params,
@@ -298,7 +301,6 @@ async def unreported_finished(db: Database) -> list[int]:
     return [int(row["id"]) for row in rows]
 
 
-
 # -- the outbox, as the worker drains it -------------------------------------------------------
 
 
@@ -350,9 +352,15 @@ async def due_jobs(db: Database, now: datetime, limit: int) -> list[OutboxJob]:
     )
     return [
         OutboxJob(
-            r["id"], r["announcement_id"], r["telegram_id"], r["group_chat_id"], r["body"],
-            r["media_kind"], r["media_file_id"], r["attempts"],
-        )  # fmt: skip
+            r["id"],
+            r["announcement_id"],
+            r["telegram_id"],
+            r["group_chat_id"],
+            r["body"],
+            r["media_kind"],
+            r["media_file_id"],
+            r["attempts"],
+        )
         for r in rows
     ]
 
