@@ -24,6 +24,7 @@ from bot.config import Config
 from bot.identity import Role
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from handlers.context import SERVICES_KEY, Services
+from handlers.outbox import OutboxWorker
 from storage.districts import upsert_district
 from storage.people import add_membership
 
@@ -111,6 +112,8 @@ async def run_demo(
             admins=frozenset({DEMO_USER_ID}) if role == Role.ADMIN else frozenset(),
         )
         api = OfflineBotApi()
+        for telegram_id, name, _role, _locale in DEMO_MEMBERS:
+            api.private_chat(api.user(telegram_id, name))  # they pressed Start long ago
         printer = TerminalPrinter(out, DEMO_USER_ID)
         api.listeners.append(printer.on_event)
         app = build_application(config, request=OfflineRequest(api), with_updater=False)
@@ -153,6 +156,19 @@ async def _converse(
         else:
             update = api.send_text(user, line)
         await app.process_update(Update.de_json(update, app.bot))
+    await _let_announcements_finish(app)
+
+
+async def _let_announcements_finish(app: BotApplication, patience: float = 30.0) -> None:
+    """At the end of a scripted demo, let an announcement just confirmed reach its report."""
+    services = app.bot_data[SERVICES_KEY]
+    worker = services.outbox
+    if not isinstance(worker, OutboxWorker):
+        return
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + patience
+    while not await worker.settled() and loop.time() < deadline:
+        await asyncio.sleep(0.05)
 
 
 async def _read_lines(lines: Iterable[str]) -> AsyncIterator[str]:

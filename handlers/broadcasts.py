@@ -497,8 +497,12 @@ async def send_preview(context: BotContext, chat_id: int, draft: DraftRecord) ->
     """Each version exactly as the women will see it, the original first."""
     t = context.t
     outbox = context.services.outbox
-    bodies: list[tuple[str | None, str]] = [(None, draft.body or "")]
-    bodies += sorted(draft.versions.items())
+    audience = Audience.parse(draft.audience or "")
+    resolved = await resolve(context, audience) if audience else Resolved()
+    given = {d.locale for d in deliveries(resolved.women, draft.versions)}
+    given |= {version_for(None, locale, draft.versions) for _chat, locale in resolved.chats}
+    bodies: list[tuple[str | None, str]] = [(None, draft.body or "")] if None in given else []
+    bodies += [(locale, body) for locale, body in sorted(draft.versions.items()) if locale in given]
     for locale, body in bodies:
         if outbox is not None:
             await outbox.pace(chat_id)  # several versions: still one message a second

@@ -49,6 +49,7 @@ from storage.broadcasts import (
     AnnouncementRecord,
     OutboxJob,
     announcement_progress,
+    busy,
     claim,
     due_jobs,
     finish,
@@ -157,6 +158,10 @@ class OutboxWorker:
                 return
             if wait > 0:
                 await self.clock.sleep(wait)
+
+    async def settled(self) -> bool:
+        """Nothing due is left to send or report (the demo waits for this at end of input)."""
+        return not await busy(self.db, self.clock.now())
 
     async def _idle(self, seconds: float) -> None:
         self._wake.clear()
@@ -281,13 +286,16 @@ class OutboxWorker:
             await self._edit_progress(announcement)
         await self._report_finished()
 
-    async def _edit_progress(self, announcement: AnnouncementRecord) -> None:
+    async def _edit_progress(self, announcement: AnnouncementRecord, *, last: bool = False) -> None:
         author, message_id = announcement.created_by, announcement.progress_message_id
         if author is None or message_id is None:
             return
-        moment = self.clock.now().timestamp()
-        if self.plan.delay(author, moment) > 0:
+        wait = self.plan.delay(author, self.clock.now().timestamp())
+        if wait > 0 and not last:
             return  # she just got the announcement herself: the next edit will do
+        if wait > 0:
+            await self.clock.sleep(wait)
+        moment = self.clock.now().timestamp()
         done, total = await announcement_progress(self.db, announcement.id)
         t = await self._translator_of(author)
         text = progress_text(t, await self._label(announcement), done, total)
@@ -302,7 +310,7 @@ class OutboxWorker:
             announcement = await get_announcement(self.db, announcement_id)
             if announcement is None:
                 continue
-            await self._edit_progress(announcement)
+            await self._edit_progress(announcement, last=True)
             if announcement.created_by is not None:
                 await self._send_report(announcement, announcement.created_by)
             await mark_reported(self.db, announcement_id, self.clock.now())

@@ -301,6 +301,18 @@ async def unreported_finished(db: Database) -> list[int]:
     return [int(row["id"]) for row in rows]
 
 
+async def busy(db: Database, now: datetime) -> bool:
+    """Is anything due left to send or to report?"""
+    row = await db.fetch_one(
+        """
+        SELECT EXISTS (SELECT 1 FROM announcements AS a
+                        WHERE a.reported_at IS NULL AND a.send_at <= ?) AS busy
+        """,
+        (now.isoformat(),),
+    )
+    return bool(row and row["busy"])
+
+
 # -- the outbox, as the worker drains it -------------------------------------------------------
 
 
