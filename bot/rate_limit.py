@@ -32,6 +32,9 @@ from dataclasses import dataclass, field
 
 WINDOW = 1.0  # seconds: the overall limit is counted over any rolling second
 GROUP_WINDOW = 60.0  # seconds: the per-group limit is counted over any rolling minute
+# Waits shorter than a clock's resolution (a datetime has microseconds; a float timestamp of
+# today has about a quarter of one) are no waits: sleeping them would never move the clock.
+RESOLUTION = 1e-6
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,8 @@ class RatePlan:
             sent = self._in_group.get(chat_id)
             if sent is not None and len(sent) >= self.limits.group_per_minute:
                 waits.append(sent[0] + GROUP_WINDOW - now)
-        return max(0.0, *waits)
+        wait = max(waits)
+        return wait if wait > RESOLUTION else 0.0
 
     def record(self, chat_id: int, now: float, *, group: bool = False) -> None:
         """A message to this chat goes out now."""
