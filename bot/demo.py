@@ -167,7 +167,7 @@ async def _let_announcements_finish(app: BotApplication, patience: float = 30.0)
         return
     loop = asyncio.get_running_loop()
     deadline = loop.time() + patience
-    while not await worker.settled() and loop.time() < deadline:
+    while not await worker.settled() and loop.time() < deadline:  # noqa: ASYNC110 - polls the db
         await asyncio.sleep(0.05)
 
 

@@ -20,9 +20,6 @@ class Outbox(Protocol):
 
     def wake(self) -> None: ...
 
-    async def pace(self, chat_id: int) -> None:
-        """Wait until the bot's rate plan lets a message go to this chat, and count it."""
-
 
 @dataclass
 class Services:

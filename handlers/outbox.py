@@ -49,6 +49,7 @@ from storage.broadcasts import (
     AnnouncementRecord,
     OutboxJob,
     announcement_progress,
+    anything_left,
     busy,
     claim,
     due_jobs,
@@ -141,7 +142,7 @@ class OutboxWorker:
                 log.exception("the outbox worker failed a step; trying again shortly")
                 wait = 5.0
             if wait > 0 and not self._stopping:
-                await self._idle(wait)
+                await self._idle(min(wait, IDLE))  # a new announcement wakes it sooner
 
     async def recover(self) -> int:
         """Rows found `sending` were in flight when the last process died: uncertain."""
@@ -151,10 +152,11 @@ class OutboxWorker:
         return lost
 
     async def drain(self) -> None:
-        """Work until nothing is pending and every report is sent (tests, with a fake clock)."""
+        """Work until nothing is pending, scheduled ones included, and every report is sent
+        (the tests, with a fake clock that moves only when the worker sleeps)."""
         while True:
             wait = await self.step()
-            if wait >= IDLE:
+            if wait > 0 and not await anything_left(self.db):
                 return
             if wait > 0:
                 await self.clock.sleep(wait)
@@ -182,7 +184,7 @@ class OutboxWorker:
         if not jobs:
             await self._report_finished()
             due = await next_due_at(self.db)
-            return IDLE if due is None else min(IDLE, max(0.01, (due - now).total_seconds()))
+            return IDLE if due is None else max(0.01, (due - now).total_seconds())
         moment = now.timestamp()
         waits = []
         for job in jobs:

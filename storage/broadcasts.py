@@ -313,6 +313,14 @@ async def busy(db: Database, now: datetime) -> bool:
     return bool(row and row["busy"])
 
 
+async def anything_left(db: Database) -> bool:
+    """Is any announcement, due or scheduled, still to be sent or reported?"""
+    row = await db.fetch_one(
+        "SELECT EXISTS (SELECT 1 FROM announcements WHERE reported_at IS NULL) AS left"
+    )
+    return bool(row and row["left"])
+
+
 # -- the outbox, as the worker drains it -------------------------------------------------------
 
 

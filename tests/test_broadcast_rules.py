@@ -58,7 +58,9 @@ def test_a_coordinator_announces_to_her_own_districts_only() -> None:
     assert not may_announce(kari, Audience("everyone"), [1, 2])
     assert may_announce(kari, Audience("phase", phase=3), [1, 2])  # her district is in it
     assert not may_announce(kari, Audience("phase", phase=2), [2])
-    mother = Identity(3, "en", True, Role.MOTHER, (MembershipRecord(1, "a", "A", 3, "mother", "F"),))
+    mother = Identity(
+        3, "en", True, Role.MOTHER, (MembershipRecord(1, "a", "A", 3, "mother", "F"),)
+    )
     assert not may_announce(mother, Audience("members", district_id=1), [])
 
 
@@ -87,7 +89,7 @@ def test_fallbacks_say_who_gets_another_language() -> None:
     assert [(f.reads, f.gets, f.count) for f in fallbacks(women, {"so", "nb"})] == [
         ("ar", "nb", 1), ("tr", "nb", 1),
     ]  # fmt: skip
-    assert [(f.reads, f.gets) for f in fallbacks(women, set())][0] == ("so", None)
+    assert next((f.reads, f.gets) for f in fallbacks(women, set())) == ("so", None)
 
 
 def test_limits_are_telegrams() -> None:

@@ -9,6 +9,7 @@ is broken. The worker's clock and sleep are fakes, so nothing here waits real ti
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 import tempfile
 from collections import deque
@@ -48,7 +49,8 @@ SENDS = {"sendMessage", "sendPhoto", "sendDocument"}
 ANSWERS: dict[str, tuple[int, JSON]] = {
     "403": (403, {"ok": False, "error_code": 403,
                   "description": "Forbidden: bot was blocked by the user"}),
-    "notfound": (400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}),
+    "notfound": (400, {"ok": False, "error_code": 400,
+                       "description": "Bad Request: chat not found"}),
     "500": (500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}),
     "400": (400, {"ok": False, "error_code": 400,
                   "description": "Bad Request: message text is empty"}),
@@ -114,7 +116,7 @@ class ScriptedRequest(OfflineRequest):
     ) -> tuple[int, bytes]:  # fmt: skip
         api_method = url.rsplit("/", 1)[-1]
         if api_method in SENDS and request_data is not None:
-            kind = self.script.next_for(int(request_data.parameters["chat_id"]))  # type: ignore[call-overload]
+            kind = self.script.next_for(int(str(request_data.parameters["chat_id"])))
             if kind == "timeout":
                 raise TimedOut("Timed out")
             self.script.current = kind
@@ -141,8 +143,7 @@ async def world(script: Script) -> Any:
 async def announce(db: Database, women: list[Candidate], district_id: int) -> int:
     await save_draft(db, DraftRecord(AUTHOR, "confirm"), START)
     recipients = [
-        Recipient(d.telegram_id, None, d.locale, d.fallback)
-        for d in deliveries(women, {"so"})
+        Recipient(d.telegram_id, None, d.locale, d.fallback) for d in deliveries(women, {"so"})
     ]
     new = NewAnnouncement(AUTHOR, district_id, f"m{district_id}", "Møte <fredag> & mat", None,
                           None, {"so": "Kulan jimcaha"}, START)  # fmt: skip
@@ -239,7 +240,7 @@ async def test_any_mix_of_faults_gives_each_woman_at_most_one_copy(
                 assert not [t for t, _, _ in script.log if when < t < when + pause]
         for chat in {c for _, c, _ in script.log}:
             mine = [t for t, c, _ in script.log if c == chat]
-            assert all(b - a >= timedelta(seconds=1) for a, b in zip(mine, mine[1:], strict=False))
+            assert all(b - a >= timedelta(seconds=1) for a, b in itertools.pairwise(mine))
 
         # The report reached the coordinator and counts what happened.
         report = api.bot_messages_in(AUTHOR)[-1]["text"]
@@ -258,7 +259,7 @@ async def test_backoff_doubles_between_tries_of_a_server_error() -> None:
         await announce(db, women, district_id)
         await worker.drain()
         tries = [t for t, c, _ in script.log if c == 1]
-        gaps = [(b - a).total_seconds() for a, b in zip(tries, tries[1:], strict=False)]
+        gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(tries)]
         assert [round(g) for g in gaps] == [2, 4, 8]
         assert len(api.bot_messages_in(1)) == 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 
 from hypothesis import given, settings
@@ -37,7 +38,7 @@ def test_many_chats_go_at_29_a_second_spread_over_the_second() -> None:
     sent = run(RatePlan(), [(chat, False) for chat in range(600)])
     times = [t for t, _ in sent]
     assert most_in_any_window(times, WINDOW) == 29
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 1 / 30 - 1e-9  # spread out, never a burst
     rate = (len(times) - 1) / (times[-1] - times[0])
     assert 28.9 <= rate <= 29.1  # the window above is the hard bound
@@ -46,7 +47,7 @@ def test_many_chats_go_at_29_a_second_spread_over_the_second() -> None:
 def test_one_chat_gets_one_message_a_second() -> None:
     sent = run(RatePlan(), [(7, False)] * 5)
     times = [t for t, _ in sent]
-    assert [round(b - a, 6) for a, b in zip(times, times[1:], strict=False)] == [1.0] * 4
+    assert [round(b - a, 6) for a, b in itertools.pairwise(times)] == [1.0] * 4
 
 
 def test_a_group_gets_at_most_20_a_minute() -> None:
@@ -92,7 +93,7 @@ def test_no_mix_of_chats_ever_breaks_a_limit(chats: list[tuple[int, bool]], rate
     assert most_in_any_window([t for t, _ in sent], WINDOW) <= rate
     for chat, group in set(chats):
         times = [t for t, c in sent if c == chat]
-        assert all(b - a >= 1.0 - 1e-9 for a, b in zip(times, times[1:], strict=False))
+        assert all(b - a >= 1.0 - 1e-9 for a, b in itertools.pairwise(times))
         if group:
             assert most_in_any_window(times, GROUP_WINDOW) <= 20
 
