@@ -17,12 +17,10 @@ asks it, waits, sends, and tells it:
 One plan must serve every sender of the bot (the outbox worker, reminders), each sending one
 message at a time; `record` before the request, so a slow answer never lets a second one past.
 
-Overall: at most `per_second` messages in any rolling second, spaced at least
-1/(per_second + 1) s apart. This is a token bucket of one token refilled a little faster than the
-limit, capped by a rolling window. The window, not a bigger bucket, is what lets the sender catch
-up after a late wake-up without ever putting more than `per_second` into one second (a bucket
-with a burst of b lets b + rate messages into a second, so it must give up either the burst or
-the rate).
+Overall: a token bucket refilled at `per_second` (29) tokens a second that holds at most
+`burst` (3), so messages are spread over the second and a sender that woke late or waited for a
+slow answer catches up by a few; and, whatever the bucket says, at most `per_second` messages in
+any rolling second (a bucket alone lets burst + rate into one second).
 """
 
 from __future__ import annotations
@@ -44,15 +42,13 @@ class Limits:
     per_second: int = 29
     per_chat_interval: float = 1.0
     group_per_minute: int = 20
+    burst: int = 3  # tokens the overall bucket holds: how far a late sender may catch up
 
     def __post_init__(self) -> None:
-        if self.per_second < 1 or self.group_per_minute < 1 or self.per_chat_interval < 0:
+        if min(self.per_second, self.group_per_minute, self.burst) < 1:
             raise ValueError(f"limits must be positive: {self}")
-
-    @property
-    def spacing(self) -> float:
-        """The least time between two messages anywhere: a second's messages are spread out."""
-        return WINDOW / (self.per_second + 1)
+        if self.per_chat_interval < 0:
+            raise ValueError(f"limits must be positive: {self}")
 
 
 @dataclass
@@ -66,14 +62,17 @@ class RatePlan:
         self._last_in_chat: dict[int, float] = {}
         self._in_group: dict[int, deque[float]] = {}
         self._paused_until = float("-inf")
+        self._tokens = float(self.limits.burst)
+        self._filled_at: float | None = None
 
     def delay(self, chat_id: int, now: float, *, group: bool = False) -> float:
         """Seconds to wait before a message to this chat may go (0.0: now)."""
         waits = [self._paused_until - now]
-        if self._recent:
-            waits.append(self._recent[-1] + self.limits.spacing - now)
-            if len(self._recent) == self._recent.maxlen:
-                waits.append(self._recent[0] + WINDOW - now)
+        tokens = self._tokens_at(now)
+        if tokens < 1.0:
+            waits.append((1.0 - tokens) / self.limits.per_second)
+        if len(self._recent) == self._recent.maxlen:
+            waits.append(self._recent[0] + WINDOW - now)
         last = self._last_in_chat.get(chat_id)
         if last is not None:
             waits.append(last + self.limits.per_chat_interval - now)
@@ -86,6 +85,8 @@ class RatePlan:
 
     def record(self, chat_id: int, now: float, *, group: bool = False) -> None:
         """A message to this chat goes out now."""
+        self._tokens = self._tokens_at(now) - 1.0
+        self._filled_at = now
         self._recent.append(now)
         self._last_in_chat[chat_id] = now
         if group:
@@ -97,6 +98,12 @@ class RatePlan:
     def pause_until(self, moment: float) -> None:
         """Telegram said 429 with retry_after: nothing goes to any chat before `moment`."""
         self._paused_until = max(self._paused_until, moment)
+
+    def _tokens_at(self, now: float) -> float:
+        if self._filled_at is None:
+            return self._tokens
+        refilled = self._tokens + (now - self._filled_at) * self.limits.per_second
+        return min(float(self.limits.burst), refilled)
 
     def paused(self, now: float) -> bool:
         return now < self._paused_until
