@@ -131,9 +131,17 @@ def activity_lines(data: dict[str, Any], t: Translator, when: Callable[[str], st
             "You moved a group to another phase {n} times.",
             len(data["phase_changes"]),
         )),
+        ("📢", "announcements", t.ngettext(
+            "You sent {n} announcement.", "You sent {n} announcements.",
+            len(data.get("announcements", [])),
+        )),
+        ("📬", "outbox", t.ngettext(
+            "{n} announcement was sent to you.", "{n} announcements were sent to you.",
+            len(data.get("outbox", [])),
+        )),
     )  # fmt: skip
     for emoji, key, text in counted:
-        if data[key]:
+        if data.get(key):
             lines.append(f"{emoji} " + text.format(n=t.ltr(len(data[key]))))
     return ["", *lines] if lines else []
 
