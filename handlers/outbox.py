@@ -135,8 +135,16 @@ class OutboxWorker:
         self.plan.record(chat_id, self.clock.now().timestamp(), group=group)
 
     async def run(self) -> None:
-        await self.recover()
+        recovered = False
         while not self._stopping:
+            if not recovered:
+                try:
+                    await self.recover()
+                    recovered = True
+                except Exception:
+                    log.exception("the outbox worker could not look at the outbox; trying again")
+                    await self._idle(5.0)
+                    continue
             try:
                 wait = await self.step()
             except Exception:
