@@ -25,6 +25,7 @@ class Action(StrEnum):
     SEE_HELP_STATS = "see_help_stats"
     MANAGE_MEETINGS = "manage_meetings"
     SEE_RSVPS = "see_rsvps"
+    ANNOUNCE = "announce"  # to a district's members or its group chat; "everyone" is admins'
 
 
 # The lowest role, in the district concerned, that may take each action.
@@ -42,6 +43,7 @@ POLICY: dict[Action, Role] = {
     Action.SEE_HELP_STATS: Role.COORDINATOR,
     Action.MANAGE_MEETINGS: Role.COORDINATOR,
     Action.SEE_RSVPS: Role.COORDINATOR,
+    Action.ANNOUNCE: Role.COORDINATOR,
 }
 
 MEMBER_ROLES_BY_RANK = (Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR)

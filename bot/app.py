@@ -25,9 +25,11 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Config
+from bot.rate_limit import Limits, RatePlan
 from bot.referrals import load_catalogue
 from handlers import (
     awaiting,
+    broadcasts,
     contact_requests,
     errors,
     fallback,
@@ -51,6 +53,7 @@ from handlers.awaiting import AwaitingHandler
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.identity import load_identity_callback
+from handlers.outbox import OutboxWorker
 from handlers.reminders import start_meetings
 from storage import Database
 
@@ -75,6 +78,7 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(tzinfo=config.tz))
         .post_init(open_services)
+        .post_stop(stop_outbox)
         .post_shutdown(close_services)
     )
     if request is not None:
@@ -91,7 +95,9 @@ async def open_services(application: BotApplication) -> None:
     """Open the database and publish the localized command menus before the first update."""
     config: Config = application.bot_data[CONFIG_KEY]
     db = await Database.open(config.db_path)
-    application.bot_data[SERVICES_KEY] = Services(config=config, db=db)
+    # Announcements: the one outbox worker, which first resumes what a previous process left.
+    worker = OutboxWorker(application.bot, db, RatePlan(Limits(per_second=config.send_rate)))
+    application.bot_data[SERVICES_KEY] = Services(config=config, db=db, outbox=worker)
     await publish_command_menus(application.bot)
     # The help guide: its catalogue is checked once, before the first woman asks; contact
     # requests handled over 30 days ago (or unhandled for 30 days) are deleted now and every night.
@@ -104,9 +110,18 @@ async def open_services(application: BotApplication) -> None:
     # Meetings: plan the rolling horizon, rebuild the reminder wake-ups (PTB keeps no jobs
     # across a restart) and send at once what came due while the bot was down.
     await start_meetings(application)
+    worker.start()
+
+
+async def stop_outbox(application: BotApplication) -> None:
+    """Let the announcement in flight finish while the Bot API connection is still open."""
+    services = application.bot_data.get(SERVICES_KEY)
+    if isinstance(services, Services) and isinstance(services.outbox, OutboxWorker):
+        await services.outbox.stop()
 
 
 async def close_services(application: BotApplication) -> None:
+    await stop_outbox(application)
     services = application.bot_data.pop(SERVICES_KEY, None)
     if isinstance(services, Services):
         await services.db.close()
@@ -187,6 +202,18 @@ def register_handlers(app: BotApplication) -> None:
         )
     )
 
+    # Announcements: /broadcast composes one (the draft lives in the database), /broadcasts lists
+    # them with their reports. What she types while composing is taken near the end (see below).
+    app.add_handler(CommandHandler("broadcast", broadcasts.broadcast_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(
+            menu.opened_from_menu(broadcasts.broadcast_command), pattern=r"^menu:broadcast$"
+        )
+    )
+    app.add_handler(CallbackQueryHandler(broadcasts.broadcast_callback, pattern=r"^bc:"))
+    app.add_handler(CommandHandler("broadcasts", broadcasts.broadcasts_command, filters=private))
+    app.add_handler(CallbackQueryHandler(broadcasts.history_callback, pattern=r"^bch:"))
+
     # Privacy: what is stored about her, and forgetting it.
     app.add_handler(CommandHandler("mydata", privacy.mydata_command, filters=private))
     app.add_handler(CallbackQueryHandler(privacy.mydata_menu_callback, pattern=r"^menu:mydata$"))
@@ -252,7 +279,11 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         MessageHandler(new_private & filters.COMMAND, fallback.unknown_command_callback)
     )
-    app.add_handler(MessageHandler(new_private & ~filters.COMMAND, fallback.free_text_callback))
+    # Free text (or a photo, a document): a coordinator composing an announcement gives her draft
+    # its text here (the draft's step is in the database, so this survives a restart); for
+    # everyone else it is the free-text fallback. After every AwaitingHandler above, so a
+    # question the bot asked since (a phone number, a voice note) is answered first.
+    app.add_handler(MessageHandler(new_private & ~filters.COMMAND, broadcasts.draft_input_callback))
     app.add_handler(CallbackQueryHandler(fallback.stale_button_callback))
 
     app.add_error_handler(errors.error_callback)

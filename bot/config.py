@@ -17,6 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DEFAULT_DB = "./bydelsbot.sqlite3"
 DEFAULT_TZ = "Europe/Oslo"
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+# Announcements: messages a second overall. Telegram allows about 30; 29 leaves room for replies.
+DEFAULT_SEND_RATE = 29
+MAX_SEND_RATE = 1000  # only ever sensible against a fake or a self-hosted Bot API server
 
 # BotFather tokens are "<bot id>:<35 characters>"; checking the shape catches a pasted name or a
 # truncated copy before the first request, and never echoes the token back.
@@ -36,6 +39,7 @@ class Config:
     db_path: Path = Path(DEFAULT_DB)
     admins: frozenset[int] = frozenset()
     tz_name: str = DEFAULT_TZ
+    send_rate: int = DEFAULT_SEND_RATE
 
     @property
     def tz(self) -> ZoneInfo:
@@ -59,6 +63,7 @@ class Config:
             db_path=parse_db_path(env.get("BYDELSBOT_DB", "")),
             admins=parse_admins(env.get("BYDELSBOT_ADMINS", "")),
             tz_name=parse_tz(env.get("BYDELSBOT_TZ", "")),
+            send_rate=parse_send_rate(env.get("BYDELSBOT_SEND_RATE", "")),
         )
 
 
@@ -115,3 +120,15 @@ def parse_tz(raw: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"BYDELSBOT_TZ is not a known time zone: {name!r}.") from None
     return name
+
+
+def parse_send_rate(raw: str) -> int:
+    value = raw.strip()
+    if not value:
+        return DEFAULT_SEND_RATE
+    if not value.isdigit() or not 1 <= int(value) <= MAX_SEND_RATE:
+        raise ConfigError(
+            f"BYDELSBOT_SEND_RATE must be a whole number of messages a second, 1-{MAX_SEND_RATE} "
+            f"(Telegram allows about 30), got {value!r}."
+        )
+    return int(value)

@@ -24,6 +24,7 @@ from bot.config import Config
 from bot.identity import Role
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from handlers.context import SERVICES_KEY, Services
+from handlers.outbox import OutboxWorker
 from handlers.reminders import dispatch_reminders, next_reminder_moment, plan_all, schedule_wakeups
 from storage.districts import list_districts
 from storage.meetings import add_meeting, upcoming_meetings
@@ -196,6 +197,19 @@ async def _converse(
         else:
             update = api.send_text(user, line)
         await app.process_update(Update.de_json(update, app.bot))
+    await _let_announcements_finish(app)
+
+
+async def _let_announcements_finish(app: BotApplication, patience: float = 30.0) -> None:
+    """At the end of a scripted demo, let an announcement just confirmed reach its report."""
+    services = app.bot_data[SERVICES_KEY]
+    worker = services.outbox
+    if not isinstance(worker, OutboxWorker):
+        return
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + patience
+    while not await worker.settled() and loop.time() < deadline:  # noqa: ASYNC110 - polls the db
+        await asyncio.sleep(0.05)
 
 
 async def _read_lines(lines: Iterable[str]) -> AsyncIterator[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -15,12 +15,19 @@ from storage import Database
 SERVICES_KEY = "services"
 
 
+class Outbox(Protocol):
+    """The announcement worker, as handlers see it: told when there is new work."""
+
+    def wake(self) -> None: ...
+
+
 @dataclass
 class Services:
     """What handlers share for the life of the process; opened in post_init, closed at shutdown."""
 
     config: Config
     db: Database
+    outbox: Outbox | None = None  # the announcement worker (handlers/outbox.py)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -12,7 +12,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.identity import Identity, identify
 from handlers.context import BotContext
 from handlers.render import say_sorry
-from storage.people import MembershipRecord, load_person, touch_last_seen
+from storage.people import MembershipRecord, load_person, mark_reachable, touch_last_seen
 
 LAST_SEEN_PRECISION = timedelta(hours=1)
 log = logging.getLogger(__name__)
@@ -29,7 +29,10 @@ async def load_identity_callback(update: Update, context: BotContext) -> None:
     if user is None:
         return
     try:
-        context.identity = identity = await identity_of(user, context)
+        record = await load_person(context.db, user.id)
+        context.identity = identity = identify(
+            user.id, record, user.language_code, context.services.config.admins
+        )
     except Exception:
         # Without her identity no handler can serve her: say sorry once, in the language her
         # Telegram app suggests, and stop here instead of failing again in every handler.
@@ -37,6 +40,10 @@ async def load_identity_callback(update: Update, context: BotContext) -> None:
         context.identity = identify(user.id, None, user.language_code, frozenset())
         await say_sorry(update, context)
         raise ApplicationHandlerStop from None
+    if record is not None and record.unreachable:
+        # She writes to the bot, so she has not blocked it (any more): announcements reach her
+        # again. Checked on every update, not hourly like "last seen", so none is missed.
+        await mark_reachable(context.db, user.id)
     now = datetime.now(UTC)
     if identity.memberships and seen_long_ago(identity.memberships, now):
         # Her coordinator sees "last seen"; once an hour is precise enough and spares a write

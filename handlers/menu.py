@@ -33,6 +33,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("members", "👥", N_("Members"), COORDINATORS_AND_ADMINS),
     MenuItem("invite", "📨", N_("Invite"), COORDINATORS_AND_ADMINS),
     MenuItem("phase", "🔄", N_("Phase"), COORDINATORS_AND_ADMINS),
+    MenuItem("broadcast", "📢", N_("Announce"), COORDINATORS_AND_ADMINS),
     MenuItem("meetings", "📅", N_("Meetings"), MEMBERS_AND_ADMINS),
     MenuItem("me", "👤", N_("My profile"), MEMBERS_AND_ADMINS),
     MenuItem("help", "❓", N_("Help"), EVERYONE),

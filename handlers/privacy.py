@@ -144,9 +144,17 @@ def activity_lines(data: dict[str, Any], t: Translator, when: Callable[[str], st
             "The bot sent you {n} meeting reminder.", "The bot sent you {n} meeting reminders.",
             len(data["reminder_deliveries"]),
         )),
+        ("📢", "announcements", t.ngettext(
+            "You sent {n} announcement.", "You sent {n} announcements.",
+            len(data.get("announcements", [])),
+        )),
+        ("📬", "outbox", t.ngettext(
+            "{n} announcement was sent to you.", "{n} announcements were sent to you.",
+            len(data.get("outbox", [])),
+        )),
     )  # fmt: skip
     for emoji, key, text in counted:
-        if data[key]:
+        if data.get(key):
             lines.append(f"{emoji} " + text.format(n=t.ltr(len(data[key]))))
     return ["", *lines] if lines else []
 

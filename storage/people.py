@@ -30,6 +30,7 @@ class PersonRecord:
     locale: str | None  # None until she has chosen a language herself
     memberships: tuple[MembershipRecord, ...]
     is_admin: bool = False  # added with `bydelsbot admin add`
+    unreachable: bool = False  # Telegram said she blocked the bot (until she writes again)
 
 
 async def load_person(db: Database, telegram_id: int) -> PersonRecord | None:
@@ -40,7 +41,7 @@ async def load_person(db: Database, telegram_id: int) -> PersonRecord | None:
     rows = await db.fetch_all(
         """
         WITH me (id) AS (VALUES (?))
-        SELECT p.telegram_id AS known, p.locale,
+        SELECT p.telegram_id AS known, p.locale, p.unreachable_since IS NOT NULL AS unreachable,
                EXISTS (SELECT 1 FROM admins AS a WHERE a.telegram_id = me.id) AS is_admin,
                m.role, m.display_name, m.last_seen,
                d.id AS district_id, d.slug, d.name AS district_name, d.phase
@@ -68,7 +69,10 @@ async def load_person(db: Database, telegram_id: int) -> PersonRecord | None:
         for row in rows
         if row["district_id"] is not None
     )
-    return PersonRecord(telegram_id, first["locale"], memberships, bool(first["is_admin"]))
+    return PersonRecord(
+        telegram_id, first["locale"], memberships, bool(first["is_admin"]),
+        bool(first["unreachable"]),
+    )  # fmt: skip
 
 
 async def ensure_person(tx: Transaction, telegram_id: int, locale: str | None) -> None:

@@ -48,6 +48,9 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("rsvps", "telegram_id", Forget.DELETE),
     PersonColumn("reminder_deliveries", "telegram_id", Forget.DELETE),
     PersonColumn("meetings", "changed_by", Forget.UNLINK),
+    PersonColumn("broadcast_drafts", "created_by", Forget.DELETE),
+    PersonColumn("announcements", "created_by", Forget.UNLINK),
+    PersonColumn("outbox", "telegram_id", Forget.DELETE),
     PersonColumn("people", "telegram_id", Forget.DELETE),
 )
 
@@ -146,6 +149,25 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         """,
         (telegram_id,),
     )
+    drafts = await db.fetch_all(
+        "SELECT step, audience, body, media_kind, versions, send_at, updated_at "
+        "FROM broadcast_drafts WHERE created_by = ?",
+        (telegram_id,),
+    )
+    announcements = await db.fetch_all(
+        "SELECT created_at, send_at, audience, body, media_kind FROM announcements "
+        "WHERE created_by = ? ORDER BY id",
+        (telegram_id,),
+    )
+    # Announcements sent to her: when, in which version, and how the delivery went.
+    deliveries = await db.fetch_all(
+        """
+        SELECT a.created_at, o.locale, o.status, o.finished_at
+          FROM outbox AS o JOIN announcements AS a ON a.id = o.announcement_id
+         WHERE o.telegram_id = ? ORDER BY o.id
+        """,
+        (telegram_id,),
+    )
     return {
         "telegram_id": telegram_id,
         "people": dict(person) if person else None,
@@ -158,6 +180,9 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "contact_request_copies": [dict(row) for row in request_copies],
         "rsvps": [dict(row) for row in rsvps],
         "reminder_deliveries": [dict(row) for row in reminders],
+        "broadcast_drafts": [dict(row) for row in drafts],
+        "announcements": [dict(row) for row in announcements],
+        "outbox": [dict(row) for row in deliveries],
     }
 
 

@@ -18,14 +18,16 @@ def test_defaults() -> None:
     assert config.db_path == Path("./bydelsbot.sqlite3")
     assert config.admins == frozenset()
     assert config.tz_name == "Europe/Oslo"
+    assert config.send_rate == 29
 
 
 def test_all_settings() -> None:
     config = Config.from_env({
         "BOT_TOKEN": f"  {TOKEN} ", "BOT_API_URL": "http://127.0.0.1:8081/bot",
         "BYDELSBOT_DB": "/data/bot.sqlite3", "BYDELSBOT_ADMINS": "11, 22,,33",
-        "BYDELSBOT_TZ": "UTC",
+        "BYDELSBOT_TZ": "UTC", "BYDELSBOT_SEND_RATE": " 150 ",
     })  # fmt: skip
+    assert config.send_rate == 150
     assert config.token == TOKEN
     assert config.api_file_url == "http://127.0.0.1:8081/file/bot"
     assert config.admins == frozenset({11, 22, 33})
@@ -51,6 +53,9 @@ def test_token_is_not_in_repr() -> None:
         ({"BOT_TOKEN": TOKEN, "BOT_API_URL": "http://h/bot?x=1"}, "BOT_API_URL must be"),
         ({"BOT_TOKEN": TOKEN, "BYDELSBOT_ADMINS": "12,abc"}, "BYDELSBOT_ADMINS"),
         ({"BOT_TOKEN": TOKEN, "BYDELSBOT_TZ": "Oslo/Nowhere"}, "BYDELSBOT_TZ"),
+        ({"BOT_TOKEN": TOKEN, "BYDELSBOT_SEND_RATE": "0"}, "BYDELSBOT_SEND_RATE"),
+        ({"BOT_TOKEN": TOKEN, "BYDELSBOT_SEND_RATE": "2.5"}, "BYDELSBOT_SEND_RATE"),
+        ({"BOT_TOKEN": TOKEN, "BYDELSBOT_SEND_RATE": "5000"}, "BYDELSBOT_SEND_RATE"),
     ],
 )
 def test_bad_settings_are_named(env: dict[str, str], message: str) -> None:

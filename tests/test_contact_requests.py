@@ -108,7 +108,10 @@ async def test_a_phone_request_reaches_only_that_districts_coordinators(
     assert "📞 By phone: +47 412 34 567" in note["text"]
     assert "Pregnancy" not in note["text"] and "bydelsmor" not in note["text"].split("\n")[1]
     assert [b["callback_data"] for b in buttons_of(note)] == [f"req:done:{stored['id']}"]
-    assert zahra.last()["text"] == "✅ Thank you. A bydelsmor from Alna will call you."
+    # She is thanked in her own language (Somali), not in English.
+    thanks = translator("so")._("Thank you. A bydelsmor from {district} will call you.")
+    assert thanks != "Thank you. A bydelsmor from {district} will call you."
+    assert zahra.last()["text"] == "✅ " + thanks.format(district="Alna")
     assert "412" not in caplog.text and "34 567" not in caplog.text, "a phone is never logged"
 
 

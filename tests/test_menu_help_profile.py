@@ -35,7 +35,9 @@ async def test_member_menu_adds_meetings_and_profile(
 ) -> None:
     await make_member(services, 2001, role)
     fadumo = await started(chat(2001, "Fadumo"))
-    coordinating = ["👥 Members", "📨 Invite", "🔄 Phase"] if role == "coordinator" else []
+    coordinating = (
+        ["👥 Members", "📨 Invite", "🔄 Phase", "📢 Announce"] if role == "coordinator" else []
+    )
     everyone = ["❓ Help", "🔒 My data", "🌍 Language"]
     assert labels(fadumo) == [*coordinating, "📅 Meetings", "👤 My profile", *everyone]
     assert all(label[0] not in "abcdefghijklmnopqrstuvwxyz" for label in labels(fadumo))

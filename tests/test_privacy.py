@@ -15,6 +15,13 @@ from bot.offline_api import OfflineBotApi
 from handlers.context import Services
 from storage import Database, StorageError
 from storage.admins import add_admin
+from storage.broadcasts import (
+    DraftRecord,
+    NewAnnouncement,
+    Recipient,
+    create_announcement,
+    save_draft,
+)
 from storage.districts import change_phase, upsert_district
 from storage.help import create_contact_request, mark_handled, record_delivery, save_voice_note
 from storage.meetings import add_meeting, claim_reminder, set_rsvp
@@ -76,6 +83,11 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     meeting = await add_meeting(db, alna, NOW + timedelta(days=3), who, NOW)
     await set_rsvp(db, meeting, who, "yes", NOW)
     await claim_reminder(db, meeting, who, 48, (), "skipped_late", NOW)
+    # She announced something to the other woman, and is composing another.
+    await save_draft(db, DraftRecord(who, "message", alna, f"m{alna}"), NOW)
+    made = NewAnnouncement(who, alna, f"m{alna}", "Meeting moved", None, None, {}, NOW)
+    await create_announcement(db, made, [Recipient(other, None, None)], NOW)
+    await save_draft(db, DraftRecord(who, "message", alna, f"m{alna}", body="Draft"), NOW)
 
 
 async def two_women(services: Services) -> None:
@@ -114,6 +126,7 @@ async def test_mydata_shows_a_member_her_data_as_text_and_json(
     assert "Your name in the group: Zahra <i>&amp;</i> Ali" in text
     assert "Language: English" in text and "Administrator at Bydelsmødre sentralt" in text
     assert "You made 2 invite links." in text and "You joined with 2 invite links." in text
+    assert "You sent 1 announcement." in text and "1 announcement was sent to you." in text
     assert "You moved a group to another phase 2 times." in text
     data = uploaded_json(api)
     assert data["telegram_id"] == ZAHRA and data["people"]["locale"] == "en"
@@ -169,6 +182,9 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "contact_request_copies": [],
         "rsvps": [],
         "reminder_deliveries": [],
+        "broadcast_drafts": [],
+        "announcements": [],
+        "outbox": [],
     }
 
 
@@ -353,6 +369,8 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "rsvps": 1,
         "reminder_deliveries": 1,
         "meetings": 1,  # her name on the meeting she added
+        "broadcast_drafts": 1,
+        "announcements": 1,  # her name on the one she made
         "people": 1,
     }
     assert await forget_person(db, ZAHRA) == {}

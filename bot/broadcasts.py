@@ -1,0 +1,280 @@
+"""The rules of announcements: who may announce to whom, which version each woman gets, limits,
+retries and the progress bar. Plain values in, plain values out; the SQL is in
+storage/broadcasts.py and the Telegram side in handlers/broadcasts.py and handlers/outbox.py.
+
+Composing is a small state machine whose state is the draft row in the database (keyed by the
+author's id), not memory: each step is stored as she takes it, so a restart loses nothing she
+typed, and every button press or message is checked against the step the draft is at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.access import Action, allowed
+from bot.identity import Identity, Role
+
+TEXT_LIMIT = 4096  # characters of a text message, after entity parsing
+CAPTION_LIMIT = 1024  # characters of a photo's or a document's caption
+
+MAX_ATTEMPTS = 5  # a timeout or a server error is tried this many times in all
+BACKOFF_FIRST = 2.0  # seconds before the second attempt; doubled for each one after
+BACKOFF_CAP = 300.0
+PROGRESS_EVERY = 3.0  # seconds between two edits of the progress message
+
+
+class Step(StrEnum):
+    """Where a draft is: what the bot waits for next."""
+
+    AUDIENCE = "audience"  # a press: to whom
+    MESSAGE = "message"  # her text, or one photo or document with a caption
+    VERSIONS = "versions"  # a press: add a version, preview
+    VERSION = "version"  # the text of the version in `editing_locale`
+    SCHEDULE = "schedule"  # a date and time
+    CONFIRM = "confirm"  # a press: send, send later, cancel
+
+
+class Status(StrEnum):
+    """Where one outbox row's delivery got."""
+
+    PENDING = "pending"
+    SENDING = "sending"  # committed just before the request: if found at start-up, uncertain
+    SENT = "sent"
+    FAILED = "failed"  # gave up: a refusal that retrying cannot change, or too many retries
+    BLOCKED = "blocked"  # 403 / chat not found: she blocked the bot (or it left the group)
+    UNCERTAIN = "uncertain"  # in flight when the bot stopped: may or may not have arrived
+
+
+FINISHED = (Status.SENT, Status.FAILED, Status.BLOCKED, Status.UNCERTAIN)
+
+_AUDIENCE = re.compile(
+    r"(?P<kind>m|g)(?P<district>\d{1,9})"
+    r"|r(?P<rdistrict>\d{1,9})\.(?P<role>participant|mother|coordinator)"
+    r"|p(?P<phase>[1-4])"
+    r"|(?P<all>all)"
+)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """To whom: a district's members (all, or one role), its group chat, every district in a
+    phase, or everyone. `code` is how it travels in a button and is stored in the draft."""
+
+    kind: str  # "members", "role", "chat", "phase", "everyone"
+    district_id: int | None = None
+    role: Role | None = None
+    phase: int | None = None
+
+    @property
+    def code(self) -> str:
+        if self.kind == "members":
+            return f"m{self.district_id}"
+        if self.kind == "role":
+            return f"r{self.district_id}.{self.role}"
+        if self.kind == "chat":
+            return f"g{self.district_id}"
+        if self.kind == "phase":
+            return f"p{self.phase}"
+        return "all"
+
+    @classmethod
+    def parse(cls, code: str) -> Audience | None:
+        """The audience a code names, or None for anything else (forged, old, mistyped)."""
+        match = _AUDIENCE.fullmatch(code)
+        if match is None:
+            return None
+        if match["kind"] == "m":
+            return cls("members", district_id=int(match["district"]))
+        if match["kind"] == "g":
+            return cls("chat", district_id=int(match["district"]))
+        if match["rdistrict"]:
+            return cls("role", district_id=int(match["rdistrict"]), role=Role(match["role"]))
+        if match["phase"]:
+            return cls("phase", phase=int(match["phase"]))
+        return cls("everyone")
+
+
+def may_announce(identity: Identity, audience: Audience, phase_districts: Iterable[int]) -> bool:
+    """May she announce to this audience? A coordinator to her own districts only (a phase
+    means her districts in that phase); everyone only for the central office's admins."""
+    if audience.kind == "everyone":
+        return identity.role is Role.ADMIN
+    if audience.kind == "phase":
+        return bool(announcing_districts(identity, phase_districts))
+    assert audience.district_id is not None
+    return allowed(identity, Action.ANNOUNCE, audience.district_id)
+
+
+def announcing_districts(identity: Identity, district_ids: Iterable[int]) -> list[int]:
+    """The districts, among these, whose members she may announce to."""
+    return [d for d in district_ids if allowed(identity, Action.ANNOUNCE, d)]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A woman in the audience: the language she reads (None: never chosen) and her
+    district's default language."""
+
+    telegram_id: int
+    reads: str | None
+    district_locale: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one woman will get: a version (None: the original) and whether it is a fallback."""
+
+    telegram_id: int
+    locale: str | None
+    fallback: bool
+
+
+def version_for(reads: str | None, district_locale: str, versions: Iterable[str]) -> str | None:
+    """Her language if there is a version in it, else the district's language if there is one,
+    else None: the original text."""
+    available = set(versions)
+    language = reads or district_locale
+    if language in available:
+        return language
+    if district_locale in available:
+        return district_locale
+    return None
+
+
+def deliveries(candidates: Iterable[Candidate], versions: Iterable[str]) -> list[Delivery]:
+    available = set(versions)
+    found = []
+    for c in candidates:
+        locale = version_for(c.reads, c.district_locale, available)
+        found.append(Delivery(c.telegram_id, locale, locale != (c.reads or c.district_locale)))
+    return found
+
+
+def languages_read(candidates: Iterable[Candidate]) -> list[tuple[str, int]]:
+    """How many women in the audience read each language, most first."""
+    counts = Counter(c.reads or c.district_locale for c in candidates)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """Women who read `reads`, for which there is no version: they get `gets` (None: original)."""
+
+    reads: str
+    gets: str | None
+    count: int
+
+
+def fallbacks(candidates: Iterable[Candidate], versions: Iterable[str]) -> list[Fallback]:
+    """Who will get a language other than her own, grouped, most first."""
+    available = set(versions)
+    counts: Counter[tuple[str, str | None]] = Counter()
+    for c in candidates:
+        reads = c.reads or c.district_locale
+        gets = version_for(c.reads, c.district_locale, available)
+        if gets != reads:
+            counts[(reads, gets)] += 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    return [Fallback(reads, gets, n) for (reads, gets), n in ordered]
+
+
+def limit_for(has_media: bool) -> int:
+    return CAPTION_LIMIT if has_media else TEXT_LIMIT
+
+
+def too_long(text: str, has_media: bool) -> int | None:
+    """The limit she went over (None: within it). Checked on her plain text, which is what
+    Telegram counts once the HTML is parsed."""
+    limit = limit_for(has_media)
+    return limit if len(text) > limit else None
+
+
+def backoff(attempts: int) -> float | None:
+    """Seconds to wait before trying again after `attempts` tries; None: give up."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    return float(min(BACKOFF_FIRST * 2 ** (attempts - 1), BACKOFF_CAP))
+
+
+def progress_bar(done: int, total: int, width: int = 10) -> str:
+    """ "▓▓▓░░░░░░░" for done out of total (a full bar when there is nothing to send)."""
+    filled = width if total <= 0 else min(width, done * width // total)
+    return "▓" * filled + "░" * (width - filled)
+
+
+_DAY_TIME = re.compile(
+    r"\s*(?:(?P<day>\d{1,2})\.(?P<month>\d{1,2})(?:\.(?P<year>\d{2}|\d{4}))?\s+)?"
+    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s*"
+)
+
+
+def parse_send_time(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """ "24.12 18:00", "24.12.2026 18:00" or "18:00" (today, or tomorrow if that has passed),
+    Oslo wall-clock time, as a UTC instant in the future; None if it is none of those."""
+    if now.tzinfo is None:
+        raise ValueError("refusing a naive datetime")
+    match = _DAY_TIME.fullmatch(text)
+    if match is None:
+        return None
+    local_now = now.astimezone(tz)
+    try:
+        at = time(int(match["hour"]), int(match["minute"]))
+        if match["day"]:
+            year = int(match["year"]) if match["year"] else local_now.year
+            year = year + 2000 if year < 100 else year
+            day = date(year, int(match["month"]), int(match["day"]))
+            if not match["year"] and datetime.combine(day, at, tz) <= local_now:
+                day = day.replace(year=day.year + 1)  # "24.12" in late December: next year's
+        else:
+            day = local_now.date()
+            if datetime.combine(day, at, tz) <= local_now:
+                day += timedelta(days=1)
+    except ValueError:
+        return None  # 31.02, 25:00
+    moment = datetime.combine(day, at, tz).astimezone(now.tzinfo)
+    return moment if moment > now else None
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many deliveries of one version (or of all) are in each state."""
+
+    total: int = 0
+    sent: int = 0
+    failed: int = 0
+    blocked: int = 0
+    uncertain: int = 0
+
+    @property
+    def finished(self) -> int:
+        return self.sent + self.failed + self.blocked + self.uncertain
+
+    @property
+    def done(self) -> bool:
+        return self.finished >= self.total
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.total + other.total, self.sent + other.sent, self.failed + other.failed,
+            self.blocked + other.blocked, self.uncertain + other.uncertain,
+        )  # fmt: skip
+
+
+def counts_from(statuses: Iterable[tuple[str, int]]) -> Counts:
+    """Counts from (status, number) pairs, as storage groups them."""
+    by_status = Counter[str]()
+    for status, n in statuses:
+        by_status[status] += n
+    return Counts(
+        total=sum(by_status.values()),
+        sent=by_status[Status.SENT],
+        failed=by_status[Status.FAILED],
+        blocked=by_status[Status.BLOCKED],
+        uncertain=by_status[Status.UNCERTAIN],
+    )

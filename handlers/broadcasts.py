@@ -1,0 +1,684 @@
+"""/broadcast: a coordinator composes an announcement, step by step; /broadcasts: the history.
+
+Composing is a state machine whose state is her draft row in the database (bot/broadcasts.py
+Step), so a restart loses nothing she typed and /broadcast picks up where she was: the audience
+(her district's members, one role, the group chat, every district in a phase; everyone only for
+admins), the message (a text, or one photo or document with a caption), versions in the
+languages the audience reads, a preview exactly as they will see it (who gets a fallback
+language included), an optional time, then send or cancel.
+
+Buttons carry only short codes; every press, every typed step and the final "send" check again
+that she may announce to that audience. Sending writes the announcement and its whole outbox in
+one transaction and wakes the worker (handlers/outbox.py), which edits the confirmation into a
+progress message and sends the report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+
+from bot.broadcasts import (
+    Audience,
+    Candidate,
+    Step,
+    announcing_districts,
+    counts_from,
+    deliveries,
+    fallbacks,
+    languages_read,
+    limit_for,
+    may_announce,
+    parse_send_time,
+    too_long,
+    version_for,
+)
+from bot.i18n import LANGUAGE_BY_CODE, Translator
+from bot.identity import Identity, Role
+from handlers import fallback
+from handlers.access import refuse
+from handlers.announcement_text import (
+    audience_label,
+    counts_line,
+    language_name,
+    progress_text,
+    report_text,
+)
+from handlers.context import BotContext
+from handlers.render import answer_expired, button, edit_in_place, escape
+from storage.broadcasts import (
+    DraftRecord,
+    NewAnnouncement,
+    Recipient,
+    create_announcement,
+    delete_draft,
+    districts_in_phase,
+    get_draft,
+    list_announcements,
+    reachable_members,
+    save_draft,
+    set_progress_message,
+    status_counts,
+    version_counts,
+)
+from storage.districts import DistrictRecord, get_district, list_districts
+
+PRESS = re.compile(
+    r"bc:(?:(?P<district>d:\d{1,9})|a:(?P<audience>[a-z0-9.]{1,40})"
+    r"|v:(?P<version>[a-zA-Z_]{2,6})|(?P<word>pv|cf|ok|later|x|back|new|top))"
+)
+HISTORY_PAGE = re.compile(r"bch:(\d{1,5})")
+HISTORY_PAGE_SIZE = 4
+SNIPPET = 80  # characters of an announcement shown in the history
+
+
+# -- who she may announce to ----------------------------------------------------------------
+
+
+async def announcing(context: BotContext) -> list[DistrictRecord]:
+    """The districts she may announce to: her own as a coordinator, all as an admin."""
+    everything = await list_districts(context.db)
+    allowed = set(announcing_districts(context.identity, [d.id for d in everything]))
+    return [d for d in everything if d.id in allowed]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """An audience as it is now: the women (reachable ones only) and the group chats."""
+
+    women: list[Candidate] = field(default_factory=list)
+    chats: list[tuple[int, str]] = field(default_factory=list)  # (chat id, district language)
+
+    @property
+    def size(self) -> int:
+        return len(self.women) + len(self.chats)
+
+
+async def resolve(context: BotContext, audience: Audience) -> Resolved:
+    db, identity = context.db, context.identity
+    role = str(audience.role) if audience.role else None
+    if audience.kind == "chat":
+        district = await get_district(db, audience.district_id or 0)
+        if district is None or district.chat_id is None:
+            return Resolved()
+        return Resolved(chats=[(district.chat_id, district.default_locale)])
+    if audience.kind == "everyone":
+        ids: list[int] | None = None
+    elif audience.kind == "phase":
+        ids = announcing_districts(identity, await districts_in_phase(db, audience.phase or 0))
+    else:
+        ids = [audience.district_id or 0]
+    members = await reachable_members(db, ids, role)
+    return Resolved(women=[Candidate(m.telegram_id, m.locale, m.district_locale) for m in members])
+
+
+async def permitted(context: BotContext, audience: Audience) -> bool:
+    phase_ids = await districts_in_phase(context.db, audience.phase) if audience.phase else []
+    return may_announce(context.identity, audience, phase_ids)
+
+
+# -- starting and resuming ------------------------------------------------------------------
+
+
+async def broadcast_command(update: Update, context: BotContext) -> None:
+    """Start an announcement, or pick up the one she was composing."""
+    assert update.effective_chat is not None
+    chat_id, author = update.effective_chat.id, context.identity.telegram_id
+    districts = await announcing(context)
+    if not districts:
+        await refuse(update, context)
+        return
+    draft = await get_draft(context.db, author)
+    if draft is not None and draft.step != Step.AUDIENCE:
+        text, keyboard = await screen_for(context, draft)
+        text = "✏️ " + context.t._("You were writing this announcement:") + "\n\n" + text
+        keyboard = InlineKeyboardMarkup(
+            [*keyboard.inline_keyboard, [button("🆕", context.t._("Start again"), "bc:new")]]
+        )
+    else:
+        draft = DraftRecord(author, Step.AUDIENCE)
+        await save_draft(context.db, draft, datetime.now(UTC))
+        text, keyboard = await audience_start(context, districts)
+    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+
+async def audience_start(
+    context: BotContext, districts: list[DistrictRecord]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The first question: which district (or phase, or everyone), or straight to the audience
+    within her one district."""
+    if len(districts) == 1 and context.identity.role is not Role.ADMIN:
+        return await district_audiences(context, districts[0], with_back=False)
+    t = context.t
+    rows = [[button("🏘", d.name, f"bc:d:{d.id}")] for d in districts]
+    phases = sorted({d.phase for d in districts})
+    rows += [
+        [button("🔄", t._("Every district in phase {phase}").format(phase=p), f"bc:a:p{p}")]
+        for p in phases
+    ]
+    if context.identity.role is Role.ADMIN:
+        rows.append([button("🌍", t._("Everyone (every district)"), "bc:a:all")])
+    rows.append([button("❌", t._("Cancel"), "bc:x")])
+    return "📢 " + t._("New announcement. To whom?"), InlineKeyboardMarkup(rows)
+
+
+async def district_audiences(
+    context: BotContext, district: DistrictRecord, *, with_back: bool = True
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Who in one district: all members, one role, or the group chat; with how many each."""
+    t, db = context.t, context.db
+    every = len(await reachable_members(db, [district.id]))
+    rows = [[button("👥", t._("All members ({n})").format(n=every), f"bc:a:m{district.id}")]]
+    labels = (
+        (Role.MOTHER, "🤝", t._("The bydelsmødre ({n})")),
+        (Role.PARTICIPANT, "🎓", t._("The participants ({n})")),
+        (Role.COORDINATOR, "🧭", t._("The coordinators ({n})")),
+    )
+    for role, emoji, label in labels:
+        n = len(await reachable_members(db, [district.id], str(role)))
+        rows.append([button(emoji, label.format(n=n), f"bc:a:r{district.id}.{role}")])
+    if district.chat_id is not None:
+        # Button labels are plain text to Telegram: the chat's title goes in as it is.
+        title = (district.chat_title or "")[:28]
+        rows.append([button("💬", t._("The group chat {title}").format(title=title).strip(),
+                            f"bc:a:g{district.id}")])  # fmt: skip
+    if with_back:
+        rows.append([button("↩️", t._("Back"), "bc:top")])
+    rows.append([button("❌", t._("Cancel"), "bc:x")])
+    text = "📢 " + t._("New announcement for {district}. To whom?").format(
+        district="<b>" + t.ltr(escape(district.name)) + "</b>"
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def screen_for(context: BotContext, draft: DraftRecord) -> tuple[str, InlineKeyboardMarkup]:
+    """What she sees at the step her draft is at (also after a restart)."""
+    t = context.t
+    cancel = [button("❌", t._("Cancel"), "bc:x")]
+    if draft.step == Step.AUDIENCE:
+        return await audience_start(context, await announcing(context))
+    label = await draft_label(context, draft)
+    if draft.step == Step.MESSAGE:
+        return message_prompt(t, label), InlineKeyboardMarkup([cancel])
+    if draft.step == Step.VERSION:
+        text = "✍️ " + t._("Send the text in {language}.").format(
+            language=language_name(t, draft.editing_locale)
+        )
+        limit = limit_for(draft.media_kind is not None)
+        text += "\n" + t._("At most {limit} characters.").format(limit=t.ltr(limit))
+        back = [button("↩️", t._("Back"), "bc:back")]
+        return text, InlineKeyboardMarkup([back, cancel])
+    if draft.step == Step.SCHEDULE:
+        text = "🕒 " + t._(
+            "When should it be sent? Send a date and time (Oslo time), for example {example}, "
+            "or only a time, for example {time}."
+        ).format(example=t.ltr("24.12 18:00"), time=t.ltr("18:00"))
+        return text, InlineKeyboardMarkup([[button("↩️", t._("Back"), "bc:cf")], cancel])
+    if draft.step == Step.CONFIRM:
+        return await confirm_screen(context, draft)
+    return await versions_screen(context, draft)
+
+
+def message_prompt(t: Translator, label: str) -> str:
+    return (
+        "📢 " + t._("To: {audience}").format(audience=label) + "\n\n✍️ "
+        + t._(
+            "Now send the announcement: a text, or one photo or document with a caption. "
+            "At most {text} characters, or {caption} for a caption."
+        ).format(text=t.ltr(4096), caption=t.ltr(1024))
+    )  # fmt: skip
+
+
+async def draft_label(context: BotContext, draft: DraftRecord) -> str:
+    audience = Audience.parse(draft.audience or "")
+    if audience is None:
+        return "?"
+    district = await get_district(context.db, audience.district_id or 0)
+    return audience_label(context.t, audience, district.name if district else None)
+
+
+# -- the presses ----------------------------------------------------------------------------
+
+
+async def broadcast_callback(update: Update, context: BotContext) -> None:
+    """Take one step of composing: audience, versions, preview, time, send or cancel."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    match = PRESS.fullmatch(query.data)
+    author = context.identity.telegram_id
+    draft = await get_draft(context.db, author)
+    if match is None or draft is None or not await announcing(context):
+        if match is not None and draft is not None:
+            await refuse(update, context)
+        else:
+            await answer_expired(query, context.t)
+        return
+    stored = Audience.parse(draft.audience) if draft.audience else None
+    if draft.audience and (stored is None or not await permitted(context, stored)):
+        await refuse(update, context)
+        return
+    if match["district"]:
+        await district_pressed(update, context, draft, int(match["district"][2:]))
+    elif match["audience"]:
+        await audience_pressed(update, context, draft, match["audience"])
+    elif match["version"]:
+        await version_pressed(update, context, draft, match["version"])
+    elif match["word"] == "ok":
+        await send_pressed(update, context, draft)
+    elif match["word"] == "x":
+        await delete_draft(context.db, author)
+        await query.answer()
+        await edit_in_place(query, "❌ " + context.t._("Cancelled: nothing was sent."))
+    else:
+        await move_pressed(update, context, draft, match["word"])
+
+
+async def district_pressed(
+    update: Update, context: BotContext, draft: DraftRecord, district_id: int
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    district = await get_district(context.db, district_id)
+    if draft.step != Step.AUDIENCE or district is None:
+        await answer_expired(query, context.t)
+        return
+    if not await permitted(context, Audience("members", district_id=district_id)):
+        await refuse(update, context)
+        return
+    await query.answer()
+    text, keyboard = await district_audiences(context, district)
+    await edit_in_place(query, text, keyboard)
+
+
+async def audience_pressed(
+    update: Update, context: BotContext, draft: DraftRecord, code: str
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    audience = Audience.parse(code)
+    if draft.step != Step.AUDIENCE or audience is None:
+        await answer_expired(query, t)
+        return
+    if not await permitted(context, audience):
+        await refuse(update, context)
+        return
+    if (await resolve(context, audience)).size == 0:
+        await query.answer(empty_audience(t), show_alert=True)
+        return
+    draft = replace(draft, step=Step.MESSAGE, audience=audience.code,
+                    district_id=audience.district_id)  # fmt: skip
+    await save_draft(context.db, draft, datetime.now(UTC))
+    await query.answer()
+    await edit_in_place(query, message_prompt(t, await draft_label(context, draft)),
+                        InlineKeyboardMarkup([[button("❌", t._("Cancel"), "bc:x")]]))  # fmt: skip
+
+
+def empty_audience(t: Translator) -> str:
+    # TRANSLATORS: a pop-up (at most 200 characters).
+    return "🤷 " + t._("Nobody to send to: nobody in this audience can be reached. Choose another.")
+
+
+async def version_pressed(
+    update: Update, context: BotContext, draft: DraftRecord, locale: str
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    if draft.step not in (Step.VERSIONS, Step.CONFIRM) or locale not in LANGUAGE_BY_CODE:
+        await answer_expired(query, context.t)
+        return
+    draft = replace(draft, step=Step.VERSION, editing_locale=locale)
+    await save_draft(context.db, draft, datetime.now(UTC))
+    await query.answer()
+    text, keyboard = await screen_for(context, draft)
+    await edit_in_place(query, text, keyboard)
+
+
+async def move_pressed(update: Update, context: BotContext, draft: DraftRecord, word: str) -> None:
+    """Preview, "send later", back to the versions, back to the first question, start again."""
+    query = update.callback_query
+    assert query is not None
+    has_message = draft.body is not None or draft.media_file_id is not None
+    if word in ("new", "top"):
+        draft = DraftRecord(draft.created_by, Step.AUDIENCE)
+    elif not has_message:
+        await answer_expired(query, context.t)
+        return
+    elif word == "back":
+        draft = replace(draft, step=Step.VERSIONS, editing_locale=None)
+    elif word == "later":
+        draft = replace(draft, step=Step.SCHEDULE)
+    else:  # the preview (shown, then the confirmation), or back to the confirmation
+        draft = replace(draft, step=Step.CONFIRM)
+    await save_draft(context.db, draft, datetime.now(UTC))
+    await query.answer()
+    if word == "pv":
+        assert update.effective_chat is not None
+        await query.edit_message_reply_markup(None)
+        await send_preview(context, update.effective_chat.id, draft)
+        text, keyboard = await confirm_screen(context, draft)
+        await context.bot.send_message(
+            update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+        )
+        return
+    text, keyboard = await screen_for(context, draft)
+    await edit_in_place(query, text, keyboard)
+
+
+# -- what she types -------------------------------------------------------------------------
+
+
+async def draft_input_callback(update: Update, context: BotContext) -> None:
+    """Take what she typed as the step her draft waits for; anything else goes to the fallback."""
+    message = update.effective_message
+    draft = None
+    if context.identity.role in (Role.COORDINATOR, Role.ADMIN):
+        draft = await get_draft(context.db, context.identity.telegram_id)
+    if (
+        message is None
+        or draft is None
+        or draft.step not in (Step.MESSAGE, Step.VERSION, Step.SCHEDULE)
+    ):
+        await fallback.free_text_callback(update, context)
+        return
+    audience = Audience.parse(draft.audience or "")
+    if not await announcing(context) or audience is None or not await permitted(context, audience):
+        await refuse(update, context)
+        return
+    if draft.step == Step.SCHEDULE:
+        await schedule_typed(context, message, draft)
+    else:
+        await text_typed(context, message, draft)
+
+
+async def text_typed(context: BotContext, message: Message, draft: DraftRecord) -> None:
+    """The announcement itself (text, photo or document), or one language version of it."""
+    t, chat_id = context.t, message.chat_id
+    media_kind, file_id = draft.media_kind, draft.media_file_id
+    if draft.step == Step.MESSAGE:
+        if message.photo:
+            media_kind, file_id = "photo", message.photo[-1].file_id
+        elif message.document:
+            media_kind, file_id = "document", message.document.file_id
+        text = message.text if message.text is not None else (message.caption or "")
+        if message.text is None and media_kind is None:
+            await context.bot.send_message(chat_id, "🤔 " + t._(
+                "Please send a text, or one photo or document with a caption."
+            ))  # fmt: skip
+            return
+    elif message.text is None:
+        await context.bot.send_message(chat_id, "🤔 " + t._("Please send the text only."))
+        return
+    else:
+        text = message.text
+    limit = too_long(text, media_kind is not None)
+    if limit is not None:
+        await context.bot.send_message(chat_id, "✂️ " + t._(
+            "Too long: {length} characters, and Telegram allows at most {limit}. Nothing was "
+            "sent: shorten it and send it again."
+        ).format(length=t.ltr(len(text)), limit=t.ltr(limit)))  # fmt: skip
+        return
+    if draft.step == Step.MESSAGE:
+        draft = replace(draft, step=Step.VERSIONS, body=text, media_kind=media_kind,
+                        media_file_id=file_id)  # fmt: skip
+    else:
+        assert draft.editing_locale is not None
+        versions = {**draft.versions, draft.editing_locale: text}
+        draft = replace(draft, step=Step.VERSIONS, versions=versions, editing_locale=None)
+    await save_draft(context.db, draft, datetime.now(UTC))
+    screen, keyboard = await versions_screen(context, draft)
+    await context.bot.send_message(chat_id, screen, parse_mode=ParseMode.HTML,
+                                   reply_markup=keyboard)  # fmt: skip
+
+
+async def schedule_typed(context: BotContext, message: Message, draft: DraftRecord) -> None:
+    t, tz = context.t, context.services.config.tz
+    moment = parse_send_time(message.text or "", datetime.now(UTC), tz) if message.text else None
+    if moment is None:
+        await context.bot.send_message(message.chat_id, "🤔 " + t._(
+            "I could not read that as a time in the future. Send it like {example}."
+        ).format(example=t.ltr("24.12 18:00")))  # fmt: skip
+        return
+    draft = replace(draft, step=Step.CONFIRM, send_at=moment)
+    await save_draft(context.db, draft, datetime.now(UTC))
+    text, keyboard = await confirm_screen(context, draft)
+    await context.bot.send_message(message.chat_id, text, parse_mode=ParseMode.HTML,
+                                   reply_markup=keyboard)  # fmt: skip
+
+
+# -- versions, preview, confirmation --------------------------------------------------------
+
+
+async def versions_screen(
+    context: BotContext, draft: DraftRecord
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Which languages the audience reads, how many women each, and which versions exist."""
+    t = context.t
+    audience = Audience.parse(draft.audience or "")
+    resolved = await resolve(context, audience) if audience else Resolved()
+    read = languages_read(resolved.women)
+    for _chat, locale in resolved.chats:
+        read.append((locale, 0))
+    lines = ["📢 " + t._("To: {audience}").format(audience=await draft_label(context, draft))]
+    if resolved.women:
+        shown = " · ".join(f"{language_name(t, loc)} {t.ltr(n)}" for loc, n in read if n)
+        lines.append("🌍 " + t._("They read: {languages}").format(languages=shown))
+    if resolved.chats:
+        lines.append("💬 " + t._("The group chat gets the district's language: {language}").format(
+            language=language_name(t, resolved.chats[0][1])))  # fmt: skip
+    if draft.versions:
+        done = ", ".join(language_name(t, loc) for loc in sorted(draft.versions))
+        lines.append("✅ " + t._("Versions: {languages}").format(languages=done))
+    lines.append("")
+    lines.append(t._(
+        "Add a version in a language they read, or look at the preview. Whoever reads a "
+        "language without a version gets the district's language, or else your text."
+    ))  # fmt: skip
+    rows: list[list[InlineKeyboardButton]] = []
+    seen: set[str] = set()
+    for locale, n in read:
+        if locale in seen or locale not in LANGUAGE_BY_CODE:
+            continue
+        seen.add(locale)
+        emoji = "✏️" if locale in draft.versions else "➕"
+        label = language_name(t, locale) + (f" ({n})" if n else "")
+        rows.append([button(emoji, label, f"bc:v:{locale}")])
+    rows = rows[:12]
+    rows.append([button("👁", t._("Preview"), "bc:pv")])
+    rows.append([button("❌", t._("Cancel"), "bc:x")])
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+async def send_preview(context: BotContext, chat_id: int, draft: DraftRecord) -> None:
+    """Each version exactly as the women will see it, the original first."""
+    t = context.t
+    audience = Audience.parse(draft.audience or "")
+    resolved = await resolve(context, audience) if audience else Resolved()
+    given = {d.locale for d in deliveries(resolved.women, draft.versions)}
+    given |= {version_for(None, locale, draft.versions) for _chat, locale in resolved.chats}
+    bodies: list[tuple[str | None, str]] = [(None, draft.body or "")] if None in given else []
+    bodies += [(locale, body) for locale, body in sorted(draft.versions.items()) if locale in given]
+    # A few replies to her own press, like any handler's: Telegram lets such short bursts pass.
+    for locale, body in bodies:
+        await context.bot.send_message(chat_id, "👁 " + t._("Preview: {language}").format(
+            language=language_name(t, locale)))  # fmt: skip
+        text = escape(body)
+        if draft.media_kind == "photo" and draft.media_file_id:
+            await context.bot.send_photo(chat_id, draft.media_file_id, caption=text or None,
+                                         parse_mode=ParseMode.HTML)  # fmt: skip
+        elif draft.media_kind == "document" and draft.media_file_id:
+            await context.bot.send_document(chat_id, draft.media_file_id, caption=text or None,
+                                            parse_mode=ParseMode.HTML)  # fmt: skip
+        else:
+            await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+
+
+async def confirm_screen(
+    context: BotContext, draft: DraftRecord
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Who gets which version (and who a fallback), when, and the buttons to send or cancel."""
+    t, tz = context.t, context.services.config.tz
+    audience = Audience.parse(draft.audience or "")
+    resolved = await resolve(context, audience) if audience else Resolved()
+    label = await draft_label(context, draft)
+    lines = [
+        "📢 " + t._("To: {audience}").format(audience=label),
+        t.ngettext("{n} recipient", "{n} recipients", resolved.size).format(n=t.ltr(resolved.size)),
+    ]
+    gets: dict[str | None, int] = {}
+    for d in deliveries(resolved.women, draft.versions):
+        gets[d.locale] = gets.get(d.locale, 0) + 1
+    for _chat, chat_locale in resolved.chats:
+        chat_version = version_for(None, chat_locale, draft.versions)
+        gets[chat_version] = gets.get(chat_version, 0) + 1
+    for version in sorted(gets, key=lambda loc: (loc is None, loc or "")):
+        lines.append("• " + t._("{language}: {n}").format(
+            language=language_name(t, version), n=t.ltr(gets[version])))  # fmt: skip
+    falling = fallbacks(resolved.women, draft.versions)
+    if falling:
+        lines.append("")
+        lines.append("↪️ " + t._("Not in their own language:"))
+        for f in falling:
+            lines.append("• " + t.ngettext(
+                "{n} woman reads {reads} and gets {gets}",
+                "{n} women read {reads} and get {gets}", f.count,
+            ).format(n=t.ltr(f.count), reads=language_name(t, f.reads),
+                     gets=language_name(t, f.gets)))  # fmt: skip
+    lines.append("")
+    if draft.send_at:
+        when = t.format_datetime(draft.send_at, tz)
+        lines.append("🕒 " + t._("To be sent: {when}").format(when=when))
+        send = button("✅", t._("Confirm: send then"), "bc:ok")
+    else:
+        send = button("✅", t._("Send now"), "bc:ok")
+    rows = [
+        [send],
+        [button("🕒", t._("Send later"), "bc:later")],
+        [button("✏️", t._("Change the versions"), "bc:back")],
+        [button("❌", t._("Cancel"), "bc:x")],
+    ]
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+async def send_pressed(update: Update, context: BotContext, draft: DraftRecord) -> None:
+    """Write the announcement and its whole outbox in one transaction; the worker takes over."""
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    t = context.t
+    audience = Audience.parse(draft.audience or "")
+    if draft.step != Step.CONFIRM or audience is None:
+        await answer_expired(query, t)
+        return
+    if not await permitted(context, audience):  # again: her role may have changed meanwhile
+        await refuse(update, context)
+        return
+    resolved = await resolve(context, audience)
+    if resolved.size == 0:
+        await query.answer(empty_audience(t), show_alert=True)
+        return
+    recipients = [Recipient(d.telegram_id, None, d.locale, d.fallback)
+                  for d in deliveries(resolved.women, draft.versions)]  # fmt: skip
+    recipients += [
+        Recipient(None, chat_id, version_for(None, locale, draft.versions))
+        for chat_id, locale in resolved.chats
+    ]
+    now = datetime.now(UTC)
+    new = NewAnnouncement(
+        created_by=draft.created_by, district_id=audience.district_id, audience=audience.code,
+        body=draft.body or "", media_kind=draft.media_kind, media_file_id=draft.media_file_id,
+        versions=draft.versions, send_at=draft.send_at or now,
+    )  # fmt: skip
+    announcement_id = await create_announcement(context.db, new, recipients, now)
+    if announcement_id is None:  # pressed twice: the first press sent it
+        await answer_expired(query, t)
+        return
+    await set_progress_message(context.db, announcement_id, query.message.message_id)
+    label = await draft_label(context, draft)
+    if draft.send_at and draft.send_at > now:
+        text = "🕒 " + t._("Scheduled: {when}. You will see the progress here.").format(
+            when=t.format_datetime(draft.send_at, context.services.config.tz)
+        )
+        text += "\n" + progress_text(t, label, 0, len(recipients))
+    else:
+        text = progress_text(t, label, 0, len(recipients))
+    await query.answer("✅")
+    await edit_in_place(query, text)
+    if context.services.outbox is not None:
+        context.services.outbox.wake()
+
+
+# -- /broadcasts: the history ---------------------------------------------------------------
+
+
+async def broadcasts_command(update: Update, context: BotContext) -> None:
+    """List past announcements with their reports, newest first."""
+    assert update.effective_chat is not None
+    if not await announcing(context):
+        await refuse(update, context)
+        return
+    text, keyboard = await history_page(context, 0)
+    await context.bot.send_message(
+        update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+    )
+
+
+async def history_callback(update: Update, context: BotContext) -> None:
+    """Show another page of the history, in place."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    match = HISTORY_PAGE.fullmatch(query.data)
+    if match is None:
+        await answer_expired(query, context.t)
+        return
+    if not await announcing(context):
+        await refuse(update, context)
+        return
+    text, keyboard = await history_page(context, int(match[1]))
+    await query.answer()
+    await edit_in_place(query, text, keyboard)
+
+
+def history_scope(identity: Identity, districts: list[DistrictRecord]) -> list[int] | None:
+    """Admins see every announcement; a coordinator those to her districts and her own."""
+    return None if identity.role is Role.ADMIN else [d.id for d in districts]
+
+
+async def history_page(context: BotContext, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    t, tz = context.t, context.services.config.tz
+    scope = history_scope(context.identity, await announcing(context))
+    author = context.identity.telegram_id
+    total, _ = await list_announcements(context.db, scope, author, 0, 0)
+    pages = max(1, -(-total // HISTORY_PAGE_SIZE))
+    page = min(page, pages - 1)
+    _, found = await list_announcements(
+        context.db, scope, author, HISTORY_PAGE_SIZE, page * HISTORY_PAGE_SIZE
+    )
+    if not found:
+        return "📭 " + t._("No announcements yet. Send one with {command}.").format(
+            command=t.command("broadcast")
+        ), None
+    lines = ["📜 <b>" + t._("Announcements") + "</b> " + t._("(page {page} of {pages})").format(
+        page=t.ltr(page + 1), pages=t.ltr(pages))]  # fmt: skip
+    statuses = await status_counts(context.db, [a.id for a in found])
+    for a in found:
+        audience = Audience.parse(a.audience)
+        label = audience_label(t, audience, a.district_name) if audience else "?"
+        snippet = a.body if len(a.body) <= SNIPPET else a.body[: SNIPPET - 1] + "…"
+        counts = counts_from(statuses.get(a.id, []))
+        lines += ["", "🗓 " + t.format_datetime(a.send_at, tz)]
+        if counts.done:
+            lines.append(report_text(t, label, await version_counts(context.db, a.id)))
+        else:
+            lines.append("📢 " + label + "\n" + counts_line(t, counts))
+        if snippet:
+            lines.append("<i>" + escape(snippet) + "</i>")
+    navigation = []
+    if page > 0:
+        navigation.append(button("⬅️", t._("Previous"), f"bch:{page - 1}"))
+    if page + 1 < pages:
+        navigation.append(button("➡️", t._("Next"), f"bch:{page + 1}"))
+    return "\n".join(lines), InlineKeyboardMarkup([navigation]) if navigation else None

@@ -1,0 +1,358 @@
+"""The outbox worker: the one task that delivers announcements, within Telegram's limits.
+
+It drains the outbox one message at a time (one request in flight, ever), asking the bot's
+RatePlan (bot/rate_limit.py) when each may go. Each row is marked `sending` and committed before
+its request, and `sent`, `failed` or `blocked` after; a row still `sending` at start-up was in
+flight when the process died and becomes `uncertain`: reported, never silently resent. So every
+recipient gets exactly one copy, except at most the one message in flight at a crash.
+
+Telegram's answers: 429 pauses everything for `retry_after` (the row is tried again, not counted
+as an attempt); a timeout or a server error is retried with exponential backoff up to
+bot.broadcasts.MAX_ATTEMPTS tries (Telegram may have delivered a request whose answer timed out;
+it gives no way to ask, so that rare case can mean a second copy); 403 or "chat not found" marks
+her unreachable (left out of later audiences until she writes again); a group chat that became a
+supergroup is followed to its new id and tried once more; any other refusal fails the row.
+
+The coordinator's progress message is edited at most every PROGRESS_EVERY seconds and the
+report is sent when the last row is finished. The clock and the sleep are injectable, so the
+tests run a broadcast through any mix of faults without waiting real time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot.broadcasts import PROGRESS_EVERY, Audience, Status, backoff
+from bot.i18n import SOURCE_LOCALE, Translator, translator
+from bot.rate_limit import RatePlan
+from handlers.announcement_text import audience_label, progress_text, report_text
+from handlers.render import escape
+from storage import Database
+from storage.broadcasts import (
+    AnnouncementRecord,
+    OutboxJob,
+    announcement_progress,
+    anything_left,
+    busy,
+    claim,
+    due_jobs,
+    finish,
+    get_announcement,
+    mark_reported,
+    move_group_chat,
+    next_due_at,
+    recover_in_flight,
+    retry_later,
+    unreported_finished,
+    version_counts,
+)
+from storage.group_chats import migrate_chat
+from storage.people import load_person, mark_unreachable
+
+log = logging.getLogger(__name__)
+
+IDLE = 60.0  # seconds: with nothing due, look again this often even if nobody wakes us
+BATCH = 50  # due rows read at a time; the first one the rate plan lets go is sent
+STOP_GRACE = 10.0  # seconds a clean stop waits for the message in flight
+SHORT_WAIT = 0.25  # seconds: a wait this short is slept inside the step, before sending
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Time for the worker: `now()` (aware, UTC) and `sleep(seconds)`; tests pass a fake."""
+
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+
+def _seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PTB 22 warns about the int form; both are handled
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class OutboxWorker:
+    """Start with `start()` (it resumes what a previous process left), stop with `stop()`,
+    and `wake()` it when new work is written."""
+
+    def __init__(
+        self, bot: Bot, db: Database, plan: RatePlan | None = None, clock: Clock | None = None
+    ) -> None:
+        self.bot, self.db = bot, db
+        self.plan = plan or RatePlan()
+        self.clock = clock or Clock()
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self._progress_at: dict[int, float] = {}
+
+    # -- life cycle ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name="outbox-worker")
+
+    async def stop(self) -> None:
+        """Finish the message in flight (up to STOP_GRACE seconds), then stop."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), STOP_GRACE)
+        except TimeoutError:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        self._task = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def pace(self, chat_id: int, *, group: bool = False) -> None:
+        """For other senders (the preview, reminders): wait until the plan lets a message go to
+        this chat, and count it, so that the whole bot keeps one set of limits."""
+        wait = self.plan.delay(chat_id, self.clock.now().timestamp(), group=group)
+        if wait > 0:
+            await self.clock.sleep(wait)
+        self.plan.record(chat_id, self.clock.now().timestamp(), group=group)
+
+    async def run(self) -> None:
+        recovered = False
+        while not self._stopping:
+            if not recovered:
+                try:
+                    await self.recover()
+                    recovered = True
+                except Exception:
+                    log.exception("the outbox worker could not look at the outbox; trying again")
+                    await self._idle(5.0)
+                    continue
+            try:
+                wait = await self.step()
+            except Exception:
+                log.exception("the outbox worker failed a step; trying again shortly")
+                wait = 5.0
+            if wait > 0 and not self._stopping:
+                await self._idle(min(wait, IDLE))  # a new announcement wakes it sooner
+
+    async def recover(self) -> int:
+        """Rows found `sending` were in flight when the last process died: uncertain."""
+        lost = await recover_in_flight(self.db, self.clock.now())
+        if lost:
+            log.warning("%d delivery was in flight at the last stop: marked uncertain", lost)
+        return lost
+
+    async def drain(self) -> None:
+        """Work until nothing is pending, scheduled ones included, and every report is sent
+        (the tests, with a fake clock that moves only when the worker sleeps)."""
+        while True:
+            wait = await self.step()
+            if wait > 0 and not await anything_left(self.db):
+                return
+            if wait > 0:
+                await self.clock.sleep(wait)
+
+    async def settled(self) -> bool:
+        """Nothing due is left to send or report (the demo waits for this at end of input)."""
+        return not await busy(self.db, self.clock.now())
+
+    async def _idle(self, seconds: float) -> None:
+        self._wake.clear()
+        waiter = asyncio.ensure_future(self._wake.wait())
+        sleeper = asyncio.ensure_future(self.clock.sleep(seconds))
+        try:
+            await asyncio.wait({waiter, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+            sleeper.cancel()
+
+    # -- one step ------------------------------------------------------------------------------
+
+    async def step(self) -> float:
+        """Send one message if one may go now; return how long to wait before the next step."""
+        now = self.clock.now()
+        jobs = await due_jobs(self.db, now, BATCH)
+        if not jobs:
+            await self._report_finished()
+            due = await next_due_at(self.db)
+            return IDLE if due is None else max(0.01, (due - now).total_seconds())
+        moment = now.timestamp()
+        delays = [
+            self.plan.delay(j.chat_id, moment, group=j.group_chat_id is not None) for j in jobs
+        ]
+        wait = min(delays)
+        job = jobs[delays.index(wait)]  # the oldest of those that may go soonest
+        if wait > SHORT_WAIT:
+            return wait  # every due chat is resting (a pause, a busy group): look again then
+        if wait > 0:
+            # The usual case at full speed: the next message may go in a few milliseconds.
+            # Waiting here, not in a new step, spares a query per message.
+            await self.clock.sleep(wait)
+        await self._deliver(job)
+        await self._maybe_progress(job.announcement_id)
+        return 0.0
+
+    async def _deliver(self, job: OutboxJob) -> None:
+        if not await claim(self.db, job.id):
+            return  # forgotten or finished meanwhile
+        group = job.group_chat_id is not None
+        self.plan.record(job.chat_id, self.clock.now().timestamp(), group=group)
+        try:
+            await self._send(job)
+        except RetryAfter as exc:
+            pause = _seconds(exc)
+            log.warning("Telegram asked to wait %.0f s (429): every send pauses", pause)
+            self.plan.pause_until(self.clock.now().timestamp() + pause)
+            await retry_later(self.db, job.id, None, count_attempt=False)
+        except ChatMigrated as exc:
+            await self._follow_migration(job, exc.new_chat_id)
+        except Forbidden:
+            await self._blocked(job)
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                await self._blocked(job)
+            else:
+                log.warning("Telegram refused an announcement delivery: %s", exc.message)
+                await finish(self.db, job.id, Status.FAILED, self.clock.now())
+        except NetworkError as exc:  # timeouts and 5xx: worth another try, later
+            await self._retry(job, type(exc).__name__)
+        except TelegramError as exc:
+            log.warning("an announcement delivery failed: %s", type(exc).__name__)
+            await finish(self.db, job.id, Status.FAILED, self.clock.now())
+        except Exception:
+            # A bug must not leave the row `sending`: that would be reported as uncertain.
+            await finish(self.db, job.id, Status.FAILED, self.clock.now())
+            raise
+        else:
+            await finish(self.db, job.id, Status.SENT, self.clock.now())
+
+    async def _send(self, job: OutboxJob) -> None:
+        text = escape(job.body)
+        if job.media_kind == "photo":
+            assert job.media_file_id is not None
+            await self.bot.send_photo(
+                job.chat_id, job.media_file_id, caption=text or None, parse_mode=ParseMode.HTML
+            )
+        elif job.media_kind == "document":
+            assert job.media_file_id is not None
+            await self.bot.send_document(
+                job.chat_id, job.media_file_id, caption=text or None, parse_mode=ParseMode.HTML
+            )
+        else:
+            await self.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML)
+
+    async def _retry(self, job: OutboxJob, reason: str) -> None:
+        delay = backoff(job.attempts + 1)
+        now = self.clock.now()
+        if delay is None:
+            log.warning(
+                "an announcement delivery failed %d times (%s): given up", job.attempts + 1, reason
+            )
+            await finish(self.db, job.id, Status.FAILED, now)
+        else:
+            await retry_later(self.db, job.id, now + timedelta(seconds=delay))
+
+    async def _blocked(self, job: OutboxJob) -> None:
+        now = self.clock.now()
+        await finish(self.db, job.id, Status.BLOCKED, now)
+        if job.telegram_id is not None:
+            log.info("a member has blocked the bot; marked unreachable")
+            await mark_unreachable(self.db, job.telegram_id, now)
+        else:
+            log.info("the bot can no longer write in a linked group chat")
+
+    async def _follow_migration(self, job: OutboxJob, new_chat_id: int) -> None:
+        """The group became a supergroup: store its new id and try once more there."""
+        assert job.group_chat_id is not None
+        await migrate_chat(self.db, job.group_chat_id, new_chat_id)
+        await move_group_chat(self.db, job.group_chat_id, new_chat_id)
+        if job.attempts == 0:
+            await retry_later(self.db, job.id, None)
+        else:
+            await finish(self.db, job.id, Status.FAILED, self.clock.now())
+
+    # -- progress and the report ---------------------------------------------------------------
+
+    async def _maybe_progress(self, announcement_id: int) -> None:
+        moment = self.clock.now().timestamp()
+        last = self._progress_at.get(announcement_id)
+        if last is not None and moment - last < PROGRESS_EVERY:
+            return
+        self._progress_at[announcement_id] = moment
+        announcement = await get_announcement(self.db, announcement_id)
+        if announcement is not None:
+            await self._edit_progress(announcement)
+        await self._report_finished()
+
+    async def _edit_progress(self, announcement: AnnouncementRecord, *, last: bool = False) -> None:
+        author, message_id = announcement.created_by, announcement.progress_message_id
+        if author is None or message_id is None:
+            return
+        wait = self.plan.delay(author, self.clock.now().timestamp())
+        if wait > 0 and not last:
+            return  # she just got the announcement herself: the next edit will do
+        if wait > 0:
+            await self.clock.sleep(wait)
+        moment = self.clock.now().timestamp()
+        done, total = await announcement_progress(self.db, announcement.id)
+        t = await self._translator_of(author)
+        text = progress_text(t, await self._label(announcement), done, total)
+        self.plan.record(author, moment)
+        try:
+            await self.bot.edit_message_text(text, chat_id=author, message_id=message_id)
+        except TelegramError as exc:  # deleted, not modified, she blocked the bot
+            log.info("could not update a progress message: %s", type(exc).__name__)
+
+    async def _report_finished(self) -> None:
+        for announcement_id in await unreported_finished(self.db):
+            announcement = await get_announcement(self.db, announcement_id)
+            if announcement is None:
+                continue
+            await self._edit_progress(announcement, last=True)
+            if announcement.created_by is not None:
+                await self._send_report(announcement, announcement.created_by)
+            await mark_reported(self.db, announcement_id, self.clock.now())
+            self._progress_at.pop(announcement_id, None)
+
+    async def _send_report(self, announcement: AnnouncementRecord, author: int) -> None:
+        t = await self._translator_of(author)
+        rows = await version_counts(self.db, announcement.id)
+        text = report_text(t, await self._label(announcement), rows)
+        wait = self.plan.delay(author, self.clock.now().timestamp())
+        if wait > 0:
+            await self.clock.sleep(wait)
+        self.plan.record(author, self.clock.now().timestamp())
+        try:
+            await self.bot.send_message(author, text, parse_mode=ParseMode.HTML)
+        except TelegramError as exc:
+            log.info("could not send an announcement report: %s", type(exc).__name__)
+
+    async def _translator_of(self, telegram_id: int) -> Translator:
+        person = await load_person(self.db, telegram_id)
+        return translator(person.locale if person and person.locale else SOURCE_LOCALE)
+
+    async def _label(self, announcement: AnnouncementRecord) -> str:
+        author = announcement.created_by
+        t = await self._translator_of(author) if author is not None else translator(SOURCE_LOCALE)
+        audience = Audience.parse(announcement.audience)
+        if audience is None:
+            return "?"
+        return audience_label(t, audience, announcement.district_name)

@@ -1,0 +1,367 @@
+"""/broadcast and /broadcasts through the real Application: composing, languages, the preview,
+bad input, access on every press, restarts, the report and the history.
+
+The bot's own outbox worker is stopped in these tests; each test drains the outbox with a worker
+on a fake clock, so nothing waits real time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application, close_services, open_services
+from bot.broadcasts import parse_send_time
+from bot.config import Config
+from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from handlers.context import Services
+from handlers.outbox import OutboxWorker
+from storage.broadcasts import (
+    DraftRecord,
+    NewAnnouncement,
+    Recipient,
+    create_announcement,
+    get_draft,
+    save_draft,
+)
+from storage.districts import upsert_district
+from storage.members import set_role
+from storage.people import mark_unreachable
+from tests.conftest import ADMIN_ID, TEST_TOKEN, make_member
+from tests.fakes.telegram import ChatDriver, buttons_of
+from tests.test_outbox_faults import FakeClock
+
+KARI = 2001
+
+
+@pytest.fixture
+async def quiet(services: Services) -> Services:
+    """The app's own worker stopped: the tests drain the outbox themselves, on a fake clock."""
+    assert isinstance(services.outbox, OutboxWorker)
+    await services.outbox.stop()
+    return services
+
+
+async def drain(services: Services, api: OfflineBotApi) -> None:
+    assert isinstance(services.outbox, OutboxWorker)
+    clock = FakeClock()
+    clock.now = datetime.now(UTC)
+    worker = OutboxWorker(services.outbox.bot, services.db, clock=clock.clock)
+    await worker.drain()
+
+
+async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
+    await driver.send("/start")
+    await driver.press(f"lang:{locale}")
+    return driver
+
+
+def labels(message: JSON) -> list[str]:
+    return [b["text"] for b in buttons_of(message)]
+
+
+async def alna(services: Services, api: OfflineBotApi) -> int:
+    """Kari coordinates Alna: two Somali readers, an Arabic one, one who never chose."""
+    district_id = await make_member(services, KARI, "coordinator")
+    api.private_chat(api.user(KARI, "Kari"))
+    for telegram_id, locale, role in (
+        (3001, "so", "mother"), (3002, "so", "participant"), (3003, "ar", "mother"),
+        (3004, None, "mother"),
+    ):  # fmt: skip
+        await make_member(services, telegram_id, role, locale=locale)
+        api.private_chat(api.user(telegram_id, "W"))
+    return district_id
+
+
+async def test_an_announcement_reaches_each_woman_once_in_her_language(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    assert kari.last()["text"] == "📢 New announcement for Alna. To whom?"
+    assert labels(kari.last())[:4] == [
+        "👥 All members (5)", "🤝 The bydelsmødre (3)", "🎓 The participants (1)",
+        "🧭 The coordinators (1)",
+    ]  # fmt: skip
+    await kari.press(f"bc:a:m{district_id}")
+    assert "At most 4096 characters, or 1024 for a caption." in kari.last()["text"]
+
+    await kari.send("Møte <i>fredag</i> & ta med mat")
+    versions = kari.last()
+    assert "They read: Soomaali 2 · العربية 1 · English 1 · Norsk (bokmål) 1" in versions["text"]
+    assert "➕ Soomaali (2)" in labels(versions)
+    await kari.press("bc:v:so")
+    assert kari.last()["text"].startswith("✍️ Send the text in Soomaali.")
+    await kari.send("Kulan jimcaha <b>")
+    assert "✅ Versions: Soomaali" in kari.last()["text"]
+
+    await kari.press("bc:pv")
+    texts = kari.texts()
+    # The preview is the message itself, rendered as Telegram renders it: HTML-looking text
+    # arrives literally (it was escaped), nothing was added to it.
+    assert "Møte <i>fredag</i> & ta med mat" in texts and "Kulan jimcaha <b>" in texts
+    confirm = kari.last()["text"]
+    assert "5 recipients" in confirm
+    assert "• Soomaali: 2" in confirm and "• the original text: 3" in confirm
+    assert "1 woman reads العربية and gets the original text" in confirm
+    assert "1 woman reads Norsk (bokmål) and gets the original text" in confirm
+    assert labels(kari.last())[0] == "✅ Send now"
+    confirm_id = kari.last()["message_id"]
+    await kari.press("bc:ok")
+    progress = api.bot_messages_in(KARI)[-1]
+    assert progress["message_id"] == confirm_id  # the confirmation became the progress
+    assert progress["text"] == "📢 Sending: Alna: all members\n░░░░░░░░░░ 0 / 5"
+    assert await get_draft(quiet.db, KARI) is None
+
+    await drain(quiet, api)
+    assert [m["text"] for m in api.bot_messages_in(3001)] == ["Kulan jimcaha <b>"]
+    assert [m["text"] for m in api.bot_messages_in(3002)] == ["Kulan jimcaha <b>"]
+    for other in (3003, 3004):
+        assert [m["text"] for m in api.bot_messages_in(other)] == [
+            "Møte <i>fredag</i> & ta med mat"
+        ]
+    edited = next(m for m in api.bot_messages_in(KARI) if m["message_id"] == confirm_id)
+    assert edited["text"].endswith("▓▓▓▓▓▓▓▓▓▓ 5 / 5")
+    report = api.bot_messages_in(KARI)[-1]["text"]
+    assert report.splitlines()[:2] == ["📢 Announcement delivered: Alna: all members", "✅ 5 sent"]
+    assert "• Soomaali: ✅ 2 sent" in report and "• the original text: ✅ 3 sent" in report
+
+
+async def test_too_long_is_refused_with_the_limit_before_anything_is_sent(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    await kari.send("x" * 4097)
+    assert kari.last()["text"] == (
+        "✂️ Too long: 4097 characters, and Telegram allows at most 4096. Nothing was sent: "
+        "shorten it and send it again."
+    )
+    draft = await get_draft(quiet.db, KARI)
+    assert draft is not None and draft.step == "message" and draft.body is None
+    photo = [{"file_id": "p1", "file_unique_id": "p1", "width": 9, "height": 9}]
+    await kari._process(api.send_other(kari.user, photo=photo, caption="y" * 1025))
+    assert "at most 1024" in kari.last()["text"]
+    await kari.send("x" * 4096)  # exactly the limit is fine
+    assert "They read:" in kari.last()["text"]
+    row = await quiet.db.fetch_one("SELECT count(*) FROM outbox")
+    assert row is not None and row[0] == 0
+
+
+async def test_a_photo_with_a_caption_goes_as_a_photo(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:r{district_id}.participant")
+    photo = [{"file_id": "photo-of-poster", "file_unique_id": "u1", "width": 9, "height": 9}]
+    await kari._process(api.send_other(kari.user, photo=photo, caption="Festival <3"))
+    await kari.press("bc:pv")
+    await kari.press("bc:ok")
+    await drain(quiet, api)
+    sent = [c for c in api.calls_to("sendPhoto") if c.params["chat_id"] == 3002]
+    assert len(sent) == 1 and sent[0].params["photo"] == "photo-of-poster"
+    assert api.bot_messages_in(3002)[0]["caption"] == "Festival <3"
+    assert api.bot_messages_in(3001) == []  # a bydelsmor, not a participant
+
+
+async def test_an_empty_audience_is_refused(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    await mark_unreachable(quiet.db, 3002, datetime.now(UTC))  # the only participant
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    assert "🎓 The participants (0)" in labels(kari.last())
+    await kari.press(f"bc:a:r{district_id}.participant")
+    assert kari.toasts()[-1].startswith("🤷 Nobody to send to")
+    draft = await get_draft(quiet.db, KARI)
+    assert draft is not None and draft.step == "audience"
+
+
+async def test_blocked_women_are_left_out_until_they_write_again(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    api.block(3003)
+    kari = await started(chat(KARI, "Kari"))
+    for text in ("First", "Second"):
+        await kari.send("/broadcast")
+        await kari.press(f"bc:a:m{district_id}")
+        await kari.send(text)
+        await kari.press("bc:pv")
+        await kari.press("bc:ok")
+        await drain(quiet, api)
+    first, second = await quiet.db.fetch_all(
+        "SELECT announcement_id, count(*) AS n, sum(status = 'blocked') AS blocked "
+        "FROM outbox GROUP BY announcement_id ORDER BY announcement_id"
+    )
+    assert (first["n"], first["blocked"]) == (5, 1)
+    assert (second["n"], second["blocked"]) == (4, 0)  # she was left out
+    assert any(
+        t.startswith("📢 Announcement delivered") and "🚫 1 blocked" in t for t in kari.texts()
+    )
+
+    hawa = chat(3003, "Hawa")
+    await hawa.send("hello")  # she unblocked the bot and writes: she is back
+    await kari.send("/broadcast")
+    assert "👥 All members (5)" in labels(kari.last())
+
+
+async def test_access_is_checked_on_every_press_and_on_send(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    other = await upsert_district(quiet.db, "stovner", "Stovner", 2)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    for forged in (f"bc:d:{other}", f"bc:a:m{other}", "bc:a:all", f"bc:a:g{other}"):
+        await kari.press(forged)
+        assert kari.toasts()[-1] == "🔒 Sorry, only a coordinator of this district can do that."
+    draft = await get_draft(quiet.db, KARI)
+    assert draft is not None and draft.audience is None
+    await kari.press("bc:a:m999999999")
+    await kari.press("bc:zz")
+    assert "expired" in kari.toasts()[-1]
+
+    await kari.press(f"bc:a:m{district_id}")
+    await kari.send("Hei")
+    await kari.press("bc:pv")
+    await set_role(quiet.db, district_id, KARI, "mother")  # she is no coordinator any more
+    await kari.press("bc:ok")
+    assert kari.toasts()[-1].startswith("🔒")
+    row = await quiet.db.fetch_one("SELECT count(*) FROM announcements")
+    assert row is not None and row[0] == 0
+
+    fadumo = await started(chat(3001, "Fadumo"))
+    await fadumo.send("/broadcast")
+    assert fadumo.last()["text"].startswith("🔒")
+
+
+async def test_only_admins_announce_to_everyone(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    await alna(quiet, api)
+    stovner = await make_member(quiet, 4001, "mother", district="Stovner", locale="tr")
+    api.private_chat(api.user(4001, "Elif"))
+    admin = await started(chat(ADMIN_ID, "Central"))
+    await admin.send("/broadcast")
+    menu = labels(admin.last())
+    assert "🏘 Alna" in menu and "🏘 Stovner" in menu and "🌍 Everyone (every district)" in menu
+    await admin.press(f"bc:d:{stovner}")
+    assert admin.last()["text"] == "📢 New announcement for Stovner. To whom?"
+    await admin.press("bc:top")
+    await admin.press("bc:a:all")
+    await admin.send("Sommerfest!")
+    await admin.press("bc:pv")
+    await admin.press("bc:ok")
+    await drain(quiet, api)
+    for woman in (KARI, 3001, 3002, 3003, 3004, 4001):
+        assert [m.get("text") for m in api.bot_messages_in(woman)].count("Sommerfest!") == 1
+
+
+async def test_pressing_send_twice_sends_once(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    await kari.send("Once")
+    await kari.press("bc:pv")
+    confirm = kari.last_with_buttons()["message_id"]
+    await kari.press("bc:ok", confirm)
+    await kari.press("bc:ok", confirm)
+    assert "expired" in kari.toasts()[-1]
+    row = await quiet.db.fetch_one("SELECT count(*) FROM outbox")
+    assert row is not None and row[0] == 5
+
+
+async def test_a_scheduled_announcement_waits_for_its_time(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    await kari.send("Later")
+    await kari.press("bc:pv")
+    await kari.press("bc:later")
+    await kari.send("tomorrow evening")
+    assert kari.last()["text"].startswith("🤔 I could not read that")
+    await kari.send("24.12 18:00")
+    expected = parse_send_time("24.12 18:00", datetime.now(UTC), quiet.config.tz)
+    assert expected is not None
+    assert "🕒 To be sent: " in kari.last()["text"]
+    assert labels(kari.last())[0] == "✅ Confirm: send then"
+    await kari.press("bc:ok")
+    assert api.bot_messages_in(KARI)[-1]["text"].startswith("🕒 Scheduled:")
+    row = await quiet.db.fetch_one("SELECT send_at FROM announcements")
+    assert row is not None and datetime.fromisoformat(row[0]) == expected
+    await drain(quiet, api)  # the fake clock moves on to the time, and it goes
+    assert [m["text"] for m in api.bot_messages_in(3001)] == ["Later"]
+
+
+async def test_a_draft_survives_a_restart(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi, db_path: Path
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    await kari.send("Typed before the restart")
+
+    config = Config(token=TEST_TOKEN, db_path=db_path)
+    second = build_application(config, request=OfflineRequest(api), with_updater=False)
+    async with second:
+        await open_services(second)
+        try:
+            again = ChatDriver(second, api, kari.user)
+            await again.send("/broadcast")
+            text = again.last()["text"]
+            assert text.startswith("✏️ You were writing this announcement:")
+            assert "They read:" in text and "🆕 Start again" in labels(again.last())
+            await again.press("bc:pv")
+            assert "Typed before the restart" in again.texts()
+        finally:
+            await close_services(second)
+
+
+async def test_history_lists_announcements_with_their_reports_paged(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    other = await upsert_district(quiet.db, "stovner", "Stovner", 2)
+    now = datetime.now(UTC)
+    for n, where in enumerate([district_id] * 5 + [other]):
+        await save_draft(quiet.db, DraftRecord(9999, "confirm"), now)
+        new = NewAnnouncement(9999, where, f"m{where}", f"Notice <{n}>", None, None, {}, now)
+        await create_announcement(quiet.db, new, [Recipient(3001 + n % 4, None, None)], now)
+    await drain(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcasts")
+    page = kari.last()["text"]
+    assert page.startswith("📜 Announcements (page 1 of 2)")
+    assert "Notice <4>" in page and "Notice <5>" not in page  # not her district
+    assert "📢 Announcement delivered: Alna: all members\n✅ 1 sent" in page
+    await kari.press("bch:1")
+    assert "Notice <0>" in kari.last()["text"]
+
+
+async def test_the_menu_opens_the_composer(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.press_label("Announce")
+    assert kari.last()["text"] == "📢 New announcement for Alna. To whom?"
+    await kari.press("bc:x")
+    assert kari.last()["text"] == "❌ Cancelled: nothing was sent."
+    assert await get_draft(quiet.db, KARI) is None
