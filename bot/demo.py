@@ -237,4 +237,6 @@ async def _jump_to_next_reminder(app: BotApplication, out: TextIO) -> None:
         return
     local = moment.astimezone(services.config.tz)
     out.write(f"(demo: the clock jumps to {local:%Y-%m-%d %H:%M}, when a reminder is due)\n")
-    await dispatch_reminders(app.bot, services.db, services.config.tz, moment)
+    await dispatch_reminders(
+        app.bot, services.db, services.config.tz, moment, pacer=services.outbox
+    )

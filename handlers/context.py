@@ -16,9 +16,12 @@ SERVICES_KEY = "services"
 
 
 class Outbox(Protocol):
-    """The announcement worker, as handlers see it: told when there is new work."""
+    """The announcement worker, as handlers see it: told when there is new work, and the keeper
+    of the bot's one rate plan, which every other sender (reminders, notices) paces itself by."""
 
     def wake(self) -> None: ...
+
+    async def pace(self, chat_id: int, *, group: bool = False) -> None: ...
 
 
 @dataclass

@@ -47,7 +47,7 @@ from bot.meeting_plan import (
     reminder_moments,
     replan,
 )
-from handlers.context import SERVICES_KEY, BotContext, Services
+from handlers.context import SERVICES_KEY, BotContext, Outbox, Services
 from handlers.labels import phase_line
 from handlers.meetings import meeting_text, reminder_keyboard, reminder_text
 from handlers.render import escape
@@ -115,17 +115,24 @@ async def send_one(
     keyboard: InlineKeyboardMarkup | None = None,
     *,
     sleep: Sleep = asyncio.sleep,
+    pacer: Outbox | None = None,
+    group: bool = False,
 ) -> Delivery:
     """Send one HTML message, honouring flood control and retrying what can be retried.
+
+    With a `pacer` (the announcement worker) every try first waits its turn under the bot's one
+    rate plan (about 30 a second overall, 1 a second per chat, 20 a minute per group), so that
+    reminders and an announcement going out together stay within Telegram's limits.
 
     429: wait `retry_after` and try the same message again. A 5xx answer or a refused
     connection: a few tries with a growing pause. A timeout is never resent (the message may
     have arrived; twice is worse than once): 'uncertain'. 403 or "chat not found":
-    unreachable, never retried. The broadcast outbox has its own rate limiting; this is
-    deliberately not a second one.
+    unreachable, never retried.
     """
     failures = 0
     while True:
+        if pacer is not None:
+            await pacer.pace(chat_id, group=group)
         try:
             message = await bot.send_message(
                 chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
@@ -166,9 +173,10 @@ async def send_to_member(
     keyboard: InlineKeyboardMarkup | None,
     now: datetime,
     sleep: Sleep = asyncio.sleep,
+    pacer: Outbox | None = None,
 ) -> Delivery:
     """`send_one` to her private chat; a woman who blocked the bot is marked unreachable."""
-    delivery = await send_one(bot, telegram_id, text, keyboard, sleep=sleep)
+    delivery = await send_one(bot, telegram_id, text, keyboard, sleep=sleep, pacer=pacer)
     if delivery.outcome == "unreachable":
         log.info("a member could not be reached with a meeting message; marked unreachable")
         await mark_unreachable(db, telegram_id, now)
@@ -176,15 +184,20 @@ async def send_to_member(
 
 
 async def post_to_group(
-    bot: Bot, db: Database, chat_id: int, text: str, sleep: Sleep = asyncio.sleep
+    bot: Bot,
+    db: Database,
+    chat_id: int,
+    text: str,
+    sleep: Sleep = asyncio.sleep,
+    pacer: Outbox | None = None,
 ) -> Delivery:
     """Post in a district's group chat, following it once if it became a supergroup."""
     try:
-        return await send_one(bot, chat_id, text, sleep=sleep)
+        return await send_one(bot, chat_id, text, sleep=sleep, pacer=pacer, group=True)
     except ChatMigrated as exc:
         await migrate_chat(db, chat_id, exc.new_chat_id)
         try:
-            return await send_one(bot, exc.new_chat_id, text, sleep=sleep)
+            return await send_one(bot, exc.new_chat_id, text, sleep=sleep, pacer=pacer, group=True)
         except ChatMigrated:
             return Delivery("failed")
 
@@ -198,6 +211,7 @@ async def tell_members(
     *,
     skip: int | None = None,
     sleep: Sleep = asyncio.sleep,
+    pacer: Outbox | None = None,
 ) -> int:
     """Send every member of the district a message in her own language; returns how many got
     it. `skip` is the one who made the change (she has seen it already)."""
@@ -207,7 +221,7 @@ async def tell_members(
         if telegram_id == skip:
             continue
         delivery = await send_to_member(
-            bot, db, telegram_id, compose(translator(locale)), None, now, sleep
+            bot, db, telegram_id, compose(translator(locale)), None, now, sleep, pacer
         )
         sent += delivery.outcome == "sent"
     return sent
@@ -232,7 +246,10 @@ def tell_members_soon(
 
     async def run() -> None:
         try:
-            await tell_members(application.bot, services.db, district_id, compose, now, skip=skip)
+            await tell_members(
+                application.bot, services.db, district_id, compose, now, skip=skip,
+                pacer=services.outbox,
+            )  # fmt: skip
         except Exception:
             log.exception("telling the members of a meeting change failed")
 
@@ -250,7 +267,12 @@ async def notices_sent() -> None:
 
 
 async def dispatch_reminders(
-    bot: Bot, db: Database, tz: ZoneInfo, now: datetime, sleep: Sleep = asyncio.sleep
+    bot: Bot,
+    db: Database,
+    tz: ZoneInfo,
+    now: datetime,
+    sleep: Sleep = asyncio.sleep,
+    pacer: Outbox | None = None,
 ) -> int:
     """Send every reminder that is due at `now` and not sent before; returns how many."""
     sent = 0
@@ -288,7 +310,7 @@ async def dispatch_reminders(
             delivery = await send_to_member(
                 bot, db, person.telegram_id,
                 reminder_text(t, meeting, tz, person.answer), reminder_keyboard(t, meeting.id),
-                now, sleep,
+                now, sleep, pacer,
             )  # fmt: skip
             await finish_reminder(
                 db, meeting.id, person.telegram_id, decision.send, delivery.outcome, now
@@ -296,7 +318,7 @@ async def dispatch_reminders(
             sent += delivery.outcome == "sent"
         if settings.chat_id is not None and await claim_chat_post(db, meeting.id, now):
             post = group_post(translator(settings.default_locale), meeting, tz)
-            delivery = await post_to_group(bot, db, settings.chat_id, post, sleep)
+            delivery = await post_to_group(bot, db, settings.chat_id, post, sleep, pacer)
             await finish_chat_post(db, meeting.id, delivery.outcome)
     return sent
 
@@ -520,7 +542,9 @@ async def schedule_wakeups(job_queue: JobQueue[Any], db: Database, now: datetime
 async def dispatch_job(context: BotContext) -> None:
     """A reminder is due (or the bot has just started): send what is due."""
     services = context.services
-    await dispatch_reminders(context.bot, services.db, services.config.tz, datetime.now(UTC))
+    await dispatch_reminders(
+        context.bot, services.db, services.config.tz, datetime.now(UTC), pacer=services.outbox
+    )
 
 
 async def refresh_job(context: BotContext) -> None:

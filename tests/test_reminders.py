@@ -216,6 +216,34 @@ async def test_a_server_that_keeps_failing_gives_up_on_that_one_and_goes_on(
     assert await dispatch(app, services, MEETING - 46 * HOURS) == 0  # not retried for ever
 
 
+class Pacer:
+    """Stands in for the announcement worker's rate plan: records who waited for a turn."""
+
+    def __init__(self) -> None:
+        self.turns: list[tuple[int, bool]] = []
+
+    def wake(self) -> None:
+        return None
+
+    async def pace(self, chat_id: int, *, group: bool = False) -> None:
+        self.turns.append((chat_id, group))
+
+
+async def test_every_reminder_and_the_group_post_wait_their_turn_under_the_one_rate_plan(
+    app: BotApplication, services: Services, api: OfflineBotApi
+) -> None:
+    district_id, _ = await alna_with_a_meeting(services, api)
+    api.group_chat(-4001, "Alna bydelsmødre")
+    await link_chat(services.db, district_id, -4001, "Alna bydelsmødre")
+    pacer = Pacer()
+    sent = await dispatch_reminders(
+        app.bot, services.db, services.config.tz, MEETING - 47 * HOURS, sleep=Sleeps(),
+        pacer=pacer,
+    )  # fmt: skip
+    assert sent == 3
+    assert sorted(pacer.turns) == [(-4001, True), (FADUMO, False), (HAWA, False), (KARI, False)]
+
+
 async def test_the_group_chat_gets_one_short_post_and_follows_a_migration(
     app: BotApplication, services: Services, api: OfflineBotApi
 ) -> None:
