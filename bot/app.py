@@ -220,7 +220,8 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("forget", privacy.forget_command, filters=private))
     app.add_handler(CallbackQueryHandler(privacy.forget_callback, pattern=r"^forget:"))
 
-    # The district's group chat: /link, /unlink, the bot added or removed, migrations.
+    # The district's group chat: /link, /unlink, the bot added or removed, migrations. The
+    # same my_chat_member handler hears her block ("kicked") or unblock the bot in private.
     # Edited commands are ignored: editing "/link" must not link a second time.
     groups = filters.ChatType.GROUPS
     new_in_group = groups & filters.UpdateType.MESSAGE

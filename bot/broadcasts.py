@@ -188,11 +188,17 @@ def limit_for(has_media: bool) -> int:
     return CAPTION_LIMIT if has_media else TEXT_LIMIT
 
 
+def telegram_length(text: str) -> int:
+    """The length Telegram counts: UTF-16 code units, so "🎉" (outside the Basic Multilingual
+    Plane) is two. Measured on her plain text, which is what Telegram sees once it has parsed
+    the HTML her escaped text is sent as."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def too_long(text: str, has_media: bool) -> int | None:
-    """The limit she went over (None: within it). Checked on her plain text, which is what
-    Telegram counts once the HTML is parsed."""
+    """The limit she went over (None: within it), in Telegram's count (`telegram_length`)."""
     limit = limit_for(has_media)
-    return limit if len(text) > limit else None
+    return limit if telegram_length(text) > limit else None
 
 
 def backoff(attempts: int) -> float | None:

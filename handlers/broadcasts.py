@@ -34,6 +34,7 @@ from bot.broadcasts import (
     limit_for,
     may_announce,
     parse_send_time,
+    telegram_length,
     too_long,
     version_for,
 )
@@ -420,7 +421,7 @@ async def text_typed(context: BotContext, message: Message, draft: DraftRecord) 
         await context.bot.send_message(chat_id, "✂️ " + t._(
             "Too long: {length} characters, and Telegram allows at most {limit}. Nothing was "
             "sent: shorten it and send it again."
-        ).format(length=t.ltr(len(text)), limit=t.ltr(limit)))  # fmt: skip
+        ).format(length=t.ltr(telegram_length(text)), limit=t.ltr(limit)))  # fmt: skip
         return
     if draft.step == Step.MESSAGE:
         draft = replace(draft, step=Step.VERSIONS, body=text, media_kind=media_kind,

@@ -29,7 +29,7 @@ from storage.broadcasts import (
 )
 from storage.districts import upsert_district
 from storage.members import set_role
-from storage.people import mark_unreachable
+from storage.people import load_person, mark_unreachable
 from tests.conftest import ADMIN_ID, TEST_TOKEN, make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.test_outbox_faults import FakeClock
@@ -154,6 +154,45 @@ async def test_too_long_is_refused_with_the_limit_before_anything_is_sent(
     assert row is not None and row[0] == 0
 
 
+async def test_length_is_counted_as_telegram_counts_it_emoji_as_two(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    photo = [{"file_id": "p1", "file_unique_id": "p1", "width": 9, "height": 9}]
+    await kari._process(api.send_other(kari.user, photo=photo, caption="🎉" * 600))
+    assert kari.last()["text"] == (
+        "✂️ Too long: 1200 characters, and Telegram allows at most 1024. Nothing was sent: "
+        "shorten it and send it again."
+    )
+    await kari._process(api.send_other(kari.user, caption="🎉" * 512, photo=photo))
+    assert "They read:" in kari.last()["text"]  # 1,024 units: exactly the limit
+    await kari.press("bc:v:so")
+    await kari.send("🎉" * 513)  # a version of a caption: 1,026 units
+    assert "1026 characters" in kari.last()["text"] and "at most 1024" in kari.last()["text"]
+    await kari.send("Kulan 🎉")
+    await kari.press("bc:pv")
+    await kari.press("bc:ok")
+    await drain(quiet, api)
+    assert api.violations == []  # Telegram (the fake counts as it does) took every caption
+    draft = await get_draft(quiet.db, KARI)
+    assert draft is None
+
+
+async def test_a_text_of_emoji_over_the_limit_is_refused(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    await kari.send("🎉" * 2049)
+    assert kari.last()["text"].startswith("✂️ Too long: 4098 characters")
+    assert "at most 4096" in kari.last()["text"]
+
+
 async def test_a_photo_with_a_caption_goes_as_a_photo(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
@@ -213,6 +252,53 @@ async def test_blocked_women_are_left_out_until_they_write_again(
     await hawa.send("hello")  # she unblocked the bot and writes: she is back
     await kari.send("/broadcast")
     assert "👥 All members (5)" in labels(kari.last())
+
+
+async def unreachable(services: Services, telegram_id: int) -> bool:
+    person = await load_person(services.db, telegram_id)
+    assert person is not None
+    return person.unreachable
+
+
+async def test_only_her_private_messages_presses_or_unblocking_make_her_reachable_again(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    await alna(quiet, api)
+    hawa = chat(3003, "Hawa")
+    await started(hawa, "ar")
+    await hawa._process(api.private_bot_status(hawa.user, "kicked"))  # she blocks the bot
+    assert await unreachable(quiet, 3003)
+
+    # None of these prove she unblocked the bot.
+    group = api.group_chat(-500, "Alna bydelsmødre")
+    api.set_member_status(-500, hawa.user, "member")
+    await hawa._process(api.send_text(hawa.user, "hei alle", chat=group))
+    assert await unreachable(quiet, 3003)
+    await hawa._process(api.bot_added_to(api.group_chat(-501, "Andre"), hawa.user)[0])
+    assert await unreachable(quiet, 3003)
+
+    # Unblocking does; so does a message or a press in her private chat.
+    await hawa._process(api.private_bot_status(hawa.user, "member"))
+    assert not await unreachable(quiet, 3003)
+    await mark_unreachable(quiet.db, 3003, datetime.now(UTC))
+    await hawa.press("bc:top")  # any press in her private chat
+    assert not await unreachable(quiet, 3003)
+    await mark_unreachable(quiet.db, 3003, datetime.now(UTC))
+    await hawa.send("hello")
+    assert not await unreachable(quiet, 3003)
+
+
+async def test_blocking_the_bot_in_private_marks_her_unreachable_at_once(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    fadumo = api.user(3001, "Fadumo")
+    kari = await started(chat(KARI, "Kari"))
+    await kari._process(api.private_bot_status(fadumo, "kicked"))
+    assert await unreachable(quiet, 3001)
+    await kari.send("/broadcast")
+    assert f"bc:a:m{district_id}" in [b["callback_data"] for b in buttons_of(kari.last())]
+    assert "👥 All members (4)" in labels(kari.last())  # she is left out
 
 
 async def test_access_is_checked_on_every_press_and_on_send(
