@@ -27,6 +27,7 @@ MAX_ATTEMPTS = 5  # a timeout or a server error is tried this many times in all
 BACKOFF_FIRST = 2.0  # seconds before the second attempt; doubled for each one after
 BACKOFF_CAP = 300.0
 PROGRESS_EVERY = 3.0  # seconds between two edits of the progress message
+DRAFT_KEPT = timedelta(hours=24)  # a draft untouched this long no longer takes what she types
 
 
 class Step(StrEnum):
@@ -38,6 +39,17 @@ class Step(StrEnum):
     VERSION = "version"  # the text of the version in `editing_locale`
     SCHEDULE = "schedule"  # a date and time
     CONFIRM = "confirm"  # a press: send, send later, cancel
+
+
+TYPED_STEPS = (Step.MESSAGE, Step.VERSION, Step.SCHEDULE)  # the steps that take what she types
+
+
+def draft_expired(updated_at: datetime | None, now: datetime) -> bool:
+    """A draft she has not touched for DRAFT_KEPT is forgotten: what she types a day later is
+    meant for something else, and /broadcast starts afresh."""
+    if now.tzinfo is None:
+        raise ValueError("refusing a naive datetime")
+    return updated_at is not None and now - updated_at > DRAFT_KEPT
 
 
 class Status(StrEnum):

@@ -23,12 +23,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
 from bot.broadcasts import (
+    TYPED_STEPS,
     Audience,
     Candidate,
     Step,
     announcing_districts,
     counts_from,
     deliveries,
+    draft_expired,
     fallbacks,
     languages_read,
     limit_for,
@@ -62,7 +64,6 @@ from storage.broadcasts import (
     list_announcements,
     reachable_members,
     save_draft,
-    set_progress_message,
     status_counts,
     version_counts,
 )
@@ -133,7 +134,7 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
     if not districts:
         await refuse(update, context)
         return
-    draft = await get_draft(context.db, author)
+    draft = await current_draft(context, author)
     if draft is not None and draft.step != Step.AUDIENCE:
         text, keyboard = await screen_for(context, draft)
         text = "✏️ " + context.t._("You were writing this announcement:") + "\n\n" + text
@@ -145,6 +146,15 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
         await save_draft(context.db, draft, datetime.now(UTC))
         text, keyboard = await audience_start(context, districts)
     await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+
+async def current_draft(context: BotContext, author: int) -> DraftRecord | None:
+    """Her draft, unless she left it untouched for a day: then it is deleted, and forgotten."""
+    draft = await get_draft(context.db, author)
+    if draft is not None and draft_expired(draft.updated_at, datetime.now(UTC)):
+        await delete_draft(context.db, author)
+        return None
+    return draft
 
 
 async def audience_start(
@@ -378,12 +388,8 @@ async def draft_input_callback(update: Update, context: BotContext) -> None:
     message = update.effective_message
     draft = None
     if context.identity.role in (Role.COORDINATOR, Role.ADMIN):
-        draft = await get_draft(context.db, context.identity.telegram_id)
-    if (
-        message is None
-        or draft is None
-        or draft.step not in (Step.MESSAGE, Step.VERSION, Step.SCHEDULE)
-    ):
+        draft = await current_draft(context, context.identity.telegram_id)
+    if message is None or draft is None or draft.step not in TYPED_STEPS:
         await fallback.free_text_callback(update, context)
         return
     audience = Audience.parse(draft.audience or "")
@@ -588,16 +594,6 @@ async def send_pressed(update: Update, context: BotContext, draft: DraftRecord) 
         for chat_id, locale in resolved.chats
     ]
     now = datetime.now(UTC)
-    new = NewAnnouncement(
-        created_by=draft.created_by, district_id=audience.district_id, audience=audience.code,
-        body=draft.body or "", media_kind=draft.media_kind, media_file_id=draft.media_file_id,
-        versions=draft.versions, send_at=draft.send_at or now,
-    )  # fmt: skip
-    announcement_id = await create_announcement(context.db, new, recipients, now)
-    if announcement_id is None:  # pressed twice: the first press sent it
-        await answer_expired(query, t)
-        return
-    await set_progress_message(context.db, announcement_id, query.message.message_id)
     label = await draft_label(context, draft)
     if draft.send_at and draft.send_at > now:
         text = "🕒 " + t._("Scheduled: {when}. You will see the progress here.").format(
@@ -606,8 +602,21 @@ async def send_pressed(update: Update, context: BotContext, draft: DraftRecord) 
         text += "\n" + progress_text(t, label, 0, len(recipients))
     else:
         text = progress_text(t, label, 0, len(recipients))
-    await query.answer("✅")
+    # "0 / N" first, and only then the outbox: the worker (perhaps busy with another
+    # announcement, so not waiting to be woken) cannot edit it before, and this edit can never
+    # land after the worker's last one.
     await edit_in_place(query, text)
+    new = NewAnnouncement(
+        created_by=draft.created_by, district_id=audience.district_id, audience=audience.code,
+        body=draft.body or "", media_kind=draft.media_kind, media_file_id=draft.media_file_id,
+        versions=draft.versions, send_at=draft.send_at or now,
+        progress_message_id=query.message.message_id,
+    )  # fmt: skip
+    announcement_id = await create_announcement(context.db, new, recipients, now)
+    if announcement_id is None:  # pressed twice: the first press sent it
+        await answer_expired(query, t)
+        return
+    await query.answer("✅")
     if context.services.outbox is not None:
         context.services.outbox.wake()
 

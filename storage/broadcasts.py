@@ -31,6 +31,7 @@ class DraftRecord:
     versions: dict[str, str] = field(default_factory=dict)
     editing_locale: str | None = None
     send_at: datetime | None = None
+    updated_at: datetime | None = None  # when it was last saved (set by save_draft)
 
 
 def _draft(row: Row) -> DraftRecord:
@@ -40,6 +41,7 @@ def _draft(row: Row) -> DraftRecord:
         media_file_id=row["media_file_id"], versions=json.loads(row["versions"]),
         editing_locale=row["editing_locale"],
         send_at=datetime.fromisoformat(row["send_at"]) if row["send_at"] else None,
+        updated_at=datetime.fromisoformat(row["updated_at"]) if row["updated_at"] else None,
     )  # fmt: skip
 
 
@@ -72,8 +74,18 @@ async def save_draft(db: Database, draft: DraftRecord, now: datetime) -> None:
     )  # fmt: skip
 
 
-async def delete_draft(db: Database, created_by: int) -> bool:
-    changed = await db.execute("DELETE FROM broadcast_drafts WHERE created_by = ?", (created_by,))
+async def delete_draft(db: Database, created_by: int, steps: Sequence[str] | None = None) -> bool:
+    """Delete her draft (only if it is at one of `steps`, when given); False if there was none."""
+    if steps is None:
+        changed = await db.execute(
+            "DELETE FROM broadcast_drafts WHERE created_by = ?", (created_by,)
+        )
+    else:
+        changed = await db.execute(
+            "DELETE FROM broadcast_drafts WHERE created_by = ? "  # noqa: S608 - placeholders
+            f"AND step IN ({', '.join('?' * len(steps))})",
+            (created_by, *steps),
+        )
     return changed > 0
 
 
@@ -145,6 +157,7 @@ class NewAnnouncement:
     media_file_id: str | None
     versions: dict[str, str]
     send_at: datetime
+    progress_message_id: int | None = None  # her confirmation, edited into the progress
 
 
 async def create_announcement(
@@ -161,12 +174,13 @@ async def create_announcement(
         await tx.execute(
             """
             INSERT INTO announcements (district_id, audience, created_by, created_at, send_at,
-                                       body, media_kind, media_file_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                       body, media_kind, media_file_id, progress_message_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
                 new.district_id, new.audience, new.created_by, now.isoformat(),
                 new.send_at.isoformat(), new.body, new.media_kind, new.media_file_id,
+                new.progress_message_id,
             ),
         )  # fmt: skip
         row = await tx.fetch_one("SELECT last_insert_rowid()")

@@ -8,11 +8,14 @@ on a fake clock, so nothing waits real time.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import handlers.broadcasts
+import storage.broadcasts
 from bot.app import build_application, close_services, open_services
 from bot.broadcasts import parse_send_time
 from bot.config import Config
@@ -418,6 +421,85 @@ async def test_a_draft_survives_a_restart(
             assert "Typed before the restart" in again.texts()
         finally:
             await close_services(second)
+
+
+@pytest.mark.parametrize("step", ["message", "version", "schedule"])
+async def test_cancel_throws_away_a_draft_waiting_for_her_typing(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi, step: str
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    if step != "message":
+        await kari.send("Møte fredag")
+        await kari.press("bc:v:so" if step == "version" else "bc:pv")
+        if step == "schedule":
+            await kari.press("bc:later")
+    draft = await get_draft(quiet.db, KARI)
+    assert draft is not None and draft.step == step
+    await kari.send("/cancel")
+    assert kari.last()["text"] == "🗑 Nothing was sent; the announcement was thrown away."
+    assert await get_draft(quiet.db, KARI) is None
+    await kari.send("Møte fredag")  # no longer taken as an announcement
+    assert kari.last()["text"].startswith("👇 I understand the buttons best")
+    await kari.send("/cancel")
+    assert kari.last()["text"] == "↩️ Nothing was changed."
+
+
+async def test_a_draft_untouched_for_a_day_takes_no_more_typing(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    day_ago = (datetime.now(UTC) - timedelta(hours=24, minutes=1)).isoformat()
+    await quiet.db.execute("UPDATE broadcast_drafts SET updated_at = ?", (day_ago,))
+    await kari.send("Is the meeting still on?")  # meant for something else
+    assert kari.last()["text"].startswith("👇 I understand the buttons best")
+    assert await get_draft(quiet.db, KARI) is None
+
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    almost_a_day = (datetime.now(UTC) - timedelta(hours=23)).isoformat()
+    await quiet.db.execute("UPDATE broadcast_drafts SET updated_at = ?", (almost_a_day,))
+    await kari.send("/broadcast")
+    assert kari.last()["text"].startswith("✏️ You were writing this announcement:")
+    await quiet.db.execute("UPDATE broadcast_drafts SET updated_at = ?", (day_ago,))
+    await kari.send("/broadcast")  # starts afresh
+    assert not kari.last()["text"].startswith("✏️")
+    draft = await get_draft(quiet.db, KARI)
+    assert draft is not None and draft.step == "audience"
+
+
+async def test_the_progress_shows_0_of_n_before_the_worker_can_see_the_outbox(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi, monkeypatch: Any
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:r{district_id}.participant")
+    await kari.send("Hei")
+    await kari.press("bc:pv")
+    confirm_id = kari.last_with_buttons()["message_id"]
+    shown_when_written: list[str] = []
+    real_create = storage.broadcasts.create_announcement
+
+    async def create(*args: Any) -> int | None:
+        message = next(m for m in api.bot_messages_in(KARI) if m["message_id"] == confirm_id)
+        shown_when_written.append(message["text"])
+        return await real_create(*args)
+
+    monkeypatch.setattr(handlers.broadcasts, "create_announcement", create)
+    await kari.press("bc:ok")
+    # The worker may take the rows the moment they are committed: "0 / 1" was already there.
+    assert shown_when_written == [
+        "📢 Sending: Alna: the participants in the basic training\n░░░░░░░░░░ 0 / 1"
+    ]
+    await drain(quiet, api)
+    final = next(m for m in api.bot_messages_in(KARI) if m["message_id"] == confirm_id)
+    assert final["text"].endswith("1 / 1")
 
 
 async def test_history_lists_announcements_with_their_reports_paged(
