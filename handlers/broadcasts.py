@@ -15,12 +15,15 @@ progress message and sends the report.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import RetryAfter
 
 from bot.broadcasts import (
     TYPED_STEPS,
@@ -53,6 +56,7 @@ from handlers.announcement_text import (
 )
 from handlers.context import BotContext
 from handlers.render import answer_expired, button, edit_in_place, escape
+from handlers.sending import retry_seconds
 from storage.broadcasts import (
     DraftRecord,
     NewAnnouncement,
@@ -75,6 +79,7 @@ PRESS = re.compile(
 )
 HISTORY_PAGE = re.compile(r"bch:(\d{1,5})")
 HISTORY_PAGE_SIZE = 4
+PREVIEW_TRIES = 4  # a preview message goes again after up to three 429s
 SNIPPET = 80  # characters of an announcement shown in the history
 
 
@@ -370,11 +375,11 @@ async def move_pressed(update: Update, context: BotContext, draft: DraftRecord, 
     if word == "pv":
         assert update.effective_chat is not None
         await query.edit_message_reply_markup(None)
-        await send_preview(context, update.effective_chat.id, draft)
+        chat_id = update.effective_chat.id
+        await send_preview(context, chat_id, draft)
         text, keyboard = await confirm_screen(context, draft)
-        await context.bot.send_message(
-            update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-        )
+        await paced(context, chat_id, lambda: context.bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard))  # fmt: skip
         return
     text, keyboard = await screen_for(context, draft)
     await edit_in_place(query, text, keyboard)
@@ -501,7 +506,8 @@ async def versions_screen(
 
 
 async def send_preview(context: BotContext, chat_id: int, draft: DraftRecord) -> None:
-    """Each version exactly as the women will see it, the original first."""
+    """Each version exactly as the women will see it, the original first, each message on its
+    turn under the bot's one rate plan (a preview of many versions is many messages)."""
     t = context.t
     audience = Audience.parse(draft.audience or "")
     resolved = await resolve(context, audience) if audience else Resolved()
@@ -509,19 +515,47 @@ async def send_preview(context: BotContext, chat_id: int, draft: DraftRecord) ->
     given |= {version_for(None, locale, draft.versions) for _chat, locale in resolved.chats}
     bodies: list[tuple[str | None, str]] = [(None, draft.body or "")] if None in given else []
     bodies += [(locale, body) for locale, body in sorted(draft.versions.items()) if locale in given]
-    # A few replies to her own press, like any handler's: Telegram lets such short bursts pass.
     for locale, body in bodies:
-        await context.bot.send_message(chat_id, "👁 " + t._("Preview: {language}").format(
-            language=language_name(t, locale)))  # fmt: skip
-        text = escape(body)
-        if draft.media_kind == "photo" and draft.media_file_id:
-            await context.bot.send_photo(chat_id, draft.media_file_id, caption=text or None,
-                                         parse_mode=ParseMode.HTML)  # fmt: skip
-        elif draft.media_kind == "document" and draft.media_file_id:
-            await context.bot.send_document(chat_id, draft.media_file_id, caption=text or None,
-                                            parse_mode=ParseMode.HTML)  # fmt: skip
-        else:
-            await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        heading = "👁 " + t._("Preview: {language}").format(language=language_name(t, locale))
+        await preview_one(context, chat_id, heading, escape(body), draft)
+
+
+async def preview_one(
+    context: BotContext, chat_id: int, heading: str, text: str, draft: DraftRecord
+) -> None:
+    bot, photo, document = context.bot, draft.media_file_id, draft.media_file_id
+    await paced(context, chat_id, lambda: bot.send_message(chat_id, heading))
+    if draft.media_kind == "photo" and photo:
+        await paced(context, chat_id, lambda: bot.send_photo(
+            chat_id, photo, caption=text or None, parse_mode=ParseMode.HTML))  # fmt: skip
+    elif draft.media_kind == "document" and document:
+        await paced(context, chat_id, lambda: bot.send_document(
+            chat_id, document, caption=text or None, parse_mode=ParseMode.HTML))  # fmt: skip
+    else:
+        await paced(context, chat_id, lambda: bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML))  # fmt: skip
+
+
+async def paced(
+    context: BotContext, chat_id: int, request: Callable[[], Awaitable[object]]
+) -> None:
+    """Send on this chat's turn under the worker's rate plan. A 429 pauses the whole plan (the
+    worker's announcements too), and the same message goes again once the pause is over, so a
+    preview is never left half shown without its buttons."""
+    outbox = context.services.outbox
+    for attempt in range(1, PREVIEW_TRIES + 1):
+        if outbox is not None:
+            await outbox.pace(chat_id)
+        try:
+            await request()
+            return
+        except RetryAfter as exc:
+            if attempt == PREVIEW_TRIES:
+                raise
+            if outbox is not None:
+                outbox.pause(retry_seconds(exc))  # the next pace() waits it out
+            else:
+                await asyncio.sleep(retry_seconds(exc))
 
 
 async def confirm_screen(

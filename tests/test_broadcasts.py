@@ -42,9 +42,13 @@ KARI = 2001
 
 @pytest.fixture
 async def quiet(services: Services) -> Services:
-    """The app's own worker stopped: the tests drain the outbox themselves, on a fake clock."""
+    """The app's own worker stopped: the tests drain the outbox themselves, on a fake clock.
+    The handlers pace their messages (the preview) by a worker on a fake clock too."""
     assert isinstance(services.outbox, OutboxWorker)
     await services.outbox.stop()
+    clock = FakeClock()
+    clock.now = datetime.now(UTC)
+    services.outbox = OutboxWorker(services.outbox.bot, services.db, clock=clock.clock)
     return services
 
 
@@ -500,6 +504,38 @@ async def test_the_progress_shows_0_of_n_before_the_worker_can_see_the_outbox(
     await drain(quiet, api)
     final = next(m for m in api.bot_messages_in(KARI) if m["message_id"] == confirm_id)
     assert final["text"].endswith("1 / 1")
+
+
+async def test_a_429_during_the_preview_pauses_every_sender_and_the_preview_completes(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    await kari.send("Møte fredag")
+    await kari.press("bc:v:so")
+    await kari.send("Kulan jimcaha")
+    refusals = iter([None, None, (429, {
+        "ok": False, "error_code": 429, "parameters": {"retry_after": 9},
+        "description": "Too Many Requests: retry after 9",
+    })])  # fmt: skip
+
+    def fault(method: str, params: JSON) -> tuple[int, JSON] | None:
+        return next(refusals, None) if method == "sendMessage" else None
+
+    api.fault = fault
+    worker = quiet.outbox
+    assert isinstance(worker, OutboxWorker)
+    before = worker.clock.now()
+    await kari.press("bc:pv")
+    texts = kari.texts()
+    assert "👁 Preview: the original text" in texts and "Møte fredag" in texts
+    assert "👁 Preview: Soomaali" in texts and "Kulan jimcaha" in texts  # the refused one, again
+    assert "✅ Send now" in labels(kari.last())  # the buttons came
+    # Every message went on its turn (one a second in her chat), and the 429 paused the plan
+    # for every sender: the messages after it waited the 9 seconds.
+    assert worker.clock.now() - before >= timedelta(seconds=9 + 3)
 
 
 async def test_history_lists_announcements_with_their_reports_paged(
