@@ -27,6 +27,7 @@ MAX_ATTEMPTS = 5  # a timeout or a server error is tried this many times in all
 BACKOFF_FIRST = 2.0  # seconds before the second attempt; doubled for each one after
 BACKOFF_CAP = 300.0
 PROGRESS_EVERY = 3.0  # seconds between two edits of the progress message
+KEPT_AFTER_REPORT = timedelta(days=30)  # then only the report's counts are kept (privacy)
 DRAFT_KEPT = timedelta(hours=24)  # a draft untouched this long no longer takes what she types
 
 

@@ -41,10 +41,11 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.broadcasts import PROGRESS_EVERY, Audience, Status, backoff
+from bot.broadcasts import KEPT_AFTER_REPORT, PROGRESS_EVERY, Audience, Status, backoff
 from bot.i18n import SOURCE_LOCALE, Translator, translator
 from bot.rate_limit import RatePlan
 from handlers.announcement_text import audience_label, progress_text, report_text
+from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.render import escape
 from handlers.sending import retry_seconds, surely_not_sent
 from storage import Database
@@ -61,6 +62,7 @@ from storage.broadcasts import (
     mark_reported,
     move_group_chat,
     next_due_at,
+    purge_reported,
     recover_in_flight,
     retry_later,
     unreported_finished,
@@ -413,3 +415,20 @@ class OutboxWorker:
         if audience is None:
             return "?"
         return audience_label(t, audience, announcement.district_name)
+
+
+async def purge_announcements(db: Database, now: datetime) -> int:
+    """KEPT_AFTER_REPORT after its report, an announcement keeps only its counts: who got it
+    (the outbox rows with her Telegram id), its text and its versions are deleted. Run at
+    start-up and every night."""
+    purged = await purge_reported(db, now - KEPT_AFTER_REPORT, now)
+    if purged:
+        log.info("%d announcement(s) reported long ago: only their counts are kept", purged)
+    return purged
+
+
+async def announcements_purge_job(context: BotContext) -> None:
+    """The nightly JobQueue run of purge_announcements."""
+    services = context.application.bot_data.get(SERVICES_KEY)
+    if isinstance(services, Services):
+        await purge_announcements(services.db, datetime.now(UTC))

@@ -274,7 +274,14 @@ async def mark_reported(db: Database, announcement_id: int, now: datetime) -> No
 
 
 async def version_counts(db: Database, announcement_id: int) -> list[tuple[str | None, str, int]]:
-    """(version locale or None for the original, status, how many), for the report."""
+    """(version locale or None for the original, status, how many), for the report (from the
+    counts kept once the outbox rows were purged)."""
+    kept = await db.fetch_one(
+        "SELECT report_counts FROM announcements WHERE id = ? AND report_counts IS NOT NULL",
+        (announcement_id,),
+    )
+    if kept is not None:
+        return [(locale, status, int(n)) for locale, status, n in json.loads(kept[0])]
     rows = await db.fetch_all(
         "SELECT locale, status, count(*) AS n FROM outbox WHERE announcement_id = ? "
         "GROUP BY locale, status ORDER BY locale, status",
@@ -298,7 +305,44 @@ async def status_counts(
     found: dict[int, list[tuple[str, int]]] = {i: [] for i in announcement_ids}
     for row in rows:
         found[int(row["announcement_id"])].append((row["status"], int(row["n"])))
+    kept = await db.fetch_all(
+        "SELECT id, report_counts FROM announcements "  # noqa: S608
+        f"WHERE id IN ({', '.join('?' * len(announcement_ids))}) AND report_counts IS NOT NULL",
+        announcement_ids,
+    )
+    for row in kept:
+        found[int(row["id"])] = [(status, int(n)) for _, status, n in json.loads(row[1])]
     return found
+
+
+async def purge_reported(db: Database, reported_before: datetime, now: datetime) -> int:
+    """Forget what announcements reported before `reported_before` need no more: each one's
+    outbox rows (who got it), versions, text and file become counts per version and status,
+    which /broadcasts goes on showing. How many announcements were purged."""
+    async with db.transaction() as tx:
+        due = await tx.fetch_all(
+            "SELECT id FROM announcements WHERE purged_at IS NULL AND reported_at IS NOT NULL "
+            "AND reported_at <= ?",
+            (reported_before.isoformat(),),
+        )
+        for row in due:
+            announcement_id = int(row["id"])
+            counts = await tx.fetch_all(
+                "SELECT locale, status, count(*) AS n FROM outbox WHERE announcement_id = ? "
+                "GROUP BY locale, status ORDER BY locale, status",
+                (announcement_id,),
+            )
+            kept = [[r["locale"], r["status"], int(r["n"])] for r in counts]
+            await tx.execute(
+                "UPDATE announcements SET report_counts = ?, purged_at = ?, body = '', "
+                "media_file_id = NULL WHERE id = ?",
+                (json.dumps(kept), now.isoformat(), announcement_id),
+            )
+            await tx.execute("DELETE FROM outbox WHERE announcement_id = ?", (announcement_id,))
+            await tx.execute(
+                "DELETE FROM announcement_versions WHERE announcement_id = ?", (announcement_id,)
+            )
+    return len(due)
 
 
 async def unreported_finished(db: Database) -> list[int]:

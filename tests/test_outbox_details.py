@@ -8,17 +8,32 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import deque
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import handlers.outbox as outbox_module
 import storage.broadcasts as storage_broadcasts
-from bot.broadcasts import PROGRESS_EVERY
-from bot.offline_api import JSON
-from storage.broadcasts import busy, set_progress_message
+from bot.app import build_application, close_services, open_services
+from bot.broadcasts import PROGRESS_EVERY, counts_from
+from bot.config import Config
+from bot.offline_api import JSON, OfflineRequest
+from handlers.context import SERVICES_KEY
+from handlers.outbox import purge_announcements
+from storage import Database
+from storage.broadcasts import (
+    busy,
+    get_announcement,
+    mark_reported,
+    set_progress_message,
+    status_counts,
+    version_counts,
+)
 from storage.districts import upsert_district
+from tests.conftest import TEST_TOKEN
+from tests.fakes.telegram import checked_api
 from tests.test_outbox_faults import (
     AUTHOR,
     FakeClock,
@@ -167,3 +182,55 @@ async def test_a_429_on_the_report_pauses_every_send_and_the_report_still_comes(
         paused_at = script.clock.now.timestamp()
         assert worker.plan.paused(paused_at - 1)  # the plan was paused by the report's 429
         assert "✅ 2 sent" in api.bot_messages_in(AUTHOR)[-1]["text"]
+
+
+async def test_30_days_after_the_report_only_the_counts_are_kept() -> None:
+    script = Script(FakeClock())
+    async with world(script) as (db, api, worker):
+        district_id, women = await members(db, api, 3)
+        script.plans = {2: deque(["403"])}
+        announcement_id = await announce(db, women, district_id)
+        await worker.drain()
+        before = await version_counts(db, announcement_id)
+        reported = script.clock.now
+
+        assert await purge_announcements(db, reported + timedelta(days=29)) == 0
+        assert len(await db.fetch_all("SELECT * FROM outbox")) == 3
+
+        assert await purge_announcements(db, reported + timedelta(days=30, seconds=1)) == 1
+        assert await db.fetch_all("SELECT * FROM outbox") == []  # her Telegram id: gone
+        assert await db.fetch_all("SELECT * FROM announcement_versions") == []
+        record = await get_announcement(db, announcement_id)
+        assert record is not None and record.body == "" and record.media_file_id is None
+        # The report is still there, in the same counts per version and status.
+        assert await version_counts(db, announcement_id) == before
+        statuses_kept = await status_counts(db, [announcement_id])
+        kept = counts_from(statuses_kept[announcement_id])
+        assert (kept.total, kept.sent, kept.blocked, kept.done) == (3, 2, 1, True)
+        assert await purge_announcements(db, reported + timedelta(days=31)) == 0  # once
+
+
+async def test_start_up_purges_old_announcements_and_schedules_the_nightly_purge(
+    tmp_path: Path,
+) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    db = await Database.open(db_path)
+    district_id, women = await members(db, checked_api(), 2)
+    announcement_id = await announce(db, women, district_id)
+    await db.execute("UPDATE outbox SET status = 'sent'")
+    await mark_reported(db, announcement_id, datetime.now(UTC) - timedelta(days=31))
+    await db.close()
+
+    config = Config(token=TEST_TOKEN, db_path=db_path)
+    application = build_application(config, request=OfflineRequest(checked_api()),
+                                    with_updater=False)  # fmt: skip
+    async with application:
+        await open_services(application)
+        try:
+            services = application.bot_data[SERVICES_KEY]
+            assert await services.db.fetch_all("SELECT * FROM outbox") == []
+            assert application.job_queue is not None
+            [job] = application.job_queue.get_jobs_by_name("announcements-purge")
+            assert job.callback.__name__ == "announcements_purge_job"
+        finally:
+            await close_services(application)
