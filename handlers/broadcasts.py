@@ -482,6 +482,10 @@ async def versions_screen(
     if resolved.chats:
         lines.append("💬 " + t._("The group chat gets the district's language: {language}").format(
             language=language_name(t, resolved.chats[0][1])))  # fmt: skip
+    original = await original_locale(context, draft)
+    # TRANSLATORS: {language} is the language her own text is taken to be written in.
+    lines.append("✍️ " + t._("Your text counts as the {language} version.").format(
+        language=language_name(t, original)))  # fmt: skip
     if draft.versions:
         done = ", ".join(language_name(t, loc) for loc in sorted(draft.versions))
         lines.append("✅ " + t._("Versions: {languages}").format(languages=done))
@@ -491,7 +495,7 @@ async def versions_screen(
         "language without a version gets the district's language, or else your text."
     ))  # fmt: skip
     rows: list[list[InlineKeyboardButton]] = []
-    seen: set[str] = set()
+    seen: set[str] = {original} - set(draft.versions)  # her text is that version already
     for locale, n in read:
         if locale in seen or locale not in LANGUAGE_BY_CODE:
             continue
@@ -505,16 +509,33 @@ async def versions_screen(
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
+async def original_locale(context: BotContext, draft: DraftRecord) -> str:
+    """The language her own text counts as: the district's default language for one district's
+    audience (coordinators write to their district in its language), else her own language."""
+    audience = Audience.parse(draft.audience or "")
+    if audience is not None and audience.district_id is not None:
+        district = await get_district(context.db, audience.district_id)
+        if district is not None:
+            return district.default_locale
+    return context.identity.locale
+
+
+async def with_original(context: BotContext, draft: DraftRecord) -> dict[str, str]:
+    """Her versions, with the original as the version in its language (unless she wrote one)."""
+    return {await original_locale(context, draft): draft.body or "", **draft.versions}
+
+
 async def send_preview(context: BotContext, chat_id: int, draft: DraftRecord) -> None:
     """Each version exactly as the women will see it, the original first, each message on its
     turn under the bot's one rate plan (a preview of many versions is many messages)."""
     t = context.t
     audience = Audience.parse(draft.audience or "")
     resolved = await resolve(context, audience) if audience else Resolved()
-    given = {d.locale for d in deliveries(resolved.women, draft.versions)}
-    given |= {version_for(None, locale, draft.versions) for _chat, locale in resolved.chats}
+    versions = await with_original(context, draft)
+    given = {d.locale for d in deliveries(resolved.women, versions)}
+    given |= {version_for(None, locale, versions) for _chat, locale in resolved.chats}
     bodies: list[tuple[str | None, str]] = [(None, draft.body or "")] if None in given else []
-    bodies += [(locale, body) for locale, body in sorted(draft.versions.items()) if locale in given]
+    bodies += [(locale, body) for locale, body in sorted(versions.items()) if locale in given]
     for locale, body in bodies:
         heading = "👁 " + t._("Preview: {language}").format(language=language_name(t, locale))
         await preview_one(context, chat_id, heading, escape(body), draft)
@@ -571,15 +592,16 @@ async def confirm_screen(
         t.ngettext("{n} recipient", "{n} recipients", resolved.size).format(n=t.ltr(resolved.size)),
     ]
     gets: dict[str | None, int] = {}
-    for d in deliveries(resolved.women, draft.versions):
+    versions = await with_original(context, draft)
+    for d in deliveries(resolved.women, versions):
         gets[d.locale] = gets.get(d.locale, 0) + 1
     for _chat, chat_locale in resolved.chats:
-        chat_version = version_for(None, chat_locale, draft.versions)
+        chat_version = version_for(None, chat_locale, versions)
         gets[chat_version] = gets.get(chat_version, 0) + 1
     for version in sorted(gets, key=lambda loc: (loc is None, loc or "")):
         lines.append("• " + t._("{language}: {n}").format(
             language=language_name(t, version), n=t.ltr(gets[version])))  # fmt: skip
-    falling = fallbacks(resolved.women, draft.versions)
+    falling = fallbacks(resolved.women, versions)
     if falling:
         lines.append("")
         lines.append("↪️ " + t._("Not in their own language:"))
@@ -621,10 +643,13 @@ async def send_pressed(update: Update, context: BotContext, draft: DraftRecord) 
     if resolved.size == 0:
         await query.answer(empty_audience(t), show_alert=True)
         return
+    # The original counts as the version in its language: an outbox row in that language
+    # without a stored version gets the original text (storage.broadcasts.due_jobs).
+    versions = await with_original(context, draft)
     recipients = [Recipient(d.telegram_id, None, d.locale, d.fallback)
-                  for d in deliveries(resolved.women, draft.versions)]  # fmt: skip
+                  for d in deliveries(resolved.women, versions)]  # fmt: skip
     recipients += [
-        Recipient(None, chat_id, version_for(None, locale, draft.versions))
+        Recipient(None, chat_id, version_for(None, locale, versions))
         for chat_id, locale in resolved.chats
     ]
     now = datetime.now(UTC)

@@ -101,6 +101,9 @@ async def test_an_announcement_reaches_each_woman_once_in_her_language(
     versions = kari.last()
     assert "They read: Soomaali 2 · العربية 1 · English 1 · Norsk (bokmål) 1" in versions["text"]
     assert "➕ Soomaali (2)" in labels(versions)
+    # Her text counts as the district's language (Norwegian here): no button to add it again.
+    assert "✍️ Your text counts as the Norsk (bokmål) version." in versions["text"]
+    assert not [label for label in labels(versions) if "Norsk" in label]
     await kari.press("bc:v:so")
     assert kari.last()["text"].startswith("✍️ Send the text in Soomaali.")
     await kari.send("Kulan jimcaha <b>")
@@ -113,9 +116,11 @@ async def test_an_announcement_reaches_each_woman_once_in_her_language(
     assert "Møte <i>fredag</i> & ta med mat" in texts and "Kulan jimcaha <b>" in texts
     confirm = kari.last()["text"]
     assert "5 recipients" in confirm
-    assert "• Soomaali: 2" in confirm and "• the original text: 3" in confirm
-    assert "1 woman reads العربية and gets the original text" in confirm
-    assert "1 woman reads Norsk (bokmål) and gets the original text" in confirm
+    assert "• Soomaali: 2" in confirm and "• Norsk (bokmål): 3" in confirm
+    assert "1 woman reads العربية and gets Norsk (bokmål)" in confirm
+    assert "1 woman reads English and gets Norsk (bokmål)" in confirm
+    # She reads the language the original is written in: no fallback.
+    assert "reads Norsk (bokmål)" not in confirm
     assert labels(kari.last())[0] == "✅ Send now"
     confirm_id = kari.last()["message_id"]
     await kari.press("bc:ok")
@@ -135,7 +140,7 @@ async def test_an_announcement_reaches_each_woman_once_in_her_language(
     assert edited["text"].endswith("▓▓▓▓▓▓▓▓▓▓ 5 / 5")
     report = api.bot_messages_in(KARI)[-1]["text"]
     assert report.splitlines()[:2] == ["📢 Announcement delivered: Alna: all members", "✅ 5 sent"]
-    assert "• Soomaali: ✅ 2 sent" in report and "• the original text: ✅ 3 sent" in report
+    assert "• Soomaali: ✅ 2 sent" in report and "• Norsk (bokmål): ✅ 3 sent" in report
 
 
 async def test_too_long_is_refused_with_the_limit_before_anything_is_sent(
@@ -530,7 +535,7 @@ async def test_a_429_during_the_preview_pauses_every_sender_and_the_preview_comp
     before = worker.clock.now()
     await kari.press("bc:pv")
     texts = kari.texts()
-    assert "👁 Preview: the original text" in texts and "Møte fredag" in texts
+    assert "👁 Preview: Norsk (bokmål)" in texts and "Møte fredag" in texts
     assert "👁 Preview: Soomaali" in texts and "Kulan jimcaha" in texts  # the refused one, again
     assert "✅ Send now" in labels(kari.last())  # the buttons came
     # Every message went on its turn (one a second in her chat), and the 429 paused the plan
