@@ -53,7 +53,7 @@ from handlers.awaiting import AwaitingHandler
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.identity import load_identity_callback
-from handlers.outbox import OutboxWorker
+from handlers.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.reminders import start_meetings
 from storage import Database
 
@@ -106,6 +106,12 @@ async def open_services(application: BotApplication) -> None:
     if application.job_queue is not None:
         application.job_queue.run_daily(
             contact_requests.purge_job, time(4, 0, tzinfo=config.tz), name="help-guide-purge"
+        )
+    # Announcements 30 days after their report keep only their counts: now and every night.
+    await purge_announcements(db, datetime.now(UTC))
+    if application.job_queue is not None:
+        application.job_queue.run_daily(
+            announcements_purge_job, time(4, 10, tzinfo=config.tz), name="announcements-purge"
         )
     # Meetings: plan the rolling horizon, rebuild the reminder wake-ups (PTB keeps no jobs
     # across a restart) and send at once what came due while the bot was down.
@@ -220,7 +226,8 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("forget", privacy.forget_command, filters=private))
     app.add_handler(CallbackQueryHandler(privacy.forget_callback, pattern=r"^forget:"))
 
-    # The district's group chat: /link, /unlink, the bot added or removed, migrations.
+    # The district's group chat: /link, /unlink, the bot added or removed, migrations. The
+    # same my_chat_member handler hears her block ("kicked") or unblock the bot in private.
     # Edited commands are ignored: editing "/link" must not link a second time.
     groups = filters.ChatType.GROUPS
     new_in_group = groups & filters.UpdateType.MESSAGE

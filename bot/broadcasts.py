@@ -27,6 +27,8 @@ MAX_ATTEMPTS = 5  # a timeout or a server error is tried this many times in all
 BACKOFF_FIRST = 2.0  # seconds before the second attempt; doubled for each one after
 BACKOFF_CAP = 300.0
 PROGRESS_EVERY = 3.0  # seconds between two edits of the progress message
+KEPT_AFTER_REPORT = timedelta(days=30)  # then only the report's counts are kept (privacy)
+DRAFT_KEPT = timedelta(hours=24)  # a draft untouched this long no longer takes what she types
 
 
 class Step(StrEnum):
@@ -38,6 +40,17 @@ class Step(StrEnum):
     VERSION = "version"  # the text of the version in `editing_locale`
     SCHEDULE = "schedule"  # a date and time
     CONFIRM = "confirm"  # a press: send, send later, cancel
+
+
+TYPED_STEPS = (Step.MESSAGE, Step.VERSION, Step.SCHEDULE)  # the steps that take what she types
+
+
+def draft_expired(updated_at: datetime | None, now: datetime) -> bool:
+    """A draft she has not touched for DRAFT_KEPT is forgotten: what she types a day later is
+    meant for something else, and /broadcast starts afresh."""
+    if now.tzinfo is None:
+        raise ValueError("refusing a naive datetime")
+    return updated_at is not None and now - updated_at > DRAFT_KEPT
 
 
 class Status(StrEnum):
@@ -188,11 +201,17 @@ def limit_for(has_media: bool) -> int:
     return CAPTION_LIMIT if has_media else TEXT_LIMIT
 
 
+def telegram_length(text: str) -> int:
+    """The length Telegram counts: UTF-16 code units, so "🎉" (outside the Basic Multilingual
+    Plane) is two. Measured on her plain text, which is what Telegram sees once it has parsed
+    the HTML her escaped text is sent as."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def too_long(text: str, has_media: bool) -> int | None:
-    """The limit she went over (None: within it). Checked on her plain text, which is what
-    Telegram counts once the HTML is parsed."""
+    """The limit she went over (None: within it), in Telegram's count (`telegram_length`)."""
     limit = limit_for(has_media)
-    return limit if len(text) > limit else None
+    return limit if telegram_length(text) > limit else None
 
 
 def backoff(attempts: int) -> float | None:

@@ -168,6 +168,29 @@ class OfflineBotApi:
         with self._lock:
             self.blocked_by.add(user_id)
 
+    def private_bot_status(self, user: JSON, status: str) -> JSON:
+        """She blocks the bot ("kicked") or unblocks it ("member") in her private chat: from
+        then on messages to her fail with 403 (or go again), and Telegram sends my_chat_member."""
+        if status not in ("kicked", "member"):
+            raise ValueError(f"a private chat's bot is {status!r}: only kicked or member")
+        with self._lock:
+            chat = self.chats.get(int(user["id"])) or self.private_chat(user)
+            if status == "kicked":
+                self.blocked_by.add(int(user["id"]))
+            else:
+                self.blocked_by.discard(int(user["id"]))
+            bot = self._bot_as_user()
+            change = {
+                "chat": chat,
+                "from": user,
+                "date": int(self.clock()),
+                "old_chat_member": self.chat_member(
+                    bot, "member" if status == "kicked" else "kicked"
+                ),
+                "new_chat_member": self.chat_member(bot, status),
+            }
+            return self._push_update({"my_chat_member": change})
+
     # -- group chats ---------------------------------------------------------------------------
 
     def group_chat(self, chat_id: int, title: str, type: str = "group") -> JSON:

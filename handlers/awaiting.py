@@ -18,7 +18,9 @@ from telegram import Update
 from telegram.ext import MessageHandler
 from telegram.ext.filters import BaseFilter
 
+from bot.broadcasts import TYPED_STEPS
 from handlers.context import BotContext
+from storage.broadcasts import delete_draft
 
 AWAITING_KEY = "awaiting"
 WAIT_FOR = timedelta(minutes=15)
@@ -71,9 +73,12 @@ class AwaitingHandler(MessageHandler[Any, Any]):
 
 
 async def cancel_command(update: Update, context: BotContext) -> None:
-    """Stop waiting for whatever typed answer the bot asked for; nothing changes."""
+    """Stop waiting for whatever typed answer the bot asked for; nothing changes, except that
+    an announcement waiting for her text or time is thrown away."""
     assert update.effective_chat is not None
     stop_waiting(context.chat_data)
-    await context.bot.send_message(
-        update.effective_chat.id, "↩️ " + context.t._("Nothing was changed.")
-    )
+    if await delete_draft(context.db, context.identity.telegram_id, TYPED_STEPS):
+        text = "🗑 " + context.t._("Nothing was sent; the announcement was thrown away.")
+    else:
+        text = "↩️ " + context.t._("Nothing was changed.")
+    await context.bot.send_message(update.effective_chat.id, text)

@@ -15,25 +15,31 @@ progress message and sends the report.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import RetryAfter
 
 from bot.broadcasts import (
+    TYPED_STEPS,
     Audience,
     Candidate,
     Step,
     announcing_districts,
     counts_from,
     deliveries,
+    draft_expired,
     fallbacks,
     languages_read,
     limit_for,
     may_announce,
     parse_send_time,
+    telegram_length,
     too_long,
     version_for,
 )
@@ -50,6 +56,7 @@ from handlers.announcement_text import (
 )
 from handlers.context import BotContext
 from handlers.render import answer_expired, button, edit_in_place, escape
+from handlers.sending import retry_seconds
 from storage.broadcasts import (
     DraftRecord,
     NewAnnouncement,
@@ -61,7 +68,6 @@ from storage.broadcasts import (
     list_announcements,
     reachable_members,
     save_draft,
-    set_progress_message,
     status_counts,
     version_counts,
 )
@@ -73,6 +79,7 @@ PRESS = re.compile(
 )
 HISTORY_PAGE = re.compile(r"bch:(\d{1,5})")
 HISTORY_PAGE_SIZE = 4
+PREVIEW_TRIES = 4  # a preview message goes again after up to three 429s
 SNIPPET = 80  # characters of an announcement shown in the history
 
 
@@ -132,7 +139,7 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
     if not districts:
         await refuse(update, context)
         return
-    draft = await get_draft(context.db, author)
+    draft = await current_draft(context, author)
     if draft is not None and draft.step != Step.AUDIENCE:
         text, keyboard = await screen_for(context, draft)
         text = "✏️ " + context.t._("You were writing this announcement:") + "\n\n" + text
@@ -144,6 +151,15 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
         await save_draft(context.db, draft, datetime.now(UTC))
         text, keyboard = await audience_start(context, districts)
     await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+
+async def current_draft(context: BotContext, author: int) -> DraftRecord | None:
+    """Her draft, unless she left it untouched for a day: then it is deleted, and forgotten."""
+    draft = await get_draft(context.db, author)
+    if draft is not None and draft_expired(draft.updated_at, datetime.now(UTC)):
+        await delete_draft(context.db, author)
+        return None
+    return draft
 
 
 async def audience_start(
@@ -359,11 +375,11 @@ async def move_pressed(update: Update, context: BotContext, draft: DraftRecord, 
     if word == "pv":
         assert update.effective_chat is not None
         await query.edit_message_reply_markup(None)
-        await send_preview(context, update.effective_chat.id, draft)
+        chat_id = update.effective_chat.id
+        await send_preview(context, chat_id, draft)
         text, keyboard = await confirm_screen(context, draft)
-        await context.bot.send_message(
-            update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-        )
+        await paced(context, chat_id, lambda: context.bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard))  # fmt: skip
         return
     text, keyboard = await screen_for(context, draft)
     await edit_in_place(query, text, keyboard)
@@ -377,12 +393,8 @@ async def draft_input_callback(update: Update, context: BotContext) -> None:
     message = update.effective_message
     draft = None
     if context.identity.role in (Role.COORDINATOR, Role.ADMIN):
-        draft = await get_draft(context.db, context.identity.telegram_id)
-    if (
-        message is None
-        or draft is None
-        or draft.step not in (Step.MESSAGE, Step.VERSION, Step.SCHEDULE)
-    ):
+        draft = await current_draft(context, context.identity.telegram_id)
+    if message is None or draft is None or draft.step not in TYPED_STEPS:
         await fallback.free_text_callback(update, context)
         return
     audience = Audience.parse(draft.audience or "")
@@ -420,7 +432,7 @@ async def text_typed(context: BotContext, message: Message, draft: DraftRecord) 
         await context.bot.send_message(chat_id, "✂️ " + t._(
             "Too long: {length} characters, and Telegram allows at most {limit}. Nothing was "
             "sent: shorten it and send it again."
-        ).format(length=t.ltr(len(text)), limit=t.ltr(limit)))  # fmt: skip
+        ).format(length=t.ltr(telegram_length(text)), limit=t.ltr(limit)))  # fmt: skip
         return
     if draft.step == Step.MESSAGE:
         draft = replace(draft, step=Step.VERSIONS, body=text, media_kind=media_kind,
@@ -470,6 +482,10 @@ async def versions_screen(
     if resolved.chats:
         lines.append("💬 " + t._("The group chat gets the district's language: {language}").format(
             language=language_name(t, resolved.chats[0][1])))  # fmt: skip
+    original = await original_locale(context, draft)
+    # TRANSLATORS: {language} is the language her own text is taken to be written in.
+    lines.append("✍️ " + t._("Your text counts as the {language} version.").format(
+        language=language_name(t, original)))  # fmt: skip
     if draft.versions:
         done = ", ".join(language_name(t, loc) for loc in sorted(draft.versions))
         lines.append("✅ " + t._("Versions: {languages}").format(languages=done))
@@ -479,7 +495,7 @@ async def versions_screen(
         "language without a version gets the district's language, or else your text."
     ))  # fmt: skip
     rows: list[list[InlineKeyboardButton]] = []
-    seen: set[str] = set()
+    seen: set[str] = {original} - set(draft.versions)  # her text is that version already
     for locale, n in read:
         if locale in seen or locale not in LANGUAGE_BY_CODE:
             continue
@@ -493,28 +509,74 @@ async def versions_screen(
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
+async def original_locale(context: BotContext, draft: DraftRecord) -> str:
+    """The language her own text counts as: the district's default language for one district's
+    audience (coordinators write to their district in its language), else her own language."""
+    audience = Audience.parse(draft.audience or "")
+    if audience is not None and audience.district_id is not None:
+        district = await get_district(context.db, audience.district_id)
+        if district is not None:
+            return district.default_locale
+    return context.identity.locale
+
+
+async def with_original(context: BotContext, draft: DraftRecord) -> dict[str, str]:
+    """Her versions, with the original as the version in its language (unless she wrote one)."""
+    return {await original_locale(context, draft): draft.body or "", **draft.versions}
+
+
 async def send_preview(context: BotContext, chat_id: int, draft: DraftRecord) -> None:
-    """Each version exactly as the women will see it, the original first."""
+    """Each version exactly as the women will see it, the original first, each message on its
+    turn under the bot's one rate plan (a preview of many versions is many messages)."""
     t = context.t
     audience = Audience.parse(draft.audience or "")
     resolved = await resolve(context, audience) if audience else Resolved()
-    given = {d.locale for d in deliveries(resolved.women, draft.versions)}
-    given |= {version_for(None, locale, draft.versions) for _chat, locale in resolved.chats}
+    versions = await with_original(context, draft)
+    given = {d.locale for d in deliveries(resolved.women, versions)}
+    given |= {version_for(None, locale, versions) for _chat, locale in resolved.chats}
     bodies: list[tuple[str | None, str]] = [(None, draft.body or "")] if None in given else []
-    bodies += [(locale, body) for locale, body in sorted(draft.versions.items()) if locale in given]
-    # A few replies to her own press, like any handler's: Telegram lets such short bursts pass.
+    bodies += [(locale, body) for locale, body in sorted(versions.items()) if locale in given]
     for locale, body in bodies:
-        await context.bot.send_message(chat_id, "👁 " + t._("Preview: {language}").format(
-            language=language_name(t, locale)))  # fmt: skip
-        text = escape(body)
-        if draft.media_kind == "photo" and draft.media_file_id:
-            await context.bot.send_photo(chat_id, draft.media_file_id, caption=text or None,
-                                         parse_mode=ParseMode.HTML)  # fmt: skip
-        elif draft.media_kind == "document" and draft.media_file_id:
-            await context.bot.send_document(chat_id, draft.media_file_id, caption=text or None,
-                                            parse_mode=ParseMode.HTML)  # fmt: skip
-        else:
-            await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        heading = "👁 " + t._("Preview: {language}").format(language=language_name(t, locale))
+        await preview_one(context, chat_id, heading, escape(body), draft)
+
+
+async def preview_one(
+    context: BotContext, chat_id: int, heading: str, text: str, draft: DraftRecord
+) -> None:
+    bot, photo, document = context.bot, draft.media_file_id, draft.media_file_id
+    await paced(context, chat_id, lambda: bot.send_message(chat_id, heading))
+    if draft.media_kind == "photo" and photo:
+        await paced(context, chat_id, lambda: bot.send_photo(
+            chat_id, photo, caption=text or None, parse_mode=ParseMode.HTML))  # fmt: skip
+    elif draft.media_kind == "document" and document:
+        await paced(context, chat_id, lambda: bot.send_document(
+            chat_id, document, caption=text or None, parse_mode=ParseMode.HTML))  # fmt: skip
+    else:
+        await paced(context, chat_id, lambda: bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML))  # fmt: skip
+
+
+async def paced(
+    context: BotContext, chat_id: int, request: Callable[[], Awaitable[object]]
+) -> None:
+    """Send on this chat's turn under the worker's rate plan. A 429 pauses the whole plan (the
+    worker's announcements too), and the same message goes again once the pause is over, so a
+    preview is never left half shown without its buttons."""
+    outbox = context.services.outbox
+    for attempt in range(1, PREVIEW_TRIES + 1):
+        if outbox is not None:
+            await outbox.pace(chat_id)
+        try:
+            await request()
+            return
+        except RetryAfter as exc:
+            if attempt == PREVIEW_TRIES:
+                raise
+            if outbox is not None:
+                outbox.pause(retry_seconds(exc))  # the next pace() waits it out
+            else:
+                await asyncio.sleep(retry_seconds(exc))
 
 
 async def confirm_screen(
@@ -530,15 +592,16 @@ async def confirm_screen(
         t.ngettext("{n} recipient", "{n} recipients", resolved.size).format(n=t.ltr(resolved.size)),
     ]
     gets: dict[str | None, int] = {}
-    for d in deliveries(resolved.women, draft.versions):
+    versions = await with_original(context, draft)
+    for d in deliveries(resolved.women, versions):
         gets[d.locale] = gets.get(d.locale, 0) + 1
     for _chat, chat_locale in resolved.chats:
-        chat_version = version_for(None, chat_locale, draft.versions)
+        chat_version = version_for(None, chat_locale, versions)
         gets[chat_version] = gets.get(chat_version, 0) + 1
     for version in sorted(gets, key=lambda loc: (loc is None, loc or "")):
         lines.append("• " + t._("{language}: {n}").format(
             language=language_name(t, version), n=t.ltr(gets[version])))  # fmt: skip
-    falling = fallbacks(resolved.women, draft.versions)
+    falling = fallbacks(resolved.women, versions)
     if falling:
         lines.append("")
         lines.append("↪️ " + t._("Not in their own language:"))
@@ -580,23 +643,16 @@ async def send_pressed(update: Update, context: BotContext, draft: DraftRecord) 
     if resolved.size == 0:
         await query.answer(empty_audience(t), show_alert=True)
         return
+    # The original counts as the version in its language: an outbox row in that language
+    # without a stored version gets the original text (storage.broadcasts.due_jobs).
+    versions = await with_original(context, draft)
     recipients = [Recipient(d.telegram_id, None, d.locale, d.fallback)
-                  for d in deliveries(resolved.women, draft.versions)]  # fmt: skip
+                  for d in deliveries(resolved.women, versions)]  # fmt: skip
     recipients += [
-        Recipient(None, chat_id, version_for(None, locale, draft.versions))
+        Recipient(None, chat_id, version_for(None, locale, versions))
         for chat_id, locale in resolved.chats
     ]
     now = datetime.now(UTC)
-    new = NewAnnouncement(
-        created_by=draft.created_by, district_id=audience.district_id, audience=audience.code,
-        body=draft.body or "", media_kind=draft.media_kind, media_file_id=draft.media_file_id,
-        versions=draft.versions, send_at=draft.send_at or now,
-    )  # fmt: skip
-    announcement_id = await create_announcement(context.db, new, recipients, now)
-    if announcement_id is None:  # pressed twice: the first press sent it
-        await answer_expired(query, t)
-        return
-    await set_progress_message(context.db, announcement_id, query.message.message_id)
     label = await draft_label(context, draft)
     if draft.send_at and draft.send_at > now:
         text = "🕒 " + t._("Scheduled: {when}. You will see the progress here.").format(
@@ -605,8 +661,21 @@ async def send_pressed(update: Update, context: BotContext, draft: DraftRecord) 
         text += "\n" + progress_text(t, label, 0, len(recipients))
     else:
         text = progress_text(t, label, 0, len(recipients))
-    await query.answer("✅")
+    # "0 / N" first, and only then the outbox: the worker (perhaps busy with another
+    # announcement, so not waiting to be woken) cannot edit it before, and this edit can never
+    # land after the worker's last one.
     await edit_in_place(query, text)
+    new = NewAnnouncement(
+        created_by=draft.created_by, district_id=audience.district_id, audience=audience.code,
+        body=draft.body or "", media_kind=draft.media_kind, media_file_id=draft.media_file_id,
+        versions=draft.versions, send_at=draft.send_at or now,
+        progress_message_id=query.message.message_id,
+    )  # fmt: skip
+    announcement_id = await create_announcement(context.db, new, recipients, now)
+    if announcement_id is None:  # pressed twice: the first press sent it
+        await answer_expired(query, t)
+        return
+    await query.answer("✅")
     if context.services.outbox is not None:
         context.services.outbox.wake()
 

@@ -23,6 +23,8 @@ class Outbox(Protocol):
 
     async def pace(self, chat_id: int, *, group: bool = False) -> None: ...
 
+    def pause(self, seconds: float) -> None: ...
+
 
 @dataclass
 class Services:

@@ -21,6 +21,7 @@ from bot.access import Action, allowed
 from bot.i18n import Translator
 from handlers.access import choose_district, permitted_districts, refuse
 from handlers.context import BotContext
+from handlers.identity import her_private_chat_changed
 from handlers.render import answer_expired, escape
 from storage.districts import DistrictRecord, get_district
 from storage.group_chats import (
@@ -196,10 +197,14 @@ async def link_in_private_command(update: Update, context: BotContext) -> None:
 
 
 async def bot_membership_callback(update: Update, context: BotContext) -> None:
-    """Unlink a group chat the bot was removed from; greet a group it was added to."""
+    """Unlink a group chat the bot was removed from; greet a group it was added to. (In her
+    private chat: she blocked or unblocked the bot.)"""
     change = update.my_chat_member
     assert change is not None
     chat = change.chat
+    if chat.type == ChatType.PRIVATE:
+        await her_private_chat_changed(change, context)
+        return
     if chat.type not in GROUP_TYPES:
         return
     was_in, is_in = is_in_chat(change.old_chat_member), is_in_chat(change.new_chat_member)

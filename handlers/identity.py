@@ -6,13 +6,20 @@ import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from telegram import Update, User
+from telegram import ChatMemberUpdated, Update, User
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.identity import Identity, identify
 from handlers.context import BotContext
 from handlers.render import say_sorry
-from storage.people import MembershipRecord, load_person, mark_reachable, touch_last_seen
+from storage.people import (
+    MembershipRecord,
+    load_person,
+    mark_reachable,
+    mark_unreachable,
+    touch_last_seen,
+)
 
 LAST_SEEN_PRECISION = timedelta(hours=1)
 log = logging.getLogger(__name__)
@@ -40,15 +47,36 @@ async def load_identity_callback(update: Update, context: BotContext) -> None:
         context.identity = identify(user.id, None, user.language_code, frozenset())
         await say_sorry(update, context)
         raise ApplicationHandlerStop from None
-    if record is not None and record.unreachable:
+    if record is not None and record.unreachable and writes_in_private(update):
         # She writes to the bot, so she has not blocked it (any more): announcements reach her
-        # again. Checked on every update, not hourly like "last seen", so none is missed.
+        # again. Checked on every such update, not hourly like "last seen", so none is missed.
         await mark_reachable(context.db, user.id)
     now = datetime.now(UTC)
     if identity.memberships and seen_long_ago(identity.memberships, now):
         # Her coordinator sees "last seen"; once an hour is precise enough and spares a write
         # per message.
         await touch_last_seen(context.db, identity.telegram_id, now)
+
+
+def writes_in_private(update: Update) -> bool:
+    """Does this update prove she has not blocked the bot? Only a message or a button press in
+    her private chat does: a message in a group, a member change or her blocking the bot itself
+    ("kicked") prove nothing. (Unblocking is my_chat_member "member": her_private_chat_changed.)"""
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return False
+    return update.message is not None or update.callback_query is not None
+
+
+async def her_private_chat_changed(change: ChatMemberUpdated, context: BotContext) -> None:
+    """She blocked the bot ("kicked"): unreachable until she writes or unblocks; she unblocked
+    or restarted it ("member"): reachable again."""
+    status, now = change.new_chat_member.status, datetime.now(UTC)
+    if status == ChatMemberStatus.BANNED:
+        log.info("a person blocked the bot; marked unreachable")
+        await mark_unreachable(context.db, change.from_user.id, now)
+    elif status == ChatMemberStatus.MEMBER:
+        await mark_reachable(context.db, change.from_user.id)
 
 
 def seen_long_ago(memberships: Iterable[MembershipRecord], now: datetime) -> bool:

@@ -7,15 +7,18 @@ flight when the process died and becomes `uncertain`: reported, never silently r
 recipient gets exactly one copy, except at most the one message in flight at a crash.
 
 Telegram's answers: 429 pauses everything for `retry_after` (the row is tried again, not counted
-as an attempt); a timeout or a server error is retried with exponential backoff up to
-bot.broadcasts.MAX_ATTEMPTS tries (Telegram may have delivered a request whose answer timed out;
-it gives no way to ask, so that rare case can mean a second copy); 403 or "chat not found" marks
+as an attempt); a server error or a connection that never reached Telegram is retried with
+exponential backoff up to bot.broadcasts.MAX_ATTEMPTS tries; a timeout waiting for the answer may
+have delivered the message (Telegram gives no way to ask), so that row is `uncertain`, reported
+like one in flight at a crash, never resent (handlers/sending.py); 403 or "chat not found" marks
 her unreachable (left out of later audiences until she writes again); a group chat that became a
 supergroup is followed to its new id and tried once more; any other refusal fails the row.
 
-The coordinator's progress message is edited at most every PROGRESS_EVERY seconds and the
-report is sent when the last row is finished. The clock and the sleep are injectable, so the
-tests run a broadcast through any mix of faults without waiting real time.
+The coordinator's progress message is edited at most every PROGRESS_EVERY seconds (not at all
+once she deleted it) and the report is marked sent, then sent, when the last row is finished: at
+most once, even across a crash. Every 429, to any of these requests, pauses the one plan.
+The clock and the sleep are injectable, so the tests run a broadcast through any mix of faults
+without waiting real time.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -39,11 +41,13 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.broadcasts import PROGRESS_EVERY, Audience, Status, backoff
+from bot.broadcasts import KEPT_AFTER_REPORT, PROGRESS_EVERY, Audience, Status, backoff
 from bot.i18n import SOURCE_LOCALE, Translator, translator
 from bot.rate_limit import RatePlan
 from handlers.announcement_text import audience_label, progress_text, report_text
+from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.render import escape
+from handlers.sending import retry_seconds, surely_not_sent
 from storage import Database
 from storage.broadcasts import (
     AnnouncementRecord,
@@ -58,6 +62,7 @@ from storage.broadcasts import (
     mark_reported,
     move_group_chat,
     next_due_at,
+    purge_reported,
     recover_in_flight,
     retry_later,
     unreported_finished,
@@ -71,6 +76,7 @@ log = logging.getLogger(__name__)
 IDLE = 60.0  # seconds: with nothing due, look again this often even if nobody wakes us
 BATCH = 50  # due rows read at a time; the first one the rate plan lets go is sent
 STOP_GRACE = 10.0  # seconds a clean stop waits for the message in flight
+REPORT_TRIES = 3  # a progress message's last edit and the report go again after up to 2 429s
 SHORT_WAIT = 0.25  # seconds: a wait this short is slept inside the step, before sending
 
 
@@ -80,13 +86,6 @@ class Clock:
 
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-
-
-def _seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # PTB 22 warns about the int form; both are handled
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class OutboxWorker:
@@ -103,6 +102,8 @@ class OutboxWorker:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._progress_at: dict[int, float] = {}
+        self._progress_gone: set[int] = set()
+        self._recovered = False  # announcements whose progress message was deleted
 
     # -- life cycle ----------------------------------------------------------------------------
 
@@ -129,18 +130,32 @@ class OutboxWorker:
     async def pace(self, chat_id: int, *, group: bool = False) -> None:
         """For other senders (the preview, reminders): wait until the plan lets a message go to
         this chat, and count it, so that the whole bot keeps one set of limits."""
-        wait = self.plan.delay(chat_id, self.clock.now().timestamp(), group=group)
-        if wait > 0:
+        await self.acquire(chat_id, group=group)
+
+    async def acquire(self, chat_id: int, *, group: bool = False) -> None:
+        """Wait for this chat's turn and take it. The delay is asked again after every sleep,
+        and the turn recorded with no await in between, so that two senders woken together
+        never both go on one turn."""
+        while True:
+            moment = self.clock.now().timestamp()
+            wait = self.plan.delay(chat_id, moment, group=group)
+            if wait <= 0:
+                self.plan.record(chat_id, moment, group=group)
+                return
             await self.clock.sleep(wait)
-        self.plan.record(chat_id, self.clock.now().timestamp(), group=group)
+
+    def pause(self, seconds: float) -> None:
+        """Telegram answered 429 to some sender: nothing goes to any chat for `seconds`."""
+        log.warning("Telegram asked to wait %.0f s (429): every send pauses", seconds)
+        self.plan.pause_until(self.clock.now().timestamp() + seconds)
 
     async def run(self) -> None:
-        recovered = False
+        self._recovered = False
         while not self._stopping:
-            if not recovered:
+            if not self._recovered:
                 try:
                     await self.recover()
-                    recovered = True
+                    self._recovered = True
                 except Exception:
                     log.exception("the outbox worker could not look at the outbox; trying again")
                     await self._idle(5.0)
@@ -150,8 +165,19 @@ class OutboxWorker:
             except Exception:
                 log.exception("the outbox worker failed a step; trying again shortly")
                 wait = 5.0
+                await self._after_failed_step()
             if wait > 0 and not self._stopping:
                 await self._idle(min(wait, IDLE))  # a new announcement wakes it sooner
+
+    async def _after_failed_step(self) -> None:
+        """A step failed, perhaps writing a row's outcome: a row left `sending` would stay so for
+        the life of the process (no report, busy for ever). Only this worker sends announcements,
+        one at a time, so any `sending` row now is the one that failed: make it uncertain."""
+        try:
+            await self.recover()
+        except Exception:
+            log.exception("the outbox worker could not look at the outbox either")
+            self._recovered = False
 
     async def recover(self) -> int:
         """Rows found `sending` were in flight when the last process died: uncertain."""
@@ -164,7 +190,12 @@ class OutboxWorker:
         """Work until nothing is pending, scheduled ones included, and every report is sent
         (the tests, with a fake clock that moves only when the worker sleeps)."""
         while True:
-            wait = await self.step()
+            try:
+                wait = await self.step()
+            except Exception:
+                log.exception("the outbox worker failed a step; trying again")
+                await self._after_failed_step()
+                wait = 0.0
             if wait > 0 and not await anything_left(self.db):
                 return
             if wait > 0:
@@ -213,14 +244,13 @@ class OutboxWorker:
     async def _deliver(self, job: OutboxJob) -> None:
         if not await claim(self.db, job.id):
             return  # forgotten or finished meanwhile
-        group = job.group_chat_id is not None
-        self.plan.record(job.chat_id, self.clock.now().timestamp(), group=group)
+        # Take the turn after the claim (a database write): another sender may have taken this
+        # chat's, or the second's last, while it was written.
+        await self.acquire(job.chat_id, group=job.group_chat_id is not None)
         try:
             await self._send(job)
         except RetryAfter as exc:
-            pause = _seconds(exc)
-            log.warning("Telegram asked to wait %.0f s (429): every send pauses", pause)
-            self.plan.pause_until(self.clock.now().timestamp() + pause)
+            self.pause(retry_seconds(exc))
             await retry_later(self.db, job.id, None, count_attempt=False)
         except ChatMigrated as exc:
             await self._follow_migration(job, exc.new_chat_id)
@@ -232,8 +262,12 @@ class OutboxWorker:
             else:
                 log.warning("Telegram refused an announcement delivery: %s", exc.message)
                 await finish(self.db, job.id, Status.FAILED, self.clock.now())
-        except NetworkError as exc:  # timeouts and 5xx: worth another try, later
-            await self._retry(job, type(exc).__name__)
+        except NetworkError as exc:  # 5xx, refused connections, timeouts
+            if surely_not_sent(exc):
+                await self._retry(job, type(exc).__name__)
+            else:  # the answer timed out: she may have it; twice is worse than once
+                log.warning("an announcement may or may not have arrived: %s", type(exc).__name__)
+                await finish(self.db, job.id, Status.UNCERTAIN, self.clock.now())
         except TelegramError as exc:
             log.warning("an announcement delivery failed: %s", type(exc).__name__)
             await finish(self.db, job.id, Status.FAILED, self.clock.now())
@@ -304,21 +338,28 @@ class OutboxWorker:
 
     async def _edit_progress(self, announcement: AnnouncementRecord, *, last: bool = False) -> None:
         author, message_id = announcement.created_by, announcement.progress_message_id
-        if author is None or message_id is None:
+        if author is None or message_id is None or announcement.id in self._progress_gone:
             return
-        wait = self.plan.delay(author, self.clock.now().timestamp())
-        if wait > 0 and not last:
+        if not last and self.plan.delay(author, self.clock.now().timestamp()) > 0:
             return  # she just got the announcement herself: the next edit will do
-        if wait > 0:
-            await self.clock.sleep(wait)
-        moment = self.clock.now().timestamp()
         done, total = await announcement_progress(self.db, announcement.id)
         t = await self._translator_of(author)
         text = progress_text(t, await self._label(announcement), done, total)
-        self.plan.record(author, moment)
         try:
-            await self.bot.edit_message_text(text, chat_id=author, message_id=message_id)
-        except TelegramError as exc:  # deleted, not modified, she blocked the bot
+            await self._to_author(
+                author,
+                lambda: self.bot.edit_message_text(
+                    text, chat_id=author, message_id=message_id, parse_mode=ParseMode.HTML
+                ),
+                tries=REPORT_TRIES if last else 1,
+            )
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return  # nothing new to show: fine
+            log.info("could not update a progress message: %s", exc.message)
+            if "not found" in exc.message.lower():
+                self._progress_gone.add(announcement.id)  # she deleted it: stop editing
+        except TelegramError as exc:  # she blocked the bot, a timeout, 429s
             log.info("could not update a progress message: %s", type(exc).__name__)
 
     async def _report_finished(self) -> None:
@@ -326,24 +367,42 @@ class OutboxWorker:
             announcement = await get_announcement(self.db, announcement_id)
             if announcement is None:
                 continue
-            await self._edit_progress(announcement, last=True)
-            if announcement.created_by is not None:
-                await self._send_report(announcement, announcement.created_by)
+            # Marked first, sent after: a crash in between loses the report (she still sees it
+            # in /broadcasts) rather than sending it twice.
             await mark_reported(self.db, announcement_id, self.clock.now())
             self._progress_at.pop(announcement_id, None)
+            await self._edit_progress(announcement, last=True)
+            self._progress_gone.discard(announcement_id)
+            if announcement.created_by is not None:
+                await self._send_report(announcement, announcement.created_by)
 
     async def _send_report(self, announcement: AnnouncementRecord, author: int) -> None:
         t = await self._translator_of(author)
         rows = await version_counts(self.db, announcement.id)
         text = report_text(t, await self._label(announcement), rows)
-        wait = self.plan.delay(author, self.clock.now().timestamp())
-        if wait > 0:
-            await self.clock.sleep(wait)
-        self.plan.record(author, self.clock.now().timestamp())
         try:
-            await self.bot.send_message(author, text, parse_mode=ParseMode.HTML)
+            await self._to_author(
+                author,
+                lambda: self.bot.send_message(author, text, parse_mode=ParseMode.HTML),
+                tries=REPORT_TRIES,
+            )
         except TelegramError as exc:
             log.info("could not send an announcement report: %s", type(exc).__name__)
+
+    async def _to_author(
+        self, author: int, request: Callable[[], Awaitable[object]], *, tries: int
+    ) -> None:
+        """One request to the coordinator's chat, on its turn under the plan. A 429 pauses the
+        whole plan and, up to `tries`, the request waits and goes again."""
+        for attempt in range(1, tries + 1):
+            await self.acquire(author)
+            try:
+                await request()
+                return
+            except RetryAfter as exc:
+                self.pause(retry_seconds(exc))
+                if attempt == tries:
+                    raise
 
     async def _translator_of(self, telegram_id: int) -> Translator:
         person = await load_person(self.db, telegram_id)
@@ -356,3 +415,20 @@ class OutboxWorker:
         if audience is None:
             return "?"
         return audience_label(t, audience, announcement.district_name)
+
+
+async def purge_announcements(db: Database, now: datetime) -> int:
+    """KEPT_AFTER_REPORT after its report, an announcement keeps only its counts: who got it
+    (the outbox rows with her Telegram id), its text and its versions are deleted. Run at
+    start-up and every night."""
+    purged = await purge_reported(db, now - KEPT_AFTER_REPORT, now)
+    if purged:
+        log.info("%d announcement(s) reported long ago: only their counts are kept", purged)
+    return purged
+
+
+async def announcements_purge_job(context: BotContext) -> None:
+    """The nightly JobQueue run of purge_announcements."""
+    services = context.application.bot_data.get(SERVICES_KEY)
+    if isinstance(services, Services):
+        await purge_announcements(services.db, datetime.now(UTC))

@@ -144,12 +144,17 @@ def activity_lines(data: dict[str, Any], t: Translator, when: Callable[[str], st
             "The bot sent you {n} meeting reminder.", "The bot sent you {n} meeting reminders.",
             len(data["reminder_deliveries"]),
         )),
+        # TRANSLATORS: 30 days after its report an announcement keeps only its counts.
         ("📢", "announcements", t.ngettext(
-            "You sent {n} announcement.", "You sent {n} announcements.",
+            "You sent {n} announcement (its text is deleted 30 days after its report).",
+            "You sent {n} announcements (their texts are deleted 30 days after their reports).",
             len(data.get("announcements", [])),
         )),
+        # TRANSLATORS: the record of who got an announcement is deleted 30 days after its report.
         ("📬", "outbox", t.ngettext(
-            "{n} announcement was sent to you.", "{n} announcements were sent to you.",
+            "{n} announcement was sent to you (the bot forgets this 30 days after its report).",
+            "{n} announcements were sent to you (the bot forgets this 30 days after their "
+            "reports).",
             len(data.get("outbox", [])),
         )),
     )  # fmt: skip

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -28,11 +26,8 @@ from telegram.error import (
     Forbidden,
     NetworkError,
     RetryAfter,
-    TelegramError,
-    TimedOut,
 )
 from telegram.ext import Application, JobQueue
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.i18n import Translator, translator
 from bot.meeting_plan import (
@@ -51,6 +46,7 @@ from handlers.context import SERVICES_KEY, BotContext, Outbox, Services
 from handlers.labels import phase_line
 from handlers.meetings import meeting_text, reminder_keyboard, reminder_text
 from handlers.render import escape
+from handlers.sending import retry_seconds, surely_not_sent
 from storage import Database
 from storage.group_chats import migrate_chat
 from storage.meetings import (
@@ -91,23 +87,6 @@ class Delivery:
     message_id: int | None = None
 
 
-def surely_not_sent(exc: NetworkError) -> bool:
-    """Whether Telegram certainly did not deliver the message, so sending again is safe.
-
-    Yes: Telegram answered with an error (a 5xx), or the connection was refused or never got
-    a free slot before anything was sent. No: a timeout or a connection lost while waiting for
-    the answer, when the message may well have arrived.
-    """
-    cause = exc.__cause__
-    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
-        return True
-    if isinstance(exc, TimedOut):
-        return False
-    # PTB raises a bare NetworkError for an HTTP error answer; transport failures carry the
-    # httpx (or other) exception they came from.
-    return cause is None or isinstance(cause, TelegramError)
-
-
 async def send_one(
     bot: Bot,
     chat_id: int,
@@ -138,11 +117,10 @@ async def send_one(
                 chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
             )
         except RetryAfter as exc:
-            with warnings.catch_warnings():
-                # PTB 22 warns that retry_after becomes a timedelta; both are handled here.
-                warnings.simplefilter("ignore", PTBDeprecationWarning)
-                wait = exc.retry_after
-            await sleep(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
+            wait = retry_seconds(exc)
+            if pacer is not None:
+                pacer.pause(wait)  # the whole bot waits, not only this sender
+            await sleep(wait)
         except Forbidden:
             return Delivery("unreachable")
         except ChatMigrated:

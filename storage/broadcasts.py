@@ -31,6 +31,7 @@ class DraftRecord:
     versions: dict[str, str] = field(default_factory=dict)
     editing_locale: str | None = None
     send_at: datetime | None = None
+    updated_at: datetime | None = None  # when it was last saved (set by save_draft)
 
 
 def _draft(row: Row) -> DraftRecord:
@@ -40,6 +41,7 @@ def _draft(row: Row) -> DraftRecord:
         media_file_id=row["media_file_id"], versions=json.loads(row["versions"]),
         editing_locale=row["editing_locale"],
         send_at=datetime.fromisoformat(row["send_at"]) if row["send_at"] else None,
+        updated_at=datetime.fromisoformat(row["updated_at"]) if row["updated_at"] else None,
     )  # fmt: skip
 
 
@@ -72,8 +74,18 @@ async def save_draft(db: Database, draft: DraftRecord, now: datetime) -> None:
     )  # fmt: skip
 
 
-async def delete_draft(db: Database, created_by: int) -> bool:
-    changed = await db.execute("DELETE FROM broadcast_drafts WHERE created_by = ?", (created_by,))
+async def delete_draft(db: Database, created_by: int, steps: Sequence[str] | None = None) -> bool:
+    """Delete her draft (only if it is at one of `steps`, when given); False if there was none."""
+    if steps is None:
+        changed = await db.execute(
+            "DELETE FROM broadcast_drafts WHERE created_by = ?", (created_by,)
+        )
+    else:
+        changed = await db.execute(
+            "DELETE FROM broadcast_drafts WHERE created_by = ? "  # noqa: S608 - placeholders
+            f"AND step IN ({', '.join('?' * len(steps))})",
+            (created_by, *steps),
+        )
     return changed > 0
 
 
@@ -145,6 +157,7 @@ class NewAnnouncement:
     media_file_id: str | None
     versions: dict[str, str]
     send_at: datetime
+    progress_message_id: int | None = None  # her confirmation, edited into the progress
 
 
 async def create_announcement(
@@ -161,12 +174,13 @@ async def create_announcement(
         await tx.execute(
             """
             INSERT INTO announcements (district_id, audience, created_by, created_at, send_at,
-                                       body, media_kind, media_file_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                       body, media_kind, media_file_id, progress_message_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
                 new.district_id, new.audience, new.created_by, now.isoformat(),
                 new.send_at.isoformat(), new.body, new.media_kind, new.media_file_id,
+                new.progress_message_id,
             ),
         )  # fmt: skip
         row = await tx.fetch_one("SELECT last_insert_rowid()")
@@ -260,7 +274,14 @@ async def mark_reported(db: Database, announcement_id: int, now: datetime) -> No
 
 
 async def version_counts(db: Database, announcement_id: int) -> list[tuple[str | None, str, int]]:
-    """(version locale or None for the original, status, how many), for the report."""
+    """(version locale or None for the original, status, how many), for the report (from the
+    counts kept once the outbox rows were purged)."""
+    kept = await db.fetch_one(
+        "SELECT report_counts FROM announcements WHERE id = ? AND report_counts IS NOT NULL",
+        (announcement_id,),
+    )
+    if kept is not None:
+        return [(locale, status, int(n)) for locale, status, n in json.loads(kept[0])]
     rows = await db.fetch_all(
         "SELECT locale, status, count(*) AS n FROM outbox WHERE announcement_id = ? "
         "GROUP BY locale, status ORDER BY locale, status",
@@ -284,7 +305,44 @@ async def status_counts(
     found: dict[int, list[tuple[str, int]]] = {i: [] for i in announcement_ids}
     for row in rows:
         found[int(row["announcement_id"])].append((row["status"], int(row["n"])))
+    kept = await db.fetch_all(
+        "SELECT id, report_counts FROM announcements "  # noqa: S608
+        f"WHERE id IN ({', '.join('?' * len(announcement_ids))}) AND report_counts IS NOT NULL",
+        announcement_ids,
+    )
+    for row in kept:
+        found[int(row["id"])] = [(status, int(n)) for _, status, n in json.loads(row[1])]
     return found
+
+
+async def purge_reported(db: Database, reported_before: datetime, now: datetime) -> int:
+    """Forget what announcements reported before `reported_before` need no more: each one's
+    outbox rows (who got it), versions, text and file become counts per version and status,
+    which /broadcasts goes on showing. How many announcements were purged."""
+    async with db.transaction() as tx:
+        due = await tx.fetch_all(
+            "SELECT id FROM announcements WHERE purged_at IS NULL AND reported_at IS NOT NULL "
+            "AND reported_at <= ?",
+            (reported_before.isoformat(),),
+        )
+        for row in due:
+            announcement_id = int(row["id"])
+            counts = await tx.fetch_all(
+                "SELECT locale, status, count(*) AS n FROM outbox WHERE announcement_id = ? "
+                "GROUP BY locale, status ORDER BY locale, status",
+                (announcement_id,),
+            )
+            kept = [[r["locale"], r["status"], int(r["n"])] for r in counts]
+            await tx.execute(
+                "UPDATE announcements SET report_counts = ?, purged_at = ?, body = '', "
+                "media_file_id = NULL WHERE id = ?",
+                (json.dumps(kept), now.isoformat(), announcement_id),
+            )
+            await tx.execute("DELETE FROM outbox WHERE announcement_id = ?", (announcement_id,))
+            await tx.execute(
+                "DELETE FROM announcement_versions WHERE announcement_id = ?", (announcement_id,)
+            )
+    return len(due)
 
 
 async def unreported_finished(db: Database) -> list[int]:

@@ -20,6 +20,7 @@ from bot.broadcasts import (
     may_announce,
     parse_send_time,
     progress_bar,
+    telegram_length,
     too_long,
     version_for,
 )
@@ -97,6 +98,11 @@ def test_limits_are_telegrams() -> None:
     assert too_long("x" * (TEXT_LIMIT + 1), has_media=False) == 4096
     assert too_long("x" * (CAPTION_LIMIT + 1), has_media=True) == 1024
     assert too_long("ب" * TEXT_LIMIT, has_media=False) is None  # characters, not bytes
+    # Telegram counts UTF-16 code units: an emoji outside the BMP is two.
+    assert telegram_length("🎉") == 2 and telegram_length("ب") == 1
+    assert too_long("🎉" * 600, has_media=True) == 1024  # 600 code points, 1,200 units
+    assert too_long("🎉" * 512, has_media=True) is None
+    assert too_long("🎉" * 2049, has_media=False) == 4096
 
 
 def test_backoff_doubles_then_gives_up() -> None:

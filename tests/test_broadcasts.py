@@ -8,11 +8,14 @@ on a fake clock, so nothing waits real time.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import handlers.broadcasts
+import storage.broadcasts
 from bot.app import build_application, close_services, open_services
 from bot.broadcasts import parse_send_time
 from bot.config import Config
@@ -29,7 +32,7 @@ from storage.broadcasts import (
 )
 from storage.districts import upsert_district
 from storage.members import set_role
-from storage.people import mark_unreachable
+from storage.people import load_person, mark_unreachable
 from tests.conftest import ADMIN_ID, TEST_TOKEN, make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.test_outbox_faults import FakeClock
@@ -39,9 +42,13 @@ KARI = 2001
 
 @pytest.fixture
 async def quiet(services: Services) -> Services:
-    """The app's own worker stopped: the tests drain the outbox themselves, on a fake clock."""
+    """The app's own worker stopped: the tests drain the outbox themselves, on a fake clock.
+    The handlers pace their messages (the preview) by a worker on a fake clock too."""
     assert isinstance(services.outbox, OutboxWorker)
     await services.outbox.stop()
+    clock = FakeClock()
+    clock.now = datetime.now(UTC)
+    services.outbox = OutboxWorker(services.outbox.bot, services.db, clock=clock.clock)
     return services
 
 
@@ -94,6 +101,9 @@ async def test_an_announcement_reaches_each_woman_once_in_her_language(
     versions = kari.last()
     assert "They read: Soomaali 2 · العربية 1 · English 1 · Norsk (bokmål) 1" in versions["text"]
     assert "➕ Soomaali (2)" in labels(versions)
+    # Her text counts as the district's language (Norwegian here): no button to add it again.
+    assert "✍️ Your text counts as the Norsk (bokmål) version." in versions["text"]
+    assert not [label for label in labels(versions) if "Norsk" in label]
     await kari.press("bc:v:so")
     assert kari.last()["text"].startswith("✍️ Send the text in Soomaali.")
     await kari.send("Kulan jimcaha <b>")
@@ -106,9 +116,11 @@ async def test_an_announcement_reaches_each_woman_once_in_her_language(
     assert "Møte <i>fredag</i> & ta med mat" in texts and "Kulan jimcaha <b>" in texts
     confirm = kari.last()["text"]
     assert "5 recipients" in confirm
-    assert "• Soomaali: 2" in confirm and "• the original text: 3" in confirm
-    assert "1 woman reads العربية and gets the original text" in confirm
-    assert "1 woman reads Norsk (bokmål) and gets the original text" in confirm
+    assert "• Soomaali: 2" in confirm and "• Norsk (bokmål): 3" in confirm
+    assert "1 woman reads العربية and gets Norsk (bokmål)" in confirm
+    assert "1 woman reads English and gets Norsk (bokmål)" in confirm
+    # She reads the language the original is written in: no fallback.
+    assert "reads Norsk (bokmål)" not in confirm
     assert labels(kari.last())[0] == "✅ Send now"
     confirm_id = kari.last()["message_id"]
     await kari.press("bc:ok")
@@ -128,7 +140,7 @@ async def test_an_announcement_reaches_each_woman_once_in_her_language(
     assert edited["text"].endswith("▓▓▓▓▓▓▓▓▓▓ 5 / 5")
     report = api.bot_messages_in(KARI)[-1]["text"]
     assert report.splitlines()[:2] == ["📢 Announcement delivered: Alna: all members", "✅ 5 sent"]
-    assert "• Soomaali: ✅ 2 sent" in report and "• the original text: ✅ 3 sent" in report
+    assert "• Soomaali: ✅ 2 sent" in report and "• Norsk (bokmål): ✅ 3 sent" in report
 
 
 async def test_too_long_is_refused_with_the_limit_before_anything_is_sent(
@@ -152,6 +164,45 @@ async def test_too_long_is_refused_with_the_limit_before_anything_is_sent(
     assert "They read:" in kari.last()["text"]
     row = await quiet.db.fetch_one("SELECT count(*) FROM outbox")
     assert row is not None and row[0] == 0
+
+
+async def test_length_is_counted_as_telegram_counts_it_emoji_as_two(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    photo = [{"file_id": "p1", "file_unique_id": "p1", "width": 9, "height": 9}]
+    await kari._process(api.send_other(kari.user, photo=photo, caption="🎉" * 600))
+    assert kari.last()["text"] == (
+        "✂️ Too long: 1200 characters, and Telegram allows at most 1024. Nothing was sent: "
+        "shorten it and send it again."
+    )
+    await kari._process(api.send_other(kari.user, caption="🎉" * 512, photo=photo))
+    assert "They read:" in kari.last()["text"]  # 1,024 units: exactly the limit
+    await kari.press("bc:v:so")
+    await kari.send("🎉" * 513)  # a version of a caption: 1,026 units
+    assert "1026 characters" in kari.last()["text"] and "at most 1024" in kari.last()["text"]
+    await kari.send("Kulan 🎉")
+    await kari.press("bc:pv")
+    await kari.press("bc:ok")
+    await drain(quiet, api)
+    assert api.violations == []  # Telegram (the fake counts as it does) took every caption
+    draft = await get_draft(quiet.db, KARI)
+    assert draft is None
+
+
+async def test_a_text_of_emoji_over_the_limit_is_refused(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    await kari.send("🎉" * 2049)
+    assert kari.last()["text"].startswith("✂️ Too long: 4098 characters")
+    assert "at most 4096" in kari.last()["text"]
 
 
 async def test_a_photo_with_a_caption_goes_as_a_photo(
@@ -213,6 +264,53 @@ async def test_blocked_women_are_left_out_until_they_write_again(
     await hawa.send("hello")  # she unblocked the bot and writes: she is back
     await kari.send("/broadcast")
     assert "👥 All members (5)" in labels(kari.last())
+
+
+async def unreachable(services: Services, telegram_id: int) -> bool:
+    person = await load_person(services.db, telegram_id)
+    assert person is not None
+    return person.unreachable
+
+
+async def test_only_her_private_messages_presses_or_unblocking_make_her_reachable_again(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    await alna(quiet, api)
+    hawa = chat(3003, "Hawa")
+    await started(hawa, "ar")
+    await hawa._process(api.private_bot_status(hawa.user, "kicked"))  # she blocks the bot
+    assert await unreachable(quiet, 3003)
+
+    # None of these prove she unblocked the bot.
+    group = api.group_chat(-500, "Alna bydelsmødre")
+    api.set_member_status(-500, hawa.user, "member")
+    await hawa._process(api.send_text(hawa.user, "hei alle", chat=group))
+    assert await unreachable(quiet, 3003)
+    await hawa._process(api.bot_added_to(api.group_chat(-501, "Andre"), hawa.user)[0])
+    assert await unreachable(quiet, 3003)
+
+    # Unblocking does; so does a message or a press in her private chat.
+    await hawa._process(api.private_bot_status(hawa.user, "member"))
+    assert not await unreachable(quiet, 3003)
+    await mark_unreachable(quiet.db, 3003, datetime.now(UTC))
+    await hawa.press("bc:top")  # any press in her private chat
+    assert not await unreachable(quiet, 3003)
+    await mark_unreachable(quiet.db, 3003, datetime.now(UTC))
+    await hawa.send("hello")
+    assert not await unreachable(quiet, 3003)
+
+
+async def test_blocking_the_bot_in_private_marks_her_unreachable_at_once(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    fadumo = api.user(3001, "Fadumo")
+    kari = await started(chat(KARI, "Kari"))
+    await kari._process(api.private_bot_status(fadumo, "kicked"))
+    assert await unreachable(quiet, 3001)
+    await kari.send("/broadcast")
+    assert f"bc:a:m{district_id}" in [b["callback_data"] for b in buttons_of(kari.last())]
+    assert "👥 All members (4)" in labels(kari.last())  # she is left out
 
 
 async def test_access_is_checked_on_every_press_and_on_send(
@@ -332,6 +430,117 @@ async def test_a_draft_survives_a_restart(
             assert "Typed before the restart" in again.texts()
         finally:
             await close_services(second)
+
+
+@pytest.mark.parametrize("step", ["message", "version", "schedule"])
+async def test_cancel_throws_away_a_draft_waiting_for_her_typing(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi, step: str
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    if step != "message":
+        await kari.send("Møte fredag")
+        await kari.press("bc:v:so" if step == "version" else "bc:pv")
+        if step == "schedule":
+            await kari.press("bc:later")
+    draft = await get_draft(quiet.db, KARI)
+    assert draft is not None and draft.step == step
+    await kari.send("/cancel")
+    assert kari.last()["text"] == "🗑 Nothing was sent; the announcement was thrown away."
+    assert await get_draft(quiet.db, KARI) is None
+    await kari.send("Møte fredag")  # no longer taken as an announcement
+    assert kari.last()["text"].startswith("👇 I understand the buttons best")
+    await kari.send("/cancel")
+    assert kari.last()["text"] == "↩️ Nothing was changed."
+
+
+async def test_a_draft_untouched_for_a_day_takes_no_more_typing(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    day_ago = (datetime.now(UTC) - timedelta(hours=24, minutes=1)).isoformat()
+    await quiet.db.execute("UPDATE broadcast_drafts SET updated_at = ?", (day_ago,))
+    await kari.send("Is the meeting still on?")  # meant for something else
+    assert kari.last()["text"].startswith("👇 I understand the buttons best")
+    assert await get_draft(quiet.db, KARI) is None
+
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    almost_a_day = (datetime.now(UTC) - timedelta(hours=23)).isoformat()
+    await quiet.db.execute("UPDATE broadcast_drafts SET updated_at = ?", (almost_a_day,))
+    await kari.send("/broadcast")
+    assert kari.last()["text"].startswith("✏️ You were writing this announcement:")
+    await quiet.db.execute("UPDATE broadcast_drafts SET updated_at = ?", (day_ago,))
+    await kari.send("/broadcast")  # starts afresh
+    assert not kari.last()["text"].startswith("✏️")
+    draft = await get_draft(quiet.db, KARI)
+    assert draft is not None and draft.step == "audience"
+
+
+async def test_the_progress_shows_0_of_n_before_the_worker_can_see_the_outbox(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi, monkeypatch: Any
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:r{district_id}.participant")
+    await kari.send("Hei")
+    await kari.press("bc:pv")
+    confirm_id = kari.last_with_buttons()["message_id"]
+    shown_when_written: list[str] = []
+    real_create = storage.broadcasts.create_announcement
+
+    async def create(*args: Any) -> int | None:
+        message = next(m for m in api.bot_messages_in(KARI) if m["message_id"] == confirm_id)
+        shown_when_written.append(message["text"])
+        return await real_create(*args)
+
+    monkeypatch.setattr(handlers.broadcasts, "create_announcement", create)
+    await kari.press("bc:ok")
+    # The worker may take the rows the moment they are committed: "0 / 1" was already there.
+    assert shown_when_written == [
+        "📢 Sending: Alna: the participants in the basic training\n░░░░░░░░░░ 0 / 1"
+    ]
+    await drain(quiet, api)
+    final = next(m for m in api.bot_messages_in(KARI) if m["message_id"] == confirm_id)
+    assert final["text"].endswith("1 / 1")
+
+
+async def test_a_429_during_the_preview_pauses_every_sender_and_the_preview_completes(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    await kari.send("Møte fredag")
+    await kari.press("bc:v:so")
+    await kari.send("Kulan jimcaha")
+    refusals = iter([None, None, (429, {
+        "ok": False, "error_code": 429, "parameters": {"retry_after": 9},
+        "description": "Too Many Requests: retry after 9",
+    })])  # fmt: skip
+
+    def fault(method: str, params: JSON) -> tuple[int, JSON] | None:
+        return next(refusals, None) if method == "sendMessage" else None
+
+    api.fault = fault
+    worker = quiet.outbox
+    assert isinstance(worker, OutboxWorker)
+    before = worker.clock.now()
+    await kari.press("bc:pv")
+    texts = kari.texts()
+    assert "👁 Preview: Norsk (bokmål)" in texts and "Møte fredag" in texts
+    assert "👁 Preview: Soomaali" in texts and "Kulan jimcaha" in texts  # the refused one, again
+    assert "✅ Send now" in labels(kari.last())  # the buttons came
+    # Every message went on its turn (one a second in her chat), and the 429 paused the plan
+    # for every sender: the messages after it waited the 9 seconds.
+    assert worker.clock.now() - before >= timedelta(seconds=9 + 3)
 
 
 async def test_history_lists_announcements_with_their_reports_paged(

@@ -1,9 +1,11 @@
 """The outbox worker against a Bot API that fails in every way Telegram does, in any mix.
 
 429 with retry_after pauses everything; 403 and "chat not found" block (and mark her
-unreachable); 500 and timeouts are retried with backoff up to the limit; a group that became a
-supergroup is followed. Through all of it: nobody gets a message twice, nobody is lost, no limit
-is broken. The worker's clock and sleep are fakes, so nothing here waits real time.
+unreachable); 500 and a connection that timed out before anything was sent are retried with
+backoff up to the limit; a read timeout after Telegram delivered ("lost") is uncertain, never
+resent; a group that became a supergroup is followed. Through all of it: nobody gets a message
+twice, nobody is lost, no limit is broken. The worker's clock and sleep are fakes, so nothing
+here waits real time.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram import Bot
@@ -104,7 +107,8 @@ class Script:
 
 
 class ScriptedRequest(OfflineRequest):
-    """The offline API's transport, with the script's timeouts: the request never arrives."""
+    """The offline API's transport, with the script's timeouts: "timeout" never reaches
+    Telegram (a connect timeout); "lost" is delivered, and then the answer times out."""
 
     def __init__(self, api: OfflineBotApi, script: Script) -> None:
         super().__init__(api)
@@ -118,7 +122,10 @@ class ScriptedRequest(OfflineRequest):
         if api_method in SENDS and request_data is not None:
             kind = self.script.next_for(int(str(request_data.parameters["chat_id"])))
             if kind == "timeout":
-                raise TimedOut("Timed out")
+                raise TimedOut("Timed out") from httpx.ConnectTimeout("connect")
+            if kind == "lost":
+                await super().do_request(url, method, request_data, *args, **kwargs)
+                raise TimedOut("Timed out") from httpx.ReadTimeout("read")
             self.script.current = kind
         return await super().do_request(url, method, request_data, *args, **kwargs)
 
@@ -174,6 +181,8 @@ def expected_status(faults: list[str]) -> str:
             return Status.BLOCKED
         if kind == "400":
             return Status.FAILED
+        if kind == "lost":
+            return Status.UNCERTAIN
         if kind == "ok":
             return Status.SENT
         attempts += 1
@@ -196,7 +205,9 @@ async def statuses(db: Database) -> dict[int, str]:
     return {int(r["telegram_id"]): r["status"] for r in rows}
 
 
-fault_kind = st.sampled_from(["ok", "429:1", "429:7", "403", "notfound", "500", "timeout", "400"])
+fault_kind = st.sampled_from(
+    ["ok", "429:1", "429:7", "403", "notfound", "500", "timeout", "lost", "400"]
+)
 
 
 @settings(
@@ -217,7 +228,8 @@ async def test_any_mix_of_faults_gives_each_woman_at_most_one_copy(
         for i, plan in enumerate(faults, start=1):
             delivered = len(api.bot_messages_in(i))
             assert found[i] == expected_status(plan), (i, plan)
-            assert delivered == (1 if found[i] == Status.SENT else 0), (i, plan)
+            arrived = found[i] == Status.SENT or (found[i] == Status.UNCERTAIN and "lost" in plan)
+            assert delivered == (1 if arrived else 0), (i, plan)
         unreachable = await db.fetch_all(
             "SELECT telegram_id FROM people WHERE unreachable_since IS NOT NULL"
         )
@@ -296,3 +308,18 @@ async def test_a_row_in_flight_at_a_crash_is_uncertain_and_never_resent() -> Non
         report = api.bot_messages_in(AUTHOR)[-1]["text"]
         assert "✅ 2 sent · ❓ 1 uncertain" in report
         assert "may or may not have arrived" in report
+
+
+async def test_a_timeout_after_delivery_is_uncertain_and_never_resent() -> None:
+    script = Script(FakeClock())
+    script.plans = {1: deque(["lost"]), 2: deque(["timeout"])}
+    async with world(script) as (db, api, worker):
+        district_id, women = await members(db, api, 2)
+        await announce(db, women, district_id)
+        await worker.drain()
+        assert await statuses(db) == {1: "uncertain", 2: "sent"}
+        assert len(api.bot_messages_in(1)) == 1  # she has it once; it was not sent again
+        assert [c for _, c, _ in script.log].count(1) == 1
+        assert len(api.bot_messages_in(2)) == 1  # the connect timeout reached nobody: retried
+        report = api.bot_messages_in(AUTHOR)[-1]["text"]
+        assert "✅ 1 sent · ❓ 1 uncertain" in report

@@ -126,7 +126,8 @@ async def test_mydata_shows_a_member_her_data_as_text_and_json(
     assert "Your name in the group: Zahra <i>&amp;</i> Ali" in text
     assert "Language: English" in text and "Administrator at Bydelsmødre sentralt" in text
     assert "You made 2 invite links." in text and "You joined with 2 invite links." in text
-    assert "You sent 1 announcement." in text and "1 announcement was sent to you." in text
+    assert "You sent 1 announcement (its text is deleted 30 days after its report)." in text
+    assert "1 announcement was sent to you (the bot forgets this 30 days after its report)." in text
     assert "You moved a group to another phase 2 times." in text
     data = uploaded_json(api)
     assert data["telegram_id"] == ZAHRA and data["people"]["locale"] == "en"

@@ -221,12 +221,16 @@ class Pacer:
 
     def __init__(self) -> None:
         self.turns: list[tuple[int, bool]] = []
+        self.pauses: list[float] = []
 
     def wake(self) -> None:
         return None
 
     async def pace(self, chat_id: int, *, group: bool = False) -> None:
         self.turns.append((chat_id, group))
+
+    def pause(self, seconds: float) -> None:
+        self.pauses.append(seconds)
 
 
 async def test_every_reminder_and_the_group_post_wait_their_turn_under_the_one_rate_plan(
@@ -242,6 +246,28 @@ async def test_every_reminder_and_the_group_post_wait_their_turn_under_the_one_r
     )  # fmt: skip
     assert sent == 3
     assert sorted(pacer.turns) == [(-4001, True), (FADUMO, False), (HAWA, False), (KARI, False)]
+
+
+async def test_a_429_to_a_reminder_pauses_the_one_rate_plan_for_every_sender(
+    app: BotApplication, services: Services, api: OfflineBotApi
+) -> None:
+    await alna_with_a_meeting(services, api)
+    answers = iter([
+        (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 7",
+               "parameters": {"retry_after": 7}}),
+    ])  # fmt: skip
+
+    def fault(method: str, params: JSON) -> tuple[int, JSON] | None:
+        return next(answers, None) if method == "sendMessage" else None
+
+    api.fault = fault
+    pacer = Pacer()
+    sent = await dispatch_reminders(
+        app.bot, services.db, services.config.tz, MEETING - 47 * HOURS, sleep=Sleeps(),
+        pacer=pacer,
+    )  # fmt: skip
+    assert sent == 3
+    assert pacer.pauses == [7.0]  # the announcement worker waits too, not only this sender
 
 
 async def test_the_group_chat_gets_one_short_post_and_follows_a_migration(

@@ -299,6 +299,14 @@ def test_length_counts_characters_not_bytes() -> None:
     SPEC.check_call("sendMessage", {"chat_id": 1, "text": "ø" * 4096})
 
 
+def test_length_counts_utf16_units_as_telegram_does() -> None:
+    SPEC.check_call("sendMessage", {"chat_id": 1, "text": "🎉" * 2048})
+    assert_problem(
+        problems_of("sendMessage", {"chat_id": 1, "text": "🎉" * 2049}),
+        "sendMessage.text: must be 1-4096 characters, got 4098",
+    )
+
+
 def test_html_text_length_is_measured_after_entity_parsing() -> None:
     markup = "<b>" + "x" * 4092 + "</b>&amp;&lt;&gt;&quot;"  # 4096 characters once parsed
     SPEC.check_call("sendMessage", message(text=markup, parse_mode="HTML"))

@@ -688,7 +688,12 @@ class BotApiSpec:
 
         length = spec_field.length
         if length is not None and rendered is not None:
-            size = len(rendered.encode("utf-8")) if length.unit == "bytes" else len(rendered)
+            # Telegram counts "characters" in UTF-16 code units (as its entity offsets): an
+            # emoji outside the Basic Multilingual Plane counts as two.
+            if length.unit == "bytes":
+                size = len(rendered.encode("utf-8"))
+            else:
+                size = len(rendered.encode("utf-16-le")) // 2
             if size < length.low or size > length.high:
                 problems.append(
                     f"{path}: must be {length.low}-{length.high} {length.unit}{after}, got {size}"

@@ -1,0 +1,37 @@
+"""What every sender of the bot must know about Telegram's answers: when a failed request is
+surely undelivered (safe to send again), and how long a 429 asks everyone to wait."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import timedelta
+
+import httpx
+from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.warnings import PTBDeprecationWarning
+
+
+def surely_not_sent(exc: NetworkError) -> bool:
+    """Whether Telegram certainly did not deliver the message, so sending again is safe.
+
+    Yes: Telegram answered with an error (a 5xx), or the connection was refused or never got
+    a free slot before anything was sent. No: a timeout or a connection lost while waiting for
+    the answer, when the message may well have arrived.
+    """
+    cause = exc.__cause__
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return True
+    if isinstance(exc, TimedOut):
+        return False
+    # PTB raises a bare NetworkError for an HTTP error answer; transport failures carry the
+    # httpx (or other) exception they came from.
+    return cause is None or isinstance(cause, TelegramError)
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """The pause a 429 asks for, in seconds."""
+    with warnings.catch_warnings():
+        # PTB 22 warns that retry_after becomes a timedelta; both are handled here.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
