@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +15,8 @@ from handlers.context import SERVICES_KEY, Services
 from storage import Database
 from storage.districts import upsert_district
 from storage.people import add_membership
+from tests.fakes.bot_process import TOKEN as E2E_TOKEN
+from tests.fakes.http_api import BotApiHttpServer
 from tests.fakes.telegram import ChatDriver, checked_api
 
 TEST_TOKEN = "123456789:TEST-token-for-the-offline-fake-abcdef"
@@ -49,6 +51,15 @@ async def app(api: OfflineBotApi, db_path: Path) -> AsyncIterator[BotApplication
         yield application
         await application.stop()
         await close_services(application)
+    assert api.violations == [], "the bot made calls Telegram would refuse"
+
+
+@pytest.fixture
+def fake_telegram() -> Iterator[tuple[OfflineBotApi, BotApiHttpServer]]:
+    """The spec-checking Bot API served over HTTP, for `bydelsbot run` as a real process."""
+    api = checked_api()
+    with BotApiHttpServer(api, E2E_TOKEN) as server:
+        yield api, server
     assert api.violations == [], "the bot made calls Telegram would refuse"
 
 

@@ -8,16 +8,11 @@ The bot runs as a real process over real HTTP against the spec-checking fake; a 
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-
-import pytest
 
 from bot.offline_api import JSON, OfflineBotApi
 from storage import Database
@@ -30,32 +25,17 @@ from storage.broadcasts import (
 )
 from storage.districts import upsert_district
 from storage.people import add_membership
+from tests.fakes.bot_process import TOKEN, WAIT, start_bot
 from tests.fakes.http_api import BotApiHttpServer
-from tests.fakes.telegram import checked_api
 
-TOKEN = "987654321:Crash-test-token-which-must-never-be-logged"
-WAIT = 60.0
 WOMEN = range(600001, 600301)
 KARI = 777
+# A higher send rate keeps the run to seconds; stdout is not read, so it must not fill a pipe.
+FAST = {"BYDELSBOT_SEND_RATE": "150"}
 
 
-@pytest.fixture
-def fake_telegram() -> Iterator[tuple[OfflineBotApi, BotApiHttpServer]]:
-    api = checked_api()
-    with BotApiHttpServer(api, TOKEN) as server:
-        yield api, server
-    assert api.violations == []
-
-
-def start_bot(server: BotApiHttpServer, db_path: Path) -> subprocess.Popen[str]:
-    env = {
-        **os.environ, "BOT_TOKEN": TOKEN, "BOT_API_URL": server.url,
-        "BYDELSBOT_DB": str(db_path), "BYDELSBOT_SEND_RATE": "150", "PYTHONUNBUFFERED": "1",
-    }  # fmt: skip
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+def start_fast(server: BotApiHttpServer, db_path: Path) -> subprocess.Popen[str]:
+    return start_bot(server, db_path, env=FAST, stdout=subprocess.DEVNULL)
 
 
 def delivered(api: OfflineBotApi) -> dict[int, int]:
@@ -98,7 +78,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_woman_once(
         return None
 
     api.fault = hold_one
-    first = start_bot(server, db_path)
+    first = start_fast(server, db_path)
     try:
         assert arrived.wait(WAIT), "the bot never got to the 120th woman"
         first.send_signal(signal.SIGKILL)
@@ -110,7 +90,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_woman_once(
     api.fault = None
     assert api.wait_for(lambda: sum(delivered(api).values()) == 120, WAIT)
 
-    second = start_bot(server, db_path)
+    second = start_fast(server, db_path)
     try:
         assert api.wait_for(lambda: bool(reports(api)), WAIT), "no report after the restart"
     finally:

@@ -9,58 +9,19 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-
-import pytest
 
 from bot.i18n import translator
 from bot.offline_api import OfflineBotApi
 from storage import Database
 from storage.districts import upsert_district
 from storage.people import add_membership, load_person
+from tests.fakes.bot_process import TOKEN, WAIT, start_bot, stop
 from tests.fakes.http_api import BotApiHttpServer
-from tests.fakes.telegram import buttons_of, checked_api
-
-TOKEN = "987654321:E2E-token-which-must-never-be-logged-xyz"
-WAIT = 30.0  # seconds: generous for a loaded CI machine; the test passes as soon as calls arrive
-
-
-@pytest.fixture
-def fake_telegram() -> Iterator[tuple[OfflineBotApi, BotApiHttpServer]]:
-    api = checked_api()
-    with BotApiHttpServer(api, TOKEN) as server:
-        yield api, server
-    assert api.violations == []
-
-
-def start_bot(server: BotApiHttpServer, db_path: Path) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "BOT_API_URL": server.url,
-        "BYDELSBOT_DB": str(db_path),
-        "PYTHONUNBUFFERED": "1",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-
-
-def stop(process: subprocess.Popen[str]) -> tuple[int, str]:
-    process.send_signal(signal.SIGTERM)
-    try:
-        _, stderr = process.communicate(timeout=WAIT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        _, stderr = process.communicate()
-        pytest.fail(f"bot did not stop on SIGTERM:\n{stderr}")
-    return process.returncode, stderr
+from tests.fakes.telegram import buttons_of
 
 
 async def test_start_pick_somali_get_menu_then_sigterm(

@@ -13,11 +13,9 @@ from storage import Database
 from storage.districts import upsert_district
 from storage.meetings import add_meeting
 from storage.people import add_membership
+from tests.fakes.bot_process import WAIT, start_bot, stop
 from tests.fakes.http_api import BotApiHttpServer
 from tests.fakes.telegram import buttons_of
-from tests.test_end_to_end import WAIT, fake_telegram, start_bot, stop
-
-__all__ = ["fake_telegram"]  # the fixture, shared with the foundation's end-to-end tests
 
 KARI, HODAN = 777, 888
 

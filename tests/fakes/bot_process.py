@@ -1,0 +1,54 @@
+"""`bydelsbot run` as a real process against the HTTP fake of the Bot API, for end-to-end tests.
+
+The fake (`fake_telegram` in tests/conftest.py) checks every call against the spec; the bot is
+started with `start_bot` and stopped with `stop` (SIGTERM, as an operator would), or killed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.http_api import BotApiHttpServer
+
+TOKEN = "987654321:E2E-token-which-must-never-be-logged-xyz"
+WAIT = 60.0  # seconds: generous for a loaded CI machine; the tests pass as soon as calls arrive
+
+
+def start_bot(
+    server: BotApiHttpServer,
+    db_path: Path,
+    *,
+    env: dict[str, str] | None = None,
+    stdout: int = subprocess.PIPE,
+) -> subprocess.Popen[str]:
+    """Start `bydelsbot run` pointed at the fake, on this database (plus any settings in env)."""
+    settings = {
+        **os.environ,
+        "BOT_TOKEN": server.token,
+        "BOT_API_URL": server.url,
+        "BYDELSBOT_DB": str(db_path),
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        env=settings, stdout=stdout, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def stop(process: subprocess.Popen[str]) -> tuple[int, str]:
+    """SIGTERM, then the exit code and what it wrote to stderr."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        _, stderr = process.communicate(timeout=WAIT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, stderr = process.communicate()
+        pytest.fail(f"bot did not stop on SIGTERM:\n{stderr}")
+    return process.returncode, stderr
