@@ -5,8 +5,8 @@ Step), so a restart loses nothing she typed and /broadcast picks up where she wa
 (her district's members, one role, the group chat, every district in a phase; everyone only for
 admins), the message (a text, or one photo or document with a caption), versions in the
 languages the audience reads (and which language her own text is in, if not the one assumed),
-a preview exactly as they will see it (who gets a fallback
-language included), an optional time, then send or cancel.
+a preview exactly as they will see it (who gets a fallback language included), an optional
+time, then send or cancel.
 
 Buttons carry only short codes; every press, every typed step and the final "send" check again
 that she may announce to that audience. Sending writes the announcement and its whole outbox in
