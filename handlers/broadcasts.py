@@ -4,8 +4,9 @@ Composing is a state machine whose state is her draft row in the database (bot/b
 Step), so a restart loses nothing she typed and /broadcast picks up where she was: the audience
 (her district's members, one role, the group chat, every district in a phase; everyone only for
 admins), the message (a text, or one photo or document with a caption), versions in the
-languages the audience reads, a preview exactly as they will see it (who gets a fallback
-language included), an optional time, then send or cancel.
+languages the audience reads (and which language her own text is in, if not the one assumed),
+a preview exactly as they will see it (who gets a fallback language included), an optional
+time, then send or cancel.
 
 Buttons carry only short codes; every press, every typed step and the final "send" check again
 that she may announce to that audience. Sending writes the announcement and its whole outbox in
@@ -55,6 +56,7 @@ from handlers.announcement_text import (
     report_text,
 )
 from handlers.context import BotContext
+from handlers.onboarding import language_keyboard
 from handlers.render import answer_expired, button, edit_in_place, escape
 from handlers.sending import retry_seconds
 from storage.broadcasts import (
@@ -75,7 +77,8 @@ from storage.districts import DistrictRecord, get_district, list_districts
 
 PRESS = re.compile(
     r"bc:(?:(?P<district>d:\d{1,9})|a:(?P<audience>[a-z0-9.]{1,40})"
-    r"|v:(?P<version>[a-zA-Z_]{2,6})|(?P<word>pv|cf|ok|later|x|back|new|top))"
+    r"|v:(?P<version>[a-zA-Z_]{2,6})|o:(?P<original>[a-zA-Z_]{2,6})"
+    r"|(?P<word>pv|cf|ok|later|x|back|new|top|orig))"
 )
 HISTORY_PAGE = re.compile(r"bch:(\d{1,5})")
 HISTORY_PAGE_SIZE = 4
@@ -283,6 +286,8 @@ async def broadcast_callback(update: Update, context: BotContext) -> None:
         await audience_pressed(update, context, draft, match["audience"])
     elif match["version"]:
         await version_pressed(update, context, draft, match["version"])
+    elif match["original"] or match["word"] == "orig":
+        await original_pressed(update, context, draft, match["original"])
     elif match["word"] == "ok":
         await send_pressed(update, context, draft)
     elif match["word"] == "x":
@@ -351,6 +356,34 @@ async def version_pressed(
     await save_draft(context.db, draft, datetime.now(UTC))
     await query.answer()
     text, keyboard = await screen_for(context, draft)
+    await edit_in_place(query, text, keyboard)
+
+
+async def original_pressed(
+    update: Update, context: BotContext, draft: DraftRecord, locale: str | None
+) -> None:
+    """Show the languages her text may be in (`locale` None), or take the one she pressed as
+    the language of her text."""
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    if draft.step not in (Step.VERSIONS, Step.CONFIRM) or (
+        locale is not None and locale not in LANGUAGE_BY_CODE
+    ):
+        await answer_expired(query, t)
+        return
+    await query.answer()
+    if locale is None:
+        languages = language_keyboard("bc:o:").inline_keyboard
+        back = [button("↩️", t._("Back"), "bc:back")]
+        # TRANSLATORS: above the list of languages; her text is the announcement she wrote.
+        text = "🔤 " + t._("In which language did you write your text?")
+        await edit_in_place(query, text, InlineKeyboardMarkup([*languages, back]))
+        return
+    # A version she wrote in that language stays: it is what readers of it get (with_original).
+    draft = replace(draft, step=Step.VERSIONS, editing_locale=None, original_locale=locale)
+    await save_draft(context.db, draft, datetime.now(UTC))
+    text, keyboard = await versions_screen(context, draft)
     await edit_in_place(query, text, keyboard)
 
 
@@ -504,14 +537,19 @@ async def versions_screen(
         label = language_name(t, locale) + (f" ({n})" if n else "")
         rows.append([button(emoji, label, f"bc:v:{locale}")])
     rows = rows[:12]
+    # TRANSLATORS: a button (short): her text is not in the language named above.
+    rows.append([button("🔤", t._("My text is in another language"), "bc:orig")])
     rows.append([button("👁", t._("Preview"), "bc:pv")])
     rows.append([button("❌", t._("Cancel"), "bc:x")])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
 async def original_locale(context: BotContext, draft: DraftRecord) -> str:
-    """The language her own text counts as: the district's default language for one district's
-    audience (coordinators write to their district in its language), else her own language."""
+    """The language her own text counts as: the one she said it is in, else the district's
+    default language for one district's audience (coordinators write to their district in its
+    language), else her own language."""
+    if draft.original_locale is not None and draft.original_locale in LANGUAGE_BY_CODE:
+        return draft.original_locale
     audience = Audience.parse(draft.audience or "")
     if audience is not None and audience.district_id is not None:
         district = await get_district(context.db, audience.district_id)

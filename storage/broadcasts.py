@@ -31,6 +31,7 @@ class DraftRecord:
     versions: dict[str, str] = field(default_factory=dict)
     editing_locale: str | None = None
     send_at: datetime | None = None
+    original_locale: str | None = None  # the language of `body`; None: the assumed one
     updated_at: datetime | None = None  # when it was last saved (set by save_draft)
 
 
@@ -39,7 +40,7 @@ def _draft(row: Row) -> DraftRecord:
         created_by=row["created_by"], step=row["step"], district_id=row["district_id"],
         audience=row["audience"], body=row["body"], media_kind=row["media_kind"],
         media_file_id=row["media_file_id"], versions=json.loads(row["versions"]),
-        editing_locale=row["editing_locale"],
+        editing_locale=row["editing_locale"], original_locale=row["original_locale"],
         send_at=datetime.fromisoformat(row["send_at"]) if row["send_at"] else None,
         updated_at=datetime.fromisoformat(row["updated_at"]) if row["updated_at"] else None,
     )  # fmt: skip
@@ -56,20 +57,21 @@ async def save_draft(db: Database, draft: DraftRecord, now: datetime) -> None:
         """
         INSERT INTO broadcast_drafts (created_by, step, district_id, audience, body, media_kind,
                                       media_file_id, versions, editing_locale, send_at,
-                                      updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      original_locale, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (created_by) DO UPDATE SET
             step = excluded.step, district_id = excluded.district_id,
             audience = excluded.audience, body = excluded.body,
             media_kind = excluded.media_kind, media_file_id = excluded.media_file_id,
             versions = excluded.versions, editing_locale = excluded.editing_locale,
-            send_at = excluded.send_at, updated_at = excluded.updated_at
+            send_at = excluded.send_at, original_locale = excluded.original_locale,
+            updated_at = excluded.updated_at
         """,
         (
             draft.created_by, draft.step, draft.district_id, draft.audience, draft.body,
             draft.media_kind, draft.media_file_id, json.dumps(draft.versions, sort_keys=True),
             draft.editing_locale, draft.send_at.isoformat() if draft.send_at else None,
-            now.isoformat(),
+            draft.original_locale, now.isoformat(),
         ),
     )  # fmt: skip
 

@@ -150,8 +150,8 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         (telegram_id,),
     )
     drafts = await db.fetch_all(
-        "SELECT step, audience, body, media_kind, versions, send_at, updated_at "
-        "FROM broadcast_drafts WHERE created_by = ?",
+        "SELECT step, audience, body, original_locale, media_kind, versions, send_at, "
+        "updated_at FROM broadcast_drafts WHERE created_by = ?",
         (telegram_id,),
     )
     announcements = await db.fetch_all(

@@ -33,6 +33,7 @@ from storage.broadcasts import (
 from storage.districts import upsert_district
 from storage.members import set_role
 from storage.people import load_person, mark_unreachable
+from storage.privacy import collect_personal_data
 from tests.conftest import ADMIN_ID, TEST_TOKEN, make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.test_outbox_faults import FakeClock
@@ -574,3 +575,130 @@ async def test_the_menu_opens_the_composer(
     await kari.press("bc:x")
     assert kari.last()["text"] == "❌ Cancelled: nothing was sent."
     assert await get_draft(quiet.db, KARI) is None
+
+
+# -- the language of her own text -----------------------------------------------------------
+
+
+async def text_in_english(kari: ChatDriver, district_id: int) -> None:
+    """Kari writes to all of Alna, then says her text is in English."""
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    await kari.send("Meeting on Friday")
+    assert "✍️ Your text counts as the Norsk (bokmål) version." in kari.last()["text"]
+    await kari.press_label("My text is in another language")
+    picker = kari.last()
+    assert picker["text"] == "🔤 In which language did you write your text?"
+    assert len(labels(picker)) == 13 and "🗣 English" in labels(picker)
+    assert "🗣 ትግርኛ" in labels(picker) and labels(picker)[-1] == "↩️ Back"
+    await kari.press_label("English")
+
+
+async def test_her_text_in_english_goes_to_english_readers_and_as_the_fallback(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    await make_member(quiet, 3005, "mother", locale="en")
+    api.private_chat(api.user(3005, "W"))
+    kari = await started(chat(KARI, "Kari"))
+    await text_in_english(kari, district_id)
+    versions = kari.last()
+    assert "✍️ Your text counts as the English version." in versions["text"]
+    # English is covered by her text now; Norwegian is not, so it may get a version.
+    assert not [label for label in labels(versions) if "English" in label]
+    assert "➕ Norsk (bokmål) (1)" in labels(versions)
+    stored = await get_draft(quiet.db, KARI)
+    assert stored is not None and stored.original_locale == "en"
+
+    await kari.press("bc:pv")
+    texts = kari.texts()
+    # No Norwegian version: the district's language falls back to her text, and the preview
+    # shows it as what they get.
+    assert "👁 Preview: the original text" in texts and "👁 Preview: English" in texts
+    confirm = kari.last()["text"]
+    assert "• English: 2" in confirm and "• the original text: 4" in confirm
+    assert "1 woman reads Norsk (bokmål) and gets the original text" in confirm
+    assert "reads English" not in confirm
+    await kari.press("bc:ok")
+    rows = await quiet.db.fetch_all(
+        "SELECT telegram_id, locale, fallback FROM outbox ORDER BY telegram_id"
+    )
+    got = {r["telegram_id"]: (r["locale"], r["fallback"]) for r in rows}
+    assert got[3005] == ("en", 0) and got[KARI] == ("en", 0)
+    assert got[3004] == (None, 1) and got[3001] == (None, 1)
+
+    await drain(quiet, api)
+    for woman in (3005, 3004, 3001):
+        assert [m["text"] for m in api.bot_messages_in(woman)] == ["Meeting on Friday"]
+
+
+async def test_a_version_in_the_language_she_picks_stays_that_languages_version(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    await kari.send("Møte fredag")
+    await kari.press("bc:v:en")
+    await kari.send("Meeting on Friday")
+    await kari.press("bc:orig")
+    await kari.press("bc:o:en")
+    versions = kari.last()
+    assert "✍️ Your text counts as the English version." in versions["text"]
+    assert "✅ Versions: English" in versions["text"]
+    assert "✏️ English (1)" in labels(versions)  # hers, still there to change
+
+    await kari.press("bc:pv")
+    await kari.press("bc:ok")
+    await drain(quiet, api)
+    assert [m["text"] for m in api.bot_messages_in(3004)] == ["Møte fredag"]
+    sent = await quiet.db.fetch_one("SELECT locale FROM outbox WHERE telegram_id = ?", (KARI,))
+    assert sent is not None and sent["locale"] == "en"
+    body = await quiet.db.fetch_one("SELECT body FROM announcement_versions WHERE locale = 'en'")
+    assert body is not None and body["body"] == "Meeting on Friday"
+
+
+async def test_a_forged_or_early_language_of_her_text_is_refused(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    await kari.press("bc:o:en")  # before her text: nothing to say the language of
+    assert "expired" in kari.toasts()[-1]
+    await kari.send("Hei")
+    for forged in ("bc:o:xx", "bc:o:EN", "bc:o:en;x", "bc:o:"):
+        await kari.press(forged)
+        assert "expired" in kari.toasts()[-1]
+        draft = await get_draft(quiet.db, KARI)
+        assert draft is not None and draft.original_locale is None
+    await set_role(quiet.db, district_id, KARI, "mother")  # she is no coordinator any more
+    await kari.press("bc:o:en")
+    assert kari.toasts()[-1].startswith("🔒")
+    draft = await get_draft(quiet.db, KARI)
+    assert draft is not None and draft.original_locale is None
+
+
+async def test_the_language_of_her_text_survives_a_restart_and_is_in_her_data(
+    chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi, db_path: Path
+) -> None:
+    district_id = await alna(quiet, api)
+    kari = await started(chat(KARI, "Kari"))
+    await text_in_english(kari, district_id)
+    data = await collect_personal_data(quiet.db, KARI)
+    assert data["broadcast_drafts"][0]["original_locale"] == "en"
+
+    config = Config(token=TEST_TOKEN, db_path=db_path)
+    second = build_application(config, request=OfflineRequest(api), with_updater=False)
+    async with second:
+        await open_services(second)
+        try:
+            again = ChatDriver(second, api, kari.user)
+            await again.send("/broadcast")
+            assert "✍️ Your text counts as the English version." in again.last()["text"]
+            await again.press("bc:pv")
+            assert "👁 Preview: English" in again.texts()
+        finally:
+            await close_services(second)
