@@ -18,7 +18,11 @@ def language_name(t: Translator, locale: str | None) -> str:
         # TRANSLATORS: the announcement as the coordinator wrote it, not a translated version.
         return t._("the original text")
     language = LANGUAGE_BY_CODE.get(locale)
-    return language.native_name if language else escape(locale)
+    if language is None:
+        return escape(locale)
+    # "Norsk (bokmål)" inside Arabic text would scramble its brackets: isolate a left-to-right
+    # name in right-to-left text (t.ltr does nothing in a left-to-right language).
+    return language.native_name if language.rtl else t.ltr(language.native_name)
 
 
 def audience_label(t: Translator, audience: Audience, district_name: str | None) -> str:

@@ -24,7 +24,9 @@ from bot.broadcasts import (
     too_long,
     version_for,
 )
+from bot.i18n import FSI, PDI, translator
 from bot.identity import Identity, Role
+from handlers.announcement_text import language_name
 from storage.people import MembershipRecord
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -131,3 +133,12 @@ def test_progress_bar() -> None:
 def test_send_time_in_oslo(typed: str, expected: datetime | None) -> None:
     now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # 11:00 in Oslo
     assert parse_send_time(typed, now, OSLO) == expected
+
+
+def test_a_left_to_right_language_name_is_isolated_in_right_to_left_text() -> None:
+    """Inside Arabic text "Norsk (bokmål)" would scramble its brackets; Arabic needs no help."""
+    ar, en = translator("ar"), translator("en")
+    assert language_name(ar, "nb") == f"{FSI}Norsk (bokmål){PDI}"
+    assert language_name(ar, "ar") == "العربية"
+    assert language_name(en, "nb") == "Norsk (bokmål)"
+    assert language_name(en, "ar") == "العربية"
