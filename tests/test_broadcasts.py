@@ -67,6 +67,18 @@ async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
     return driver
 
 
+async def composing_for_alna(
+    chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
+) -> tuple[ChatDriver, int]:
+    """Kari, in English, has started /broadcast to all of Alna's members: the bot waits for the
+    text. Returns her chat and Alna's id."""
+    district_id = await alna(services, api)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/broadcast")
+    await kari.press(f"bc:a:m{district_id}")
+    return kari, district_id
+
+
 def labels(message: JSON) -> list[str]:
     return [b["text"] for b in buttons_of(message)]
 
@@ -147,10 +159,7 @@ async def test_an_announcement_reaches_each_woman_once_in_her_language(
 async def test_too_long_is_refused_with_the_limit_before_anything_is_sent(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
-    district_id = await alna(quiet, api)
-    kari = await started(chat(KARI, "Kari"))
-    await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    kari, _district_id = await composing_for_alna(chat, quiet, api)
     await kari.send("x" * 4097)
     assert kari.last()["text"] == (
         "✂️ Too long: 4097 characters, and Telegram allows at most 4096. Nothing was sent: "
@@ -170,10 +179,7 @@ async def test_too_long_is_refused_with_the_limit_before_anything_is_sent(
 async def test_length_is_counted_as_telegram_counts_it_emoji_as_two(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
-    district_id = await alna(quiet, api)
-    kari = await started(chat(KARI, "Kari"))
-    await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    kari, _district_id = await composing_for_alna(chat, quiet, api)
     photo = [{"file_id": "p1", "file_unique_id": "p1", "width": 9, "height": 9}]
     await kari._process(api.send_other(kari.user, photo=photo, caption="🎉" * 600))
     assert kari.last()["text"] == (
@@ -197,10 +203,7 @@ async def test_length_is_counted_as_telegram_counts_it_emoji_as_two(
 async def test_a_text_of_emoji_over_the_limit_is_refused(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
-    district_id = await alna(quiet, api)
-    kari = await started(chat(KARI, "Kari"))
-    await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    kari, _district_id = await composing_for_alna(chat, quiet, api)
     await kari.send("🎉" * 2049)
     assert kari.last()["text"].startswith("✂️ Too long: 4098 characters")
     assert "at most 4096" in kari.last()["text"]
@@ -369,10 +372,7 @@ async def test_only_admins_announce_to_everyone(
 async def test_pressing_send_twice_sends_once(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
-    district_id = await alna(quiet, api)
-    kari = await started(chat(KARI, "Kari"))
-    await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    kari, _district_id = await composing_for_alna(chat, quiet, api)
     await kari.send("Once")
     await kari.press("bc:pv")
     confirm = kari.last_with_buttons()["message_id"]
@@ -386,10 +386,7 @@ async def test_pressing_send_twice_sends_once(
 async def test_a_scheduled_announcement_waits_for_its_time(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
-    district_id = await alna(quiet, api)
-    kari = await started(chat(KARI, "Kari"))
-    await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    kari, _district_id = await composing_for_alna(chat, quiet, api)
     await kari.send("Later")
     await kari.press("bc:pv")
     await kari.press("bc:later")
@@ -411,10 +408,7 @@ async def test_a_scheduled_announcement_waits_for_its_time(
 async def test_a_draft_survives_a_restart(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi, db_path: Path
 ) -> None:
-    district_id = await alna(quiet, api)
-    kari = await started(chat(KARI, "Kari"))
-    await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    kari, _district_id = await composing_for_alna(chat, quiet, api)
     await kari.send("Typed before the restart")
 
     config = Config(token=TEST_TOKEN, db_path=db_path)
@@ -437,10 +431,7 @@ async def test_a_draft_survives_a_restart(
 async def test_cancel_throws_away_a_draft_waiting_for_her_typing(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi, step: str
 ) -> None:
-    district_id = await alna(quiet, api)
-    kari = await started(chat(KARI, "Kari"))
-    await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    kari, _district_id = await composing_for_alna(chat, quiet, api)
     if step != "message":
         await kari.send("Møte fredag")
         await kari.press("bc:v:so" if step == "version" else "bc:pv")
@@ -460,10 +451,7 @@ async def test_cancel_throws_away_a_draft_waiting_for_her_typing(
 async def test_a_draft_untouched_for_a_day_takes_no_more_typing(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
-    district_id = await alna(quiet, api)
-    kari = await started(chat(KARI, "Kari"))
-    await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    kari, district_id = await composing_for_alna(chat, quiet, api)
     day_ago = (datetime.now(UTC) - timedelta(hours=24, minutes=1)).isoformat()
     await quiet.db.execute("UPDATE broadcast_drafts SET updated_at = ?", (day_ago,))
     await kari.send("Is the meeting still on?")  # meant for something else
@@ -515,10 +503,7 @@ async def test_the_progress_shows_0_of_n_before_the_worker_can_see_the_outbox(
 async def test_a_429_during_the_preview_pauses_every_sender_and_the_preview_completes(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
-    district_id = await alna(quiet, api)
-    kari = await started(chat(KARI, "Kari"))
-    await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    kari, _district_id = await composing_for_alna(chat, quiet, api)
     await kari.send("Møte fredag")
     await kari.press("bc:v:so")
     await kari.send("Kulan jimcaha")
@@ -635,10 +620,7 @@ async def test_her_text_in_english_goes_to_english_readers_and_as_the_fallback(
 async def test_a_version_in_the_language_she_picks_stays_that_languages_version(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
-    district_id = await alna(quiet, api)
-    kari = await started(chat(KARI, "Kari"))
-    await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    kari, _district_id = await composing_for_alna(chat, quiet, api)
     await kari.send("Møte fredag")
     await kari.press("bc:v:en")
     await kari.send("Meeting on Friday")
@@ -662,10 +644,7 @@ async def test_a_version_in_the_language_she_picks_stays_that_languages_version(
 async def test_a_forged_or_early_language_of_her_text_is_refused(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
-    district_id = await alna(quiet, api)
-    kari = await started(chat(KARI, "Kari"))
-    await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    kari, district_id = await composing_for_alna(chat, quiet, api)
     await kari.press("bc:o:en")  # before her text: nothing to say the language of
     assert "expired" in kari.toasts()[-1]
     await kari.send("Hei")
