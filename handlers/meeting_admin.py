@@ -23,7 +23,7 @@ from bot.meeting_plan import local_instant
 from handlers.access import choose_district, refuse
 from handlers.awaiting import awaited, stop_waiting, wait_for
 from handlers.context import BotContext
-from handlers.meetings import ANSWERS, meeting_text
+from handlers.meetings import ANSWERS, meeting_text, pressed_meeting
 from handlers.reminders import schedule_wakeups, tell_members_soon
 from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.districts import get_district
@@ -106,11 +106,9 @@ async def send_pages(
 async def answers_callback(update: Update, context: BotContext) -> None:
     """Show who is coming to one meeting."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    match = ANSWERS_DATA.fullmatch(query.data)
-    meeting = await get_meeting(context.db, int(match[1])) if match else None
+    assert query is not None
+    meeting = await pressed_meeting(context, query, ANSWERS_DATA)
     if meeting is None:
-        await answer_expired(query, context.t)
         return
     if not allowed(context.identity, Action.SEE_RSVPS, meeting.district_id):
         await refuse(update, context)

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 
 from bot.access import Action, allowed, may_answer, may_see_meetings
@@ -149,14 +149,24 @@ def meeting_line(t: Translator, meeting: MeetingRecord, tz: ZoneInfo) -> str:
     return line
 
 
-async def meeting_card_callback(update: Update, context: BotContext) -> None:
-    """Show one meeting, with her answer and what she may do with it."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    match = CARD_DATA.fullmatch(query.data)
+async def pressed_meeting(
+    context: BotContext, query: CallbackQuery, data: re.Pattern[str]
+) -> MeetingRecord | None:
+    """The meeting a button names (its id is the pattern's first group), or None after telling
+    her the button has expired: forged data, or a meeting that no longer exists."""
+    match = data.fullmatch(query.data or "")
     meeting = await get_meeting(context.db, int(match[1])) if match else None
     if meeting is None:
         await answer_expired(query, context.t)
+    return meeting
+
+
+async def meeting_card_callback(update: Update, context: BotContext) -> None:
+    """Show one meeting, with her answer and what she may do with it."""
+    query = update.callback_query
+    assert query is not None
+    meeting = await pressed_meeting(context, query, CARD_DATA)
+    if meeting is None:
         return
     identity = context.identity
     if not may_see_meetings(identity, meeting.district_id):

@@ -58,6 +58,17 @@ async def up_to_the_channel(zahra: ChatDriver, district_id: int) -> None:
     await zahra.press(f"hlp:d:{district_id}")
 
 
+async def zahra_chooses_how_in_alna(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
+) -> tuple[ChatDriver, int]:
+    """Zahra (English) has agreed and chosen Alna: the bot asks phone or Telegram. Returns her
+    chat and Alna's id."""
+    alna, _ = await two_districts(services, api)
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await up_to_the_channel(zahra, alna)
+    return zahra, alna
+
+
 async def test_consent_is_shown_first_and_no_means_nothing_is_stored(
     chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
 ) -> None:
@@ -140,9 +151,7 @@ async def test_a_telegram_request_names_her_safely(
 async def test_what_is_not_a_phone_number_is_asked_again_and_not_stored(
     chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services, typed: str
 ) -> None:
-    alna, _ = await two_districts(services, api)
-    zahra = await started(chat(ZAHRA, "Zahra"))
-    await up_to_the_channel(zahra, alna)
+    zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
     await zahra.press(f"hlp:c:{alna}:ph")
     await zahra.send(typed)
     assert zahra.last()["text"].startswith("🤔 That does not look like a phone number.")
@@ -155,9 +164,7 @@ async def test_what_is_not_a_phone_number_is_asked_again_and_not_stored(
 async def test_help_works_while_the_bot_waits_for_her_number(
     chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
 ) -> None:
-    alna, _ = await two_districts(services, api)
-    zahra = await started(chat(ZAHRA, "Zahra"))
-    await up_to_the_channel(zahra, alna)
+    zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
     await zahra.press(f"hlp:c:{alna}:ph")
     await zahra.send("/help")
     assert "Where to find help. Choose a topic:" in zahra.last()["text"]
@@ -263,9 +270,7 @@ async def test_requests_are_purged_30_days_after_they_are_handled_or_made(
 async def test_the_purge_takes_her_details_out_of_every_copy_left(
     chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services, app: BotApplication
 ) -> None:
-    alna, _ = await two_districts(services, api)
-    zahra = await started(chat(ZAHRA, "Zahra"))
-    await up_to_the_channel(zahra, alna)
+    zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
     await zahra.press(f"hlp:c:{alna}:ph")
     await zahra.send("412 34 567")
     copy = api.bot_messages_in(2001)[-1]
@@ -305,9 +310,7 @@ async def test_start_up_purges_and_schedules_the_nightly_purge(tmp_path: Path) -
 async def test_clearing_ends_the_request_and_what_she_types_next_is_not_taken(
     chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
 ) -> None:
-    alna, _ = await two_districts(services, api)
-    zahra = await started(chat(ZAHRA, "Zahra"))
-    await up_to_the_channel(zahra, alna)
+    zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
     await zahra.press(f"hlp:c:{alna}:ph")
     await zahra.press("hlp:clear")
     await zahra.send("41234567")
@@ -318,9 +321,7 @@ async def test_clearing_ends_the_request_and_what_she_types_next_is_not_taken(
 async def test_her_request_is_in_mydata_and_forget_deletes_it(
     chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
 ) -> None:
-    alna, _ = await two_districts(services, api)
-    zahra = await started(chat(ZAHRA, "Zahra"))
-    await up_to_the_channel(zahra, alna)
+    zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
     await zahra.press(f"hlp:c:{alna}:tg")
     await zahra.send("/mydata")
     text = next(t for t in reversed(zahra.texts()) if t.startswith("🔒 "))
@@ -333,9 +334,7 @@ async def test_her_request_is_in_mydata_and_forget_deletes_it(
 async def test_a_request_telegram_failed_to_deliver_is_not_kept(
     chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
 ) -> None:
-    alna, _ = await two_districts(services, api)
-    zahra = await started(chat(ZAHRA, "Zahra"))
-    await up_to_the_channel(zahra, alna)
+    zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
 
     def server_trouble(method: str, params: dict[str, object]) -> tuple[int, JSON] | None:
         if method == "sendMessage" and str(params.get("chat_id")) == "2001":
@@ -406,9 +405,7 @@ async def test_an_old_yes_and_an_old_question_expire(
     app: BotApplication, chat: Callable[..., ChatDriver], api: OfflineBotApi,
     services: Services,
 ) -> None:  # fmt: skip
-    alna, _ = await two_districts(services, api)
-    zahra = await started(chat(ZAHRA, "Zahra"))
-    await up_to_the_channel(zahra, alna)
+    zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
     await zahra.press(f"hlp:c:{alna}:ph")
     waiting = app.chat_data[ZAHRA][AWAITING_KEY]
     app.chat_data[ZAHRA][AWAITING_KEY] = replace(waiting, until=datetime.now(UTC))
