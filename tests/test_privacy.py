@@ -26,6 +26,7 @@ from storage.districts import change_phase, upsert_district
 from storage.help import create_contact_request, mark_handled, record_delivery, save_voice_note
 from storage.meetings import add_meeting, claim_reminder, set_rsvp
 from storage.people import add_membership, mark_unreachable
+from storage.awaiting import save_question
 from storage.privacy import (
     PERSON_COLUMNS,
     collect_personal_data,
@@ -88,6 +89,8 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     made = NewAnnouncement(who, alna, f"m{alna}", "Meeting moved", None, None, {}, NOW)
     await create_announcement(db, made, [Recipient(other, None, None)], NOW)
     await save_draft(db, DraftRecord(who, "message", alna, f"m{alna}", body="Draft"), NOW)
+    # The bot waits for her to type a meeting's place and note.
+    await save_question(db, who, "meeting.note", (str(meeting),), NOW, NOW + timedelta(hours=1))
 
 
 async def two_women(services: Services) -> None:
@@ -184,6 +187,7 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "rsvps": [],
         "reminder_deliveries": [],
         "broadcast_drafts": [],
+        "awaiting": [],
         "announcements": [],
         "outbox": [],
     }
@@ -371,6 +375,7 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "reminder_deliveries": 1,
         "meetings": 1,  # her name on the meeting she added
         "broadcast_drafts": 1,
+        "awaiting": 1,
         "announcements": 1,  # her name on the one she made
         "people": 1,
     }
