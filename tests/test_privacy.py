@@ -15,6 +15,7 @@ from bot.offline_api import OfflineBotApi
 from handlers.context import Services
 from storage import Database, StorageError
 from storage.admins import add_admin
+from storage.awaiting import save_question
 from storage.broadcasts import (
     DraftRecord,
     NewAnnouncement,
@@ -26,7 +27,6 @@ from storage.districts import change_phase, upsert_district
 from storage.help import create_contact_request, mark_handled, record_delivery, save_voice_note
 from storage.meetings import add_meeting, claim_reminder, set_rsvp
 from storage.people import add_membership, mark_unreachable
-from storage.awaiting import save_question
 from storage.privacy import (
     PERSON_COLUMNS,
     collect_personal_data,
