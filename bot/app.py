@@ -34,6 +34,7 @@ from handlers import (
     errors,
     fallback,
     group_chat,
+    guard,
     help,
     help_flow,
     help_guide,
@@ -137,8 +138,11 @@ def register_handlers(app: BotApplication) -> None:
     """Every handler of the bot, in the order Telegram updates meet them."""
     private = filters.ChatType.PRIVATE
 
-    # Group -1: load who she is (role, districts, language) once per update, for all that follow.
-    app.add_handler(TypeHandler(Update, load_identity_callback), group=-1)
+    # Group -2: load who she is (role, districts, language) once per update, for all that follow.
+    app.add_handler(TypeHandler(Update, load_identity_callback), group=-2)
+    # Group -1: every button press made in a group chat is refused here unless its pattern is in
+    # handlers/guard.GROUP_BUTTONS (default deny), and so is one on a message the bot cannot see.
+    app.add_handler(CallbackQueryHandler(guard.button_guard_callback), group=-1)
 
     # Onboarding: /start (with an optional deep-link parameter), the language picker, /language.
     app.add_handler(CommandHandler("start", onboarding.start_command, filters=private))
