@@ -22,7 +22,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Config
 from bot.rate_limit import Limits, RatePlan
@@ -56,6 +56,7 @@ from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.identity import load_identity_callback
 from handlers.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.reminders import start_meetings
+from handlers.transport import BydelsBot
 from storage import Database
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
@@ -71,19 +72,24 @@ def build_application(
     with_updater: bool = True,
 ) -> BotApplication:
     """The whole bot, ready for `run_polling` or for feeding updates by hand."""
+    # Our own ExtBot (handlers/transport.py), so that an update PTB cannot read is skipped.
+    bot = BydelsBot(
+        token=config.token,
+        base_url=config.api_url,
+        base_file_url=config.api_file_url,
+        defaults=Defaults(tzinfo=config.tz),
+        # As ApplicationBuilder would: many requests at once, one connection for getUpdates.
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=get_updates_request or request or HTTPXRequest(),
+    )
     builder = (
         ApplicationBuilder()
-        .token(config.token)
-        .base_url(config.api_url)
-        .base_file_url(config.api_file_url)
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext))
-        .defaults(Defaults(tzinfo=config.tz))
         .post_init(open_services)
         .post_stop(stop_outbox)
         .post_shutdown(close_services)
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
     if not with_updater:
         builder = builder.updater(None)
     application: BotApplication = builder.build()

@@ -177,6 +177,11 @@ class OfflineBotApi:
             self._open_queries[query_id] = query
             return self._push_update({"callback_query": query})
 
+    def push_raw(self, payload: JSON) -> JSON:
+        """Any update as Telegram might send it, readable or not (tests of what PTB rejects)."""
+        with self._lock:
+            return self._push_update(payload)
+
     def block(self, user_id: int) -> None:
         """She blocks the bot: from now on messages to her fail with 403."""
         with self._lock:
