@@ -88,6 +88,9 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA busy_timeout = 5000")
+            # Deleted rows are overwritten with zeros, not left readable in free space (what is
+            # forgotten must be gone from the file); the WAL is truncated after a forget.
+            await conn.execute("PRAGMA secure_delete = ON")
             await db._migrate(list(migrations) if migrations is not None else bundled_migrations())
         except sqlite3.DatabaseError as exc:
             await conn.close()
@@ -98,6 +101,13 @@ class Database:
             await conn.close()
             raise
         return db
+
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the main file and truncate it to nothing, so that the old versions
+        of deleted rows are no longer in it. False if a reader (a backup) kept part of it."""
+        async with self._exclusive():
+            row = await _fetch_one(self._conn, "PRAGMA wal_checkpoint(TRUNCATE)", ())
+        return row is not None and int(row[0]) == 0
 
     async def close(self) -> None:
         await self._conn.close()

@@ -386,3 +386,25 @@ async def test_her_name_cannot_be_read_back_from_the_file(db_path: Path) -> None
     assert (await db.fetch_one("PRAGMA secure_delete"))[0] == 0  # type: ignore[index]
     await db.close()  # the last connection checkpoints the WAL into the file
     assert not file_holds(db_path, b"Zahra-Unforgettable-Name")
+
+
+async def test_right_after_forget_nothing_of_her_is_in_the_file_or_its_log(
+    chat: Callable[..., ChatDriver], services: Services, db_path: Path
+) -> None:
+    """While the bot keeps running: her name, username and phone number are in neither the
+    main file (free pages included) nor the -wal file, read as raw bytes."""
+    db = services.db
+    secrets = (b"Zahra-Unforgettable-Name", b"@zahra_unforgettable", b"+47 912 34 999")
+    await seed_everywhere(db, ZAHRA, "Zahra-Unforgettable-Name", FADUMO)
+    await create_contact_request(db, ZAHRA, 1, "en", "telegram", "@zahra_unforgettable", NOW)
+    await create_contact_request(db, ZAHRA, 1, "en", "phone", "+47 912 34 999", NOW)
+    wal = db_path.with_name(db_path.name + "-wal")
+    raw = db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    assert all(secret in raw for secret in secrets)  # the test can see them before
+
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await zahra.send("/forget")
+    await zahra.press("forget:yes")
+
+    raw = db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    assert [secret for secret in secrets if secret in raw] == []
