@@ -398,13 +398,18 @@ async def test_right_after_forget_nothing_of_her_is_in_the_file_or_its_log(
     await seed_everywhere(db, ZAHRA, "Zahra-Unforgettable-Name", FADUMO)
     await create_contact_request(db, ZAHRA, 1, "en", "telegram", "@zahra_unforgettable", NOW)
     await create_contact_request(db, ZAHRA, 1, "en", "phone", "+47 912 34 999", NOW)
-    wal = db_path.with_name(db_path.name + "-wal")
-    raw = db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    raw = raw_bytes(db_path)
     assert all(secret in raw for secret in secrets)  # the test can see them before
 
     zahra = await started(chat(ZAHRA, "Zahra"))
     await zahra.send("/forget")
     await zahra.press("forget:yes")
 
-    raw = db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    raw = raw_bytes(db_path)
     assert [secret for secret in secrets if secret in raw] == []
+
+
+def raw_bytes(db_path: Path) -> bytes:
+    """The main file and its -wal, as they are on disk now."""
+    wal = db_path.with_name(db_path.name + "-wal")
+    return db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
