@@ -55,6 +55,7 @@ from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.identity import load_identity_callback
 from handlers.outbox import OutboxWorker, announcements_purge_job, purge_announcements
+from handlers.rate_limiter import PlanLimiter, Turns
 from handlers.reminders import start_meetings
 from handlers.transport import BydelsBot
 from storage import Database
@@ -62,6 +63,7 @@ from storage import Database
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
 CONFIG_KEY = "config"
+TURNS_KEY = "turns"
 
 
 def build_application(
@@ -72,6 +74,9 @@ def build_application(
     with_updater: bool = True,
 ) -> BotApplication:
     """The whole bot, ready for `run_polling` or for feeding updates by hand."""
+    # Every request of the bot waits for its turn under one rate plan (handlers/rate_limiter.py);
+    # the announcement worker and the reminders take their turns from the same Turns.
+    turns = Turns(RatePlan(Limits(per_second=config.send_rate)))
     # Our own ExtBot (handlers/transport.py), so that an update PTB cannot read is skipped.
     bot = BydelsBot(
         token=config.token,
@@ -81,6 +86,7 @@ def build_application(
         # As ApplicationBuilder would: many requests at once, one connection for getUpdates.
         request=request or HTTPXRequest(connection_pool_size=256),
         get_updates_request=get_updates_request or request or HTTPXRequest(),
+        rate_limiter=PlanLimiter(turns),
     )
     builder = (
         ApplicationBuilder()
@@ -94,6 +100,7 @@ def build_application(
         builder = builder.updater(None)
     application: BotApplication = builder.build()
     application.bot_data[CONFIG_KEY] = config
+    application.bot_data[TURNS_KEY] = turns
     register_handlers(application)
     return application
 
@@ -103,7 +110,7 @@ async def open_services(application: BotApplication) -> None:
     config: Config = application.bot_data[CONFIG_KEY]
     db = await Database.open(config.db_path)
     # Announcements: the one outbox worker, which first resumes what a previous process left.
-    worker = OutboxWorker(application.bot, db, RatePlan(Limits(per_second=config.send_rate)))
+    worker = OutboxWorker(application.bot, db, turns=application.bot_data[TURNS_KEY])
     application.bot_data[SERVICES_KEY] = Services(config=config, db=db, outbox=worker)
     await publish_command_menus(application.bot)
     # The help guide: its catalogue is checked once, before the first woman asks; contact
