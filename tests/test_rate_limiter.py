@@ -90,15 +90,17 @@ async def test_a_reply_takes_the_next_turn_before_the_waiting_announcement_messa
     clock = VirtualClock()
     turns = Turns(RatePlan(Limits(per_second=10, burst=1)), Clock(clock.now, clock.sleep))
     order: list[str] = []
+    two_sent = asyncio.Event()
 
     async def announcements() -> None:
         for n in range(6):
             await turns.take(100 + n)
             order.append(f"bulk{n}")
+            if n == 1:
+                two_sent.set()
 
     async def reply() -> None:
-        while len(order) < 2:
-            await asyncio.sleep(0)
+        await two_sent.wait()
         await turns.reply_turn(5)
         order.append("reply")
 
