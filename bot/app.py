@@ -112,7 +112,7 @@ async def open_services(application: BotApplication) -> None:
     # Announcements: the one outbox worker, which first resumes what a previous process left.
     worker = OutboxWorker(application.bot, db, turns=application.bot_data[TURNS_KEY])
     application.bot_data[SERVICES_KEY] = Services(config=config, db=db, outbox=worker)
-    await publish_command_menus(application.bot)
+    await publish_command_menus(application.bot, db)
     # The help guide: its catalogue is checked once, before the first woman asks; contact
     # requests handled over 30 days ago (or unhandled for 30 days) are deleted now and every night.
     application.bot_data[help_guide.CATALOGUE_KEY] = load_catalogue()

@@ -1,4 +1,5 @@
-"""The bot's ExtBot: python-telegram-bot's Bot, made to survive updates it cannot read.
+"""The bot's ExtBot: python-telegram-bot's Bot, made to survive updates it cannot read, and to
+ask getMe once at start-up (the start-up check's answer is kept for the Application's start).
 
 An update python-telegram-bot cannot parse (a `poll_answer` without the fields it expects, a
 kind newer than the library) fails the whole `getUpdates` batch: PTB logs the raw batch (her
@@ -20,6 +21,18 @@ log = logging.getLogger(__name__)
 
 
 class BydelsBot(ExtBot[None]):
+    _known_at_start = False
+
+    def known_at_start(self) -> None:
+        """The start-up check asked getMe already: the Application's start need not ask again."""
+        self._known_at_start = self._bot_user is not None
+
+    async def get_me(self, *args: Any, **kwargs: Any) -> Any:
+        if self._known_at_start and self._bot_user is not None:
+            self._known_at_start = False  # once: a later getMe asks Telegram again
+            return self._bot_user
+        return await super().get_me(*args, **kwargs)
+
     async def _post(self, endpoint: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
         result = await super()._post(endpoint, data, *args, **kwargs)
         if endpoint == "getUpdates" and isinstance(result, list):
