@@ -26,6 +26,8 @@ class Action(StrEnum):
     MANAGE_MEETINGS = "manage_meetings"
     SEE_RSVPS = "see_rsvps"
     ANNOUNCE = "announce"  # to a district's members or its group chat; "everyone" is admins'
+    TAKE_SHIFT = "take_shift"  # the drop-in rota
+    MANAGE_DROPIN = "manage_dropin"  # cancel a session, ask all bydelsmødre, the reach report
 
 
 # The lowest role, in the district concerned, that may take each action.
@@ -44,6 +46,8 @@ POLICY: dict[Action, Role] = {
     Action.MANAGE_MEETINGS: Role.COORDINATOR,
     Action.SEE_RSVPS: Role.COORDINATOR,
     Action.ANNOUNCE: Role.COORDINATOR,
+    Action.TAKE_SHIFT: Role.MOTHER,
+    Action.MANAGE_DROPIN: Role.COORDINATOR,
 }
 
 MEMBER_ROLES_BY_RANK = (Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR)

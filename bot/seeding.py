@@ -106,7 +106,7 @@ def parse_seed(text: str, source: str) -> Seed:
     locations, location_ids = _locations(check, document)
     districts = _districts(check, document, location_ids)
     # Imported here: bot.dropin.seed builds on this module's checker.
-    from bot.dropin.seed import parse_sessions  # noqa: PLC0415
+    from bot.dropin.seed import parse_sessions
 
     sessions = parse_sessions(check, document)
     for key in document:
@@ -114,7 +114,7 @@ def parse_seed(text: str, source: str) -> Seed:
             reason = _unknown(key, TOP_LEVEL_KEYS, "at the top level")
             check.error(_top_level_line(text, key), reason)
     if not check.errors and not locations and not districts and not sessions:
-        check.error(1, "no [[district]], [[location]] or [[session]] tables: nothing to seed")
+        check.error(1, "no [[district]] or [[location]] tables: nothing to seed")
     if check.errors:
         line, reason = min(check.errors, key=lambda error: error[0])
         raise SeedError(source, line, reason)

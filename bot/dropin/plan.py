@@ -101,23 +101,22 @@ def occurrences(
                 continue
             day, moved_from = next_working_day(day, rule.days_off), day
         days.setdefault(day, (moved_from, False))
-    for exception in by_day.values():
-        if exception.kind == EXTRA:
-            days.setdefault(exception.day, (None, True))
+    for extra_day in (e.day for e in by_day.values() if e.kind == EXTRA):
+        days.setdefault(extra_day, (None, True))
     found = []
     for day in sorted(days):
         if not first <= day <= last:
             continue
         moved_from, extra = days[day]
-        exception = by_day.get(day)
-        cancelled = exception is not None and exception.kind == CANCELLED
+        marked = by_day.get(day)
+        cancelled = marked is not None and marked.kind == CANCELLED
         found.append(
             Occurrence(
                 day,
                 local_instant(day, rule.starts, tz),
                 local_instant(day, rule.ends, tz),
                 cancelled,
-                exception.reason if cancelled and exception else None,
+                marked.reason if cancelled and marked else None,
                 moved_from,
                 extra,
             )

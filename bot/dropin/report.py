@@ -90,7 +90,7 @@ def build_report(
     period: Period,
     sessions: Iterable[HeldSession],
     reach: Iterable[tuple[date, str, str, int]],  # (day, district, topic, women)
-    views: Mapping[str, int] = {},  # noqa: B006 - read only
+    views: Mapping[str, int] = {},
 ) -> Report:
     held = cancelled = 0
     hours = 0.0

@@ -7,6 +7,7 @@ not at all. The README's "Organisation data" shows the keys.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from datetime import date
 from typing import Any
@@ -43,7 +44,9 @@ def parse_sessions(check: _Checker, document: dict[str, Any]) -> list[SessionSee
         if session is None:
             continue
         if session.slug in seen:
-            table.fail("id", f"id {_show(session.slug)} is already used on line {seen[session.slug]}")
+            table.fail(
+                "id", f"id {_show(session.slug)} is already used on line {seen[session.slug]}"
+            )
             continue
         seen[session.slug] = table.line("id")
         result.append(session)
@@ -118,10 +121,8 @@ def _date(table: _Table, key: str, *, required: bool) -> date | None:
     if value is None:
         return None
     if isinstance(value, str):
-        try:
+        with contextlib.suppress(ValueError):
             value = date.fromisoformat(value.strip())
-        except ValueError:
-            pass
     if not isinstance(value, date) or hasattr(value, "hour"):
         table.fail(key, f"{key} must be a date like 2026-01-07, got {_show(value)}")
         return None

@@ -60,7 +60,9 @@ async def reach_rows(
         f"GROUP BY r.day, d.name, r.topic ORDER BY r.day",
         (first.isoformat(), last.isoformat(), *ids),
     )
-    return [ReachRow(date.fromisoformat(r["day"]), r["district"], r["topic"], r["women"]) for r in rows]
+    return [
+        ReachRow(date.fromisoformat(r["day"]), r["district"], r["topic"], r["women"]) for r in rows
+    ]
 
 
 async def shift_rows(

@@ -98,7 +98,8 @@ async def take_shift(
         if limit is None or len(rows) >= limit["max_on_duty"]:
             return Taken.FULL
         await tx.execute(
-            "INSERT INTO dropin_shifts (session_id, day, telegram_id, taken_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO dropin_shifts (session_id, day, telegram_id, taken_at) "
+            "VALUES (?, ?, ?, ?)",
             (session_id, day.isoformat(), telegram_id, now.isoformat()),
         )
     return Taken.TAKEN
@@ -191,7 +192,9 @@ async def on_duty_counts(db: Database, session_id: int, days: list[date]) -> dic
     return {day: len(found) for day, found in shifts.items()}
 
 
-async def locales_of(db: Database, district_id: int, roles: tuple[str, ...]) -> list[tuple[int, str]]:
+async def locales_of(
+    db: Database, district_id: int, roles: tuple[str, ...]
+) -> list[tuple[int, str]]:
     """(telegram id, language) of the district's members with these roles, reachable ones."""
     marks = ",".join("?" for _ in roles)
     rows = await db.fetch_all(

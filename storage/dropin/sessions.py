@@ -101,7 +101,9 @@ async def exceptions_of(
         ids,
     )
     for row in rows:
-        found[row["session_id"]].append((date.fromisoformat(row["day"]), row["kind"], row["reason"]))
+        found[row["session_id"]].append(
+            (date.fromisoformat(row["day"]), row["kind"], row["reason"])
+        )
     return found
 
 
@@ -139,12 +141,16 @@ class SessionConflict(StorageError):
         self.reason = reason
 
 
-async def apply_session_seeds(tx: Transaction, sessions: Sequence[SessionSeed], now: datetime) -> int:
+async def apply_session_seeds(
+    tx: Transaction, sessions: Sequence[SessionSeed], now: datetime
+) -> int:
     """Create or update each session by its slug; the file's exceptions replace the ones the
     file gave before (a coordinator's cancellation from the phone stays). Returns how many
     sessions were written."""
     for seed in sessions:
-        district = await tx.fetch_one("SELECT id FROM districts WHERE slug = ?", (seed.district_slug,))
+        district = await tx.fetch_one(
+            "SELECT id FROM districts WHERE slug = ?", (seed.district_slug,)
+        )
         if district is None:
             raise SessionConflict(
                 seed.slug, "district",
@@ -177,7 +183,8 @@ async def apply_session_seeds(tx: Transaction, sessions: Sequence[SessionSeed], 
         row = await tx.fetch_one("SELECT id FROM dropin_sessions WHERE slug = ?", (seed.slug,))
         assert row is not None
         await tx.execute(
-            "DELETE FROM dropin_exceptions WHERE session_id = ? AND changed_by IS NULL", (row["id"],)
+            "DELETE FROM dropin_exceptions WHERE session_id = ? AND changed_by IS NULL",
+            (row["id"],),
         )
         for day, kind, reason in seed.exceptions:
             await tx.execute(
@@ -257,6 +264,4 @@ async def subscribers(db: Database, session_id: int, day: date) -> list[int]:
 
 async def purge_subscriptions(db: Database, before: date) -> int:
     """The subscription ends by itself: gone the day after its date."""
-    return await db.execute(
-        "DELETE FROM dropin_subscriptions WHERE day < ?", (before.isoformat(),)
-    )
+    return await db.execute("DELETE FROM dropin_subscriptions WHERE day < ?", (before.isoformat(),))
