@@ -3,19 +3,37 @@ session, its time, its place and its languages read in her language."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
 from bot.dropin.plan import KINDS, Occurrence, SessionException, SessionRule, occurrences
 from bot.i18n import LANGUAGE_BY_CODE, Translator
 from bot.meeting_plan import parse_days_off
+from handlers.context import BotContext
 from handlers.render import escape
 from storage import Database
 from storage.dropin.sessions import SessionRecord, exceptions_of, get_session
 
 Scheduled = tuple[SessionRecord, Occurrence]
 MAP_SEARCH = "https://www.openstreetmap.org/search?query="
+# The drop-in job (handlers/jobs/dropin.py), put here at start-up so that a handler can wake it
+# without importing the jobs (which build on the handlers' texts).
+WAKE_KEY = "dropin:job"
+WAKE_AHEAD = timedelta(hours=36)
+
+
+def wake_at(context: BotContext, *moments: datetime) -> None:
+    """Run the drop-in job at each moment (at once if it has passed) within the next 36 hours:
+    a reminder due soon goes out on time, not at the next five-minute look."""
+    job = context.bot_data.get(WAKE_KEY)
+    if job is None or context.job_queue is None:
+        return
+    current = datetime.now(UTC)
+    for moment in moments:
+        delay = (moment - current).total_seconds()
+        if delay < WAKE_AHEAD.total_seconds():
+            context.job_queue.run_once(job, when=max(0.0, delay), name="dropin:wake")
 
 
 def rule_of(session: SessionRecord) -> SessionRule:

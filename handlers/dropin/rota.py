@@ -5,16 +5,26 @@ above the maximum, one owner per shift) are kept by storage/dropin/rota.py's tra
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.access import Action, allowed
 from bot.dropin import buttons
-from bot.dropin.rota import ROTA_HORIZON_DAYS, free_places, may_withdraw
+from bot.dropin.plan import Occurrence
+from bot.dropin.rota import EVENING_BEFORE, ROTA_HORIZON_DAYS, free_places, may_withdraw
 from bot.i18n import translator
+from bot.meeting_plan import local_instant
 from handlers.context import BotContext
-from handlers.dropin.common import Scheduled, coming, occurrence_of, short_day, title, when
+from handlers.dropin.common import (
+    Scheduled,
+    coming,
+    occurrence_of,
+    short_day,
+    title,
+    wake_at,
+    when,
+)
 from handlers.dropin.women import send_calendar
 from handlers.reminders import send_to_member
 from handlers.render import answer_expired, button, edit_in_place, escape
@@ -122,6 +132,13 @@ async def rota_message(context: BotContext, district_id: int) -> tuple[str, Inli
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
+def wake_for_shift(context: BotContext, occurrence: Occurrence) -> None:
+    """Her reminder the evening before, and the question once the shift is over."""
+    tz = context.services.config.tz
+    evening = local_instant(occurrence.day - timedelta(days=1), EVENING_BEFORE, tz)
+    wake_at(context, evening, occurrence.ends_at)
+
+
 def duty_line(context: BotContext, on_duty: list[Shift], low: int, high: int) -> str:
     t = context.t
     names = ", ".join(t.ltr(escape(s.name)) for s in on_duty) or "—"
@@ -163,6 +180,8 @@ async def shift_callback(update: Update, context: BotContext) -> None:
             Taken.NOT_MEMBER: t._("The rota is for bydelsmødre of a district."),
         }[taken]
         await query.answer(toast, show_alert=taken is not Taken.TAKEN)
+        if taken is Taken.TAKEN:
+            wake_for_shift(context, occurrence)
     elif asked.action == "w":
         if not may_withdraw(occurrence, session.withdraw_hours, now()):
             await query.answer(
@@ -229,6 +248,7 @@ async def accept_callback(update: Update, context: BotContext) -> None:
     }[result]
     await query.answer(toast, show_alert=result is not Accepted.ACCEPTED)
     if result is Accepted.ACCEPTED:
+        wake_for_shift(context, found[1])
         await edit_in_place(query, "✅ " + toast)
         before = translator(await locale_of(context.db, offer.offered_by))
         text = "🔁 " + before._("Another bydelsmor took your shift:") + "\n"

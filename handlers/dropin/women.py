@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
 from bot.dropin import buttons
-from bot.dropin.rota import WOMEN_HORIZON_DAYS
+from bot.dropin.rota import WOMEN_HORIZON_DAYS, morning_moment
 from bot.ics import CalendarEvent, calendar_file
 from handlers.context import BotContext
 from handlers.dropin.common import (
@@ -22,6 +22,7 @@ from handlers.dropin.common import (
     occurrence_of,
     short_day,
     title,
+    wake_at,
 )
 from handlers.help_flow import remember, remember_hers, send
 from handlers.render import answer_expired, button, edit_in_place, escape
@@ -150,6 +151,7 @@ async def remind_callback(update: Update, context: BotContext) -> None:
         return
     else:
         await subscribe(context.db, chat_id, session.id, occurrence.day)
+        wake_at(context, morning_moment(occurrence.day, tz))
         text = t._("I will remind you on the morning of {date}.")
         await query.answer(text.format(date=short_day(t, occurrence, tz)))
     text, keyboard, _ = await sessions_message(context, chat_id, session.district_id)

@@ -31,7 +31,7 @@ from bot.dropin.rota import (
 from bot.i18n import translator
 from bot.referrals import Catalogue, load_catalogue
 from handlers.context import SERVICES_KEY, BotContext, Outbox, Services
-from handlers.dropin.common import coming, occurrence_block, occurrence_of, short_day
+from handlers.dropin.common import WAKE_KEY, coming, occurrence_block, occurrence_of, short_day
 from handlers.dropin.reach import question, topics_keyboard
 from handlers.help_guide import CATALOGUE_KEY
 from handlers.reminders import send_one, send_to_member
@@ -199,6 +199,7 @@ async def start_dropin(application: Application[Any, Any, Any, Any, Any, Any]) -
     interrupted = await interrupted_claims(services.db)
     if interrupted:
         log.warning("%d drop-in messages were cut off by the last stop; not resent", interrupted)
+    application.bot_data[WAKE_KEY] = dropin_job
     job_queue = application.job_queue
     assert job_queue is not None
     job_queue.run_repeating(dropin_job, interval=EVERY, first=0, name="dropin:dispatch")
