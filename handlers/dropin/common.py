@@ -101,7 +101,8 @@ def place(t: Translator, session: SessionRecord) -> str:
     if session.latitude is None:
         query = quote_plus(f"{session.location_name}, {session.address}")
         # TRANSLATORS: a link that opens a map search for the place.
-        text += f' · <a href="{MAP_SEARCH}{query}">{t._("Map")}</a>'
+        label = t._("Map")
+        text += f' · <a href="{MAP_SEARCH}{query}">{label}</a>'
     return text
 
 

@@ -100,8 +100,8 @@ async def sessions_message(
     for session, _ in found:
         if session.id not in seen:
             seen.add(session.id)
-            label = t._("Calendar: {place}").format(place=escape(session.location_name))
-            rows.append([button("📅", label[:60], buttons.calendar(session.id))])
+            label = t._("Calendar: {place}").format(place=t.ltr(escape(session.location_name)))
+            rows.append([button("📅", label, buttons.calendar(session.id))])
     districts = {s.district_id: s.district_name for s in sessions}
     if len(districts) > 1:
         picks = [
