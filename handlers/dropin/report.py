@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from telegram import InlineKeyboardMarkup, InputFile, Update
@@ -32,6 +33,7 @@ from handlers.dropin.common import scheduled
 from handlers.dropin.reach import topic_labels
 from handlers.help_guide import catalogue_of
 from handlers.render import answer_expired, button, escape
+from storage import Database
 from storage.dropin.reach import reach_rows, shift_rows
 from storage.dropin.sessions import list_sessions
 from storage.help import view_counts
@@ -82,22 +84,28 @@ async def report_callback(update: Update, context: BotContext) -> None:
 
 
 async def gather(context: BotContext, period: Period) -> Report:
-    tz, db = context.services.config.tz, context.db
-    scope = report_scope(context)
+    services = context.services
+    return await collect_report(
+        services.db, services.config.tz, report_scope(context), period, now()
+    )
+
+
+async def collect_report(
+    db: Database, tz: ZoneInfo, scope: list[int] | None, period: Period, at: datetime
+) -> Report:
+    """The report of the districts in `scope` (None: all) over the period, as of `at`."""
     sessions = await list_sessions(db, scope)
-    last = min(period.last, now().astimezone(tz).date())
+    last = min(period.last, at.astimezone(tz).date())
     volunteers: dict[tuple[int, date], int] = defaultdict(int)
     for row in await shift_rows(db, period.first, period.last, scope):
         volunteers[row.session_id, row.day] += row.volunteers
     held = [
         HeldSession(o.day, s.district_name, o.cancelled, hours(o), volunteers[s.id, o.day])
         for s, o in await scheduled(db, sessions, period.first, last, tz)
-        if o.cancelled or o.ends_at <= now()
+        if o.cancelled or o.ends_at <= at
     ]
-    reach = [
-        (r.day, r.district, r.topic, r.women)
-        for r in await reach_rows(db, period.first, period.last, scope)
-    ]
+    rows = await reach_rows(db, period.first, period.last, scope)
+    reach = [(r.day, r.district, r.topic, r.women) for r in rows]
     views: dict[str, int] = defaultdict(int)
     for count in await view_counts(db, period.first, period.last + timedelta(days=1)):
         views[count.topic] += count.views
