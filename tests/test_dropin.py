@@ -273,3 +273,16 @@ async def test_reached_then_the_report_shows_it(
     # A bydelsmor gets no report.
     await fadumo.send("/report")
     assert "The reach report is for coordinators." in fadumo.last()["text"]
+
+
+async def test_the_help_guide_names_the_real_next_drop_in(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    await furuset(services)
+    amina = await started(chat(AMINA, "Amina"))
+    await amina.send("/info")
+    await amina.press("hlp:t:bydelsmor")
+    texts = "\n".join(amina.texts())
+    assert "Next drop-in: " in texts and "Deichman Furuset." in texts
+    await amina.press_label("Meet a bydelsmor")
+    assert "Where you can meet a bydelsmor" in amina.last()["text"]
