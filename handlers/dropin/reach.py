@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.access import Action, allowed
+from bot.access import may_take_shifts
 from bot.dropin import buttons
 from bot.dropin.report import OTHER
 from bot.dropin.rota import count_needs_confirming, valid_count
@@ -61,11 +61,7 @@ def topics_keyboard(
 
 def reach_districts(context: BotContext) -> list[int]:
     identity = context.identity
-    return [
-        m.district_id
-        for m in identity.memberships
-        if allowed(identity, Action.TAKE_SHIFT, m.district_id)
-    ]
+    return [m.district_id for m in identity.memberships if may_take_shifts(identity, m.district_id)]
 
 
 async def reached_command(update: Update, context: BotContext) -> None:
@@ -86,7 +82,7 @@ async def reached_command(update: Update, context: BotContext) -> None:
 def valid_log(context: BotContext, log: buttons.Reach) -> bool:
     today = now().astimezone(context.services.config.tz).date()
     return (
-        allowed(context.identity, Action.TAKE_SHIFT, log.district_id)
+        may_take_shifts(context.identity, log.district_id)
         and log.district_id in reach_districts(context)
         and today - OLDEST <= log.day <= today
         and log.topic in topic_labels(context.t, catalogue_of(context))

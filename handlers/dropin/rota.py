@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.access import Action, allowed
+from bot.access import Action, allowed, may_take_shifts
 from bot.dropin import buttons
 from bot.dropin.plan import Occurrence
 from bot.dropin.rota import EVENING_BEFORE, ROTA_HORIZON_DAYS, free_places, may_withdraw
@@ -57,7 +57,7 @@ def rota_districts(context: BotContext) -> dict[int, str]:
     return {
         m.district_id: m.district_name
         for m in identity.memberships
-        if allowed(identity, Action.TAKE_SHIFT, m.district_id)
+        if may_take_shifts(identity, m.district_id)
     }
 
 
@@ -168,7 +168,7 @@ async def shift_callback(update: Update, context: BotContext) -> None:
         await answer_expired(query, t)
         return
     session, occurrence = found
-    if not allowed(context.identity, Action.TAKE_SHIFT, session.district_id):
+    if not may_take_shifts(context.identity, session.district_id):
         await query.answer(t._("The rota is for bydelsmødre of a district."), show_alert=True)
         return
     if asked.action == "t":
