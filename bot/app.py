@@ -25,6 +25,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Config
+from bot.dropin import buttons as dropin_buttons
 from bot.rate_limit import Limits, RatePlan
 from bot.referrals import load_catalogue
 from handlers import (
@@ -53,7 +54,13 @@ from handlers import (
 from handlers.awaiting import AwaitingHandler
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
+from handlers.dropin import coordinate as dropin_coordinate
+from handlers.dropin import reach as dropin_reach
+from handlers.dropin import report as dropin_report
+from handlers.dropin import rota as dropin_rota
+from handlers.dropin import women as dropin_women
 from handlers.identity import load_identity_callback
+from handlers.jobs.dropin import start_dropin
 from handlers.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.rate_limiter import PlanLimiter, Turns
 from handlers.reminders import start_meetings
@@ -130,6 +137,9 @@ async def open_services(application: BotApplication) -> None:
     # Meetings: plan the rolling horizon, rebuild the reminder wake-ups (PTB keeps no jobs
     # across a restart) and send at once what came due while the bot was down.
     await start_meetings(application)
+    # The drop-in: what the last process left half-sent is marked, then what is due goes out
+    # (morning reminders, shift reminders, the question after a shift, understaffing alerts).
+    await start_dropin(application)
     worker.start()
 
 
@@ -236,6 +246,51 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(broadcasts.broadcast_callback, pattern=r"^bc:"))
     app.add_handler(CommandHandler("broadcasts", broadcasts.broadcasts_command, filters=private))
     app.add_handler(CallbackQueryHandler(broadcasts.history_callback, pattern=r"^bch:"))
+
+    # The drop-in: women's /dropin (from the menu and the help guide too), reminders and
+    # calendars; the bydelsmødre's /rota, shifts and swaps; a coordinator's answer to an alert;
+    # /reached (women reached, counts only) and /report.
+    app.add_handler(CommandHandler("dropin", dropin_women.dropin_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(dropin_women.dropin_menu_callback, pattern=r"^menu:dropin$")
+    )
+    app.add_handler(
+        CallbackQueryHandler(dropin_women.district_callback, pattern=dropin_buttons.WOMEN)
+    )
+    app.add_handler(
+        CallbackQueryHandler(dropin_women.remind_callback, pattern=dropin_buttons.REMIND)
+    )
+    app.add_handler(
+        CallbackQueryHandler(dropin_women.calendar_callback, pattern=dropin_buttons.CALENDAR)
+    )
+    app.add_handler(CommandHandler("rota", dropin_rota.rota_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(
+            menu.opened_from_menu(dropin_rota.rota_command), pattern=r"^menu:rota$"
+        )
+    )
+    app.add_handler(CallbackQueryHandler(dropin_rota.rota_callback, pattern=dropin_buttons.ROTA))
+    app.add_handler(CallbackQueryHandler(dropin_rota.shift_callback, pattern=dropin_buttons.SHIFT))
+    app.add_handler(
+        CallbackQueryHandler(dropin_rota.accept_callback, pattern=dropin_buttons.ACCEPT)
+    )
+    app.add_handler(
+        CallbackQueryHandler(dropin_rota.my_calendar_callback, pattern=dropin_buttons.MY_CALENDAR)
+    )
+    app.add_handler(
+        CallbackQueryHandler(dropin_coordinate.alert_callback, pattern=dropin_buttons.ALERT)
+    )
+    app.add_handler(CommandHandler("reached", dropin_reach.reached_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(dropin_reach.reach_callback, pattern=dropin_buttons.REACH_TOPIC)
+    )
+    app.add_handler(
+        CallbackQueryHandler(dropin_reach.reach_callback, pattern=dropin_buttons.REACH_COUNT)
+    )
+    app.add_handler(CommandHandler("report", dropin_report.report_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(dropin_report.report_callback, pattern=dropin_buttons.REPORT)
+    )
 
     # Privacy: what is stored about her, and forgetting it.
     app.add_handler(CommandHandler("mydata", privacy.mydata_command, filters=private))

@@ -28,6 +28,7 @@ from handlers.transport import BydelsBot
 from storage import Database, StorageError
 from storage.admins import add_admin, list_admins, remove_admin
 from storage.backup import backup_database, schema_version_of
+from storage.dropin.sessions import SessionConflict
 from storage.organisation import SeedConflict, SeedCounts, apply_seed
 
 EXIT_OK = 0
@@ -226,7 +227,9 @@ def seed_command(file: Path, db_path: Path | None) -> int:
     async def act() -> SeedCounts:
         db = await Database.open(offline_db_path(db_path))
         try:
-            return await apply_seed(db, seed.locations, seed.districts, datetime.now(UTC))
+            return await apply_seed(
+                db, seed.locations, seed.districts, datetime.now(UTC), seed.sessions
+            )
         finally:
             await db.close()
 
@@ -234,6 +237,8 @@ def seed_command(file: Path, db_path: Path | None) -> int:
         counts = asyncio.run(act())
     except SeedConflict as exc:
         return _fail(EXIT_CONFIG, str(seed.district_error(exc.slug, exc.key, exc.reason)))
+    except SessionConflict as exc:
+        return _fail(EXIT_CONFIG, str(seed.session_error(exc.slug, exc.key, exc.reason)))
     except StorageError as exc:
         return _fail(EXIT_STORAGE, str(exc))
     print(summary(counts))

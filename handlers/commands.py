@@ -49,6 +49,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("broadcast", N_("Send an announcement to your members"), COORDINATORS_AND_ADMINS),
     Command("broadcasts", N_("Past announcements and their reports"), COORDINATORS_AND_ADMINS),
     Command("me", N_("Your district, role and language"), MEMBERS_AND_ADMINS),
+    Command("dropin", N_("When and where you can meet a bydelsmor"), EVERYONE),
+    Command(
+        "rota", N_("The drop-in rota: take a shift"), frozenset({Role.MOTHER, Role.COORDINATOR})
+    ),
+    Command(
+        "reached", N_("How many women you talked with"), frozenset({Role.MOTHER, Role.COORDINATOR})
+    ),
+    Command("report", N_("The reach report"), COORDINATORS_AND_ADMINS),
     Command("language", N_("Change your language"), EVERYONE),
     Command("mydata", N_("See what the bot stores about you"), EVERYONE),
     Command("forget", N_("Delete everything the bot stores about you"), EVERYONE),

@@ -54,6 +54,11 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("broadcast_drafts", "created_by", Forget.DELETE),
     PersonColumn("announcements", "created_by", Forget.UNLINK),
     PersonColumn("outbox", "telegram_id", Forget.DELETE),
+    # The drop-in: her morning reminders go; her shifts stay without her id (the report's
+    # volunteer hours count them), so a future one becomes a free place again.
+    PersonColumn("dropin_subscriptions", "chat_id", Forget.DELETE),
+    PersonColumn("dropin_shifts", "telegram_id", Forget.UNLINK),
+    PersonColumn("dropin_exceptions", "changed_by", Forget.UNLINK),
     PersonColumn("people", "telegram_id", Forget.DELETE),
 )
 
@@ -171,8 +176,21 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         """,
         (telegram_id,),
     )
+    dropin_reminders = await db.fetch_all(
+        "SELECT s.slug AS session, ds.day, ds.outcome FROM dropin_subscriptions AS ds "
+        "JOIN dropin_sessions AS s ON s.id = ds.session_id WHERE ds.chat_id = ? ORDER BY ds.day",
+        (telegram_id,),
+    )
+    shifts = await db.fetch_all(
+        "SELECT s.slug AS session, sh.day, sh.taken_at FROM dropin_shifts AS sh "
+        "JOIN dropin_sessions AS s ON s.id = sh.session_id WHERE sh.telegram_id = ? "
+        "ORDER BY sh.day",
+        (telegram_id,),
+    )
     return {
         "telegram_id": telegram_id,
+        "dropin_subscriptions": [dict(row) for row in dropin_reminders],
+        "dropin_shifts": [dict(row) for row in shifts],
         "people": dict(person) if person else None,
         "memberships": [dict(row) for row in memberships],
         "admins": dict(admin) if admin else None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,11 @@ from storage.broadcasts import (
     save_draft,
 )
 from storage.districts import change_phase, upsert_district
+from storage.dropin.rota import take_shift
+from storage.dropin.sessions import SessionSeed, cancel_occurrence, subscribe
 from storage.help import create_contact_request, mark_handled, record_delivery, save_voice_note
 from storage.meetings import add_meeting, claim_reminder, set_rsvp
+from storage.organisation import LocationSeed, apply_seed
 from storage.people import add_membership, mark_unreachable
 from storage.privacy import (
     PERSON_COLUMNS,
@@ -45,6 +48,13 @@ async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
     await driver.send("/start")
     await driver.press(f"lang:{locale}")
     return driver
+
+
+DROPIN_PLACE = LocationSeed("deichman-furuset", "Deichman Furuset", "Trygve Lies plass 1, Oslo")
+
+
+def dropin_session(slug: str) -> SessionSeed:
+    return SessionSeed(slug, "alna", DROPIN_PLACE.id, "dropin", 2, "12:00", "15:00", "2026-01-07")
 
 
 async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None:
@@ -88,6 +98,13 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     made = NewAnnouncement(who, alna, f"m{alna}", "Meeting moved", None, None, {}, NOW)
     await create_announcement(db, made, [Recipient(other, None, None)], NOW)
     await save_draft(db, DraftRecord(who, "message", alna, f"m{alna}", body="Draft"), NOW)
+    # The drop-in: a session, a shift she took, a morning reminder, a date she cancelled.
+    await apply_seed(db, [DROPIN_PLACE], [], NOW, [dropin_session(f"dropin-{tag}")])
+    row = await db.fetch_one("SELECT id FROM dropin_sessions WHERE slug = ?", (f"dropin-{tag}",))
+    assert row is not None
+    await take_shift(db, row["id"], date(2026, 3, 4), who, NOW)
+    await subscribe(db, who, row["id"], date(2026, 3, 4))
+    await cancel_occurrence(db, row["id"], date(2026, 3, 11), None, who, NOW)
 
 
 async def two_women(services: Services) -> None:
@@ -186,6 +203,8 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "broadcast_drafts": [],
         "announcements": [],
         "outbox": [],
+        "dropin_subscriptions": [],
+        "dropin_shifts": [],
     }
 
 
@@ -372,6 +391,9 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "meetings": 1,  # her name on the meeting she added
         "broadcast_drafts": 1,
         "announcements": 1,  # her name on the one she made
+        "dropin_subscriptions": 1,
+        "dropin_shifts": 1,  # unlinked: the report still counts the hours
+        "dropin_exceptions": 1,
         "people": 1,
     }
     assert await forget_person(db, ZAHRA) == {}
