@@ -205,7 +205,7 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         CallbackQueryHandler(members.member_action_callback, pattern=r"^(mcard|mrm|mrmok):")
     )
-    app.add_handler(CallbackQueryHandler(members.member_role_callback, pattern=r"^mrole:"))
+    app.add_handler(CallbackQueryHandler(members.member_role_callback, pattern=r"^mrole(ok)?:"))
     app.add_handler(CommandHandler("phase", phase.phase_command, filters=private))
     app.add_handler(
         CallbackQueryHandler(menu.opened_from_menu(phase.phase_command), pattern=r"^menu:phase$")

@@ -37,6 +37,7 @@ from storage.privacy import (
     tables_mentioning,
     unhandled_person_columns,
 )
+from tests.conftest import make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
 
 # Long, unusual ids, so that finding one in the database is never a coincidence.
@@ -440,3 +441,22 @@ def raw_bytes(db_path: Path) -> bytes:
     """The main file and its -wal, as they are on disk now."""
     wal = db_path.with_name(db_path.name + "-wal")
     return db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def test_forget_tells_each_woman_what_it_means_for_her(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    amina = await started(chat(1001, "Amina"), "en")  # only chose a language
+    await amina.send("/forget")
+    text = amina.last()["text"]
+    assert "This deletes your language and everything else" in text
+    assert "administrator" not in text and "invitation" not in text and "district" not in text
+
+    await make_member(services, 1002, "mother")
+    fadumo = await started(chat(1002, "Fadumo"), "en")
+    await fadumo.send("/forget")
+    text = fadumo.last()["text"]
+    assert "To come back to a district group, you need a new invitation from a coordinator." in text
+    assert "administrator" not in text
+    await fadumo.press("forget:yes")
+    assert "you need a new invitation" in fadumo.last()["text"]
