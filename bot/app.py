@@ -27,10 +27,10 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Config
 from bot.dropin import buttons as dropin_buttons
 from bot.rate_limit import Limits, RatePlan
-from bot.referrals import load_catalogue
 from handlers import (
     awaiting,
     broadcasts,
+    confirm_facts,
     contact_requests,
     errors,
     fallback,
@@ -121,7 +121,7 @@ async def open_services(application: BotApplication) -> None:
     await publish_command_menus(application.bot, db)
     # The help guide: its catalogue is checked once, before the first woman asks; contact
     # requests handled over 30 days ago (or unhandled for 30 days) are deleted now and every night.
-    application.bot_data[help_guide.CATALOGUE_KEY] = load_catalogue()
+    application.bot_data[help_guide.CATALOGUE_KEY] = await confirm_facts.confirmed_catalogue(db)
     await contact_requests.purge(application.bot, db, datetime.now(UTC))
     if application.job_queue is not None:
         application.job_queue.run_daily(
@@ -332,6 +332,9 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(voice_notes.keep_callback, pattern=r"^vc[kx]$"))
     app.add_handler(CallbackQueryHandler(voice_notes.delete_callback, pattern=r"^vcd:"))
     app.add_handler(CommandHandler("stats", stats.stats_command, filters=private))
+    # Admins: /confirm a help-guide phone number or address (where and when she checked it).
+    app.add_handler(CommandHandler("confirm", confirm_facts.confirm_command, filters=private))
+    app.add_handler(CallbackQueryHandler(confirm_facts.fact_callback, pattern=r"^cfm:"))
     # After whichever handler answered: anything she sends while a help flow is open (a
     # sentence, a sticker, a photo, a command) is noted, so that 🧹 deletes it too.
     app.add_handler(
@@ -346,6 +349,7 @@ def register_handlers(app: BotApplication) -> None:
         meeting_admin.NOTE: awaiting.On(meeting_admin.note_answered),
         contact_requests.PHONE: awaiting.On(contact_requests.phone_answered),
         voice_notes.VOICE: awaiting.On(voice_notes.voice_answered),
+        confirm_facts.SOURCE: awaiting.On(confirm_facts.source_answered),
     }
     questions = awaiting.Questions(answers, otherwise=fallback.free_text_callback)
     app.bot_data[awaiting.KEY] = questions

@@ -23,6 +23,7 @@ from storage.broadcasts import (
     create_announcement,
     save_draft,
 )
+from storage.confirmations import ConfirmationRecord, add_confirmation
 from storage.districts import change_phase, upsert_district
 from storage.dropin.rota import take_shift
 from storage.dropin.sessions import SessionSeed, cancel_occurrence, subscribe
@@ -102,6 +103,9 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     await save_draft(db, DraftRecord(who, "message", alna, f"m{alna}", body="Draft"), NOW)
     # The bot waits for her to type a meeting's place and note.
     await save_question(db, who, "meeting.note", (str(meeting),), NOW, NOW + timedelta(hours=1))
+    # As an admin she confirmed a help-guide phone number.
+    confirmation = ConfirmationRecord("oslo-krisesenter", "phone:22 48 03 80", "site", NOW.date())
+    await add_confirmation(db, confirmation, who, NOW)
     # The drop-in: a session, a shift she took, a morning reminder, a date she cancelled.
     await apply_seed(db, [DROPIN_PLACE], [], NOW, [dropin_session(f"dropin-{tag}")])
     row = await db.fetch_one("SELECT id FROM dropin_sessions WHERE slug = ?", (f"dropin-{tag}",))
@@ -206,6 +210,7 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "reminder_deliveries": [],
         "broadcast_drafts": [],
         "awaiting": [],
+        "fact_confirmations": [],
         "announcements": [],
         "outbox": [],
         "dropin_subscriptions": [],
@@ -396,6 +401,7 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "meetings": 1,  # her name on the meeting she added
         "broadcast_drafts": 1,
         "awaiting": 1,
+        "fact_confirmations": 1,  # unlinked: the fact stays confirmed
         "announcements": 1,  # her name on the one she made
         "dropin_subscriptions": 1,
         "dropin_shifts": 1,  # unlinked: the report still counts the hours
