@@ -55,7 +55,7 @@ async def test_remind_twice_jumps_to_the_next_reminder_each_time() -> None:
 
 async def test_a_button_of_a_cleared_message_gets_the_bots_answer() -> None:
     # /info, a topic, 🧹 clear; then "1" presses a button of a message 🧹 deleted.
-    output = await demo("/start\n2\n/info\n1\n3\n1\n", "public")
+    output = await demo("/start\n2\n/info\n1\n4\n1\n", "public")
     assert "(a message was deleted)" in output
     assert output.rstrip().endswith("💬 This button has expired. Send /menu to start again.")
 
