@@ -57,6 +57,7 @@ from handlers.dropin import coordinate as dropin_coordinate
 from handlers.dropin import reach as dropin_reach
 from handlers.dropin import report as dropin_report
 from handlers.dropin import rota as dropin_rota
+from handlers.dropin import sessions as dropin_sessions
 from handlers.dropin import women as dropin_women
 from handlers.identity import load_identity_callback
 from handlers.jobs.dropin import start_dropin
@@ -232,7 +233,7 @@ def register_handlers(app: BotApplication) -> None:
 
     # The drop-in: women's /dropin (from the menu and the help guide too), reminders and
     # calendars; the bydelsmødre's /rota, shifts and swaps; a coordinator's answer to an alert;
-    # /reached (women reached, counts only) and /report.
+    # a coordinator's /sessions (create and change them); /reached (counts only) and /report.
     app.add_handler(CommandHandler("dropin", dropin_women.dropin_command, filters=private))
     app.add_handler(
         CallbackQueryHandler(dropin_women.dropin_menu_callback, pattern=r"^menu:dropin$")
@@ -263,6 +264,15 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         CallbackQueryHandler(dropin_coordinate.alert_callback, pattern=dropin_buttons.ALERT)
     )
+    app.add_handler(CommandHandler("sessions", dropin_sessions.sessions_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(dropin_sessions.list_callback, pattern=dropin_buttons.SESSIONS)
+    )
+    for pattern in (dropin_buttons.SESSION, dropin_buttons.SESSION_SET):
+        app.add_handler(CallbackQueryHandler(dropin_sessions.session_callback, pattern=pattern))
+    for pattern in (dropin_buttons.NEW, dropin_buttons.NEW_PLACE, dropin_buttons.NEW_KIND,
+                    dropin_buttons.CREATE):  # fmt: skip
+        app.add_handler(CallbackQueryHandler(dropin_sessions.new_callback, pattern=pattern))
     app.add_handler(CommandHandler("reached", dropin_reach.reached_command, filters=private))
     app.add_handler(
         CallbackQueryHandler(dropin_reach.reach_callback, pattern=dropin_buttons.REACH_TOPIC)
