@@ -339,6 +339,7 @@ def register_handlers(app: BotApplication) -> None:
         meeting_admin.NOTE: awaiting.On(meeting_admin.note_answered),
         contact_requests.PHONE: awaiting.On(contact_requests.phone_answered),
         voice_notes.VOICE: awaiting.On(voice_notes.voice_answered),
+        dropin_reach.COUNT: awaiting.On(dropin_reach.count_answered),
     }
     questions = awaiting.Questions(answers, otherwise=fallback.free_text_callback)
     app.bot_data[awaiting.KEY] = questions

@@ -245,6 +245,13 @@ async def test_reached_then_the_report_shows_it(
     assert (
         "Saved: 3 women, 🤰" in fadumo.last()["text"] or "Saved: 3 women" in fadumo.last()["text"]
     )
+    # Or she types the number: a word is asked again, a large number is asked to be confirmed.
+    await fadumo.press_label("Mental health")
+    await fadumo.send("two")
+    assert "Please type a number from 1 to 999, or press one." in fadumo.last()["text"]
+    await fadumo.send("2")
+    assert "Saved: 2 women, 💚 Mental health." in fadumo.last()["text"]
+    await fadumo.send("2")  # no longer awaited: the free-text fallback, nothing saved twice
     # A count of 500 is asked to be confirmed before it is saved.
     today = datetime.now(UTC).astimezone(OSLO).date()
     log = buttons.Reach(1, 0, today, "money")
@@ -256,20 +263,27 @@ async def test_reached_then_the_report_shows_it(
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/report")
     text = kari.last()["text"]
-    assert "Women reached: 3" in text
+    assert "Women reached: 5" in text
     assert "fewer than 5" in text  # 3 about one topic points too close to a woman
     await fadumo.press(buttons.reach_count("c", log, 500))
     await kari.send("/report")
-    assert "Women reached: 503" in kari.last()["text"]
+    assert "Women reached: 505" in kari.last()["text"]
     await kari.press_label("Spreadsheet (CSV)")
     name, content = api.calls_to("sendDocument")[-1].uploads["document"]
     assert content.startswith(b"\xef\xbb\xbf") and name.endswith(".csv")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert ["women_reached", "", "", "503"] in rows
+    assert ["women_reached", "", "", "505"] in rows
     assert any(r[0] == "women_by_topic" and r[3] == "<5" for r in rows)
     await kari.press_label("Chart")
     photo = api.calls_to("sendPhoto")[-1].uploads["photo"][1]
     assert photo.startswith(b"\x89PNG") and len(photo) > 1000
+    # A typed 500 is asked about too; "no" saves nothing.
+    await fadumo.press_label("Money, NAV and work")
+    await fadumo.send("500")
+    assert "500 women in one shift: is that right?" in fadumo.last()["text"]
+    await fadumo.press_label("No, choose again")
+    await kari.send("/report")
+    assert "Women reached: 505" in kari.last()["text"]
     # A bydelsmor gets no report.
     await fadumo.send("/report")
     assert "The reach report is for coordinators." in fadumo.last()["text"]
