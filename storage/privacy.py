@@ -10,6 +10,7 @@ to half-forget.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -18,6 +19,8 @@ from enum import Enum
 from typing import Any, Protocol
 
 from storage.db import Database, StorageError
+
+log = logging.getLogger(__name__)
 
 
 class Forget(Enum):
@@ -228,8 +231,8 @@ async def forget_person(db: Database, telegram_id: int) -> dict[str, int]:
             raise StorageError(
                 "refusing to forget: storage/privacy.py does not handle " + ", ".join(unhandled)
             )
-        # Zero the space her rows leave, so her name cannot be read back from the file once the
-        # WAL is checkpointed (SQLite's default, where not compiled otherwise, leaves it there).
+        # Zero the space her rows leave, so her name cannot be read back from the file
+        # (SQLite's default, where not compiled otherwise, leaves it there).
         previous = await tx.fetch_one("PRAGMA secure_delete")
         await tx.execute("PRAGMA secure_delete = ON")
         for ref in PERSON_COLUMNS:
@@ -241,6 +244,9 @@ async def forget_person(db: Database, telegram_id: int) -> dict[str, int]:
             if changed:
                 counts[ref.table] = counts.get(ref.table, 0) + changed
         await tx.execute(f"PRAGMA secure_delete = {int(previous[0]) if previous else 0}")
+    # The WAL still holds the pages as they were before: copy it into the file and truncate it.
+    if not await db.checkpoint():
+        log.warning("a reader kept the database log open: forgotten data leaves it later")
     return counts
 
 

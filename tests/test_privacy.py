@@ -99,6 +99,8 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     made = NewAnnouncement(who, alna, f"m{alna}", "Meeting moved", None, None, {}, NOW)
     await create_announcement(db, made, [Recipient(other, None, None)], NOW)
     await save_draft(db, DraftRecord(who, "message", alna, f"m{alna}", body="Draft"), NOW)
+    # The bot waits for her to type a meeting's place and note.
+    await save_question(db, who, "meeting.note", (str(meeting),), NOW, NOW + timedelta(hours=1))
     # The drop-in: a session, a shift she took, a morning reminder, a date she cancelled.
     await apply_seed(db, [DROPIN_PLACE], [], NOW, [dropin_session(f"dropin-{tag}")])
     row = await db.fetch_one("SELECT id FROM dropin_sessions WHERE slug = ?", (f"dropin-{tag}",))
@@ -106,8 +108,6 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     await take_shift(db, row["id"], date(2026, 3, 4), who, NOW)
     await subscribe(db, who, row["id"], date(2026, 3, 4))
     await cancel_occurrence(db, row["id"], date(2026, 3, 11), None, who, NOW)
-    # The bot waits for her to type a meeting's place and note.
-    await save_question(db, who, "meeting.note", (str(meeting),), NOW, NOW + timedelta(hours=1))
 
 
 async def two_women(services: Services) -> None:
@@ -413,3 +413,30 @@ async def test_her_name_cannot_be_read_back_from_the_file(db_path: Path) -> None
     assert (await db.fetch_one("PRAGMA secure_delete"))[0] == 0  # type: ignore[index]
     await db.close()  # the last connection checkpoints the WAL into the file
     assert not file_holds(db_path, b"Zahra-Unforgettable-Name")
+
+
+async def test_right_after_forget_nothing_of_her_is_in_the_file_or_its_log(
+    chat: Callable[..., ChatDriver], services: Services, db_path: Path
+) -> None:
+    """While the bot keeps running: her name, username and phone number are in neither the
+    main file (free pages included) nor the -wal file, read as raw bytes."""
+    db = services.db
+    secrets = (b"Zahra-Unforgettable-Name", b"@zahra_unforgettable", b"+47 912 34 999")
+    await seed_everywhere(db, ZAHRA, "Zahra-Unforgettable-Name", FADUMO)
+    await create_contact_request(db, ZAHRA, 1, "en", "telegram", "@zahra_unforgettable", NOW)
+    await create_contact_request(db, ZAHRA, 1, "en", "phone", "+47 912 34 999", NOW)
+    raw = raw_bytes(db_path)
+    assert all(secret in raw for secret in secrets)  # the test can see them before
+
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await zahra.send("/forget")
+    await zahra.press("forget:yes")
+
+    raw = raw_bytes(db_path)
+    assert [secret for secret in secrets if secret in raw] == []
+
+
+def raw_bytes(db_path: Path) -> bytes:
+    """The main file and its -wal, as they are on disk now."""
+    wal = db_path.with_name(db_path.name + "-wal")
+    return db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
