@@ -26,6 +26,7 @@ class Action(StrEnum):
     MANAGE_MEETINGS = "manage_meetings"
     SEE_RSVPS = "see_rsvps"
     ANNOUNCE = "announce"  # to a district's members or its group chat; "everyone" is admins'
+    GRANT_REVIEW = "grant_review"  # make a member a translation reviewer (bot/review)
 
 
 # The lowest role, in the district concerned, that may take each action.
@@ -44,6 +45,7 @@ POLICY: dict[Action, Role] = {
     Action.MANAGE_MEETINGS: Role.COORDINATOR,
     Action.SEE_RSVPS: Role.COORDINATOR,
     Action.ANNOUNCE: Role.COORDINATOR,
+    Action.GRANT_REVIEW: Role.COORDINATOR,
 }
 
 MEMBER_ROLES_BY_RANK = (Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR)

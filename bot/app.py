@@ -27,6 +27,7 @@ from telegram.request import BaseRequest
 from bot.config import Config
 from bot.rate_limit import Limits, RatePlan
 from bot.referrals import load_catalogue
+from bot.review.flow import refresh_live
 from handlers import (
     awaiting,
     broadcasts,
@@ -55,6 +56,9 @@ from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.identity import load_identity_callback
 from handlers.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.reminders import start_meetings
+from handlers.review import rights as review_rights
+from handlers.review import session as review
+from handlers.review.codec import REVIEW_PATTERN, RIGHTS_PATTERN
 from storage import Database
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
@@ -99,6 +103,8 @@ async def open_services(application: BotApplication) -> None:
     worker = OutboxWorker(application.bot, db, RatePlan(Limits(per_second=config.send_rate)))
     application.bot_data[SERVICES_KEY] = Services(config=config, db=db, outbox=worker)
     await publish_command_menus(application.bot)
+    # Wordings native reviewers approved in the bot: used at once, also after a restart.
+    await refresh_live(db)
     # The help guide: its catalogue is checked once, before the first woman asks; contact
     # requests handled over 30 days ago (or unhandled for 30 days) are deleted now and every night.
     application.bot_data[help_guide.CATALOGUE_KEY] = load_catalogue()
@@ -219,6 +225,13 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(broadcasts.broadcast_callback, pattern=r"^bc:"))
     app.add_handler(CommandHandler("broadcasts", broadcasts.broadcasts_command, filters=private))
     app.add_handler(CallbackQueryHandler(broadcasts.history_callback, pattern=r"^bch:"))
+
+    # Translation review: /review (optionally with a word), its cards, the wording she types,
+    # and a coordinator giving the reviewer right from a member's card.
+    app.add_handler(CommandHandler("review", review.review_command, filters=private))
+    app.add_handler(CallbackQueryHandler(review.review_callback, pattern=REVIEW_PATTERN))
+    app.add_handler(AwaitingHandler(app.chat_data, review.WORDING, typed, review.wording_reply))
+    app.add_handler(CallbackQueryHandler(review_rights.rights_callback, pattern=RIGHTS_PATTERN))
 
     # Privacy: what is stored about her, and forgetting it.
     app.add_handler(CommandHandler("mydata", privacy.mydata_command, filters=private))
