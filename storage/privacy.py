@@ -182,8 +182,6 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
     )
     return {
         "telegram_id": telegram_id,
-        "reviewers": [dict(row) for row in reviewer],
-        "review_wordings": await wordings_by(db, telegram_id),
         "people": dict(person) if person else None,
         "memberships": [dict(row) for row in memberships],
         "admins": dict(admin) if admin else None,
@@ -197,6 +195,8 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "broadcast_drafts": [dict(row) for row in drafts],
         "announcements": [dict(row) for row in announcements],
         "outbox": [dict(row) for row in deliveries],
+        "reviewers": [dict(row) for row in reviewer],
+        "review_wordings": await wordings_by(db, telegram_id),
     }
 
 

@@ -33,6 +33,7 @@ from storage.privacy import (
     tables_mentioning,
     unhandled_person_columns,
 )
+from storage.review import approve, mark_good, set_reviewer, suggest
 from tests.fakes.telegram import ChatDriver, buttons_of
 
 # Long, unusual ids, so that finding one in the database is never a coincidence.
@@ -88,6 +89,12 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     made = NewAnnouncement(who, alna, f"m{alna}", "Meeting moved", None, None, {}, NOW)
     await create_announcement(db, made, [Recipient(other, None, None)], NOW)
     await save_draft(db, DraftRecord(who, "message", alna, f"m{alna}", body="Draft"), NOW)
+    # She reviews Somali (a right the other woman gave her): a wording she suggested that the
+    # other approved, and a message she found good.
+    await set_reviewer(db, who, "so", other, NOW, on=True)
+    hers = await suggest(db, "so", f"Help {tag}", "0" * 16, ("Caawi",), who, NOW)
+    await approve(db, hers, other, NOW)
+    await mark_good(db, "so", f"Menu {tag}", "0" * 16, who, NOW)
 
 
 async def two_women(services: Services) -> None:
@@ -186,6 +193,8 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "broadcast_drafts": [],
         "announcements": [],
         "outbox": [],
+        "reviewers": [],
+        "review_wordings": [],
     }
 
 
@@ -372,6 +381,9 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "meetings": 1,  # her name on the meeting she added
         "broadcast_drafts": 1,
         "announcements": 1,  # her name on the one she made
+        "reviewers": 1,  # her right to review Somali
+        "review_wordings": 1,  # her name on the wording she suggested (the wording stays)
+        "review_checks": 1,  # her name on the message she found good
         "people": 1,
     }
     assert await forget_person(db, ZAHRA) == {}

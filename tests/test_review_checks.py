@@ -106,8 +106,8 @@ def test_a_stray_less_than_sign_is_refused() -> None:
 
 def test_the_drafters_doubts_are_parsed_per_language() -> None:
     text = (
-        "# Title\n- \"not a language\"\n## Soomaali (so)\n- Meetings: \"Imanayaa / Iman maayo\";\n"
-        "  \"baaji\" for cancel.\n## Türkçe (tr)\n- \"İlgilenildi olarak işaretle\" (long button)\n"
+        '# Title\n- "not a language"\n## Soomaali (so)\n- Meetings: "Imanayaa / Iman maayo";\n'
+        '  "baaji" for cancel.\n## Türkçe (tr)\n- "İlgilenildi olarak işaretle" (long button)\n'
     )
     parsed = parse_doubts(text)
     assert set(parsed) == {"so", "tr"}
