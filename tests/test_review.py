@@ -279,3 +279,18 @@ def test_every_language_has_a_checked_count_and_today_none_is_checked() -> None:
 def test_checks_pass_for_every_shipped_plural() -> None:
     message = message_by_id()["{count} member"]
     assert check_wording(message, catalogue_forms("ar", message), plural_count("ar")) == []
+
+
+def test_the_translations_command_prints_the_readme_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import EXIT_CONFIG, EXIT_OK, main
+
+    copy = tmp_path / "locales"
+    shutil.copytree(Path(locales.__file__).parent, copy)
+    db = str(tmp_path / "bot.sqlite3")
+    assert main(["translations", "export", "--db", db, "--locales", str(copy)]) == EXIT_OK
+    out = capsys.readouterr().out
+    total = len(message_by_id())
+    assert f"| Soomaali | so | 0 of {total} |" in out and "| English |" not in out
+    assert main(["translations", "status", "--locales", str(tmp_path)]) == EXIT_CONFIG

@@ -35,6 +35,7 @@ def test_every_message_is_reviewable_and_buttons_are_found() -> None:
     assert kinds["Good"] is Kind.BUTTON and kinds["Thank you!"] is Kind.POPUP
     assert kinds["Show the menu"] is Kind.COMMAND
     assert kinds["What would you like to do?"] is Kind.MESSAGE
+    assert kinds["Announce"] is Kind.BUTTON  # a menu entry, defined apart from its button
     # A help-guide topic name is a button too, though it lives in data.
     assert sum(1 for m in MESSAGES if m.kind is Kind.BUTTON) > 50
 

@@ -116,7 +116,7 @@ def kind_at(
         if not lines or line is None or line > len(lines):
             continue
         here, before = lines[line - 1], lines[line - 2] if line >= 2 else ""
-        if _BUTTON_CALL.search(here) or _BUTTON_OPEN.search(before):
+        if _BUTTON_CALL.search(here) or _BUTTON_OPEN.search(before) or "MenuItem(" in here:
             kinds.add(Kind.BUTTON)
         elif ".answer(" in here or ".answer(" in before:
             kinds.add(Kind.POPUP)
