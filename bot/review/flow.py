@@ -95,13 +95,15 @@ async def next_item(
         w.msgid for w in await pending_wordings(db, locale) if w.suggested_by == reviewer_id
     }
     needle = search.casefold() if search else None
-    candidates: list[ReviewItem] = []
+    first: ReviewItem | None = None
     for index, message in enumerate(review_order(locale)):
         if message.msgid in skipped or message.msgid in own_pending:
             continue
         waiting = pending.get(message.msgid)
-        if waiting is None and checked.get(message.msgid) == message.source_hash:
-            continue
+        if waiting is None and (
+            first is not None or checked.get(message.msgid) == message.source_hash
+        ):
+            continue  # once one unchecked message is found, only waiting wordings can come first
         item = item_at(locale, index, waiting)
         assert item is not None
         if needle is not None and not any(
@@ -110,8 +112,8 @@ async def next_item(
             continue
         if waiting is not None:
             return item  # waiting wordings first: a second pair of eyes makes them live
-        candidates.append(item)
-    return candidates[0] if candidates else None
+        first = item
+    return first
 
 
 def _current(wording: Wording) -> bool:
