@@ -150,10 +150,12 @@ async def approve(db: Database, wording_id: int, telegram_id: int, now: datetime
         row = await tx.fetch_one(_WORDING + " WHERE id = ? AND status = 'pending'", (wording_id,))
         if row is None:
             return False
+        # The live wording before it, and other wordings of the same message still waiting,
+        # are replaced: one wording per message is live, and nobody is asked about the others.
         await tx.execute(
             "UPDATE review_wordings SET status = 'replaced' "
-            "WHERE locale = ? AND msgid = ? AND status = 'live'",
-            (row["locale"], row["msgid"]),
+            "WHERE locale = ? AND msgid = ? AND status IN ('live', 'pending') AND id != ?",
+            (row["locale"], row["msgid"], wording_id),
         )
         await tx.execute(
             "UPDATE review_wordings SET status = 'live', approved_by = ?, approved_at = ? "

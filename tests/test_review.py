@@ -294,3 +294,16 @@ def test_the_translations_command_prints_the_readme_table(
     total = len(message_by_id())
     assert f"| Soomaali | so | 0 of {total} |" in out and "| English |" not in out
     assert main(["translations", "status", "--locales", str(tmp_path)]) == EXIT_CONFIG
+
+
+async def test_approving_one_wording_retires_the_others_of_that_message(services: Services) -> None:
+    from storage.review import approve, suggest
+
+    now = datetime.now(UTC)
+    message = message_by_id()[MENU_QUESTION]
+    first = await suggest(services.db, "so", MENU_QUESTION, message.source_hash, ("A?",), 1, now)
+    second = await suggest(services.db, "so", MENU_QUESTION, message.source_hash, ("B?",), 2, now)
+    assert await approve(services.db, second, 3, now)
+    assert await pending_wordings(services.db, "so") == []
+    assert not await approve(services.db, first, 3, now)
+    assert [w.forms for w in await live_wordings(services.db)] == [("B?",)]

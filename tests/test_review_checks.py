@@ -114,3 +114,20 @@ def test_the_drafters_doubts_are_parsed_per_language() -> None:
     assert set(parsed) == {"so", "tr"}
     assert parsed["so"][0].words == ("Imanayaa", "Iman maayo", "baaji")
     assert "cancel" in parsed["so"][0].note
+
+
+@pytest.mark.parametrize("locale", [code for code in LOCALE_CODES if code != "en"])
+def test_every_review_card_is_valid_telegram_html_within_the_limit(locale: str) -> None:
+    """Each message's card (all three texts, notes and doubts) is one message Telegram takes."""
+    from bot.i18n import translator
+    from bot.review.flow import item_at, review_order
+    from handlers.review.card import card_keyboard, card_text
+    from tests.telegram_spec.validator import parse_html
+
+    t = translator(locale)
+    for index in range(len(review_order(locale))):
+        item = item_at(locale, index)
+        assert item is not None
+        parsed = parse_html(card_text(t, locale, item, 84, len(MESSAGES)))
+        assert parsed.errors == [] and 0 < len(parsed.text) <= 4096, item.message.msgid
+        card_keyboard(t, locale, item)  # callback data within 64 bytes, or it raises
