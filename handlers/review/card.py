@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import LANGUAGE_BY_CODE, Translator
+from bot.i18n import LANGUAGE_BY_CODE, Translator, translator
 from bot.review.catalogue import KIND_NOTES, catalogue_forms
 from bot.review.checks import Finding, Problem
 from bot.review.flow import ReviewItem
@@ -15,9 +15,23 @@ from handlers.review.codec import STOP_DATA, approve_data, message_data
 SHOWN = 1000  # characters of each text on the card: four texts stay inside Telegram's 4096
 
 
-def _texts(forms: tuple[str, ...]) -> str:
+def _texts(forms: tuple[str, ...], locale: str) -> str:
+    """One text, or a plural message's forms, each after a number it is used for ("• 1: ...")."""
     shown = [escape(f if len(f) <= SHOWN else f[:SHOWN] + "…") for f in forms]
-    return shown[0] if len(shown) == 1 else "\n" + "\n".join(f"• {f}" for f in shown)
+    if len(shown) == 1:
+        return shown[0]
+    examples = plural_examples(locale)
+    return "\n" + "\n".join(
+        f"• {examples[i] if i < len(examples) else '?'}: {f}" for i, f in enumerate(shown)
+    )
+
+
+def plural_examples(locale: str) -> list[int]:
+    """For each plural form of a language, the smallest count that takes it (0, 1, 2, 3, 11...)."""
+    t, found = translator(locale), {}
+    for n in range(201):
+        found.setdefault(t.plural_index(n), n)
+    return [found[i] for i in sorted(found)]
 
 
 def progress_line(t: Translator, checked: int, total: int) -> str:
@@ -35,15 +49,15 @@ def card_text(t: Translator, locale: str, item: ReviewItem, checked: int, total:
     lines += [f"💬 <i>{escape(comment)}</i>" for comment in message.comments]
     lines.append("")
     if locale != "nb":
-        lines.append("🇳🇴 " + _texts(catalogue_forms("nb", message)))
-    lines.append("🇬🇧 " + _texts(message.source_forms))
-    lines.append(f"🗣 <b>{_texts(item.current)}</b>")
+        lines.append("🇳🇴 " + _texts(catalogue_forms("nb", message), "nb"))
+    lines.append("🇬🇧 " + _texts(message.source_forms, "en"))
+    lines.append(f"🗣 <b>{_texts(item.current, locale)}</b>")
     lines += [f"🤔 {escape(doubt)}" for doubt in item.doubts]
     if item.pending is not None:
         lines += [
             "",
             "✏️ " + t._("Another reviewer suggests:"),
-            f"<b>{_texts(item.pending.forms)}</b>",
+            f"<b>{_texts(item.pending.forms, locale)}</b>",
         ]
     return "\n".join(lines)
 
@@ -70,7 +84,7 @@ def ask_wording_text(t: Translator, locale: str, item: ReviewItem, forms: int) -
     if item.message.msgid_plural is not None:
         text = t._("This text changes with the number: type its {n} forms on separate lines.")
         lines.append(text.format(n=t.ltr(forms)))
-    lines.append(f"🗣 {_texts(item.current)}")
+    lines.append(f"🗣 {_texts(item.current, locale)}")
     return "\n".join(lines)
 
 
