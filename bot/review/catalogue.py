@@ -113,8 +113,9 @@ def kind_at(
     kinds = set()
     for filename, line in locations:
         lines = _source_lines(filename) if filename.endswith(".py") and line else ()
-        if not lines or line is None or line > len(lines):
+        if not lines or line is None:
             continue
+        line = _line_of(lines, line, msgid)
         here, before = lines[line - 1], lines[line - 2] if line >= 2 else ""
         if _BUTTON_CALL.search(here) or _BUTTON_OPEN.search(before) or "MenuItem(" in here:
             kinds.add(Kind.BUTTON)
@@ -126,6 +127,16 @@ def kind_at(
         if kind in kinds:
             return kind
     return Kind.MESSAGE
+
+
+def _line_of(lines: tuple[str, ...], hint: int, msgid: str) -> int:
+    """The source line (1-based) where the message is written, nearest the catalogue's line
+    number: a catalogue extracted before the code last moved still finds its lines."""
+    fragment = re.split(r"[\"\\\n{]", msgid)[0][:24]
+    if len(fragment) < 3:
+        return min(max(hint, 1), len(lines))
+    found = [i + 1 for i, text in enumerate(lines) if f'"{fragment}' in text]
+    return min(found, key=lambda i: abs(i - hint)) if found else min(max(hint, 1), len(lines))
 
 
 def area_of(locations: Sequence[tuple[str, int | None]]) -> tuple[int, str]:

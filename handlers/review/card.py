@@ -28,7 +28,7 @@ def _texts(forms: tuple[str, ...], locale: str) -> str:
 
 def plural_examples(locale: str) -> list[int]:
     """For each plural form of a language, the smallest count that takes it (0, 1, 2, 3, 11...)."""
-    t, found = translator(locale), {}
+    t, found = translator(locale), dict[int, int]()
     for n in range(201):
         found.setdefault(t.plural_index(n), n)
     return [found[i] for i in sorted(found)]
