@@ -65,8 +65,10 @@ def card_text(t: Translator, locale: str, item: ReviewItem, checked: int, total:
 def card_keyboard(t: Translator, locale: str, item: ReviewItem) -> InlineKeyboardMarkup:
     index, key = item.index, item.message.key
     if item.pending is not None:
+        # TRANSLATORS: a reviewer's button: she agrees with another reviewer's better wording.
         first = button("✅", t._("Approve"), approve_data(item.pending.id))
     else:
+        # TRANSLATORS: a reviewer's button: the translation reads well as it is.
         first = button("✅", t._("Good"), message_data("g", locale, index, key))
     rows: list[list[InlineKeyboardButton]] = [
         [first, button("✏️", t._("Better wording"), message_data("b", locale, index, key))],
