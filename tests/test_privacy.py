@@ -15,6 +15,7 @@ from bot.offline_api import OfflineBotApi
 from handlers.context import Services
 from storage import Database, StorageError
 from storage.admins import add_admin
+from storage.awaiting import save_question
 from storage.broadcasts import (
     DraftRecord,
     NewAnnouncement,
@@ -95,6 +96,8 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     hers = await suggest(db, "so", f"Help {tag}", "0" * 16, ("Caawi",), who, NOW)
     await approve(db, hers, other, NOW)
     await mark_good(db, "so", f"Menu {tag}", "0" * 16, who, NOW)
+    # The bot waits for her to type a meeting's place and note.
+    await save_question(db, who, "meeting.note", (str(meeting),), NOW, NOW + timedelta(hours=1))
 
 
 async def two_women(services: Services) -> None:
@@ -191,6 +194,7 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "rsvps": [],
         "reminder_deliveries": [],
         "broadcast_drafts": [],
+        "awaiting": [],
         "announcements": [],
         "outbox": [],
         "reviewers": [],
@@ -380,6 +384,7 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "reminder_deliveries": 1,
         "meetings": 1,  # her name on the meeting she added
         "broadcast_drafts": 1,
+        "awaiting": 1,
         "announcements": 1,  # her name on the one she made
         "reviewers": 1,  # her right to review Somali
         "review_wordings": 1,  # her name on the wording she suggested (the wording stays)

@@ -14,7 +14,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
-from bot.i18n import LANGUAGE_BY_CODE
+from bot.i18n import LANGUAGE_BY_CODE, N_
 from bot.identity import Role
 from bot.review.catalogue import plural_count
 from bot.review.flow import (
@@ -26,7 +26,7 @@ from bot.review.flow import (
     next_item,
     progress,
 )
-from handlers.awaiting import awaited, stop_waiting, wait_for
+from handlers.awaiting import Question, ask, end
 from handlers.context import BotContext
 from handlers.render import answer_expired, button, edit_in_place
 from handlers.review.card import (
@@ -39,7 +39,12 @@ from handlers.review.card import (
 from handlers.review.codec import decode_review, language_data
 from storage.review import get_wording, mark_good, reviewer_locales
 
-WORDING = "review_wording"  # what the chat waits for: (locale, index, key)
+# The typed answer to ✏️ Better wording; its values are (locale, index, key) of the message.
+WORDING = Question(
+    "review.wording",
+    N_("I no longer wait for your better wording. Send {command} to go on reviewing."),
+    resume="review",
+)
 SESSION_KEY = "review"  # chat_data: {"skipped": {msgid, ...}, "search": str | None}
 
 
@@ -128,7 +133,7 @@ async def review_callback(update: Update, context: BotContext) -> None:
     languages = await reviewable(context)
     t, now = context.t, datetime.now(UTC)
     if press.verb == "x":
-        stop_waiting(context.chat_data)
+        await end(context, WORDING)
         await query.answer()
         text = "⏹ " + t._("Review stopped. Send {command} to go on later.").format(
             command=t.command("review")
@@ -175,8 +180,7 @@ async def review_callback(update: Update, context: BotContext) -> None:
         await query.answer()
     else:  # "b": she types the better wording next
         await query.answer()
-        if context.chat_data is not None:
-            wait_for(context.chat_data, WORDING, press.locale, str(press.index), press.key)
+        await ask(context, WORDING, press.locale, str(press.index), press.key)
         forms = plural_count(press.locale)
         await context.bot.send_message(
             update.effective_chat.id,
@@ -188,30 +192,24 @@ async def review_callback(update: Update, context: BotContext) -> None:
     await edit_in_place(query, text, keyboard)
 
 
-async def wording_reply(update: Update, context: BotContext) -> None:
-    """Her typed wording: checked; kept if it passes, explained (and asked again) if not."""
+async def wording_answered(update: Update, context: BotContext, values: tuple[str, ...]) -> None:
+    """Her typed wording (the question is closed): checked; kept if it passes, explained and
+    asked again if not. Her right is checked again: it may have been taken away meanwhile."""
     message = update.message
     assert message is not None and message.text is not None and update.effective_chat is not None
-    waiting = awaited(context.chat_data, WORDING)
-    if waiting is None:
-        return
-    locale, index, key = waiting.values[0], int(waiting.values[1]), waiting.values[2]
+    locale, index, key = values[0], int(values[1]), values[2]
     chat_id, t = update.effective_chat.id, context.t
     item = item_at(locale, index)
     if locale not in await reviewable(context) or item is None or item.message.key != key:
-        stop_waiting(context.chat_data)
         await refuse_review(update, context)
         return
     forms, findings = checked_wording(locale, item.message, message.text)
     if findings:
-        # She may try again: the bot keeps waiting for this message's wording.
-        if context.chat_data is not None:
-            wait_for(context.chat_data, WORDING, *waiting.values)
+        await ask(context, WORDING, *values)  # she may try again
         await context.bot.send_message(
             chat_id, findings_text(t, findings), parse_mode=ParseMode.HTML
         )
         return
-    stop_waiting(context.chat_data)
     await keep_suggestion(
         context.db, locale, item.message, forms, context.identity.telegram_id, datetime.now(UTC)
     )
