@@ -307,3 +307,17 @@ async def test_approving_one_wording_retires_the_others_of_that_message(services
     assert await pending_wordings(services.db, "so") == []
     assert not await approve(services.db, first, 3, now)
     assert [w.forms for w in await live_wordings(services.db)] == [("B?",)]
+
+
+async def test_cancel_while_typing_a_wording_keeps_nothing(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    hodan = await reviewer(services, chat, 5001)
+    await hodan.send("/review what would you like")
+    await hodan.press(data_starting(hodan, "rv:b:"))
+    await hodan.send("/cancel")
+    so = translator("so")
+    dropped = so._("I no longer wait for your better wording. Send {command} to go on reviewing.")
+    assert dropped.format(command="/review") in hodan.last()["text"]
+    await hodan.send(NEW_WORDING)  # no longer an answer: the free-text fallback takes it
+    assert await pending_wordings(services.db, "so") == []
