@@ -26,9 +26,11 @@ from bot.i18n import compile_catalogues
 from bot.logs import configure_logging
 from bot.review.export import ExportReport, export, status_table
 from bot.seeding import SeedError, read_seed, summary
+from handlers.transport import BydelsBot
 from storage import Database, StorageError
 from storage.admins import add_admin, list_admins, remove_admin
 from storage.backup import backup_database, schema_version_of
+from storage.dropin.sessions import SessionConflict
 from storage.organisation import SeedConflict, SeedCounts, apply_seed
 
 EXIT_OK = 0
@@ -129,10 +131,10 @@ def run_command() -> int:
     except ConfigError as exc:
         return _fail(EXIT_CONFIG, str(exc))
     configure_logging(secrets=[config.token])
-    failure = _exit_on_failure(config, lambda: asyncio.run(preflight(config)))
+    application = build_application(config)
+    failure = _exit_on_failure(config, lambda: asyncio.run(preflight(config, application.bot)))
     if failure is not None:
         return failure
-    application = build_application(config)
     log.info("starting: database %s, Bot API at %s", config.db_path, config.api_url)
     # run_polling answers SIGINT and SIGTERM by stopping the updater, the application and the
     # post_shutdown hook (which closes the database) in order.
@@ -163,7 +165,7 @@ def _exit_on_failure(config: Config, step: Callable[[], object]) -> int | None:
     return None
 
 
-async def preflight(config: Config) -> None:
+async def preflight(config: Config, bot: Bot | None = None) -> None:
     """Check the database and the Bot API before polling, so that a mistake is one clear line.
 
     python-telegram-bot would retry and log tracebacks instead; here each failure maps to an
@@ -177,8 +179,10 @@ async def preflight(config: Config) -> None:
     previous = request_log.level
     request_log.setLevel(logging.CRITICAL)
     try:
-        async with Bot(config.token, base_url=config.api_url) as bot:
-            log.info("connected as @%s", bot.bot.username)
+        async with bot or Bot(config.token, base_url=config.api_url) as checked:
+            log.info("connected as @%s", checked.bot.username)
+            if isinstance(checked, BydelsBot):
+                checked.known_at_start()  # run_polling's start asks getMe no second time
     finally:
         request_log.setLevel(previous)
 
@@ -240,7 +244,9 @@ def seed_command(file: Path, db_path: Path | None) -> int:
     async def act() -> SeedCounts:
         db = await Database.open(offline_db_path(db_path))
         try:
-            return await apply_seed(db, seed.locations, seed.districts, datetime.now(UTC))
+            return await apply_seed(
+                db, seed.locations, seed.districts, datetime.now(UTC), seed.sessions
+            )
         finally:
             await db.close()
 
@@ -248,6 +254,8 @@ def seed_command(file: Path, db_path: Path | None) -> int:
         counts = asyncio.run(act())
     except SeedConflict as exc:
         return _fail(EXIT_CONFIG, str(seed.district_error(exc.slug, exc.key, exc.reason)))
+    except SessionConflict as exc:
+        return _fail(EXIT_CONFIG, str(seed.session_error(exc.slug, exc.key, exc.reason)))
     except StorageError as exc:
         return _fail(EXIT_STORAGE, str(exc))
     print(summary(counts))

@@ -29,6 +29,8 @@ from handlers.context import SERVICES_KEY, Services
 from handlers.outbox import OutboxWorker
 from handlers.reminders import dispatch_reminders, next_reminder_moment, plan_all, schedule_wakeups
 from storage.districts import list_districts
+from storage.dropin.rota import take_shift
+from storage.dropin.sessions import SessionSeed, list_sessions
 from storage.meetings import add_meeting, upcoming_meetings
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
 from storage.people import add_membership
@@ -101,6 +103,12 @@ class TerminalPrinter:
 
 
 DEMO_LOCATION = LocationSeed("deichman-furuset", "Deichman Furuset", "Trygve Lies plass 1, Oslo")
+# Furuset's Wednesday drop-in with its rota: /dropin as a woman, /rota as a bydelsmor (Fadumo is
+# on duty next Wednesday: one more is needed), /report as a coordinator.
+DEMO_SESSION = SessionSeed(
+    "furuset-wednesday", "alna", DEMO_LOCATION.id, "dropin", 2, "12:00", "15:00", "2026-01-07",
+    languages="nb,so,ar,ur,tr", min_on_duty=2, max_on_duty=3,
+)  # fmt: skip
 # Typing this line in the demo moves its clock to the moment the next reminder is due.
 REMIND_LINE = "!remind"
 
@@ -121,10 +129,13 @@ async def seed_demo_data(services: Services, role: str) -> None:
         meeting_time="18:00", meeting_anchor=demo_anchor(today).isoformat(),
         monthly_rule="weekday:1:2",
     )  # fmt: skip
-    await apply_seed(db, [DEMO_LOCATION], [alna], now)
+    await apply_seed(db, [DEMO_LOCATION], [alna], now, [DEMO_SESSION])
     district_id = next(d.id for d in await list_districts(db) if d.slug == "alna")
     for telegram_id, name, member_role, locale in DEMO_MEMBERS:
         await add_membership(db, telegram_id, district_id, member_role, name, now, locale)
+    session = next(s for s in await list_sessions(db) if s.district_id == district_id)
+    wednesday = today + timedelta(days=(2 - today.weekday()) % 7 or 7)
+    await take_shift(db, session.id, wednesday, DEMO_MEMBERS[0][0], now)
     if role in {Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR}:
         # Her language stays unchosen: the demo starts, like a real first visit, with /start.
         await add_membership(db, DEMO_USER_ID, district_id, role, "Amina", now, locale=None)

@@ -23,6 +23,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from bot.i18n import LOCALE_CODES
+from storage.dropin.sessions import SessionSeed
 from storage.organisation import DistrictSeed, LocationSeed, SeedCounts, Tally
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -39,7 +40,7 @@ MEETING_KEYS = (
     "time", "weekday", "anchor", "monthly", "holidays", "days_off", "reminder_hours",
 )  # fmt: skip
 DEFAULT_DAYS_OFF = ("12-24", "12-31")  # Christmas Eve and New Year's Eve: days off in Oslo
-TOP_LEVEL_KEYS = ("location", "district")
+TOP_LEVEL_KEYS = ("location", "district", "session")
 
 _SLUG = re.compile(r"[a-z0-9-]{1,40}")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -68,6 +69,7 @@ class SeedError(ValueError):
 class Seed:
     locations: tuple[LocationSeed, ...]
     districts: tuple[DistrictSeed, ...]
+    sessions: tuple[SessionSeed, ...] = ()  # drop-in sessions and activities (bot/dropin/seed.py)
     source: str = field(default="", compare=False)
     text: str = field(default="", repr=False, compare=False)
 
@@ -75,6 +77,11 @@ class Seed:
         """Point at `key` of the district `slug` (for what only the database can tell)."""
         index = next(i for i, district in enumerate(self.districts) if district.slug == slug)
         return SeedError(self.source, locate(self.text, "district", index, (key,)), reason)
+
+    def session_error(self, slug: str, key: str, reason: str) -> SeedError:
+        """Point at `key` of the session `slug` (a district or place the database lacks)."""
+        index = next(i for i, session in enumerate(self.sessions) if session.slug == slug)
+        return SeedError(self.source, locate(self.text, "session", index, (key,)), reason)
 
 
 def read_seed(data: bytes, source: str) -> Seed:
@@ -98,21 +105,27 @@ def parse_seed(text: str, source: str) -> Seed:
     check = _Checker(text)
     locations, location_ids = _locations(check, document)
     districts = _districts(check, document, location_ids)
+    # Imported here: bot.dropin.seed builds on this module's checker.
+    from bot.dropin.seed import parse_sessions
+
+    sessions = parse_sessions(check, document)
     for key in document:
         if key not in TOP_LEVEL_KEYS:
             reason = _unknown(key, TOP_LEVEL_KEYS, "at the top level")
             check.error(_top_level_line(text, key), reason)
-    if not check.errors and not locations and not districts:
+    if not check.errors and not locations and not districts and not sessions:
         check.error(1, "no [[district]] or [[location]] tables: nothing to seed")
     if check.errors:
         line, reason = min(check.errors, key=lambda error: error[0])
         raise SeedError(source, line, reason)
-    return Seed(tuple(locations), tuple(districts), source, text)
+    return Seed(tuple(locations), tuple(districts), tuple(sessions), source, text)
 
 
 def summary(counts: SeedCounts) -> str:
     """One line for the operator: what the file created, changed and left alone."""
     line = f"{_tally(counts.districts, 'district')}, {_tally(counts.locations, 'location')}"
+    if counts.sessions:
+        line += f", {_plural(counts.sessions, 'session')} written"
     if counts.districts_kept:
         others = _plural(counts.districts_kept, "other district")
         line += f"; {others} in the database left untouched"

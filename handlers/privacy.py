@@ -153,6 +153,15 @@ def activity_lines(data: dict[str, Any], t: Translator, when: Callable[[str], st
             "You suggested {n} wordings for translations.",
             len(data.get("review_wordings", [])),
         )),
+        ("⏰", "dropin_subscriptions", t.ngettext(
+            "You asked for {n} drop-in reminder (deleted the day after the session).",
+            "You asked for {n} drop-in reminders (deleted the day after the session).",
+            len(data.get("dropin_subscriptions", [])),
+        )),
+        ("🗓", "dropin_shifts", t.ngettext(
+            "You took {n} drop-in shift.", "You took {n} drop-in shifts.",
+            len(data.get("dropin_shifts", [])),
+        )),
         # TRANSLATORS: 30 days after its report an announcement keeps only its counts.
         ("📢", "announcements", t.ngettext(
             "You sent {n} announcement (its text is deleted 30 days after its report).",

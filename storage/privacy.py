@@ -10,6 +10,7 @@ to half-forget.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -19,6 +20,8 @@ from typing import Any, Protocol
 
 from storage.db import Database, StorageError
 from storage.review import wordings_by
+
+log = logging.getLogger(__name__)
 
 
 class Forget(Enum):
@@ -60,6 +63,11 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("awaiting", "telegram_id", Forget.DELETE),
     PersonColumn("announcements", "created_by", Forget.UNLINK),
     PersonColumn("outbox", "telegram_id", Forget.DELETE),
+    # The drop-in: her morning reminders go; her shifts stay without her id (the report's
+    # volunteer hours count them), so a future one becomes a free place again.
+    PersonColumn("dropin_subscriptions", "chat_id", Forget.DELETE),
+    PersonColumn("dropin_shifts", "telegram_id", Forget.UNLINK),
+    PersonColumn("dropin_exceptions", "changed_by", Forget.UNLINK),
     PersonColumn("people", "telegram_id", Forget.DELETE),
 )
 
@@ -186,8 +194,21 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "SELECT locale, granted_at FROM reviewers WHERE telegram_id = ? ORDER BY locale",
         (telegram_id,),
     )
+    dropin_reminders = await db.fetch_all(
+        "SELECT s.slug AS session, ds.day, ds.outcome FROM dropin_subscriptions AS ds "
+        "JOIN dropin_sessions AS s ON s.id = ds.session_id WHERE ds.chat_id = ? ORDER BY ds.day",
+        (telegram_id,),
+    )
+    shifts = await db.fetch_all(
+        "SELECT s.slug AS session, sh.day, sh.taken_at FROM dropin_shifts AS sh "
+        "JOIN dropin_sessions AS s ON s.id = sh.session_id WHERE sh.telegram_id = ? "
+        "ORDER BY sh.day",
+        (telegram_id,),
+    )
     return {
         "telegram_id": telegram_id,
+        "dropin_subscriptions": [dict(row) for row in dropin_reminders],
+        "dropin_shifts": [dict(row) for row in shifts],
         "people": dict(person) if person else None,
         "memberships": [dict(row) for row in memberships],
         "admins": dict(admin) if admin else None,
@@ -224,8 +245,8 @@ async def forget_person(db: Database, telegram_id: int) -> dict[str, int]:
             raise StorageError(
                 "refusing to forget: storage/privacy.py does not handle " + ", ".join(unhandled)
             )
-        # Zero the space her rows leave, so her name cannot be read back from the file once the
-        # WAL is checkpointed (SQLite's default, where not compiled otherwise, leaves it there).
+        # Zero the space her rows leave, so her name cannot be read back from the file
+        # (SQLite's default, where not compiled otherwise, leaves it there).
         previous = await tx.fetch_one("PRAGMA secure_delete")
         await tx.execute("PRAGMA secure_delete = ON")
         for ref in PERSON_COLUMNS:
@@ -237,6 +258,9 @@ async def forget_person(db: Database, telegram_id: int) -> dict[str, int]:
             if changed:
                 counts[ref.table] = counts.get(ref.table, 0) + changed
         await tx.execute(f"PRAGMA secure_delete = {int(previous[0]) if previous else 0}")
+    # The WAL still holds the pages as they were before: copy it into the file and truncate it.
+    if not await db.checkpoint():
+        log.warning("a reader kept the database log open: forgotten data leaves it later")
     return counts
 
 
