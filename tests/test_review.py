@@ -210,6 +210,26 @@ async def test_an_admin_approves_alone_unless_the_setting_says_no(
     assert translator("so")._(MENU_QUESTION) == NEW_WORDING
 
 
+async def test_without_the_setting_an_admin_is_refused_unless_she_is_a_reviewer(
+    chat: Callable[..., ChatDriver], services: Services, db_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from tests.conftest import ADMIN_ID
+
+    services.config = replace(services.config, review_admins_approve=False)
+    hodan = await reviewer(services, chat, 5001)
+    await hodan.send("/review what would you like")
+    await hodan.press(data_starting(hodan, "rv:b:"))
+    await hodan.send(NEW_WORDING)
+    [wording] = await pending_wordings(services.db, "so")
+    admin = chat(ADMIN_ID, "Office", "en")
+    await admin.send("/review")
+    assert "🔒" in admin.last()["text"]
+    await admin.press(f"rv:a:{wording.id}", admin.last()["message_id"])
+    assert await live_wordings(services.db) == []
+
+
 async def test_a_coordinator_gives_and_takes_the_right_and_leaving_ends_it(
     chat: Callable[..., ChatDriver], services: Services
 ) -> None:
