@@ -300,3 +300,40 @@ async def test_the_help_guide_names_the_real_next_drop_in(
     assert "Next drop-in: " in texts and "Deichman Furuset." in texts
     await amina.press_label("Meet a bydelsmor")
     assert "Where you can meet a bydelsmor" in amina.last()["text"]
+
+
+async def test_a_place_with_sourced_coordinates_is_sent_as_a_venue(
+    chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
+) -> None:
+    await furuset(services)
+    await services.db.execute(
+        "UPDATE locations SET latitude = 59.9398, longitude = 10.8778, "
+        "coordinates_source = 'test: a made-up source for this test only'"
+    )
+    amina = await started(chat(AMINA, "Amina"))
+    await amina.send("/dropin")
+    venue = api.calls_to("sendVenue")[-1].params
+    assert (venue["title"], venue["latitude"]) == ("Deichman Furuset", 59.9398)
+    assert "openstreetmap" not in api.calls_to("sendMessage")[-1].params["text"]
+
+
+async def test_her_shifts_calendar_and_a_member_no_more(
+    chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
+) -> None:
+    session_id = await furuset(services)
+    day = await next_wednesday(services.db)
+    fadumo = await started(chat(FADUMO, "Fadumo"))
+    await fadumo.send("/rota")
+    await fadumo.press(buttons.shift("t", session_id, day))
+    await fadumo.press("dr:c")
+    _, content = api.calls_to("sendDocument")[-1].uploads["document"]
+    events = icalendar.Calendar.from_ical(content).walk("VEVENT")
+    assert [e.decoded("DTSTART").astimezone(OSLO).date() for e in events] == [day]
+    # Hawa leaves the group with the rota still open: her press takes nothing.
+    hawa = await started(chat(HAWA, "Hawa"))
+    await hawa.send("/rota")
+    await services.db.execute("DELETE FROM memberships WHERE telegram_id = ?", (HAWA,))
+    await hawa.press(buttons.shift("t", session_id, day))
+    assert [s.telegram_id for s in (await shifts_on(services.db, session_id, [day]))[day]] == [
+        FADUMO
+    ]

@@ -38,6 +38,7 @@ class SessionRecord:
     uid: str
     district_id: int
     district_name: str
+    location_id: str
     location_name: str
     address: str
     latitude: float | None
@@ -57,7 +58,8 @@ class SessionRecord:
 
 
 _SELECT = """
-SELECT s.id, s.uid, s.district_id, d.name AS district_name, l.name AS location_name,
+SELECT s.id, s.uid, s.district_id, d.name AS district_name, s.location_id,
+       l.name AS location_name,
        l.address, l.latitude, l.longitude, s.kind, s.weekday, s.starts, s.ends, s.valid_from,
        s.valid_to, s.languages, s.holiday_policy, d.days_off, s.min_on_duty, s.max_on_duty,
        s.withdraw_hours
