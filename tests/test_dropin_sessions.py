@@ -39,6 +39,8 @@ async def test_a_coordinator_changes_a_session_with_buttons(
     assert "That does not fit the other settings." in kari.toasts()
     await kari.press(buttons.session("q", sid, "d"))
     await kari.press(buttons.session("q", sid, "b"))
+    await kari.press(buttons.session("q", sid, "f"))  # left until 36 hours before
+    assert "A shift can be left until 36 hours before." in kari.last()["text"]
     await kari.press(buttons.session("L", sid, "5"))  # Türkçe, the sixth in the picker
     session = await get_session(services.db, sid)
     assert session is not None

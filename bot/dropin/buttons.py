@@ -34,11 +34,12 @@ REPORT = re.compile(r"^dp:(\d{1,9}):(m\d{6}|y\d{4}):([tcp])$")
 
 # A coordinator's sessions: the list, a session's card and its pickers (o card, w weekday,
 # t time, l languages, x extra date, z end, Z end confirmed), a setting chosen (W weekday,
-# T start, E end, q on duty a/b/c/d = min-1/min+1/max-1/max+1, L language, X extra date), and a
+# T start, E end, q on duty a/b/c/d = min-1/min+1/max-1/max+1 and e/f = the cut-off for
+# withdrawing 12 hours shorter/longer, L language, X extra date), and a
 # new session: a place, a kind, a weekday, then it is made (K).
 SESSIONS = re.compile(rf"^ds:s:{_ID}$")
 SESSION = re.compile(rf"^ds:([owtlxzZ]):{_ID}$")
-SESSION_SET = re.compile(rf"^ds:([WTEqLX]):{_ID}:([0-9a-d]{{1,8}})$")
+SESSION_SET = re.compile(rf"^ds:([WTEqLX]):{_ID}:([0-9a-f]{{1,8}})$")
 NEW = re.compile(rf"^ds:n:{_ID}$")
 NEW_PLACE = re.compile(rf"^ds:p:{_ID}:{_ID}$")
 NEW_KIND = re.compile(rf"^ds:k:{_ID}:{_ID}:([a-z]{{1,8}})$")

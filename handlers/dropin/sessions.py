@@ -33,6 +33,7 @@ from storage.dropin.sessions import (
 STARTS = tuple(f"{h:02d}{m:02d}" for h in range(9, 20) for m in (0, 30))
 LENGTHS = (60, 90, 120, 150, 180, 240)  # minutes: the end times offered after a start
 EXTRA_DAYS = 21
+CUT_OFF_MOST = 14 * 24  # hours before a session that a shift can no longer be left
 
 
 def now() -> datetime:
@@ -141,6 +142,11 @@ async def apply_setting(
         if not 0 <= low <= high or not 1 <= high <= 50:
             return False
         return await update_session(db, session.id, min_on_duty=low, max_on_duty=high)
+    if asked.action == "q" and value in ("e", "f"):
+        hours = session.withdraw_hours + (12 if value == "f" else -12)
+        if not 0 <= hours <= CUT_OFF_MOST:
+            return False
+        return await update_session(db, session.id, withdraw_hours=hours)
     if asked.action == "L" and value.isdecimal() and int(value) < len(LANGUAGES):
         code = LANGUAGES[int(value)].code
         chosen = list(session.languages)
@@ -241,6 +247,10 @@ def card(t: Translator, session: SessionRecord) -> str:
             low=t.ltr(session.min_on_duty), high=t.ltr(session.max_on_duty)
         ),
     ]
+    # TRANSLATORS: {hours} is a number of hours before the session.
+    lines.append("↩️ " + t._("A shift can be left until {hours} hours before.").format(
+        hours=t.ltr(session.withdraw_hours)
+    ))  # fmt: skip
     if session.valid_to:
         lines.append("⏹ " + t._("Ends on {date}").format(
             date=t.ltr(format_date(date.fromisoformat(session.valid_to), "medium", locale=t.locale))

@@ -271,7 +271,10 @@ async def purge_subscriptions(db: Database, before: date) -> int:
 
 # -- a coordinator's changes from the phone ------------------------------------------------------
 
-EDITABLE = ("weekday", "starts", "ends", "languages", "min_on_duty", "max_on_duty", "valid_to")
+EDITABLE = (
+    "weekday", "starts", "ends", "languages", "min_on_duty", "max_on_duty", "withdraw_hours",
+    "valid_to",
+)  # fmt: skip
 
 
 async def update_session(db: Database, session_id: int, **changes: object) -> bool:
