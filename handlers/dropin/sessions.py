@@ -225,6 +225,10 @@ def screen(
                 button("➕", t._("More at most"), buttons.session("q", sid, "d")),
             ],
             [
+                button("➖", t._("Shorter cut-off"), buttons.session("q", sid, "e")),
+                button("➕", t._("Longer cut-off"), buttons.session("q", sid, "f")),
+            ],
+            [
                 button("🗣", t._("Languages"), buttons.session("l", sid)),
                 button("➕", t._("Extra date"), buttons.session("x", sid)),
             ],
