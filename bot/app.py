@@ -27,6 +27,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Config
 from bot.dropin import buttons as dropin_buttons
 from bot.rate_limit import Limits, RatePlan
+from bot.review.flow import refresh_live
 from handlers import (
     awaiting,
     broadcasts,
@@ -57,12 +58,16 @@ from handlers.dropin import coordinate as dropin_coordinate
 from handlers.dropin import reach as dropin_reach
 from handlers.dropin import report as dropin_report
 from handlers.dropin import rota as dropin_rota
+from handlers.dropin import sessions as dropin_sessions
 from handlers.dropin import women as dropin_women
 from handlers.identity import load_identity_callback
 from handlers.jobs.dropin import start_dropin
 from handlers.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.rate_limiter import PlanLimiter, Turns
 from handlers.reminders import start_meetings
+from handlers.review import rights as review_rights
+from handlers.review import session as review
+from handlers.review.codec import REVIEW_PATTERN, RIGHTS_PATTERN
 from handlers.transport import BydelsBot
 from storage import Database
 
@@ -119,6 +124,8 @@ async def open_services(application: BotApplication) -> None:
     worker = OutboxWorker(application.bot, db, turns=application.bot_data[TURNS_KEY])
     application.bot_data[SERVICES_KEY] = Services(config=config, db=db, outbox=worker)
     await publish_command_menus(application.bot, db)
+    # Wordings native reviewers approved in the bot: used at once, also after a restart.
+    await refresh_live(db)
     # The help guide: its catalogue is checked once, before the first woman asks; contact
     # requests handled over 30 days ago (or unhandled for 30 days) are deleted now and every night.
     application.bot_data[help_guide.CATALOGUE_KEY] = await confirm_facts.confirmed_catalogue(db)
@@ -244,9 +251,14 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("broadcasts", broadcasts.broadcasts_command, filters=private))
     app.add_handler(CallbackQueryHandler(broadcasts.history_callback, pattern=r"^bch:"))
 
+    # Translation review: /review (optionally with a word), its cards (the wording she types is
+    # a typed answer, below), and a coordinator giving the reviewer right from a member's card.
+    app.add_handler(CommandHandler("review", review.review_command, filters=private))
+    app.add_handler(CallbackQueryHandler(review.review_callback, pattern=REVIEW_PATTERN))
+    app.add_handler(CallbackQueryHandler(review_rights.rights_callback, pattern=RIGHTS_PATTERN))
     # The drop-in: women's /dropin (from the menu and the help guide too), reminders and
     # calendars; the bydelsmødre's /rota, shifts and swaps; a coordinator's answer to an alert;
-    # /reached (women reached, counts only) and /report.
+    # a coordinator's /sessions (create and change them); /reached (counts only) and /report.
     app.add_handler(CommandHandler("dropin", dropin_women.dropin_command, filters=private))
     app.add_handler(
         CallbackQueryHandler(dropin_women.dropin_menu_callback, pattern=r"^menu:dropin$")
@@ -277,6 +289,15 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         CallbackQueryHandler(dropin_coordinate.alert_callback, pattern=dropin_buttons.ALERT)
     )
+    app.add_handler(CommandHandler("sessions", dropin_sessions.sessions_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(dropin_sessions.list_callback, pattern=dropin_buttons.SESSIONS)
+    )
+    for pattern in (dropin_buttons.SESSION, dropin_buttons.SESSION_SET):
+        app.add_handler(CallbackQueryHandler(dropin_sessions.session_callback, pattern=pattern))
+    for pattern in (dropin_buttons.NEW, dropin_buttons.NEW_PLACE, dropin_buttons.NEW_KIND,
+                    dropin_buttons.CREATE):  # fmt: skip
+        app.add_handler(CallbackQueryHandler(dropin_sessions.new_callback, pattern=pattern))
     app.add_handler(CommandHandler("reached", dropin_reach.reached_command, filters=private))
     app.add_handler(
         CallbackQueryHandler(dropin_reach.reach_callback, pattern=dropin_buttons.REACH_TOPIC)
@@ -350,6 +371,8 @@ def register_handlers(app: BotApplication) -> None:
         contact_requests.PHONE: awaiting.On(contact_requests.phone_answered),
         voice_notes.VOICE: awaiting.On(voice_notes.voice_answered),
         confirm_facts.SOURCE: awaiting.On(confirm_facts.source_answered),
+        dropin_reach.COUNT: awaiting.On(dropin_reach.count_answered),
+        review.WORDING: awaiting.On(review.wording_answered),
     }
     questions = awaiting.Questions(answers, otherwise=fallback.free_text_callback)
     app.bot_data[awaiting.KEY] = questions

@@ -23,6 +23,8 @@ from bot.app import BotApplication, build_application, close_services, open_serv
 from bot.config import Config
 from bot.identity import Role
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from bot.review.catalogue import message_by_id
+from bot.review.flow import keep_suggestion
 from handlers.context import SERVICES_KEY, Services
 from handlers.outbox import OutboxWorker
 from handlers.reminders import dispatch_reminders, next_reminder_moment, plan_all, schedule_wakeups
@@ -32,10 +34,12 @@ from storage.dropin.sessions import SessionSeed, list_sessions
 from storage.meetings import add_meeting, upcoming_meetings
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
 from storage.people import add_membership
+from storage.review import set_reviewer
 
 DEMO_TOKEN = "1234567890:DEMO-offline-token-not-a-real-one-xx"  # noqa: S105 - never sent anywhere
 DEMO_USER_ID = 424242
-DEMO_ROLES = ("public", "participant", "mother", "coordinator", "admin")
+DEMO_ROLES = ("public", "participant", "mother", "coordinator", "admin", "reviewer")
+REVIEWER = "reviewer"  # a bydelsmor with the right to review the Somali translation
 
 # A district in fase 3 with a few members who read different languages.
 DEMO_MEMBERS = (
@@ -135,6 +139,14 @@ async def seed_demo_data(services: Services, role: str) -> None:
     if role in {Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR}:
         # Her language stays unchosen: the demo starts, like a real first visit, with /start.
         await add_membership(db, DEMO_USER_ID, district_id, role, "Amina", now, locale=None)
+    if role == REVIEWER:
+        # Kari made her a Somali reviewer; Fadumo has suggested a better Somali wording of the
+        # menu's question, which waits for a second reviewer: /review shows it first.
+        await add_membership(db, DEMO_USER_ID, district_id, "mother", "Amina", now, locale=None)
+        await set_reviewer(db, DEMO_USER_ID, "so", 500004, now, on=True)
+        menu_question = message_by_id()["What would you like to do?"]
+        wording = ("Maxaad rabtaa inaad hadda samayso?",)
+        await keep_suggestion(db, "so", menu_question, wording, 500001, now)
     # A single meeting a little over two days ahead, on the hour: its first reminder is due
     # within two hours (or at once with `!remind`).
     upcoming = await upcoming_meetings(db, [district_id], now, now + timedelta(days=3))

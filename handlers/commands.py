@@ -58,6 +58,7 @@ COMMANDS: tuple[Command, ...] = (
         "reached", N_("How many women you talked with"), frozenset({Role.MOTHER, Role.COORDINATOR})
     ),
     Command("report", N_("The reach report"), COORDINATORS_AND_ADMINS),
+    Command("sessions", N_("Create and change drop-in sessions"), COORDINATORS_AND_ADMINS),
     Command("language", N_("Change your language"), EVERYONE),
     Command("mydata", N_("See what the bot stores about you"), EVERYONE),
     Command("forget", N_("Delete everything the bot stores about you"), EVERYONE),

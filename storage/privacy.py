@@ -19,6 +19,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from storage.db import Database, StorageError
+from storage.review import wordings_by
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,13 @@ class PersonColumn:
 # In the order `forget_person` works through them: `people` last, so that rows hanging off it
 # are counted as they go instead of disappearing silently by ON DELETE CASCADE.
 PERSON_COLUMNS: tuple[PersonColumn, ...] = (
+    # Her reviewer rights go (before her memberships, whose trigger would take them silently);
+    # the wordings and checks she made stay, for everyone reading that language, without her.
+    PersonColumn("reviewers", "telegram_id", Forget.DELETE),
+    PersonColumn("reviewers", "granted_by", Forget.UNLINK),
+    PersonColumn("review_wordings", "suggested_by", Forget.UNLINK),
+    PersonColumn("review_wordings", "approved_by", Forget.UNLINK),
+    PersonColumn("review_checks", "checked_by", Forget.UNLINK),
     PersonColumn("memberships", "telegram_id", Forget.DELETE),
     PersonColumn("admins", "telegram_id", Forget.DELETE),
     PersonColumn("invite_uses", "telegram_id", Forget.DELETE),
@@ -189,6 +197,10 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         """,
         (telegram_id,),
     )
+    reviewer = await db.fetch_all(
+        "SELECT locale, granted_at FROM reviewers WHERE telegram_id = ? ORDER BY locale",
+        (telegram_id,),
+    )
     dropin_reminders = await db.fetch_all(
         "SELECT s.slug AS session, ds.day, ds.outcome FROM dropin_subscriptions AS ds "
         "JOIN dropin_sessions AS s ON s.id = ds.session_id WHERE ds.chat_id = ? ORDER BY ds.day",
@@ -219,6 +231,8 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "fact_confirmations": [dict(row) for row in confirmations],
         "announcements": [dict(row) for row in announcements],
         "outbox": [dict(row) for row in deliveries],
+        "reviewers": [dict(row) for row in reviewer],
+        "review_wordings": await wordings_by(db, telegram_id),
     }
 
 

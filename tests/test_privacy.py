@@ -38,6 +38,7 @@ from storage.privacy import (
     tables_mentioning,
     unhandled_person_columns,
 )
+from storage.review import approve, mark_good, set_reviewer, suggest
 from tests.conftest import make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
 
@@ -101,6 +102,12 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     made = NewAnnouncement(who, alna, f"m{alna}", "Meeting moved", None, None, {}, NOW)
     await create_announcement(db, made, [Recipient(other, None, None)], NOW)
     await save_draft(db, DraftRecord(who, "message", alna, f"m{alna}", body="Draft"), NOW)
+    # She reviews Somali (a right the other woman gave her): a wording she suggested that the
+    # other approved, and a message she found good.
+    await set_reviewer(db, who, "so", other, NOW, on=True)
+    hers = await suggest(db, "so", f"Help {tag}", "0" * 16, ("Caawi",), who, NOW)
+    await approve(db, hers, other, NOW)
+    await mark_good(db, "so", f"Menu {tag}", "0" * 16, who, NOW)
     # The bot waits for her to type a meeting's place and note.
     await save_question(db, who, "meeting.note", (str(meeting),), NOW, NOW + timedelta(hours=1))
     # As an admin she confirmed a help-guide phone number.
@@ -213,6 +220,8 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "fact_confirmations": [],
         "announcements": [],
         "outbox": [],
+        "reviewers": [],
+        "review_wordings": [],
         "dropin_subscriptions": [],
         "dropin_shifts": [],
     }
@@ -403,6 +412,9 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "awaiting": 1,
         "fact_confirmations": 1,  # unlinked: the fact stays confirmed
         "announcements": 1,  # her name on the one she made
+        "reviewers": 1,  # her right to review Somali
+        "review_wordings": 1,  # her name on the wording she suggested (the wording stays)
+        "review_checks": 1,  # her name on the message she found good
         "dropin_subscriptions": 1,
         "dropin_shifts": 1,  # unlinked: the report still counts the hours
         "dropin_exceptions": 1,
