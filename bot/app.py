@@ -42,6 +42,7 @@ from handlers import (
     help_guide,
     invites,
     meeting_admin,
+    meeting_when,
     meetings,
     members,
     menu,
@@ -236,8 +237,11 @@ def register_handlers(app: BotApplication) -> None:
         CallbackQueryHandler(meeting_admin.district_answers_callback, pattern=r"^rsvd:")
     )
     app.add_handler(CallbackQueryHandler(meeting_admin.cancel_callback, pattern=r"^mcan(ok)?:"))
-    app.add_handler(CallbackQueryHandler(meeting_admin.when_callback, pattern=r"^(mmv|madd)(ok)?:"))
+    app.add_handler(
+        CallbackQueryHandler(meeting_when.when_callback, pattern=r"^(mmv|madd)(ok|x)?:")
+    )
     app.add_handler(CallbackQueryHandler(meeting_admin.note_start_callback, pattern=r"^mnote:"))
+    app.add_handler(CallbackQueryHandler(meeting_when.restore_callback, pattern=r"^mres(ok)?:"))
 
     # Announcements: /broadcast composes one (the draft lives in the database), /broadcasts lists
     # them with their reports. What she types while composing is a typed answer (see below).

@@ -13,13 +13,13 @@ import gettext
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -221,6 +221,18 @@ class Translator:
         if moment.tzinfo is None:
             raise ValueError("refusing to format a naive datetime")
         return str(format_date(moment.astimezone(tz).date(), "medium", locale=self._babel_locale))
+
+    def format_weekday(self, day: date) -> str:
+        """A short weekday, day and month ("Tue, Dec 8"), for a button."""
+        return str(format_skeleton("MMMEd", day, locale=self._babel_locale))
+
+    def format_short(self, moment: datetime, tz: ZoneInfo) -> str:
+        """A short weekday, day, month and 24-hour time ("Tue, Dec 8 18:00"), for a button:
+        two meetings on one day can be told apart."""
+        if moment.tzinfo is None:
+            raise ValueError("refusing to format a naive datetime")
+        local = moment.astimezone(tz)
+        return f"{self.format_weekday(local.date())} {self.ltr(f'{local:%H:%M}')}"
 
     def format_datetime(self, moment: datetime, tz: ZoneInfo) -> str:
         """Weekday, day, month and time, as people write them in her language."""

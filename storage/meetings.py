@@ -288,6 +288,16 @@ async def cancel_meeting(db: Database, meeting_id: int, by: int, now: datetime) 
     return changed > 0
 
 
+async def restore_meeting(db: Database, meeting_id: int, by: int, now: datetime) -> bool:
+    """Undo a cancellation; False if it is not cancelled (any more) or has begun."""
+    changed = await db.execute(
+        "UPDATE meetings SET cancelled_at = NULL, changed_by = ?, changed_at = ?, updated_at = ?, "
+        "revision = revision + 1 WHERE id = ? AND cancelled_at IS NOT NULL AND starts_at > ?",
+        (by, _iso(now), _iso(now), meeting_id, _iso(now)),
+    )
+    return changed > 0
+
+
 async def set_place_and_note(
     db: Database, meeting_id: int, place: str | None, note: str | None, by: int, now: datetime
 ) -> bool:
