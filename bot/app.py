@@ -30,6 +30,7 @@ from bot.rate_limit import Limits, RatePlan
 from bot.review.flow import refresh_live
 from handlers import (
     awaiting,
+    broadcast_waiting,
     broadcasts,
     confirm_facts,
     contact_requests,
@@ -252,8 +253,12 @@ def register_handlers(app: BotApplication) -> None:
         )
     )
     app.add_handler(CallbackQueryHandler(broadcasts.broadcast_callback, pattern=r"^bc:"))
-    app.add_handler(CommandHandler("broadcasts", broadcasts.broadcasts_command, filters=private))
+    # /broadcasts: what is waiting to be sent (▶️ now, 🕒 another time, ❌ cancel), then the history.
+    app.add_handler(
+        CommandHandler("broadcasts", broadcast_waiting.waiting_first_command, filters=private)
+    )
     app.add_handler(CallbackQueryHandler(broadcasts.history_callback, pattern=r"^bch:"))
+    app.add_handler(CallbackQueryHandler(broadcast_waiting.waiting_callback, pattern=r"^bcw:"))
 
     # Translation review: /review (optionally with a word), its cards (the wording she types is
     # a typed answer, below), and a coordinator giving the reviewer right from a member's card.
@@ -375,6 +380,7 @@ def register_handlers(app: BotApplication) -> None:
         contact_requests.PHONE: awaiting.On(contact_requests.phone_answered),
         voice_notes.VOICE: awaiting.On(voice_notes.voice_answered),
         confirm_facts.SOURCE: awaiting.On(confirm_facts.source_answered),
+        broadcast_waiting.NEW_TIME: awaiting.On(broadcast_waiting.new_time_answered),
         dropin_reach.COUNT: awaiting.On(dropin_reach.count_answered),
         review.WORDING: awaiting.On(review.wording_answered),
     }

@@ -40,7 +40,7 @@ from bot.broadcasts import (
     languages_read,
     limit_for,
     may_announce,
-    parse_send_time,
+    read_send_time,
     telegram_length,
     too_long,
     version_for,
@@ -55,6 +55,8 @@ from handlers.announcement_text import (
     language_name,
     progress_text,
     report_text,
+    scheduled_text,
+    time_refusal,
 )
 from handlers.awaiting import Question, Takes, ask, end
 from handlers.context import BotContext
@@ -511,11 +513,10 @@ async def text_typed(context: BotContext, message: Message, draft: DraftRecord) 
 
 async def schedule_typed(context: BotContext, message: Message, draft: DraftRecord) -> None:
     t, tz = context.t, context.services.config.tz
-    moment = parse_send_time(message.text or "", datetime.now(UTC), tz) if message.text else None
+    typed = read_send_time(message.text or "", datetime.now(UTC), tz)
+    moment = typed.moment
     if moment is None:
-        await context.bot.send_message(message.chat_id, "🤔 " + t._(
-            "I could not read that as a time in the future. Send it like {example}."
-        ).format(example=t.ltr("24.12 18:00")))  # fmt: skip
+        await context.bot.send_message(message.chat_id, time_refusal(t, typed))
         return
     draft = replace(draft, step=Step.CONFIRM, send_at=moment)
     await save_draft(context.db, draft, datetime.now(UTC))
@@ -729,10 +730,9 @@ async def send_pressed(update: Update, context: BotContext, draft: DraftRecord) 
     now = datetime.now(UTC)
     label = await draft_label(context, draft)
     if draft.send_at and draft.send_at > now:
-        text = "🕒 " + t._("Scheduled: {when}. You will see the progress here.").format(
-            when=t.format_datetime(draft.send_at, context.services.config.tz)
-        )
-        text += "\n" + progress_text(t, label, 0, len(recipients))
+        # Not "Sending: 0 / N" while it waits: when and to how many; /broadcasts can change it.
+        when = t.format_datetime(draft.send_at, context.services.config.tz)
+        text = scheduled_text(t, when, len(recipients))
     else:
         text = progress_text(t, label, 0, len(recipients))
     # "0 / N" first, and only then the outbox: the worker (perhaps busy with another
@@ -813,7 +813,11 @@ async def history_page(context: BotContext, page: int) -> tuple[str, InlineKeybo
         snippet = a.body if len(a.body) <= SNIPPET else a.body[: SNIPPET - 1] + "…"
         counts = counts_from(statuses.get(a.id, []))
         lines += ["", "🗓 " + t.format_datetime(a.send_at, tz)]
-        if counts.done:
+        if a.cancelled_at is not None:
+            lines.append("📢 " + label + "\n❌ " + t._("Cancelled: nobody got it."))
+        elif a.waiting(datetime.now(UTC)):
+            lines.append("📢 " + label + "\n🕒 " + t._("Waiting to be sent."))
+        elif counts.done:
             lines.append(report_text(t, label, await version_counts(context.db, a.id)))
         else:
             lines.append("📢 " + label + "\n" + counts_line(t, counts))
