@@ -129,6 +129,12 @@ def summary(counts: SeedCounts) -> str:
     if counts.districts_kept:
         others = _plural(counts.districts_kept, "other district")
         line += f"; {others} in the database left untouched"
+    if counts.rules_kept:
+        # The coordinator's change in the bot is newer than the file's rule: it stays.
+        line += (
+            "; the meeting rule set in the bot kept for " + ", ".join(counts.rules_kept)
+            + " (change the rule in the file to replace it)"
+        )  # fmt: skip
     return line
 
 

@@ -62,6 +62,7 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("broadcast_drafts", "created_by", Forget.DELETE),
     PersonColumn("awaiting", "telegram_id", Forget.DELETE),
     PersonColumn("fact_confirmations", "confirmed_by", Forget.UNLINK),
+    PersonColumn("districts", "rule_changed_by", Forget.UNLINK),
     PersonColumn("announcements", "created_by", Forget.UNLINK),
     PersonColumn("outbox", "telegram_id", Forget.DELETE),
     # The drop-in: her morning reminders go; her shifts stay without her id (the report's

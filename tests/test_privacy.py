@@ -28,7 +28,7 @@ from storage.districts import change_phase, upsert_district
 from storage.dropin.rota import take_shift
 from storage.dropin.sessions import SessionSeed, cancel_occurrence, subscribe
 from storage.help import create_contact_request, mark_handled, record_delivery, save_voice_note
-from storage.meetings import add_meeting, claim_reminder, set_rsvp
+from storage.meetings import RULE_COLUMNS, add_meeting, claim_reminder, set_meeting_rule, set_rsvp
 from storage.organisation import LocationSeed, apply_seed
 from storage.people import add_membership, mark_unreachable
 from storage.privacy import (
@@ -113,6 +113,11 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     # As an admin she confirmed a help-guide phone number.
     confirmation = ConfirmationRecord("oslo-krisesenter", "phone:22 48 03 80", "site", NOW.date())
     await add_confirmation(db, confirmation, who, NOW)
+    # As a coordinator she set her group's meeting rule in the bot.
+    rule = dict.fromkeys(RULE_COLUMNS) | {"holiday_policy": "skip", "reminder_hours": "48,3",
+                                          "days_off": ""}  # fmt: skip
+    own = await upsert_district(db, f"rule-{tag}", f"Rule {tag}", 3)  # hers alone
+    await set_meeting_rule(db, own, rule, who, NOW)
     # The drop-in: a session, a shift she took, a morning reminder, a date she cancelled.
     await apply_seed(db, [DROPIN_PLACE], [], NOW, [dropin_session(f"dropin-{tag}")])
     row = await db.fetch_one("SELECT id FROM dropin_sessions WHERE slug = ?", (f"dropin-{tag}",))
@@ -411,6 +416,7 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "broadcast_drafts": 1,
         "awaiting": 1,
         "fact_confirmations": 1,  # unlinked: the fact stays confirmed
+        "districts": 1,  # unlinked: the rule she set stays
         "announcements": 1,  # her name on the one she made
         "reviewers": 1,  # her right to review Somali
         "review_wordings": 1,  # her name on the wording she suggested (the wording stays)
