@@ -43,6 +43,7 @@ from handlers import (
     help_guide,
     invites,
     meeting_admin,
+    meeting_rule,
     meeting_when,
     meetings,
     members,
@@ -243,6 +244,8 @@ def register_handlers(app: BotApplication) -> None:
     )
     app.add_handler(CallbackQueryHandler(meeting_admin.note_start_callback, pattern=r"^mnote:"))
     app.add_handler(CallbackQueryHandler(meeting_when.restore_callback, pattern=r"^mres(ok)?:"))
+    # 🔁 Regular meetings: a coordinator sets the group's rule (days off typed: see below).
+    app.add_handler(CallbackQueryHandler(meeting_rule.rule_callback, pattern=r"^rr:"))
 
     # Announcements: /broadcast composes one (the draft lives in the database), /broadcasts lists
     # them with their reports. What she types while composing is a typed answer (see below).
@@ -381,6 +384,7 @@ def register_handlers(app: BotApplication) -> None:
         voice_notes.VOICE: awaiting.On(voice_notes.voice_answered),
         confirm_facts.SOURCE: awaiting.On(confirm_facts.source_answered),
         broadcast_waiting.NEW_TIME: awaiting.On(broadcast_waiting.new_time_answered),
+        meeting_rule.DAYS_OFF: awaiting.On(meeting_rule.days_off_answered),
         dropin_reach.COUNT: awaiting.On(dropin_reach.count_answered),
         review.WORDING: awaiting.On(review.wording_answered),
     }

@@ -222,6 +222,10 @@ class Translator:
             raise ValueError("refusing to format a naive datetime")
         return str(format_date(moment.astimezone(tz).date(), "medium", locale=self._babel_locale))
 
+    def format_weekday_name(self, day: date) -> str:
+        """The weekday's full name ("Wednesday") in her language."""
+        return str(format_date(day, "EEEE", locale=self._babel_locale))
+
     def format_weekday(self, day: date) -> str:
         """A short weekday, day and month ("Tue, Dec 8"), for a button."""
         return str(format_skeleton("MMMEd", day, locale=self._babel_locale))

@@ -136,6 +136,7 @@ async def meetings_command(update: Update, context: BotContext) -> None:
             rows.append([button("📅", t._("Add all to calendar"), f"icsd:{district_id}")])
         if allowed(context.identity, Action.MANAGE_MEETINGS, district_id):
             rows.append([button("➕", t._("Add a meeting"), f"madd:{district_id}")])
+            rows.append([button("🔁", t._("Regular meetings"), f"rr:{district_id}")])
     await context.bot.send_message(
         update.effective_chat.id,
         "\n".join(lines),
