@@ -26,6 +26,7 @@ class Action(StrEnum):
     MANAGE_MEETINGS = "manage_meetings"
     SEE_RSVPS = "see_rsvps"
     ANNOUNCE = "announce"  # to a district's members or its group chat; "everyone" is admins'
+    MANAGE_COURSE = "manage_course"  # the basic training: cohorts, admission, evenings, cards
 
 
 # The lowest role, in the district concerned, that may take each action.
@@ -44,6 +45,7 @@ POLICY: dict[Action, Role] = {
     Action.MANAGE_MEETINGS: Role.COORDINATOR,
     Action.SEE_RSVPS: Role.COORDINATOR,
     Action.ANNOUNCE: Role.COORDINATOR,
+    Action.MANAGE_COURSE: Role.COORDINATOR,
 }
 
 MEMBER_ROLES_BY_RANK = (Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR)

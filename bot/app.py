@@ -52,7 +52,16 @@ from handlers import (
 from handlers.awaiting import AwaitingHandler
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
+from handlers.course import codecs as course
+from handlers.course import cohorts as course_cohorts
+from handlers.course import entry as course_entry
+from handlers.course import interest as course_interest
+from handlers.course import offers as course_offers
+from handlers.course import progress as course_progress
+from handlers.course import roster as course_roster
+from handlers.course import typed as course_typed
 from handlers.identity import load_identity_callback
+from handlers.jobs.course import start_course
 from handlers.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.reminders import start_meetings
 from storage import Database
@@ -116,6 +125,9 @@ async def open_services(application: BotApplication) -> None:
     # Meetings: plan the rolling horizon, rebuild the reminder wake-ups (PTB keeps no jobs
     # across a restart) and send at once what came due while the bot was down.
     await start_meetings(application)
+    # The basic training: offers that lapsed or were never sent, tomorrow's evening reminders,
+    # and interest kept too long; then every few minutes.
+    await start_course(application)
     worker.start()
 
 
@@ -220,6 +232,41 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("broadcasts", broadcasts.broadcasts_command, filters=private))
     app.add_handler(CallbackQueryHandler(broadcasts.history_callback, pattern=r"^bch:"))
 
+    # The basic training: /course for each kind of woman; "I want to become a bydelsmor" (also
+    # the poster's deep link, see onboarding); offers of a freed place; coordinators' cohorts,
+    # admission and waiting list, capacity, progress and the spreadsheet. Each button has its
+    # codec in handlers/course/codecs.py; the typed answers are registered below with the others.
+    app.add_handler(CommandHandler("course", course_entry.course_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(
+            menu.opened_from_menu(course_entry.course_command), pattern=r"^menu:course$"
+        )
+    )
+    course_buttons = (
+        (course.CONSENT, course_interest.consent_callback),
+        (course.NO_THANKS, course_interest.no_thanks_callback),
+        (course.DISTRICT, course_interest.district_callback),
+        (course.REACH_ON_TELEGRAM, course_interest.telegram_callback),
+        (course.WITHDRAW, course_interest.withdraw_callback),
+        (course.WITHDRAW_SURE, course_interest.withdraw_sure_callback),
+        (course.ACCEPT, course_offers.offer_answer_callback),
+        (course.DECLINE, course_offers.offer_answer_callback),
+        (course.NEW_COHORT, course_cohorts.new_cohort_callback),
+        (course.COHORT, course_cohorts.cohort_callback),
+        (course.CAPACITY_MENU, course_cohorts.capacity_menu_callback),
+        (course.CAPACITY, course_cohorts.capacity_callback),
+        (course.INTERESTED, course_roster.interested_callback),
+        (course.ADMIT_LIST, course_roster.admit_list_callback),
+        (course.ADMIT, course_roster.admit_callback),
+        (course.PLACES, course_roster.places_callback),
+        (course.PLACE_CARD, course_roster.place_card_callback),
+        (course.PLACE_ACTION, course_roster.place_action_callback),
+        (course.PROGRESS, course_progress.cohort_progress_callback),
+        (course.CSV_FILE, course_progress.csv_callback),
+    )
+    for codec, callback in course_buttons:
+        app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern))
+
     # Privacy: what is stored about her, and forgetting it.
     app.add_handler(CommandHandler("mydata", privacy.mydata_command, filters=private))
     app.add_handler(CallbackQueryHandler(privacy.mydata_menu_callback, pattern=r"^menu:mydata$"))
@@ -261,6 +308,15 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         AwaitingHandler(app.chat_data, contact_requests.PHONE, typed, contact_requests.phone_reply)
     )
+    course_answers = (
+        (course_typed.NAME, course_interest.name_answered),
+        (course_typed.PHONE, course_interest.phone_answered),
+        (course_typed.COHORT_NAME, course_cohorts.cohort_name_answered),
+    )
+    for kind, answer in course_answers:
+        app.add_handler(
+            AwaitingHandler(app.chat_data, kind, typed, course_typed.answered_by(kind, answer))
+        )
     app.add_handler(CommandHandler("voice", voice_notes.voice_command, filters=private))
     app.add_handler(CallbackQueryHandler(voice_notes.voice_choice_callback, pattern=r"^vc:"))
     app.add_handler(CallbackQueryHandler(voice_notes.keep_callback, pattern=r"^vc[kx]$"))

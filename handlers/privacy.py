@@ -157,6 +157,20 @@ def activity_lines(data: dict[str, Any], t: Translator, when: Callable[[str], st
             "reports).",
             len(data.get("outbox", [])),
         )),
+        # The basic training (details, such as the name and phone number she gave, in the file).
+        ("🙋", "course_interest", t._("You said you want to become a bydelsmor.")),
+        ("🎓", "course_places", t.ngettext(
+            "You have a place or a turn in {n} course.",
+            "You have a place or a turn in {n} courses.",
+            len(data.get("course_places", [])),
+        )),
+        ("📚", "course_attendance", t.ngettext(
+            "You came to {n} course evening.", "You came to {n} course evenings.",
+            len(data.get("course_attendance", [])),
+        )),
+        ("🪪", "course_cards", t.ngettext(
+            "You have {n} ID card.", "You have {n} ID cards.", len(data.get("course_cards", [])),
+        )),
     )  # fmt: skip
     for emoji, key, text in counted:
         if data.get(key):

@@ -42,7 +42,9 @@ def _apply(state: WaitingList, action: str, who: int, now: datetime) -> waitlist
 
 @settings(max_examples=400)
 @given(capacity=st.integers(min_value=1, max_value=5), actions=ACTIONS)
-def test_capacity_people_order_and_lapsed_offers(capacity: int, actions: list[tuple[str, int, int]]) -> None:
+def test_capacity_people_order_and_lapsed_offers(
+    capacity: int, actions: list[tuple[str, int, int]]
+) -> None:
     state = WaitingList(capacity)
     now = T0
     present: set[int] = set()  # who should be on the books, by what the steps reported

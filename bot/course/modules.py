@@ -64,6 +64,6 @@ assert [m.number for m in MODULES] == list(range(1, MODULE_COUNT + 1))
 
 
 def module_name(number: int, t: Translator) -> str:
-    """"Module 7: Women's health", in her language."""
+    """ "Module 7: Women's health", in her language."""
     module = MODULE_BY_NUMBER[number]
     return t._("Module {n}: {name}").format(n=t.ltr(number), name=t._(module.name))
