@@ -52,9 +52,12 @@ from handlers import (
 from handlers.awaiting import AwaitingHandler
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
+from handlers.course import attendance as course_attendance
 from handlers.course import codecs as course
 from handlers.course import cohorts as course_cohorts
 from handlers.course import entry as course_entry
+from handlers.course import evening_changes as course_evening_changes
+from handlers.course import evenings as course_evenings
 from handlers.course import interest as course_interest
 from handlers.course import offers as course_offers
 from handlers.course import progress as course_progress
@@ -263,6 +266,21 @@ def register_handlers(app: BotApplication) -> None:
         (course.PLACE_ACTION, course_roster.place_action_callback),
         (course.PROGRESS, course_progress.cohort_progress_callback),
         (course.CSV_FILE, course_progress.csv_callback),
+        (course.EVENINGS, course_evenings.evenings_callback),
+        (course.ADD_EVENING, course_evenings.add_evening_callback),
+        (course.EVENING_MODULE, course_evenings.module_callback),
+        (course.EVENING_LENGTH, course_evenings.length_callback),
+        (course.EVENING_PLACE, course_evenings.place_callback),
+        (course.EVENING_SAVE, course_evenings.save_callback),
+        (course.EVENING, course_evenings.evening_callback),
+        (course.MOVE_EVENING, course_evening_changes.move_callback),
+        (course.MOVE_EVENING_SURE, course_evening_changes.move_sure_callback),
+        (course.CANCEL_EVENING, course_evening_changes.cancel_callback),
+        (course.CANCEL_EVENING_SURE, course_evening_changes.cancel_sure_callback),
+        (course.ATTENDANCE, course_attendance.attendance_callback),
+        (course.PRESENT, course_attendance.present_callback),
+        (course.COMING, course_attendance.reminder_answer_callback),
+        (course.NOT_COMING, course_attendance.reminder_answer_callback),
     )
     for codec, callback in course_buttons:
         app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern))
@@ -312,6 +330,9 @@ def register_handlers(app: BotApplication) -> None:
         (course_typed.NAME, course_interest.name_answered),
         (course_typed.PHONE, course_interest.phone_answered),
         (course_typed.COHORT_NAME, course_cohorts.cohort_name_answered),
+        (course_typed.EVENING_WHEN, course_evenings.when_answered),
+        (course_typed.MOVE_WHEN, course_evening_changes.move_when_answered),
+        (course_typed.LECTURER, course_evenings.lecturer_answered),
     )
     for kind, answer in course_answers:
         app.add_handler(

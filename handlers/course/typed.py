@@ -17,8 +17,8 @@ NAME = "course-name"
 PHONE = "course-phone"
 COHORT_NAME = "course-cohort-name"
 EVENING_WHEN = "course-evening-when"
+MOVE_WHEN = "course-move-when"
 LECTURER = "course-lecturer"
-KINDS = (NAME, PHONE, COHORT_NAME, EVENING_WHEN, LECTURER)
 
 
 def ask(context: BotContext, kind: str, *values: str) -> None:
