@@ -55,6 +55,7 @@ from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.course import attendance as course_attendance
 from handlers.course import codecs as course
 from handlers.course import cohorts as course_cohorts
+from handlers.course import completion as course_completion
 from handlers.course import entry as course_entry
 from handlers.course import evening_changes as course_evening_changes
 from handlers.course import evenings as course_evenings
@@ -281,6 +282,11 @@ def register_handlers(app: BotApplication) -> None:
         (course.PRESENT, course_attendance.present_callback),
         (course.COMING, course_attendance.reminder_answer_callback),
         (course.NOT_COMING, course_attendance.reminder_answer_callback),
+        (course.COMPLETE, course_completion.complete_callback),
+        (course.COMPLETE_SURE, course_completion.complete_sure_callback),
+        (course.CARDS, course_completion.cards_callback),
+        (course.WITHDRAW_CARD, course_completion.withdraw_card_callback),
+        (course.WITHDRAW_CARD_SURE, course_completion.withdraw_card_callback),
     )
     for codec, callback in course_buttons:
         app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern))

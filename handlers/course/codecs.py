@@ -75,6 +75,9 @@ PROGRESS = Codec("crspr", 1)  # a cohort's on-track view
 CSV_FILE = Codec("crscsv", 1)
 COMPLETE = Codec("crsdone", 2)  # cohort, version seen
 COMPLETE_SURE = Codec("crsdok", 2)
+CARDS = Codec("crsid", 1)  # a completed cohort's ID cards
+WITHDRAW_CARD = Codec("crsidx", 2)  # cohort, woman
+WITHDRAW_CARD_SURE = Codec("crsidxok", 2)
 
 ALL: tuple[Codec, ...] = tuple(v for v in list(globals().values()) if isinstance(v, Codec))
 

@@ -148,6 +148,8 @@ async def cohort_card(context: BotContext, cohort: Cohort) -> tuple[str, InlineK
             button("📄", t._("Spreadsheet"), codecs.CSV_FILE.encode(c)),
         ],
     ]
+    if cohort.completed_at is not None:
+        rows.append([button("🪪", t._("ID cards"), codecs.CARDS.encode(c))])
     if cohort.completed_at is None:
         rows[0:0] = [[button("➕", t._("Admit women"), codecs.ADMIT_LIST.encode(c))]]
         rows += [
