@@ -53,6 +53,7 @@ from handlers.awaiting import AwaitingHandler
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.course import attendance as course_attendance
+from handlers.course import catchup as course_catchup
 from handlers.course import codecs as course
 from handlers.course import cohorts as course_cohorts
 from handlers.course import completion as course_completion
@@ -256,6 +257,8 @@ def register_handlers(app: BotApplication) -> None:
         (course.ACCEPT, course_offers.offer_answer_callback),
         (course.DECLINE, course_offers.offer_answer_callback),
         (course.NEW_COHORT, course_cohorts.new_cohort_callback),
+        (course.NEW_CATCHUP, course_cohorts.new_cohort_callback),
+        (course.JOIN_CATCHUP, course_catchup.join_callback),
         (course.COHORT, course_cohorts.cohort_callback),
         (course.CAPACITY_MENU, course_cohorts.capacity_menu_callback),
         (course.CAPACITY, course_cohorts.capacity_callback),

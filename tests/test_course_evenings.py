@@ -196,3 +196,33 @@ async def test_progress_for_her_and_the_csv_for_the_coordinator(
     assert rows[0].startswith("Navn;Status;Modul 1: Introduksjon Bydelsmødre")
     assert "أمينة;deltaker;x;;x;;2;nei" in rows
     assert "'=Hodan;deltaker;;;;;0;nei" in rows  # never run as a formula
+
+
+async def test_mothers_sign_up_for_catch_up_evenings_with_their_own_waiting_list(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    district = await make_member(services, KARI, "coordinator")
+    for who, name in ((1001, "Amina"), (1002, "Hodan")):
+        await add_membership(services.db, who, district, "mother", name, T0, "en")
+    kari = await started(chat(KARI, "Kari"))
+    await kari.send("/course")
+    await kari.press_label("New catch-up evenings")
+    await kari.send("Catch-up spring")
+    catchup = await services.db.fetch_one("SELECT id, kind FROM cohorts")
+    assert catchup is not None and catchup["kind"] == "catchup"
+    cohort_id = int(catchup["id"])
+    version = (await services.db.fetch_one("SELECT version FROM cohorts"))["version"]  # type: ignore[index]
+    await kari.press(codecs.CAPACITY.encode(cohort_id, version, 10), kari.last()["message_id"])
+    await services.db.execute("UPDATE cohorts SET capacity = 1")
+    await add_evening(services.db, cohort_id, 9, T0 + timedelta(days=9), 120, None, None)
+    amina, hodan = await started(chat(1001, "Amina")), await started(chat(1002, "Hodan"))
+    await amina.send("/course")
+    assert "Module 9: Mental health" in amina.last()["text"]
+    await amina.press_label("Sign up")
+    assert "You are signed up for the catch-up evenings" in amina.last()["text"]
+    await hodan.send("/course")
+    await hodan.press_label("Sign up")
+    assert "You are number 1 on the waiting list" in hodan.last()["text"]
+    # Hodan, a bydelsmor, stays one: catch-up evenings change no role.
+    rows = await services.db.fetch_all("SELECT role FROM memberships WHERE telegram_id = 1002")
+    assert [r["role"] for r in rows] == ["mother"]

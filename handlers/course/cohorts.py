@@ -60,6 +60,15 @@ async def show_cohorts(chat_id: int, context: BotContext) -> None:
                 )
             ]
         )
+        rows.append(
+            [
+                button(
+                    "🔁",
+                    t._("New catch-up evenings: {district}").format(district=name),
+                    codecs.NEW_CATCHUP.encode(district_id),
+                )
+            ]
+        )
     if not cohorts:
         lines.append(t._("No cohort yet."))
     await context.bot.send_message(
@@ -68,10 +77,11 @@ async def show_cohorts(chat_id: int, context: BotContext) -> None:
 
 
 async def new_cohort_callback(update: Update, context: BotContext) -> None:
-    """Ask for the new cohort's name."""
+    """Ask for the new cohort's name (or the catch-up evenings' name)."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.NEW_COHORT.decode(query.data)
+    catchup = codecs.NEW_CATCHUP.decode(query.data)
+    ids = catchup or codecs.NEW_COHORT.decode(query.data)
     if ids is None:
         await answer_expired(query, context.t)
         return
@@ -79,7 +89,7 @@ async def new_cohort_callback(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     await query.answer()
-    typed.ask(context, typed.COHORT_NAME, str(ids[0]))
+    typed.ask(context, typed.COHORT_NAME, str(ids[0]), "catchup" if catchup else "course")
     await edit_in_place(
         query, "✍️ " + context.t._("Type the new cohort's name, for example: Autumn 2026.")
     )
@@ -108,6 +118,7 @@ async def cohort_name_answered(
         DEFAULT_CAPACITY,
         context.identity.telegram_id,
         clock.now(),
+        kind="catchup" if values[1:] == ("catchup",) else "course",
     )
     await send_cohort_card(update.effective_chat.id, context, cohort_id)
 
@@ -116,7 +127,7 @@ def cohort_text(
     t: Translator, cohort: Cohort, admitted: int, offered: int, waiting: int, evenings: int
 ) -> str:
     lines = [
-        "📚 <b>" + cohort_label(t, cohort) + "</b>",
+        ("🔁 " if cohort.kind == "catchup" else "📚 ") + "<b>" + cohort_label(t, cohort) + "</b>",
         "👥 "
         + t._("Participants: {n} of {capacity}").format(
             n=t.ltr(admitted), capacity=t.ltr(cohort.capacity)
@@ -148,9 +159,15 @@ async def cohort_card(context: BotContext, cohort: Cohort) -> tuple[str, InlineK
             button("📄", t._("Spreadsheet"), codecs.CSV_FILE.encode(c)),
         ],
     ]
-    if cohort.completed_at is not None:
+    if cohort.completed_at is not None and cohort.kind == "course":
         rows.append([button("🪪", t._("ID cards"), codecs.CARDS.encode(c))])
-    if cohort.completed_at is None:
+    if cohort.kind == "catchup":
+        # Catch-up evenings: women sign up themselves from /course; nobody completes them.
+        rows = [rows[0], rows[1][:1]]
+        if cohort.completed_at is None:
+            rows.append([button("🗓", t._("Evenings"), codecs.EVENINGS.encode(c))])
+            rows.append([button("🔢", t._("Capacity"), codecs.CAPACITY_MENU.encode(c))])
+    elif cohort.completed_at is None:
         rows[0:0] = [[button("➕", t._("Admit women"), codecs.ADMIT_LIST.encode(c))]]
         rows += [
             [

@@ -14,6 +14,7 @@ from bot.identity import Role
 from handlers.access import permitted_districts
 from handlers.context import BotContext
 from handlers.course import codecs
+from handlers.course.catchup import open_catchups
 from handlers.course.cohorts import show_cohorts
 from handlers.course.interest import current_interest_text, show_consent
 from handlers.course.progress import participant_lines
@@ -32,7 +33,6 @@ async def course_command(update: Update, context: BotContext) -> None:
     t, tz = context.t, context.services.config.tz
     me = context.identity.telegram_id
     lines: list[str] = []
-    keyboard: InlineKeyboardMarkup | None = None
     for cohort, place in await places_of_person(context.db, me):
         if cohort.completed_at is not None:
             continue
@@ -51,8 +51,27 @@ async def course_command(update: Update, context: BotContext) -> None:
                     n=t.ltr(place.position), cohort=cohort_label(t, cohort)
                 )
             )
+        elif cohort.kind == "catchup":
+            lines.append(
+                "🔁 "
+                + t._("You have a place at the catch-up evenings {cohort}.").format(
+                    cohort=cohort_label(t, cohort)
+                )
+            )
         else:
             lines += await participant_lines(context, cohort)
+    rows = [[button("🚪", t._("Withdraw"), codecs.WITHDRAW.encode())]] if lines else []
+    catchup_lines, catchup_rows = await open_catchups(context)
+    if not lines and catchup_lines:
+        await context.bot.send_message(
+            chat_id,
+            "\n".join(catchup_lines),
+            parse_mode="HTML",
+            reply_markup=InlineKeyboardMarkup(catchup_rows),
+        )
+        return
+    lines += catchup_lines
+    rows += catchup_rows
     if not lines:
         interest = await current_interest_text(context)
         if interest is None:
@@ -69,7 +88,8 @@ async def course_command(update: Update, context: BotContext) -> None:
             await show_consent(chat_id, context)
             return
         lines.append(interest)
-    keyboard = InlineKeyboardMarkup([[button("🚪", t._("Withdraw"), codecs.WITHDRAW.encode())]])
+        rows = [[button("🚪", t._("Withdraw"), codecs.WITHDRAW.encode())]]
+    keyboard = InlineKeyboardMarkup(rows)
     await context.bot.send_message(
         chat_id, "\n".join(lines), parse_mode="HTML", reply_markup=keyboard
     )
