@@ -36,8 +36,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("broadcast", "📢", N_("Announce"), COORDINATORS_AND_ADMINS),
     MenuItem("meetings", "📅", N_("Meetings"), MEMBERS_AND_ADMINS),
     MenuItem("me", "👤", N_("My profile"), MEMBERS_AND_ADMINS),
-    MenuItem("course", "🎓", N_("Basic training"), EVERYONE),
     MenuItem("help", "❓", N_("Help"), EVERYONE),
+    MenuItem("course", "🎓", N_("Basic training"), EVERYONE),
     MenuItem("mydata", "🔒", N_("My data"), EVERYONE),
     MenuItem("language", "🌍", N_("Language"), EVERYONE),
 )
