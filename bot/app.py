@@ -49,7 +49,6 @@ from handlers import (
     stats,
     voice_notes,
 )
-from handlers.awaiting import AwaitingHandler
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.course import attendance as course_attendance
@@ -127,6 +126,10 @@ async def open_services(application: BotApplication) -> None:
         application.job_queue.run_daily(
             announcements_purge_job, time(4, 10, tzinfo=config.tz), name="announcements-purge"
         )
+    # Typed answers: the questions still open before a restart are asked again, silently.
+    questions = application.bot_data[awaiting.KEY]
+    assert isinstance(questions, awaiting.Questions)
+    await questions.restore(db, datetime.now(UTC))
     # Meetings: plan the rolling horizon, rebuild the reminder wake-ups (PTB keeps no jobs
     # across a restart) and send at once what came due while the bot was down.
     await start_meetings(application)
@@ -218,15 +221,9 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(meeting_admin.cancel_callback, pattern=r"^mcan(ok)?:"))
     app.add_handler(CallbackQueryHandler(meeting_admin.when_callback, pattern=r"^(mmv|madd)(ok)?:"))
     app.add_handler(CallbackQueryHandler(meeting_admin.note_start_callback, pattern=r"^mnote:"))
-    typed = private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-    app.add_handler(
-        AwaitingHandler(
-            app.chat_data, meeting_admin.NOTE, typed, meeting_admin.note_received_callback
-        )
-    )
 
     # Announcements: /broadcast composes one (the draft lives in the database), /broadcasts lists
-    # them with their reports. What she types while composing is taken near the end (see below).
+    # them with their reports. What she types while composing is a typed answer (see below).
     app.add_handler(CommandHandler("broadcast", broadcasts.broadcast_command, filters=private))
     app.add_handler(
         CallbackQueryHandler(
@@ -240,7 +237,7 @@ def register_handlers(app: BotApplication) -> None:
     # The basic training: /course for each kind of woman; "I want to become a bydelsmor" (also
     # the poster's deep link, see onboarding); offers of a freed place; coordinators' cohorts,
     # admission and waiting list, capacity, progress and the spreadsheet. Each button has its
-    # codec in handlers/course/codecs.py; the typed answers are registered below with the others.
+    # codec in handlers/course/codecs.py; its typed answers are in the one `answers` dict below.
     app.add_handler(CommandHandler("course", course_entry.course_command, filters=private))
     app.add_handler(
         CallbackQueryHandler(
@@ -332,29 +329,10 @@ def register_handlers(app: BotApplication) -> None:
         CallbackQueryHandler(contact_requests.step_callback, pattern=r"^hlp:(ok|no|d:|c:)")
     )
     app.add_handler(CallbackQueryHandler(contact_requests.done_callback, pattern=r"^req:done:"))
-    app.add_handler(
-        AwaitingHandler(app.chat_data, contact_requests.PHONE, typed, contact_requests.phone_reply)
-    )
-    course_answers = (
-        (course_typed.NAME, course_interest.name_answered),
-        (course_typed.PHONE, course_interest.phone_answered),
-        (course_typed.COHORT_NAME, course_cohorts.cohort_name_answered),
-        (course_typed.EVENING_WHEN, course_evenings.when_answered),
-        (course_typed.MOVE_WHEN, course_evening_changes.move_when_answered),
-        (course_typed.LECTURER, course_evenings.lecturer_answered),
-    )
-    for kind, answer in course_answers:
-        app.add_handler(
-            AwaitingHandler(app.chat_data, kind, typed, course_typed.answered_by(kind, answer))
-        )
     app.add_handler(CommandHandler("voice", voice_notes.voice_command, filters=private))
     app.add_handler(CallbackQueryHandler(voice_notes.voice_choice_callback, pattern=r"^vc:"))
     app.add_handler(CallbackQueryHandler(voice_notes.keep_callback, pattern=r"^vc[kx]$"))
     app.add_handler(CallbackQueryHandler(voice_notes.delete_callback, pattern=r"^vcd:"))
-    recorded = private & filters.UpdateType.MESSAGE & filters.VOICE
-    app.add_handler(
-        AwaitingHandler(app.chat_data, voice_notes.VOICE, recorded, voice_notes.voice_reply)
-    )
     app.add_handler(CommandHandler("stats", stats.stats_command, filters=private))
     # After whichever handler answered: anything she sends while a help flow is open (a
     # sentence, a sticker, a photo, a command) is noted, so that 🧹 deletes it too.
@@ -362,9 +340,36 @@ def register_handlers(app: BotApplication) -> None:
         MessageHandler(private & filters.UpdateType.MESSAGE, help_flow.note_in_open_flow), group=1
     )
 
-    # /cancel: stop whatever typed answer the bot waits for (a place and note, a phone number, a
-    # voice note). One chat waits for one answer at a time: a new question replaces the old.
+    # Typed answers: a chat's next message answers the one question the bot asked there (a new
+    # question replaces the old). Each question's answer callback (and what /cancel does to it,
+    # if more than closing it) is registered here; handlers/awaiting.py explains the rules.
+    answers = {
+        broadcasts.TEXT: awaiting.On(broadcasts.text_answered, broadcasts.text_cancelled),
+        meeting_admin.NOTE: awaiting.On(meeting_admin.note_answered),
+        contact_requests.PHONE: awaiting.On(contact_requests.phone_answered),
+        voice_notes.VOICE: awaiting.On(voice_notes.voice_answered),
+        # The basic training: her name and phone number, a cohort's name, an evening's date
+        # and time (new or moved) and its lecturer.
+        course_typed.NAME: awaiting.On(course_interest.name_answered),
+        course_typed.PHONE: awaiting.On(course_interest.phone_answered),
+        course_typed.COHORT_NAME: awaiting.On(course_cohorts.cohort_name_answered),
+        course_typed.EVENING_WHEN: awaiting.On(course_evenings.when_answered),
+        course_typed.MOVE_WHEN: awaiting.On(course_evening_changes.move_when_answered),
+        course_typed.LECTURER: awaiting.On(course_evenings.lecturer_answered),
+    }
+    questions = awaiting.Questions(answers, otherwise=fallback.free_text_callback)
+    app.bot_data[awaiting.KEY] = questions
+    app.add_handler(awaiting.AnswerHandler(questions))
+    # /cancel ends exactly the open question. Any other command but /help and /info ends it
+    # first (group -2, before the command runs, which may ask a question of its own).
     app.add_handler(CommandHandler("cancel", awaiting.cancel_command, filters=private))
+    app.add_handler(
+        MessageHandler(
+            private & filters.COMMAND & ~awaiting.not_leaving(),
+            awaiting.command_leaves_callback,
+        ),
+        group=-2,
+    )
 
     # Last: whatever nobody took. Unknown commands and free text in private chats get pointed to
     # the menu; any other button press is old, forged or not ours and changes nothing.
@@ -372,11 +377,8 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         MessageHandler(new_private & filters.COMMAND, fallback.unknown_command_callback)
     )
-    # Free text (or a photo, a document): a coordinator composing an announcement gives her draft
-    # its text here (the draft's step is in the database, so this survives a restart); for
-    # everyone else it is the free-text fallback. After every AwaitingHandler above, so a
-    # question the bot asked since (a phone number, a voice note) is answered first.
-    app.add_handler(MessageHandler(new_private & ~filters.COMMAND, broadcasts.draft_input_callback))
+    # Free text (or a photo, a sticker) that answers no open question.
+    app.add_handler(MessageHandler(new_private & ~filters.COMMAND, fallback.free_text_callback))
     app.add_handler(CallbackQueryHandler(fallback.stale_button_callback))
 
     app.add_error_handler(errors.error_callback)

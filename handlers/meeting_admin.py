@@ -21,7 +21,7 @@ from bot.help_guide import join_pages
 from bot.i18n import N_, Translator
 from bot.meeting_plan import local_instant
 from handlers.access import choose_district, refuse
-from handlers.awaiting import awaited, stop_waiting, wait_for
+from handlers.awaiting import Question, ask
 from handlers.context import BotContext
 from handlers.meetings import ANSWERS, meeting_text, pressed_meeting
 from handlers.reminders import schedule_wakeups, tell_members_soon
@@ -49,7 +49,8 @@ DAYS_OFFERED = 14
 TIMES_OFFERED = ("10:00", "12:00", "14:00", "16:00", "17:00", "17:30", "18:00", "18:30", "19:00")
 MAX_PLACE = 80
 MAX_NOTE = 200
-NOTE = "meeting-note"  # what the chat waits for: the place and note of one meeting
+# The typed question: the place and note of one meeting (its id is the value).
+NOTE = Question("meeting.note", N_("I no longer wait for the meeting's place and note."))
 
 
 # -- who is coming -------------------------------------------------------------------------------
@@ -381,8 +382,8 @@ async def note_start_callback(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     await query.answer()
-    assert context.chat_data is not None and update.effective_chat is not None
-    wait_for(context.chat_data, NOTE, str(meeting.id))
+    assert update.effective_chat is not None
+    await ask(context, NOTE, str(meeting.id))
     # TRANSLATORS: {place} and {note} are the limits in characters; {command} is /cancel.
     text = "📝 " + t._(
         "Send the place on the first line and, if you like, a short note on the next line "
@@ -391,22 +392,19 @@ async def note_start_callback(update: Update, context: BotContext) -> None:
     await context.bot.send_message(update.effective_chat.id, text)
 
 
-async def note_received_callback(update: Update, context: BotContext) -> None:
-    """Save the place and note she typed, and tell the members."""
+async def note_answered(update: Update, context: BotContext, values: tuple[str, ...]) -> None:
+    """Save the place and note she typed (the answer to NOTE), and tell the members."""
     assert update.message is not None and update.message.text is not None
     assert update.effective_chat is not None
-    waiting = awaited(context.chat_data, NOTE)
-    if waiting is None:  # the wait ran out between her typing and this handler
-        return
     t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
     parsed = parse_place_and_note(update.message.text)
     if isinstance(parsed, str):
         await context.bot.send_message(update.effective_chat.id, "⚠️ " + t._(parsed).format(
             place=t.ltr(MAX_PLACE), note=t.ltr(MAX_NOTE), command=t.command("cancel")
         ))  # fmt: skip
-        return  # still waiting: she may correct it
-    stop_waiting(context.chat_data)
-    meeting = await get_meeting(context.db, int(waiting.values[0]))
+        await ask(context, NOTE, *values)  # still waiting: she may correct it
+        return
+    meeting = await get_meeting(context.db, int(values[0]))
     if meeting is None or not allowed(
         context.identity, Action.MANAGE_MEETINGS, meeting.district_id
     ):

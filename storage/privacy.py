@@ -49,6 +49,7 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("reminder_deliveries", "telegram_id", Forget.DELETE),
     PersonColumn("meetings", "changed_by", Forget.UNLINK),
     PersonColumn("broadcast_drafts", "created_by", Forget.DELETE),
+    PersonColumn("awaiting", "telegram_id", Forget.DELETE),
     PersonColumn("announcements", "created_by", Forget.UNLINK),
     PersonColumn("outbox", "telegram_id", Forget.DELETE),
     # The basic training: her interest, places, reminders and card go; a cohort she opened
@@ -162,6 +163,11 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "updated_at FROM broadcast_drafts WHERE created_by = ?",
         (telegram_id,),
     )
+    # The question her next message answers (a meeting's note, her announcement's text).
+    awaiting = await db.fetch_all(
+        "SELECT question, answer_values, asked_at, until FROM awaiting WHERE telegram_id = ?",
+        (telegram_id,),
+    )
     announcements = await db.fetch_all(
         "SELECT created_at, send_at, audience, body, media_kind FROM announcements "
         "WHERE created_by = ? ORDER BY id",
@@ -190,6 +196,7 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "rsvps": [dict(row) for row in rsvps],
         "reminder_deliveries": [dict(row) for row in reminders],
         "broadcast_drafts": [dict(row) for row in drafts],
+        "awaiting": [dict(row) for row in awaiting],
         "announcements": [dict(row) for row in announcements],
         "outbox": [dict(row) for row in deliveries],
         **course,

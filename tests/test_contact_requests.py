@@ -14,7 +14,7 @@ from bot.app import BotApplication, build_application, close_services, open_serv
 from bot.config import Config
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
-from handlers.awaiting import AWAITING_KEY
+from handlers.awaiting import KEY as AWAITING_KEY
 from handlers.contact_requests import purge
 from handlers.context import SERVICES_KEY, Services
 from handlers.help_flow import CONSENT_KEY
@@ -407,8 +407,8 @@ async def test_an_old_yes_and_an_old_question_expire(
 ) -> None:  # fmt: skip
     zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
     await zahra.press(f"hlp:c:{alna}:ph")
-    waiting = app.chat_data[ZAHRA][AWAITING_KEY]
-    app.chat_data[ZAHRA][AWAITING_KEY] = replace(waiting, until=datetime.now(UTC))
+    questions = app.bot_data[AWAITING_KEY]
+    questions.open[ZAHRA] = replace(questions.open[ZAHRA], until=datetime.now(UTC))
     await zahra.send("41234567")  # the question ran out: this is just text now
     assert zahra.last()["text"].startswith("👇 I understand the buttons best.")
 

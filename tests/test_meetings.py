@@ -338,7 +338,9 @@ async def test_place_and_note_can_be_abandoned_with_cancel(
     prompts = [text for text in kari.texts() if text.startswith("📝 Send the place")]
     assert len(prompts) == 2
     await kari.send("/cancel")
-    assert kari.last()["text"] == "↩️ Nothing was changed."
+    assert kari.last()["text"] == (
+        "↩️ I no longer wait for the meeting's place and note. Nothing was changed."
+    )
     await kari.send("Somewhere")
     meeting = await get_meeting(services.db, meeting_id)
     assert meeting is not None and meeting.place == "Deichman Furuset" and meeting.note is None

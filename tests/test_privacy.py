@@ -15,6 +15,7 @@ from bot.offline_api import OfflineBotApi
 from handlers.context import Services
 from storage import Database, StorageError
 from storage.admins import add_admin
+from storage.awaiting import save_question
 from storage.broadcasts import (
     DraftRecord,
     NewAnnouncement,
@@ -104,6 +105,8 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     await set_present(db, evening, who, True)
     await claim_evening_reminder(db, evening, who, NOW)
     await issue_card(db, f"tok-{tag}", who, alna, name, NOW)
+    # The bot waits for her to type a meeting's place and note.
+    await save_question(db, who, "meeting.note", (str(meeting),), NOW, NOW + timedelta(hours=1))
 
 
 async def two_women(services: Services) -> None:
@@ -200,6 +203,7 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "rsvps": [],
         "reminder_deliveries": [],
         "broadcast_drafts": [],
+        "awaiting": [],
         "announcements": [],
         "outbox": [],
         "course_interest": [],
@@ -393,6 +397,7 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "reminder_deliveries": 1,
         "meetings": 1,  # her name on the meeting she added
         "broadcast_drafts": 1,
+        "awaiting": 1,
         "announcements": 1,  # her name on the one she made
         "course_interest": 1,
         "course_places": 1,

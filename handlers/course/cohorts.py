@@ -11,6 +11,7 @@ from bot.course.admission import NameProblem, clean_name
 from bot.course.waitlist import MAX_CAPACITY, MIN_CAPACITY, Result
 from bot.i18n import Translator
 from handlers.access import permitted_districts, refuse
+from handlers.awaiting import ask
 from handlers.context import BotContext
 from handlers.course import clock, codecs, typed
 from handlers.course.interest import name_problem_text
@@ -89,7 +90,7 @@ async def new_cohort_callback(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     await query.answer()
-    typed.ask(context, typed.COHORT_NAME, str(ids[0]), "catchup" if catchup else "course")
+    await ask(context, typed.COHORT_NAME, str(ids[0]), "catchup" if catchup else "course")
     await edit_in_place(
         query, "✍️ " + context.t._("Type the new cohort's name, for example: Autumn 2026.")
     )
@@ -108,7 +109,7 @@ async def cohort_name_answered(
     try:
         name = clean_name(message.text or "")
     except NameProblem as problem:
-        typed.ask(context, typed.COHORT_NAME, *values)
+        await ask(context, typed.COHORT_NAME, *values)
         await message.reply_text(name_problem_text(t, problem))
         return
     cohort_id = await create_cohort(

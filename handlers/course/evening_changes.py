@@ -10,6 +10,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.course.evenings import WhenProblem, parse_when
 from bot.i18n import Translator, translator
+from handlers.awaiting import ask
 from handlers.context import BotContext
 from handlers.course import clock, codecs, typed
 from handlers.course.evenings import (
@@ -35,7 +36,7 @@ async def move_callback(update: Update, context: BotContext) -> None:
     if found is None:
         return
     await query.answer()
-    typed.ask(context, typed.MOVE_WHEN, str(found[1].id))
+    await ask(context, typed.MOVE_WHEN, str(found[1].id))
     await edit_in_place(query, when_prompt(context.t))
 
 
@@ -45,7 +46,7 @@ async def move_when_answered(update: Update, context: BotContext, values: tuple[
     assert message is not None
     when = parse_when(message.text or "", context.services.config.tz, clock.now())
     if isinstance(when, WhenProblem):
-        typed.ask(context, typed.MOVE_WHEN, *values)
+        await ask(context, typed.MOVE_WHEN, *values)
         await message.reply_text(when_problem_text(context.t, when))
         return
     if values:

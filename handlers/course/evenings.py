@@ -16,6 +16,7 @@ from bot.course.evenings import LENGTHS, Clash, WhenProblem, clashes, parse_when
 from bot.course.modules import MODULES
 from bot.i18n import Translator
 from handlers.access import refuse
+from handlers.awaiting import ask, end
 from handlers.context import BotContext
 from handlers.course import clock, codecs, typed
 from handlers.course.cohorts import managed_cohort
@@ -104,7 +105,7 @@ async def module_callback(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     context.chat_data[DRAFT_KEY] = {"cohort": cohort.id, "module": ids[1] or None}
-    typed.ask(context, typed.EVENING_WHEN, str(cohort.id))
+    await ask(context, typed.EVENING_WHEN, str(cohort.id))
     await edit_in_place(query, when_prompt(context.t))
 
 
@@ -123,7 +124,7 @@ async def when_answered(update: Update, context: BotContext, values: tuple[str, 
     t, tz = context.t, context.services.config.tz
     when = parse_when(message.text or "", tz, clock.now())
     if isinstance(when, WhenProblem):
-        typed.ask(context, typed.EVENING_WHEN, *values)
+        await ask(context, typed.EVENING_WHEN, *values)
         await message.reply_text(when_problem_text(t, when))
         return
     draft = context.chat_data.get(DRAFT_KEY)
@@ -188,7 +189,7 @@ async def place_callback(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     draft["place"] = places[ids[1] - 1][0] if ids[1] else None
-    typed.ask(context, typed.LECTURER, str(cohort.id))
+    await ask(context, typed.LECTURER, str(cohort.id))
     await edit_in_place(query, *await confirm_screen(context, cohort, draft, ask_lecturer=True))
 
 
@@ -204,7 +205,7 @@ async def lecturer_answered(update: Update, context: BotContext, values: tuple[s
     try:
         draft["lecturer"] = clean_name(message.text or "")
     except NameProblem as problem:
-        typed.ask(context, typed.LECTURER, *values)
+        await ask(context, typed.LECTURER, *values)
         await message.reply_text(name_problem_text(context.t, problem))
         return
     text, keyboard = await confirm_screen(context, cohort, draft, ask_lecturer=False)
@@ -291,7 +292,7 @@ async def save_callback(update: Update, context: BotContext) -> None:
         return
     await query.answer("✅")
     context.chat_data.pop(DRAFT_KEY, None)
-    typed.stop(context)
+    await end(context, typed.LECTURER)
     await add_evening(
         context.db,
         cohort.id,

@@ -11,6 +11,7 @@ from bot.course import waitlist
 from bot.course.admission import MAX_NAME, NameProblem, clean_name
 from bot.help_guide import parse_phone
 from bot.i18n import LANGUAGE_BY_CODE, Translator
+from handlers.awaiting import ask, end
 from handlers.context import BotContext
 from handlers.course import clock, codecs, typed
 from handlers.course.places import change_places
@@ -110,7 +111,7 @@ async def district_callback(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     context.chat_data[PENDING_KEY] = {"district": district.id}
-    typed.ask(context, typed.NAME)
+    await ask(context, typed.NAME)
     text = "✍️ " + context.t._("Type your name, as you want the coordinator to see it.")
     await edit_in_place(query, "🏘 " + escape(district.name) + "\n\n" + text)
 
@@ -140,10 +141,10 @@ async def name_answered(update: Update, context: BotContext, values: tuple[str, 
     try:
         pending["name"] = clean_name(message.text or "")
     except NameProblem as problem:
-        typed.ask(context, typed.NAME)
+        await ask(context, typed.NAME)
         await message.reply_text(name_problem_text(t, problem))
         return
-    typed.ask(context, typed.PHONE)
+    await ask(context, typed.PHONE)
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -171,7 +172,7 @@ async def phone_answered(update: Update, context: BotContext, values: tuple[str,
     assert message is not None
     phone = parse_phone(message.text or "")
     if phone is None:
-        typed.ask(context, typed.PHONE)
+        await ask(context, typed.PHONE)
         await message.reply_text(
             "⚠️ "
             + context.t._(
@@ -191,7 +192,7 @@ async def telegram_callback(update: Update, context: BotContext) -> None:
         await answer_expired(query, context.t)
         return
     await query.answer()
-    typed.stop(context)
+    await end(context, typed.PHONE)
     await finish(update, context, None)
 
 

@@ -1,43 +1,20 @@
 """The course's typed answers: a woman's name and phone number, a cohort's name, an evening's
-date and time and its lecturer. Each answer callback takes (update, context, values); asking
-and registering go through the bot's one mechanism for typed answers (handlers/awaiting.py)."""
+date and time (new or moved) and its lecturer. They are questions of the bot's one mechanism for
+typed answers (handlers/awaiting.py); each answer callback takes (update, context, values) and
+is registered in bot/app.py's `answers`."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from bot.i18n import N_
+from handlers.awaiting import Question
 
-from telegram import Update
-
-from handlers.awaiting import awaited, stop_waiting, wait_for
-from handlers.context import BotContext
-
-Answer = Callable[[Update, BotContext, tuple[str, ...]], Awaitable[None]]
-
-NAME = "course-name"
-PHONE = "course-phone"
-COHORT_NAME = "course-cohort-name"
-EVENING_WHEN = "course-evening-when"
-MOVE_WHEN = "course-move-when"
-LECTURER = "course-lecturer"
-
-
-def ask(context: BotContext, kind: str, *values: str) -> None:
-    """This chat's next typed message answers `kind`."""
-    assert context.chat_data is not None
-    wait_for(context.chat_data, kind, *values)
-
-
-def answered_by(kind: str, answer: Answer) -> Callable[[Update, BotContext], Awaitable[None]]:
-    """The message callback for `kind`: closes the question, then gives its values to `answer`."""
-
-    async def callback(update: Update, context: BotContext) -> None:
-        waiting = awaited(context.chat_data, kind)
-        stop_waiting(context.chat_data)
-        await answer(update, context, waiting.values if waiting else ())
-
-    callback.__doc__ = answer.__doc__
-    return callback
-
-
-def stop(context: BotContext) -> None:
-    stop_waiting(context.chat_data)
+NAME = Question("course.name", N_("The bot no longer waits for your name."))
+PHONE = Question("course.phone", N_("The bot no longer waits for your phone number."))
+COHORT_NAME = Question("course.cohort_name", N_("The bot no longer waits for the cohort's name."))
+EVENING_WHEN = Question(
+    "course.evening_when", N_("The bot no longer waits for the evening's date and time.")
+)
+MOVE_WHEN = Question(
+    "course.move_when", N_("The bot no longer waits for the evening's new date and time.")
+)
+LECTURER = Question("course.lecturer", N_("The bot no longer waits for the lecturer's name."))
