@@ -48,18 +48,18 @@ def test_capacity_people_order_and_lapsed_offers(
     state = WaitingList(capacity)
     now = T0
     present: set[int] = set()  # who should be on the books, by what the steps reported
-    joined_order: list[int] = []  # the order women were admitted or put on the list
+    joined: dict[int, int] = {}  # when each woman last joined (admitted or put on the list)
     reordered = False
     for action, who, hours in actions:
         now += timedelta(hours=hours)
         step = _apply(state, action, who, now)
         state = step.state
+        present -= set(step.lapsed)  # lapsed first: the action itself comes after the tick
         if step.result in (Result.ADMITTED, Result.WAITING):
             present.add(who)
-            joined_order.append(who)
+            joined[who] = len(joined) + 1 + max(joined.values(), default=0)
         if step.result in (Result.LEFT, Result.DECLINED):
             present.discard(who)
-        present -= set(step.lapsed)
         if action in ("up", "down", "skip") and step.result is Result.MOVED:
             reordered = True
         everyone = state.everyone()
@@ -73,8 +73,7 @@ def test_capacity_people_order_and_lapsed_offers(
         assert state.free == 0 or not state.waiting
         # Without a coordinator's move the list keeps the order women joined in.
         if not reordered:
-            order = [w for w in joined_order if w in state.waiting]
-            assert list(state.waiting) == sorted(order, key=joined_order.index)
+            assert list(state.waiting) == sorted(state.waiting, key=joined.__getitem__)
 
 
 @given(capacity=st.integers(min_value=1, max_value=4), extra=st.integers(min_value=1, max_value=4))
