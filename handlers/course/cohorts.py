@@ -34,7 +34,7 @@ async def show_cohorts(chat_id: int, context: BotContext) -> None:
     lines = ["🎓 <b>" + t._("The basic training") + "</b>"]
     cohorts = await cohorts_in(context.db, [d for d, _ in districts])
     for cohort in cohorts:
-        mark = "✅" if cohort.completed_at else "📚"
+        mark = "✅" if cohort.completed_at else "🔁" if cohort.kind == "catchup" else "📚"
         rows.append(
             [
                 button(
