@@ -23,6 +23,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from bot.i18n import LOCALE_CODES
+from bot.meeting_plan import OSLO
+from storage.course.seed import CohortSeed, EveningSeed
 from storage.organisation import DistrictSeed, LocationSeed, SeedCounts, Tally
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -39,7 +41,7 @@ MEETING_KEYS = (
     "time", "weekday", "anchor", "monthly", "holidays", "days_off", "reminder_hours",
 )  # fmt: skip
 DEFAULT_DAYS_OFF = ("12-24", "12-31")  # Christmas Eve and New Year's Eve: days off in Oslo
-TOP_LEVEL_KEYS = ("location", "district")
+TOP_LEVEL_KEYS = ("location", "district", "cohort", "evening")
 
 _SLUG = re.compile(r"[a-z0-9-]{1,40}")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -68,6 +70,8 @@ class SeedError(ValueError):
 class Seed:
     locations: tuple[LocationSeed, ...]
     districts: tuple[DistrictSeed, ...]
+    cohorts: tuple[CohortSeed, ...] = ()  # the basic training (bot/course/seeding.py)
+    evenings: tuple[EveningSeed, ...] = ()
     source: str = field(default="", compare=False)
     text: str = field(default="", repr=False, compare=False)
 
@@ -98,6 +102,11 @@ def parse_seed(text: str, source: str) -> Seed:
     check = _Checker(text)
     locations, location_ids = _locations(check, document)
     districts = _districts(check, document, location_ids)
+    # The course's tables build on this module's validator, so they are read from here.
+    from bot.course.seeding import parse_course
+
+    slugs = {district.slug for district in districts}
+    cohorts, evenings = parse_course(check, document, slugs, location_ids, OSLO)
     for key in document:
         if key not in TOP_LEVEL_KEYS:
             reason = _unknown(key, TOP_LEVEL_KEYS, "at the top level")
@@ -107,7 +116,7 @@ def parse_seed(text: str, source: str) -> Seed:
     if check.errors:
         line, reason = min(check.errors, key=lambda error: error[0])
         raise SeedError(source, line, reason)
-    return Seed(tuple(locations), tuple(districts), source, text)
+    return Seed(tuple(locations), tuple(districts), tuple(cohorts), tuple(evenings), source, text)
 
 
 def summary(counts: SeedCounts) -> str:

@@ -9,7 +9,7 @@ from the file are never deleted: deleting one would cascade to its members, invi
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -90,6 +90,7 @@ async def apply_seed(
     locations: Sequence[LocationSeed],
     districts: Sequence[DistrictSeed],
     now: datetime,
+    also: Callable[[Transaction], Awaitable[object]] | None = None,
 ) -> SeedCounts:
     """Create or update every location and district in one transaction; count what changed.
 
@@ -100,6 +101,8 @@ async def apply_seed(
         async with db.transaction() as tx:
             location_tally = await _apply_locations(tx, locations)
             district_tally, kept = await _apply_districts(tx, districts, now)
+            if also is not None:  # more of the same file (the course's cohorts), all or nothing
+                await also(tx)
     except sqlite3.Error as exc:
         raise StorageError(f"cannot write the seed to {db.path}: {exc}") from None
     return SeedCounts(district_tally, location_tally, kept)
