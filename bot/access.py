@@ -27,6 +27,8 @@ class Action(StrEnum):
     SEE_RSVPS = "see_rsvps"
     ANNOUNCE = "announce"  # to a district's members or its group chat; "everyone" is admins'
     MANAGE_COURSE = "manage_course"  # the basic training: cohorts, admission, evenings, cards
+    GRANT_REVIEW = "grant_review"  # make a member a translation reviewer (bot/review)
+    MANAGE_DROPIN = "manage_dropin"  # cancel a session, ask all bydelsmødre, the reach report
 
 
 # The lowest role, in the district concerned, that may take each action.
@@ -46,6 +48,8 @@ POLICY: dict[Action, Role] = {
     Action.SEE_RSVPS: Role.COORDINATOR,
     Action.ANNOUNCE: Role.COORDINATOR,
     Action.MANAGE_COURSE: Role.COORDINATOR,
+    Action.GRANT_REVIEW: Role.COORDINATOR,
+    Action.MANAGE_DROPIN: Role.COORDINATOR,
 }
 
 MEMBER_ROLES_BY_RANK = (Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR)
@@ -60,6 +64,15 @@ def may_answer(identity: Identity, district_id: int) -> bool:
     """May she answer this district's meetings? Only its own members may, whatever their role
     (an admin is no member: her answer would count for nobody)."""
     return any(m.district_id == district_id for m in identity.memberships)
+
+
+def may_take_shifts(identity: Identity, district_id: int) -> bool:
+    """The drop-in rota and the reach log: the district's bydelsmødre and coordinators, by their
+    membership (an admin is no member: nobody would be on duty)."""
+    return any(
+        m.district_id == district_id and m.role in (Role.MOTHER, Role.COORDINATOR)
+        for m in identity.memberships
+    )
 
 
 def may_see_meetings(identity: Identity, district_id: int) -> bool:

@@ -22,11 +22,13 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Config
+from bot.dropin import buttons as dropin_buttons
 from bot.rate_limit import Limits, RatePlan
 from bot.referrals import load_catalogue
+from bot.review.flow import refresh_live
 from handlers import (
     awaiting,
     broadcasts,
@@ -34,6 +36,7 @@ from handlers import (
     errors,
     fallback,
     group_chat,
+    guard,
     help,
     help_flow,
     help_guide,
@@ -64,15 +67,28 @@ from handlers.course import offers as course_offers
 from handlers.course import progress as course_progress
 from handlers.course import roster as course_roster
 from handlers.course import typed as course_typed
+from handlers.dropin import coordinate as dropin_coordinate
+from handlers.dropin import reach as dropin_reach
+from handlers.dropin import report as dropin_report
+from handlers.dropin import rota as dropin_rota
+from handlers.dropin import sessions as dropin_sessions
+from handlers.dropin import women as dropin_women
 from handlers.identity import load_identity_callback
 from handlers.jobs.course import start_course
+from handlers.jobs.dropin import start_dropin
 from handlers.outbox import OutboxWorker, announcements_purge_job, purge_announcements
+from handlers.rate_limiter import PlanLimiter, Turns
 from handlers.reminders import start_meetings
+from handlers.review import rights as review_rights
+from handlers.review import session as review
+from handlers.review.codec import REVIEW_PATTERN, RIGHTS_PATTERN
+from handlers.transport import BydelsBot
 from storage import Database
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
 CONFIG_KEY = "config"
+TURNS_KEY = "turns"
 
 
 def build_application(
@@ -83,23 +99,33 @@ def build_application(
     with_updater: bool = True,
 ) -> BotApplication:
     """The whole bot, ready for `run_polling` or for feeding updates by hand."""
+    # Every request of the bot waits for its turn under one rate plan (handlers/rate_limiter.py);
+    # the announcement worker and the reminders take their turns from the same Turns.
+    turns = Turns(RatePlan(Limits(per_second=config.send_rate)))
+    # Our own ExtBot (handlers/transport.py), so that an update PTB cannot read is skipped.
+    bot = BydelsBot(
+        token=config.token,
+        base_url=config.api_url,
+        base_file_url=config.api_file_url,
+        defaults=Defaults(tzinfo=config.tz),
+        # As ApplicationBuilder would: many requests at once, one connection for getUpdates.
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=get_updates_request or request or HTTPXRequest(),
+        rate_limiter=PlanLimiter(turns),
+    )
     builder = (
         ApplicationBuilder()
-        .token(config.token)
-        .base_url(config.api_url)
-        .base_file_url(config.api_file_url)
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext))
-        .defaults(Defaults(tzinfo=config.tz))
         .post_init(open_services)
         .post_stop(stop_outbox)
         .post_shutdown(close_services)
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
     if not with_updater:
         builder = builder.updater(None)
     application: BotApplication = builder.build()
     application.bot_data[CONFIG_KEY] = config
+    application.bot_data[TURNS_KEY] = turns
     register_handlers(application)
     return application
 
@@ -109,9 +135,11 @@ async def open_services(application: BotApplication) -> None:
     config: Config = application.bot_data[CONFIG_KEY]
     db = await Database.open(config.db_path)
     # Announcements: the one outbox worker, which first resumes what a previous process left.
-    worker = OutboxWorker(application.bot, db, RatePlan(Limits(per_second=config.send_rate)))
+    worker = OutboxWorker(application.bot, db, turns=application.bot_data[TURNS_KEY])
     application.bot_data[SERVICES_KEY] = Services(config=config, db=db, outbox=worker)
-    await publish_command_menus(application.bot)
+    await publish_command_menus(application.bot, db)
+    # Wordings native reviewers approved in the bot: used at once, also after a restart.
+    await refresh_live(db)
     # The help guide: its catalogue is checked once, before the first woman asks; contact
     # requests handled over 30 days ago (or unhandled for 30 days) are deleted now and every night.
     application.bot_data[help_guide.CATALOGUE_KEY] = load_catalogue()
@@ -136,6 +164,9 @@ async def open_services(application: BotApplication) -> None:
     # The basic training: offers that lapsed or were never sent, tomorrow's evening reminders,
     # and interest kept too long; then every few minutes.
     await start_course(application)
+    # The drop-in: what the last process left half-sent is marked, then what is due goes out
+    # (morning reminders, shift reminders, the question after a shift, understaffing alerts).
+    await start_dropin(application)
     worker.start()
 
 
@@ -157,8 +188,11 @@ def register_handlers(app: BotApplication) -> None:
     """Every handler of the bot, in the order Telegram updates meet them."""
     private = filters.ChatType.PRIVATE
 
-    # Group -1: load who she is (role, districts, language) once per update, for all that follow.
-    app.add_handler(TypeHandler(Update, load_identity_callback), group=-1)
+    # Group -2: load who she is (role, districts, language) once per update, for all that follow.
+    app.add_handler(TypeHandler(Update, load_identity_callback), group=-2)
+    # Group -1: every button press made in a group chat is refused here unless its pattern is in
+    # handlers/guard.GROUP_BUTTONS (default deny), and so is one on a message the bot cannot see.
+    app.add_handler(CallbackQueryHandler(guard.button_guard_callback), group=-1)
 
     # Onboarding: /start (with an optional deep-link parameter), the language picker, /language.
     app.add_handler(CommandHandler("start", onboarding.start_command, filters=private))
@@ -290,6 +324,64 @@ def register_handlers(app: BotApplication) -> None:
     )
     for codec, callback in course_buttons:
         app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern))
+    # Translation review: /review (optionally with a word), its cards (the wording she types is
+    # a typed answer, below), and a coordinator giving the reviewer right from a member's card.
+    app.add_handler(CommandHandler("review", review.review_command, filters=private))
+    app.add_handler(CallbackQueryHandler(review.review_callback, pattern=REVIEW_PATTERN))
+    app.add_handler(CallbackQueryHandler(review_rights.rights_callback, pattern=RIGHTS_PATTERN))
+    # The drop-in: women's /dropin (from the menu and the help guide too), reminders and
+    # calendars; the bydelsmødre's /rota, shifts and swaps; a coordinator's answer to an alert;
+    # a coordinator's /sessions (create and change them); /reached (counts only) and /report.
+    app.add_handler(CommandHandler("dropin", dropin_women.dropin_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(dropin_women.dropin_menu_callback, pattern=r"^menu:dropin$")
+    )
+    app.add_handler(
+        CallbackQueryHandler(dropin_women.district_callback, pattern=dropin_buttons.WOMEN)
+    )
+    app.add_handler(
+        CallbackQueryHandler(dropin_women.remind_callback, pattern=dropin_buttons.REMIND)
+    )
+    app.add_handler(
+        CallbackQueryHandler(dropin_women.calendar_callback, pattern=dropin_buttons.CALENDAR)
+    )
+    app.add_handler(CommandHandler("rota", dropin_rota.rota_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(
+            menu.opened_from_menu(dropin_rota.rota_command), pattern=r"^menu:rota$"
+        )
+    )
+    app.add_handler(CallbackQueryHandler(dropin_rota.rota_callback, pattern=dropin_buttons.ROTA))
+    app.add_handler(CallbackQueryHandler(dropin_rota.shift_callback, pattern=dropin_buttons.SHIFT))
+    app.add_handler(
+        CallbackQueryHandler(dropin_rota.accept_callback, pattern=dropin_buttons.ACCEPT)
+    )
+    app.add_handler(
+        CallbackQueryHandler(dropin_rota.my_calendar_callback, pattern=dropin_buttons.MY_CALENDAR)
+    )
+    app.add_handler(
+        CallbackQueryHandler(dropin_coordinate.alert_callback, pattern=dropin_buttons.ALERT)
+    )
+    app.add_handler(CommandHandler("sessions", dropin_sessions.sessions_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(dropin_sessions.list_callback, pattern=dropin_buttons.SESSIONS)
+    )
+    for pattern in (dropin_buttons.SESSION, dropin_buttons.SESSION_SET):
+        app.add_handler(CallbackQueryHandler(dropin_sessions.session_callback, pattern=pattern))
+    for pattern in (dropin_buttons.NEW, dropin_buttons.NEW_PLACE, dropin_buttons.NEW_KIND,
+                    dropin_buttons.CREATE):  # fmt: skip
+        app.add_handler(CallbackQueryHandler(dropin_sessions.new_callback, pattern=pattern))
+    app.add_handler(CommandHandler("reached", dropin_reach.reached_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(dropin_reach.reach_callback, pattern=dropin_buttons.REACH_TOPIC)
+    )
+    app.add_handler(
+        CallbackQueryHandler(dropin_reach.reach_callback, pattern=dropin_buttons.REACH_COUNT)
+    )
+    app.add_handler(CommandHandler("report", dropin_report.report_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(dropin_report.report_callback, pattern=dropin_buttons.REPORT)
+    )
 
     # Privacy: what is stored about her, and forgetting it.
     app.add_handler(CommandHandler("mydata", privacy.mydata_command, filters=private))
@@ -356,19 +448,21 @@ def register_handlers(app: BotApplication) -> None:
         course_typed.EVENING_WHEN: awaiting.On(course_evenings.when_answered),
         course_typed.MOVE_WHEN: awaiting.On(course_evening_changes.move_when_answered),
         course_typed.LECTURER: awaiting.On(course_evenings.lecturer_answered),
+        dropin_reach.COUNT: awaiting.On(dropin_reach.count_answered),
+        review.WORDING: awaiting.On(review.wording_answered),
     }
     questions = awaiting.Questions(answers, otherwise=fallback.free_text_callback)
     app.bot_data[awaiting.KEY] = questions
     app.add_handler(awaiting.AnswerHandler(questions))
     # /cancel ends exactly the open question. Any other command but /help and /info ends it
-    # first (group -2, before the command runs, which may ask a question of its own).
+    # first (group -1, before the command runs, which may ask a question of its own).
     app.add_handler(CommandHandler("cancel", awaiting.cancel_command, filters=private))
     app.add_handler(
         MessageHandler(
             private & filters.COMMAND & ~awaiting.not_leaving(),
             awaiting.command_leaves_callback,
         ),
-        group=-2,
+        group=-1,
     )
 
     # Last: whatever nobody took. Unknown commands and free text in private chats get pointed to

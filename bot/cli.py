@@ -18,18 +18,22 @@ from pathlib import Path
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
+import locales
 from bot.app import build_application
 from bot.config import Config, ConfigError, parse_db_path
 from bot.course.seeding import course_summary
 from bot.demo import DEMO_ROLES, run_demo
 from bot.i18n import compile_catalogues
 from bot.logs import configure_logging
+from bot.review.export import ExportReport, export, status_table
 from bot.seeding import SeedError, read_seed, summary
+from handlers.transport import BydelsBot
 from storage import Database, StorageError
 from storage.admins import add_admin, list_admins, remove_admin
 from storage.backup import backup_database, schema_version_of
 from storage.course.seed import CourseCounts, apply_course_seed
 from storage.db import Transaction
+from storage.dropin.sessions import SessionConflict
 from storage.organisation import SeedConflict, SeedCounts, apply_seed
 
 EXIT_OK = 0
@@ -52,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return seed_command(args.file, args.db)
     if args.command == "backup":
         return backup_command(args.path, args.db)
+    if args.command == "translations":
+        return translations_command(args.action, args.db, args.locales)
     if args.command == "compile-catalogues":
         for path in compile_catalogues():
             print(path)
@@ -98,6 +104,19 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "compile-catalogues", help="write the .mo files next to the installed .po catalogues"
     )
+    translations = sub.add_parser(
+        "translations",
+        help="export: write wordings reviewers approved in the bot into the .po files; "
+        "status: per language, how many messages a native speaker has checked",
+    )
+    translations.add_argument("action", choices=("export", "status"))
+    translations.add_argument(
+        "--db", type=Path, default=None, help="database file (default: BYDELSBOT_DB)"
+    )
+    translations.add_argument(
+        "--locales", type=Path, default=None,
+        help="the catalogues to write or count (default: the locales/ this bot runs from)",
+    )  # fmt: skip
     return parser
 
 
@@ -115,10 +134,10 @@ def run_command() -> int:
     except ConfigError as exc:
         return _fail(EXIT_CONFIG, str(exc))
     configure_logging(secrets=[config.token])
-    failure = _exit_on_failure(config, lambda: asyncio.run(preflight(config)))
+    application = build_application(config)
+    failure = _exit_on_failure(config, lambda: asyncio.run(preflight(config, application.bot)))
     if failure is not None:
         return failure
-    application = build_application(config)
     log.info("starting: database %s, Bot API at %s", config.db_path, config.api_url)
     # run_polling answers SIGINT and SIGTERM by stopping the updater, the application and the
     # post_shutdown hook (which closes the database) in order.
@@ -149,7 +168,7 @@ def _exit_on_failure(config: Config, step: Callable[[], object]) -> int | None:
     return None
 
 
-async def preflight(config: Config) -> None:
+async def preflight(config: Config, bot: Bot | None = None) -> None:
     """Check the database and the Bot API before polling, so that a mistake is one clear line.
 
     python-telegram-bot would retry and log tracebacks instead; here each failure maps to an
@@ -163,8 +182,10 @@ async def preflight(config: Config) -> None:
     previous = request_log.level
     request_log.setLevel(logging.CRITICAL)
     try:
-        async with Bot(config.token, base_url=config.api_url) as bot:
-            log.info("connected as @%s", bot.bot.username)
+        async with bot or Bot(config.token, base_url=config.api_url) as checked:
+            log.info("connected as @%s", checked.bot.username)
+            if isinstance(checked, BydelsBot):
+                checked.known_at_start()  # run_polling's start asks getMe no second time
     finally:
         request_log.setLevel(previous)
 
@@ -233,7 +254,9 @@ def seed_command(file: Path, db_path: Path | None) -> int:
             course.append(await apply_course_seed(tx, seed.cohorts, seed.evenings, now))
 
         try:
-            return await apply_seed(db, seed.locations, seed.districts, now, also=cohorts)
+            return await apply_seed(
+                db, seed.locations, seed.districts, now, seed.sessions, also=cohorts
+            )
         finally:
             await db.close()
 
@@ -241,12 +264,43 @@ def seed_command(file: Path, db_path: Path | None) -> int:
         counts = asyncio.run(act())
     except SeedConflict as exc:
         return _fail(EXIT_CONFIG, str(seed.district_error(exc.slug, exc.key, exc.reason)))
+    except SessionConflict as exc:
+        return _fail(EXIT_CONFIG, str(seed.session_error(exc.slug, exc.key, exc.reason)))
     except StorageError as exc:
         return _fail(EXIT_STORAGE, str(exc))
     line = summary(counts)
     if seed.cohorts:
         line += ", " + course_summary(course[0])
     print(line)
+    return EXIT_OK
+
+
+def translations_command(action: str, db_path: Path | None, locales_dir: Path | None) -> int:
+    """Export approved wordings into the catalogues, or count what native speakers checked."""
+    directory = locales_dir or Path(locales.__file__).parent
+    if not (directory / "messages.pot").exists():
+        return _fail(EXIT_CONFIG, f"{directory} holds no message catalogues (messages.pot)")
+    if action == "export":
+
+        async def act() -> ExportReport:
+            db = await Database.open(offline_db_path(db_path))
+            try:
+                return await export(db, directory)
+            finally:
+                await db.close()
+
+        try:
+            report = asyncio.run(act())
+        except StorageError as exc:
+            return _fail(EXIT_STORAGE, str(exc))
+        for locale in sorted(report.written):
+            print(
+                f"{locale}: {report.written[locale]} checked messages marked, "
+                f"{report.changed.get(locale, 0)} new wordings written"
+            )
+        for locale, msgid in report.stale:
+            print(f"{locale}: source changed since review, needs review again: {msgid[:60]!r}")
+    print(status_table(directory))
     return EXIT_OK
 
 

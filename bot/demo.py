@@ -24,17 +24,23 @@ from bot.config import Config
 from bot.course.demo_data import seed_course_demo
 from bot.identity import Role
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from bot.review.catalogue import message_by_id
+from bot.review.flow import keep_suggestion
 from handlers.context import SERVICES_KEY, Services
 from handlers.outbox import OutboxWorker
 from handlers.reminders import dispatch_reminders, next_reminder_moment, plan_all, schedule_wakeups
 from storage.districts import list_districts
+from storage.dropin.rota import take_shift
+from storage.dropin.sessions import SessionSeed, list_sessions
 from storage.meetings import add_meeting, upcoming_meetings
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
 from storage.people import add_membership
+from storage.review import set_reviewer
 
 DEMO_TOKEN = "1234567890:DEMO-offline-token-not-a-real-one-xx"  # noqa: S105 - never sent anywhere
 DEMO_USER_ID = 424242
-DEMO_ROLES = ("public", "participant", "mother", "coordinator", "admin")
+DEMO_ROLES = ("public", "participant", "mother", "coordinator", "admin", "reviewer")
+REVIEWER = "reviewer"  # a bydelsmor with the right to review the Somali translation
 
 # A district in fase 3 with a few members who read different languages.
 DEMO_MEMBERS = (
@@ -98,6 +104,12 @@ class TerminalPrinter:
 
 
 DEMO_LOCATION = LocationSeed("deichman-furuset", "Deichman Furuset", "Trygve Lies plass 1, Oslo")
+# Furuset's Wednesday drop-in with its rota: /dropin as a woman, /rota as a bydelsmor (Fadumo is
+# on duty next Wednesday: one more is needed), /report as a coordinator.
+DEMO_SESSION = SessionSeed(
+    "furuset-wednesday", "alna", DEMO_LOCATION.id, "dropin", 2, "12:00", "15:00", "2026-01-07",
+    languages="nb,so,ar,ur,tr", min_on_duty=2, max_on_duty=3,
+)  # fmt: skip
 # Typing this line in the demo moves its clock to the moment the next reminder is due.
 REMIND_LINE = "!remind"
 
@@ -118,10 +130,13 @@ async def seed_demo_data(services: Services, role: str) -> None:
         meeting_time="18:00", meeting_anchor=demo_anchor(today).isoformat(),
         monthly_rule="weekday:1:2",
     )  # fmt: skip
-    await apply_seed(db, [DEMO_LOCATION], [alna], now)
+    await apply_seed(db, [DEMO_LOCATION], [alna], now, [DEMO_SESSION])
     district_id = next(d.id for d in await list_districts(db) if d.slug == "alna")
     for telegram_id, name, member_role, locale in DEMO_MEMBERS:
         await add_membership(db, telegram_id, district_id, member_role, name, now, locale)
+    session = next(s for s in await list_sessions(db) if s.district_id == district_id)
+    wednesday = today + timedelta(days=(2 - today.weekday()) % 7 or 7)
+    await take_shift(db, session.id, wednesday, DEMO_MEMBERS[0][0], now)
     if role in {Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR}:
         # Her language stays unchosen: the demo starts, like a real first visit, with /start.
         await add_membership(db, DEMO_USER_ID, district_id, role, "Amina", now, locale=None)
@@ -131,6 +146,14 @@ async def seed_demo_data(services: Services, role: str) -> None:
     if role == Role.PARTICIPANT:
         participants[DEMO_USER_ID] = "Amina"
     await seed_course_demo(db, district_id, participants, DEMO_LOCATION.id, now, services.config.tz)
+    if role == REVIEWER:
+        # Kari made her a Somali reviewer; Fadumo has suggested a better Somali wording of the
+        # menu's question, which waits for a second reviewer: /review shows it first.
+        await add_membership(db, DEMO_USER_ID, district_id, "mother", "Amina", now, locale=None)
+        await set_reviewer(db, DEMO_USER_ID, "so", 500004, now, on=True)
+        menu_question = message_by_id()["What would you like to do?"]
+        wording = ("Maxaad rabtaa inaad hadda samayso?",)
+        await keep_suggestion(db, "so", menu_question, wording, 500001, now)
     # A single meeting a little over two days ahead, on the hour: its first reminder is due
     # within two hours (or at once with `!remind`).
     upcoming = await upcoming_meetings(db, [district_id], now, now + timedelta(days=3))

@@ -124,6 +124,23 @@ def isolate_latin_runs(text: str) -> str:
     return "".join(pieces)
 
 
+# Wordings that native reviewers approved inside the bot (bot/review): locale -> msgid -> forms
+# (one, or the plural forms). They win over the catalogue at once, without a redeploy, until
+# `bydelsbot translations export` writes them into the .po files. bot/review/live.py fills this
+# cache from the database at start-up and replaces it after every approval.
+_LIVE: dict[str, dict[str, tuple[str, ...]]] = {}
+
+
+def set_live_wordings(wordings: dict[str, dict[str, tuple[str, ...]]]) -> None:
+    """Replace the approved wordings the translators use (all languages at once)."""
+    _LIVE.clear()
+    _LIVE.update(wordings)
+
+
+def live_wording(locale: str, msgid: str) -> tuple[str, ...] | None:
+    return _LIVE.get(locale, {}).get(msgid)
+
+
 class Translator:
     """One language: its messages, its direction, its dates."""
 
@@ -136,10 +153,21 @@ class Translator:
 
     def _(self, message: str) -> str:
         """Translate a message id (an English source string)."""
+        live = _LIVE.get(self.locale)
+        if live and (forms := live.get(message)):
+            return self._directed(forms[0])
         return self._directed(self._translations.gettext(message))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
+        live = _LIVE.get(self.locale)
+        if live and (forms := live.get(singular)):
+            return self._directed(forms[min(self.plural_index(n), len(forms) - 1)])
         return self._directed(self._translations.ngettext(singular, plural, n))
+
+    def plural_index(self, n: int) -> int:
+        """Which plural form of this language a count takes (the catalogue's rule)."""
+        rule = getattr(self._translations, "plural", None)
+        return int(rule(n)) if rule is not None else int(n != 1)
 
     def _directed(self, text: str) -> str:
         return isolate_latin_runs(text) if self.rtl else text

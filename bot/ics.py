@@ -27,11 +27,13 @@ class CalendarEvent:
     description: str | None = None
     sequence: int = 0  # how often it changed: a calendar takes the higher one as newer
     last_modified: datetime | None = None  # aware
+    ends_at: datetime | None = None  # aware; MEETING_LENGTH after the start when not given
 
 
 def calendar_file(events: Sequence[CalendarEvent], tz: ZoneInfo, stamp: datetime) -> bytes:
     """One VCALENDAR with a VEVENT per meeting and the VTIMEZONE they refer to."""
     moments = [e.starts_at for e in events] + [e.last_modified for e in events if e.last_modified]
+    moments += [e.ends_at for e in events if e.ends_at]
     if stamp.tzinfo is None or any(moment.tzinfo is None for moment in moments):
         raise ValueError("refusing to write a naive datetime")
     calendar = icalendar.Calendar()
@@ -45,7 +47,8 @@ def calendar_file(events: Sequence[CalendarEvent], tz: ZoneInfo, stamp: datetime
         vevent.add("uid", event.uid)
         vevent.add("dtstamp", stamp)
         vevent.add("dtstart", start)
-        vevent.add("dtend", start + MEETING_LENGTH)
+        end = event.ends_at.astimezone(tz) if event.ends_at else start + MEETING_LENGTH
+        vevent.add("dtend", end)
         vevent.add("sequence", event.sequence)
         if event.last_modified is not None:
             vevent.add("last-modified", event.last_modified.astimezone(UTC))

@@ -163,6 +163,25 @@ class OfflineBotApi:
             self._open_queries[query_id] = query
             return self._push_update({"callback_query": query})
 
+    def press_unseen(self, user: JSON, data: str, *, message_id: int | None = None) -> JSON:
+        """A press the bot cannot see the message of: on an inline message (no `message_id`), or
+        on a message in her chat too old or deleted for Telegram to show (date 0)."""
+        with self._lock:
+            query_id = str(next(self._query_ids))
+            query: JSON = {"id": query_id, "from": user, "chat_instance": "0", "data": data}
+            if message_id is None:
+                query["inline_message_id"] = f"inline-{query_id}"
+            else:
+                chat = self.private_chat(user)
+                query["message"] = {"message_id": message_id, "date": 0, "chat": chat}
+            self._open_queries[query_id] = query
+            return self._push_update({"callback_query": query})
+
+    def push_raw(self, payload: JSON) -> JSON:
+        """Any update as Telegram might send it, readable or not (tests of what PTB rejects)."""
+        with self._lock:
+            return self._push_update(payload)
+
     def block(self, user_id: int) -> None:
         """She blocks the bot: from now on messages to her fail with 403."""
         with self._lock:
@@ -439,7 +458,8 @@ class OfflineBotApi:
         if query is None:
             raise ApiError(400, "Bad Request: query is too old and response timeout expired")
         if params.get("text"):
-            self._emit("toast", {"chat": query["message"]["chat"], "text": params["text"]})
+            chat = query["message"]["chat"] if "message" in query else None
+            self._emit("toast", {"chat": chat, "text": params["text"]})
         return True
 
     def _m_deleteMessage(self, params: JSON) -> bool:

@@ -14,8 +14,9 @@ asks it, waits, sends, and tells it:
     plan.record(chat_id, now, group=is_group)  # just before the request goes out
     plan.pause_until(now + retry_after)     # after a 429: nothing goes until then
 
-One plan must serve every sender of the bot (the outbox worker, reminders), each sending one
-message at a time; `record` before the request, so a slow answer never lets a second one past.
+One plan serves every request of the bot: handlers/rate_limiter.py keeps it (`Turns`) and gives
+python-telegram-bot a BaseRateLimiter that asks it before every request; `record` before the
+request, so a slow answer never lets a second one past.
 
 Overall: a token bucket refilled at `per_second` (29) tokens a second that holds at most
 `burst` (3), so messages are spread over the second and a sender that woke late or waited for a
@@ -67,12 +68,22 @@ class RatePlan:
 
     def delay(self, chat_id: int, now: float, *, group: bool = False) -> float:
         """Seconds to wait before a message to this chat may go (0.0: now)."""
+        return max(self.overall_delay(now), self.chat_delay(chat_id, now, group=group))
+
+    def overall_delay(self, now: float) -> float:
+        """Seconds to wait before any message may go: the pause, the bucket, the second."""
         waits = [self._paused_until - now]
         tokens = self._tokens_at(now)
         if tokens < 1.0:
             waits.append((1.0 - tokens) / self.limits.per_second)
         if len(self._recent) == self._recent.maxlen:
             waits.append(self._recent[0] + WINDOW - now)
+        wait = max(waits)
+        return wait if wait > RESOLUTION else 0.0
+
+    def chat_delay(self, chat_id: int, now: float, *, group: bool = False) -> float:
+        """Seconds this chat's own limits (one a second, 20 a minute in a group) ask to wait."""
+        waits = [0.0]
         last = self._last_in_chat.get(chat_id)
         if last is not None:
             waits.append(last + self.limits.per_chat_interval - now)

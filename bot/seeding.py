@@ -25,6 +25,7 @@ from typing import Any
 from bot.i18n import LOCALE_CODES
 from bot.meeting_plan import OSLO
 from storage.course.seed import CohortSeed, EveningSeed
+from storage.dropin.sessions import SessionSeed
 from storage.organisation import DistrictSeed, LocationSeed, SeedCounts, Tally
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -41,7 +42,7 @@ MEETING_KEYS = (
     "time", "weekday", "anchor", "monthly", "holidays", "days_off", "reminder_hours",
 )  # fmt: skip
 DEFAULT_DAYS_OFF = ("12-24", "12-31")  # Christmas Eve and New Year's Eve: days off in Oslo
-TOP_LEVEL_KEYS = ("location", "district", "cohort", "evening")
+TOP_LEVEL_KEYS = ("location", "district", "session", "cohort", "evening")
 
 _SLUG = re.compile(r"[a-z0-9-]{1,40}")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -72,6 +73,7 @@ class Seed:
     districts: tuple[DistrictSeed, ...]
     cohorts: tuple[CohortSeed, ...] = ()  # the basic training (bot/course/seeding.py)
     evenings: tuple[EveningSeed, ...] = ()
+    sessions: tuple[SessionSeed, ...] = ()  # drop-in sessions and activities (bot/dropin/seed.py)
     source: str = field(default="", compare=False)
     text: str = field(default="", repr=False, compare=False)
 
@@ -79,6 +81,11 @@ class Seed:
         """Point at `key` of the district `slug` (for what only the database can tell)."""
         index = next(i for i, district in enumerate(self.districts) if district.slug == slug)
         return SeedError(self.source, locate(self.text, "district", index, (key,)), reason)
+
+    def session_error(self, slug: str, key: str, reason: str) -> SeedError:
+        """Point at `key` of the session `slug` (a district or place the database lacks)."""
+        index = next(i for i, session in enumerate(self.sessions) if session.slug == slug)
+        return SeedError(self.source, locate(self.text, "session", index, (key,)), reason)
 
 
 def read_seed(data: bytes, source: str) -> Seed:
@@ -102,26 +109,38 @@ def parse_seed(text: str, source: str) -> Seed:
     check = _Checker(text)
     locations, location_ids = _locations(check, document)
     districts = _districts(check, document, location_ids)
-    # The course's tables build on this module's validator, so they are read from here.
+    # Imported here: bot.dropin.seed and bot.course.seeding build on this module's checker.
     from bot.course.seeding import parse_course
+    from bot.dropin.seed import parse_sessions
 
+    sessions = parse_sessions(check, document)
     slugs = {district.slug for district in districts}
     cohorts, evenings = parse_course(check, document, slugs, location_ids, OSLO)
     for key in document:
         if key not in TOP_LEVEL_KEYS:
             reason = _unknown(key, TOP_LEVEL_KEYS, "at the top level")
             check.error(_top_level_line(text, key), reason)
-    if not check.errors and not locations and not districts:
+    if not check.errors and not locations and not districts and not sessions:
         check.error(1, "no [[district]] or [[location]] tables: nothing to seed")
     if check.errors:
         line, reason = min(check.errors, key=lambda error: error[0])
         raise SeedError(source, line, reason)
-    return Seed(tuple(locations), tuple(districts), tuple(cohorts), tuple(evenings), source, text)
+    return Seed(
+        tuple(locations),
+        tuple(districts),
+        cohorts=tuple(cohorts),
+        evenings=tuple(evenings),
+        sessions=tuple(sessions),
+        source=source,
+        text=text,
+    )
 
 
 def summary(counts: SeedCounts) -> str:
     """One line for the operator: what the file created, changed and left alone."""
     line = f"{_tally(counts.districts, 'district')}, {_tally(counts.locations, 'location')}"
+    if counts.sessions:
+        line += f", {_plural(counts.sessions, 'session')} written"
     if counts.districts_kept:
         others = _plural(counts.districts_kept, "other district")
         line += f"; {others} in the database left untouched"

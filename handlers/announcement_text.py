@@ -94,8 +94,9 @@ def report_text(
         lines.append(
             "❓ "
             + t._(
-                "Uncertain: the bot stopped while sending these, so they may or may not have "
-                "arrived. They were not sent again, to be sure nobody gets a message twice."
+                "Uncertain: Telegram did not confirm these (no answer in time, or the bot stopped "
+                "while sending), so they may or may not have arrived. They were not sent again, "
+                "to be sure nobody gets a message twice."
             )
         )
     if total.blocked:

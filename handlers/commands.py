@@ -6,12 +6,22 @@ translator writes each one once.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
-from telegram import Bot, BotCommand, BotCommandScopeAllChatAdministrators, BotCommandScopeChat
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeChat,
+)
 
 from bot.i18n import LANGUAGES, N_, SOURCE_LOCALE, Translator, translator
 from bot.identity import MEMBER_ROLES, Role
+from storage import Database
+from storage.bot_state import get_state, set_state
 
 EVERYONE = frozenset(Role)
 MEMBERS_AND_ADMINS = MEMBER_ROLES | {Role.ADMIN}
@@ -40,6 +50,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("broadcast", N_("Send an announcement to your members"), COORDINATORS_AND_ADMINS),
     Command("broadcasts", N_("Past announcements and their reports"), COORDINATORS_AND_ADMINS),
     Command("me", N_("Your district, role and language"), MEMBERS_AND_ADMINS),
+    Command("dropin", N_("When and where you can meet a bydelsmor"), EVERYONE),
+    Command(
+        "rota", N_("The drop-in rota: take a shift"), frozenset({Role.MOTHER, Role.COORDINATOR})
+    ),
+    Command(
+        "reached", N_("How many women you talked with"), frozenset({Role.MOTHER, Role.COORDINATOR})
+    ),
+    Command("report", N_("The reach report"), COORDINATORS_AND_ADMINS),
+    Command("sessions", N_("Create and change drop-in sessions"), COORDINATORS_AND_ADMINS),
     Command("language", N_("Change your language"), EVERYONE),
     Command("mydata", N_("See what the bot stores about you"), EVERYONE),
     Command("forget", N_("Delete everything the bot stores about you"), EVERYONE),
@@ -63,32 +82,49 @@ def bot_commands(role: Role, t: Translator) -> list[BotCommand]:
     return [BotCommand(c.name, t._(c.description)) for c in commands_for(role)]
 
 
-async def publish_command_menus(bot: Bot) -> None:
-    """Localize Telegram's command menu for every language that has a two-letter code.
+MENUS_KEY = "command_menus"
+
+
+def command_menus() -> list[tuple[list[BotCommand], BotCommandScope | None, str | None]]:
+    """Every menu the bot publishes: (commands, scope, Telegram language code).
 
     Telegram picks the list by the language of her app; the English list is the fallback for
-    every other language. Her own choice is applied per chat by `set_chat_commands`.
+    every other language. Her own choice is applied per chat by `set_chat_commands`. /link and
+    /unlink go in every group chat's menu, for its administrators.
     """
-    await bot.set_my_commands(bot_commands(Role.PUBLIC, translator(SOURCE_LOCALE)))
-    for language in LANGUAGES:
-        if language.telegram_code:
-            commands = bot_commands(Role.PUBLIC, translator(language.code))
-            await bot.set_my_commands(commands, language_code=language.telegram_code)
-    await publish_group_admin_menus(bot)
+    admins = BotCommandScopeAllChatAdministrators()
+    menus: list[tuple[list[BotCommand], BotCommandScope | None, str | None]] = []
+    for scope, commands, role in ((None, COMMANDS, Role.PUBLIC),
+                                  (admins, GROUP_ADMIN_COMMANDS, None)):  # fmt: skip
+        for code, telegram_code in [(SOURCE_LOCALE, None)] + [
+            (language.code, language.telegram_code)
+            for language in LANGUAGES
+            if language.telegram_code
+        ]:
+            t = translator(code)
+            shown = [c for c in commands if role is None or role in c.roles]
+            menus.append(([BotCommand(c.name, t._(c.description)) for c in shown], scope,
+                          telegram_code))  # fmt: skip
+    return menus
 
 
-async def publish_group_admin_menus(bot: Bot) -> None:
-    """/link and /unlink in every group chat's command menu, for its administrators."""
-    scope = BotCommandScopeAllChatAdministrators()
-
-    def localized(t: Translator) -> list[BotCommand]:
-        return [BotCommand(c.name, t._(c.description)) for c in GROUP_ADMIN_COMMANDS]
-
-    await bot.set_my_commands(localized(translator(SOURCE_LOCALE)), scope=scope)
-    for language in LANGUAGES:
-        if language.telegram_code:
-            commands = localized(translator(language.code))
-            await bot.set_my_commands(commands, scope=scope, language_code=language.telegram_code)
+async def publish_command_menus(bot: Bot, db: Database) -> bool:
+    """Publish the command menus, unless exactly these were published before (by this bot):
+    at every start that would be 24 requests for nothing. True if they were published."""
+    menus = command_menus()
+    content = [
+        [[[c.command, c.description] for c in commands], scope.type if scope else None, code]
+        for commands, scope, code in menus
+    ]
+    fingerprint = hashlib.sha256(
+        json.dumps([bot.id, content], ensure_ascii=False).encode()
+    ).hexdigest()
+    if await get_state(db, MENUS_KEY) == fingerprint:
+        return False
+    for commands, scope, code in menus:
+        await bot.set_my_commands(commands, scope=scope, language_code=code)
+    await set_state(db, MENUS_KEY, fingerprint)
+    return True
 
 
 async def set_chat_commands(bot: Bot, chat_id: int, role: Role, t: Translator) -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 import traceback
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot.identity import identify
 from handlers.context import BotContext
 from handlers.identity import identity_of
-from handlers.render import say_sorry
+from handlers.render import answer_expired, say_sorry
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +39,48 @@ def describe_error(error: BaseException | None) -> str:
     return f"{type(error).__module__}.{type(error).__qualname__}\n{frames}".rstrip()
 
 
+def message_gone(error: BaseException | None) -> bool:
+    """Telegram refused to change a message because it is gone (deleted) or too old."""
+    if not isinstance(error, BadRequest):
+        return False
+    text = error.message.lower()
+    return "message" in text and ("not found" in text or "can't be" in text or "invalid" in text)
+
+
+def storage_trouble(error: BaseException | None) -> str | None:
+    """The operator's one line for a database that cannot be written (disk full, read-only)."""
+    if isinstance(error, sqlite3.OperationalError):
+        text = str(error).lower()
+        if "full" in text:
+            return "database or disk is full"
+        if "readonly" in text or "read-only" in text:
+            return "the database file is read-only"
+        if "disk i/o" in text:
+            return "the disk failed to read or write the database"
+    return None
+
+
 async def error_callback(update: object, context: BotContext) -> None:
     """Log the failure, then tell her something went wrong, if she can be told."""
     if update is None and isinstance(context.error, NetworkError):
         # python-telegram-bot reports polling trouble without an update and retries by itself.
         log.warning("polling: %s; retrying", type(context.error).__name__)
         return
-    log.error("handler failed on %s: %s", describe_update(update), describe_error(context.error))
+    if isinstance(update, Update) and update.callback_query and message_gone(context.error):
+        # A press on a message deleted meanwhile (or too old to edit): the button is dead.
+        log.info("%s: a button of a message that is gone", describe_update(update))
+        await _load_identity_for_error(update, context)
+        with contextlib.suppress(TelegramError):
+            await answer_expired(update.callback_query, context.t)
+        return
+    trouble = storage_trouble(context.error)
+    if trouble is not None:
+        # One line, not a traceback per update: the operator has to free space or fix rights.
+        log.error("%s: %s; she was asked to try again later", describe_update(update), trouble)
+    else:
+        log.error(
+            "handler failed on %s: %s", describe_update(update), describe_error(context.error)
+        )
     if not isinstance(update, Update) or isinstance(context.error, Forbidden):
         return  # nobody to tell, or she blocked the bot
     await _load_identity_for_error(update, context)

@@ -21,6 +21,7 @@ from bot.help_guide import topic_pages
 from bot.identity import Identity, Role
 from bot.referrals import Audience, Catalogue, Topic, load_catalogue
 from handlers.context import BotContext
+from handlers.dropin.women import next_dropin_line
 from handlers.help_flow import clear_button, remember, remember_hers, send
 from handlers.onboarding import choose_language, language_keyboard
 from handlers.render import answer_expired, button
@@ -142,6 +143,10 @@ async def show_topic(chat_id: int, context: BotContext, topic: Topic) -> None:
             "A bydelsmor is a woman from your part of Oslo who speaks your language and knows "
             "where to find help. You can meet us, or ask one of us to contact you."
         )
+        # The real next drop-in from the schedule (handlers/dropin), not a fixed sentence.
+        following = await next_dropin_line(context)
+        if following:
+            intro += "\n\n" + following
     pages = topic_pages(catalogue_of(context), topic, t, audience=audience, intro=intro)
     keyboard = await _topic_keyboard(context, topic)
     for index, page in enumerate(pages.pages):
@@ -168,6 +173,7 @@ async def _topic_keyboard(context: BotContext, topic: Topic) -> InlineKeyboardMa
         rows.append([button("🔊", t._("Listen"), f"hlp:v:{topic.id}")])
     if topic.is_contact:
         rows.append([button("📞", t._("Ask a bydelsmor to contact me"), ASK_DATA)])
+        rows.append([button("📍", t._("Meet a bydelsmor"), "menu:dropin")])
     else:
         for contact in (found for found in catalogue_of(context).topics if found.is_contact):
             rows.append([button(contact.emoji, t._(contact.label), f"hlp:t:{contact.id}")])

@@ -21,6 +21,8 @@ from handlers.context import BotContext
 from handlers.delivery import send_to_person
 from handlers.labels import ROLE_EMOJI, ROLE_NAMES
 from handlers.render import answer_expired, button, edit_in_place, escape
+from handlers.review.card import reviewer_line
+from handlers.review.rights import may_grant_review, rights_button
 from storage.districts import get_district
 from storage.members import (
     MemberRow,
@@ -119,6 +121,8 @@ def member_line(t: Translator, member: MemberRow, tz: ZoneInfo) -> str:
     ]
     if member.unreachable_since:
         parts.append("🚫 " + t._("cannot be reached (blocked the bot)"))
+    if member.review_locales:
+        parts.append(reviewer_line(t, member.review_locales))
     return " · ".join(parts)
 
 
@@ -205,6 +209,8 @@ def member_card(
         rows.append(
             [button("🗑", t._("Remove from the group"), f"mrm:{district_id}:{member.telegram_id}")]
         )
+    if may_grant_review(context, district_id, member):
+        rows.append(rights_button(t, district_id, member.telegram_id))
     rows.append([button("↩️", t._("Back to the list"), page_data_for(district_id))])
     return text, InlineKeyboardMarkup(rows)
 

@@ -17,6 +17,7 @@ from handlers.help_flow import remember_if_open
 from handlers.render import button
 
 MENU_PREFIX = "menu:"
+ROTA_ROLES = frozenset({Role.MOTHER, Role.COORDINATOR})
 CommandCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
@@ -36,10 +37,12 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("broadcast", "📢", N_("Announce"), COORDINATORS_AND_ADMINS),
     MenuItem("meetings", "📅", N_("Meetings"), MEMBERS_AND_ADMINS),
     MenuItem("me", "👤", N_("My profile"), MEMBERS_AND_ADMINS),
+    MenuItem("rota", "🗓", N_("Rota"), ROTA_ROLES),
     MenuItem("help", "❓", N_("Help"), EVERYONE),
     MenuItem("course", "🎓", N_("Basic training"), EVERYONE),
     MenuItem("mydata", "🔒", N_("My data"), EVERYONE),
     MenuItem("language", "🌍", N_("Language"), EVERYONE),
+    MenuItem("dropin", "📍", N_("Meet a bydelsmor"), EVERYONE),
 )
 
 

@@ -1,10 +1,13 @@
 """The outbox worker: the one task that delivers announcements, within Telegram's limits.
 
-It drains the outbox one message at a time (one request in flight, ever), asking the bot's
-RatePlan (bot/rate_limit.py) when each may go. Each row is marked `sending` and committed before
-its request, and `sent`, `failed` or `blocked` after; a row still `sending` at start-up was in
-flight when the process died and becomes `uncertain`: reported, never silently resent. So every
-recipient gets exactly one copy, except at most the one message in flight at a crash.
+It drains the outbox under the bot's one rate plan (bot/rate_limit.py, kept by
+handlers/rate_limiter.Turns, which every request of the bot goes through). For each row it waits
+for the row's turn, marks it `sending` (committed), and only then sends it, in a task of its own:
+up to IN_FLIGHT requests are on their way at once, so that a slow network (50-150 ms a round
+trip) does not slow the rate. Each row ends `sent`, `failed` or `blocked`; a row still `sending`
+at start-up was in flight when the process died and becomes `uncertain`: reported, never
+silently resent. So every recipient gets exactly one copy, except the few messages in flight at a
+crash (at most IN_FLIGHT), which are reported as perhaps not delivered.
 
 Telegram's answers: 429 pauses everything for `retry_after` (the row is tried again, not counted
 as an attempt); a server error or a connection that never reached Telegram is retried with
@@ -44,6 +47,7 @@ from telegram.error import (
 from bot.broadcasts import KEPT_AFTER_REPORT, PROGRESS_EVERY, Audience, Status, backoff
 from bot.i18n import SOURCE_LOCALE, Translator, translator
 from bot.rate_limit import RatePlan
+from handlers import rate_limiter
 from handlers.announcement_text import audience_label, progress_text, report_text
 from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.render import escape
@@ -78,6 +82,7 @@ BATCH = 50  # due rows read at a time; the first one the rate plan lets go is se
 STOP_GRACE = 10.0  # seconds a clean stop waits for the message in flight
 REPORT_TRIES = 3  # a progress message's last edit and the report go again after up to 2 429s
 SHORT_WAIT = 0.25  # seconds: a wait this short is slept inside the step, before sending
+IN_FLIGHT = 8  # requests on their way at once: 29 a second over a 150 ms round trip needs 5
 
 
 @dataclass(frozen=True)
@@ -93,11 +98,23 @@ class OutboxWorker:
     and `wake()` it when new work is written."""
 
     def __init__(
-        self, bot: Bot, db: Database, plan: RatePlan | None = None, clock: Clock | None = None
+        self,
+        bot: Bot,
+        db: Database,
+        plan: RatePlan | None = None,
+        clock: Clock | None = None,
+        turns: rate_limiter.Turns | None = None,
     ) -> None:
         self.bot, self.db = bot, db
-        self.plan = plan or RatePlan()
         self.clock = clock or Clock()
+        # The bot's turns (shared with its BaseRateLimiter), or, in tests, turns of its own on
+        # the worker's clock.
+        self.turns = turns or rate_limiter.Turns(
+            plan, rate_limiter.Clock(lambda: self.clock.now().timestamp(), self.clock.sleep)
+        )
+        self.plan = self.turns.plan
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._failed_delivery = False
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -133,21 +150,13 @@ class OutboxWorker:
         await self.acquire(chat_id, group=group)
 
     async def acquire(self, chat_id: int, *, group: bool = False) -> None:
-        """Wait for this chat's turn and take it. The delay is asked again after every sleep,
-        and the turn recorded with no await in between, so that two senders woken together
-        never both go on one turn."""
-        while True:
-            moment = self.clock.now().timestamp()
-            wait = self.plan.delay(chat_id, moment, group=group)
-            if wait <= 0:
-                self.plan.record(chat_id, moment, group=group)
-                return
-            await self.clock.sleep(wait)
+        """Wait for this chat's turn and take it (a woman's reply goes first); this task's next
+        request to the chat then goes without waiting again."""
+        await self.turns.take(chat_id, group=group)
 
     def pause(self, seconds: float) -> None:
         """Telegram answered 429 to some sender: nothing goes to any chat for `seconds`."""
-        log.warning("Telegram asked to wait %.0f s (429): every send pauses", seconds)
-        self.plan.pause_until(self.clock.now().timestamp() + seconds)
+        self.turns.pause(seconds)
 
     async def run(self) -> None:
         self._recovered = False
@@ -168,12 +177,20 @@ class OutboxWorker:
                 await self._after_failed_step()
             if wait > 0 and not self._stopping:
                 await self._idle(min(wait, IDLE))  # a new announcement wakes it sooner
+        await self._settle()  # the messages on their way finish (stop() gives them the grace)
+
+    async def _settle(self) -> None:
+        """Wait for every request on its way to be answered and its row written."""
+        while self._in_flight:
+            await asyncio.wait(set(self._in_flight))
 
     async def _after_failed_step(self) -> None:
         """A step failed, perhaps writing a row's outcome: a row left `sending` would stay so for
-        the life of the process (no report, busy for ever). Only this worker sends announcements,
-        one at a time, so any `sending` row now is the one that failed: make it uncertain."""
+        the life of the process (no report, busy for ever). Only this worker sends announcements:
+        once the requests on their way are answered, any `sending` row left is the one that
+        failed: make it uncertain."""
         try:
+            await self._settle()
             await self.recover()
         except Exception:
             log.exception("the outbox worker could not look at the outbox either")
@@ -219,13 +236,20 @@ class OutboxWorker:
 
     async def step(self) -> float:
         """Send one message if one may go now; return how long to wait before the next step."""
+        if self._failed_delivery:
+            self._failed_delivery = False
+            await self._after_failed_step()
         now = self.clock.now()
         jobs = await due_jobs(self.db, now, BATCH)
+        if self._in_flight and (not jobs or len(self._in_flight) >= IN_FLIGHT):
+            # Nothing more may start now: wait for an answer (a finished row may end the run).
+            await asyncio.wait(set(self._in_flight), return_when=asyncio.FIRST_COMPLETED)
+            return 0.0
         if not jobs:
             await self._report_finished()
             due = await next_due_at(self.db)
             return IDLE if due is None else max(0.01, (due - now).total_seconds())
-        moment = now.timestamp()
+        moment = self.turns.clock.now()
         delays = [
             self.plan.delay(j.chat_id, moment, group=j.group_chat_id is not None) for j in jobs
         ]
@@ -242,11 +266,24 @@ class OutboxWorker:
         return 0.0
 
     async def _deliver(self, job: OutboxJob) -> None:
+        """Wait for the row's turn, claim it, and send it in a task of its own. The turn comes
+        first: a process killed while waiting has claimed nothing, so nothing is lost."""
+        await self.acquire(job.chat_id, group=job.group_chat_id is not None)
         if not await claim(self.db, job.id):
             return  # forgotten or finished meanwhile
-        # Take the turn after the claim (a database write): another sender may have taken this
-        # chat's, or the second's last, while it was written.
-        await self.acquire(job.chat_id, group=job.group_chat_id is not None)
+        # The task inherits this task's taken turn (a context variable) and sends at once.
+        task = asyncio.create_task(self._send_claimed(job), name="outbox-delivery")
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def _send_claimed(self, job: OutboxJob) -> None:
+        try:
+            await self._send_and_finish(job)
+        except Exception:
+            log.exception("the outbox worker failed to finish a delivery")
+            self._failed_delivery = True  # the next step makes its row uncertain
+
+    async def _send_and_finish(self, job: OutboxJob) -> None:
         try:
             await self._send(job)
         except RetryAfter as exc:
@@ -340,7 +377,7 @@ class OutboxWorker:
         author, message_id = announcement.created_by, announcement.progress_message_id
         if author is None or message_id is None or announcement.id in self._progress_gone:
             return
-        if not last and self.plan.delay(author, self.clock.now().timestamp()) > 0:
+        if not last and self.plan.delay(author, self.turns.clock.now()) > 0:
             return  # she just got the announcement herself: the next edit will do
         done, total = await announcement_progress(self.db, announcement.id)
         t = await self._translator_of(author)

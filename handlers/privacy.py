@@ -22,6 +22,7 @@ from handlers.contact_requests import forget_request_copies
 from handlers.context import BotContext
 from handlers.labels import ROLE_NAMES
 from handlers.render import answer_expired, button, escape
+from handlers.review.card import reviewer_line
 from storage.privacy import collect_personal_data, forget_person, stores_nothing
 
 FORGET_DATA = re.compile(r"forget:(ask|yes|no)")
@@ -88,6 +89,8 @@ def mydata_text(data: dict[str, Any], t: Translator, tz: ZoneInfo) -> str:
         lines.append("📵 " + text.format(date=when(person["unreachable_since"])))
     for membership in data["memberships"]:
         lines += membership_lines(membership, t, when)
+    if data.get("reviewers"):
+        lines += ["", reviewer_line(t, tuple(r["locale"] for r in data["reviewers"]))]
     lines += activity_lines(data, t, when)
     lines += ["", t._("The file below holds the same, in JSON format.")]
     text = t._("To delete it all, press the button or send {command}.")
@@ -143,6 +146,21 @@ def activity_lines(data: dict[str, Any], t: Translator, when: Callable[[str], st
         ("⏰", "reminder_deliveries", t.ngettext(
             "The bot sent you {n} meeting reminder.", "The bot sent you {n} meeting reminders.",
             len(data["reminder_deliveries"]),
+        )),
+        # TRANSLATORS: better wordings she suggested for the bot's texts in her language.
+        ("✏️", "review_wordings", t.ngettext(
+            "You suggested {n} wording for a translation.",
+            "You suggested {n} wordings for translations.",
+            len(data.get("review_wordings", [])),
+        )),
+        ("⏰", "dropin_subscriptions", t.ngettext(
+            "You asked for {n} drop-in reminder (deleted the day after the session).",
+            "You asked for {n} drop-in reminders (deleted the day after the session).",
+            len(data.get("dropin_subscriptions", [])),
+        )),
+        ("🗓", "dropin_shifts", t.ngettext(
+            "You took {n} drop-in shift.", "You took {n} drop-in shifts.",
+            len(data.get("dropin_shifts", [])),
         )),
         # TRANSLATORS: 30 days after its report an announcement keeps only its counts.
         ("📢", "announcements", t.ngettext(

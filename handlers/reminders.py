@@ -56,6 +56,7 @@ from storage.meetings import (
     all_upcoming_meetings,
     apply_plan,
     attendees,
+    chat_post_claimed,
     claim_chat_post,
     claim_reminder,
     finish_chat_post,
@@ -96,12 +97,14 @@ async def send_one(
     sleep: Sleep = asyncio.sleep,
     pacer: Outbox | None = None,
     group: bool = False,
+    paced: bool = False,
 ) -> Delivery:
     """Send one HTML message, honouring flood control and retrying what can be retried.
 
     With a `pacer` (the announcement worker) every try first waits its turn under the bot's one
     rate plan (about 30 a second overall, 1 a second per chat, 20 a minute per group), so that
-    reminders and an announcement going out together stay within Telegram's limits.
+    reminders and an announcement going out together stay within Telegram's limits; `paced`:
+    the caller took the first try's turn already (before claiming the message).
 
     429: wait `retry_after` and try the same message again. A 5xx answer or a refused
     connection: a few tries with a growing pause. A timeout is never resent (the message may
@@ -110,8 +113,9 @@ async def send_one(
     """
     failures = 0
     while True:
-        if pacer is not None:
+        if pacer is not None and not paced:
             await pacer.pace(chat_id, group=group)
+        paced = False
         try:
             message = await bot.send_message(
                 chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
@@ -152,9 +156,13 @@ async def send_to_member(
     now: datetime,
     sleep: Sleep = asyncio.sleep,
     pacer: Outbox | None = None,
+    *,
+    paced: bool = False,
 ) -> Delivery:
     """`send_one` to her private chat; a woman who blocked the bot is marked unreachable."""
-    delivery = await send_one(bot, telegram_id, text, keyboard, sleep=sleep, pacer=pacer)
+    delivery = await send_one(
+        bot, telegram_id, text, keyboard, sleep=sleep, pacer=pacer, paced=paced
+    )
     if delivery.outcome == "unreachable":
         log.info("a member could not be reached with a meeting message; marked unreachable")
         await mark_unreachable(db, telegram_id, now)
@@ -168,10 +176,12 @@ async def post_to_group(
     text: str,
     sleep: Sleep = asyncio.sleep,
     pacer: Outbox | None = None,
+    *,
+    paced: bool = False,
 ) -> Delivery:
     """Post in a district's group chat, following it once if it became a supergroup."""
     try:
-        return await send_one(bot, chat_id, text, sleep=sleep, pacer=pacer, group=True)
+        return await send_one(bot, chat_id, text, sleep=sleep, pacer=pacer, group=True, paced=paced)
     except ChatMigrated as exc:
         await migrate_chat(db, chat_id, exc.new_chat_id)
         try:
@@ -276,8 +286,12 @@ async def dispatch_reminders(
                     (decision.send, *decision.skip), "skipped_not_coming", now,
                 )  # fmt: skip
                 continue
-            # Claimed only while the meeting is still ahead, not cancelled and not moved: a
-            # coordinator may cancel it while this loop is sending.
+            # Her turn under the rate plan first, then the claim, then the message: a process
+            # killed while the reminder waits for its turn has claimed nothing and sends it
+            # after the restart. Claimed only while the meeting is still ahead, not cancelled
+            # and not moved: a coordinator may cancel it while this loop is sending.
+            if pacer is not None:
+                await pacer.pace(person.telegram_id)
             claimed = await claim_reminder(
                 db, meeting.id, person.telegram_id, decision.send, decision.skip,
                 "skipped_late", now, meeting.starts_at,
@@ -288,15 +302,21 @@ async def dispatch_reminders(
             delivery = await send_to_member(
                 bot, db, person.telegram_id,
                 reminder_text(t, meeting, tz, person.answer), reminder_keyboard(t, meeting.id),
-                now, sleep, pacer,
+                now, sleep, pacer, paced=pacer is not None,
             )  # fmt: skip
             await finish_reminder(
                 db, meeting.id, person.telegram_id, decision.send, delivery.outcome, now
             )
             sent += delivery.outcome == "sent"
-        if settings.chat_id is not None and await claim_chat_post(db, meeting.id, now):
+        if settings.chat_id is None or await chat_post_claimed(db, meeting.id):
+            continue
+        if pacer is not None:
+            await pacer.pace(settings.chat_id, group=True)  # the turn first, as above
+        if await claim_chat_post(db, meeting.id, now):
             post = group_post(translator(settings.default_locale), meeting, tz)
-            delivery = await post_to_group(bot, db, settings.chat_id, post, sleep, pacer)
+            delivery = await post_to_group(
+                bot, db, settings.chat_id, post, sleep, pacer, paced=pacer is not None
+            )
             await finish_chat_post(db, meeting.id, delivery.outcome)
     return sent
 

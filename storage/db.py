@@ -88,9 +88,21 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA busy_timeout = 5000")
+            # With WAL, NORMAL syncs at checkpoints, not at every commit: a crash of the bot
+            # loses nothing; only a power cut may lose the last moments' commits.
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            # Deleted rows are overwritten with zeros, not left readable in free space (what is
+            # forgotten must be gone from the file); the WAL is truncated after a forget.
+            await conn.execute("PRAGMA secure_delete = ON")
+            await db._check_pages()
             await db._migrate(list(migrations) if migrations is not None else bundled_migrations())
+            await db._check_writable()
         except sqlite3.DatabaseError as exc:
             await conn.close()
+            if "readonly" in str(exc).lower():
+                raise DatabaseUnreadable(
+                    f"{path} is read-only: the bot must be able to write the file and its folder"
+                ) from None
             raise DatabaseUnreadable(
                 f"{path} is not a readable bydelsbot database ({exc})"
             ) from None
@@ -98,6 +110,31 @@ class Database:
             await conn.close()
             raise
         return db
+
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the main file and truncate it to nothing, so that the old versions
+        of deleted rows are no longer in it. False if a reader (a backup) kept part of it."""
+        async with self._exclusive():
+            row = await _fetch_one(self._conn, "PRAGMA wal_checkpoint(TRUNCATE)", ())
+        return row is not None and int(row[0]) == 0
+
+    async def _check_pages(self) -> None:
+        """Damaged pages behind an intact header would fail some later query, mid-update: look
+        at every page now (PRAGMA quick_check, a fraction of a second for our sizes)."""
+        rows = await _fetch_all(self._conn, "PRAGMA quick_check(1)", ())
+        verdict = str(rows[0][0]) if rows else "no answer"
+        if verdict != "ok":
+            first = " ".join(verdict.replace("*** in database main ***", "").split())
+            raise DatabaseUnreadable(
+                f"{self.path} is damaged ({first[:120]}): restore a backup (see README)"
+            )
+
+    async def _check_writable(self) -> None:
+        """A read-only file would fail the first write of the first woman: find out now."""
+        async with self._conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        version = int(row[0]) if row else 0
+        await self._conn.execute(f"PRAGMA user_version = {version}")
 
     async def close(self) -> None:
         await self._conn.close()
@@ -152,15 +189,15 @@ class Database:
             token = self._in_transaction.set(True)
             began = False
             try:
-                await self._conn.execute("BEGIN IMMEDIATE")
+                await _in_thread(self._conn, _write, "BEGIN IMMEDIATE", ())
                 began = True
                 yield Transaction(self._conn)
             except BaseException:
                 if began:
-                    await self._conn.execute("ROLLBACK")
+                    await _in_thread(self._conn, _write, "ROLLBACK", ())
                 raise
             else:
-                await self._conn.execute("COMMIT")
+                await _in_thread(self._conn, _write, "COMMIT", ())
             finally:
                 self._in_transaction.reset(token)
 
@@ -173,19 +210,53 @@ class Database:
             yield
 
 
+# Each statement is one trip to aiosqlite's thread (execute, fetch and close there together),
+# not three (open a cursor, fetch, close it): updates are handled one at a time, so every trip
+# is everyone's wait. aiosqlite's own helpers do the same through its `_execute`.
+
+
+def _one(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> sqlite3.Row | None:
+    cursor = conn.execute(sql, params)
+    try:
+        row: sqlite3.Row | None = cursor.fetchone()
+        return row
+    finally:
+        cursor.close()
+
+
+def _all(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
+    cursor = conn.execute(sql, params)
+    try:
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _write(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
+    cursor = conn.execute(sql, params)
+    try:
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
+
+
+async def _in_thread(conn: aiosqlite.Connection, fn: Any, sql: str, params: Iterable[Any]) -> Any:
+    runner: Any = conn
+    return await runner._execute(fn, runner._conn, sql, tuple(params))
+
+
 async def _fetch_one(
     conn: aiosqlite.Connection, sql: str, params: Iterable[Any]
 ) -> sqlite3.Row | None:
-    async with conn.execute(sql, tuple(params)) as cursor:
-        row: sqlite3.Row | None = await cursor.fetchone()
-        return row
+    row: sqlite3.Row | None = await _in_thread(conn, _one, sql, params)
+    return row
 
 
 async def _fetch_all(
     conn: aiosqlite.Connection, sql: str, params: Iterable[Any]
 ) -> list[sqlite3.Row]:
-    async with conn.execute(sql, tuple(params)) as cursor:
-        return list(await cursor.fetchall())
+    rows: list[sqlite3.Row] = await _in_thread(conn, _all, sql, params)
+    return rows
 
 
 class Transaction:
@@ -195,8 +266,8 @@ class Transaction:
         self._conn = conn
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return cursor.rowcount
+        changed: int = await _in_thread(self._conn, _write, sql, params)
+        return changed
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         return await _fetch_one(self._conn, sql, params)

@@ -452,6 +452,12 @@ async def claim_chat_post(db: Database, meeting_id: int, now: datetime) -> bool:
     return changed > 0
 
 
+async def chat_post_claimed(db: Database, meeting_id: int) -> bool:
+    """Was the group chat's post for this meeting claimed already (sent, or on its way)?"""
+    row = await db.fetch_one("SELECT 1 FROM meeting_chat_posts WHERE meeting_id = ?", (meeting_id,))
+    return row is not None
+
+
 async def finish_chat_post(db: Database, meeting_id: int, outcome: str) -> None:
     await db.execute(
         "UPDATE meeting_chat_posts SET outcome = ? WHERE meeting_id = ?", (outcome, meeting_id)

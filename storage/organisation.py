@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.db import Database, StorageError, Transaction
+from storage.dropin.sessions import SessionSeed, apply_session_seeds
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class SeedCounts:
     districts: Tally
     locations: Tally
     districts_kept: int  # districts in the database that the file does not mention
+    sessions: int = 0  # drop-in sessions and activities written
 
 
 class SeedConflict(StorageError):
@@ -90,6 +92,7 @@ async def apply_seed(
     locations: Sequence[LocationSeed],
     districts: Sequence[DistrictSeed],
     now: datetime,
+    sessions: Sequence[SessionSeed] = (),
     also: Callable[[Transaction], Awaitable[object]] | None = None,
 ) -> SeedCounts:
     """Create or update every location and district in one transaction; count what changed.
@@ -101,11 +104,12 @@ async def apply_seed(
         async with db.transaction() as tx:
             location_tally = await _apply_locations(tx, locations)
             district_tally, kept = await _apply_districts(tx, districts, now)
+            written = await apply_session_seeds(tx, sessions, now)
             if also is not None:  # more of the same file (the course's cohorts), all or nothing
                 await also(tx)
     except sqlite3.Error as exc:
         raise StorageError(f"cannot write the seed to {db.path}: {exc}") from None
-    return SeedCounts(district_tally, location_tally, kept)
+    return SeedCounts(district_tally, location_tally, kept, written)
 
 
 async def _apply_locations(tx: Transaction, locations: Sequence[LocationSeed]) -> Tally:

@@ -10,6 +10,7 @@ to half-forget.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -18,6 +19,9 @@ from enum import Enum
 from typing import Any, Protocol
 
 from storage.db import Database, StorageError
+from storage.review import wordings_by
+
+log = logging.getLogger(__name__)
 
 
 class Forget(Enum):
@@ -35,6 +39,13 @@ class PersonColumn:
 # In the order `forget_person` works through them: `people` last, so that rows hanging off it
 # are counted as they go instead of disappearing silently by ON DELETE CASCADE.
 PERSON_COLUMNS: tuple[PersonColumn, ...] = (
+    # Her reviewer rights go (before her memberships, whose trigger would take them silently);
+    # the wordings and checks she made stay, for everyone reading that language, without her.
+    PersonColumn("reviewers", "telegram_id", Forget.DELETE),
+    PersonColumn("reviewers", "granted_by", Forget.UNLINK),
+    PersonColumn("review_wordings", "suggested_by", Forget.UNLINK),
+    PersonColumn("review_wordings", "approved_by", Forget.UNLINK),
+    PersonColumn("review_checks", "checked_by", Forget.UNLINK),
     PersonColumn("memberships", "telegram_id", Forget.DELETE),
     PersonColumn("admins", "telegram_id", Forget.DELETE),
     PersonColumn("invite_uses", "telegram_id", Forget.DELETE),
@@ -60,6 +71,11 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("course_cards", "telegram_id", Forget.DELETE),
     PersonColumn("course_attendance", "telegram_id", Forget.UNLINK),
     PersonColumn("cohorts", "created_by", Forget.UNLINK),
+    # The drop-in: her morning reminders go; her shifts stay without her id (the report's
+    # volunteer hours count them), so a future one becomes a free place again.
+    PersonColumn("dropin_subscriptions", "chat_id", Forget.DELETE),
+    PersonColumn("dropin_shifts", "telegram_id", Forget.UNLINK),
+    PersonColumn("dropin_exceptions", "changed_by", Forget.UNLINK),
     PersonColumn("people", "telegram_id", Forget.DELETE),
 )
 
@@ -183,8 +199,25 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         (telegram_id,),
     )
     course = await _course_data(db, telegram_id)
+    reviewer = await db.fetch_all(
+        "SELECT locale, granted_at FROM reviewers WHERE telegram_id = ? ORDER BY locale",
+        (telegram_id,),
+    )
+    dropin_reminders = await db.fetch_all(
+        "SELECT s.slug AS session, ds.day, ds.outcome FROM dropin_subscriptions AS ds "
+        "JOIN dropin_sessions AS s ON s.id = ds.session_id WHERE ds.chat_id = ? ORDER BY ds.day",
+        (telegram_id,),
+    )
+    shifts = await db.fetch_all(
+        "SELECT s.slug AS session, sh.day, sh.taken_at FROM dropin_shifts AS sh "
+        "JOIN dropin_sessions AS s ON s.id = sh.session_id WHERE sh.telegram_id = ? "
+        "ORDER BY sh.day",
+        (telegram_id,),
+    )
     return {
         "telegram_id": telegram_id,
+        "dropin_subscriptions": [dict(row) for row in dropin_reminders],
+        "dropin_shifts": [dict(row) for row in shifts],
         "people": dict(person) if person else None,
         "memberships": [dict(row) for row in memberships],
         "admins": dict(admin) if admin else None,
@@ -199,6 +232,8 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "awaiting": [dict(row) for row in awaiting],
         "announcements": [dict(row) for row in announcements],
         "outbox": [dict(row) for row in deliveries],
+        "reviewers": [dict(row) for row in reviewer],
+        "review_wordings": await wordings_by(db, telegram_id),
         **course,
     }
 
@@ -254,8 +289,8 @@ async def forget_person(db: Database, telegram_id: int) -> dict[str, int]:
             raise StorageError(
                 "refusing to forget: storage/privacy.py does not handle " + ", ".join(unhandled)
             )
-        # Zero the space her rows leave, so her name cannot be read back from the file once the
-        # WAL is checkpointed (SQLite's default, where not compiled otherwise, leaves it there).
+        # Zero the space her rows leave, so her name cannot be read back from the file
+        # (SQLite's default, where not compiled otherwise, leaves it there).
         previous = await tx.fetch_one("PRAGMA secure_delete")
         await tx.execute("PRAGMA secure_delete = ON")
         for ref in PERSON_COLUMNS:
@@ -267,6 +302,9 @@ async def forget_person(db: Database, telegram_id: int) -> dict[str, int]:
             if changed:
                 counts[ref.table] = counts.get(ref.table, 0) + changed
         await tx.execute(f"PRAGMA secure_delete = {int(previous[0]) if previous else 0}")
+    # The WAL still holds the pages as they were before: copy it into the file and truncate it.
+    if not await db.checkpoint():
+        log.warning("a reader kept the database log open: forgotten data leaves it later")
     return counts
 
 

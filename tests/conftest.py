@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.app import BotApplication, build_application, close_services, open_services
+from bot.app import TURNS_KEY, BotApplication, build_application, close_services, open_services
 from bot.config import Config
 from bot.offline_api import OfflineBotApi, OfflineRequest
 from handlers.context import SERVICES_KEY, Services
+from handlers.rate_limiter import Clock
 from storage import Database
 from storage.districts import upsert_district
 from storage.people import add_membership
@@ -40,11 +43,36 @@ def api() -> OfflineBotApi:
     return checked_api()
 
 
+class VirtualClock:
+    """The rate plan's clock in tests: a wait for a turn (or a 429's pause) is noted and skipped,
+    so the plan is kept and no test waits real time."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self.slept: list[float] = []
+
+    def now(self) -> float:
+        return time.monotonic() + self.offset
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.offset += seconds
+        await asyncio.sleep(0)
+
+
 @pytest.fixture
-async def app(api: OfflineBotApi, db_path: Path) -> AsyncIterator[BotApplication]:
+def turns_clock() -> VirtualClock:
+    return VirtualClock()
+
+
+@pytest.fixture
+async def app(
+    api: OfflineBotApi, db_path: Path, turns_clock: VirtualClock
+) -> AsyncIterator[BotApplication]:
     """The real Application over the fake Bot API; fails the test on any call Telegram refuses."""
     config = Config(token=TEST_TOKEN, db_path=db_path, admins=frozenset({ADMIN_ID}))
     application = build_application(config, request=OfflineRequest(api), with_updater=False)
+    application.bot_data[TURNS_KEY].clock = Clock(turns_clock.now, turns_clock.sleep)
     async with application:
         await open_services(application)
         await application.start()

@@ -1,6 +1,7 @@
 """A crash mid-broadcast: `bydelsbot run` is killed with SIGKILL while it announces to 300
-women, with one message in flight, then started again. Every woman has exactly one copy; the
-one in flight at the kill is reported as uncertain (never resent, never dropped silently).
+women, with messages in flight (one of them held at the fake's door), then started again. Every
+woman has exactly one copy, except those in flight at the kill (at most
+handlers.outbox.IN_FLIGHT): they are reported as uncertain, never resent, never dropped silently.
 
 The bot runs as a real process over real HTTP against the spec-checking fake; a higher send rate
 (BYDELSBOT_SEND_RATE) keeps the run to seconds. Every wait is for a call the fake observes.
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.offline_api import JSON, OfflineBotApi
+from handlers.outbox import IN_FLIGHT
 from storage import Database
 from storage.broadcasts import (
     DraftRecord,
@@ -88,7 +90,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_woman_once(
             first.kill()
         gate.set()
     api.fault = None
-    assert api.wait_for(lambda: sum(delivered(api).values()) == 120, WAIT)
+    assert api.wait_for(lambda: sum(delivered(api).values()) >= 120, WAIT)
 
     second = start_fast(server, db_path)
     try:
@@ -107,14 +109,14 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_woman_once(
     status = {int(r["telegram_id"]): r["status"] for r in rows}
     counts = delivered(api)
     uncertain = [w for w, s in status.items() if s == "uncertain"]
-    assert len(uncertain) == 1  # the one in flight, and only it
+    assert 1 <= len(uncertain) <= IN_FLIGHT  # those in flight, the held one among them
     for woman in WOMEN:
         if status[woman] == "uncertain":
-            assert counts[woman] == 1  # it did arrive, and was not sent again
+            assert counts[woman] <= 1  # perhaps it arrived; it was not sent again
         else:
             assert status[woman] == "sent" and counts[woman] == 1, (woman, status[woman])
     assert max(counts.values()) == 1  # nobody got two
     report = reports(api)[-1]
     sent = sum(s == "sent" for s in status.values())
     assert f"✅ {sent} sent" in report
-    assert "❓ 1 uncertain" in report and "may or may not have arrived" in report
+    assert f"❓ {len(uncertain)} uncertain" in report and "may or may not have arrived" in report

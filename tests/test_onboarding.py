@@ -58,6 +58,7 @@ async def test_choosing_somali_stores_it_and_shows_the_menu_in_somali(
         f"🎓 {so._('Basic training')}",
         f"🔒 {so._('My data')}",
         f"🌍 {so._('Language')}",
+        f"📍 {so._('Meet a bydelsmor')}",
     ]
     # Her own command menu follows her choice, whatever her Telegram app's language is.
     scoped = api.calls_to("setMyCommands")[-1].params

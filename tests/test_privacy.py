@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,11 @@ from storage.broadcasts import (
     save_draft,
 )
 from storage.districts import change_phase, upsert_district
+from storage.dropin.rota import take_shift
+from storage.dropin.sessions import SessionSeed, cancel_occurrence, subscribe
 from storage.help import create_contact_request, mark_handled, record_delivery, save_voice_note
 from storage.meetings import add_meeting, claim_reminder, set_rsvp
+from storage.organisation import LocationSeed, apply_seed
 from storage.people import add_membership, mark_unreachable
 from storage.privacy import (
     PERSON_COLUMNS,
@@ -34,6 +37,7 @@ from storage.privacy import (
     tables_mentioning,
     unhandled_person_columns,
 )
+from storage.review import approve, mark_good, set_reviewer, suggest
 from tests.fakes.telegram import ChatDriver, buttons_of
 
 # Long, unusual ids, so that finding one in the database is never a coincidence.
@@ -52,6 +56,12 @@ from storage.course.cards import issue_card  # noqa: E402
 from storage.course.cohorts import create_cohort, save_places  # noqa: E402
 from storage.course.evenings import add_evening, claim_evening_reminder, set_present  # noqa: E402
 from storage.course.interest import save_interest  # noqa: E402
+
+DROPIN_PLACE = LocationSeed("deichman-furuset", "Deichman Furuset", "Trygve Lies plass 1, Oslo")
+
+
+def dropin_session(slug: str) -> SessionSeed:
+    return SessionSeed(slug, "alna", DROPIN_PLACE.id, "dropin", 2, "12:00", "15:00", "2026-01-07")
 
 
 async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None:
@@ -105,8 +115,21 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     await set_present(db, evening, who, True)
     await claim_evening_reminder(db, evening, who, NOW)
     await issue_card(db, f"tok-{tag}", who, alna, name, NOW)
+    # She reviews Somali (a right the other woman gave her): a wording she suggested that the
+    # other approved, and a message she found good.
+    await set_reviewer(db, who, "so", other, NOW, on=True)
+    hers = await suggest(db, "so", f"Help {tag}", "0" * 16, ("Caawi",), who, NOW)
+    await approve(db, hers, other, NOW)
+    await mark_good(db, "so", f"Menu {tag}", "0" * 16, who, NOW)
     # The bot waits for her to type a meeting's place and note.
     await save_question(db, who, "meeting.note", (str(meeting),), NOW, NOW + timedelta(hours=1))
+    # The drop-in: a session, a shift she took, a morning reminder, a date she cancelled.
+    await apply_seed(db, [DROPIN_PLACE], [], NOW, [dropin_session(f"dropin-{tag}")])
+    row = await db.fetch_one("SELECT id FROM dropin_sessions WHERE slug = ?", (f"dropin-{tag}",))
+    assert row is not None
+    await take_shift(db, row["id"], date(2026, 3, 4), who, NOW)
+    await subscribe(db, who, row["id"], date(2026, 3, 4))
+    await cancel_occurrence(db, row["id"], date(2026, 3, 11), None, who, NOW)
 
 
 async def two_women(services: Services) -> None:
@@ -212,6 +235,10 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "course_reminders": [],
         "course_cards": [],
         "cohorts": [],
+        "reviewers": [],
+        "review_wordings": [],
+        "dropin_subscriptions": [],
+        "dropin_shifts": [],
     }
 
 
@@ -405,6 +432,12 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "course_cards": 1,
         "course_attendance": 1,  # kept as "a former participant", without her id
         "cohorts": 1,  # her name on the cohort she opened
+        "reviewers": 1,  # her right to review Somali
+        "review_wordings": 1,  # her name on the wording she suggested (the wording stays)
+        "review_checks": 1,  # her name on the message she found good
+        "dropin_subscriptions": 1,
+        "dropin_shifts": 1,  # unlinked: the report still counts the hours
+        "dropin_exceptions": 1,
         "people": 1,
     }
     assert await forget_person(db, ZAHRA) == {}
@@ -419,3 +452,30 @@ async def test_her_name_cannot_be_read_back_from_the_file(db_path: Path) -> None
     assert (await db.fetch_one("PRAGMA secure_delete"))[0] == 0  # type: ignore[index]
     await db.close()  # the last connection checkpoints the WAL into the file
     assert not file_holds(db_path, b"Zahra-Unforgettable-Name")
+
+
+async def test_right_after_forget_nothing_of_her_is_in_the_file_or_its_log(
+    chat: Callable[..., ChatDriver], services: Services, db_path: Path
+) -> None:
+    """While the bot keeps running: her name, username and phone number are in neither the
+    main file (free pages included) nor the -wal file, read as raw bytes."""
+    db = services.db
+    secrets = (b"Zahra-Unforgettable-Name", b"@zahra_unforgettable", b"+47 912 34 999")
+    await seed_everywhere(db, ZAHRA, "Zahra-Unforgettable-Name", FADUMO)
+    await create_contact_request(db, ZAHRA, 1, "en", "telegram", "@zahra_unforgettable", NOW)
+    await create_contact_request(db, ZAHRA, 1, "en", "phone", "+47 912 34 999", NOW)
+    raw = raw_bytes(db_path)
+    assert all(secret in raw for secret in secrets)  # the test can see them before
+
+    zahra = await started(chat(ZAHRA, "Zahra"))
+    await zahra.send("/forget")
+    await zahra.press("forget:yes")
+
+    raw = raw_bytes(db_path)
+    assert [secret for secret in secrets if secret in raw] == []
+
+
+def raw_bytes(db_path: Path) -> bytes:
+    """The main file and its -wal, as they are on disk now."""
+    wal = db_path.with_name(db_path.name + "-wal")
+    return db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")

@@ -5,6 +5,7 @@ server errors and a group chat that became a supergroup never break a run."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -17,12 +18,18 @@ from bot.app import BotApplication, build_application, close_services, open_serv
 from bot.config import Config
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
-from handlers.context import SERVICES_KEY, Services
+from handlers.context import SERVICES_KEY, Outbox, Services
 from handlers.reminders import dispatch_reminders, schedule_wakeups
 from storage.group_chats import link_chat
-from storage.meetings import add_meeting, claim_reminder, reminder_outcomes, set_rsvp
+from storage.meetings import (
+    add_meeting,
+    claim_reminder,
+    mark_interrupted,
+    reminder_outcomes,
+    set_rsvp,
+)
 from storage.people import load_person
-from tests.conftest import TEST_TOKEN, make_member
+from tests.conftest import TEST_TOKEN, VirtualClock, make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
 
 # The meeting is ahead of the real clock too, so that pressing its buttons is accepted.
@@ -179,7 +186,7 @@ async def test_a_woman_who_blocked_the_bot_is_marked_and_the_others_still_get_it
 
 
 async def test_flood_control_waits_and_retries_the_same_message(
-    app: BotApplication, services: Services, api: OfflineBotApi
+    app: BotApplication, services: Services, api: OfflineBotApi, turns_clock: VirtualClock
 ) -> None:
     await alna_with_a_meeting(services, api)
     answers = iter([
@@ -195,7 +202,9 @@ async def test_flood_control_waits_and_retries_the_same_message(
     api.fault = fault
     sleeps = Sleeps()
     assert await dispatch(app, services, MEETING - 47 * HOURS, sleeps) == 3
-    assert sleeps.waits == [7.0, 1.0, 2.0]  # retry_after, then a growing back-off
+    # The bot's rate limiter waited out the 429 (pausing every sender), then a growing back-off.
+    assert len([w for w in turns_clock.slept if 6.9 < w <= 7.0]) == 1
+    assert sleeps.waits == [1.0, 2.0]
     assert [len(reminders_to(api, p)) for p in (FADUMO, HAWA, KARI)] == [1, 1, 1]
 
 
@@ -217,9 +226,11 @@ async def test_a_server_that_keeps_failing_gives_up_on_that_one_and_goes_on(
 
 
 class Pacer:
-    """Stands in for the announcement worker's rate plan: records who waited for a turn."""
+    """Stands in for the announcement worker's rate plan: records who waited for a turn (and
+    takes it from the real worker's plan, if given one)."""
 
-    def __init__(self) -> None:
+    def __init__(self, real: Outbox | None = None) -> None:
+        self.real = real
         self.turns: list[tuple[int, bool]] = []
         self.pauses: list[float] = []
 
@@ -228,9 +239,13 @@ class Pacer:
 
     async def pace(self, chat_id: int, *, group: bool = False) -> None:
         self.turns.append((chat_id, group))
+        if self.real is not None:
+            await self.real.pace(chat_id, group=group)
 
     def pause(self, seconds: float) -> None:
         self.pauses.append(seconds)
+        if self.real is not None:
+            self.real.pause(seconds)
 
 
 async def test_every_reminder_and_the_group_post_wait_their_turn_under_the_one_rate_plan(
@@ -261,7 +276,7 @@ async def test_a_429_to_a_reminder_pauses_the_one_rate_plan_for_every_sender(
         return next(answers, None) if method == "sendMessage" else None
 
     api.fault = fault
-    pacer = Pacer()
+    pacer = Pacer(services.outbox)
     sent = await dispatch_reminders(
         app.bot, services.db, services.config.tz, MEETING - 47 * HOURS, sleep=Sleeps(),
         pacer=pacer,
@@ -408,3 +423,39 @@ async def test_a_claim_is_refused_for_a_cancelled_passed_or_moved_meeting(
                               (now.isoformat(), meeting_id))  # fmt: skip
     assert not await claim_reminder(services.db, meeting_id, FADUMO, 48, (), "x", now)
     assert await reminder_outcomes(services.db, meeting_id) == {}
+
+
+class StuckPacer(Pacer):
+    """A rate plan that gives one turn and then makes everyone wait (until the test kills it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting = asyncio.Event()
+
+    async def pace(self, chat_id: int, *, group: bool = False) -> None:
+        await super().pace(chat_id, group=group)
+        if len(self.turns) > 1:
+            self.waiting.set()
+            await asyncio.Event().wait()  # her turn never comes before the kill
+
+
+async def test_a_kill_while_a_reminder_waits_for_its_turn_loses_nothing(
+    app: BotApplication, services: Services, api: OfflineBotApi
+) -> None:
+    _, meeting_id = await alna_with_a_meeting(services, api)
+    now = MEETING - 47 * HOURS
+    pacer = StuckPacer()
+    run = asyncio.create_task(
+        dispatch_reminders(app.bot, services.db, services.config.tz, now, pacer=pacer)
+    )
+    await pacer.waiting.wait()
+    run.cancel()  # the process dies while the second reminder waits for its turn
+    with contextlib.suppress(asyncio.CancelledError):
+        await run
+    assert len(await reminder_outcomes(services.db, meeting_id)) == 1  # only the one sent
+
+    # The restart: what was claimed and not finished is "interrupted"; then the due ones go.
+    assert await mark_interrupted(services.db, now, now) == 0
+    assert await dispatch(app, services, now + HOURS) == 2
+    assert [len(reminders_to(api, p)) for p in (FADUMO, HAWA, KARI)] == [1, 1, 1]
+    assert set((await reminder_outcomes(services.db, meeting_id)).values()) == {"sent"}

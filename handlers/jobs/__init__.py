@@ -1,2 +1,1 @@
-"""Background jobs that send on their own (not replies to a press): each claims what it sends in
-the database right before sending, so a restart never sends anything twice."""
+"""Background work that sends on its own (not handlers of an update): started from bot/app.py."""

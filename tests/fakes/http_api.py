@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,9 +21,12 @@ from tests.telegram_spec import load_spec
 
 
 class BotApiHttpServer:
-    def __init__(self, api: OfflineBotApi, token: str) -> None:
+    def __init__(self, api: OfflineBotApi, token: str, round_trip: float = 0.0) -> None:
         self.api = api
         self.token = token
+        # Seconds each answer takes beyond loopback (half on the way in, half on the way out), as
+        # a real network between the bot and Telegram would; getUpdates is left alone.
+        self.round_trip = round_trip
         server = self
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(server))
         self._httpd.daemon_threads = True
@@ -51,7 +55,13 @@ class BotApiHttpServer:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
         uploads: dict[str, tuple[str, bytes]] = {}
         params = spec.decode_form(method, _form_fields(content_type, body, uploads))
-        return self.api.call(method, params, uploads)
+        delay = self.round_trip / 2 if method != "getUpdates" else 0.0
+        if delay:
+            time.sleep(delay)  # this request's own server thread: others are not held up
+        answer = self.api.call(method, params, uploads)
+        if delay:
+            time.sleep(delay)
+        return answer
 
 
 def _form_fields(

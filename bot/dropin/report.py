@@ -1,0 +1,162 @@
+"""The reach report: sessions held and cancelled, volunteer hours, women reached by topic and by
+district, help-guide views by topic; per month or per year; as lines, as CSV.
+
+Pure: plain rows in, plain values out. The "fewer than 5" rule of /stats applies wherever a
+count could point to a woman: women reached by topic, by district, and by topic and district,
+and help-guide views by topic. The total of women reached in the period and the scope (the
+headline figure funders ask for) is exact: it says nothing about any one woman.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from bot.help_guide import STATS_SMALLEST
+
+OTHER = "other"
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+    key: str  # 'm202612' or 'y2026'
+
+    @property
+    def is_year(self) -> bool:
+        return self.key.startswith("y")
+
+
+def parse_period(key: str) -> Period | None:
+    try:
+        if key.startswith("y") and len(key) == 5:
+            year = int(key[1:])
+            return Period(date(year, 1, 1), date(year, 12, 31), key)
+        if key.startswith("m") and len(key) == 7:
+            year, month = int(key[1:5]), int(key[5:])
+            first = date(year, month, 1)
+            following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+            return Period(first, following - timedelta(days=1), key)
+    except ValueError:
+        return None
+    return None
+
+
+def month_key(day: date) -> str:
+    return f"m{day:%Y%m}"
+
+
+def previous_month(day: date) -> date:
+    return day.replace(day=1) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class HeldSession:
+    """One occurrence in the period that has ended (or was cancelled)."""
+
+    day: date
+    district: str
+    cancelled: bool
+    hours: float
+    volunteers: int  # shifts on duty
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    held: int
+    cancelled: int
+    volunteer_hours: float
+    women: int  # exact total
+    by_topic: tuple[tuple[str, int], ...]  # raw counts, biggest first
+    by_district: tuple[tuple[str, int], ...]
+    by_topic_and_district: tuple[tuple[str, str, int], ...]
+    by_month: tuple[tuple[str, int], ...]  # ('2026-12', women) for each month of the period
+    views: tuple[tuple[str, int], ...] = field(default=())
+
+
+def shown(count: int) -> int | None:
+    """The count, or None where it must read "fewer than 5"."""
+    return count if count >= STATS_SMALLEST else None
+
+
+def build_report(
+    period: Period,
+    sessions: Iterable[HeldSession],
+    reach: Iterable[tuple[date, str, str, int]],  # (day, district, topic, women)
+    views: Mapping[str, int] = {},
+) -> Report:
+    held = cancelled = 0
+    hours = 0.0
+    for session in sessions:
+        if not period.first <= session.day <= period.last:
+            continue
+        if session.cancelled:
+            cancelled += 1
+            continue
+        held += 1
+        hours += session.hours * session.volunteers
+    topics: dict[str, int] = defaultdict(int)
+    districts: dict[str, int] = defaultdict(int)
+    both: dict[tuple[str, str], int] = defaultdict(int)
+    months: dict[str, int] = {}
+    month = period.first
+    while month <= period.last:
+        months[f"{month:%Y-%m}"] = 0
+        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    total = 0
+    for day, district, topic, women in reach:
+        if not period.first <= day <= period.last:
+            continue
+        total += women
+        topics[topic] += women
+        districts[district] += women
+        both[topic, district] += women
+        months[f"{day:%Y-%m}"] = months.get(f"{day:%Y-%m}", 0) + women
+    return Report(
+        period, held, cancelled, round(hours, 1), total,
+        _biggest(topics.items()), _biggest(districts.items()),
+        tuple(sorted(((t, d, n) for (t, d), n in both.items()), key=lambda r: (-r[2], r[0], r[1]))),
+        tuple(months.items()), _biggest(views.items()),
+    )  # fmt: skip
+
+
+def _biggest(items: Iterable[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(items, key=lambda item: (-item[1], item[0])))
+
+
+def csv_bytes(report: Report, labels: Mapping[str, str], header: Sequence[str]) -> bytes:
+    """The report as a spreadsheet: UTF-8 with a byte-order mark (so Excel reads æøå), one
+    row per figure: section, name, district, value. A small count reads "<5"."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+
+    def value(count: int) -> str:
+        number = shown(count)
+        return str(number) if number is not None else f"<{STATS_SMALLEST}"
+
+    p = report.period
+    writer.writerow(["period", p.key[1:], "", f"{p.first.isoformat()}..{p.last.isoformat()}"])
+    writer.writerow(["sessions_held", "", "", report.held])
+    writer.writerow(["sessions_cancelled", "", "", report.cancelled])
+    writer.writerow(["volunteer_hours", "", "", report.volunteer_hours])
+    writer.writerow(["women_reached", "", "", report.women])
+    for topic, count in report.by_topic:
+        writer.writerow(["women_by_topic", labels.get(topic, topic), "", value(count)])
+    for district, count in report.by_district:
+        writer.writerow(["women_by_district", "", district, value(count)])
+    for topic, district, count in report.by_topic_and_district:
+        writer.writerow(["women_by_topic_and_district", labels.get(topic, topic), district,
+                         value(count)])  # fmt: skip
+    for month, count in report.by_month:
+        writer.writerow(["women_by_month", month, "", count])
+    for topic, count in report.views:
+        writer.writerow(["help_guide_views", labels.get(topic, topic), "", value(count)])
+    return (BOM + out.getvalue()).encode("utf-8")

@@ -1,0 +1,134 @@
+"""What every drop-in screen shares: a session's occurrences from the database, and how a
+session, its time, its place and its languages read in her language."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import quote_plus
+from zoneinfo import ZoneInfo
+
+from bot.dropin.plan import KINDS, Occurrence, SessionException, SessionRule, occurrences
+from bot.i18n import LANGUAGE_BY_CODE, Translator
+from bot.meeting_plan import parse_days_off
+from handlers.context import BotContext
+from handlers.render import escape
+from storage import Database
+from storage.dropin.sessions import SessionRecord, exceptions_of, get_session
+
+Scheduled = tuple[SessionRecord, Occurrence]
+MAP_SEARCH = "https://www.openstreetmap.org/search?query="
+# The drop-in job (handlers/jobs/dropin.py), put here at start-up so that a handler can wake it
+# without importing the jobs (which build on the handlers' texts).
+WAKE_KEY = "dropin:job"
+WAKE_AHEAD = timedelta(hours=36)
+
+
+def wake_at(context: BotContext, *moments: datetime) -> None:
+    """Run the drop-in job at each moment (at once if it has passed) within the next 36 hours:
+    a reminder due soon goes out on time, not at the next five-minute look."""
+    job = context.bot_data.get(WAKE_KEY)
+    if job is None or context.job_queue is None:
+        return
+    current = datetime.now(UTC)
+    for moment in moments:
+        delay = (moment - current).total_seconds()
+        if delay < WAKE_AHEAD.total_seconds():
+            context.job_queue.run_once(job, when=max(0.0, delay), name="dropin:wake")
+
+
+def rule_of(session: SessionRecord) -> SessionRule:
+    return SessionRule(
+        weekday=session.weekday,
+        starts=time.fromisoformat(session.starts),
+        ends=time.fromisoformat(session.ends),
+        valid_from=date.fromisoformat(session.valid_from),
+        valid_to=date.fromisoformat(session.valid_to) if session.valid_to else None,
+        holiday_policy=session.holiday_policy,
+        days_off=parse_days_off(session.days_off),
+    )
+
+
+async def scheduled(
+    db: Database, sessions: list[SessionRecord], first: date, last: date, tz: ZoneInfo
+) -> list[Scheduled]:
+    """Every occurrence of these sessions on local dates first..last, soonest first."""
+    exceptions = await exceptions_of(db, [s.id for s in sessions])
+    found: list[Scheduled] = []
+    for session in sessions:
+        marks = [
+            SessionException(day, kind, reason) for day, kind, reason in exceptions[session.id]
+        ]
+        found += [(session, o) for o in occurrences(rule_of(session), marks, first, last, tz)]
+    return sorted(found, key=lambda pair: (pair[1].starts_at, pair[0].id))
+
+
+async def coming(
+    db: Database, sessions: list[SessionRecord], now: datetime, days: int, tz: ZoneInfo
+) -> list[Scheduled]:
+    """Occurrences that have not ended, in the next `days` days, soonest first."""
+    today = now.astimezone(tz).date()
+    found = await scheduled(db, sessions, today, today + timedelta(days=days), tz)
+    return [(s, o) for s, o in found if o.ends_at > now]
+
+
+async def occurrence_of(db: Database, session_id: int, day: date, tz: ZoneInfo) -> Scheduled | None:
+    """The session and its occurrence on that date, if the schedule gives one."""
+    session = await get_session(db, session_id)
+    if session is None:
+        return None
+    found = await scheduled(db, [session], day, day, tz)
+    return found[0] if found else None
+
+
+def title(t: Translator, session: SessionRecord) -> str:
+    return t._(KINDS.get(session.kind, KINDS["dropin"]))
+
+
+def when(t: Translator, occurrence: Occurrence, tz: ZoneInfo) -> str:
+    """'Wednesday 9 December 2026 12:00–15:00', in her language."""
+    end = occurrence.ends_at.astimezone(tz).strftime("%H:%M")
+    return f"{t.format_datetime(occurrence.starts_at, tz)}{t.ltr('–' + end)}"
+
+
+def short_day(t: Translator, occurrence: Occurrence, tz: ZoneInfo) -> str:
+    return t.ltr(t.format_day(occurrence.starts_at, tz))
+
+
+def place(t: Translator, session: SessionRecord) -> str:
+    """The place and its address; a map-search link where the place has no sourced coordinates
+    (where it has, the handler sends it as a Telegram venue)."""
+    text = f"📍 {t.ltr(escape(session.location_name))}, {t.ltr(escape(session.address))}"
+    if session.latitude is None:
+        query = quote_plus(f"{session.location_name}, {session.address}")
+        # TRANSLATORS: a link that opens a map search for the place.
+        label = t._("Map")
+        text += f' · <a href="{MAP_SEARCH}{query}">{label}</a>'
+    return text
+
+
+def languages(t: Translator, session: SessionRecord) -> str | None:
+    names = [LANGUAGE_BY_CODE[c].native_name for c in session.languages if c in LANGUAGE_BY_CODE]
+    if not names:
+        return None
+    # TRANSLATORS: followed by the names of languages, each in its own script.
+    return "🗣 " + t._("Languages spoken:") + " " + ", ".join(t.ltr(n) for n in names)
+
+
+def occurrence_block(
+    t: Translator, session: SessionRecord, occurrence: Occurrence, tz: ZoneInfo
+) -> str:
+    """A session on one date: what, when, where, in which languages, and whether it is off."""
+    lines = [f"<b>{title(t, session)}</b>", "🗓 " + when(t, occurrence, tz), place(t, session)]
+    spoken = languages(t, session)
+    if spoken:
+        lines.append(spoken)
+    if occurrence.cancelled:
+        lines.append("❌ " + t._("Cancelled this week."))
+        if occurrence.reason:
+            lines.append(t.ltr(escape(occurrence.reason)))
+    elif occurrence.moved_from is not None:
+        # TRANSLATORS: {date} is the public holiday the session was moved away from.
+        lines.append("↪️ " + t._("Moved from {date} (public holiday).").format(
+            date=t.ltr(t.format_day(datetime.combine(occurrence.moved_from, time(12), tz), tz))
+        ))  # fmt: skip
+    return "\n".join(lines)

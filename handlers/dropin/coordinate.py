@@ -1,0 +1,138 @@
+"""A coordinator's answers to a short-handed session: ask every bydelsmor of the district to
+come, or cancel the session (asked once more, then the women who asked for a reminder and the
+bydelsmødre on duty are told)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from telegram import Bot, InlineKeyboardMarkup, Update
+
+from bot.access import Action, allowed
+from bot.dropin import buttons
+from bot.dropin.plan import Occurrence
+from bot.dropin.rota import free_places
+from bot.i18n import Translator, translator
+from handlers.context import BotContext
+from handlers.dropin.common import occurrence_block, occurrence_of, short_day, title, when
+from handlers.reminders import send_one, send_to_member
+from handlers.render import answer_expired, button, edit_in_place
+from storage import Database
+from storage.dropin.rota import locale_of, locales_of, shifts_on
+from storage.dropin.sessions import SessionRecord, cancel_occurrence, subscribers
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def alert_callback(update: Update, context: BotContext) -> None:
+    """Ask all bydelsmødre (a), ask to confirm a cancellation (c), or cancel (k)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    asked = buttons.decode_alert(query.data)
+    t, tz = context.t, context.services.config.tz
+    found = await occurrence_of(context.db, asked.session_id, asked.day, tz) if asked else None
+    if asked is None or found is None or found[1].starts_at <= now():
+        await answer_expired(query, t)
+        return
+    session, occurrence = found
+    if not allowed(context.identity, Action.MANAGE_DROPIN, session.district_id):
+        await answer_expired(query, t)
+        return
+    if occurrence.cancelled:
+        await query.answer(t._("This session is cancelled."), show_alert=True)
+        return
+    if asked.action == "a":
+        sent = await ask_all(context, session, occurrence)
+        await query.answer(
+            t.ngettext("Asked {n} bydelsmor.", "Asked {n} bydelsmødre.", sent).format(n=sent)
+        )
+    elif asked.action == "c":
+        await query.answer()
+        text = "❓ " + t._("Cancel this session? The women who asked for a reminder are told.")
+        text += "\n\n" + occurrence_block(t, session, occurrence, tz)
+        keyboard = InlineKeyboardMarkup([[
+            button("❌", t._("Yes, cancel it"), buttons.alert("k", session.id, occurrence.day)),
+        ]])  # fmt: skip
+        await context.bot.send_message(
+            query.message.chat.id if query.message else context.identity.telegram_id,
+            text, parse_mode="HTML", reply_markup=keyboard,
+        )  # fmt: skip
+    else:
+        changed = await cancel_occurrence(
+            context.db, session.id, occurrence.day, None, context.identity.telegram_id, now()
+        )
+        await query.answer(t._("The session is cancelled."))
+        await edit_in_place(query, "❌ " + t._("The session is cancelled.") + "\n\n"
+                            + occurrence_block(t, session, occurrence, tz))  # fmt: skip
+        if changed:
+            await tell_cancelled(context, session, occurrence)
+
+
+async def ask_all(context: BotContext, session: SessionRecord, occurrence: Occurrence) -> int:
+    """'2 places free on Wednesday: can you come?' to every bydelsmor not on duty."""
+    tz = context.services.config.tz
+    on_duty = (await shifts_on(context.db, session.id, [occurrence.day]))[occurrence.day]
+    taken = {s.telegram_id for s in on_duty}
+    free = free_places(len(on_duty), session.max_on_duty)
+    sent = 0
+    for telegram_id, locale in await locales_of(
+        context.db, session.district_id, ("mother", "coordinator")
+    ):
+        if telegram_id in taken:
+            continue
+        t = translator(locale)
+        # TRANSLATORS: {n} empty places; {date} a day.
+        text = "🙋 " + t.ngettext(
+            "{n} place free on {date}: can you come?",
+            "{n} places free on {date}: can you come?",
+            free,
+        ).format(n=t.ltr(free), date=short_day(t, occurrence, tz))
+        text += f"\n\n<b>{title(t, session)}</b>\n🗓 {when(t, occurrence, tz)}"
+        keyboard = InlineKeyboardMarkup([[
+            button("🙋", t._("{date}: take a shift").format(date=short_day(t, occurrence, tz)),
+                   buttons.shift("t", session.id, occurrence.day)),
+        ]])  # fmt: skip
+        delivery = await send_to_member(
+            context.bot,
+            context.db,
+            telegram_id,
+            text,
+            keyboard,
+            now(),
+            pacer=context.services.outbox,
+        )
+        sent += delivery.outcome == "sent"
+    return sent
+
+
+def cancelled_text(
+    t: Translator, session: SessionRecord, occurrence: Occurrence, tz: ZoneInfo
+) -> str:
+    block = occurrence_block(t, session, occurrence, tz)
+    return "❌ " + t._("A session you asked about is cancelled:") + "\n\n" + block
+
+
+async def tell_cancelled(
+    context: BotContext, session: SessionRecord, occurrence: Occurrence
+) -> None:
+    await tell_cancelled_to(
+        context.bot, context.db, session, occurrence, context.services.config.tz
+    )
+
+
+async def tell_cancelled_to(
+    bot: Bot, db: Database, session: SessionRecord, occurrence: Occurrence, tz: ZoneInfo
+) -> None:
+    """The women who asked for a reminder (in the language they chose in the bot, else the
+    working language) and the bydelsmødre on duty."""
+    marked = Occurrence(occurrence.day, occurrence.starts_at, occurrence.ends_at, True)
+    for chat_id in await subscribers(db, session.id, occurrence.day):
+        t = translator(await locale_of(db, chat_id))
+        await send_one(bot, chat_id, cancelled_text(t, session, marked, tz))
+    for shift in (await shifts_on(db, session.id, [occurrence.day]))[occurrence.day]:
+        t = translator(await locale_of(db, shift.telegram_id))
+        text = cancelled_text(t, session, marked, tz)
+        await send_to_member(bot, db, shift.telegram_id, text, None, now())

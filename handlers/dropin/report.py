@@ -1,0 +1,201 @@
+"""/report: the reach report for coordinators (their districts) and the central office (all),
+per month or per year, as a message, a bar chart and a CSV file."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ParseMode
+
+from bot.access import Action, allowed
+from bot.dropin import buttons
+from bot.dropin.chart import bar_chart
+from bot.dropin.plan import hours
+from bot.dropin.report import (
+    HeldSession,
+    Period,
+    Report,
+    build_report,
+    csv_bytes,
+    month_key,
+    parse_period,
+    shown,
+)
+from bot.help_guide import STATS_SMALLEST
+from bot.i18n import Translator
+from bot.identity import Role
+from handlers.context import BotContext
+from handlers.dropin.common import scheduled
+from handlers.dropin.reach import topic_labels
+from handlers.help_guide import catalogue_of
+from handlers.render import answer_expired, button, escape
+from storage import Database
+from storage.dropin.reach import reach_rows, shift_rows
+from storage.dropin.sessions import list_sessions
+from storage.help import view_counts
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def report_scope(context: BotContext) -> list[int] | None:
+    """None: every district (the central office); else the districts she coordinates."""
+    identity = context.identity
+    if identity.role is Role.ADMIN:
+        return None
+    return [
+        m.district_id
+        for m in identity.memberships
+        if allowed(identity, Action.MANAGE_DROPIN, m.district_id)
+    ]
+
+
+async def report_command(update: Update, context: BotContext) -> None:
+    """This month's reach report, with buttons for other periods and forms."""
+    assert update.effective_chat is not None
+    scope = report_scope(context)
+    if scope == []:
+        await context.bot.send_message(
+            update.effective_chat.id, "🔒 " + context.t._("The reach report is for coordinators.")
+        )
+        return
+    today = now().astimezone(context.services.config.tz).date()
+    period = parse_period(month_key(today))
+    assert period is not None
+    await send_report(update.effective_chat.id, context, period, "t")
+
+
+async def report_callback(update: Update, context: BotContext) -> None:
+    """Another period, or the same report as a chart or a CSV file."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_chat is not None
+    asked = buttons.decode_report(query.data)
+    period = parse_period(asked.period) if asked else None
+    if asked is None or period is None or report_scope(context) == [] or asked.district_id != 0:
+        await answer_expired(query, context.t)
+        return
+    await query.answer()
+    await send_report(update.effective_chat.id, context, period, asked.form)
+
+
+async def gather(context: BotContext, period: Period) -> Report:
+    services = context.services
+    return await collect_report(
+        services.db, services.config.tz, report_scope(context), period, now()
+    )
+
+
+async def collect_report(
+    db: Database, tz: ZoneInfo, scope: list[int] | None, period: Period, at: datetime
+) -> Report:
+    """The report of the districts in `scope` (None: all) over the period, as of `at`."""
+    sessions = await list_sessions(db, scope)
+    last = min(period.last, at.astimezone(tz).date())
+    volunteers: dict[tuple[int, date], int] = defaultdict(int)
+    for row in await shift_rows(db, period.first, period.last, scope):
+        volunteers[row.session_id, row.day] += row.volunteers
+    held = [
+        HeldSession(o.day, s.district_name, o.cancelled, hours(o), volunteers[s.id, o.day])
+        for s, o in await scheduled(db, sessions, period.first, last, tz)
+        if o.cancelled or o.ends_at <= at
+    ]
+    rows = await reach_rows(db, period.first, period.last, scope)
+    reach = [(r.day, r.district, r.topic, r.women) for r in rows]
+    views: dict[str, int] = defaultdict(int)
+    for count in await view_counts(db, period.first, period.last + timedelta(days=1)):
+        views[count.topic] += count.views
+    return build_report(period, held, reach, views)
+
+
+def period_name(t: Translator, period: Period) -> str:
+    if period.is_year:
+        return t.ltr(period.first.year)
+    return str(format_date(period.first, "LLLL y", locale=t.locale))
+
+
+async def send_report(chat_id: int, context: BotContext, period: Period, form: str) -> None:
+    t = context.t
+    report = await gather(context, period)
+    labels = topic_labels(t, catalogue_of(context))
+    for topic in catalogue_of(context).topics:
+        labels.setdefault(topic.id, f"{topic.emoji} {t._(topic.label)}")
+    name = period_name(t, period)
+    if form == "c":
+        header = ["section", "name", "district", "value"]
+        plain = {key: label.split(" ", 1)[-1] for key, label in labels.items()}
+        data = csv_bytes(report, plain, header)
+        await context.bot.send_document(
+            chat_id, InputFile(data, filename=f"reach-{period.key[1:]}.csv"),
+            caption="📄 " + t._("Reach report: {period}").format(period=name),
+        )  # fmt: skip
+        return
+    if form == "p":
+        highlight = None if period.is_year else f"{period.first:%Y-%m}"
+        year = parse_period(f"y{period.first.year}")
+        assert year is not None
+        months = report.by_month if period.is_year else (await gather(context, year)).by_month
+        caption = "📊 " + t._("Women reached per month, {year}").format(
+            year=t.ltr(period.first.year)
+        )
+        await context.bot.send_photo(chat_id, bar_chart(months, highlight), caption=caption)
+        return
+    await context.bot.send_message(
+        chat_id, report_text(t, report, labels, name), parse_mode=ParseMode.HTML,
+        reply_markup=report_keyboard(t, period),
+    )  # fmt: skip
+
+
+def report_text(t: Translator, report: Report, labels: dict[str, str], name: str) -> str:
+    few = t._("fewer than {n}").format(n=t.ltr(STATS_SMALLEST))
+
+    def number(count: int) -> str:
+        value = shown(count)
+        return t.ltr(value) if value is not None else few
+
+    lines = [
+        "📊 <b>" + t._("Reach report: {period}").format(period=name) + "</b>",
+        "",
+        "🗓 " + t._("Sessions held: {held} · cancelled: {cancelled}").format(
+            held=t.ltr(report.held), cancelled=t.ltr(report.cancelled)),
+        "⏱ " + t._("Volunteer hours: {hours}").format(hours=t.ltr(f"{report.volunteer_hours:g}")),
+        "👩 <b>" + t._("Women reached: {n}").format(n=t.ltr(report.women)) + "</b>",
+    ]  # fmt: skip
+    if report.by_topic:
+        lines += ["", "<b>" + t._("By topic") + "</b>"]
+        lines += [f"{labels.get(k, escape(k))}: {number(n)}" for k, n in report.by_topic]
+    if report.by_district:
+        lines += ["", "<b>" + t._("By district") + "</b>"]
+        lines += [f"🏘 {t.ltr(escape(k))}: {number(n)}" for k, n in report.by_district]
+    if report.views:
+        lines += ["", "<b>" + t._("Help guide opened, by topic") + "</b>"]
+        lines += [f"{labels.get(k, escape(k))}: {number(n)}" for k, n in report.views]
+    lines += [
+        "",
+        "ℹ️ "
+        + t._(
+            "Only counts are kept. Below {n}, a count by topic or district is not shown, so "
+            "that no number points to one woman."
+        ).format(n=t.ltr(STATS_SMALLEST)),
+    ]
+    return "\n".join(lines)
+
+
+def report_keyboard(t: Translator, period: Period) -> InlineKeyboardMarkup:
+    earlier = period.first - timedelta(days=1)
+    back = f"y{earlier.year}" if period.is_year else month_key(earlier)
+    rows = [
+        [
+            button("◀️", t._("Earlier"), buttons.report(0, back, "t")),
+            button("📅", t._("Whole year"), buttons.report(0, f"y{period.first.year}", "t")),
+        ],
+        [
+            button("📊", t._("Chart"), buttons.report(0, period.key, "p")),
+            button("📄", t._("Spreadsheet (CSV)"), buttons.report(0, period.key, "c")),
+        ],
+    ]
+    return InlineKeyboardMarkup(rows)

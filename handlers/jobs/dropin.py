@@ -1,0 +1,205 @@
+"""The drop-in's background work, restart-safe: a woman's reminder on the morning of a session,
+a bydelsmor's reminder the day before her shift and her "how many women?" after it, and the
+coordinators' alert three days before a short-handed session (once).
+
+Each message is claimed in the database right before it is sent (claim-then-send, like the
+meeting reminders), so a restart never sends it twice; a claim the last process never finished
+is marked interrupted at start-up and never resent. Nothing depends on the JobQueue surviving:
+`dispatch_dropin` works out from the database what is due at `now`, and runs at start-up and
+every few minutes.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.ext import Application
+
+from bot.dropin import buttons
+from bot.dropin.rota import (
+    ALERT_AHEAD,
+    ASK_AFTER,
+    alert_due,
+    morning_due,
+    reach_question_due,
+    shift_reminder_due,
+)
+from bot.i18n import translator
+from bot.referrals import Catalogue, load_catalogue
+from handlers.context import SERVICES_KEY, BotContext, Outbox, Services
+from handlers.dropin.common import WAKE_KEY, coming, occurrence_block, occurrence_of, short_day
+from handlers.dropin.reach import question, topics_keyboard
+from handlers.help_guide import CATALOGUE_KEY
+from handlers.reminders import send_one, send_to_member
+from handlers.render import button
+from storage import Database
+from storage.dropin.rota import (
+    claim_alert,
+    claim_shift_message,
+    finish_alert,
+    finish_shift_message,
+    interrupted_claims,
+    locale_of,
+    shifts_between,
+    shifts_on,
+)
+from storage.dropin.sessions import (
+    claim_subscription,
+    due_subscriptions,
+    finish_subscription,
+    list_sessions,
+    purge_subscriptions,
+)
+from storage.help import district_coordinators
+
+log = logging.getLogger(__name__)
+
+EVERY = timedelta(minutes=5)  # how often the job looks at what is due
+
+
+async def dispatch_dropin(
+    bot: Bot,
+    db: Database,
+    tz: ZoneInfo,
+    now: datetime,
+    catalogue: Catalogue | None,
+    pacer: Outbox | None = None,
+) -> int:
+    """Send whatever is due at `now` and not claimed before; returns how many were sent."""
+    sent = await morning_reminders(bot, db, tz, now)
+    sent += await shift_messages(bot, db, tz, now, catalogue, pacer)
+    sent += await understaffing_alerts(bot, db, tz, now, pacer)
+    await purge_subscriptions(db, now.astimezone(tz).date())
+    return sent
+
+
+async def morning_reminders(bot: Bot, db: Database, tz: ZoneInfo, now: datetime) -> int:
+    today = now.astimezone(tz).date()
+    sent = 0
+    for chat_id, session_id in await due_subscriptions(db, today):
+        found = await occurrence_of(db, session_id, today, tz)
+        if found is None or not morning_due(found[1], now, tz):
+            continue
+        session, occurrence = found
+        if occurrence.cancelled:
+            continue  # she was told when it was cancelled
+        if not await claim_subscription(db, chat_id, session_id, today, now):
+            continue
+        t = translator(await locale_of(db, chat_id))
+        text = "⏰ " + t._("Today you can meet a bydelsmor:") + "\n\n"
+        text += occurrence_block(t, session, occurrence, tz)
+        delivery = await send_one(bot, chat_id, text)
+        await finish_subscription(db, chat_id, session_id, today, delivery.outcome)
+        sent += delivery.outcome == "sent"
+    return sent
+
+
+async def shift_messages(
+    bot: Bot,
+    db: Database,
+    tz: ZoneInfo,
+    now: datetime,
+    catalogue: Catalogue | None,
+    pacer: Outbox | None,
+) -> int:
+    today = now.astimezone(tz).date()
+    sent = 0
+    # The day before: shifts today and tomorrow whose reminder is not claimed yet.
+    for shift in await shifts_between(db, today, today + timedelta(days=1), "reminder"):
+        found = await occurrence_of(db, shift.session_id, shift.day, tz)
+        if found is None or not shift_reminder_due(found[1], now, tz):
+            continue
+        if not await claim_shift_message(db, shift.id, "reminder", now):
+            continue
+        t = translator(await locale_of(db, shift.telegram_id))
+        text = "🗓 " + t._("Reminder: you are on duty.") + "\n\n"
+        text += occurrence_block(t, found[0], found[1], tz)
+        keyboard = InlineKeyboardMarkup([[
+            button("🗓", t._("Open the rota"), buttons.rota(found[0].district_id)),
+        ]])  # fmt: skip
+        delivery = await send_to_member(
+            bot, db, shift.telegram_id, text, keyboard, now, pacer=pacer
+        )
+        await finish_shift_message(db, shift.id, "reminder", delivery.outcome)
+        sent += delivery.outcome == "sent"
+    # After the shift: how many women, about what.
+    since = (now - ASK_AFTER).astimezone(tz).date()
+    for shift in await shifts_between(db, since, today, "reach"):
+        found = await occurrence_of(db, shift.session_id, shift.day, tz)
+        if found is None or not reach_question_due(found[1], now):
+            continue
+        if not await claim_shift_message(db, shift.id, "reach", now):
+            continue
+        session = found[0]
+        t = translator(await locale_of(db, shift.telegram_id))
+        text = "🙏 " + t._("Thank you for your shift!") + "\n" + question(t)
+        keyboard = topics_keyboard(
+            t, catalogue or load_catalogue(), session.district_id, session.id, shift.day
+        )
+        delivery = await send_to_member(
+            bot, db, shift.telegram_id, text, keyboard, now, pacer=pacer
+        )
+        await finish_shift_message(db, shift.id, "reach", delivery.outcome)
+        sent += delivery.outcome == "sent"
+    return sent
+
+
+async def understaffing_alerts(
+    bot: Bot, db: Database, tz: ZoneInfo, now: datetime, pacer: Outbox | None
+) -> int:
+    sent = 0
+    sessions = await list_sessions(db)
+    for session, occurrence in await coming(db, sessions, now, ALERT_AHEAD.days + 1, tz):
+        on_duty = len((await shifts_on(db, session.id, [occurrence.day]))[occurrence.day])
+        if not alert_due(occurrence, on_duty, session.min_on_duty, now):
+            continue
+        if not await claim_alert(db, session.id, occurrence.day, now):
+            continue  # told once already
+        outcome = "nobody"
+        for coordinator in await district_coordinators(db, session.district_id):
+            t = translator(coordinator.locale or "nb")
+            missing = session.min_on_duty - on_duty
+            text = "⚠️ " + t.ngettext(
+                "{n} more bydelsmor is needed on {date}.",
+                "{n} more bydelsmødre are needed on {date}.",
+                missing,
+            ).format(n=t.ltr(missing), date=short_day(t, occurrence, tz))
+            text += "\n\n" + occurrence_block(t, session, occurrence, tz)
+            ask = buttons.alert("a", session.id, occurrence.day)
+            cancel = buttons.alert("c", session.id, occurrence.day)
+            keyboard = InlineKeyboardMarkup([
+                [button("🙋", t._("Ask all bydelsmødre"), ask)],
+                [button("❌", t._("Cancel the session"), cancel)],
+            ])  # fmt: skip
+            delivery = await send_to_member(
+                bot, db, coordinator.telegram_id, text, keyboard, now, pacer=pacer
+            )
+            outcome = delivery.outcome if outcome in ("nobody", "sent") else outcome
+            sent += delivery.outcome == "sent"
+        await finish_alert(db, session.id, occurrence.day, outcome)
+    return sent
+
+
+async def dropin_job(context: BotContext) -> None:
+    """Every few minutes (and right after start-up): send what is due."""
+    services = context.services
+    await dispatch_dropin(
+        context.bot, services.db, services.config.tz, datetime.now(UTC),
+        context.bot_data.get(CATALOGUE_KEY), pacer=services.outbox,
+    )  # fmt: skip
+
+
+async def start_dropin(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """At start-up: mark what the last process left half-sent, then run now and every 5 min."""
+    services: Services = application.bot_data[SERVICES_KEY]
+    interrupted = await interrupted_claims(services.db)
+    if interrupted:
+        log.warning("%d drop-in messages were cut off by the last stop; not resent", interrupted)
+    application.bot_data[WAKE_KEY] = dropin_job
+    job_queue = application.job_queue
+    assert job_queue is not None
+    job_queue.run_repeating(dropin_job, interval=EVERY, first=0, name="dropin:dispatch")

@@ -1,0 +1,57 @@
+"""The bot's ExtBot: python-telegram-bot's Bot, made to survive updates it cannot read, and to
+ask getMe once at start-up (the start-up check's answer is kept for the Application's start).
+
+An update python-telegram-bot cannot parse (a `poll_answer` without the fields it expects, a
+kind newer than the library) fails the whole `getUpdates` batch: PTB logs the raw batch (her
+messages, her phone number) at CRITICAL and fetches the same batch again, for ever. Here each
+update of a batch is read on its own; one that cannot be read is logged by its id and kind only
+and replaced by an empty update with the same id, so that the offset moves past it and every
+other update of the batch is handled as usual.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ExtBot
+
+log = logging.getLogger(__name__)
+
+
+class BydelsBot(ExtBot[None]):
+    _known_at_start = False
+
+    def known_at_start(self) -> None:
+        """The start-up check asked getMe already: the Application's start need not ask again."""
+        self._known_at_start = self._bot_user is not None
+
+    async def get_me(self, *args: Any, **kwargs: Any) -> Any:
+        if self._known_at_start and self._bot_user is not None:
+            self._known_at_start = False  # once: a later getMe asks Telegram again
+            return self._bot_user
+        return await super().get_me(*args, **kwargs)
+
+    async def _post(self, endpoint: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, data, *args, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list):
+            return [self.readable(raw) for raw in result]
+        return result
+
+    def readable(self, raw: Any) -> Any:
+        """The update as Telegram sent it if PTB can read it, else an empty one with its id."""
+        try:
+            Update.de_json(raw, self)
+        except Exception:
+            update_id = raw.get("update_id") if isinstance(raw, dict) else None
+            if not isinstance(update_id, int):
+                raise  # without an id there is no way past it; PTB's own handling applies
+            kinds = sorted(str(key) for key in raw if key != "update_id")
+            log.warning(
+                "skipped update %d (%s): python-telegram-bot cannot read it",
+                update_id,
+                ", ".join(kinds) or "empty",
+            )
+            return {"update_id": update_id}
+        return raw

@@ -1,0 +1,181 @@
+"""Button presses from group chats: every callback pattern the Application registers is pressed
+from a group chat, and only the ones meant for groups do anything there (handlers/guard.py).
+
+The patterns are read from the Application itself, so a button added later by any feature is
+covered without touching this test.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sqlite3
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot.app import BotApplication
+from bot.offline_api import JSON, OfflineBotApi
+from handlers.context import Services
+from handlers.guard import GROUP_BUTTONS
+from tests.conftest import ADMIN_ID, make_member
+
+GROUP_ID = -4101
+REFUSAL = "🔒 This button works only in your private chat with me."
+EXPIRED = "This button has expired. Send /menu to start again."
+# Each registered pattern is pressed with a string it matches, and with these after it (ids,
+# a help topic), so that handlers which parse their data would act if nothing stopped them.
+TAILS = ("", "1", "1:1", "violence", "t:violence")
+
+sre: Any = importlib.import_module("re._parser")  # the regex parser, to write matching data
+
+
+def examples(pattern: re.Pattern[str]) -> list[str]:
+    """Strings the pattern matches: one per choice of its alternatives, shortest repeats."""
+    found = [prefix + tail for prefix in _expand(sre.parse(pattern.pattern)) for tail in TAILS]
+    matching = [data for data in found if pattern.match(data) and len(data.encode()) <= 64]
+    assert matching, f"no example for {pattern.pattern!r}"
+    return sorted(set(matching))
+
+
+def _expand(items: Any) -> list[str]:
+    variants = [""]
+    for op, arg in items:
+        variants = [a + b for a, b in product(variants, _one(op, arg))]
+    return variants
+
+
+def _one(op: Any, arg: Any) -> list[str]:
+    name = str(op)
+    if name == "LITERAL":
+        return [chr(arg)]
+    if name in ("AT", "GROUPREF"):
+        return [""]
+    if name in ("ANY", "NOT_LITERAL"):
+        return ["~"]
+    if name == "IN":
+        return [_char_of(arg)]
+    if name == "CATEGORY":
+        return [_char_of([(op, arg)])]
+    if name == "SUBPATTERN":
+        return _expand(arg[-1])
+    if name == "BRANCH":
+        return [v for alternative in arg[1] for v in _expand(alternative)]
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, _high, sub = arg
+        options = _expand(sub)
+        counts = {low, max(low, 1)}
+        return [option * count for option in options for count in counts]
+    raise AssertionError(f"the test cannot write data for regex item {name}")
+
+
+def _char_of(items: Any) -> str:
+    op, arg = items[0]
+    name = str(op)
+    if name == "LITERAL":
+        return chr(arg)
+    if name == "RANGE":
+        return chr(arg[0])
+    if name == "CATEGORY":
+        return {"CATEGORY_DIGIT": "1", "CATEGORY_SPACE": " "}.get(str(arg), "a")
+    return "~"
+
+
+def registered_patterns(app: BotApplication) -> list[re.Pattern[str] | None]:
+    patterns: list[re.Pattern[str] | None] = []
+    for handlers in app.handlers.values():
+        for handler in handlers:
+            if isinstance(handler, CallbackQueryHandler):
+                pattern = handler.pattern
+                assert pattern is None or isinstance(pattern, re.Pattern), (
+                    f"{handler.callback.__name__}: register a regex, so that this test can press it"
+                )
+                patterns.append(pattern)
+    return patterns
+
+
+def dump(db_path: Path) -> list[str]:
+    with sqlite3.connect(db_path) as conn:
+        return list(conn.iterdump())
+
+
+async def test_every_registered_button_pressed_in_a_group_is_refused_and_changes_nothing(
+    app: BotApplication, api: OfflineBotApi, services: Services, db_path: Path
+) -> None:
+    # The one pressing has every right there is: central admin, coordinator of the district.
+    await make_member(services, ADMIN_ID, "coordinator", "Alna")
+    admin = api.user(ADMIN_ID, "Kari")
+    api.set_member_status(GROUP_ID, admin, "creator")
+    group = api.group_chat(GROUP_ID, "Alna mødre")
+    await process(app, api.send_text(admin, "/menu"))  # her last-seen is fresh: no write later
+    for number in range(3):
+        await app.bot.send_message(GROUP_ID, f"message {number} of the group")
+    message_id = int(api.bot_messages_in(GROUP_ID)[-1]["message_id"])
+
+    patterns = registered_patterns(app)
+    assert None in patterns, "the catch-all for stale buttons is registered"
+    presses = sorted(
+        {data for p in patterns if p is not None for data in examples(p)} | {"zzz", "hlp:clear"}
+    )
+    private_only = [d for d in presses if not any(g.match(d) for g in GROUP_BUTTONS)]
+    assert len(private_only) > 100 and "hlp:t:violence" in private_only
+    before, calls_before = dump(db_path), len(api.calls)
+    for data in private_only:
+        await process(app, api.press(admin, GROUP_ID, message_id, data))
+    await services_settle(app)
+
+    calls = api.calls[calls_before:]
+    assert {c.method for c in calls} == {"answerCallbackQuery"}, "nothing posted, edited, deleted"
+    assert [c.params.get("text") for c in calls] == [REFUSAL] * len(private_only)
+    assert len(api.bot_messages_in(GROUP_ID)) == 3
+    assert dump(db_path) == before, "no view counted, nothing stored"
+    assert group["id"] == GROUP_ID
+
+
+async def test_the_group_buttons_still_work_in_a_group(
+    app: BotApplication, api: OfflineBotApi, services: Services
+) -> None:
+    alna_id = await make_member(services, 2001, "coordinator", "Alna")
+    await make_member(services, 2001, "coordinator", "Grorud")
+    kari = api.user(2001, "Kari")
+    api.group_chat(GROUP_ID, "Alna mødre")
+    api.set_member_status(GROUP_ID, kari, "administrator")
+    await process(app, api.send_text(kari, "/link", chat=api.chats[GROUP_ID]))
+    picker = api.bot_messages_in(GROUP_ID)[-1]
+    await process(app, api.press(kari, GROUP_ID, picker["message_id"], f"link:{alna_id}"))
+    assert api.bot_messages_in(GROUP_ID)[-1]["text"].startswith("✅")
+
+
+async def test_the_same_buttons_in_her_private_chat_pass_the_guard(
+    app: BotApplication, api: OfflineBotApi
+) -> None:
+    amina = api.user(1001, "Amina", "en")
+    await process(app, api.send_text(amina, "/info"))
+    guide = api.bot_messages_in(1001)[-1]
+    await process(app, api.press(amina, 1001, guide["message_id"], "hlp:t:violence"))
+    assert any("112" in m.get("text", "") for m in api.bot_messages_in(1001))
+    assert REFUSAL not in [c.params.get("text") for c in api.calls_to("answerCallbackQuery")]
+
+
+async def test_a_press_on_a_message_the_bot_cannot_see_says_the_button_expired(
+    app: BotApplication, api: OfflineBotApi
+) -> None:
+    amina = api.user(1001, "Amina", "en")
+    await process(app, api.send_text(amina, "/start"))
+    await process(app, api.press_unseen(amina, "hlp:clear"))  # an inline message
+    await process(app, api.press_unseen(amina, "menu:help", message_id=1))  # inaccessible
+    answers = [c.params.get("text") for c in api.calls_to("answerCallbackQuery")]
+    assert answers[-2:] == [EXPIRED, EXPIRED]
+    assert not api.calls_to("deleteMessages") and not api.calls_to("deleteMessage")
+
+
+async def process(app: BotApplication, update: JSON) -> None:
+    await app.process_update(Update.de_json(update, app.bot))
+
+
+async def services_settle(app: BotApplication) -> None:
+    """Background tasks a handler may have started (none should have been) get their turn."""
+    await app.update_queue.join()
