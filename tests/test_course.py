@@ -299,3 +299,25 @@ async def test_a_woman_outside_cannot_manage_a_cohort(
     assert "only a coordinator" in amina.toasts()[-1]
     cohort = await get_cohort(services.db, cohort_id)
     assert cohort is not None and cohort.capacity == 25
+
+
+async def test_a_woman_taken_off_is_told_and_her_data_shows_and_goes(
+    chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
+) -> None:
+    kari, cohort_id, (_, hodan, zahra) = await full_with_two_waiting(chat, services)
+    cohort = await get_cohort(services.db, cohort_id)
+    assert cohort is not None
+    await kari.press(
+        codecs.PLACE_ACTION.encode(cohort_id, cohort.version, 1003, codecs.PlaceAction.REMOVE),
+        kari.last()["message_id"],
+    )
+    assert "Your place or your turn in Alna: Autumn 2026 has ended" in zahra.last()["text"]
+    await hodan.send("/mydata")
+    shown = next(t for t in reversed(hodan.texts()) if "What this bot stores" in t)
+    assert "You said you want to become a bydelsmor." in shown
+    assert "You have a place or a turn in 1 course." in shown
+    await hodan.send("/forget")
+    await hodan.press("forget:yes")
+    assert await get_interest(services.db, 1002) is None
+    # Her offer went with her: nobody else is waiting, so the place stays free.
+    assert [p.name for p in await places_of(services.db, cohort_id)] == []

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.access import Action, allowed
 from bot.course import waitlist
 from bot.course.waitlist import Result
-from bot.i18n import LANGUAGE_BY_CODE, Translator
+from bot.i18n import LANGUAGE_BY_CODE, Translator, translator
 from handlers.access import refuse
 from handlers.context import BotContext
 from handlers.course import clock, codecs
@@ -25,6 +25,7 @@ from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.course.cohorts import Cohort, Place, cohorts_in, places_of
 from storage.course.interest import Interest, interested_in
 from storage.districts import get_district
+from storage.people import load_person
 
 SHOWN = 60  # names in one message: well under Telegram's 4096 characters
 
@@ -155,8 +156,6 @@ async def admit_callback(update: Update, context: BotContext) -> None:
 async def tell_admitted(
     context: BotContext, cohort: Cohort, who: int, locale: str | None, step: waitlist.Step
 ) -> None:
-    from bot.i18n import translator
-
     wt = translator(locale or "nb")
     label = cohort_label(wt, cohort)
     if step.result is Result.ADMITTED:
@@ -298,5 +297,18 @@ async def place_action_callback(update: Update, context: BotContext) -> None:
         await query.answer("⚠️ " + t._("That cannot be done: nothing was changed."), show_alert=True)
     else:
         await query.answer("✅")
+    if action == PlaceAction.REMOVE and changed.step.result is Result.LEFT:
+        await tell_taken_off(context, changed.cohort, who)
     await edit_in_place(query, *await places_screen(context, changed.cohort))
     await deliver_offers(context.bot, context.db, context.services.config.tz)
+
+
+async def tell_taken_off(context: BotContext, cohort: Cohort, who: int) -> None:
+    """She hears it from the bot, in her language, rather than not at all."""
+    person = await load_person(context.db, who)
+    wt = translator(person.locale if person and person.locale else "nb")
+    text = "ℹ️ " + wt._(
+        "Your place or your turn in {cohort} has ended. If you have questions, ask your "
+        "coordinator."
+    ).format(cohort=cohort_label(wt, cohort))
+    await send(context.bot, context.db, who, text)

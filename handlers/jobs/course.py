@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
 from bot.course import waitlist
@@ -55,14 +55,21 @@ async def send(
     text: str,
     keyboard: InlineKeyboardMarkup | None = None,
 ) -> bool:
-    """Send to her private chat; False (and she is marked unreachable) if she blocked the bot."""
+    """Send to her private chat; False (and she is marked unreachable) if she blocked the bot.
+
+    Any other failure (a timeout, a server error) is logged and not retried: the message was
+    claimed, and what it says can always be seen again in /course."""
     try:
         await bot.send_message(telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
     except Forbidden:
         pass
     except BadRequest as exc:
         if "chat not found" not in exc.message.lower():
-            raise
+            log.warning("a course message was refused (%s)", type(exc).__name__)
+            return True
+    except TelegramError as exc:
+        log.warning("a course message was not sent (%s)", type(exc).__name__)
+        return True
     else:
         return True
     log.info("a woman of the course has blocked the bot; marked unreachable")
