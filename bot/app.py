@@ -27,11 +27,11 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Config
 from bot.dropin import buttons as dropin_buttons
 from bot.rate_limit import Limits, RatePlan
-from bot.referrals import load_catalogue
 from bot.review.flow import refresh_live
 from handlers import (
     awaiting,
     broadcasts,
+    confirm_facts,
     contact_requests,
     errors,
     fallback,
@@ -142,7 +142,7 @@ async def open_services(application: BotApplication) -> None:
     await refresh_live(db)
     # The help guide: its catalogue is checked once, before the first woman asks; contact
     # requests handled over 30 days ago (or unhandled for 30 days) are deleted now and every night.
-    application.bot_data[help_guide.CATALOGUE_KEY] = load_catalogue()
+    application.bot_data[help_guide.CATALOGUE_KEY] = await confirm_facts.confirmed_catalogue(db)
     await contact_requests.purge(application.bot, db, datetime.now(UTC))
     if application.job_queue is not None:
         application.job_queue.run_daily(
@@ -229,7 +229,7 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         CallbackQueryHandler(members.member_action_callback, pattern=r"^(mcard|mrm|mrmok):")
     )
-    app.add_handler(CallbackQueryHandler(members.member_role_callback, pattern=r"^mrole:"))
+    app.add_handler(CallbackQueryHandler(members.member_role_callback, pattern=r"^mrole(ok)?:"))
     app.add_handler(CommandHandler("phase", phase.phase_command, filters=private))
     app.add_handler(
         CallbackQueryHandler(menu.opened_from_menu(phase.phase_command), pattern=r"^menu:phase$")
@@ -413,7 +413,7 @@ def register_handlers(app: BotApplication) -> None:
     # coordinators /voice (record a voice note) and /stats (the anonymous view counts).
     app.add_handler(CommandHandler("info", help_guide.info_command, filters=private))
     app.add_handler(CallbackQueryHandler(help_guide.topics_callback, pattern=r"^hlp:topics$"))
-    app.add_handler(CallbackQueryHandler(help_guide.topic_callback, pattern=r"^hlp:[tv]:"))
+    app.add_handler(CallbackQueryHandler(help_guide.topic_callback, pattern=r"^hlp:[tvp]:"))
     app.add_handler(CallbackQueryHandler(help_guide.guide_language_callback, pattern=r"^hlang:"))
     app.add_handler(CallbackQueryHandler(help_flow.clear_callback, pattern=r"^hlp:clear"))
     app.add_handler(CallbackQueryHandler(contact_requests.ask_callback, pattern=r"^hlp:ask$"))
@@ -426,6 +426,9 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(voice_notes.keep_callback, pattern=r"^vc[kx]$"))
     app.add_handler(CallbackQueryHandler(voice_notes.delete_callback, pattern=r"^vcd:"))
     app.add_handler(CommandHandler("stats", stats.stats_command, filters=private))
+    # Admins: /confirm a help-guide phone number or address (where and when she checked it).
+    app.add_handler(CommandHandler("confirm", confirm_facts.confirm_command, filters=private))
+    app.add_handler(CallbackQueryHandler(confirm_facts.fact_callback, pattern=r"^cfm:"))
     # After whichever handler answered: anything she sends while a help flow is open (a
     # sentence, a sticker, a photo, a command) is noted, so that 🧹 deletes it too.
     app.add_handler(
@@ -448,6 +451,7 @@ def register_handlers(app: BotApplication) -> None:
         course_typed.EVENING_WHEN: awaiting.On(course_evenings.when_answered),
         course_typed.MOVE_WHEN: awaiting.On(course_evening_changes.move_when_answered),
         course_typed.LECTURER: awaiting.On(course_evenings.lecturer_answered),
+        confirm_facts.SOURCE: awaiting.On(confirm_facts.source_answered),
         dropin_reach.COUNT: awaiting.On(dropin_reach.count_answered),
         review.WORDING: awaiting.On(review.wording_answered),
     }

@@ -210,8 +210,10 @@ async def _converse(
     user = api.user(DEMO_USER_ID, "Amina")
     out.write(
         f"Bydelsmødre bot, offline demo. You are Amina ({role}). Type /start; type a number to "
-        f"press a button; {REMIND_LINE} jumps to the next meeting reminder; end with Ctrl-D.\n"
+        f"press a button; {REMIND_LINE} jumps to the next meeting reminder; \\n in a line is a "
+        "line break (a meeting's place, then its note); end with Ctrl-D.\n"
     )
+    clock = datetime.now(UTC)  # where `!remind` last moved the demo's clock
     async for raw in _read_lines(lines):
         line = raw.rstrip("\r\n")
         if not line.strip():
@@ -219,13 +221,17 @@ async def _converse(
         printer.start_batch()
         choice = line.strip()
         if choice == REMIND_LINE:
-            await _jump_to_next_reminder(app, out)
+            clock = await _jump_to_next_reminder(app, out, max(clock, datetime.now(UTC)))
             continue
         if choice.isdecimal() and int(choice) in printer.buttons:
             message_id, data = printer.buttons[int(choice)]
-            update = api.press(user, DEMO_USER_ID, message_id, data)
+            if api.has_message(DEMO_USER_ID, message_id):
+                update = api.press(user, DEMO_USER_ID, message_id, data)
+            else:  # deleted (🧹): Telegram delivers the press without the message's content
+                update = api.press_unseen(user, data, message_id=message_id)
         else:
-            update = api.send_text(user, line)
+            # A typed "\n" is a line break: a terminal line cannot hold one.
+            update = api.send_text(user, line.replace("\\n", "\n"))
         await app.process_update(Update.de_json(update, app.bot))
     await _let_announcements_finish(app)
 
@@ -258,15 +264,17 @@ async def _read_lines(lines: Iterable[str]) -> AsyncIterator[str]:
         yield line
 
 
-async def _jump_to_next_reminder(app: BotApplication, out: TextIO) -> None:
-    """Demo only: run the reminder dispatch as if the clock stood where the next one is due."""
+async def _jump_to_next_reminder(app: BotApplication, out: TextIO, now: datetime) -> datetime:
+    """Demo only: run the reminder dispatch as if the clock stood where the next one after
+    `now` is due; returns where the clock stands, so that the next jump goes further."""
     services: Services = app.bot_data[SERVICES_KEY]
-    moment = await next_reminder_moment(services.db, datetime.now(UTC))
+    moment = await next_reminder_moment(services.db, now)
     if moment is None:
         out.write("(demo: no reminder is planned)\n")
-        return
+        return now
     local = moment.astimezone(services.config.tz)
     out.write(f"(demo: the clock jumps to {local:%Y-%m-%d %H:%M}, when a reminder is due)\n")
     await dispatch_reminders(
         app.bot, services.db, services.config.tz, moment, pacer=services.outbox
     )
+    return moment

@@ -115,13 +115,48 @@ def compile_catalogues() -> list[Path]:
 # Latin words is isolated. Placeholders, HTML tags and entities are left alone.
 _UNTOUCHABLE = re.compile(r"(\{[^{}]*\}|<[^<>]*>|&#?\w+;)")
 _LATIN_RUN = re.compile(r"[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'’-]*(?:[ ,.][A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'’-]*)*")
+# A number written with spaces, dots, colons or dashes inside it (a phone number "412 34 567", a
+# time range "10:00-12:00", a date "24.12 18:00"): the bidi algorithm would show its groups in
+# reverse order in right-to-left text ("567 34 412") unless it is isolated.
+_NUMBER_RUN = re.compile(r"\+?\d+(?:[ .:\-–/]\d+)+")
+# A Latin name followed by its placeholder ("Bydelsmødre {district}") is one run, isolated whole,
+# so that it does not read "Alna Bydelsmødre".
+_NAME_WITH_PLACEHOLDER = re.compile(r"Bydelsmødre \{[a-z_]+\}")
 
 
 def isolate_latin_runs(text: str) -> str:
+    named = _NAME_WITH_PLACEHOLDER.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", text)
+    if named != text:
+        # The isolated name and its placeholder are left alone below.
+        parts = re.split(f"({FSI}[^{PDI}]*{PDI})", named)
+        return "".join(p if p.startswith(FSI) else isolate_latin_runs(p) for p in parts)
     pieces = _UNTOUCHABLE.split(text)
     for i in range(0, len(pieces), 2):  # even indexes are text, odd ones the untouchables
-        pieces[i] = _LATIN_RUN.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", pieces[i])
+        piece = _LATIN_RUN.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", pieces[i])
+        pieces[i] = _NUMBER_RUN.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", piece)
     return "".join(pieces)
+
+
+def _isolated(value: object) -> str:
+    """A value put into a right-to-left sentence, isolated: a Latin name, a district, a number
+    keeps its own direction and its place. A block of several lines is left as it is (an isolate
+    ends with its line)."""
+    text = str(value)
+    if not text or "\n" in text or (text.startswith(FSI) and text.endswith(PDI)):
+        return text
+    return f"{FSI}{text}{PDI}"
+
+
+class Isolating(str):
+    """A right-to-left translation whose `.format()` isolates every value it inserts, so no
+    message can forget to isolate a name, a district or a number (issue 12)."""
+
+    __slots__ = ()
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        return str.format(
+            self, *(_isolated(a) for a in args), **{k: _isolated(v) for k, v in kwargs.items()}
+        )
 
 
 # Wordings that native reviewers approved inside the bot (bot/review): locale -> msgid -> forms
@@ -170,7 +205,7 @@ class Translator:
         return int(rule(n)) if rule is not None else int(n != 1)
 
     def _directed(self, text: str) -> str:
-        return isolate_latin_runs(text) if self.rtl else text
+        return Isolating(isolate_latin_runs(text)) if self.rtl else text
 
     def ltr(self, piece: object) -> str:
         """Isolate a left-to-right piece (command, number, phone) inside right-to-left text."""

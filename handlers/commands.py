@@ -47,6 +47,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("phase", N_("Move your group to another phase"), COORDINATORS_AND_ADMINS),
     Command("voice", N_("Record a voice note for the help guide"), COORDINATORS_AND_ADMINS),
     Command("stats", N_("How often each help topic was opened"), COORDINATORS_AND_ADMINS),
+    Command("confirm", N_("Confirm a help-guide phone number or address"), frozenset({Role.ADMIN})),
     Command("broadcast", N_("Send an announcement to your members"), COORDINATORS_AND_ADMINS),
     Command("broadcasts", N_("Past announcements and their reports"), COORDINATORS_AND_ADMINS),
     Command("me", N_("Your district, role and language"), MEMBERS_AND_ADMINS),

@@ -212,11 +212,7 @@ async def ask_to_forget(chat_id: int, context: BotContext) -> None:
     text = "\n\n".join(
         [
             "🗑 <b>" + t._("Delete everything the bot stores about you?") + "</b>",
-            t._(
-                "This deletes your language, your membership of district groups (with your "
-                "name and role) and any administrator rights. Invite links you made and phase "
-                "changes you made stay with the district, without your name."
-            ),
+            *what_forgetting_means(data, t),
             t._("This cannot be undone."),
         ]
     )
@@ -227,6 +223,28 @@ async def ask_to_forget(chat_id: int, context: BotContext) -> None:
     await context.bot.send_message(
         chat_id, text, parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup(keyboard)
     )
+
+
+def what_forgetting_means(data: dict[str, Any], t: Translator) -> list[str]:
+    """What /forget means for her, from what is stored: a woman who only chose a language is
+    not told about groups or rights she never had; a member learns how she comes back."""
+    lines = [t._("This deletes your language and everything else the bot stores about you.")]
+    if data["memberships"]:
+        lines.append(
+            t._("You leave your district group: your name and role in it are deleted.")
+            + " " + comeback_text(t)
+        )  # fmt: skip
+    if data["admins"]:
+        lines.append(t._("Your administrator rights end."))
+    if data["invites"] or data["phase_changes"]:
+        lines.append(t._(
+            "Invite links and phase changes you made stay with the district, without your name."
+        ))  # fmt: skip
+    return lines
+
+
+def comeback_text(t: Translator) -> str:
+    return t._("To come back to a district group, you need a new invitation from a coordinator.")
 
 
 async def forget_callback(update: Update, context: BotContext) -> None:
@@ -275,6 +293,8 @@ def forgotten_text(counts: dict[str, int], t: Translator) -> str:
         t._("Messages in this chat stay on your phone until you delete the chat in Telegram."),
         t._("You can start again at any time with {command}.").format(command=t.command("start")),
     ]
+    if counts.get("memberships"):
+        lines.append(comeback_text(t))
     return "\n".join(lines)
 
 

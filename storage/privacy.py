@@ -61,6 +61,7 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("meetings", "changed_by", Forget.UNLINK),
     PersonColumn("broadcast_drafts", "created_by", Forget.DELETE),
     PersonColumn("awaiting", "telegram_id", Forget.DELETE),
+    PersonColumn("fact_confirmations", "confirmed_by", Forget.UNLINK),
     PersonColumn("announcements", "created_by", Forget.UNLINK),
     PersonColumn("outbox", "telegram_id", Forget.DELETE),
     # The basic training: her interest, places, reminders and card go; a cohort she opened
@@ -184,6 +185,12 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "SELECT question, answer_values, asked_at, until FROM awaiting WHERE telegram_id = ?",
         (telegram_id,),
     )
+    # Help-guide facts she confirmed as an admin (where and when she checked them).
+    confirmations = await db.fetch_all(
+        "SELECT service_id, fact, source, checked_on, confirmed_at FROM fact_confirmations "
+        "WHERE confirmed_by = ? ORDER BY id",
+        (telegram_id,),
+    )
     announcements = await db.fetch_all(
         "SELECT created_at, send_at, audience, body, media_kind FROM announcements "
         "WHERE created_by = ? ORDER BY id",
@@ -230,6 +237,7 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "reminder_deliveries": [dict(row) for row in reminders],
         "broadcast_drafts": [dict(row) for row in drafts],
         "awaiting": [dict(row) for row in awaiting],
+        "fact_confirmations": [dict(row) for row in confirmations],
         "announcements": [dict(row) for row in announcements],
         "outbox": [dict(row) for row in deliveries],
         "reviewers": [dict(row) for row in reviewer],

@@ -363,6 +363,10 @@ async def test_a_phase_change_replans_the_future_keeps_the_past_and_tells_member
     await kari.press_label("Yes, move")
     await notices_sent()
     assert "✅ Alna is now in phase 4." in kari.last()["text"]  # she is not told twice
+    await kari.send("/phase")  # the history: when, from which phase to which, who
+    today = now().astimezone(OSLO)
+    assert "🕓 Phase history:" in kari.last()["text"]
+    assert f"• {today:%b} {today.day}, {today.year}: phase 3 → 4, by Kari" in kari.last()["text"]
     past_after = await services.db.fetch_all(
         "SELECT id, starts_at FROM meetings WHERE starts_at <= ? ORDER BY id", (now().isoformat(),)
     )

@@ -71,7 +71,9 @@ async def test_help_is_written_per_role(
     for user_id in (1001, 2001, 2002, ADMIN_ID):
         driver = await started(chat(user_id))
         await driver.send("/help")
-        texts[user_id] = driver.last()["text"]
+        topics, commands = driver.texts()[-2:]  # the topic buttons first, then the commands
+        assert "Where to find help. Choose a topic:" in topics and "Commands" in commands
+        texts[user_id] = topics + "\n" + commands
     assert len(set(texts.values())) == 4
     assert "/me —" not in texts[1001] and "/me —" in texts[2001]
     assert "coordinator" in texts[2002] and "administrator" in texts[ADMIN_ID]

@@ -23,6 +23,7 @@ from storage.broadcasts import (
     create_announcement,
     save_draft,
 )
+from storage.confirmations import ConfirmationRecord, add_confirmation
 from storage.districts import change_phase, upsert_district
 from storage.dropin.rota import take_shift
 from storage.dropin.sessions import SessionSeed, cancel_occurrence, subscribe
@@ -38,6 +39,7 @@ from storage.privacy import (
     unhandled_person_columns,
 )
 from storage.review import approve, mark_good, set_reviewer, suggest
+from tests.conftest import make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
 
 # Long, unusual ids, so that finding one in the database is never a coincidence.
@@ -123,6 +125,9 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     await mark_good(db, "so", f"Menu {tag}", "0" * 16, who, NOW)
     # The bot waits for her to type a meeting's place and note.
     await save_question(db, who, "meeting.note", (str(meeting),), NOW, NOW + timedelta(hours=1))
+    # As an admin she confirmed a help-guide phone number.
+    confirmation = ConfirmationRecord("oslo-krisesenter", "phone:22 48 03 80", "site", NOW.date())
+    await add_confirmation(db, confirmation, who, NOW)
     # The drop-in: a session, a shift she took, a morning reminder, a date she cancelled.
     await apply_seed(db, [DROPIN_PLACE], [], NOW, [dropin_session(f"dropin-{tag}")])
     row = await db.fetch_one("SELECT id FROM dropin_sessions WHERE slug = ?", (f"dropin-{tag}",))
@@ -227,6 +232,7 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "reminder_deliveries": [],
         "broadcast_drafts": [],
         "awaiting": [],
+        "fact_confirmations": [],
         "announcements": [],
         "outbox": [],
         "course_interest": [],
@@ -425,6 +431,7 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "meetings": 1,  # her name on the meeting she added
         "broadcast_drafts": 1,
         "awaiting": 1,
+        "fact_confirmations": 1,  # unlinked: the fact stays confirmed
         "announcements": 1,  # her name on the one she made
         "course_interest": 1,
         "course_places": 1,
@@ -479,3 +486,22 @@ def raw_bytes(db_path: Path) -> bytes:
     """The main file and its -wal, as they are on disk now."""
     wal = db_path.with_name(db_path.name + "-wal")
     return db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def test_forget_tells_each_woman_what_it_means_for_her(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    amina = await started(chat(1001, "Amina"), "en")  # only chose a language
+    await amina.send("/forget")
+    text = amina.last()["text"]
+    assert "This deletes your language and everything else" in text
+    assert "administrator" not in text and "invitation" not in text and "district" not in text
+
+    await make_member(services, 1002, "mother")
+    fadumo = await started(chat(1002, "Fadumo"), "en")
+    await fadumo.send("/forget")
+    text = fadumo.last()["text"]
+    assert "To come back to a district group, you need a new invitation from a coordinator." in text
+    assert "administrator" not in text
+    await fadumo.press("forget:yes")
+    assert "you need a new invitation" in fadumo.last()["text"]
