@@ -285,6 +285,7 @@ def register_handlers(app: BotApplication) -> None:
         (course.REACH_ON_TELEGRAM, course_interest.telegram_callback),
         (course.WITHDRAW, course_interest.withdraw_callback),
         (course.WITHDRAW_SURE, course_interest.withdraw_sure_callback),
+        (course.KEEP, course_interest.keep_callback),
         (course.ACCEPT, course_offers.offer_answer_callback),
         (course.DECLINE, course_offers.offer_answer_callback),
         (course.NEW_COHORT, course_cohorts.new_cohort_callback),

@@ -321,3 +321,16 @@ async def test_a_woman_taken_off_is_told_and_her_data_shows_and_goes(
     assert await get_interest(services.db, 1002) is None
     # Her offer went with her: nobody else is waiting, so the place stays free.
     assert [p.name for p in await places_of(services.db, cohort_id)] == []
+
+
+async def test_keeping_her_interest_changes_nothing(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    await upsert_district(services.db, "alna", "Alna", 3)
+    amina = await started(chat(1001, "Amina"))
+    await interested(amina, "Amina")
+    await amina.send("/course")
+    await amina.press(codecs.WITHDRAW.encode())
+    await amina.press_label("No, keep it")
+    assert amina.last()["text"] == "↩️ Nothing was changed."
+    assert await get_interest(services.db, 1001) is not None

@@ -40,6 +40,7 @@ DISTRICT = Codec("crsd", 1)
 REACH_ON_TELEGRAM = Codec("crstg", 1)
 WITHDRAW = Codec("crswd")
 WITHDRAW_SURE = Codec("crswdok")
+KEEP = Codec("crskeep")  # "no, keep it": nothing changes
 # An offer of a freed place: accept or decline (cohort id).
 ACCEPT = Codec("crsacc", 1)
 DECLINE = Codec("crsdec", 1)

@@ -260,7 +260,7 @@ async def withdraw_callback(update: Update, context: BotContext) -> None:
     keyboard = InlineKeyboardMarkup(
         [
             [button("✅", t._("Yes, withdraw"), codecs.WITHDRAW_SURE.encode())],
-            [button("↩️", t._("No, keep it"), codecs.NO_THANKS.encode())],
+            [button("↩️", t._("No, keep it"), codecs.KEEP.encode())],
         ]
     )
     text = "❓ " + t._(
@@ -268,6 +268,14 @@ async def withdraw_callback(update: Update, context: BotContext) -> None:
         "the next woman, and your name and phone number are deleted."
     )
     await edit_in_place(query, text, keyboard)
+
+
+async def keep_callback(update: Update, context: BotContext) -> None:
+    """She keeps her place or her interest: nothing changes."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await edit_in_place(query, "↩️ " + context.t._("Nothing was changed."))
 
 
 async def withdraw_sure_callback(update: Update, context: BotContext) -> None:
