@@ -334,3 +334,22 @@ async def test_keeping_her_interest_changes_nothing(
     await amina.press_label("No, keep it")
     assert amina.last()["text"] == "↩️ Nothing was changed."
     assert await get_interest(services.db, 1001) is not None
+
+
+async def test_interest_nobody_acted_on_is_deleted_after_12_months(
+    chat: Callable[..., ChatDriver], services: Services, fixed_clock: list[datetime]
+) -> None:
+    _, cohort_id, (amina, hodan, zahra) = await full_with_two_waiting(chat, services)
+    await upsert_district(services.db, "alna", "Alna", 3)
+    outsider = await started(chat(1009, "Sahra"))
+    await interested(outsider, "Sahra")
+    fixed_clock[0] = T0 + timedelta(days=364)
+    await run_course_jobs(outsider.app.bot, services)
+    assert await get_interest(services.db, 1009) is not None
+    fixed_clock[0] = T0 + timedelta(days=365, hours=1)
+    await run_course_jobs(outsider.app.bot, services)
+    assert await get_interest(services.db, 1009) is None  # never given a place: deleted
+    # Zahra has an offer (the job passed Hodan's lapsed one on to her): kept.
+    assert await get_interest(services.db, 1003) is not None
+    assert [p.name for p in await places_of(services.db, cohort_id)] == ["Zahra"]
+    assert amina and hodan and zahra
