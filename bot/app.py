@@ -55,6 +55,7 @@ from handlers import (
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.course import attendance as course_attendance
+from handlers.course import capacity as course_capacity
 from handlers.course import catchup as course_catchup
 from handlers.course import codecs as course
 from handlers.course import cohorts as course_cohorts
@@ -294,6 +295,7 @@ def register_handlers(app: BotApplication) -> None:
         (course.COHORT, course_cohorts.cohort_callback),
         (course.CAPACITY_MENU, course_cohorts.capacity_menu_callback),
         (course.CAPACITY, course_cohorts.capacity_callback),
+        (course.CAPACITY_TYPED, course_capacity.typed_capacity_callback),
         (course.INTERESTED, course_roster.interested_callback),
         (course.ADMIT_LIST, course_roster.admit_list_callback),
         (course.ADMIT, course_roster.admit_callback),
@@ -452,6 +454,7 @@ def register_handlers(app: BotApplication) -> None:
         course_typed.EVENING_WHEN: awaiting.On(course_evenings.when_answered),
         course_typed.MOVE_WHEN: awaiting.On(course_evening_changes.move_when_answered),
         course_typed.LECTURER: awaiting.On(course_evenings.lecturer_answered),
+        course_typed.CAPACITY: awaiting.On(course_capacity.capacity_answered),
         confirm_facts.SOURCE: awaiting.On(confirm_facts.source_answered),
         dropin_reach.COUNT: awaiting.On(dropin_reach.count_answered),
         review.WORDING: awaiting.On(review.wording_answered),

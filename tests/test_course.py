@@ -353,3 +353,23 @@ async def test_interest_nobody_acted_on_is_deleted_after_12_months(
     assert await get_interest(services.db, 1003) is not None
     assert [p.name for p in await places_of(services.db, cohort_id)] == ["Zahra"]
     assert amina and hodan and zahra
+
+
+async def test_a_typed_capacity_is_checked(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    kari = await coordinator(chat, services)
+    cohort_id = await open_cohort(kari, 25)
+    await kari.press(codecs.CAPACITY_MENU.encode(cohort_id), kari.last()["message_id"])
+    await kari.press_label("Another number")
+    assert "from 1 to 200" in kari.last()["text"]
+    await kari.send("0")
+    assert "between 1 and 200" in kari.last()["text"]
+    await kari.send("10000")
+    assert "between 1 and 200" in kari.last()["text"]
+    await kari.send("twenty")
+    assert "Please type a number" in kari.last()["text"]
+    assert (await get_cohort(services.db, cohort_id)).capacity == 25  # type: ignore[union-attr]
+    await kari.send("22")
+    assert "Participants: 0 of 22" in kari.last()["text"]
+    assert (await get_cohort(services.db, cohort_id)).capacity == 22  # type: ignore[union-attr]

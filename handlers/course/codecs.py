@@ -55,6 +55,7 @@ INTERESTED = Codec("crsi", 1)  # the district's interested women
 ADMIT_LIST = Codec("crsal", 1)  # a cohort's "admit" list: the district's interested women
 ADMIT = Codec("crsadm", 3)  # cohort, version seen, woman
 CAPACITY_MENU = Codec("crscm", 1)
+CAPACITY_TYPED = Codec("crsct", 2)  # cohort, version seen: the number is typed
 PLACE_CARD = Codec("crspw", 2)  # cohort, woman
 PLACES = Codec("crsl", 1)  # a cohort's participants and waiting list
 PLACE_ACTION = Codec("crspa", 4)  # cohort, version seen, woman, action (see PlaceAction)

@@ -231,6 +231,8 @@ async def capacity_menu_callback(update: Update, context: BotContext) -> None:
         for n in CAPACITY_CHOICES
     ]
     rows = [choices[i : i + 4] for i in range(0, len(choices), 4)]
+    typed_number = codecs.CAPACITY_TYPED.encode(cohort.id, cohort.version)
+    rows.append([button("✏️", t._("Another number"), typed_number)])
     rows.append([button("⬅️", t._("Back"), codecs.COHORT.encode(cohort.id))])
     text = "🔢 " + t._("How many women can take part? Now: {n}.").format(n=t.ltr(cohort.capacity))
     await edit_in_place(query, text, InlineKeyboardMarkup(rows))

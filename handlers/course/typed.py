@@ -17,4 +17,5 @@ EVENING_WHEN = Question(
 MOVE_WHEN = Question(
     "course.move_when", N_("The bot no longer waits for the evening's new date and time.")
 )
+CAPACITY = Question("course.capacity", N_("The bot no longer waits for the number of places."))
 LECTURER = Question("course.lecturer", N_("The bot no longer waits for the lecturer's name."))
