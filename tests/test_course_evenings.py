@@ -226,3 +226,17 @@ async def test_mothers_sign_up_for_catch_up_evenings_with_their_own_waiting_list
     # Hodan, a bydelsmor, stays one: catch-up evenings change no role.
     rows = await services.db.fetch_all("SELECT role FROM memberships WHERE telegram_id = 1002")
     assert [r["role"] for r in rows] == ["mother"]
+
+
+async def test_a_district_renames_a_module_evening_and_it_still_counts(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    _, cohort = await cohort_with(services, {1001: "Amina"})
+    evening = await add_evening(services.db, cohort, 11, T0 + timedelta(days=3), 120, None, None)
+    kari = await started(chat(KARI, "Kari"))
+    await kari.press(codecs.EVENING.encode(evening), kari.last()["message_id"])
+    await kari.press_label("The district's own name")
+    await kari.send("Norge og <b>NAV</b>")
+    assert "Module 11: Norge og <b>NAV</b>" in kari.last()["text"]  # shown literally
+    [renamed] = await evenings_of(services.db, cohort)
+    assert renamed.module == 11 and renamed.title == "Norge og <b>NAV</b>"

@@ -23,7 +23,8 @@ FORMER = "(tidligere deltaker)"  # "a former participant": someone who used /for
 def _heading(evening: Evening, tz: ZoneInfo) -> str:
     day = evening.starts_at.astimezone(tz).strftime("%d.%m.%Y")
     if evening.module in MODULE_BY_NUMBER:
-        return f"Modul {evening.module}: {MODULE_BY_NUMBER[evening.module].norwegian} ({day})"
+        name = evening.title or MODULE_BY_NUMBER[evening.module].norwegian  # the district's own
+        return f"Modul {evening.module}: {name} ({day})"
     return f"{evening.title or 'Ekstra'} ({day})"
 
 

@@ -70,6 +70,7 @@ EVENING = Codec("crsv", 1)  # an evening's card
 CANCEL_EVENING = Codec("crsvx", 1)
 CANCEL_EVENING_SURE = Codec("crsvxok", 1)
 MOVE_EVENING = Codec("crsvm", 1)
+RENAME_EVENING = Codec("crsvn", 1)  # the district's own name for an evening (typed)
 MOVE_EVENING_SURE = Codec("crsvmok", 2)  # evening, new start in minutes since the epoch (UTC)
 ATTENDANCE = Codec("crsat", 2)  # evening, page
 PRESENT = Codec("crsap", 3)  # evening, page, woman (toggles)

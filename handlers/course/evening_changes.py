@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.course.admission import NameProblem, clean_name
 from bot.course.evenings import WhenProblem, parse_when
 from bot.i18n import Translator, translator
 from handlers.awaiting import ask
@@ -20,11 +21,12 @@ from handlers.course.evenings import (
     when_problem_text,
     when_prompt,
 )
-from handlers.course.texts import evening_title
+from handlers.course.interest import name_problem_text
+from handlers.course.texts import evening_lines, evening_title
 from handlers.jobs.course import send
 from handlers.render import answer_expired, button, edit_in_place
 from storage.course.cohorts import Cohort, places_of
-from storage.course.evenings import cancel_evening, get_evening, move_evening
+from storage.course.evenings import cancel_evening, get_evening, move_evening, rename_evening
 
 
 async def move_callback(update: Update, context: BotContext) -> None:
@@ -160,3 +162,40 @@ async def tell_participants(context: BotContext, cohort: Cohort, compose: Any) -
                 place.telegram_id,
                 compose(translator(place.locale or "nb")),
             )
+
+
+async def rename_callback(update: Update, context: BotContext) -> None:
+    """Ask for the district's own name for this evening."""
+    query = update.callback_query
+    assert query is not None
+    ids = codecs.RENAME_EVENING.decode(query.data)
+    found = await managed_evening(update, context, ids[0] if ids else None)
+    if found is None:
+        return
+    await query.answer()
+    await ask(context, typed.EVENING_NAME, str(found[1].id))
+    text = "✏️ " + context.t._("Type the district's name for this evening.")
+    await edit_in_place(query, text)
+
+
+async def name_answered(update: Update, context: BotContext, values: tuple[str, ...]) -> None:
+    """The name: the evening keeps its module (attendance counts for it) under the new name."""
+    message = update.effective_message
+    assert message is not None
+    t = context.t
+    evening = await get_evening(context.db, int(values[0])) if values else None
+    if evening is None:
+        await message.reply_text("⌛ " + t._("This took too long. Nothing was saved."))
+        return
+    try:
+        name = clean_name(message.text or "")
+    except NameProblem as problem:
+        await ask(context, typed.EVENING_NAME, *values)
+        await message.reply_text(name_problem_text(t, problem))
+        return
+    async with context.db.transaction() as tx:
+        await rename_evening(tx, evening.id, name)
+    renamed = await get_evening(context.db, evening.id)
+    assert renamed is not None
+    lines = evening_lines(t, renamed, context.services.config.tz)
+    await message.reply_text("\n".join(lines), parse_mode="HTML")

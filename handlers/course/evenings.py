@@ -338,7 +338,8 @@ async def evening_callback(update: Update, context: BotContext) -> None:
             [
                 button("🕒", t._("Move"), codecs.MOVE_EVENING.encode(evening.id)),
                 button("🚫", t._("Cancel"), codecs.CANCEL_EVENING.encode(evening.id)),
-            ]
+            ],
+            [button("✏️", t._("The district's own name"), codecs.RENAME_EVENING.encode(evening.id))],
         ]
     rows.append([button("⬅️", t._("Back"), codecs.EVENINGS.encode(cohort.id))])
     await edit_in_place(

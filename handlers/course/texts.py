@@ -45,7 +45,13 @@ def offer_keyboard(t: Translator, cohort_id: int) -> InlineKeyboardMarkup:
 
 
 def evening_title(t: Translator, evening: Evening) -> str:
+    """The module's name, or the district's own name for the evening (a module renamed keeps
+    its number: attendance still counts for that module)."""
     if evening.module is not None and evening.module in MODULE_BY_NUMBER:
+        if evening.title:
+            return t._("Module {n}: {name}").format(
+                n=t.ltr(evening.module), name=escape(evening.title)
+            )
         return module_name(evening.module, t)
     return escape(evening.title or t._("Extra evening"))
 

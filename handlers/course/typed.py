@@ -18,4 +18,7 @@ MOVE_WHEN = Question(
     "course.move_when", N_("The bot no longer waits for the evening's new date and time.")
 )
 CAPACITY = Question("course.capacity", N_("The bot no longer waits for the number of places."))
+EVENING_NAME = Question(
+    "course.evening_name", N_("The bot no longer waits for the evening's name.")
+)
 LECTURER = Question("course.lecturer", N_("The bot no longer waits for the lecturer's name."))

@@ -98,6 +98,10 @@ async def move_evening(tx: Transaction, evening_id: int, starts_at: datetime) ->
     await tx.execute("DELETE FROM course_reminders WHERE evening_id = ?", (evening_id,))
 
 
+async def rename_evening(tx: Transaction, evening_id: int, title: str) -> None:
+    await tx.execute("UPDATE course_evenings SET title = ? WHERE id = ?", (title, evening_id))
+
+
 async def cancel_evening(tx: Transaction, evening_id: int, now: datetime) -> bool:
     changed = await tx.execute(
         "UPDATE course_evenings SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL",
