@@ -57,6 +57,20 @@ from handlers import (
 )
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
+from handlers.course import attendance as course_attendance
+from handlers.course import capacity as course_capacity
+from handlers.course import catchup as course_catchup
+from handlers.course import codecs as course
+from handlers.course import cohorts as course_cohorts
+from handlers.course import completion as course_completion
+from handlers.course import entry as course_entry
+from handlers.course import evening_changes as course_evening_changes
+from handlers.course import evenings as course_evenings
+from handlers.course import interest as course_interest
+from handlers.course import offers as course_offers
+from handlers.course import progress as course_progress
+from handlers.course import roster as course_roster
+from handlers.course import typed as course_typed
 from handlers.dropin import coordinate as dropin_coordinate
 from handlers.dropin import reach as dropin_reach
 from handlers.dropin import report as dropin_report
@@ -64,6 +78,7 @@ from handlers.dropin import rota as dropin_rota
 from handlers.dropin import sessions as dropin_sessions
 from handlers.dropin import women as dropin_women
 from handlers.identity import load_identity_callback
+from handlers.jobs.course import start_course
 from handlers.jobs.dropin import start_dropin
 from handlers.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.rate_limiter import PlanLimiter, Turns
@@ -150,6 +165,9 @@ async def open_services(application: BotApplication) -> None:
     # Meetings: plan the rolling horizon, rebuild the reminder wake-ups (PTB keeps no jobs
     # across a restart) and send at once what came due while the bot was down.
     await start_meetings(application)
+    # The basic training: offers that lapsed or were never sent, tomorrow's evening reminders,
+    # and interest kept too long; then every few minutes.
+    await start_course(application)
     # The drop-in: what the last process left half-sent is marked, then what is due goes out
     # (morning reminders, shift reminders, the question after a shift, understaffing alerts).
     await start_dropin(application)
@@ -263,6 +281,65 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(broadcasts.history_callback, pattern=r"^bch:"))
     app.add_handler(CallbackQueryHandler(broadcast_waiting.waiting_callback, pattern=r"^bcw:"))
 
+    # The basic training: /course for each kind of woman; "I want to become a bydelsmor" (also
+    # the poster's deep link, see onboarding); offers of a freed place; coordinators' cohorts,
+    # admission and waiting list, capacity, progress and the spreadsheet. Each button has its
+    # codec in handlers/course/codecs.py; its typed answers are in the one `answers` dict below.
+    app.add_handler(CommandHandler("course", course_entry.course_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(
+            menu.opened_from_menu(course_entry.course_command), pattern=r"^menu:course$"
+        )
+    )
+    course_buttons = (
+        (course.CONSENT, course_interest.consent_callback),
+        (course.NO_THANKS, course_interest.no_thanks_callback),
+        (course.DISTRICT, course_interest.district_callback),
+        (course.REACH_ON_TELEGRAM, course_interest.telegram_callback),
+        (course.WITHDRAW, course_interest.withdraw_callback),
+        (course.WITHDRAW_SURE, course_interest.withdraw_sure_callback),
+        (course.KEEP, course_interest.keep_callback),
+        (course.ACCEPT, course_offers.offer_answer_callback),
+        (course.DECLINE, course_offers.offer_answer_callback),
+        (course.NEW_COHORT, course_cohorts.new_cohort_callback),
+        (course.NEW_CATCHUP, course_cohorts.new_cohort_callback),
+        (course.JOIN_CATCHUP, course_catchup.join_callback),
+        (course.COHORT, course_cohorts.cohort_callback),
+        (course.CAPACITY_MENU, course_cohorts.capacity_menu_callback),
+        (course.CAPACITY, course_cohorts.capacity_callback),
+        (course.CAPACITY_TYPED, course_capacity.typed_capacity_callback),
+        (course.INTERESTED, course_roster.interested_callback),
+        (course.ADMIT_LIST, course_roster.admit_list_callback),
+        (course.ADMIT, course_roster.admit_callback),
+        (course.PLACES, course_roster.places_callback),
+        (course.PLACE_CARD, course_roster.place_card_callback),
+        (course.PLACE_ACTION, course_roster.place_action_callback),
+        (course.PROGRESS, course_progress.cohort_progress_callback),
+        (course.CSV_FILE, course_progress.csv_callback),
+        (course.EVENINGS, course_evenings.evenings_callback),
+        (course.ADD_EVENING, course_evenings.add_evening_callback),
+        (course.EVENING_MODULE, course_evenings.module_callback),
+        (course.EVENING_LENGTH, course_evenings.length_callback),
+        (course.EVENING_PLACE, course_evenings.place_callback),
+        (course.EVENING_SAVE, course_evenings.save_callback),
+        (course.EVENING, course_evenings.evening_callback),
+        (course.MOVE_EVENING, course_evening_changes.move_callback),
+        (course.RENAME_EVENING, course_evening_changes.rename_callback),
+        (course.MOVE_EVENING_SURE, course_evening_changes.move_sure_callback),
+        (course.CANCEL_EVENING, course_evening_changes.cancel_callback),
+        (course.CANCEL_EVENING_SURE, course_evening_changes.cancel_sure_callback),
+        (course.ATTENDANCE, course_attendance.attendance_callback),
+        (course.PRESENT, course_attendance.present_callback),
+        (course.COMING, course_attendance.reminder_answer_callback),
+        (course.NOT_COMING, course_attendance.reminder_answer_callback),
+        (course.COMPLETE, course_completion.complete_callback),
+        (course.COMPLETE_SURE, course_completion.complete_sure_callback),
+        (course.CARDS, course_completion.cards_callback),
+        (course.WITHDRAW_CARD, course_completion.withdraw_card_callback),
+        (course.WITHDRAW_CARD_SURE, course_completion.withdraw_card_callback),
+    )
+    for codec, callback in course_buttons:
+        app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern))
     # Translation review: /review (optionally with a word), its cards (the wording she types is
     # a typed answer, below), and a coordinator giving the reviewer right from a member's card.
     app.add_handler(CommandHandler("review", review.review_command, filters=private))
@@ -382,6 +459,16 @@ def register_handlers(app: BotApplication) -> None:
         meeting_admin.NOTE: awaiting.On(meeting_admin.note_answered),
         contact_requests.PHONE: awaiting.On(contact_requests.phone_answered),
         voice_notes.VOICE: awaiting.On(voice_notes.voice_answered),
+        # The basic training: her name and phone number, a cohort's name, an evening's date
+        # and time (new or moved) and its lecturer.
+        course_typed.NAME: awaiting.On(course_interest.name_answered),
+        course_typed.PHONE: awaiting.On(course_interest.phone_answered),
+        course_typed.COHORT_NAME: awaiting.On(course_cohorts.cohort_name_answered),
+        course_typed.EVENING_WHEN: awaiting.On(course_evenings.when_answered),
+        course_typed.MOVE_WHEN: awaiting.On(course_evening_changes.move_when_answered),
+        course_typed.LECTURER: awaiting.On(course_evenings.lecturer_answered),
+        course_typed.CAPACITY: awaiting.On(course_capacity.capacity_answered),
+        course_typed.EVENING_NAME: awaiting.On(course_evening_changes.name_answered),
         confirm_facts.SOURCE: awaiting.On(confirm_facts.source_answered),
         broadcast_waiting.NEW_TIME: awaiting.On(broadcast_waiting.new_time_answered),
         meeting_rule.DAYS_OFF: awaiting.On(meeting_rule.days_off_answered),

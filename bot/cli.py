@@ -21,6 +21,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 import locales
 from bot.app import build_application
 from bot.config import Config, ConfigError, parse_db_path
+from bot.course.seeding import course_summary
 from bot.demo import DEMO_ROLES, run_demo
 from bot.i18n import compile_catalogues
 from bot.logs import configure_logging
@@ -30,6 +31,8 @@ from handlers.transport import BydelsBot
 from storage import Database, StorageError
 from storage.admins import add_admin, list_admins, remove_admin
 from storage.backup import backup_database, schema_version_of
+from storage.course.seed import CourseCounts, apply_course_seed
+from storage.db import Transaction
 from storage.dropin.sessions import SessionConflict
 from storage.organisation import SeedConflict, SeedCounts, apply_seed
 
@@ -241,11 +244,18 @@ def seed_command(file: Path, db_path: Path | None) -> int:
     except SeedError as exc:
         return _fail(EXIT_CONFIG, str(exc))
 
+    course: list[CourseCounts] = []
+
     async def act() -> SeedCounts:
         db = await Database.open(offline_db_path(db_path))
+        now = datetime.now(UTC)
+
+        async def cohorts(tx: Transaction) -> None:
+            course.append(await apply_course_seed(tx, seed.cohorts, seed.evenings, now))
+
         try:
             return await apply_seed(
-                db, seed.locations, seed.districts, datetime.now(UTC), seed.sessions
+                db, seed.locations, seed.districts, now, seed.sessions, also=cohorts
             )
         finally:
             await db.close()
@@ -258,7 +268,10 @@ def seed_command(file: Path, db_path: Path | None) -> int:
         return _fail(EXIT_CONFIG, str(seed.session_error(exc.slug, exc.key, exc.reason)))
     except StorageError as exc:
         return _fail(EXIT_STORAGE, str(exc))
-    print(summary(counts))
+    line = summary(counts)
+    if seed.cohorts:
+        line += ", " + course_summary(course[0])
+    print(line)
     return EXIT_OK
 
 

@@ -21,6 +21,7 @@ from telegram import Update
 
 from bot.app import BotApplication, build_application, close_services, open_services
 from bot.config import Config
+from bot.course.demo_data import seed_course_demo
 from bot.identity import Role
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from bot.review.catalogue import message_by_id
@@ -139,6 +140,12 @@ async def seed_demo_data(services: Services, role: str) -> None:
     if role in {Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR}:
         # Her language stays unchosen: the demo starts, like a real first visit, with /start.
         await add_membership(db, DEMO_USER_ID, district_id, role, "Amina", now, locale=None)
+    # The basic training: Leyla (and Amina, as a participant) in a cohort with evenings behind
+    # and ahead, two women interested, catch-up evenings for a missed module.
+    participants = {500003: "Leyla"}
+    if role == Role.PARTICIPANT:
+        participants[DEMO_USER_ID] = "Amina"
+    await seed_course_demo(db, district_id, participants, DEMO_LOCATION.id, now, services.config.tz)
     if role == REVIEWER:
         # Kari made her a Somali reviewer; Fadumo has suggested a better Somali wording of the
         # menu's question, which waits for a second reviewer: /review shows it first.

@@ -40,6 +40,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("menu", N_("Show the menu"), EVERYONE),
     Command("info", N_("Where to find help: health, money, violence, Norwegian"), EVERYONE),
     Command("meetings", N_("Your group's next meetings"), MEMBERS_AND_ADMINS),
+    Command("course", N_("The basic training: become a bydelsmor"), EVERYONE),
     Command("rsvps", N_("Who is coming to the next meeting"), COORDINATORS_AND_ADMINS),
     Command("members", N_("Your district's members"), COORDINATORS_AND_ADMINS),
     Command("invite", N_("Invite women to your district's group"), COORDINATORS_AND_ADMINS),

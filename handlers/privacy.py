@@ -20,6 +20,7 @@ from bot.i18n import LANGUAGE_BY_CODE, Translator
 from bot.identity import Role
 from handlers.contact_requests import forget_request_copies
 from handlers.context import BotContext
+from handlers.course.interest import withdraw_everything
 from handlers.labels import ROLE_NAMES
 from handlers.render import answer_expired, button, escape
 from handlers.review.card import reviewer_line
@@ -175,6 +176,20 @@ def activity_lines(data: dict[str, Any], t: Translator, when: Callable[[str], st
             "reports).",
             len(data.get("outbox", [])),
         )),
+        # The basic training (details, such as the name and phone number she gave, in the file).
+        ("🙋", "course_interest", t._("You said you want to become a bydelsmor.")),
+        ("🎓", "course_places", t.ngettext(
+            "You have a place or a turn in {n} course.",
+            "You have a place or a turn in {n} courses.",
+            len(data.get("course_places", [])),
+        )),
+        ("📚", "course_attendance", t.ngettext(
+            "You came to {n} course evening.", "You came to {n} course evenings.",
+            len(data.get("course_attendance", [])),
+        )),
+        ("🪪", "course_cards", t.ngettext(
+            "You have {n} ID card.", "You have {n} ID cards.", len(data.get("course_cards", [])),
+        )),
     )  # fmt: skip
     for emoji, key, text in counted:
         if data.get(key):
@@ -249,6 +264,8 @@ async def forget_callback(update: Update, context: BotContext) -> None:
     else:
         # The copies of her contact requests in coordinators' chats lose her details first.
         await forget_request_copies(context.bot, context.db, query.from_user.id)
+        # Her places in the basic training pass to the next women on the lists first.
+        await withdraw_everything(context, query.from_user.id)
         counts = await forget_person(context.db, query.from_user.id)
         await forget_outside_the_database(update.effective_chat.id, context)
         await query.edit_message_text(forgotten_text(counts, t), parse_mode=ParseMode.HTML)

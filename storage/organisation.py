@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -118,6 +118,7 @@ async def apply_seed(
     districts: Sequence[DistrictSeed],
     now: datetime,
     sessions: Sequence[SessionSeed] = (),
+    also: Callable[[Transaction], Awaitable[object]] | None = None,
 ) -> SeedCounts:
     """Create or update every location and district in one transaction; count what changed.
 
@@ -129,6 +130,8 @@ async def apply_seed(
             location_tally = await _apply_locations(tx, locations)
             district_tally, kept, rules_kept = await _apply_districts(tx, districts, now)
             written = await apply_session_seeds(tx, sessions, now)
+            if also is not None:  # more of the same file (the course's cohorts), all or nothing
+                await also(tx)
     except sqlite3.Error as exc:
         raise StorageError(f"cannot write the seed to {db.path}: {exc}") from None
     return SeedCounts(district_tally, location_tally, kept, written, tuple(rules_kept))

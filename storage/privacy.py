@@ -65,6 +65,14 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("districts", "rule_changed_by", Forget.UNLINK),
     PersonColumn("announcements", "created_by", Forget.UNLINK),
     PersonColumn("outbox", "telegram_id", Forget.DELETE),
+    # The basic training: her interest, places, reminders and card go; a cohort she opened
+    # stays without her id, and her attendance stays as "a former participant" (no id, no name).
+    PersonColumn("course_interest", "telegram_id", Forget.DELETE),
+    PersonColumn("course_places", "telegram_id", Forget.DELETE),
+    PersonColumn("course_reminders", "telegram_id", Forget.DELETE),
+    PersonColumn("course_cards", "telegram_id", Forget.DELETE),
+    PersonColumn("course_attendance", "telegram_id", Forget.UNLINK),
+    PersonColumn("cohorts", "created_by", Forget.UNLINK),
     # The drop-in: her morning reminders go; her shifts stay without her id (the report's
     # volunteer hours count them), so a future one becomes a free place again.
     PersonColumn("dropin_subscriptions", "chat_id", Forget.DELETE),
@@ -198,6 +206,7 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         """,
         (telegram_id,),
     )
+    course = await _course_data(db, telegram_id)
     reviewer = await db.fetch_all(
         "SELECT locale, granted_at FROM reviewers WHERE telegram_id = ? ORDER BY locale",
         (telegram_id,),
@@ -234,6 +243,41 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "outbox": [dict(row) for row in deliveries],
         "reviewers": [dict(row) for row in reviewer],
         "review_wordings": await wordings_by(db, telegram_id),
+        **course,
+    }
+
+
+async def _course_data(db: Database, telegram_id: int) -> dict[str, Any]:
+    """The basic training: her interest, her places, the evenings she came to and was reminded
+    of, her ID cards, and the cohorts she opened as a coordinator."""
+    queries = {
+        "course_interest": """
+            SELECT d.name AS district, i.name, i.phone, i.created_at
+              FROM course_interest AS i JOIN districts AS d ON d.id = i.district_id
+             WHERE i.telegram_id = ?""",
+        "course_places": """
+            SELECT c.name AS cohort, cp.name, cp.status, cp.position, cp.offer_expires_at,
+                   cp.joined_at
+              FROM course_places AS cp JOIN cohorts AS c ON c.id = cp.cohort_id
+             WHERE cp.telegram_id = ? ORDER BY cp.joined_at""",
+        "course_attendance": """
+            SELECT c.name AS cohort, e.module, e.starts_at
+              FROM course_attendance AS a JOIN course_evenings AS e ON e.id = a.evening_id
+              JOIN cohorts AS c ON c.id = e.cohort_id
+             WHERE a.telegram_id = ? ORDER BY e.starts_at""",
+        "course_reminders": """
+            SELECT e.module, e.starts_at, r.claimed_at, r.answer
+              FROM course_reminders AS r JOIN course_evenings AS e ON e.id = r.evening_id
+             WHERE r.telegram_id = ? ORDER BY e.starts_at""",
+        "course_cards": """
+            SELECT d.name AS district, k.name, k.issued_at, k.withdrawn_at
+              FROM course_cards AS k JOIN districts AS d ON d.id = k.district_id
+             WHERE k.telegram_id = ? ORDER BY k.issued_at""",
+        "cohorts": "SELECT name, capacity, created_at FROM cohorts WHERE created_by = ?",
+    }
+    return {
+        key: [dict(row) for row in await db.fetch_all(sql, (telegram_id,))]
+        for key, sql in queries.items()
     }
 
 

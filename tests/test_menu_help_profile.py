@@ -26,7 +26,13 @@ def labels(driver: ChatDriver) -> list[str]:
 
 async def test_public_menu_has_no_member_entries(chat: Callable[..., ChatDriver]) -> None:
     amina = await started(chat())
-    assert labels(amina) == ["❓ Help", "🔒 My data", "🌍 Language", "📍 Meet a bydelsmor"]
+    assert labels(amina) == [
+        "❓ Help",
+        "🎓 Basic training",
+        "🔒 My data",
+        "🌍 Language",
+        "📍 Meet a bydelsmor",
+    ]
 
 
 @pytest.mark.parametrize("role", ["participant", "mother", "coordinator"])
@@ -38,7 +44,7 @@ async def test_member_menu_adds_meetings_and_profile(
     coordinating = (
         ["👥 Members", "📨 Invite", "🔄 Phase", "📢 Announce"] if role == "coordinator" else []
     )
-    everyone = ["❓ Help", "🔒 My data", "🌍 Language", "📍 Meet a bydelsmor"]
+    everyone = ["❓ Help", "🎓 Basic training", "🔒 My data", "🌍 Language", "📍 Meet a bydelsmor"]
     rota = ["🗓 Rota"] if role in ("mother", "coordinator") else []
     assert labels(fadumo) == [*coordinating, "📅 Meetings", "👤 My profile", *rota, *everyone]
     assert all(label[0] not in "abcdefghijklmnopqrstuvwxyz" for label in labels(fadumo))
@@ -123,7 +129,13 @@ async def test_free_text_of_any_length_or_script_points_to_the_menu(
     amina = await started(chat())
     await amina.send(text)
     assert amina.last()["text"].startswith("👇 I understand the buttons best.")
-    assert labels(amina) == ["❓ Help", "🔒 My data", "🌍 Language", "📍 Meet a bydelsmor"]
+    assert labels(amina) == [
+        "❓ Help",
+        "🎓 Basic training",
+        "🔒 My data",
+        "🌍 Language",
+        "📍 Meet a bydelsmor",
+    ]
 
 
 async def test_free_text_before_choosing_asks_for_the_language(

@@ -54,6 +54,11 @@ async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
     return driver
 
 
+from storage.course.cards import issue_card  # noqa: E402
+from storage.course.cohorts import create_cohort, save_places  # noqa: E402
+from storage.course.evenings import add_evening, claim_evening_reminder, set_present  # noqa: E402
+from storage.course.interest import save_interest  # noqa: E402
+
 DROPIN_PLACE = LocationSeed("deichman-furuset", "Deichman Furuset", "Trygve Lies plass 1, Oslo")
 
 
@@ -102,6 +107,16 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     made = NewAnnouncement(who, alna, f"m{alna}", "Meeting moved", None, None, {}, NOW)
     await create_announcement(db, made, [Recipient(other, None, None)], NOW)
     await save_draft(db, DraftRecord(who, "message", alna, f"m{alna}", body="Draft"), NOW)
+    # The basic training: she said she is interested, opened a cohort, has a place in it, came
+    # to an evening she was reminded of, and has an ID card.
+    await save_interest(db, who, alna, name, "+47 400 00 000", NOW, "en")
+    cohort = await create_cohort(db, alna, f"Kull {tag}", 25, who, NOW)
+    async with db.transaction() as tx:
+        await save_places(tx, cohort, 25, [who], [], [], {who: name}, NOW)
+    evening = await add_evening(db, cohort, 1, NOW + timedelta(days=2), 120, None, None)
+    await set_present(db, evening, who, True)
+    await claim_evening_reminder(db, evening, who, NOW)
+    await issue_card(db, f"tok-{tag}", who, alna, name, NOW)
     # She reviews Somali (a right the other woman gave her): a wording she suggested that the
     # other approved, and a message she found good.
     await set_reviewer(db, who, "so", other, NOW, on=True)
@@ -225,6 +240,12 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "fact_confirmations": [],
         "announcements": [],
         "outbox": [],
+        "course_interest": [],
+        "course_places": [],
+        "course_attendance": [],
+        "course_reminders": [],
+        "course_cards": [],
+        "cohorts": [],
         "reviewers": [],
         "review_wordings": [],
         "dropin_subscriptions": [],
@@ -418,6 +439,12 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "fact_confirmations": 1,  # unlinked: the fact stays confirmed
         "districts": 1,  # unlinked: the rule she set stays
         "announcements": 1,  # her name on the one she made
+        "course_interest": 1,
+        "course_places": 1,
+        "course_reminders": 1,
+        "course_cards": 1,
+        "course_attendance": 1,  # kept as "a former participant", without her id
+        "cohorts": 1,  # her name on the cohort she opened
         "reviewers": 1,  # her right to review Somali
         "review_wordings": 1,  # her name on the wording she suggested (the wording stays)
         "review_checks": 1,  # her name on the message she found good
