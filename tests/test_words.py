@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.i18n import LOCALE_CODES, translator
-from handlers.context import Services
+from handlers.common.context import Services
 from tests.conftest import make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
 
