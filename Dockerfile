@@ -8,6 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     BYDELSBOT_DB=/data/bydelsbot.sqlite3
 
+# FriBiDi and HarfBuzz: Pillow shapes the names on ID cards and diplomas with them (raqm), so
+# Arabic joins and runs right to left and Gurmukhi vowel signs sit in place.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libfribidi0 libharfbuzz0b \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot

@@ -26,6 +26,8 @@ class Action(StrEnum):
     MANAGE_MEETINGS = "manage_meetings"
     SEE_RSVPS = "see_rsvps"
     ANNOUNCE = "announce"  # to a district's members or its group chat; "everyone" is admins'
+    MANAGE_COURSE = "manage_course"  # the basic training: cohorts, admission, evenings, cards
+    GRANT_REVIEW = "grant_review"  # make a member a translation reviewer (bot/review)
     MANAGE_DROPIN = "manage_dropin"  # cancel a session, ask all bydelsmødre, the reach report
 
 
@@ -45,6 +47,8 @@ POLICY: dict[Action, Role] = {
     Action.MANAGE_MEETINGS: Role.COORDINATOR,
     Action.SEE_RSVPS: Role.COORDINATOR,
     Action.ANNOUNCE: Role.COORDINATOR,
+    Action.MANAGE_COURSE: Role.COORDINATOR,
+    Action.GRANT_REVIEW: Role.COORDINATOR,
     Action.MANAGE_DROPIN: Role.COORDINATOR,
 }
 

@@ -27,10 +27,12 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Config
 from bot.dropin import buttons as dropin_buttons
 from bot.rate_limit import Limits, RatePlan
-from bot.referrals import load_catalogue
+from bot.review.flow import refresh_live
 from handlers import (
     awaiting,
+    broadcast_waiting,
     broadcasts,
+    confirm_facts,
     contact_requests,
     errors,
     fallback,
@@ -41,6 +43,8 @@ from handlers import (
     help_guide,
     invites,
     meeting_admin,
+    meeting_rule,
+    meeting_when,
     meetings,
     members,
     menu,
@@ -51,19 +55,37 @@ from handlers import (
     stats,
     voice_notes,
 )
-from handlers.awaiting import AwaitingHandler
 from handlers.commands import publish_command_menus
 from handlers.context import SERVICES_KEY, BotContext, Services
+from handlers.course import attendance as course_attendance
+from handlers.course import capacity as course_capacity
+from handlers.course import catchup as course_catchup
+from handlers.course import codecs as course
+from handlers.course import cohorts as course_cohorts
+from handlers.course import completion as course_completion
+from handlers.course import entry as course_entry
+from handlers.course import evening_changes as course_evening_changes
+from handlers.course import evenings as course_evenings
+from handlers.course import interest as course_interest
+from handlers.course import offers as course_offers
+from handlers.course import progress as course_progress
+from handlers.course import roster as course_roster
+from handlers.course import typed as course_typed
 from handlers.dropin import coordinate as dropin_coordinate
 from handlers.dropin import reach as dropin_reach
 from handlers.dropin import report as dropin_report
 from handlers.dropin import rota as dropin_rota
+from handlers.dropin import sessions as dropin_sessions
 from handlers.dropin import women as dropin_women
 from handlers.identity import load_identity_callback
+from handlers.jobs.course import start_course
 from handlers.jobs.dropin import start_dropin
 from handlers.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.rate_limiter import PlanLimiter, Turns
 from handlers.reminders import start_meetings
+from handlers.review import rights as review_rights
+from handlers.review import session as review
+from handlers.review.codec import REVIEW_PATTERN, RIGHTS_PATTERN
 from handlers.transport import BydelsBot
 from storage import Database
 
@@ -120,9 +142,11 @@ async def open_services(application: BotApplication) -> None:
     worker = OutboxWorker(application.bot, db, turns=application.bot_data[TURNS_KEY])
     application.bot_data[SERVICES_KEY] = Services(config=config, db=db, outbox=worker)
     await publish_command_menus(application.bot, db)
+    # Wordings native reviewers approved in the bot: used at once, also after a restart.
+    await refresh_live(db)
     # The help guide: its catalogue is checked once, before the first woman asks; contact
     # requests handled over 30 days ago (or unhandled for 30 days) are deleted now and every night.
-    application.bot_data[help_guide.CATALOGUE_KEY] = load_catalogue()
+    application.bot_data[help_guide.CATALOGUE_KEY] = await confirm_facts.confirmed_catalogue(db)
     await contact_requests.purge(application.bot, db, datetime.now(UTC))
     if application.job_queue is not None:
         application.job_queue.run_daily(
@@ -134,9 +158,16 @@ async def open_services(application: BotApplication) -> None:
         application.job_queue.run_daily(
             announcements_purge_job, time(4, 10, tzinfo=config.tz), name="announcements-purge"
         )
+    # Typed answers: the questions still open before a restart are asked again, silently.
+    questions = application.bot_data[awaiting.KEY]
+    assert isinstance(questions, awaiting.Questions)
+    await questions.restore(db, datetime.now(UTC))
     # Meetings: plan the rolling horizon, rebuild the reminder wake-ups (PTB keeps no jobs
     # across a restart) and send at once what came due while the bot was down.
     await start_meetings(application)
+    # The basic training: offers that lapsed or were never sent, tomorrow's evening reminders,
+    # and interest kept too long; then every few minutes.
+    await start_course(application)
     # The drop-in: what the last process left half-sent is marked, then what is due goes out
     # (morning reminders, shift reminders, the question after a shift, understaffing alerts).
     await start_dropin(application)
@@ -202,7 +233,7 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         CallbackQueryHandler(members.member_action_callback, pattern=r"^(mcard|mrm|mrmok):")
     )
-    app.add_handler(CallbackQueryHandler(members.member_role_callback, pattern=r"^mrole:"))
+    app.add_handler(CallbackQueryHandler(members.member_role_callback, pattern=r"^mrole(ok)?:"))
     app.add_handler(CommandHandler("phase", phase.phase_command, filters=private))
     app.add_handler(
         CallbackQueryHandler(menu.opened_from_menu(phase.phase_command), pattern=r"^menu:phase$")
@@ -226,17 +257,16 @@ def register_handlers(app: BotApplication) -> None:
         CallbackQueryHandler(meeting_admin.district_answers_callback, pattern=r"^rsvd:")
     )
     app.add_handler(CallbackQueryHandler(meeting_admin.cancel_callback, pattern=r"^mcan(ok)?:"))
-    app.add_handler(CallbackQueryHandler(meeting_admin.when_callback, pattern=r"^(mmv|madd)(ok)?:"))
-    app.add_handler(CallbackQueryHandler(meeting_admin.note_start_callback, pattern=r"^mnote:"))
-    typed = private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     app.add_handler(
-        AwaitingHandler(
-            app.chat_data, meeting_admin.NOTE, typed, meeting_admin.note_received_callback
-        )
+        CallbackQueryHandler(meeting_when.when_callback, pattern=r"^(mmv|madd)(ok|x)?:")
     )
+    app.add_handler(CallbackQueryHandler(meeting_admin.note_start_callback, pattern=r"^mnote:"))
+    app.add_handler(CallbackQueryHandler(meeting_when.restore_callback, pattern=r"^mres(ok)?:"))
+    # 🔁 Regular meetings: a coordinator sets the group's rule (days off typed: see below).
+    app.add_handler(CallbackQueryHandler(meeting_rule.rule_callback, pattern=r"^rr:"))
 
     # Announcements: /broadcast composes one (the draft lives in the database), /broadcasts lists
-    # them with their reports. What she types while composing is taken near the end (see below).
+    # them with their reports. What she types while composing is a typed answer (see below).
     app.add_handler(CommandHandler("broadcast", broadcasts.broadcast_command, filters=private))
     app.add_handler(
         CallbackQueryHandler(
@@ -244,12 +274,80 @@ def register_handlers(app: BotApplication) -> None:
         )
     )
     app.add_handler(CallbackQueryHandler(broadcasts.broadcast_callback, pattern=r"^bc:"))
-    app.add_handler(CommandHandler("broadcasts", broadcasts.broadcasts_command, filters=private))
+    # /broadcasts: what is waiting to be sent (▶️ now, 🕒 another time, ❌ cancel), then the history.
+    app.add_handler(
+        CommandHandler("broadcasts", broadcast_waiting.waiting_first_command, filters=private)
+    )
     app.add_handler(CallbackQueryHandler(broadcasts.history_callback, pattern=r"^bch:"))
+    app.add_handler(CallbackQueryHandler(broadcast_waiting.waiting_callback, pattern=r"^bcw:"))
 
+    # The basic training: /course for each kind of woman; "I want to become a bydelsmor" (also
+    # the poster's deep link, see onboarding); offers of a freed place; coordinators' cohorts,
+    # admission and waiting list, capacity, progress and the spreadsheet. Each button has its
+    # codec in handlers/course/codecs.py; its typed answers are in the one `answers` dict below.
+    app.add_handler(CommandHandler("course", course_entry.course_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(
+            menu.opened_from_menu(course_entry.course_command), pattern=r"^menu:course$"
+        )
+    )
+    course_buttons = (
+        (course.CONSENT, course_interest.consent_callback),
+        (course.NO_THANKS, course_interest.no_thanks_callback),
+        (course.DISTRICT, course_interest.district_callback),
+        (course.REACH_ON_TELEGRAM, course_interest.telegram_callback),
+        (course.WITHDRAW, course_interest.withdraw_callback),
+        (course.WITHDRAW_SURE, course_interest.withdraw_sure_callback),
+        (course.KEEP, course_interest.keep_callback),
+        (course.ACCEPT, course_offers.offer_answer_callback),
+        (course.DECLINE, course_offers.offer_answer_callback),
+        (course.NEW_COHORT, course_cohorts.new_cohort_callback),
+        (course.NEW_CATCHUP, course_cohorts.new_cohort_callback),
+        (course.JOIN_CATCHUP, course_catchup.join_callback),
+        (course.COHORT, course_cohorts.cohort_callback),
+        (course.CAPACITY_MENU, course_cohorts.capacity_menu_callback),
+        (course.CAPACITY, course_cohorts.capacity_callback),
+        (course.CAPACITY_TYPED, course_capacity.typed_capacity_callback),
+        (course.INTERESTED, course_roster.interested_callback),
+        (course.ADMIT_LIST, course_roster.admit_list_callback),
+        (course.ADMIT, course_roster.admit_callback),
+        (course.PLACES, course_roster.places_callback),
+        (course.PLACE_CARD, course_roster.place_card_callback),
+        (course.PLACE_ACTION, course_roster.place_action_callback),
+        (course.PROGRESS, course_progress.cohort_progress_callback),
+        (course.CSV_FILE, course_progress.csv_callback),
+        (course.EVENINGS, course_evenings.evenings_callback),
+        (course.ADD_EVENING, course_evenings.add_evening_callback),
+        (course.EVENING_MODULE, course_evenings.module_callback),
+        (course.EVENING_LENGTH, course_evenings.length_callback),
+        (course.EVENING_PLACE, course_evenings.place_callback),
+        (course.EVENING_SAVE, course_evenings.save_callback),
+        (course.EVENING, course_evenings.evening_callback),
+        (course.MOVE_EVENING, course_evening_changes.move_callback),
+        (course.RENAME_EVENING, course_evening_changes.rename_callback),
+        (course.MOVE_EVENING_SURE, course_evening_changes.move_sure_callback),
+        (course.CANCEL_EVENING, course_evening_changes.cancel_callback),
+        (course.CANCEL_EVENING_SURE, course_evening_changes.cancel_sure_callback),
+        (course.ATTENDANCE, course_attendance.attendance_callback),
+        (course.PRESENT, course_attendance.present_callback),
+        (course.COMING, course_attendance.reminder_answer_callback),
+        (course.NOT_COMING, course_attendance.reminder_answer_callback),
+        (course.COMPLETE, course_completion.complete_callback),
+        (course.COMPLETE_SURE, course_completion.complete_sure_callback),
+        (course.CARDS, course_completion.cards_callback),
+        (course.WITHDRAW_CARD, course_completion.withdraw_card_callback),
+        (course.WITHDRAW_CARD_SURE, course_completion.withdraw_card_callback),
+    )
+    for codec, callback in course_buttons:
+        app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern))
+    # Translation review: /review (optionally with a word), its cards (the wording she types is
+    # a typed answer, below), and a coordinator giving the reviewer right from a member's card.
+    app.add_handler(CommandHandler("review", review.review_command, filters=private))
+    app.add_handler(CallbackQueryHandler(review.review_callback, pattern=REVIEW_PATTERN))
+    app.add_handler(CallbackQueryHandler(review_rights.rights_callback, pattern=RIGHTS_PATTERN))
     # The drop-in: women's /dropin (from the menu and the help guide too), reminders and
     # calendars; the bydelsmødre's /rota, shifts and swaps; a coordinator's answer to an alert;
-    # /reached (women reached, counts only) and /report.
+    # a coordinator's /sessions (create and change them); /reached (counts only) and /report.
     app.add_handler(CommandHandler("dropin", dropin_women.dropin_command, filters=private))
     app.add_handler(
         CallbackQueryHandler(dropin_women.dropin_menu_callback, pattern=r"^menu:dropin$")
@@ -280,6 +378,15 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         CallbackQueryHandler(dropin_coordinate.alert_callback, pattern=dropin_buttons.ALERT)
     )
+    app.add_handler(CommandHandler("sessions", dropin_sessions.sessions_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(dropin_sessions.list_callback, pattern=dropin_buttons.SESSIONS)
+    )
+    for pattern in (dropin_buttons.SESSION, dropin_buttons.SESSION_SET):
+        app.add_handler(CallbackQueryHandler(dropin_sessions.session_callback, pattern=pattern))
+    for pattern in (dropin_buttons.NEW, dropin_buttons.NEW_PLACE, dropin_buttons.NEW_KIND,
+                    dropin_buttons.CREATE):  # fmt: skip
+        app.add_handler(CallbackQueryHandler(dropin_sessions.new_callback, pattern=pattern))
     app.add_handler(CommandHandler("reached", dropin_reach.reached_command, filters=private))
     app.add_handler(
         CallbackQueryHandler(dropin_reach.reach_callback, pattern=dropin_buttons.REACH_TOPIC)
@@ -322,7 +429,7 @@ def register_handlers(app: BotApplication) -> None:
     # coordinators /voice (record a voice note) and /stats (the anonymous view counts).
     app.add_handler(CommandHandler("info", help_guide.info_command, filters=private))
     app.add_handler(CallbackQueryHandler(help_guide.topics_callback, pattern=r"^hlp:topics$"))
-    app.add_handler(CallbackQueryHandler(help_guide.topic_callback, pattern=r"^hlp:[tv]:"))
+    app.add_handler(CallbackQueryHandler(help_guide.topic_callback, pattern=r"^hlp:[tvp]:"))
     app.add_handler(CallbackQueryHandler(help_guide.guide_language_callback, pattern=r"^hlang:"))
     app.add_handler(CallbackQueryHandler(help_flow.clear_callback, pattern=r"^hlp:clear"))
     app.add_handler(CallbackQueryHandler(contact_requests.ask_callback, pattern=r"^hlp:ask$"))
@@ -330,27 +437,57 @@ def register_handlers(app: BotApplication) -> None:
         CallbackQueryHandler(contact_requests.step_callback, pattern=r"^hlp:(ok|no|d:|c:)")
     )
     app.add_handler(CallbackQueryHandler(contact_requests.done_callback, pattern=r"^req:done:"))
-    app.add_handler(
-        AwaitingHandler(app.chat_data, contact_requests.PHONE, typed, contact_requests.phone_reply)
-    )
     app.add_handler(CommandHandler("voice", voice_notes.voice_command, filters=private))
     app.add_handler(CallbackQueryHandler(voice_notes.voice_choice_callback, pattern=r"^vc:"))
     app.add_handler(CallbackQueryHandler(voice_notes.keep_callback, pattern=r"^vc[kx]$"))
     app.add_handler(CallbackQueryHandler(voice_notes.delete_callback, pattern=r"^vcd:"))
-    recorded = private & filters.UpdateType.MESSAGE & filters.VOICE
-    app.add_handler(
-        AwaitingHandler(app.chat_data, voice_notes.VOICE, recorded, voice_notes.voice_reply)
-    )
     app.add_handler(CommandHandler("stats", stats.stats_command, filters=private))
+    # Admins: /confirm a help-guide phone number or address (where and when she checked it).
+    app.add_handler(CommandHandler("confirm", confirm_facts.confirm_command, filters=private))
+    app.add_handler(CallbackQueryHandler(confirm_facts.fact_callback, pattern=r"^cfm:"))
     # After whichever handler answered: anything she sends while a help flow is open (a
     # sentence, a sticker, a photo, a command) is noted, so that 🧹 deletes it too.
     app.add_handler(
         MessageHandler(private & filters.UpdateType.MESSAGE, help_flow.note_in_open_flow), group=1
     )
 
-    # /cancel: stop whatever typed answer the bot waits for (a place and note, a phone number, a
-    # voice note). One chat waits for one answer at a time: a new question replaces the old.
+    # Typed answers: a chat's next message answers the one question the bot asked there (a new
+    # question replaces the old). Each question's answer callback (and what /cancel does to it,
+    # if more than closing it) is registered here; handlers/awaiting.py explains the rules.
+    answers = {
+        broadcasts.TEXT: awaiting.On(broadcasts.text_answered, broadcasts.text_cancelled),
+        meeting_admin.NOTE: awaiting.On(meeting_admin.note_answered),
+        contact_requests.PHONE: awaiting.On(contact_requests.phone_answered),
+        voice_notes.VOICE: awaiting.On(voice_notes.voice_answered),
+        # The basic training: her name and phone number, a cohort's name, an evening's date
+        # and time (new or moved) and its lecturer.
+        course_typed.NAME: awaiting.On(course_interest.name_answered),
+        course_typed.PHONE: awaiting.On(course_interest.phone_answered),
+        course_typed.COHORT_NAME: awaiting.On(course_cohorts.cohort_name_answered),
+        course_typed.EVENING_WHEN: awaiting.On(course_evenings.when_answered),
+        course_typed.MOVE_WHEN: awaiting.On(course_evening_changes.move_when_answered),
+        course_typed.LECTURER: awaiting.On(course_evenings.lecturer_answered),
+        course_typed.CAPACITY: awaiting.On(course_capacity.capacity_answered),
+        course_typed.EVENING_NAME: awaiting.On(course_evening_changes.name_answered),
+        confirm_facts.SOURCE: awaiting.On(confirm_facts.source_answered),
+        broadcast_waiting.NEW_TIME: awaiting.On(broadcast_waiting.new_time_answered),
+        meeting_rule.DAYS_OFF: awaiting.On(meeting_rule.days_off_answered),
+        dropin_reach.COUNT: awaiting.On(dropin_reach.count_answered),
+        review.WORDING: awaiting.On(review.wording_answered),
+    }
+    questions = awaiting.Questions(answers, otherwise=fallback.free_text_callback)
+    app.bot_data[awaiting.KEY] = questions
+    app.add_handler(awaiting.AnswerHandler(questions))
+    # /cancel ends exactly the open question. Any other command but /help and /info ends it
+    # first (group -1, before the command runs, which may ask a question of its own).
     app.add_handler(CommandHandler("cancel", awaiting.cancel_command, filters=private))
+    app.add_handler(
+        MessageHandler(
+            private & filters.COMMAND & ~awaiting.not_leaving(),
+            awaiting.command_leaves_callback,
+        ),
+        group=-1,
+    )
 
     # Last: whatever nobody took. Unknown commands and free text in private chats get pointed to
     # the menu; any other button press is old, forged or not ours and changes nothing.
@@ -358,11 +495,8 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         MessageHandler(new_private & filters.COMMAND, fallback.unknown_command_callback)
     )
-    # Free text (or a photo, a document): a coordinator composing an announcement gives her draft
-    # its text here (the draft's step is in the database, so this survives a restart); for
-    # everyone else it is the free-text fallback. After every AwaitingHandler above, so a
-    # question the bot asked since (a phone number, a voice note) is answered first.
-    app.add_handler(MessageHandler(new_private & ~filters.COMMAND, broadcasts.draft_input_callback))
+    # Free text (or a photo, a sticker) that answers no open question.
+    app.add_handler(MessageHandler(new_private & ~filters.COMMAND, fallback.free_text_callback))
     app.add_handler(CallbackQueryHandler(fallback.stale_button_callback))
 
     app.add_error_handler(errors.error_callback)

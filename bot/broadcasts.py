@@ -233,14 +233,37 @@ _DAY_TIME = re.compile(
 )
 
 
-def parse_send_time(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
-    """ "24.12 18:00", "24.12.2026 18:00" or "18:00" (today, or tomorrow if that has passed),
-    Oslo wall-clock time, as a UTC instant in the future; None if it is none of those."""
+class TimeProblem(StrEnum):
+    """Why a typed send time is refused."""
+
+    UNREADABLE = "unreadable"  # not a time at all, or a day that does not exist
+    PASSED_TODAY = "passed_today"  # "10:00" typed at 16:00: never silently tomorrow
+    PASSED_DAY = "passed_day"  # "05.12" typed on 6 December: never silently next year
+    PAST = "past"  # a date with its year, in the past
+
+
+# A day and month without a year that passed less than this long ago is taken for a mistake
+# (refused, with the year to add); one further back is in the coming year ("15.01" in December).
+RECENTLY_PASSED = timedelta(days=62)
+
+
+@dataclass(frozen=True)
+class SendTime:
+    """What she typed, read: the instant, or why it is refused (with what she may have meant)."""
+
+    moment: datetime | None
+    problem: TimeProblem | None = None
+    meant: datetime | None = None  # for PASSED_DAY: the same day and time next year (local)
+
+
+def read_send_time(text: str, now: datetime, tz: ZoneInfo) -> SendTime:
+    """ "24.12 18:00", "24.12.2026 18:00" or "18:00" (today), Oslo wall-clock time, as a UTC
+    instant in the future; or why not."""
     if now.tzinfo is None:
         raise ValueError("refusing a naive datetime")
     match = _DAY_TIME.fullmatch(text)
     if match is None:
-        return None
+        return SendTime(None, TimeProblem.UNREADABLE)
     local_now = now.astimezone(tz)
     try:
         at = time(int(match["hour"]), int(match["minute"]))
@@ -248,16 +271,29 @@ def parse_send_time(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
             year = int(match["year"]) if match["year"] else local_now.year
             year = year + 2000 if year < 100 else year
             day = date(year, int(match["month"]), int(match["day"]))
-            if not match["year"] and datetime.combine(day, at, tz) <= local_now:
-                day = day.replace(year=day.year + 1)  # "24.12" in late December: next year's
         else:
             day = local_now.date()
-            if datetime.combine(day, at, tz) <= local_now:
-                day += timedelta(days=1)
     except ValueError:
-        return None  # 31.02, 25:00
-    moment = datetime.combine(day, at, tz).astimezone(now.tzinfo)
-    return moment if moment > now else None
+        return SendTime(None, TimeProblem.UNREADABLE)  # 31.02, 25:00
+    local = datetime.combine(day, at, tz)
+    if local > local_now:
+        return SendTime(local.astimezone(now.tzinfo))
+    if not match["day"]:
+        return SendTime(None, TimeProblem.PASSED_TODAY)
+    if match["year"]:
+        return SendTime(None, TimeProblem.PAST)
+    try:
+        next_year = datetime.combine(day.replace(year=day.year + 1), at, tz)
+    except ValueError:  # 29.02
+        return SendTime(None, TimeProblem.UNREADABLE)
+    if local_now - local < RECENTLY_PASSED:
+        return SendTime(None, TimeProblem.PASSED_DAY, next_year)
+    return SendTime(next_year.astimezone(now.tzinfo))
+
+
+def parse_send_time(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """The instant she means, or None if it is refused (see read_send_time)."""
+    return read_send_time(text, now, tz).moment
 
 
 @dataclass(frozen=True)

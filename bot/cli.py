@@ -18,16 +18,21 @@ from pathlib import Path
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
+import locales
 from bot.app import build_application
 from bot.config import Config, ConfigError, parse_db_path
+from bot.course.seeding import course_summary
 from bot.demo import DEMO_ROLES, run_demo
 from bot.i18n import compile_catalogues
 from bot.logs import configure_logging
+from bot.review.export import ExportReport, export, status_table
 from bot.seeding import SeedError, read_seed, summary
 from handlers.transport import BydelsBot
 from storage import Database, StorageError
 from storage.admins import add_admin, list_admins, remove_admin
 from storage.backup import backup_database, schema_version_of
+from storage.course.seed import CourseCounts, apply_course_seed
+from storage.db import Transaction
 from storage.dropin.sessions import SessionConflict
 from storage.organisation import SeedConflict, SeedCounts, apply_seed
 
@@ -51,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return seed_command(args.file, args.db)
     if args.command == "backup":
         return backup_command(args.path, args.db)
+    if args.command == "translations":
+        return translations_command(args.action, args.db, args.locales)
     if args.command == "compile-catalogues":
         for path in compile_catalogues():
             print(path)
@@ -97,6 +104,19 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "compile-catalogues", help="write the .mo files next to the installed .po catalogues"
     )
+    translations = sub.add_parser(
+        "translations",
+        help="export: write wordings reviewers approved in the bot into the .po files; "
+        "status: per language, how many messages a native speaker has checked",
+    )
+    translations.add_argument("action", choices=("export", "status"))
+    translations.add_argument(
+        "--db", type=Path, default=None, help="database file (default: BYDELSBOT_DB)"
+    )
+    translations.add_argument(
+        "--locales", type=Path, default=None,
+        help="the catalogues to write or count (default: the locales/ this bot runs from)",
+    )  # fmt: skip
     return parser
 
 
@@ -224,11 +244,18 @@ def seed_command(file: Path, db_path: Path | None) -> int:
     except SeedError as exc:
         return _fail(EXIT_CONFIG, str(exc))
 
+    course: list[CourseCounts] = []
+
     async def act() -> SeedCounts:
         db = await Database.open(offline_db_path(db_path))
+        now = datetime.now(UTC)
+
+        async def cohorts(tx: Transaction) -> None:
+            course.append(await apply_course_seed(tx, seed.cohorts, seed.evenings, now))
+
         try:
             return await apply_seed(
-                db, seed.locations, seed.districts, datetime.now(UTC), seed.sessions
+                db, seed.locations, seed.districts, now, seed.sessions, also=cohorts
             )
         finally:
             await db.close()
@@ -241,7 +268,39 @@ def seed_command(file: Path, db_path: Path | None) -> int:
         return _fail(EXIT_CONFIG, str(seed.session_error(exc.slug, exc.key, exc.reason)))
     except StorageError as exc:
         return _fail(EXIT_STORAGE, str(exc))
-    print(summary(counts))
+    line = summary(counts)
+    if seed.cohorts:
+        line += ", " + course_summary(course[0])
+    print(line)
+    return EXIT_OK
+
+
+def translations_command(action: str, db_path: Path | None, locales_dir: Path | None) -> int:
+    """Export approved wordings into the catalogues, or count what native speakers checked."""
+    directory = locales_dir or Path(locales.__file__).parent
+    if not (directory / "messages.pot").exists():
+        return _fail(EXIT_CONFIG, f"{directory} holds no message catalogues (messages.pot)")
+    if action == "export":
+
+        async def act() -> ExportReport:
+            db = await Database.open(offline_db_path(db_path))
+            try:
+                return await export(db, directory)
+            finally:
+                await db.close()
+
+        try:
+            report = asyncio.run(act())
+        except StorageError as exc:
+            return _fail(EXIT_STORAGE, str(exc))
+        for locale in sorted(report.written):
+            print(
+                f"{locale}: {report.written[locale]} checked messages marked, "
+                f"{report.changed.get(locale, 0)} new wordings written"
+            )
+        for locale, msgid in report.stale:
+            print(f"{locale}: source changed since review, needs review again: {msgid[:60]!r}")
+    print(status_table(directory))
     return EXIT_OK
 
 

@@ -40,6 +40,9 @@ class Config:
     admins: frozenset[int] = frozenset()
     tz_name: str = DEFAULT_TZ
     send_rate: int = DEFAULT_SEND_RATE
+    # Translation review: may an admin alone make a reviewer's wording live (and review any
+    # language)? Otherwise only a second reviewer of the same language can.
+    review_admins_approve: bool = True
 
     @property
     def tz(self) -> ZoneInfo:
@@ -64,6 +67,11 @@ class Config:
             admins=parse_admins(env.get("BYDELSBOT_ADMINS", "")),
             tz_name=parse_tz(env.get("BYDELSBOT_TZ", "")),
             send_rate=parse_send_rate(env.get("BYDELSBOT_SEND_RATE", "")),
+            review_admins_approve=parse_yes_no(
+                "BYDELSBOT_REVIEW_ADMINS_APPROVE",
+                env.get("BYDELSBOT_REVIEW_ADMINS_APPROVE", ""),
+                default=True,
+            ),
         )
 
 
@@ -132,3 +140,14 @@ def parse_send_rate(raw: str) -> int:
             f"(Telegram allows about 30), got {value!r}."
         )
     return int(value)
+
+
+def parse_yes_no(name: str, raw: str, *, default: bool) -> bool:
+    value = raw.strip().lower()
+    if not value:
+        return default
+    if value in {"yes", "true", "1", "on"}:
+        return True
+    if value in {"no", "false", "0", "off"}:
+        return False
+    raise ConfigError(f"{name} must be yes or no, got {raw.strip()!r}.")

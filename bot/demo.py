@@ -21,8 +21,11 @@ from telegram import Update
 
 from bot.app import BotApplication, build_application, close_services, open_services
 from bot.config import Config
+from bot.course.demo_data import seed_course_demo
 from bot.identity import Role
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from bot.review.catalogue import message_by_id
+from bot.review.flow import keep_suggestion
 from handlers.context import SERVICES_KEY, Services
 from handlers.outbox import OutboxWorker
 from handlers.reminders import dispatch_reminders, next_reminder_moment, plan_all, schedule_wakeups
@@ -32,10 +35,12 @@ from storage.dropin.sessions import SessionSeed, list_sessions
 from storage.meetings import add_meeting, upcoming_meetings
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
 from storage.people import add_membership
+from storage.review import set_reviewer
 
 DEMO_TOKEN = "1234567890:DEMO-offline-token-not-a-real-one-xx"  # noqa: S105 - never sent anywhere
 DEMO_USER_ID = 424242
-DEMO_ROLES = ("public", "participant", "mother", "coordinator", "admin")
+DEMO_ROLES = ("public", "participant", "mother", "coordinator", "admin", "reviewer")
+REVIEWER = "reviewer"  # a bydelsmor with the right to review the Somali translation
 
 # A district in fase 3 with a few members who read different languages.
 DEMO_MEMBERS = (
@@ -135,6 +140,20 @@ async def seed_demo_data(services: Services, role: str) -> None:
     if role in {Role.PARTICIPANT, Role.MOTHER, Role.COORDINATOR}:
         # Her language stays unchosen: the demo starts, like a real first visit, with /start.
         await add_membership(db, DEMO_USER_ID, district_id, role, "Amina", now, locale=None)
+    # The basic training: Leyla (and Amina, as a participant) in a cohort with evenings behind
+    # and ahead, two women interested, catch-up evenings for a missed module.
+    participants = {500003: "Leyla"}
+    if role == Role.PARTICIPANT:
+        participants[DEMO_USER_ID] = "Amina"
+    await seed_course_demo(db, district_id, participants, DEMO_LOCATION.id, now, services.config.tz)
+    if role == REVIEWER:
+        # Kari made her a Somali reviewer; Fadumo has suggested a better Somali wording of the
+        # menu's question, which waits for a second reviewer: /review shows it first.
+        await add_membership(db, DEMO_USER_ID, district_id, "mother", "Amina", now, locale=None)
+        await set_reviewer(db, DEMO_USER_ID, "so", 500004, now, on=True)
+        menu_question = message_by_id()["What would you like to do?"]
+        wording = ("Maxaad rabtaa inaad hadda samayso?",)
+        await keep_suggestion(db, "so", menu_question, wording, 500001, now)
     # A single meeting a little over two days ahead, on the hour: its first reminder is due
     # within two hours (or at once with `!remind`).
     upcoming = await upcoming_meetings(db, [district_id], now, now + timedelta(days=3))
@@ -191,8 +210,10 @@ async def _converse(
     user = api.user(DEMO_USER_ID, "Amina")
     out.write(
         f"Bydelsmødre bot, offline demo. You are Amina ({role}). Type /start; type a number to "
-        f"press a button; {REMIND_LINE} jumps to the next meeting reminder; end with Ctrl-D.\n"
+        f"press a button; {REMIND_LINE} jumps to the next meeting reminder; \\n in a line is a "
+        "line break (a meeting's place, then its note); end with Ctrl-D.\n"
     )
+    clock = datetime.now(UTC)  # where `!remind` last moved the demo's clock
     async for raw in _read_lines(lines):
         line = raw.rstrip("\r\n")
         if not line.strip():
@@ -200,13 +221,17 @@ async def _converse(
         printer.start_batch()
         choice = line.strip()
         if choice == REMIND_LINE:
-            await _jump_to_next_reminder(app, out)
+            clock = await _jump_to_next_reminder(app, out, max(clock, datetime.now(UTC)))
             continue
         if choice.isdecimal() and int(choice) in printer.buttons:
             message_id, data = printer.buttons[int(choice)]
-            update = api.press(user, DEMO_USER_ID, message_id, data)
+            if api.has_message(DEMO_USER_ID, message_id):
+                update = api.press(user, DEMO_USER_ID, message_id, data)
+            else:  # deleted (🧹): Telegram delivers the press without the message's content
+                update = api.press_unseen(user, data, message_id=message_id)
         else:
-            update = api.send_text(user, line)
+            # A typed "\n" is a line break: a terminal line cannot hold one.
+            update = api.send_text(user, line.replace("\\n", "\n"))
         await app.process_update(Update.de_json(update, app.bot))
     await _let_announcements_finish(app)
 
@@ -239,15 +264,17 @@ async def _read_lines(lines: Iterable[str]) -> AsyncIterator[str]:
         yield line
 
 
-async def _jump_to_next_reminder(app: BotApplication, out: TextIO) -> None:
-    """Demo only: run the reminder dispatch as if the clock stood where the next one is due."""
+async def _jump_to_next_reminder(app: BotApplication, out: TextIO, now: datetime) -> datetime:
+    """Demo only: run the reminder dispatch as if the clock stood where the next one after
+    `now` is due; returns where the clock stands, so that the next jump goes further."""
     services: Services = app.bot_data[SERVICES_KEY]
-    moment = await next_reminder_moment(services.db, datetime.now(UTC))
+    moment = await next_reminder_moment(services.db, now)
     if moment is None:
         out.write("(demo: no reminder is planned)\n")
-        return
+        return now
     local = moment.astimezone(services.config.tz)
     out.write(f"(demo: the clock jumps to {local:%Y-%m-%d %H:%M}, when a reminder is due)\n")
     await dispatch_reminders(
         app.bot, services.db, services.config.tz, moment, pacer=services.outbox
     )
+    return moment

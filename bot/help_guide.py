@@ -25,6 +25,10 @@ MAX_FLOW_MESSAGES = 300
 # A contact request is deleted this long after a bydelsmor has handled it, or this long after it
 # was made if nobody has handled it (the privacy promise, said in the consent text).
 KEEP_HANDLED_REQUEST = timedelta(days=30)
+# A help-guide message stays short enough to read on a phone without scrolling far: a topic's
+# cards are put together into pages of about this many characters, which she pages through (a
+# single card longer than this is one page of its own).
+PAGE_LENGTH = 1200
 # What she types as a phone number is read only this far: anything longer is no phone number.
 MAX_PHONE_INPUT = 40
 STATS_PERIODS = (7, 30)  # full days before today
@@ -37,7 +41,7 @@ STATS_SMALLEST = 5
 
 @dataclass(frozen=True)
 class TopicPages:
-    pages: tuple[str, ...]  # Telegram HTML, each at most MAX_MESSAGE_LENGTH characters
+    pages: tuple[str, ...]  # Telegram HTML; whole cards, about PAGE_LENGTH characters at most
     venues: tuple[Venue, ...]  # places with sourced coordinates, sent as venues after the pages
 
 
@@ -69,18 +73,21 @@ def topic_pages(
     else:
         blocks.insert(0, heading)
     venues = tuple(card.venue for card in cards if card.venue is not None)
-    return TopicPages(tuple(join_pages(blocks)), venues)
+    return TopicPages(tuple(join_pages(blocks, limit=PAGE_LENGTH)), venues)
 
 
-def join_pages(blocks: Sequence[str], separator: str = "\n\n") -> list[str]:
-    """Put blocks together into messages of at most MAX_MESSAGE_LENGTH characters, in order."""
+def join_pages(
+    blocks: Sequence[str], separator: str = "\n\n", *, limit: int = MAX_MESSAGE_LENGTH
+) -> list[str]:
+    """Put blocks together into messages of at most `limit` characters, in order; a block is
+    never cut (one longer than `limit` is a page of its own, up to Telegram's limit)."""
     pages: list[str] = []
     current = ""
     for block in blocks:
         if len(block) > MAX_MESSAGE_LENGTH:
             raise ValueError("a card is longer than one Telegram message")
         candidate = f"{current}{separator}{block}" if current else block
-        if len(candidate) > MAX_MESSAGE_LENGTH:
+        if current and len(candidate) > limit:
             pages.append(current)
             candidate = block
         current = candidate

@@ -13,13 +13,13 @@ import gettext
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -115,13 +115,65 @@ def compile_catalogues() -> list[Path]:
 # Latin words is isolated. Placeholders, HTML tags and entities are left alone.
 _UNTOUCHABLE = re.compile(r"(\{[^{}]*\}|<[^<>]*>|&#?\w+;)")
 _LATIN_RUN = re.compile(r"[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'’-]*(?:[ ,.][A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'’-]*)*")
+# A number written with spaces, dots, colons or dashes inside it (a phone number "412 34 567", a
+# time range "10:00-12:00", a date "24.12 18:00"): the bidi algorithm would show its groups in
+# reverse order in right-to-left text ("567 34 412") unless it is isolated.
+_NUMBER_RUN = re.compile(r"\+?\d+(?:[ .:\-–/]\d+)+")
+# A Latin name followed by its placeholder ("Bydelsmødre {district}") is one run, isolated whole,
+# so that it does not read "Alna Bydelsmødre".
+_NAME_WITH_PLACEHOLDER = re.compile(r"Bydelsmødre \{[a-z_]+\}")
 
 
 def isolate_latin_runs(text: str) -> str:
+    named = _NAME_WITH_PLACEHOLDER.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", text)
+    if named != text:
+        # The isolated name and its placeholder are left alone below.
+        parts = re.split(f"({FSI}[^{PDI}]*{PDI})", named)
+        return "".join(p if p.startswith(FSI) else isolate_latin_runs(p) for p in parts)
     pieces = _UNTOUCHABLE.split(text)
     for i in range(0, len(pieces), 2):  # even indexes are text, odd ones the untouchables
-        pieces[i] = _LATIN_RUN.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", pieces[i])
+        piece = _LATIN_RUN.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", pieces[i])
+        pieces[i] = _NUMBER_RUN.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", piece)
     return "".join(pieces)
+
+
+def _isolated(value: object) -> str:
+    """A value put into a right-to-left sentence, isolated: a Latin name, a district, a number
+    keeps its own direction and its place. A block of several lines is left as it is (an isolate
+    ends with its line)."""
+    text = str(value)
+    if not text or "\n" in text or (text.startswith(FSI) and text.endswith(PDI)):
+        return text
+    return f"{FSI}{text}{PDI}"
+
+
+class Isolating(str):
+    """A right-to-left translation whose `.format()` isolates every value it inserts, so no
+    message can forget to isolate a name, a district or a number (issue 12)."""
+
+    __slots__ = ()
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        return str.format(
+            self, *(_isolated(a) for a in args), **{k: _isolated(v) for k, v in kwargs.items()}
+        )
+
+
+# Wordings that native reviewers approved inside the bot (bot/review): locale -> msgid -> forms
+# (one, or the plural forms). They win over the catalogue at once, without a redeploy, until
+# `bydelsbot translations export` writes them into the .po files. bot/review/live.py fills this
+# cache from the database at start-up and replaces it after every approval.
+_LIVE: dict[str, dict[str, tuple[str, ...]]] = {}
+
+
+def set_live_wordings(wordings: dict[str, dict[str, tuple[str, ...]]]) -> None:
+    """Replace the approved wordings the translators use (all languages at once)."""
+    _LIVE.clear()
+    _LIVE.update(wordings)
+
+
+def live_wording(locale: str, msgid: str) -> tuple[str, ...] | None:
+    return _LIVE.get(locale, {}).get(msgid)
 
 
 class Translator:
@@ -136,13 +188,24 @@ class Translator:
 
     def _(self, message: str) -> str:
         """Translate a message id (an English source string)."""
+        live = _LIVE.get(self.locale)
+        if live and (forms := live.get(message)):
+            return self._directed(forms[0])
         return self._directed(self._translations.gettext(message))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
+        live = _LIVE.get(self.locale)
+        if live and (forms := live.get(singular)):
+            return self._directed(forms[min(self.plural_index(n), len(forms) - 1)])
         return self._directed(self._translations.ngettext(singular, plural, n))
 
+    def plural_index(self, n: int) -> int:
+        """Which plural form of this language a count takes (the catalogue's rule)."""
+        rule = getattr(self._translations, "plural", None)
+        return int(rule(n)) if rule is not None else int(n != 1)
+
     def _directed(self, text: str) -> str:
-        return isolate_latin_runs(text) if self.rtl else text
+        return Isolating(isolate_latin_runs(text)) if self.rtl else text
 
     def ltr(self, piece: object) -> str:
         """Isolate a left-to-right piece (command, number, phone) inside right-to-left text."""
@@ -158,6 +221,22 @@ class Translator:
         if moment.tzinfo is None:
             raise ValueError("refusing to format a naive datetime")
         return str(format_date(moment.astimezone(tz).date(), "medium", locale=self._babel_locale))
+
+    def format_weekday_name(self, day: date) -> str:
+        """The weekday's full name ("Wednesday") in her language."""
+        return str(format_date(day, "EEEE", locale=self._babel_locale))
+
+    def format_weekday(self, day: date) -> str:
+        """A short weekday, day and month ("Tue, Dec 8"), for a button."""
+        return str(format_skeleton("MMMEd", day, locale=self._babel_locale))
+
+    def format_short(self, moment: datetime, tz: ZoneInfo) -> str:
+        """A short weekday, day, month and 24-hour time ("Tue, Dec 8 18:00"), for a button:
+        two meetings on one day can be told apart."""
+        if moment.tzinfo is None:
+            raise ValueError("refusing to format a naive datetime")
+        local = moment.astimezone(tz)
+        return f"{self.format_weekday(local.date())} {self.ltr(f'{local:%H:%M}')}"
 
     def format_datetime(self, moment: datetime, tz: ZoneInfo) -> str:
         """Weekday, day, month and time, as people write them in her language."""

@@ -146,6 +146,11 @@ class OfflineBotApi:
             message.update(content)
             return self._push_update({"message": message})
 
+    def has_message(self, chat_id: int, message_id: int) -> bool:
+        """Is this message still in the chat (not deleted)?"""
+        with self._lock:
+            return (chat_id, message_id) in self._messages
+
     def press(self, user: JSON, chat_id: int, message_id: int, data: str) -> JSON:
         """She presses a button with this data under this message (forged data is allowed)."""
         with self._lock:

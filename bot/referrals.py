@@ -47,7 +47,7 @@ TOPIC_KEYS = ("id", "emoji", "label", "order", "kind", "drop_in", "first")
 SERVICE_KEYS = (
     "id", "name", "helps_with", "note", "topics", "for_whom", "cost", "cost_note",
     "interpreter_free", "opening_hours", "phones", "address", "url", "source", "checked",
-    "unconfirmed",
+    "unconfirmed", "phone_note", "no_phone_note",
 )  # fmt: skip
 PHONE_KEYS = ("number", "label", "unconfirmed")
 ADDRESS_KEYS = ("street", "unconfirmed", "latitude", "longitude", "coordinates_source")
@@ -62,7 +62,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _URL_UNSAFE = re.compile(r"[\s\"'<>\\]")
 _TEXT_LIMITS = {
     "label": 60, "name": 120, "helps_with": 400, "note": 200, "for_whom": 200,
-    "cost_note": 300, "opening_hours": 200,
+    "cost_note": 300, "opening_hours": 200, "phone_note": 200, "no_phone_note": 200,
 }  # fmt: skip
 
 
@@ -121,6 +121,11 @@ class Service:
     address: Address | None = None
     url: str | None = None
     unconfirmed: bool = False
+    # Shown only when she sees a phone number of it ("call them first"), or only when she sees
+    # none (where to call instead, until its number is confirmed): never an instruction to call
+    # without a number to call.
+    phone_note: str | None = None
+    no_phone_note: str | None = None
 
     def for_audience(self, audience: Audience) -> Service | None:
         """What this audience may see of it: the public gets no unconfirmed fact at all."""
@@ -135,7 +140,8 @@ class Service:
 
     def texts(self) -> list[str]:
         """Its translatable texts, in card order."""
-        texts = [self.name, self.helps_with, self.note, self.cost_note, self.for_whom]
+        texts = [self.name, self.helps_with, self.note, self.phone_note, self.no_phone_note]
+        texts += [self.cost_note, self.for_whom]
         texts += [self.opening_hours, *(phone.label for phone in self.phones)]
         return [text for text in texts if text]
 
@@ -483,6 +489,8 @@ def _service(table: _Table) -> Service | None:
         address=address,
         url=url,
         unconfirmed=unconfirmed,
+        phone_note=table.text("phone_note", required=False),
+        no_phone_note=table.text("no_phone_note", required=False),
     )
 
 
@@ -732,6 +740,10 @@ def render_card(service: Service, t: Translator, *, audience: Audience) -> Card:
     lines.append(t._(shown.helps_with))
     if shown.note:
         lines.append("ℹ️ " + t._(shown.note))
+    if shown.phones and shown.phone_note:
+        lines.append("📞 " + t._(shown.phone_note))
+    elif not shown.phones and shown.no_phone_note:
+        lines.append("☎️ " + t._(shown.no_phone_note))
     lines.append("")
     lines += _cost_lines(shown, t)
     if shown.for_whom:

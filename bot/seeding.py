@@ -23,6 +23,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from bot.i18n import LOCALE_CODES
+from bot.meeting_plan import OSLO
+from storage.course.seed import CohortSeed, EveningSeed
 from storage.dropin.sessions import SessionSeed
 from storage.organisation import DistrictSeed, LocationSeed, SeedCounts, Tally
 
@@ -40,7 +42,7 @@ MEETING_KEYS = (
     "time", "weekday", "anchor", "monthly", "holidays", "days_off", "reminder_hours",
 )  # fmt: skip
 DEFAULT_DAYS_OFF = ("12-24", "12-31")  # Christmas Eve and New Year's Eve: days off in Oslo
-TOP_LEVEL_KEYS = ("location", "district", "session")
+TOP_LEVEL_KEYS = ("location", "district", "session", "cohort", "evening")
 
 _SLUG = re.compile(r"[a-z0-9-]{1,40}")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -69,6 +71,8 @@ class SeedError(ValueError):
 class Seed:
     locations: tuple[LocationSeed, ...]
     districts: tuple[DistrictSeed, ...]
+    cohorts: tuple[CohortSeed, ...] = ()  # the basic training (bot/course/seeding.py)
+    evenings: tuple[EveningSeed, ...] = ()
     sessions: tuple[SessionSeed, ...] = ()  # drop-in sessions and activities (bot/dropin/seed.py)
     source: str = field(default="", compare=False)
     text: str = field(default="", repr=False, compare=False)
@@ -105,10 +109,13 @@ def parse_seed(text: str, source: str) -> Seed:
     check = _Checker(text)
     locations, location_ids = _locations(check, document)
     districts = _districts(check, document, location_ids)
-    # Imported here: bot.dropin.seed builds on this module's checker.
+    # Imported here: bot.dropin.seed and bot.course.seeding build on this module's checker.
+    from bot.course.seeding import parse_course
     from bot.dropin.seed import parse_sessions
 
     sessions = parse_sessions(check, document)
+    slugs = {district.slug for district in districts}
+    cohorts, evenings = parse_course(check, document, slugs, location_ids, OSLO)
     for key in document:
         if key not in TOP_LEVEL_KEYS:
             reason = _unknown(key, TOP_LEVEL_KEYS, "at the top level")
@@ -118,7 +125,15 @@ def parse_seed(text: str, source: str) -> Seed:
     if check.errors:
         line, reason = min(check.errors, key=lambda error: error[0])
         raise SeedError(source, line, reason)
-    return Seed(tuple(locations), tuple(districts), tuple(sessions), source, text)
+    return Seed(
+        tuple(locations),
+        tuple(districts),
+        cohorts=tuple(cohorts),
+        evenings=tuple(evenings),
+        sessions=tuple(sessions),
+        source=source,
+        text=text,
+    )
 
 
 def summary(counts: SeedCounts) -> str:
@@ -129,6 +144,12 @@ def summary(counts: SeedCounts) -> str:
     if counts.districts_kept:
         others = _plural(counts.districts_kept, "other district")
         line += f"; {others} in the database left untouched"
+    if counts.rules_kept:
+        # The coordinator's change in the bot is newer than the file's rule: it stays.
+        line += (
+            "; the meeting rule set in the bot kept for " + ", ".join(counts.rules_kept)
+            + " (change the rule in the file to replace it)"
+        )  # fmt: skip
     return line
 
 

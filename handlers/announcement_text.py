@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from bot.broadcasts import Audience, Counts, counts_from, progress_bar
+from bot.broadcasts import Audience, Counts, SendTime, TimeProblem, counts_from, progress_bar
 from bot.i18n import LANGUAGE_BY_CODE, Translator
 from bot.identity import Role
 from handlers.render import escape
@@ -108,3 +108,33 @@ def report_text(
             )
         )
     return "\n".join(lines)
+
+
+def time_refusal(t: Translator, typed: SendTime) -> str:
+    """Why the time she typed is refused, and how to write the one she may have meant."""
+    example = t.ltr("24.12 18:00")
+    if typed.problem is TimeProblem.PASSED_TODAY:
+        return "⌛ " + t._(
+            "That time has passed today. Send a later time, or a day and a time like {example}."
+        ).format(example=example)
+    if typed.problem is TimeProblem.PASSED_DAY and typed.meant is not None:
+        # TRANSLATORS: {example} is the same day and time with next year's date, e.g. 05.12.2027.
+        return "⌛ " + t._(
+            "That day has passed this year. If you mean next year, write the year too: {example}."
+        ).format(example=t.ltr(f"{typed.meant:%d.%m.%Y %H:%M}"))
+    if typed.problem is TimeProblem.PAST:
+        return "⌛ " + t._("That date has passed. Send a day and a time like {example}.").format(
+            example=example
+        )
+    return "🤔 " + t._(
+        "I could not read that as a time in the future. Send it like {example}."
+    ).format(example=example)
+
+
+def scheduled_text(t: Translator, when: str, recipients: int) -> str:
+    """The confirmation of a scheduled announcement: when, and to how many (no progress bar
+    before it is sent)."""
+    return (
+        "🕒 " + t._("Scheduled: {when}. You will see the progress here.").format(when=when) + "\n"
+        + t.ngettext("{n} recipient", "{n} recipients", recipients).format(n=t.ltr(recipients))
+    )  # fmt: skip

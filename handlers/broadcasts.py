@@ -27,6 +27,7 @@ from telegram.constants import ParseMode
 from telegram.error import RetryAfter
 
 from bot.broadcasts import (
+    DRAFT_KEPT,
     TYPED_STEPS,
     Audience,
     Candidate,
@@ -39,12 +40,12 @@ from bot.broadcasts import (
     languages_read,
     limit_for,
     may_announce,
-    parse_send_time,
+    read_send_time,
     telegram_length,
     too_long,
     version_for,
 )
-from bot.i18n import LANGUAGE_BY_CODE, Translator
+from bot.i18n import LANGUAGE_BY_CODE, N_, Translator
 from bot.identity import Identity, Role
 from handlers import fallback
 from handlers.access import refuse
@@ -54,7 +55,10 @@ from handlers.announcement_text import (
     language_name,
     progress_text,
     report_text,
+    scheduled_text,
+    time_refusal,
 )
+from handlers.awaiting import Question, Takes, ask, end
 from handlers.context import BotContext
 from handlers.onboarding import language_keyboard
 from handlers.render import answer_expired, button, edit_in_place, escape
@@ -85,6 +89,16 @@ HISTORY_PAGE = re.compile(r"bch:(\d{1,5})")
 HISTORY_PAGE_SIZE = 4
 PREVIEW_TRIES = 4  # a preview message goes again after up to three 429s
 SNIPPET = 80  # characters of an announcement shown in the history
+
+# The typed question: what the draft's step waits for (the step is the value). The draft lives
+# in the database and so does the question: both survive a restart.
+TEXT = Question(
+    "broadcast.text",
+    N_("I no longer wait for your announcement. It is kept as a draft: {command} goes back to it."),
+    Takes.ANY,
+    lasts=DRAFT_KEPT,
+    resume="broadcast",
+)
 
 
 # -- who she may announce to ----------------------------------------------------------------
@@ -150,11 +164,20 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
         keyboard = InlineKeyboardMarkup(
             [*keyboard.inline_keyboard, [button("🆕", context.t._("Start again"), "bc:new")]]
         )
+        await asked_for_step(context, draft)
     else:
         draft = DraftRecord(author, Step.AUDIENCE)
         await save_draft(context.db, draft, datetime.now(UTC))
         text, keyboard = await audience_start(context, districts)
     await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+
+async def asked_for_step(context: BotContext, draft: DraftRecord) -> None:
+    """Her next message answers the draft's step, if it is one she types; else nothing is asked."""
+    if draft.step in TYPED_STEPS:
+        await ask(context, TEXT, str(draft.step))
+    else:
+        await end(context, TEXT)
 
 
 async def current_draft(context: BotContext, author: int) -> DraftRecord | None:
@@ -293,6 +316,7 @@ async def broadcast_callback(update: Update, context: BotContext) -> None:
         await send_pressed(update, context, draft)
     elif match["word"] == "x":
         await delete_draft(context.db, author)
+        await end(context, TEXT)
         await query.answer()
         await edit_in_place(query, "❌ " + context.t._("Cancelled: nothing was sent."))
     else:
@@ -336,6 +360,7 @@ async def audience_pressed(
                     district_id=audience.district_id)  # fmt: skip
     await save_draft(context.db, draft, datetime.now(UTC))
     await query.answer()
+    await asked_for_step(context, draft)
     await edit_in_place(query, message_prompt(t, await draft_label(context, draft)),
                         InlineKeyboardMarkup([[button("❌", t._("Cancel"), "bc:x")]]))  # fmt: skip
 
@@ -356,6 +381,7 @@ async def version_pressed(
     draft = replace(draft, step=Step.VERSION, editing_locale=locale)
     await save_draft(context.db, draft, datetime.now(UTC))
     await query.answer()
+    await asked_for_step(context, draft)
     text, keyboard = await screen_for(context, draft)
     await edit_in_place(query, text, keyboard)
 
@@ -384,6 +410,7 @@ async def original_pressed(
     # A version she wrote in that language stays: it is what readers of it get (with_original).
     draft = replace(draft, step=Step.VERSIONS, editing_locale=None, original_locale=locale)
     await save_draft(context.db, draft, datetime.now(UTC))
+    await asked_for_step(context, draft)
     text, keyboard = await versions_screen(context, draft)
     await edit_in_place(query, text, keyboard)
 
@@ -406,6 +433,7 @@ async def move_pressed(update: Update, context: BotContext, draft: DraftRecord, 
         draft = replace(draft, step=Step.CONFIRM)
     await save_draft(context.db, draft, datetime.now(UTC))
     await query.answer()
+    await asked_for_step(context, draft)
     if word == "pv":
         assert update.effective_chat is not None
         await query.edit_message_reply_markup(None)
@@ -422,19 +450,21 @@ async def move_pressed(update: Update, context: BotContext, draft: DraftRecord, 
 # -- what she types -------------------------------------------------------------------------
 
 
-async def draft_input_callback(update: Update, context: BotContext) -> None:
-    """Take what she typed as the step her draft waits for; anything else goes to the fallback."""
+async def text_answered(update: Update, context: BotContext, values: tuple[str, ...]) -> None:
+    """Take what she sent (the answer to TEXT) as the step her draft waits for."""
     message = update.effective_message
-    draft = None
-    if context.identity.role in (Role.COORDINATOR, Role.ADMIN):
-        draft = await current_draft(context, context.identity.telegram_id)
-    if message is None or draft is None or draft.step not in TYPED_STEPS:
+    draft = await current_draft(context, context.identity.telegram_id)
+    if message is None or draft is None or str(draft.step) != values[0]:
+        # The draft moved on without her typing (sent, cancelled, another step): not an answer.
         await fallback.free_text_callback(update, context)
         return
     audience = Audience.parse(draft.audience or "")
     if not await announcing(context) or audience is None or not await permitted(context, audience):
         await refuse(update, context)
         return
+    # Still asked until her answer moves the draft on: a mistake (too long, not a time) is
+    # corrected by sending it again.
+    await ask(context, TEXT, values[0])
     if draft.step == Step.SCHEDULE:
         await schedule_typed(context, message, draft)
     else:
@@ -476,6 +506,7 @@ async def text_typed(context: BotContext, message: Message, draft: DraftRecord) 
         versions = {**draft.versions, draft.editing_locale: text}
         draft = replace(draft, step=Step.VERSIONS, versions=versions, editing_locale=None)
     await save_draft(context.db, draft, datetime.now(UTC))
+    await end(context, TEXT)
     screen, keyboard = await versions_screen(context, draft)
     await context.bot.send_message(chat_id, screen, parse_mode=ParseMode.HTML,
                                    reply_markup=keyboard)  # fmt: skip
@@ -483,17 +514,23 @@ async def text_typed(context: BotContext, message: Message, draft: DraftRecord) 
 
 async def schedule_typed(context: BotContext, message: Message, draft: DraftRecord) -> None:
     t, tz = context.t, context.services.config.tz
-    moment = parse_send_time(message.text or "", datetime.now(UTC), tz) if message.text else None
+    typed = read_send_time(message.text or "", datetime.now(UTC), tz)
+    moment = typed.moment
     if moment is None:
-        await context.bot.send_message(message.chat_id, "🤔 " + t._(
-            "I could not read that as a time in the future. Send it like {example}."
-        ).format(example=t.ltr("24.12 18:00")))  # fmt: skip
+        await context.bot.send_message(message.chat_id, time_refusal(t, typed))
         return
     draft = replace(draft, step=Step.CONFIRM, send_at=moment)
     await save_draft(context.db, draft, datetime.now(UTC))
+    await end(context, TEXT)
     text, keyboard = await confirm_screen(context, draft)
     await context.bot.send_message(message.chat_id, text, parse_mode=ParseMode.HTML,
                                    reply_markup=keyboard)  # fmt: skip
+
+
+async def text_cancelled(context: BotContext, values: tuple[str, ...]) -> str:
+    """/cancel while the draft waits for her typing throws the draft away."""
+    await delete_draft(context.db, context.identity.telegram_id, TYPED_STEPS)
+    return "🗑 " + context.t._("Nothing was sent; the announcement was thrown away.")
 
 
 # -- versions, preview, confirmation --------------------------------------------------------
@@ -694,10 +731,9 @@ async def send_pressed(update: Update, context: BotContext, draft: DraftRecord) 
     now = datetime.now(UTC)
     label = await draft_label(context, draft)
     if draft.send_at and draft.send_at > now:
-        text = "🕒 " + t._("Scheduled: {when}. You will see the progress here.").format(
-            when=t.format_datetime(draft.send_at, context.services.config.tz)
-        )
-        text += "\n" + progress_text(t, label, 0, len(recipients))
+        # Not "Sending: 0 / N" while it waits: when and to how many; /broadcasts can change it.
+        when = t.format_datetime(draft.send_at, context.services.config.tz)
+        text = scheduled_text(t, when, len(recipients))
     else:
         text = progress_text(t, label, 0, len(recipients))
     # "0 / N" first, and only then the outbox: the worker (perhaps busy with another
@@ -778,7 +814,11 @@ async def history_page(context: BotContext, page: int) -> tuple[str, InlineKeybo
         snippet = a.body if len(a.body) <= SNIPPET else a.body[: SNIPPET - 1] + "…"
         counts = counts_from(statuses.get(a.id, []))
         lines += ["", "🗓 " + t.format_datetime(a.send_at, tz)]
-        if counts.done:
+        if a.cancelled_at is not None:
+            lines.append("📢 " + label + "\n❌ " + t._("Cancelled: nobody got it."))
+        elif a.waiting(datetime.now(UTC)):
+            lines.append("📢 " + label + "\n🕒 " + t._("Waiting to be sent."))
+        elif counts.done:
             lines.append(report_text(t, label, await version_counts(context.db, a.id)))
         else:
             lines.append("📢 " + label + "\n" + counts_line(t, counts))

@@ -26,11 +26,10 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.access import Action, allowed
 from bot.help_guide import parse_phone, purge_before
-from bot.i18n import LANGUAGE_BY_CODE, Translator, translator
+from bot.i18n import LANGUAGE_BY_CODE, N_, Translator, translator
 from handlers.access import refuse
-from handlers.awaiting import awaited, stop_waiting, wait_for
+from handlers.awaiting import Question, ask, end
 from handlers.context import SERVICES_KEY, BotContext, Services
-from handlers.fallback import free_text_callback
 from handlers.help_flow import (
     CONSENT_KEY,
     clear_button,
@@ -63,7 +62,9 @@ STEP_DATA = re.compile(r"hlp:(ok|no|d:(\d{1,9})|c:(\d{1,9}):(tg|ph))")
 DONE_DATA = re.compile(r"req:done:(\d{1,12})")
 # Her "yes" holds while she finishes the request; an old "yes" does not carry over to later.
 CONSENT_LASTS = timedelta(minutes=30)
-PHONE = "phone"
+# The typed question: her phone number (the district's id is the value). In memory only: nothing
+# is stored about a woman asking for help before she sends her number with her consent.
+PHONE = Question("help.phone", N_("I no longer wait for your phone number."), persistent=False)
 MAX_NAME = 64
 
 
@@ -141,7 +142,7 @@ async def step_callback(update: Update, context: BotContext) -> None:
         return
     if match[1] == "no":
         context.chat_data.pop(CONSENT_KEY, None)
-        stop_waiting(context.chat_data)
+        await end(context, PHONE)
         await query.answer()
         keyboard = InlineKeyboardMarkup(
             [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(context)]]
@@ -165,7 +166,7 @@ async def step_callback(update: Update, context: BotContext) -> None:
     if match[2] is not None:
         await ask_channel(update, context, district.id, district.name)
     elif match[4] == "ph":
-        wait_for(context.chat_data, PHONE, str(district.id))
+        await ask(context, PHONE, str(district.id))
         text = "📞 " + t._("Type your phone number, for example 412 34 567.")
         await edit_in_place(query, text, InlineKeyboardMarkup(_cancel_rows(context)))
     else:
@@ -215,18 +216,13 @@ def telegram_contact(user: User) -> str:
     return f"{name} (@{user.username})" if user.username else name
 
 
-async def phone_reply(update: Update, context: BotContext) -> None:
+async def phone_answered(update: Update, context: BotContext, values: tuple[str, ...]) -> None:
     """Take the phone number she typed (never logged); ask again if it is not one."""
     assert update.message is not None and update.effective_chat is not None
     assert context.chat_data is not None
     remember_hers(update, context)  # her number is deleted with the rest by 🧹
-    waiting = awaited(context.chat_data, PHONE)
     t = context.t
-    if waiting is None:  # it ran out between the check and now
-        await free_text_callback(update, context)
-        return
     if not _consented(context):
-        stop_waiting(context.chat_data)
         await send(
             context,
             update.effective_chat.id,
@@ -239,12 +235,12 @@ async def phone_reply(update: Update, context: BotContext) -> None:
             "That does not look like a phone number. Type it with its 8 digits, for example "
             "412 34 567."
         )
+        await ask(context, PHONE, *values)
         await send(
             context, update.effective_chat.id, text, InlineKeyboardMarkup(_cancel_rows(context))
         )
         return
-    stop_waiting(context.chat_data)
-    await finish(update, context, int(waiting.values[0]), "phone", phone)
+    await finish(update, context, int(values[0]), "phone", phone)
 
 
 async def finish(

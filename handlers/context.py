@@ -68,6 +68,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         self._identity = value
 
     @property
+    def chat_id(self) -> int | None:
+        """The chat this update came from (a private chat's id is her Telegram id)."""
+        return self._chat_id
+
+    @property
     def has_identity(self) -> bool:
         return self._identity is not None
 

@@ -1,5 +1,6 @@
-"""/help: what the bot does for her, written for her role, with the commands she can use, and
-the help guide's topics under it (so /help reaches the guide from anywhere, in every language)."""
+"""/help: what the bot does for her, written for her role, with the help guide's topic buttons
+first (so /help reaches the guide from anywhere, in every language), and the commands she can
+use in a second message after them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from bot.i18n import N_, Translator
 from bot.identity import Identity, Role
 from handlers.commands import commands_for
 from handlers.context import BotContext
-from handlers.help_flow import remember_hers
+from handlers.help_flow import remember_hers, send
 from handlers.help_guide import ask_language_first, guide_intro, send_guide
 
 _ROLE_INTRO = {
@@ -33,10 +34,9 @@ _ROLE_INTRO = {
 }
 
 
-def help_text(identity: Identity, t: Translator) -> str:
-    lines = [t._(_ROLE_INTRO[identity.role]), "", "<b>" + t._("Commands") + "</b>"]
+def commands_text(identity: Identity, t: Translator) -> str:
+    lines = ["<b>" + t._("Commands") + "</b>"]
     lines += [f"{t.command(c.name)} — {t._(c.description)}" for c in commands_for(identity.role)]
-    lines += ["", t._("You can also press the buttons below.")]
     return "\n".join(lines)
 
 
@@ -55,9 +55,12 @@ async def help_menu_callback(update: Update, context: BotContext) -> None:
 
 
 async def send_help(chat_id: int, context: BotContext) -> None:
-    """The help text, with the guide's topics; her language first if she has not chosen one."""
+    """Who the bot is for her, and the guide's topic buttons first (what most women came for);
+    the list of commands after them. Her language first if she has not chosen one."""
     if not context.identity.locale_chosen:
         await ask_language_first(chat_id, context)
         return
-    text = help_text(context.identity, context.t) + "\n\n" + guide_intro(context)
-    await send_guide(chat_id, context, text)
+    t = context.t
+    await send_guide(chat_id, context, t._(_ROLE_INTRO[context.identity.role]) + "\n\n"
+                     + guide_intro(context))  # fmt: skip
+    await send(context, chat_id, commands_text(context.identity, t))

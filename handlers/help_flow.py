@@ -38,7 +38,7 @@ from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.help_guide import FlowLog, batches, restart_range
-from handlers.awaiting import stop_waiting
+from handlers.awaiting import end
 from handlers.context import BotContext
 from handlers.render import answer_expired, button
 
@@ -140,7 +140,7 @@ async def clear_callback(update: Update, context: BotContext) -> None:
     pressed = query.message.message_id if query.message is not None else None
     # What the flow was waiting for ends with it: her next words are not taken for a number.
     context.chat_data.pop(CONSENT_KEY, None)
-    stop_waiting(context.chat_data)
+    await end(context, memory_only=True)
     now = datetime.now(UTC)
     also = [pressed] if pressed is not None else []
     if flow_open(context.chat_data, now):

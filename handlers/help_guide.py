@@ -29,7 +29,8 @@ from storage.help import count_view, voice_note
 
 CATALOGUE_KEY = "referral_catalogue"
 TOPICS_DATA = "hlp:topics"
-TOPIC_DATA = re.compile(r"hlp:([tv]):([a-z0-9-]{1,40})")
+# A topic (t), its voice note (v), or one of its pages after the first (p, with the page's index).
+TOPIC_DATA = re.compile(r"hlp:([tv]):([a-z0-9-]{1,40})|hlp:p:([a-z0-9-]{1,40}):(\d{1,2})")
 # The onboarding picker's buttons, with a prefix of their own: she goes on to the guide.
 GUIDE_LANGUAGE_PREFIX = "hlang:"
 ASK_DATA = "hlp:ask"  # handled by handlers/contact_requests.py
@@ -117,7 +118,7 @@ async def topic_callback(update: Update, context: BotContext) -> None:
     match = TOPIC_DATA.fullmatch(query.data)
     catalogue = catalogue_of(context)
     try:
-        topic = catalogue.topic(match[2]) if match else None
+        topic = catalogue.topic(match[2] or match[3]) if match else None
     except KeyError:
         topic = None
     if match is None or topic is None:
@@ -126,14 +127,19 @@ async def topic_callback(update: Update, context: BotContext) -> None:
     if match[1] == "v":
         await play_voice_note(update, context, topic)
         return
+    page = int(match[4]) if match[4] else 0
+    if not await show_topic(update.effective_chat.id, context, topic, page):
+        await answer_expired(query, context.t)  # a page the topic no longer has
+        return
     await query.answer()
-    await show_topic(update.effective_chat.id, context, topic)
 
 
-async def show_topic(chat_id: int, context: BotContext, topic: Topic) -> None:
+async def show_topic(chat_id: int, context: BotContext, topic: Topic, page: int = 0) -> bool:
+    """Send one page of the topic's cards (short enough for a phone), with ➡️ to the next one;
+    False if the topic has no such page."""
     t = context.t
     audience = audience_of(context.identity)
-    if audience == "public":
+    if audience == "public" and page == 0:
         # Counted without her: a day, a topic and a language, nothing else.
         today = datetime.now(UTC).astimezone(context.services.config.tz).date()
         await count_view(context.db, today, topic.id, t.locale)
@@ -148,21 +154,33 @@ async def show_topic(chat_id: int, context: BotContext, topic: Topic) -> None:
         if following:
             intro += "\n\n" + following
     pages = topic_pages(catalogue_of(context), topic, t, audience=audience, intro=intro)
+    if page >= len(pages.pages):
+        return False
     keyboard = await _topic_keyboard(context, topic)
-    for index, page in enumerate(pages.pages):
-        last = index == len(pages.pages) - 1
-        await send(context, chat_id, page, keyboard if last and not pages.venues else None)
+    last = page == len(pages.pages) - 1
+    text = pages.pages[page]
+    if len(pages.pages) > 1:
+        text += "\n\n" + t._("Page {page} of {pages}").format(
+            page=t.ltr(page + 1), pages=t.ltr(len(pages.pages))
+        )
+        if not last:
+            # TRANSLATORS: a button: the next page of the same help topic's cards.
+            more = button("➡️", t._("Next page"), f"hlp:p:{topic.id}:{page + 1}")
+            keyboard = InlineKeyboardMarkup([[more], *keyboard.inline_keyboard])
+    await send(context, chat_id, text, keyboard if not (last and pages.venues) else None)
+    if not last:
+        return True
     for position, venue in enumerate(pages.venues):
-        last = position == len(pages.venues) - 1
         message = await context.bot.send_venue(
             chat_id,
             latitude=venue.latitude,
             longitude=venue.longitude,
             title=venue.title,
             address=venue.address,
-            reply_markup=keyboard if last else None,
+            reply_markup=keyboard if position == len(pages.venues) - 1 else None,
         )
         remember(context, [message.message_id])
+    return True
 
 
 async def _topic_keyboard(context: BotContext, topic: Topic) -> InlineKeyboardMarkup:

@@ -10,8 +10,7 @@ and is checked again.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -19,23 +18,19 @@ from telegram.constants import ParseMode
 from bot.access import Action, allowed
 from bot.help_guide import join_pages
 from bot.i18n import N_, Translator
-from bot.meeting_plan import local_instant
 from handlers.access import choose_district, refuse
-from handlers.awaiting import awaited, stop_waiting, wait_for
+from handlers.awaiting import Question, ask
 from handlers.context import BotContext
-from handlers.meetings import ANSWERS, meeting_text, pressed_meeting
-from handlers.reminders import schedule_wakeups, tell_members_soon
+from handlers.meetings import ANSWERS, card_keyboard, meeting_text, pressed_meeting
+from handlers.reminders import tell_members_soon
 from handlers.render import answer_expired, button, edit_in_place, escape
-from storage.districts import get_district
 from storage.meetings import (
     Attendee,
     MeetingRecord,
-    add_meeting,
     attendees,
     cancel_meeting,
     get_meeting,
     interrupted_reminders,
-    move_meeting,
     set_place_and_note,
     upcoming_meetings,
 )
@@ -43,13 +38,14 @@ from storage.meetings import (
 ANSWERS_DATA = re.compile(r"mans:(\d{1,9})")
 DISTRICT_ANSWERS_DATA = re.compile(r"rsvd:(\d{1,9})")
 CANCEL_DATA = re.compile(r"(mcan|mcanok):(\d{1,9})")
-WHEN_DATA = re.compile(r"(mmv|mmvok|madd|maddok):(\d{1,9})(?::(\d{8}))?(?::(\d{4}))?")
+WHEN_DATA = re.compile(r"(mmv|mmvok|madd|maddok|mmvx|maddx):(\d{1,9})(?::(\d{8}))?(?::(\d{4}))?")
 NOTE_DATA = re.compile(r"mnote:(\d{1,9})")
 DAYS_OFFERED = 14
 TIMES_OFFERED = ("10:00", "12:00", "14:00", "16:00", "17:00", "17:30", "18:00", "18:30", "19:00")
 MAX_PLACE = 80
 MAX_NOTE = 200
-NOTE = "meeting-note"  # what the chat waits for: the place and note of one meeting
+# The typed question: the place and note of one meeting (its id is the value).
+NOTE = Question("meeting.note", N_("I no longer wait for the meeting's place and note."))
 
 
 # -- who is coming -------------------------------------------------------------------------------
@@ -88,7 +84,7 @@ async def send_next_answers(update: Update, context: BotContext, district_id: in
     pages, keyboard = await answers_view(context, meetings[0])
     rows = [list(row) for row in keyboard.inline_keyboard]
     tz = context.services.config.tz
-    rows += [[button("🗓", t.format_day(m.starts_at, tz), f"mans:{m.id}")] for m in meetings[1:4]]
+    rows += [[button("🗓", t.format_short(m.starts_at, tz), f"mans:{m.id}")] for m in meetings[1:4]]
     await send_pages(context, update.effective_chat.id, pages, InlineKeyboardMarkup(rows))
 
 
@@ -163,7 +159,10 @@ async def answers_view(
         ).format(count=t.ltr(interrupted)))  # fmt: skip
     if any(p.unreachable for p in people):
         tail.append("\n🚫 " + t._("= the bot cannot reach her (she has blocked it)"))
-    keyboard = InlineKeyboardMarkup([[button("🔄", t._("Refresh"), f"mans:{meeting.id}")]])
+    keyboard = InlineKeyboardMarkup([[
+        button("🔄", t._("Refresh"), f"mans:{meeting.id}"),
+        button("↩️", t._("Back to the meeting"), f"mtg:{meeting.id}"),
+    ]])  # fmt: skip
     whole = "\n".join([*head, *lines, *tail])
     if len(whole) <= NAMES_PER_PIECE * 2:
         return [whole], keyboard
@@ -228,140 +227,12 @@ async def cancel_callback(update: Update, context: BotContext) -> None:
         context.application, meeting.district_id, compose, now,
         skip=context.identity.telegram_id,
     )  # fmt: skip
-    await edit_in_place(query, done_text(t) + "\n\n" + meeting_text(t, cancelled, tz))
+    card = card_keyboard(t, context.identity, cancelled, now)  # ♻️ restore, 👥 answers
+    await edit_in_place(query, done_text(t) + "\n\n" + meeting_text(t, cancelled, tz), card)
 
 
 def done_text(t: Translator) -> str:
     return "✅ " + t._("Done. The members are being told, each in her language.")
-
-
-# -- move or add: a day, a time, a confirmation ----------------------------------------------------
-
-
-async def when_callback(update: Update, context: BotContext) -> None:
-    """Choose a day, then a time, then confirm: for moving a meeting or adding one."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
-    match = WHEN_DATA.fullmatch(query.data)
-    if match is None:
-        await answer_expired(query, t)
-        return
-    step, target = match[1], int(match[2])
-    day, at = parse_day(match[3]), parse_clock(match[4])
-    if (match[3] and day is None) or (match[4] and at is None):
-        await answer_expired(query, t)
-        return
-    moving = step.startswith("mmv")
-    meeting = await get_meeting(context.db, target) if moving else None
-    if moving and (meeting is None or meeting.cancelled or meeting.starts_at <= now):
-        await answer_expired(query, t)
-        return
-    district_id = meeting.district_id if meeting is not None else target
-    district = await get_district(context.db, district_id)
-    if district is None:
-        await answer_expired(query, t)
-        return
-    if not allowed(context.identity, Action.MANAGE_MEETINGS, district_id):
-        await refuse(update, context)
-        return
-    prefix = "mmv" if moving else "madd"
-    if day is None:
-        await query.answer()
-        await edit_in_place(
-            query, "🗓 " + t._("Which day?"), day_keyboard(t, prefix, target, now, tz)
-        )
-        return
-    if at is None:
-        await query.answer()
-        text = "🕒 " + t._("At what time?")
-        await edit_in_place(query, text, time_keyboard(prefix, target, day))
-        return
-    starts_at = local_instant(day, at, tz)
-    if starts_at <= now:
-        await query.answer("⌛ " + t._("That time has passed. Choose another."), show_alert=True)
-        return
-    await query.answer()
-    when = t.format_datetime(starts_at, tz)
-    stamp = f"{day:%Y%m%d}:{at:%H%M}"
-    if step in ("mmv", "madd"):
-        question = (
-            t._("Move the meeting to {when}? Every member will be told.")
-            if moving
-            else t._("Add a meeting of {district} on {when}? Every member will be told.")
-        ).format(when=t.ltr(when), district=t.ltr(escape(district.name)))
-        keyboard = InlineKeyboardMarkup([[
-            button("✅", t._("Yes"), f"{prefix}ok:{target}:{stamp}"),
-            button("↩️", t._("Back"), f"{prefix}:{target}"),
-        ]])  # fmt: skip
-        await edit_in_place(query, "❓ " + question, keyboard)
-        return
-    by = context.identity.telegram_id
-    if meeting is not None:
-        if not await move_meeting(context.db, meeting.id, starts_at, by, now):
-            # Cancelled or begun since the checks above: nothing moved, nobody is told.
-            await edit_in_place(query, "🤷 " + t._("Nothing was changed."))
-            return
-        meeting_id = meeting.id
-        old_when = meeting.starts_at
-    else:
-        meeting_id = await add_meeting(context.db, district_id, starts_at, by, now)
-        old_when = None
-    changed = await get_meeting(context.db, meeting_id)
-    assert changed is not None
-
-    def compose(her: Translator) -> str:
-        if old_when is not None:
-            head = "🕒 " + her._("A meeting has moved. It was on {when}. Now:").format(
-                when=her.ltr(her.format_datetime(old_when, tz))
-            )
-        else:
-            head = "➕ " + her._("A new meeting:")
-        return head + "\n" + meeting_text(her, changed, tz)
-
-    tell_members_soon(context.application, district_id, compose, now, skip=by)
-    assert context.job_queue is not None
-    await schedule_wakeups(context.job_queue, context.db, now)
-    keyboard = InlineKeyboardMarkup([[button("📝", t._("Place and note"), f"mnote:{meeting_id}")]])
-    await edit_in_place(query, done_text(t) + "\n\n" + meeting_text(t, changed, tz), keyboard)
-
-
-def parse_day(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
-    except ValueError:
-        return None
-
-
-def parse_clock(value: str | None) -> time | None:
-    if not value or f"{value[:2]}:{value[2:]}" not in TIMES_OFFERED:
-        return None
-    return time(int(value[:2]), int(value[2:]))
-
-
-def day_keyboard(
-    t: Translator, prefix: str, target: int, now: datetime, tz: ZoneInfo
-) -> InlineKeyboardMarkup:
-    today = now.astimezone(tz).date()
-    days = [today + timedelta(days=n) for n in range(DAYS_OFFERED)]
-    cells = [
-        button(
-            "🗓", t.format_day(local_instant(d, time(12), tz), tz), f"{prefix}:{target}:{d:%Y%m%d}"
-        )
-        for d in days
-    ]
-    rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
-    return InlineKeyboardMarkup(rows)
-
-
-def time_keyboard(prefix: str, target: int, day: date) -> InlineKeyboardMarkup:
-    cells = [
-        button("🕒", clock, f"{prefix}:{target}:{day:%Y%m%d}:{clock.replace(':', '')}")
-        for clock in TIMES_OFFERED
-    ]
-    return InlineKeyboardMarkup([cells[i : i + 3] for i in range(0, len(cells), 3)])
 
 
 # -- place and note: one typed message -------------------------------------------------------------
@@ -381,8 +252,8 @@ async def note_start_callback(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     await query.answer()
-    assert context.chat_data is not None and update.effective_chat is not None
-    wait_for(context.chat_data, NOTE, str(meeting.id))
+    assert update.effective_chat is not None
+    await ask(context, NOTE, str(meeting.id))
     # TRANSLATORS: {place} and {note} are the limits in characters; {command} is /cancel.
     text = "📝 " + t._(
         "Send the place on the first line and, if you like, a short note on the next line "
@@ -391,22 +262,19 @@ async def note_start_callback(update: Update, context: BotContext) -> None:
     await context.bot.send_message(update.effective_chat.id, text)
 
 
-async def note_received_callback(update: Update, context: BotContext) -> None:
-    """Save the place and note she typed, and tell the members."""
+async def note_answered(update: Update, context: BotContext, values: tuple[str, ...]) -> None:
+    """Save the place and note she typed (the answer to NOTE), and tell the members."""
     assert update.message is not None and update.message.text is not None
     assert update.effective_chat is not None
-    waiting = awaited(context.chat_data, NOTE)
-    if waiting is None:  # the wait ran out between her typing and this handler
-        return
     t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
     parsed = parse_place_and_note(update.message.text)
     if isinstance(parsed, str):
         await context.bot.send_message(update.effective_chat.id, "⚠️ " + t._(parsed).format(
             place=t.ltr(MAX_PLACE), note=t.ltr(MAX_NOTE), command=t.command("cancel")
         ))  # fmt: skip
-        return  # still waiting: she may correct it
-    stop_waiting(context.chat_data)
-    meeting = await get_meeting(context.db, int(waiting.values[0]))
+        await ask(context, NOTE, *values)  # still waiting: she may correct it
+        return
+    meeting = await get_meeting(context.db, int(values[0]))
     if meeting is None or not allowed(
         context.identity, Action.MANAGE_MEETINGS, meeting.district_id
     ):

@@ -96,6 +96,9 @@ def card_keyboard(
             button("📝", t._("Place and note"), f"mnote:{meeting.id}"),
         ])  # fmt: skip
         rows.append([button("🗑", t._("Cancel the meeting"), f"mcan:{meeting.id}")])
+    cancelled_ahead = meeting.cancelled and meeting.starts_at > now
+    if cancelled_ahead and allowed(identity, Action.MANAGE_MEETINGS, meeting.district_id):
+        rows.append([button("♻️", t._("Restore the meeting"), f"mres:{meeting.id}")])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -126,12 +129,14 @@ async def meetings_command(update: Update, context: BotContext) -> None:
             lines.append(t._("No meetings are planned yet."))
         for meeting in meetings[:LISTED]:
             lines.append(meeting_line(t, meeting, tz))
-            label = t.format_day(meeting.starts_at, tz)
-            rows.append([button("🗓", label, f"mtg:{meeting.id}")])
+            label = t.format_short(meeting.starts_at, tz)  # the time too: two on one day
+            emoji = "🚫" if meeting.cancelled else "🗓"
+            rows.append([button(emoji, label, f"mtg:{meeting.id}")])
         if meetings and may_see_meetings(context.identity, district_id):
             rows.append([button("📅", t._("Add all to calendar"), f"icsd:{district_id}")])
         if allowed(context.identity, Action.MANAGE_MEETINGS, district_id):
             rows.append([button("➕", t._("Add a meeting"), f"madd:{district_id}")])
+            rows.append([button("🔁", t._("Regular meetings"), f"rr:{district_id}")])
     await context.bot.send_message(
         update.effective_chat.id,
         "\n".join(lines),

@@ -21,6 +21,8 @@ from handlers.context import BotContext
 from handlers.delivery import send_to_person
 from handlers.labels import ROLE_EMOJI, ROLE_NAMES
 from handlers.render import answer_expired, button, edit_in_place, escape
+from handlers.review.card import reviewer_line
+from handlers.review.rights import may_grant_review, rights_button
 from storage.districts import get_district
 from storage.members import (
     MemberRow,
@@ -35,7 +37,7 @@ PAGE_SIZE = 8
 NAME_IN_BUTTON = 28
 PAGE_DATA = re.compile(r"mem:(\d{1,9}):(\d{1,4})")
 MEMBER_DATA = re.compile(r"(mcard|mrm|mrmok):(\d{1,9}):(\d{1,20})")
-ROLE_DATA = re.compile(r"mrole:(\d{1,9}):(\d{1,20}):(participant|mother|coordinator)")
+ROLE_DATA = re.compile(r"mrole(ok)?:(\d{1,9}):(\d{1,20}):(participant|mother|coordinator)")
 
 
 async def members_command(update: Update, context: BotContext) -> None:
@@ -119,6 +121,8 @@ def member_line(t: Translator, member: MemberRow, tz: ZoneInfo) -> str:
     ]
     if member.unreachable_since:
         parts.append("🚫 " + t._("cannot be reached (blocked the bot)"))
+    if member.review_locales:
+        parts.append(reviewer_line(t, member.review_locales))
     return " · ".join(parts)
 
 
@@ -152,19 +156,28 @@ async def member_action_callback(update: Update, context: BotContext) -> None:
 
 
 async def member_role_callback(update: Update, context: BotContext) -> None:
-    """Give a member another role, if the one pressing may give it."""
+    """Ask to confirm another role for a member (mrole), or give it (mroleok), if the one
+    pressing may give it."""
     query = update.callback_query
     assert query is not None and query.data is not None
     match = ROLE_DATA.fullmatch(query.data)
-    member = await get_member(context.db, int(match[1]), int(match[2])) if match else None
+    member = await get_member(context.db, int(match[2]), int(match[3])) if match else None
     if match is None or member is None:
         await answer_expired(query, context.t)
         return
-    district_id, new_role = int(match[1]), Role(match[3])
+    district_id, new_role = int(match[2]), Role(match[4])
     if not may_grant(
         context.identity, district_id, member.telegram_id, Role(member.role), new_role
     ):
         await refuse(update, context)
+        return
+    if match[1] is None:
+        await query.answer()
+        text, keyboard = confirm_role(context.t, district_id, member, new_role)
+        await edit_in_place(query, text, keyboard)
+        return
+    if member.role == new_role:  # pressed twice: the first press changed it
+        await answer_expired(query, context.t)
         return
     await set_role(context.db, district_id, member.telegram_id, new_role)
     await query.answer("✅ " + context.t._("Role changed."))
@@ -205,8 +218,28 @@ def member_card(
         rows.append(
             [button("🗑", t._("Remove from the group"), f"mrm:{district_id}:{member.telegram_id}")]
         )
+    if may_grant_review(context, district_id, member):
+        rows.append(rights_button(t, district_id, member.telegram_id))
     rows.append([button("↩️", t._("Back to the list"), page_data_for(district_id))])
     return text, InlineKeyboardMarkup(rows)
+
+
+def confirm_role(
+    t: Translator, district_id: int, member: MemberRow, role: Role
+) -> tuple[str, InlineKeyboardMarkup]:
+    # TRANSLATORS: {name} is a member's name, {old} and {new} are roles (e.g. participant).
+    text = t._("Make {name} {new} instead of {old}? She will be told.").format(
+        name=t.ltr(escape(member.display_name)), new=t._(ROLE_NAMES[role]),
+        old=t._(ROLE_NAMES[Role(member.role)]),
+    )  # fmt: skip
+    keyboard = InlineKeyboardMarkup(
+        [[
+            button(ROLE_EMOJI[role], t._("Yes, change the role"),
+                   f"mroleok:{district_id}:{member.telegram_id}:{role}"),
+            button("↩️", t._("Cancel"), f"mcard:{district_id}:{member.telegram_id}"),
+        ]]
+    )  # fmt: skip
+    return "⚠️ " + text, keyboard
 
 
 def confirm_removal(

@@ -39,6 +39,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("me", "👤", N_("My profile"), MEMBERS_AND_ADMINS),
     MenuItem("rota", "🗓", N_("Rota"), ROTA_ROLES),
     MenuItem("help", "❓", N_("Help"), EVERYONE),
+    MenuItem("course", "🎓", N_("Basic training"), EVERYONE),
     MenuItem("mydata", "🔒", N_("My data"), EVERYONE),
     MenuItem("language", "🌍", N_("Language"), EVERYONE),
     MenuItem("dropin", "📍", N_("Meet a bydelsmor"), EVERYONE),

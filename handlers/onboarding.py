@@ -13,6 +13,7 @@ from bot.i18n import LANGUAGE_BY_CODE, LANGUAGES
 from bot.identity import Identity
 from handlers.commands import set_chat_commands
 from handlers.context import BotContext
+from handlers.course.links import answer_course_payload
 from handlers.invites import answer_invite_payload
 from handlers.menu import send_menu
 from handlers.render import answer_expired, button, edit_in_place
@@ -92,6 +93,8 @@ async def after_language_chosen(chat_id: int, context: BotContext) -> None:
     if payload is not None:
         if await answer_invite_payload(chat_id, payload, context):
             return  # the invite's own question comes first; the menu follows when she answers
+        if await answer_course_payload(chat_id, payload, context):
+            return  # the basic training's poster link, or an ID card's verification
         invalid = t._("This link is not valid or has expired. Ask your coordinator for a new one.")
         await context.bot.send_message(chat_id, "⚠️ " + invalid)
     # TRANSLATORS: Bydelsmødre is the organisation's name (plural of bydelsmor): keep it.

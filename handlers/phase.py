@@ -19,7 +19,7 @@ from handlers.context import BotContext
 from handlers.labels import PHASES, phase_line
 from handlers.reminders import phase_has_rule, plan_and_tell, schedule_wakeups
 from handlers.render import answer_expired, button, edit_in_place, escape
-from storage.districts import DistrictRecord, change_phase, get_district
+from storage.districts import DistrictRecord, PhaseChange, change_phase, get_district, phase_history
 
 PHASE_DATA = re.compile(r"(ph|phok):(\d{1,9})(?::([1-4]))?")
 
@@ -31,6 +31,7 @@ async def phase_command(update: Update, context: BotContext) -> None:
     if district is not None:
         assert update.effective_chat is not None
         text, keyboard = phase_choices(context.t, district)
+        text += history_text(context, await phase_history(context.db, district.id))
         await context.bot.send_message(
             update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
         )
@@ -51,6 +52,7 @@ async def phase_callback(update: Update, context: BotContext) -> None:
     t, target = context.t, int(match[3]) if match[3] else None
     if target is None:
         text, keyboard = phase_choices(t, district)
+        text += history_text(context, await phase_history(context.db, district.id))
     elif match[1] == "ph":
         tz, now = context.services.config.tz, datetime.now(UTC)
         has_rule = await phase_has_rule(context.db, district.id, target, now, tz)
@@ -87,6 +89,28 @@ def phase_choices(t: Translator, district: DistrictRecord) -> tuple[str, InlineK
         if n != district.phase
     ]
     return text, InlineKeyboardMarkup(rows)
+
+
+def history_text(context: BotContext, changes: list[PhaseChange]) -> str:
+    """The latest changes, newest first: when, from which phase to which, and who."""
+    if not changes:
+        return ""
+    t, tz = context.t, context.services.config.tz
+    lines = ["", "", "🕓 " + t._("Phase history:")]
+    for change in changes:
+        if change.name is not None:
+            who = t.ltr(escape(change.name))
+        elif change.changed_by is not None:
+            who = t._("an administrator")
+        else:
+            # TRANSLATORS: who changed the phase: the organisation file, or someone forgotten.
+            who = t._("the organisation's file")
+        # TRANSLATORS: e.g. "2 Dec 2026: phase 2 → 3, by Kari".
+        lines.append("• " + t._("{date}: phase {old} → {new}, by {who}").format(
+            date=t.ltr(t.format_day(change.changed_at, tz)), old=t.ltr(change.from_phase),
+            new=t.ltr(change.to_phase), who=who,
+        ))  # fmt: skip
+    return "\n".join(lines)
 
 
 def confirm_phase(

@@ -20,8 +20,10 @@ from bot.i18n import LANGUAGE_BY_CODE, Translator
 from bot.identity import Role
 from handlers.contact_requests import forget_request_copies
 from handlers.context import BotContext
+from handlers.course.interest import withdraw_everything
 from handlers.labels import ROLE_NAMES
 from handlers.render import answer_expired, button, escape
+from handlers.review.card import reviewer_line
 from storage.privacy import collect_personal_data, forget_person, stores_nothing
 
 FORGET_DATA = re.compile(r"forget:(ask|yes|no)")
@@ -88,6 +90,8 @@ def mydata_text(data: dict[str, Any], t: Translator, tz: ZoneInfo) -> str:
         lines.append("📵 " + text.format(date=when(person["unreachable_since"])))
     for membership in data["memberships"]:
         lines += membership_lines(membership, t, when)
+    if data.get("reviewers"):
+        lines += ["", reviewer_line(t, tuple(r["locale"] for r in data["reviewers"]))]
     lines += activity_lines(data, t, when)
     lines += ["", t._("The file below holds the same, in JSON format.")]
     text = t._("To delete it all, press the button or send {command}.")
@@ -144,6 +148,12 @@ def activity_lines(data: dict[str, Any], t: Translator, when: Callable[[str], st
             "The bot sent you {n} meeting reminder.", "The bot sent you {n} meeting reminders.",
             len(data["reminder_deliveries"]),
         )),
+        # TRANSLATORS: better wordings she suggested for the bot's texts in her language.
+        ("✏️", "review_wordings", t.ngettext(
+            "You suggested {n} wording for a translation.",
+            "You suggested {n} wordings for translations.",
+            len(data.get("review_wordings", [])),
+        )),
         ("⏰", "dropin_subscriptions", t.ngettext(
             "You asked for {n} drop-in reminder (deleted the day after the session).",
             "You asked for {n} drop-in reminders (deleted the day after the session).",
@@ -165,6 +175,20 @@ def activity_lines(data: dict[str, Any], t: Translator, when: Callable[[str], st
             "{n} announcements were sent to you (the bot forgets this 30 days after their "
             "reports).",
             len(data.get("outbox", [])),
+        )),
+        # The basic training (details, such as the name and phone number she gave, in the file).
+        ("🙋", "course_interest", t._("You said you want to become a bydelsmor.")),
+        ("🎓", "course_places", t.ngettext(
+            "You have a place or a turn in {n} course.",
+            "You have a place or a turn in {n} courses.",
+            len(data.get("course_places", [])),
+        )),
+        ("📚", "course_attendance", t.ngettext(
+            "You came to {n} course evening.", "You came to {n} course evenings.",
+            len(data.get("course_attendance", [])),
+        )),
+        ("🪪", "course_cards", t.ngettext(
+            "You have {n} ID card.", "You have {n} ID cards.", len(data.get("course_cards", [])),
         )),
     )  # fmt: skip
     for emoji, key, text in counted:
@@ -188,11 +212,7 @@ async def ask_to_forget(chat_id: int, context: BotContext) -> None:
     text = "\n\n".join(
         [
             "🗑 <b>" + t._("Delete everything the bot stores about you?") + "</b>",
-            t._(
-                "This deletes your language, your membership of district groups (with your "
-                "name and role) and any administrator rights. Invite links you made and phase "
-                "changes you made stay with the district, without your name."
-            ),
+            *what_forgetting_means(data, t),
             t._("This cannot be undone."),
         ]
     )
@@ -203,6 +223,28 @@ async def ask_to_forget(chat_id: int, context: BotContext) -> None:
     await context.bot.send_message(
         chat_id, text, parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup(keyboard)
     )
+
+
+def what_forgetting_means(data: dict[str, Any], t: Translator) -> list[str]:
+    """What /forget means for her, from what is stored: a woman who only chose a language is
+    not told about groups or rights she never had; a member learns how she comes back."""
+    lines = [t._("This deletes your language and everything else the bot stores about you.")]
+    if data["memberships"]:
+        lines.append(
+            t._("You leave your district group: your name and role in it are deleted.")
+            + " " + comeback_text(t)
+        )  # fmt: skip
+    if data["admins"]:
+        lines.append(t._("Your administrator rights end."))
+    if data["invites"] or data["phase_changes"]:
+        lines.append(t._(
+            "Invite links and phase changes you made stay with the district, without your name."
+        ))  # fmt: skip
+    return lines
+
+
+def comeback_text(t: Translator) -> str:
+    return t._("To come back to a district group, you need a new invitation from a coordinator.")
 
 
 async def forget_callback(update: Update, context: BotContext) -> None:
@@ -222,6 +264,8 @@ async def forget_callback(update: Update, context: BotContext) -> None:
     else:
         # The copies of her contact requests in coordinators' chats lose her details first.
         await forget_request_copies(context.bot, context.db, query.from_user.id)
+        # Her places in the basic training pass to the next women on the lists first.
+        await withdraw_everything(context, query.from_user.id)
         counts = await forget_person(context.db, query.from_user.id)
         await forget_outside_the_database(update.effective_chat.id, context)
         await query.edit_message_text(forgotten_text(counts, t), parse_mode=ParseMode.HTML)
@@ -249,6 +293,8 @@ def forgotten_text(counts: dict[str, int], t: Translator) -> str:
         t._("Messages in this chat stay on your phone until you delete the chat in Telegram."),
         t._("You can start again at any time with {command}.").format(command=t.command("start")),
     ]
+    if counts.get("memberships"):
+        lines.append(comeback_text(t))
     return "\n".join(lines)
 
 

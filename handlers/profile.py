@@ -11,9 +11,11 @@ from handlers.context import BotContext
 from handlers.labels import ROLE_NAMES
 from handlers.menu import menu_keyboard
 from handlers.render import escape
+from handlers.review.card import reviewer_line
+from storage.review import reviewer_locales
 
 
-def profile_text(identity: Identity, t: Translator) -> str:
+def profile_text(identity: Identity, t: Translator, review: tuple[str, ...] = ()) -> str:
     lines = ["👤 <b>" + t._("Your profile") + "</b>"]
     for m in identity.memberships:
         lines.append(
@@ -28,6 +30,8 @@ def profile_text(identity: Identity, t: Translator) -> str:
         lines.append(t._(ROLE_NAMES[Role.ADMIN]))
     if not identity.memberships and identity.role is not Role.ADMIN:
         lines.append(t._("You are not a member of a district group yet."))
+    if review:
+        lines.append(reviewer_line(t, review))
     lines.append(t._("Language: {language}").format(language=t.language.native_name))
     return "\n".join(lines)
 
@@ -49,7 +53,9 @@ async def send_profile(chat_id: int, context: BotContext) -> None:
     t = context.t
     await context.bot.send_message(
         chat_id,
-        profile_text(context.identity, t),
+        profile_text(
+            context.identity, t, await reviewer_locales(context.db, context.identity.telegram_id)
+        ),
         parse_mode=ParseMode.HTML,
         reply_markup=menu_keyboard(context.identity, t),
     )

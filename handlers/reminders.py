@@ -431,6 +431,7 @@ async def plan_and_tell(
     announce: bool = False,
     changed_by: int | None = None,
     application: AnyApplication | None = None,
+    headline: Callable[[Translator, MeetingRecord | None], str] | None = None,
 ) -> PlanResult | None:
     """Plan one district; tell its members in their language (all but `changed_by`, who has
     seen it) of a new phase (or `announce`: the caller changed it) and of every meeting that
@@ -441,12 +442,13 @@ async def plan_and_tell(
         return None
     result = await plan_district(db, settings, now, tz)
     new_phase = result.new_phase or announce
-    if new_phase or result.moved or result.removed:
+    if new_phase or result.moved or result.removed or headline is not None:
         upcoming = await upcoming_meetings(db, [district_id], now, now + HORIZON)
         following = upcoming[0] if upcoming else None
 
         def compose(t: Translator) -> str:
-            parts = []
+            # A new rule set in the bot (`headline`) is said first, with the next meeting.
+            parts = [headline(t, following)] if headline is not None else []
             if new_phase:
                 parts.append(phase_notice(t, settings, following, tz, result.has_rule))
             # "The regular meetings stop" says it for the removed ones; a list would alarm.

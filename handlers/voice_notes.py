@@ -16,17 +16,17 @@ from datetime import UTC, datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.access import Action
-from bot.i18n import LANGUAGE_BY_CODE, LANGUAGES
+from bot.i18n import LANGUAGE_BY_CODE, LANGUAGES, N_
 from bot.referrals import Topic
 from handlers.access import refuse
-from handlers.awaiting import WAIT_FOR, awaited, stop_waiting, wait_for
+from handlers.awaiting import WAIT_FOR, Question, Takes, ask
 from handlers.context import BotContext
-from handlers.fallback import free_text_callback
 from handlers.help_guide import catalogue_of, may_run_the_guide
 from handlers.render import answer_expired, button, edit_in_place
 from storage.help import delete_voice_note, save_voice_note, voice_notes_recorded
 
-VOICE = "voice"
+# The recorded question: a voice note for one topic in one language (their ids are the values).
+VOICE = Question("voice.note", N_("I no longer wait for your voice message."), Takes.VOICE)
 VOICE_DATA = re.compile(r"vc:([a-z0-9-]{1,40})(?::([A-Za-z_]{2,8}))?")
 KEEP_DATA = re.compile(r"vc(k|x)")  # ✅ keep or 🗑 discard the recording just played back
 DELETE_DATA = re.compile(r"vcd:([a-z0-9-]{1,40}):([A-Za-z_]{2,8})")
@@ -124,7 +124,7 @@ async def voice_choice_callback(update: Update, context: BotContext) -> None:
         await answer_expired(query, t)
         return
     await query.answer()
-    wait_for(context.chat_data, VOICE, topic.id, language.code)
+    await ask(context, VOICE, topic.id, language.code)
     # TRANSLATORS: {topic} is a help topic, {language} a language's own name.
     text = t._(
         "Now record the voice message for “{topic}” in {language}: hold the microphone button "
@@ -133,19 +133,14 @@ async def voice_choice_callback(update: Update, context: BotContext) -> None:
     await edit_in_place(query, "🎙 " + text)
 
 
-async def voice_reply(update: Update, context: BotContext) -> None:
+async def voice_answered(update: Update, context: BotContext, values: tuple[str, ...]) -> None:
     """Play the recording back to her with ✅ keep / 🗑 discard; nothing is saved yet."""
     assert update.message is not None and update.message.voice is not None
     assert update.effective_chat is not None and context.chat_data is not None
-    waiting = awaited(context.chat_data, VOICE)
-    if waiting is None:  # it ran out between the check and now
-        await free_text_callback(update, context)
-        return
-    stop_waiting(context.chat_data)
     if not may_record(context):  # her role may have changed while she recorded
         await refuse(update, context)
         return
-    topic_id, locale = waiting.values
+    topic_id, locale = values
     file_id = update.message.voice.file_id
     t = context.t
     topic = catalogue_of(context).topic(topic_id)

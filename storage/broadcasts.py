@@ -243,12 +243,17 @@ class AnnouncementRecord:
     media_file_id: str | None
     progress_message_id: int | None
     reported_at: datetime | None
+    cancelled_at: datetime | None = None  # cancelled while it waited: nobody got it
+
+    def waiting(self, now: datetime) -> bool:
+        """Scheduled for later, and neither sent nor cancelled."""
+        return self.send_at > now and self.reported_at is None and self.cancelled_at is None
 
 
 _ANNOUNCEMENT = """
     SELECT a.id, a.district_id, d.name AS district_name, a.audience, a.created_by, a.created_at,
            a.send_at, a.body, a.media_kind, a.media_file_id, a.progress_message_id,
-           a.reported_at
+           a.reported_at, a.cancelled_at
       FROM announcements AS a LEFT JOIN districts AS d ON d.id = a.district_id
 """
 
@@ -259,7 +264,52 @@ def _announcement(row: Row) -> AnnouncementRecord:
         datetime.fromisoformat(row["created_at"]), datetime.fromisoformat(row["send_at"]),
         row["body"], row["media_kind"], row["media_file_id"], row["progress_message_id"],
         datetime.fromisoformat(row["reported_at"]) if row["reported_at"] else None,
+        datetime.fromisoformat(row["cancelled_at"]) if row["cancelled_at"] else None,
     )  # fmt: skip
+
+
+# Only an announcement none of whose deliveries has started may be moved or cancelled.
+_UNTOUCHED = (
+    "cancelled_at IS NULL AND reported_at IS NULL AND NOT EXISTS (SELECT 1 FROM outbox AS o "
+    "WHERE o.announcement_id = announcements.id AND o.status != 'pending')"
+)
+
+
+async def reschedule_announcement(db: Database, announcement_id: int, send_at: datetime) -> bool:
+    """Send it at another time (now: at once); False if it has started or is gone."""
+    changed = await db.execute(
+        f"UPDATE announcements SET send_at = ? WHERE id = ? AND {_UNTOUCHED}",  # noqa: S608
+        (send_at.isoformat(), announcement_id),
+    )
+    return changed > 0
+
+
+async def cancel_announcement(db: Database, announcement_id: int, now: datetime) -> bool:
+    """Nobody gets it: its deliveries are deleted and it is marked cancelled (and reported, so
+    the worker never reports it); False if it has started or is gone."""
+    async with db.transaction() as tx:
+        changed = await tx.execute(
+            "UPDATE announcements SET cancelled_at = ?1, reported_at = ?1 "  # noqa: S608
+            f"WHERE id = ?2 AND {_UNTOUCHED}",
+            (now.isoformat(), announcement_id),
+        )
+        if changed:
+            await tx.execute("DELETE FROM outbox WHERE announcement_id = ?", (announcement_id,))
+    return changed > 0
+
+
+async def waiting_announcements(
+    db: Database, district_ids: Sequence[int] | None, author: int, now: datetime
+) -> list[AnnouncementRecord]:
+    """The scheduled ones still to go, soonest first, that she may see (as in the history)."""
+    where = " WHERE a.send_at > ? AND a.reported_at IS NULL AND a.cancelled_at IS NULL"
+    params: list[object] = [now.isoformat()]
+    if district_ids is not None:
+        marks = ", ".join("?" * len(district_ids)) or "NULL"
+        where += f" AND (a.district_id IN ({marks}) OR a.created_by = ?)"
+        params += [*district_ids, author]
+    rows = await db.fetch_all(_ANNOUNCEMENT + where + " ORDER BY a.send_at", params)
+    return [_announcement(row) for row in rows]
 
 
 async def get_announcement(db: Database, announcement_id: int) -> AnnouncementRecord | None:

@@ -82,3 +82,36 @@ async def change_phase(
                 (district_id, old, new_phase, changed_by, now.isoformat()),
             )
     return old
+
+
+@dataclass(frozen=True)
+class PhaseChange:
+    from_phase: int
+    to_phase: int
+    changed_at: datetime
+    changed_by: int | None  # None: the organisation file, or a person since forgotten
+    name: str | None  # her name in the group, if she is a member of it
+
+
+async def phase_history(db: Database, district_id: int, limit: int = 5) -> list[PhaseChange]:
+    """The group's latest phase changes, newest first, with who made them."""
+    rows = await db.fetch_all(
+        """
+        SELECT p.from_phase, p.to_phase, p.changed_at, p.changed_by, m.display_name
+          FROM phase_changes AS p
+          LEFT JOIN memberships AS m
+            ON m.telegram_id = p.changed_by AND m.district_id = p.district_id
+         WHERE p.district_id = ? ORDER BY p.changed_at DESC, p.id DESC LIMIT ?
+        """,
+        (district_id, limit),
+    )
+    return [
+        PhaseChange(
+            int(r["from_phase"]),
+            int(r["to_phase"]),
+            datetime.fromisoformat(r["changed_at"]),
+            r["changed_by"],
+            r["display_name"],
+        )
+        for r in rows
+    ]

@@ -288,6 +288,37 @@ async def cancel_meeting(db: Database, meeting_id: int, by: int, now: datetime) 
     return changed > 0
 
 
+RULE_COLUMNS = (
+    "meeting_weekday", "meeting_time", "meeting_anchor", "monthly_rule", "holiday_policy",
+    "reminder_hours", "days_off",
+)  # fmt: skip
+
+
+async def set_meeting_rule(
+    db: Database, district_id: int, values: dict[str, object], by: int, now: datetime
+) -> bool:
+    """Store the rule she set in the bot (RULE_COLUMNS), with who and when."""
+    if set(values) != set(RULE_COLUMNS):
+        raise ValueError("a rule is all of its columns")
+    assignments = ", ".join(f"{column} = ?" for column in RULE_COLUMNS)
+    changed = await db.execute(
+        f"UPDATE districts SET {assignments}, rule_changed_by = ?, rule_changed_at = ? "  # noqa: S608
+        "WHERE id = ?",
+        (*(values[c] for c in RULE_COLUMNS), by, _iso(now), district_id),
+    )
+    return changed > 0
+
+
+async def restore_meeting(db: Database, meeting_id: int, by: int, now: datetime) -> bool:
+    """Undo a cancellation; False if it is not cancelled (any more) or has begun."""
+    changed = await db.execute(
+        "UPDATE meetings SET cancelled_at = NULL, changed_by = ?, changed_at = ?, updated_at = ?, "
+        "revision = revision + 1 WHERE id = ? AND cancelled_at IS NOT NULL AND starts_at > ?",
+        (by, _iso(now), _iso(now), meeting_id, _iso(now)),
+    )
+    return changed > 0
+
+
 async def set_place_and_note(
     db: Database, meeting_id: int, place: str | None, note: str | None, by: int, now: datetime
 ) -> bool:

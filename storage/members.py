@@ -18,6 +18,7 @@ class MemberRow:
     joined_at: datetime
     last_seen: datetime | None
     unreachable_since: datetime | None
+    review_locales: tuple[str, ...] = ()  # languages she may review (translation review)
 
 
 def _member(row: Row) -> MemberRow:
@@ -29,12 +30,15 @@ def _member(row: Row) -> MemberRow:
     return MemberRow(
         row["telegram_id"], row["display_name"], row["role"], row["locale"], joined,
         moment(row["last_seen"]), moment(row["unreachable_since"]),
+        tuple(sorted((row["review_locales"] or "").split(",")) if row["review_locales"] else ()),
     )  # fmt: skip
 
 
 _SELECT = """
     SELECT m.telegram_id, m.display_name, m.role, p.locale, m.joined_at, m.last_seen,
-           p.unreachable_since
+           p.unreachable_since,
+           (SELECT group_concat(r.locale) FROM reviewers AS r
+             WHERE r.telegram_id = m.telegram_id) AS review_locales
       FROM memberships AS m JOIN people AS p ON p.telegram_id = m.telegram_id
 """
 # Coordinators first, then bydelsmødre, then participants; by name within each.

@@ -8,8 +8,9 @@ from the file are never deleted: deleting one would cascade to its members, invi
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -66,6 +67,9 @@ class SeedCounts:
     locations: Tally
     districts_kept: int  # districts in the database that the file does not mention
     sessions: int = 0  # drop-in sessions and activities written
+    # Districts whose meeting rule a coordinator set in the bot after the file's rule, which the
+    # file has not changed since: the bot's (newer) rule was kept.
+    rules_kept: tuple[str, ...] = ()
 
 
 class SeedConflict(StorageError):
@@ -84,7 +88,28 @@ _DISTRICT_FIELDS = (
     "name", "phase", "default_locale", "location_id", "meeting_weekday", "meeting_time",
     "meeting_anchor", "monthly_rule", "holiday_policy", "reminder_hours", "days_off",
 )  # fmt: skip
-_SELECT_DISTRICTS = f"SELECT id, slug, chat_id, {', '.join(_DISTRICT_FIELDS)} FROM districts"  # noqa: S608
+_SELECT_DISTRICTS = (
+    f"SELECT id, slug, chat_id, seeded_rule, rule_changed_at, {', '.join(_DISTRICT_FIELDS)} "  # noqa: S608
+    "FROM districts"
+)
+# The meeting rule's columns: a coordinator may set them in the bot (storage/meetings.py).
+_RULE_FIELDS = (
+    "meeting_weekday", "meeting_time", "meeting_anchor", "monthly_rule", "holiday_policy",
+    "reminder_hours", "days_off",
+)  # fmt: skip
+
+
+def _rule_json(values: Sequence[Any]) -> str:
+    return json.dumps(list(values), separators=(",", ":"), ensure_ascii=False)
+
+
+def _bot_rule_stands(old: sqlite3.Row, wanted: dict[str, Any]) -> bool:
+    """A rule set in the bot stands unless the file's rule changed since the seed last wrote it:
+    the newer change wins, and a seed run that repeats an old file never undoes it."""
+    if old["rule_changed_at"] is None:
+        return False
+    seeded = json.loads(old["seeded_rule"]) if old["seeded_rule"] else None
+    return seeded == [wanted[field] for field in _RULE_FIELDS]
 
 
 async def apply_seed(
@@ -93,6 +118,7 @@ async def apply_seed(
     districts: Sequence[DistrictSeed],
     now: datetime,
     sessions: Sequence[SessionSeed] = (),
+    also: Callable[[Transaction], Awaitable[object]] | None = None,
 ) -> SeedCounts:
     """Create or update every location and district in one transaction; count what changed.
 
@@ -102,11 +128,13 @@ async def apply_seed(
     try:
         async with db.transaction() as tx:
             location_tally = await _apply_locations(tx, locations)
-            district_tally, kept = await _apply_districts(tx, districts, now)
+            district_tally, kept, rules_kept = await _apply_districts(tx, districts, now)
             written = await apply_session_seeds(tx, sessions, now)
+            if also is not None:  # more of the same file (the course's cohorts), all or nothing
+                await also(tx)
     except sqlite3.Error as exc:
         raise StorageError(f"cannot write the seed to {db.path}: {exc}") from None
-    return SeedCounts(district_tally, location_tally, kept, written)
+    return SeedCounts(district_tally, location_tally, kept, written, tuple(rules_kept))
 
 
 async def _apply_locations(tx: Transaction, locations: Sequence[LocationSeed]) -> Tally:
@@ -139,7 +167,7 @@ async def _apply_locations(tx: Transaction, locations: Sequence[LocationSeed]) -
 
 async def _apply_districts(
     tx: Transaction, districts: Sequence[DistrictSeed], now: datetime
-) -> tuple[Tally, int]:
+) -> tuple[Tally, int, list[str]]:
     rows = await tx.fetch_all(_SELECT_DISTRICTS)
     existing = {row["slug"]: row for row in rows}
     _check_chats(existing, districts)
@@ -152,15 +180,27 @@ async def _apply_districts(
                 "UPDATE districts SET chat_id = NULL, chat_title = NULL WHERE id = ?", (old["id"],)
             )
     created = updated = unchanged = 0
+    rules_kept: list[str] = []
     for district in districts:
         old = existing.get(district.slug)
-        wanted = {field: getattr(district, field) for field in _DISTRICT_FIELDS}
+        wanted: dict[str, Any] = {field: getattr(district, field) for field in _DISTRICT_FIELDS}
+        seeded = _rule_json([wanted[field] for field in _RULE_FIELDS])
         if old is None:
-            await _insert_district(tx, district, wanted)
+            await _insert_district(tx, district, {**wanted, "seeded_rule": seeded})
             created += 1
             continue
+        rule_taken = False
+        if _bot_rule_stands(old, wanted):
+            rules_kept.append(district.slug)
+            for field in _RULE_FIELDS:
+                del wanted[field]
+        elif old["rule_changed_at"] is not None or old["seeded_rule"] != seeded:
+            # The file's rule applies (it changed since): it is the rule's newest change now.
+            wanted |= {"seeded_rule": seeded, "rule_changed_by": None, "rule_changed_at": None}
+            rule_taken = old["rule_changed_at"] is not None
         chat_changed = district.chat_id is not None and district.chat_id != old["chat_id"]
-        if not chat_changed and all(old[field] == value for field, value in wanted.items()):
+        same = all(old[field] == value for field, value in wanted.items() if field != "seeded_rule")
+        if not chat_changed and not rule_taken and same:
             unchanged += 1
             continue
         assignments = ", ".join(f"{field} = ?" for field in wanted)
@@ -181,7 +221,7 @@ async def _apply_districts(
         updated += 1
     mentioned = {district.slug for district in districts}
     kept = sum(1 for slug in existing if slug not in mentioned)
-    return Tally(created, updated, unchanged), kept
+    return Tally(created, updated, unchanged), kept, rules_kept
 
 
 async def _insert_district(tx: Transaction, district: DistrictSeed, wanted: dict[str, Any]) -> None:

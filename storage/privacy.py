@@ -19,6 +19,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from storage.db import Database, StorageError
+from storage.review import wordings_by
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,13 @@ class PersonColumn:
 # In the order `forget_person` works through them: `people` last, so that rows hanging off it
 # are counted as they go instead of disappearing silently by ON DELETE CASCADE.
 PERSON_COLUMNS: tuple[PersonColumn, ...] = (
+    # Her reviewer rights go (before her memberships, whose trigger would take them silently);
+    # the wordings and checks she made stay, for everyone reading that language, without her.
+    PersonColumn("reviewers", "telegram_id", Forget.DELETE),
+    PersonColumn("reviewers", "granted_by", Forget.UNLINK),
+    PersonColumn("review_wordings", "suggested_by", Forget.UNLINK),
+    PersonColumn("review_wordings", "approved_by", Forget.UNLINK),
+    PersonColumn("review_checks", "checked_by", Forget.UNLINK),
     PersonColumn("memberships", "telegram_id", Forget.DELETE),
     PersonColumn("admins", "telegram_id", Forget.DELETE),
     PersonColumn("invite_uses", "telegram_id", Forget.DELETE),
@@ -52,8 +60,19 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("reminder_deliveries", "telegram_id", Forget.DELETE),
     PersonColumn("meetings", "changed_by", Forget.UNLINK),
     PersonColumn("broadcast_drafts", "created_by", Forget.DELETE),
+    PersonColumn("awaiting", "telegram_id", Forget.DELETE),
+    PersonColumn("fact_confirmations", "confirmed_by", Forget.UNLINK),
+    PersonColumn("districts", "rule_changed_by", Forget.UNLINK),
     PersonColumn("announcements", "created_by", Forget.UNLINK),
     PersonColumn("outbox", "telegram_id", Forget.DELETE),
+    # The basic training: her interest, places, reminders and card go; a cohort she opened
+    # stays without her id, and her attendance stays as "a former participant" (no id, no name).
+    PersonColumn("course_interest", "telegram_id", Forget.DELETE),
+    PersonColumn("course_places", "telegram_id", Forget.DELETE),
+    PersonColumn("course_reminders", "telegram_id", Forget.DELETE),
+    PersonColumn("course_cards", "telegram_id", Forget.DELETE),
+    PersonColumn("course_attendance", "telegram_id", Forget.UNLINK),
+    PersonColumn("cohorts", "created_by", Forget.UNLINK),
     # The drop-in: her morning reminders go; her shifts stay without her id (the report's
     # volunteer hours count them), so a future one becomes a free place again.
     PersonColumn("dropin_subscriptions", "chat_id", Forget.DELETE),
@@ -162,6 +181,17 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "updated_at FROM broadcast_drafts WHERE created_by = ?",
         (telegram_id,),
     )
+    # The question her next message answers (a meeting's note, her announcement's text).
+    awaiting = await db.fetch_all(
+        "SELECT question, answer_values, asked_at, until FROM awaiting WHERE telegram_id = ?",
+        (telegram_id,),
+    )
+    # Help-guide facts she confirmed as an admin (where and when she checked them).
+    confirmations = await db.fetch_all(
+        "SELECT service_id, fact, source, checked_on, confirmed_at FROM fact_confirmations "
+        "WHERE confirmed_by = ? ORDER BY id",
+        (telegram_id,),
+    )
     announcements = await db.fetch_all(
         "SELECT created_at, send_at, audience, body, media_kind FROM announcements "
         "WHERE created_by = ? ORDER BY id",
@@ -174,6 +204,11 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
           FROM outbox AS o JOIN announcements AS a ON a.id = o.announcement_id
          WHERE o.telegram_id = ? ORDER BY o.id
         """,
+        (telegram_id,),
+    )
+    course = await _course_data(db, telegram_id)
+    reviewer = await db.fetch_all(
+        "SELECT locale, granted_at FROM reviewers WHERE telegram_id = ? ORDER BY locale",
         (telegram_id,),
     )
     dropin_reminders = await db.fetch_all(
@@ -202,8 +237,47 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "rsvps": [dict(row) for row in rsvps],
         "reminder_deliveries": [dict(row) for row in reminders],
         "broadcast_drafts": [dict(row) for row in drafts],
+        "awaiting": [dict(row) for row in awaiting],
+        "fact_confirmations": [dict(row) for row in confirmations],
         "announcements": [dict(row) for row in announcements],
         "outbox": [dict(row) for row in deliveries],
+        "reviewers": [dict(row) for row in reviewer],
+        "review_wordings": await wordings_by(db, telegram_id),
+        **course,
+    }
+
+
+async def _course_data(db: Database, telegram_id: int) -> dict[str, Any]:
+    """The basic training: her interest, her places, the evenings she came to and was reminded
+    of, her ID cards, and the cohorts she opened as a coordinator."""
+    queries = {
+        "course_interest": """
+            SELECT d.name AS district, i.name, i.phone, i.created_at
+              FROM course_interest AS i JOIN districts AS d ON d.id = i.district_id
+             WHERE i.telegram_id = ?""",
+        "course_places": """
+            SELECT c.name AS cohort, cp.name, cp.status, cp.position, cp.offer_expires_at,
+                   cp.joined_at
+              FROM course_places AS cp JOIN cohorts AS c ON c.id = cp.cohort_id
+             WHERE cp.telegram_id = ? ORDER BY cp.joined_at""",
+        "course_attendance": """
+            SELECT c.name AS cohort, e.module, e.starts_at
+              FROM course_attendance AS a JOIN course_evenings AS e ON e.id = a.evening_id
+              JOIN cohorts AS c ON c.id = e.cohort_id
+             WHERE a.telegram_id = ? ORDER BY e.starts_at""",
+        "course_reminders": """
+            SELECT e.module, e.starts_at, r.claimed_at, r.answer
+              FROM course_reminders AS r JOIN course_evenings AS e ON e.id = r.evening_id
+             WHERE r.telegram_id = ? ORDER BY e.starts_at""",
+        "course_cards": """
+            SELECT d.name AS district, k.name, k.issued_at, k.withdrawn_at
+              FROM course_cards AS k JOIN districts AS d ON d.id = k.district_id
+             WHERE k.telegram_id = ? ORDER BY k.issued_at""",
+        "cohorts": "SELECT name, capacity, created_at FROM cohorts WHERE created_by = ?",
+    }
+    return {
+        key: [dict(row) for row in await db.fetch_all(sql, (telegram_id,))]
+        for key, sql in queries.items()
     }
 
 

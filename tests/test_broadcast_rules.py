@@ -13,6 +13,7 @@ from bot.broadcasts import (
     TEXT_LIMIT,
     Audience,
     Candidate,
+    TimeProblem,
     backoff,
     deliveries,
     fallbacks,
@@ -20,6 +21,7 @@ from bot.broadcasts import (
     may_announce,
     parse_send_time,
     progress_bar,
+    read_send_time,
     telegram_length,
     too_long,
     version_for,
@@ -124,8 +126,9 @@ def test_progress_bar() -> None:
         ("24.12 18:00", datetime(2026, 12, 24, 17, 0, tzinfo=UTC)),
         ("24.12.2027 18:00", datetime(2027, 12, 24, 17, 0, tzinfo=UTC)),
         ("18:00", datetime(2026, 12, 1, 17, 0, tzinfo=UTC)),
-        ("09:00", datetime(2026, 12, 2, 8, 0, tzinfo=UTC)),  # passed today: tomorrow
-        ("30.11 18:00", datetime(2027, 11, 30, 17, 0, tzinfo=UTC)),  # passed this year
+        ("09:00", None),  # passed today: refused, never silently tomorrow
+        ("30.11 18:00", None),  # passed yesterday: refused, never silently next year
+        ("15.01 09:00", datetime(2027, 1, 15, 8, 0, tzinfo=UTC)),  # the coming January
         ("1.7 12.30", datetime(2027, 7, 1, 10, 30, tzinfo=UTC)),  # summer time
         ("31.02 18:00", None), ("25:00", None), ("tomorrow", None), ("1.1.2020 10:00", None),
     ],
@@ -142,3 +145,13 @@ def test_a_left_to_right_language_name_is_isolated_in_right_to_left_text() -> No
     assert language_name(ar, "ar") == "العربية"
     assert language_name(en, "nb") == "Norsk (bokmål)"
     assert language_name(en, "ar") == "العربية"
+
+
+def test_a_passed_time_is_refused_with_its_reason() -> None:
+    now = datetime(2026, 12, 6, 15, 0, tzinfo=UTC)  # 16:00 in Oslo, 6 December
+    assert read_send_time("10:00", now, OSLO).problem is TimeProblem.PASSED_TODAY
+    typed = read_send_time("05.12 10:00", now, OSLO)
+    assert typed.moment is None and typed.problem is TimeProblem.PASSED_DAY
+    assert typed.meant == datetime(2027, 12, 5, 10, 0, tzinfo=OSLO)
+    assert read_send_time("05.12.2026 10:00", now, OSLO).problem is TimeProblem.PAST
+    assert read_send_time("soon", now, OSLO).problem is TimeProblem.UNREADABLE

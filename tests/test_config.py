@@ -63,3 +63,17 @@ def test_bad_settings_are_named(env: dict[str, str], message: str) -> None:
         Config.from_env(env)
     assert "\n" not in str(caught.value)
     assert TOKEN not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("", True), ("yes", True), ("no", False), ("0", False), ("True", True)]
+)
+def test_whether_an_admin_approves_a_wording_alone(raw: str, expected: bool) -> None:
+    env = {"BOT_TOKEN": TOKEN, "BYDELSBOT_REVIEW_ADMINS_APPROVE": raw}
+    assert Config.from_env(env).review_admins_approve is expected
+
+
+def test_a_bad_yes_or_no_is_named() -> None:
+    env = {"BOT_TOKEN": TOKEN, "BYDELSBOT_REVIEW_ADMINS_APPROVE": "maybe"}
+    with pytest.raises(ConfigError, match="BYDELSBOT_REVIEW_ADMINS_APPROVE must be yes or no"):
+        Config.from_env(env)

@@ -14,7 +14,7 @@ from bot.app import BotApplication, build_application, close_services, open_serv
 from bot.config import Config
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
-from handlers.awaiting import AWAITING_KEY
+from handlers.awaiting import KEY as AWAITING_KEY
 from handlers.contact_requests import purge
 from handlers.context import SERVICES_KEY, Services
 from handlers.help_flow import CONSENT_KEY
@@ -167,7 +167,7 @@ async def test_help_works_while_the_bot_waits_for_her_number(
     zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
     await zahra.press(f"hlp:c:{alna}:ph")
     await zahra.send("/help")
-    assert "Where to find help. Choose a topic:" in zahra.last()["text"]
+    assert "Where to find help. Choose a topic:" in zahra.texts()[-2]
     await zahra.send("98765432")
     [stored] = await requests(services)
     assert stored["contact"] == "+47 987 65 432"
@@ -407,8 +407,8 @@ async def test_an_old_yes_and_an_old_question_expire(
 ) -> None:  # fmt: skip
     zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
     await zahra.press(f"hlp:c:{alna}:ph")
-    waiting = app.chat_data[ZAHRA][AWAITING_KEY]
-    app.chat_data[ZAHRA][AWAITING_KEY] = replace(waiting, until=datetime.now(UTC))
+    questions = app.bot_data[AWAITING_KEY]
+    questions.open[ZAHRA] = replace(questions.open[ZAHRA], until=datetime.now(UTC))
     await zahra.send("41234567")  # the question ran out: this is just text now
     assert zahra.last()["text"].startswith("👇 I understand the buttons best.")
 

@@ -245,6 +245,13 @@ async def test_reached_then_the_report_shows_it(
     assert (
         "Saved: 3 women, 🤰" in fadumo.last()["text"] or "Saved: 3 women" in fadumo.last()["text"]
     )
+    # Or she types the number: a word is asked again, a large number is asked to be confirmed.
+    await fadumo.press_label("Mental health")
+    await fadumo.send("two")
+    assert "Please type a number from 1 to 999, or press one." in fadumo.last()["text"]
+    await fadumo.send("2")
+    assert "Saved: 2 women, 💚 Mental health." in fadumo.last()["text"]
+    await fadumo.send("2")  # no longer awaited: the free-text fallback, nothing saved twice
     # A count of 500 is asked to be confirmed before it is saved.
     today = datetime.now(UTC).astimezone(OSLO).date()
     log = buttons.Reach(1, 0, today, "money")
@@ -256,20 +263,27 @@ async def test_reached_then_the_report_shows_it(
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/report")
     text = kari.last()["text"]
-    assert "Women reached: 3" in text
+    assert "Women reached: 5" in text
     assert "fewer than 5" in text  # 3 about one topic points too close to a woman
     await fadumo.press(buttons.reach_count("c", log, 500))
     await kari.send("/report")
-    assert "Women reached: 503" in kari.last()["text"]
+    assert "Women reached: 505" in kari.last()["text"]
     await kari.press_label("Spreadsheet (CSV)")
     name, content = api.calls_to("sendDocument")[-1].uploads["document"]
     assert content.startswith(b"\xef\xbb\xbf") and name.endswith(".csv")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert ["women_reached", "", "", "503"] in rows
+    assert ["women_reached", "", "", "505"] in rows
     assert any(r[0] == "women_by_topic" and r[3] == "<5" for r in rows)
     await kari.press_label("Chart")
     photo = api.calls_to("sendPhoto")[-1].uploads["photo"][1]
     assert photo.startswith(b"\x89PNG") and len(photo) > 1000
+    # A typed 500 is asked about too; "no" saves nothing.
+    await fadumo.press_label("Money, NAV and work")
+    await fadumo.send("500")
+    assert "500 women in one shift: is that right?" in fadumo.last()["text"]
+    await fadumo.press_label("No, choose again")
+    await kari.send("/report")
+    assert "Women reached: 505" in kari.last()["text"]
     # A bydelsmor gets no report.
     await fadumo.send("/report")
     assert "The reach report is for coordinators." in fadumo.last()["text"]
@@ -286,3 +300,40 @@ async def test_the_help_guide_names_the_real_next_drop_in(
     assert "Next drop-in: " in texts and "Deichman Furuset." in texts
     await amina.press_label("Meet a bydelsmor")
     assert "Where you can meet a bydelsmor" in amina.last()["text"]
+
+
+async def test_a_place_with_sourced_coordinates_is_sent_as_a_venue(
+    chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
+) -> None:
+    await furuset(services)
+    await services.db.execute(
+        "UPDATE locations SET latitude = 59.9398, longitude = 10.8778, "
+        "coordinates_source = 'test: a made-up source for this test only'"
+    )
+    amina = await started(chat(AMINA, "Amina"))
+    await amina.send("/dropin")
+    venue = api.calls_to("sendVenue")[-1].params
+    assert (venue["title"], venue["latitude"]) == ("Deichman Furuset", 59.9398)
+    assert "openstreetmap" not in api.calls_to("sendMessage")[-1].params["text"]
+
+
+async def test_her_shifts_calendar_and_a_member_no_more(
+    chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
+) -> None:
+    session_id = await furuset(services)
+    day = await next_wednesday(services.db)
+    fadumo = await started(chat(FADUMO, "Fadumo"))
+    await fadumo.send("/rota")
+    await fadumo.press(buttons.shift("t", session_id, day))
+    await fadumo.press("dr:c")
+    _, content = api.calls_to("sendDocument")[-1].uploads["document"]
+    events = icalendar.Calendar.from_ical(content).walk("VEVENT")
+    assert [e.decoded("DTSTART").astimezone(OSLO).date() for e in events] == [day]
+    # Hawa leaves the group with the rota still open: her press takes nothing.
+    hawa = await started(chat(HAWA, "Hawa"))
+    await hawa.send("/rota")
+    await services.db.execute("DELETE FROM memberships WHERE telegram_id = ?", (HAWA,))
+    await hawa.press(buttons.shift("t", session_id, day))
+    assert [s.telegram_id for s in (await shifts_on(services.db, session_id, [day]))[day]] == [
+        FADUMO
+    ]

@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from bot.i18n import translator
@@ -76,9 +77,9 @@ async def test_a_woman_in_somali_hears_that_pregnancy_check_ups_are_free(
     The pregnancy topic opens with the check-ups card, and FREE must be on that card itself.
     The check-ups have no phone number or address of their own in the facts (they happen at
     the helsestasjon or at her GP), and none is invented: so the number she can tap and the map
-    link are checked on the same reply's Oslo legevakt card, where she goes if she is bleeding
-    and it cannot wait. The card boundaries are checked, so a number or a FREE from another
-    card cannot pass for the check-ups'."""
+    link are checked on the topic's Oslo legevakt card (a page she turns to), where she goes if
+    she is bleeding and it cannot wait. The card boundaries are checked, so a number or a FREE
+    from another card cannot pass for the check-ups'."""
     api, server = fake_telegram
     so = translator("so")
     free = so._("FREE")
@@ -97,16 +98,30 @@ async def test_a_woman_in_somali_hears_that_pregnancy_check_ups_are_free(
         assert api.wait_for(lambda: any(free in t for t in texts_to(api, 4242)), WAIT), texts_to(
             api, 4242
         )
+        for page in range(1, 10):  # she pages through the topic's cards
+            pressed = button_with(api, 4242, f"hlp:p:pregnancy:{page}")
+            if pressed is None:
+                break
+            sent = len(api.bot_messages_in(4242))
+            api.press(hodan, 4242, *pressed)
+            assert api.wait_for(partial(more_messages, api, 4242, sent), WAIT)
     finally:
         code, stderr = stop(process)
     assert code == 0, stderr
     reply = next(text for text in texts_to(api, 4242) if free in text)
+    assert len(reply) <= 1250, "a page short enough for a phone"
     checkups = card_in(reply, so._("Pregnancy check-ups (svangerskapskontroll)"))
     assert f"\n🆓 {free}\n" in checkups, "the check-ups card itself says FREE"
     assert "📞" not in checkups and "🗺" not in checkups, "no invented number or address"
-    legevakt = card_in(reply, so._("Emergency room (Oslo legevakt)"))
-    assert "📞 +47 23 01 34 34 — " in legevakt, "a number she can tap, in the same reply"
+    legevakt_name = f"<b>{so._('Emergency room (Oslo legevakt)')}</b>"
+    page_with_legevakt = next(text for text in texts_to(api, 4242) if legevakt_name in text)
+    legevakt = card_in(page_with_legevakt, so._("Emergency room (Oslo legevakt)"))
+    assert "📞 +47 23 01 34 34 — " in legevakt, "a number she can tap, on its own card"
     assert 'href="https://www.google.com/maps/search/?api=1&amp;query=Storgata' in legevakt
+
+
+def more_messages(api: OfflineBotApi, chat_id: int, than: int) -> bool:
+    return len(api.bot_messages_in(chat_id)) > than
 
 
 def card_in(reply: str, name: str) -> str:

@@ -28,7 +28,7 @@ async def test_handler_failure_is_logged_without_text_and_told_in_her_language(
     def broken(*args: object) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(handlers.help, "help_text", broken)
+    monkeypatch.setattr(handlers.help, "commands_text", broken)
     with caplog.at_level(logging.INFO):
         await hawa.send(SECRET_QUESTION)  # free text: must never reach the log
         await hawa.send("/help")
@@ -52,7 +52,7 @@ async def test_failure_on_a_button_press_answers_the_press(
     def broken(*args: object) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(handlers.help, "help_text", broken)
+    monkeypatch.setattr(handlers.help, "commands_text", broken)
     await amina.press_label("Help")
     assert amina.last()["text"].startswith("😔 Sorry, something went wrong")
 

@@ -17,8 +17,7 @@ from bot.app import BotApplication
 from bot.identity import Identity, Role
 from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
-from handlers import meeting_admin as admin
-from handlers import reminders
+from handlers import meeting_when, reminders
 from handlers.context import Services
 from handlers.reminders import notices_sent, plan_all, plan_and_tell
 from storage.meetings import (
@@ -26,6 +25,7 @@ from storage.meetings import (
     cancel_meeting,
     get_meeting,
     get_rsvp,
+    move_meeting,
     upcoming_meetings,
 )
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
@@ -266,9 +266,12 @@ async def test_a_coordinator_moves_a_meeting_with_buttons(
     await kari.send("/meetings")
     await kari.press(f"mtg:{meeting_id}")
     await kari.press_label("Move")
-    assert kari.last()["text"] == "🗓 Which day?" and len(buttons_of(kari.last())) == 14
+    assert kari.last()["text"] == "🗓 Which day?"
+    labels = [b["text"] for b in buttons_of(kari.last())]
+    assert labels[-2:] == ["↩️ Back", "❌ Cancel"] and 13 <= len(labels) - 2 <= 14
+    assert f"🗓 {day:%a}, {day:%b} {day.day}" in labels  # with the weekday's name
     await kari.press(f"mmv:{meeting_id}:{day:%Y%m%d}")
-    assert kari.last()["text"] == "🕒 At what time?"
+    assert kari.last()["text"].startswith("🕒 At what time?")
     await kari.press(f"mmv:{meeting_id}:{day:%Y%m%d}:1730")
     assert kari.last()["text"].startswith("❓ Move the meeting to")
     await kari.press_label("Yes")
@@ -338,7 +341,9 @@ async def test_place_and_note_can_be_abandoned_with_cancel(
     prompts = [text for text in kari.texts() if text.startswith("📝 Send the place")]
     assert len(prompts) == 2
     await kari.send("/cancel")
-    assert kari.last()["text"] == "↩️ Nothing was changed."
+    assert kari.last()["text"] == (
+        "↩️ I no longer wait for the meeting's place and note. Nothing was changed."
+    )
     await kari.send("Somewhere")
     meeting = await get_meeting(services.db, meeting_id)
     assert meeting is not None and meeting.place == "Deichman Furuset" and meeting.note is None
@@ -361,6 +366,10 @@ async def test_a_phase_change_replans_the_future_keeps_the_past_and_tells_member
     await kari.press_label("Yes, move")
     await notices_sent()
     assert "✅ Alna is now in phase 4." in kari.last()["text"]  # she is not told twice
+    await kari.send("/phase")  # the history: when, from which phase to which, who
+    today = now().astimezone(OSLO)
+    assert "🕓 Phase history:" in kari.last()["text"]
+    assert f"• {today:%b} {today.day}, {today.year}: phase 3 → 4, by Kari" in kari.last()["text"]
     past_after = await services.db.fetch_all(
         "SELECT id, starts_at FROM meetings WHERE starts_at <= ? ORDER BY id", (now().isoformat(),)
     )
@@ -493,13 +502,13 @@ async def test_a_note_or_move_for_a_meeting_cancelled_meanwhile_changes_and_tell
     assert meeting is not None and meeting.place == "Deichman Furuset" and meeting.note is None
     assert len(api.bot_messages_in(FADUMO)) == before  # nobody told of what did not happen
 
-    real_move = admin.move_meeting  # type: ignore[attr-defined]
+    real_move = move_meeting
 
     async def cancelled_first(db: Any, meeting_id: int, *args: Any) -> bool:
         await cancel_meeting(db, meeting_id, HAWA, now())  # cancelled just before the move
         return await real_move(db, meeting_id, *args)
 
-    monkeypatch.setattr(admin, "move_meeting", cancelled_first)
+    monkeypatch.setattr(meeting_when, "move_meeting", cancelled_first)
     day = (now() + timedelta(days=5)).astimezone(OSLO).date()
     await kari.send("/meetings")
     await kari.press(f"mmvok:{second.id}:{day:%Y%m%d}:1730")

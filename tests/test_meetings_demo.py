@@ -44,3 +44,22 @@ def test_the_demo_rule_keeps_the_next_meeting_three_to_nine_days_ahead() -> None
         today = date(2026, 12, day)
         anchor = demo_anchor(today)
         assert anchor.weekday() == 2 and 3 <= (anchor - today).days <= 9
+
+
+async def test_remind_twice_jumps_to_the_next_reminder_each_time() -> None:
+    output = await demo("/start\n2\n!remind\n!remind\n", "mother")
+    jumps = [line for line in output.splitlines() if line.startswith("(demo: the clock jumps")]
+    assert len(jumps) == 2 and jumps[0] < jumps[1], jumps
+    assert output.count("⏰ Reminder: your group meets soon.") == 2
+
+
+async def test_a_button_of_a_cleared_message_gets_the_bots_answer() -> None:
+    # /info, a topic, 🧹 clear; then "1" presses a button of a message 🧹 deleted.
+    output = await demo("/start\n2\n/info\n1\n4\n1\n", "public")
+    assert "(a message was deleted)" in output
+    assert output.rstrip().endswith("💬 This button has expired. Send /menu to start again.")
+
+
+async def test_a_meetings_place_and_note_can_be_typed_in_the_demo() -> None:
+    output = await demo("/start\n2\n/meetings\n1\n7\nFuruset library\\nBring tea\n", "coordinator")
+    assert "📍 Furuset library" in output and "📝 Bring tea" in output

@@ -58,9 +58,17 @@ async def test_role_change_and_removal_with_confirmation(
     assert labels(kari) == [
         "🤝 Make her: bydelsmor",
         "🗑 Remove from the group",
+        "🔤 Translation review",
         "↩️ Back to the list",
     ]
     await kari.press_label("Make her: bydelsmor")
+    assert kari.last()["text"] == (
+        "⚠️ Make Member bydelsmor instead of participant in the basic training? She will be told."
+    )
+    assert labels(kari) == ["🤝 Yes, change the role", "↩️ Cancel"]
+    member = await get_member(services.db, district_id, 3001)
+    assert member is not None and member.role == "participant"  # not before confirming
+    await kari.press_label("Yes, change the role")
     member = await get_member(services.db, district_id, 3001)
     assert member is not None and member.role == "mother"
     assert kari.toasts()[-1] == "✅ Role changed."
@@ -81,8 +89,10 @@ async def test_a_coordinator_cannot_change_another_coordinator_or_herself(
     kari = await started(chat(2001, "Kari"))
     await kari.send("/members")
     await kari.press(f"mcard:{district_id}:2002")
-    assert labels(kari) == ["↩️ Back to the list"]
-    for data in (f"mrole:{district_id}:2002:mother", f"mrmok:{district_id}:2002",
+    # The reviewer right is no role: she may give it to another coordinator too.
+    assert labels(kari) == ["🔤 Translation review", "↩️ Back to the list"]
+    for data in (f"mrole:{district_id}:2002:mother", f"mroleok:{district_id}:2002:mother",
+                 f"mrmok:{district_id}:2002",
                  f"mrole:{district_id}:2001:mother", f"mrmok:{district_id}:2001"):  # fmt: skip
         await kari.press(data)
         assert kari.toasts()[-1].startswith("🔒")
@@ -139,6 +149,10 @@ async def test_she_is_told_of_her_new_role_in_her_language_or_marked_unreachable
     await kari.send("/members")
     for member in (3001, 3002):
         await kari.press(f"mrole:{district_id}:{member}:mother")
+        assert kari.last()["text"].startswith("⚠️ Make ")  # asked first: nothing changed yet
+        assert api.bot_messages_in(member) == []
+        assert (await get_member(services.db, district_id, member)).role == "participant"  # type: ignore[union-attr]
+        await kari.press_label("Yes, change the role")
     ti = translator("ti")
     told = ti._("Your role in Bydelsmødre {district} is now: {role}.").format(
         district="Alna", role=ti._("bydelsmor")

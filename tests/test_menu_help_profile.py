@@ -26,7 +26,13 @@ def labels(driver: ChatDriver) -> list[str]:
 
 async def test_public_menu_has_no_member_entries(chat: Callable[..., ChatDriver]) -> None:
     amina = await started(chat())
-    assert labels(amina) == ["❓ Help", "🔒 My data", "🌍 Language", "📍 Meet a bydelsmor"]
+    assert labels(amina) == [
+        "❓ Help",
+        "🎓 Basic training",
+        "🔒 My data",
+        "🌍 Language",
+        "📍 Meet a bydelsmor",
+    ]
 
 
 @pytest.mark.parametrize("role", ["participant", "mother", "coordinator"])
@@ -38,7 +44,7 @@ async def test_member_menu_adds_meetings_and_profile(
     coordinating = (
         ["👥 Members", "📨 Invite", "🔄 Phase", "📢 Announce"] if role == "coordinator" else []
     )
-    everyone = ["❓ Help", "🔒 My data", "🌍 Language", "📍 Meet a bydelsmor"]
+    everyone = ["❓ Help", "🎓 Basic training", "🔒 My data", "🌍 Language", "📍 Meet a bydelsmor"]
     rota = ["🗓 Rota"] if role in ("mother", "coordinator") else []
     assert labels(fadumo) == [*coordinating, "📅 Meetings", "👤 My profile", *rota, *everyone]
     assert all(label[0] not in "abcdefghijklmnopqrstuvwxyz" for label in labels(fadumo))
@@ -65,7 +71,9 @@ async def test_help_is_written_per_role(
     for user_id in (1001, 2001, 2002, ADMIN_ID):
         driver = await started(chat(user_id))
         await driver.send("/help")
-        texts[user_id] = driver.last()["text"]
+        topics, commands = driver.texts()[-2:]  # the topic buttons first, then the commands
+        assert "Where to find help. Choose a topic:" in topics and "Commands" in commands
+        texts[user_id] = topics + "\n" + commands
     assert len(set(texts.values())) == 4
     assert "/me —" not in texts[1001] and "/me —" in texts[2001]
     assert "coordinator" in texts[2002] and "administrator" in texts[ADMIN_ID]
@@ -121,7 +129,13 @@ async def test_free_text_of_any_length_or_script_points_to_the_menu(
     amina = await started(chat())
     await amina.send(text)
     assert amina.last()["text"].startswith("👇 I understand the buttons best.")
-    assert labels(amina) == ["❓ Help", "🔒 My data", "🌍 Language", "📍 Meet a bydelsmor"]
+    assert labels(amina) == [
+        "❓ Help",
+        "🎓 Basic training",
+        "🔒 My data",
+        "🌍 Language",
+        "📍 Meet a bydelsmor",
+    ]
 
 
 async def test_free_text_before_choosing_asks_for_the_language(

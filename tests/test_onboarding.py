@@ -55,6 +55,7 @@ async def test_choosing_somali_stores_it_and_shows_the_menu_in_somali(
     )
     assert [b["text"] for b in buttons_of(menu)] == [
         f"❓ {so._('Help')}",
+        f"🎓 {so._('Basic training')}",
         f"🔒 {so._('My data')}",
         f"🌍 {so._('Language')}",
         f"📍 {so._('Meet a bydelsmor')}",

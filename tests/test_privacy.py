@@ -15,6 +15,7 @@ from bot.offline_api import OfflineBotApi
 from handlers.context import Services
 from storage import Database, StorageError
 from storage.admins import add_admin
+from storage.awaiting import save_question
 from storage.broadcasts import (
     DraftRecord,
     NewAnnouncement,
@@ -22,11 +23,12 @@ from storage.broadcasts import (
     create_announcement,
     save_draft,
 )
+from storage.confirmations import ConfirmationRecord, add_confirmation
 from storage.districts import change_phase, upsert_district
 from storage.dropin.rota import take_shift
 from storage.dropin.sessions import SessionSeed, cancel_occurrence, subscribe
 from storage.help import create_contact_request, mark_handled, record_delivery, save_voice_note
-from storage.meetings import add_meeting, claim_reminder, set_rsvp
+from storage.meetings import RULE_COLUMNS, add_meeting, claim_reminder, set_meeting_rule, set_rsvp
 from storage.organisation import LocationSeed, apply_seed
 from storage.people import add_membership, mark_unreachable
 from storage.privacy import (
@@ -36,6 +38,8 @@ from storage.privacy import (
     tables_mentioning,
     unhandled_person_columns,
 )
+from storage.review import approve, mark_good, set_reviewer, suggest
+from tests.conftest import make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
 
 # Long, unusual ids, so that finding one in the database is never a coincidence.
@@ -49,6 +53,11 @@ async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
     await driver.press(f"lang:{locale}")
     return driver
 
+
+from storage.course.cards import issue_card  # noqa: E402
+from storage.course.cohorts import create_cohort, save_places  # noqa: E402
+from storage.course.evenings import add_evening, claim_evening_reminder, set_present  # noqa: E402
+from storage.course.interest import save_interest  # noqa: E402
 
 DROPIN_PLACE = LocationSeed("deichman-furuset", "Deichman Furuset", "Trygve Lies plass 1, Oslo")
 
@@ -98,6 +107,32 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     made = NewAnnouncement(who, alna, f"m{alna}", "Meeting moved", None, None, {}, NOW)
     await create_announcement(db, made, [Recipient(other, None, None)], NOW)
     await save_draft(db, DraftRecord(who, "message", alna, f"m{alna}", body="Draft"), NOW)
+    # The basic training: she said she is interested, opened a cohort, has a place in it, came
+    # to an evening she was reminded of, and has an ID card.
+    await save_interest(db, who, alna, name, "+47 400 00 000", NOW, "en")
+    cohort = await create_cohort(db, alna, f"Kull {tag}", 25, who, NOW)
+    async with db.transaction() as tx:
+        await save_places(tx, cohort, 25, [who], [], [], {who: name}, NOW)
+    evening = await add_evening(db, cohort, 1, NOW + timedelta(days=2), 120, None, None)
+    await set_present(db, evening, who, True)
+    await claim_evening_reminder(db, evening, who, NOW)
+    await issue_card(db, f"tok-{tag}", who, alna, name, NOW)
+    # She reviews Somali (a right the other woman gave her): a wording she suggested that the
+    # other approved, and a message she found good.
+    await set_reviewer(db, who, "so", other, NOW, on=True)
+    hers = await suggest(db, "so", f"Help {tag}", "0" * 16, ("Caawi",), who, NOW)
+    await approve(db, hers, other, NOW)
+    await mark_good(db, "so", f"Menu {tag}", "0" * 16, who, NOW)
+    # The bot waits for her to type a meeting's place and note.
+    await save_question(db, who, "meeting.note", (str(meeting),), NOW, NOW + timedelta(hours=1))
+    # As an admin she confirmed a help-guide phone number.
+    confirmation = ConfirmationRecord("oslo-krisesenter", "phone:22 48 03 80", "site", NOW.date())
+    await add_confirmation(db, confirmation, who, NOW)
+    # As a coordinator she set her group's meeting rule in the bot.
+    rule = dict.fromkeys(RULE_COLUMNS) | {"holiday_policy": "skip", "reminder_hours": "48,3",
+                                          "days_off": ""}  # fmt: skip
+    own = await upsert_district(db, f"rule-{tag}", f"Rule {tag}", 3)  # hers alone
+    await set_meeting_rule(db, own, rule, who, NOW)
     # The drop-in: a session, a shift she took, a morning reminder, a date she cancelled.
     await apply_seed(db, [DROPIN_PLACE], [], NOW, [dropin_session(f"dropin-{tag}")])
     row = await db.fetch_one("SELECT id FROM dropin_sessions WHERE slug = ?", (f"dropin-{tag}",))
@@ -201,8 +236,18 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "rsvps": [],
         "reminder_deliveries": [],
         "broadcast_drafts": [],
+        "awaiting": [],
+        "fact_confirmations": [],
         "announcements": [],
         "outbox": [],
+        "course_interest": [],
+        "course_places": [],
+        "course_attendance": [],
+        "course_reminders": [],
+        "course_cards": [],
+        "cohorts": [],
+        "reviewers": [],
+        "review_wordings": [],
         "dropin_subscriptions": [],
         "dropin_shifts": [],
     }
@@ -390,7 +435,19 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "reminder_deliveries": 1,
         "meetings": 1,  # her name on the meeting she added
         "broadcast_drafts": 1,
+        "awaiting": 1,
+        "fact_confirmations": 1,  # unlinked: the fact stays confirmed
+        "districts": 1,  # unlinked: the rule she set stays
         "announcements": 1,  # her name on the one she made
+        "course_interest": 1,
+        "course_places": 1,
+        "course_reminders": 1,
+        "course_cards": 1,
+        "course_attendance": 1,  # kept as "a former participant", without her id
+        "cohorts": 1,  # her name on the cohort she opened
+        "reviewers": 1,  # her right to review Somali
+        "review_wordings": 1,  # her name on the wording she suggested (the wording stays)
+        "review_checks": 1,  # her name on the message she found good
         "dropin_subscriptions": 1,
         "dropin_shifts": 1,  # unlinked: the report still counts the hours
         "dropin_exceptions": 1,
@@ -435,3 +492,22 @@ def raw_bytes(db_path: Path) -> bytes:
     """The main file and its -wal, as they are on disk now."""
     wal = db_path.with_name(db_path.name + "-wal")
     return db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def test_forget_tells_each_woman_what_it_means_for_her(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    amina = await started(chat(1001, "Amina"), "en")  # only chose a language
+    await amina.send("/forget")
+    text = amina.last()["text"]
+    assert "This deletes your language and everything else" in text
+    assert "administrator" not in text and "invitation" not in text and "district" not in text
+
+    await make_member(services, 1002, "mother")
+    fadumo = await started(chat(1002, "Fadumo"), "en")
+    await fadumo.send("/forget")
+    text = fadumo.last()["text"]
+    assert "To come back to a district group, you need a new invitation from a coordinator." in text
+    assert "administrator" not in text
+    await fadumo.press("forget:yes")
+    assert "you need a new invitation" in fadumo.last()["text"]

@@ -32,8 +32,22 @@ REACH_COUNT = re.compile(rf"^dx:([nsc]):{_ID}:{_ID}:{_DAY}:{_TOPIC}:(\d{{1,3}})$
 # The report: scope (0 = all districts), period ('m202612' or 'y2026'), form (t, c, p).
 REPORT = re.compile(r"^dp:(\d{1,9}):(m\d{6}|y\d{4}):([tcp])$")
 
+# A coordinator's sessions: the list, a session's card and its pickers (o card, w weekday,
+# t time, l languages, x extra date, z end, Z end confirmed), a setting chosen (W weekday,
+# T start, E end, q on duty a/b/c/d = min-1/min+1/max-1/max+1 and e/f = the cut-off for
+# withdrawing 12 hours shorter/longer, L language, X extra date), and a
+# new session: a place, a kind, a weekday, then it is made (K).
+SESSIONS = re.compile(rf"^ds:s:{_ID}$")
+SESSION = re.compile(rf"^ds:([owtlxzZ]):{_ID}$")
+SESSION_SET = re.compile(rf"^ds:([WTEqLX]):{_ID}:([0-9a-f]{{1,8}})$")
+NEW = re.compile(rf"^ds:n:{_ID}$")
+NEW_PLACE = re.compile(rf"^ds:p:{_ID}:{_ID}$")
+NEW_KIND = re.compile(rf"^ds:k:{_ID}:{_ID}:([a-z]{{1,8}})$")
+CREATE = re.compile(rf"^ds:K:{_ID}:{_ID}:([a-z]{{1,8}}):([0-6])$")
+
 PATTERNS = (WOMEN, REMIND, CALENDAR, ROTA, SHIFT, ACCEPT, MY_CALENDAR, ALERT, REACH_TOPIC,
-            REACH_COUNT, REPORT)  # fmt: skip
+            REACH_COUNT, REPORT, SESSIONS, SESSION, SESSION_SET, NEW, NEW_PLACE, NEW_KIND,
+            CREATE)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -146,3 +160,57 @@ def report(district_id: int, period: str, form: str) -> str:
 def decode_report(data: str) -> ReportAsk | None:
     match = REPORT.fullmatch(data)
     return ReportAsk(int(match[1]), match[2], match[3]) if match else None
+
+
+@dataclass(frozen=True)
+class SessionAsk:
+    """A press on a coordinator's session screens: what, which session, and a value."""
+
+    action: str
+    session_id: int
+    value: str = ""
+
+
+def session(action: str, session_id: int, value: str = "") -> str:
+    return f"ds:{action}:{session_id}:{value}" if value else f"ds:{action}:{session_id}"
+
+
+def decode_session(data: str) -> SessionAsk | None:
+    match = SESSION.fullmatch(data)
+    if match is not None:
+        return SessionAsk(match[1], int(match[2]))
+    match = SESSION_SET.fullmatch(data)
+    return SessionAsk(match[1], int(match[2]), match[3]) if match else None
+
+
+@dataclass(frozen=True)
+class NewSession:
+    district_id: int
+    place: int | None = None  # a location's number (rowid)
+    kind: str | None = None
+    weekday: int | None = None
+
+
+def new_session(district_id: int, place: int | None = None, kind: str | None = None,
+                weekday: int | None = None) -> str:  # fmt: skip
+    if place is None:
+        return f"ds:n:{district_id}"
+    if kind is None:
+        return f"ds:p:{district_id}:{place}"
+    if weekday is None:
+        return f"ds:k:{district_id}:{place}:{kind}"
+    return f"ds:K:{district_id}:{place}:{kind}:{weekday}"
+
+
+def decode_new(data: str) -> NewSession | None:
+    for pattern in (CREATE, NEW_KIND, NEW_PLACE, NEW):
+        match = pattern.fullmatch(data)
+        if match is not None:
+            groups = match.groups()
+            return NewSession(
+                int(groups[0]),
+                int(groups[1]) if len(groups) > 1 else None,
+                groups[2] if len(groups) > 2 else None,
+                int(groups[3]) if len(groups) > 3 else None,
+            )
+    return None

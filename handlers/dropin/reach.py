@@ -7,22 +7,28 @@ confirmed before it is saved.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
 
 from bot.access import may_take_shifts
 from bot.dropin import buttons
+from bot.dropin.plan import day_key, parse_day_key
 from bot.dropin.report import OTHER
-from bot.dropin.rota import count_needs_confirming, valid_count
-from bot.i18n import Translator
+from bot.dropin.rota import MAX_COUNT, count_needs_confirming, valid_count
+from bot.i18n import N_, Translator
 from bot.referrals import Catalogue
+from handlers.awaiting import Question, ask, end
 from handlers.context import BotContext
 from handlers.help_guide import catalogue_of
 from handlers.render import answer_expired, button, edit_in_place
 from storage.dropin.reach import log_reach
 from storage.dropin.sessions import get_session
 
+# Her typed number, when she does not press one; nothing about a woman is in it.
+COUNT = Question("dropin.count", N_("I no longer wait for the number of women."))
 NUMBERS = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 25, 30, 40, 50)
 OLDEST = timedelta(days=14)  # a count for a day longer ago than this is no longer taken
 
@@ -89,55 +95,101 @@ def valid_log(context: BotContext, log: buttons.Reach) -> bool:
     )
 
 
+async def known_log(context: BotContext, log: buttons.Reach | None) -> bool:
+    """Her right to log for that district, day and topic, and the session of that district."""
+    if log is None or not valid_log(context, log):
+        return False
+    if log.session_id:
+        session = await get_session(context.db, log.session_id)
+        return session is not None and session.district_id == log.district_id
+    return True
+
+
 async def reach_callback(update: Update, context: BotContext) -> None:
-    """A topic chosen (then the numbers), a number chosen (saved, or asked to confirm)."""
+    """A topic chosen (then the numbers, or she types one), a number chosen (saved, or asked
+    to confirm)."""
     query = update.callback_query
     assert query is not None and query.data is not None
     t = context.t
     log = buttons.decode_reach(query.data)
-    if log is None or not valid_log(context, log):
+    if (
+        log is None
+        or not await known_log(context, log)
+        or (log.action != "t" and not valid_count(log.women))
+    ):
         await answer_expired(query, t)
         return
-    if log.session_id:
-        session = await get_session(context.db, log.session_id)
-        if session is None or session.district_id != log.district_id:
-            await answer_expired(query, t)
-            return
-    label = topic_labels(t, catalogue_of(context))[log.topic]
+    await query.answer()
     if log.action == "t":
-        await query.answer()
+        label = topic_labels(t, catalogue_of(context))[log.topic]
         await edit_in_place(query, count_question(t, label), numbers_keyboard(log))
+        await ask(context, COUNT, *log_values(log))
         return
-    if not valid_count(log.women):
-        await answer_expired(query, t)
+    await end(context, COUNT)
+    text, keyboard = await settle(context, log, confirmed=log.action == "c")
+    await edit_in_place(query, text, keyboard)
+
+
+def log_values(log: buttons.Reach) -> tuple[str, str, str, str]:
+    return str(log.district_id), str(log.session_id), day_key(log.day), log.topic
+
+
+async def count_answered(update: Update, context: BotContext, values: tuple[str, ...]) -> None:
+    """She typed the number of women instead of pressing one."""
+    assert update.effective_chat is not None and update.effective_message is not None
+    t = context.t
+    day = parse_day_key(values[2]) if len(values) == 4 else None
+    ids = values[:2] if len(values) == 4 else ()
+    log = None
+    if day is not None and all(v.isdecimal() for v in ids):
+        log = buttons.Reach(int(values[0]), int(values[1]), day, values[3])
+    if log is None or not await known_log(context, log):
+        text = "↩️ " + t._("That can no longer be saved. Send {command} to start again.")
+        await context.bot.send_message(
+            update.effective_chat.id, text.format(command=t.command("reached"))
+        )
         return
-    if log.action == "n" and count_needs_confirming(log.women):
-        await query.answer()
+    typed = (update.effective_message.text or "").strip()
+    if not typed.isdecimal() or not valid_count(int(typed)):
+        await ask(context, COUNT, *values)
+        text = "🔢 " + t._("Please type a number from 1 to {most}, or press one.").format(
+            most=t.ltr(MAX_COUNT)
+        )
+        await context.bot.send_message(update.effective_chat.id, text)
+        return
+    text, keyboard = await settle(context, replace(log, women=int(typed), action="n"), False)
+    await context.bot.send_message(
+        update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+    )
+
+
+async def settle(
+    context: BotContext, log: buttons.Reach, confirmed: bool
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Save the count, or first ask about a large one; the text and buttons to show."""
+    t = context.t
+    if count_needs_confirming(log.women) and not confirmed:
         text = "❓ " + t._("{n} women in one shift: is that right?").format(n=t.ltr(log.women))
         again = buttons.reach_topic(log.district_id, log.session_id, log.day, log.topic)
         keyboard = InlineKeyboardMarkup([[
             button("✅", t._("Yes, save it"), buttons.reach_count("c", log, log.women)),
             button("↩️", t._("No, choose again"), again),
         ]])  # fmt: skip
-        await edit_in_place(query, text, keyboard)
-        return
+        return text, keyboard
     await log_reach(
         context.db, log.district_id, log.session_id or None, log.day, log.topic, log.women, now()
     )
-    await query.answer(t._("Saved. Thank you!"))
+    label = topic_labels(t, catalogue_of(context))[log.topic]
     text = "✅ " + t.ngettext(
         "Saved: {n} woman, {topic}.", "Saved: {n} women, {topic}.", log.women
     ).format(n=t.ltr(log.women), topic=label)
     text += "\n\n" + t._("Did you talk about another topic too? Choose it, or stop here.")
-    await edit_in_place(
-        query,
-        text,
-        topics_keyboard(t, catalogue_of(context), log.district_id, log.session_id, log.day),
-    )
+    catalogue = catalogue_of(context)
+    return text, topics_keyboard(t, catalogue, log.district_id, log.session_id, log.day)
 
 
 def count_question(t: Translator, label: str) -> str:
-    return "📝 " + label + "\n" + t._("How many women?")
+    return "📝 " + label + "\n" + t._("How many women? Press a number, or type it.")
 
 
 def numbers_keyboard(log: buttons.Reach) -> InlineKeyboardMarkup:

@@ -159,7 +159,7 @@ async def remind_callback(update: Update, context: BotContext) -> None:
 
 
 async def calendar_callback(update: Update, context: BotContext) -> None:
-    """A calendar file of a session's next three months."""
+    """A calendar file of the next three months at the session's place."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
     session_id = buttons.decode_id(buttons.CALENDAR, query.data)
@@ -168,7 +168,9 @@ async def calendar_callback(update: Update, context: BotContext) -> None:
         await answer_expired(query, context.t)
         return
     await query.answer()
-    found = await coming(context.db, [session], now(), CALENDAR_DAYS, context.services.config.tz)
+    # The place's calendar: every session held there.
+    there = [s for s in await list_sessions(context.db) if s.location_id == session.location_id]
+    found = await coming(context.db, there, now(), CALENDAR_DAYS, context.services.config.tz)
     await send_calendar(update.effective_chat.id, context, [p for p in found if not p[1].cancelled])
 
 

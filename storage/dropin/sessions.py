@@ -38,6 +38,7 @@ class SessionRecord:
     uid: str
     district_id: int
     district_name: str
+    location_id: str
     location_name: str
     address: str
     latitude: float | None
@@ -57,7 +58,8 @@ class SessionRecord:
 
 
 _SELECT = """
-SELECT s.id, s.uid, s.district_id, d.name AS district_name, l.name AS location_name,
+SELECT s.id, s.uid, s.district_id, d.name AS district_name, s.location_id,
+       l.name AS location_name,
        l.address, l.latitude, l.longitude, s.kind, s.weekday, s.starts, s.ends, s.valid_from,
        s.valid_to, s.languages, s.holiday_policy, d.days_off, s.min_on_duty, s.max_on_duty,
        s.withdraw_hours
@@ -265,3 +267,71 @@ async def subscribers(db: Database, session_id: int, day: date) -> list[int]:
 async def purge_subscriptions(db: Database, before: date) -> int:
     """The subscription ends by itself: gone the day after its date."""
     return await db.execute("DELETE FROM dropin_subscriptions WHERE day < ?", (before.isoformat(),))
+
+
+# -- a coordinator's changes from the phone ------------------------------------------------------
+
+EDITABLE = (
+    "weekday", "starts", "ends", "languages", "min_on_duty", "max_on_duty", "withdraw_hours",
+    "valid_to",
+)  # fmt: skip
+
+
+async def update_session(db: Database, session_id: int, **changes: object) -> bool:
+    """Change some of a session's settings in one statement; False when the database's rules
+    refuse them (an end before the start, a minimum above the maximum) or it is gone."""
+    if not changes or any(key not in EDITABLE for key in changes):
+        raise ValueError(f"not a session setting: {sorted(changes)}")
+    assignments = ", ".join(f"{key} = ?" for key in changes)
+    try:
+        changed = await db.execute(
+            f"UPDATE dropin_sessions SET {assignments} WHERE id = ?",  # noqa: S608 - known keys
+            (*changes.values(), session_id),
+        )
+    except sqlite3.IntegrityError:
+        return False
+    return changed > 0
+
+
+async def add_extra_date(db: Database, session_id: int, day: date, by: int, now: datetime) -> bool:
+    """An extra date (or a cancelled one restored); False if it is one already."""
+    changed = await db.execute(
+        "INSERT INTO dropin_exceptions (session_id, day, kind, reason, changed_by, changed_at) "
+        "VALUES (?, ?, 'extra', NULL, ?, ?) ON CONFLICT (session_id, day) DO UPDATE SET "
+        "kind = 'extra', reason = NULL, changed_by = excluded.changed_by, "
+        "changed_at = excluded.changed_at WHERE kind != 'extra'",
+        (session_id, day.isoformat(), by, now.isoformat()),
+    )
+    return changed > 0
+
+
+@dataclass(frozen=True)
+class Place:
+    number: int  # the location's rowid: short and stable, for button data
+    id: str
+    name: str
+
+
+async def places(db: Database) -> list[Place]:
+    rows = await db.fetch_all("SELECT rowid, id, name FROM locations ORDER BY name, id")
+    return [Place(int(r["rowid"]), r["id"], r["name"]) for r in rows]
+
+
+async def create_session(
+    db: Database, district_id: int, place_number: int, kind: str, weekday: int, today: date
+) -> int | None:
+    """A new weekly session from today, 12:00-15:00, 2 to 4 on duty: the coordinator adjusts
+    it next. None if the place is gone."""
+    async with db.transaction() as tx:
+        place = await tx.fetch_one("SELECT id FROM locations WHERE rowid = ?", (place_number,))
+        if place is None:
+            return None
+        await tx.execute(
+            "INSERT INTO dropin_sessions (slug, district_id, location_id, kind, weekday, starts, "
+            "ends, valid_from) VALUES ('new-' || lower(hex(randomblob(6))), ?, ?, ?, ?, "
+            "'12:00', '15:00', ?)",
+            (district_id, place["id"], kind, weekday, today.isoformat()),
+        )
+        row = await tx.fetch_one("SELECT last_insert_rowid()")
+        assert row is not None
+        return int(row[0])

@@ -53,17 +53,22 @@ class BotApiHttpServer:
         spec = load_spec()
         if not spec.has_method(method):
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
-        params = spec.decode_form(method, _form_fields(content_type, body))
+        uploads: dict[str, tuple[str, bytes]] = {}
+        params = spec.decode_form(method, _form_fields(content_type, body, uploads))
         delay = self.round_trip / 2 if method != "getUpdates" else 0.0
         if delay:
             time.sleep(delay)  # this request's own server thread: others are not held up
-        answer = self.api.call(method, params)
+        answer = self.api.call(method, params, uploads)
         if delay:
             time.sleep(delay)
         return answer
 
 
-def _form_fields(content_type: str, body: bytes) -> dict[str, str]:
+def _form_fields(
+    content_type: str, body: bytes, uploads: dict[str, tuple[str, bytes]] | None = None
+) -> dict[str, str]:
+    """The form's fields; uploaded files' names and bytes go into `uploads` (as the offline
+    fake keeps them), so an end-to-end test can read a picture the bot sent."""
     if not body:
         return {}
     if content_type.startswith("application/json"):
@@ -77,6 +82,10 @@ def _form_fields(content_type: str, body: bytes) -> dict[str, str]:
             name = part.get_param("name", header="content-disposition")
             if part.get_filename():
                 fields[str(name)] = f"attach://{name}"  # an uploaded file
+                if uploads is not None:
+                    data = part.get_payload(decode=True)
+                    assert isinstance(data, bytes)
+                    uploads[str(name)] = (str(part.get_filename()), data)
             else:
                 fields[str(name)] = part.get_content()
         return fields

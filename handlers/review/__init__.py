@@ -1,0 +1,1 @@
+"""Translation review inside the bot: /review cards, typed wordings, reviewer rights."""

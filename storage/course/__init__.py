@@ -1,0 +1,1 @@
+"""The basic training's tables: interest, cohorts and their places, evenings, attendance, cards."""

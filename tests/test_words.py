@@ -1,0 +1,59 @@
+"""Words a woman meets that read wrong (issue 12): two menu buttons that look alike, a button that
+reads as a statement, the coordinator's gender in Somali, D-nummer, a Dari reflexive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.i18n import LOCALE_CODES, translator
+from handlers.context import Services
+from tests.conftest import make_member
+from tests.fakes.telegram import ChatDriver, buttons_of
+
+
+@pytest.mark.parametrize("locale", ["so", "ti"])
+async def test_my_profile_and_my_data_are_clearly_different(
+    chat: Callable[..., ChatDriver], services: Services, locale: str
+) -> None:
+    await make_member(services, 3001, "mother", locale=locale)
+    hodan = chat(3001, "Hodan")
+    await hodan.send("/menu")
+    labels = {b["callback_data"]: b["text"] for b in buttons_of(hodan.last())}
+    profile, data = labels["menu:me"][2:], labels["menu:mydata"][2:]
+    assert profile not in data and data not in profile, (profile, data)
+
+
+@pytest.mark.parametrize("locale", ["ar", "ur", "fa_AF", "pa"])
+def test_mark_as_handled_is_an_action(locale: str) -> None:
+    was = {"ar": "تمت المتابعة", "ur": "نمٹا دی گئی", "fa_AF": "رسیدگی شد", "pa": "ਨਿਪਟਾ ਦਿੱਤੀ ਗਈ"}
+    assert translator(locale)._("Mark as handled") != was[locale]
+
+
+def test_d_nummer_is_the_norwegian_word_everywhere() -> None:
+    for locale in (code for code in LOCALE_CODES if code != "en"):
+        text = translator(locale)._(
+            "Everyone registered in Norway, also asylum seekers with a D-number."
+        )
+        assert "D-nummer" in text and "D-number" not in text, locale
+
+
+def test_somali_speaks_of_the_coordinator_as_a_woman() -> None:
+    so = translator("so")
+    for msgid in (
+        "Another coordinator has handled it already.",
+        "The regular meetings stop for now, until the coordinator sets a new meeting time.",
+        "You are a bydelsmor. This bot keeps you in touch with your group and your coordinator.",
+        "This invite has expired. Ask your coordinator for a new one.",
+    ):
+        text = so._(msgid)
+        assert "isuduwaha" not in text and "isuduwuhu" not in text, text
+
+
+def test_dari_names_her_coordinator_not_the_bots() -> None:
+    fa = translator("fa_AF")
+    text = fa._(
+        "You are a bydelsmor. This bot keeps you in touch with your group and your coordinator."
+    )
+    assert "هماهنگ‌کننده خود" not in text and "هماهنگ‌کننده‌تان" in text
