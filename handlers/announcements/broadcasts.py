@@ -67,6 +67,7 @@ from storage.broadcasts import (
     DraftRecord,
     NewAnnouncement,
     Recipient,
+    count_reachable,
     create_announcement,
     delete_draft,
     districts_in_phase,
@@ -213,7 +214,7 @@ async def district_audiences(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Who in one district: all members, one role, or the group chat; with how many each."""
     t, db = context.t, context.db
-    every = len(await reachable_members(db, [district.id]))
+    every = await count_reachable(db, [district.id])
     rows = [[button("👥", t._("All members ({n})").format(n=every), f"bc:a:m{district.id}")]]
     labels = (
         (Role.MOTHER, "🤝", t._("The bydelsmødre ({n})")),
@@ -221,7 +222,7 @@ async def district_audiences(
         (Role.COORDINATOR, "🧭", t._("The coordinators ({n})")),
     )
     for role, emoji, label in labels:
-        n = len(await reachable_members(db, [district.id], str(role)))
+        n = await count_reachable(db, [district.id], str(role))
         rows.append([button(emoji, label.format(n=n), f"bc:a:r{district.id}.{role}")])
     if district.chat_id is not None:
         # Button labels are plain text to Telegram: the chat's title goes in as it is.

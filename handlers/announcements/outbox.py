@@ -1,8 +1,8 @@
 """The outbox worker: the one task that delivers announcements, within Telegram's limits.
 
 It drains the outbox under the bot's one rate plan (bot/rate_limit.py, kept by
-handlers/rate_limiter.Turns, which every request of the bot goes through). For each row it waits
-for the row's turn, marks it `sending` (committed), and only then sends it, in a task of its own:
+handlers/rate_limiter.Turns, which every request of the bot goes through). When a row's turn is
+near, it marks it `sending` (committed), takes the turn and sends it, in a task of its own:
 up to IN_FLIGHT requests are on their way at once, so that a slow network (50-150 ms a round
 trip) does not slow the rate. Each row ends `sent`, `failed` or `blocked`; a row still `sending`
 at start-up was in flight when the process died and becomes `uncertain`: reported, never
@@ -267,11 +267,15 @@ class OutboxWorker:
         return 0.0
 
     async def _deliver(self, job: OutboxJob) -> None:
-        """Wait for the row's turn, claim it, and send it in a task of its own. The turn comes
-        first: a process killed while waiting has claimed nothing, so nothing is lost."""
-        await self.acquire(job.chat_id, group=job.group_chat_id is not None)
+        """Claim the row, take its turn, and send it in a task of its own.
+
+        The step has already waited until the row's turn is at most SHORT_WAIT away, so the
+        claimed row waits only that long. The turn is taken after the claim (a database write)
+        so that the request leaves right when the plan says: a write taking longer than usual
+        between the two would bunch requests up and provoke a 429."""
         if not await claim(self.db, job.id):
             return  # forgotten or finished meanwhile
+        await self.acquire(job.chat_id, group=job.group_chat_id is not None)
         # The task inherits this task's taken turn (a context variable) and sends at once.
         task = asyncio.create_task(self._send_claimed(job), name="outbox-delivery")
         self._in_flight.add(task)
@@ -378,7 +382,7 @@ class OutboxWorker:
         author, message_id = announcement.created_by, announcement.progress_message_id
         if author is None or message_id is None or announcement.id in self._progress_gone:
             return
-        if not last and self.plan.delay(author, self.turns.clock.now()) > 0:
+        if not last and self.plan.chat_delay(author, self.turns.clock.now()) > 0:
             return  # she just got the announcement herself: the next edit will do
         done, total = await announcement_progress(self.db, announcement.id)
         t = await self._translator_of(author)
