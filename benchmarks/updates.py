@@ -37,7 +37,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filte
 from bot.app import TURNS_KEY, build_application, close_services, open_services  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest  # noqa: E402
-from handlers.rate_limiter import Clock  # noqa: E402
+from handlers.common.rate_limiter import Clock  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.districts import upsert_district  # noqa: E402
 from storage.meetings import add_meeting  # noqa: E402

@@ -16,7 +16,7 @@ from telegram import Update
 
 from bot.app import BotApplication
 from bot.offline_api import JSON, OfflineBotApi
-from handlers.context import Services
+from handlers.common.context import Services
 from storage import Database
 from tests.conftest import make_member
 
