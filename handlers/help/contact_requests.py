@@ -38,6 +38,7 @@ from handlers.common.help_flow import (
     send,
 )
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.common.sending import unreachable
 from handlers.help.help_guide import TOPICS_DATA
 from storage import Database
 from storage.districts import get_district, list_districts
@@ -359,11 +360,8 @@ async def send_to_coordinators(context: BotContext, request: ContactRequest, dis
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard,
             )
-        except Forbidden:
-            await mark_unreachable(context.db, coordinator.telegram_id, datetime.now(UTC))
-            continue
-        except BadRequest as exc:
-            if "chat not found" not in exc.message.lower():
+        except (Forbidden, BadRequest) as exc:
+            if not unreachable(exc):
                 raise
             await mark_unreachable(context.db, coordinator.telegram_id, datetime.now(UTC))
             continue

@@ -41,6 +41,7 @@ from handlers.common.context import SERVICES_KEY, BotContext, Outbox, Services
 from handlers.common.delivery import Delivery, Sleep, send_one, send_to_member
 from handlers.common.labels import phase_line
 from handlers.common.render import escape
+from handlers.common.sending import Outcome
 from handlers.meetings.meetings import meeting_text, reminder_keyboard, reminder_text
 from storage import Database
 from storage.group_chats import migrate_chat
@@ -89,7 +90,7 @@ async def post_to_group(
         try:
             return await send_one(bot, exc.new_chat_id, text, sleep=sleep, pacer=pacer, group=True)
         except ChatMigrated:
-            return Delivery("failed")
+            return Delivery(Outcome.FAILED)
 
 
 async def tell_members(
@@ -113,7 +114,7 @@ async def tell_members(
         delivery = await send_to_member(
             bot, db, telegram_id, compose(translator(locale)), None, now, sleep, pacer
         )
-        sent += delivery.outcome == "sent"
+        sent += delivery.outcome is Outcome.SENT
     return sent
 
 
@@ -209,7 +210,7 @@ async def dispatch_reminders(
             await finish_reminder(
                 db, meeting.id, person.telegram_id, decision.send, delivery.outcome, now
             )
-            sent += delivery.outcome == "sent"
+            sent += delivery.outcome is Outcome.SENT
         if settings.chat_id is None or await chat_post_claimed(db, meeting.id):
             continue
         if pacer is not None:
