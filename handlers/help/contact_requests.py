@@ -191,8 +191,9 @@ async def ask_district(update: Update, context: BotContext) -> None:
     # Button labels are plain text to Telegram: the names go in as they are.
     rows = [[button("🏘", d.name, f"hlp:d:{d.id}")] for d in districts]
     rows += _cancel_rows(context)
-    await edit_in_place(query, "🏘 " + t._("Which district do you live in?"),
-                        InlineKeyboardMarkup(rows))  # fmt: skip
+    await edit_in_place(
+        query, "🏘 " + t._("Which district do you live in?"), InlineKeyboardMarkup(rows)
+    )
 
 
 async def ask_channel(update: Update, context: BotContext, district_id: int, name: str) -> None:
