@@ -60,9 +60,9 @@ from handlers.dropin import women as dropin_women
 from handlers.help import confirm_facts, contact_requests, help, help_guide, stats, voice_notes
 from handlers.jobs.course import start_course
 from handlers.jobs.dropin import start_dropin
+from handlers.jobs.meetings import start_meetings
 from handlers.meetings import codecs as meeting_codecs
 from handlers.meetings import meeting_admin, meeting_rule, meeting_when, meetings, phase
-from handlers.meetings.reminders import start_meetings
 from handlers.people import codecs as people_codecs
 from handlers.people import group_chat, invites, members, onboarding, privacy, profile
 from handlers.review import rights as review_rights

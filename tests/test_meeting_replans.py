@@ -10,7 +10,7 @@ from bot.app import BotApplication
 from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
-from handlers.meetings.reminders import plan_all
+from handlers.meetings.planning import plan_all
 from storage.meetings import (
     cancel_meeting,
     get_rsvp,

@@ -19,7 +19,8 @@ from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings import meeting_when, reminders
-from handlers.meetings.reminders import notices_sent, plan_all, plan_and_tell
+from handlers.meetings.planning import plan_all, plan_and_tell
+from handlers.meetings.reminders import notices_sent
 from storage.meetings import (
     add_meeting,
     cancel_meeting,

@@ -18,7 +18,8 @@ from handlers.common.access import choose_district, refuse
 from handlers.common.context import BotContext
 from handlers.common.labels import PHASES, phase_line
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from handlers.meetings.reminders import phase_has_rule, plan_and_tell, schedule_wakeups
+from handlers.jobs.meetings import schedule_wakeups
+from handlers.meetings.planning import phase_has_rule, plan_and_tell
 from storage.districts import DistrictRecord, PhaseChange, change_phase, get_district, phase_history
 
 PHASE_DATA = re.compile(r"(ph|phok):(\d{1,9})(?::([1-4]))?")
