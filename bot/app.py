@@ -28,7 +28,7 @@ from bot.config import Config
 from bot.dropin import buttons as dropin_buttons
 from bot.rate_limit import Limits, RatePlan
 from bot.review.flow import refresh_live
-from handlers.announcements import broadcast_waiting, broadcasts
+from handlers.announcements import broadcast_waiting, broadcasts, history
 from handlers.announcements.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.common import awaiting, errors, fallback, guard, help_flow, menu
 from handlers.common.catalogue import CATALOGUE_KEY
@@ -273,7 +273,7 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         CommandHandler("broadcasts", broadcast_waiting.waiting_first_command, filters=private)
     )
-    app.add_handler(CallbackQueryHandler(broadcasts.history_callback, pattern=r"^bch:"))
+    app.add_handler(CallbackQueryHandler(history.history_callback, pattern=r"^bch:"))
     app.add_handler(CallbackQueryHandler(broadcast_waiting.waiting_callback, pattern=r"^bcw:"))
 
     # The basic training: /course for each kind of woman; "I want to become a bydelsmor" (also

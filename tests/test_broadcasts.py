@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-import handlers.announcements.broadcasts
+import handlers.announcements.versions
 import storage.broadcasts
 from bot.app import build_application, close_services, open_services
 from bot.broadcasts import parse_send_time
@@ -489,7 +489,7 @@ async def test_the_progress_shows_0_of_n_before_the_worker_can_see_the_outbox(
         shown_when_written.append(message["text"])
         return await real_create(*args)
 
-    monkeypatch.setattr(handlers.announcements.broadcasts, "create_announcement", create)
+    monkeypatch.setattr(handlers.announcements.versions, "create_announcement", create)
     await kari.press("bc:ok")
     # The worker may take the rows the moment they are committed: "0 / 1" was already there.
     assert shown_when_written == [
