@@ -70,12 +70,8 @@ async def versions_screen(
         )
     original = await original_locale(context, draft)
     # TRANSLATORS: {language} is the language her own text is taken to be written in.
-    lines.append(
-        "✍️ "
-        + t._("Your text counts as the {language} version.").format(
-            language=language_name(t, original)
-        )
-    )
+    counts_as = t._("Your text counts as the {language} version.")
+    lines.append("✍️ " + counts_as.format(language=language_name(t, original)))
     if draft.versions:
         done = ", ".join(language_name(t, loc) for loc in sorted(draft.versions))
         lines.append("✅ " + t._("Versions: {languages}").format(languages=done))

@@ -112,15 +112,10 @@ def history_text(context: BotContext, changes: list[PhaseChange]) -> str:
             # TRANSLATORS: who changed the phase: the organisation file, or someone forgotten.
             who = t._("the organisation's file")
         # TRANSLATORS: e.g. "2 Dec 2026: phase 2 → 3, by Kari".
-        lines.append(
-            "• "
-            + t._("{date}: phase {old} → {new}, by {who}").format(
-                date=t.ltr(t.format_day(change.changed_at, tz)),
-                old=t.ltr(change.from_phase),
-                new=t.ltr(change.to_phase),
-                who=who,
-            )
-        )
+        line = t._("{date}: phase {old} → {new}, by {who}")
+        day = t.ltr(t.format_day(change.changed_at, tz))
+        old, new = t.ltr(change.from_phase), t.ltr(change.to_phase)
+        lines.append("• " + line.format(date=day, old=old, new=new, who=who))
     return "\n".join(lines)
 
 
