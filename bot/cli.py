@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Bot, Update
@@ -31,6 +32,7 @@ from bot.i18n import compile_catalogues
 from bot.logs import configure_logging
 from bot.review.export import ExportReport, export, status_table
 from bot.seeding import SeedError, read_seed, summary
+from handlers.common.context import SERVICES_KEY, Services
 from handlers.common.transport import BydelsBot
 from storage import Database, StorageError
 from storage.admins import add_admin, list_admins, remove_admin
@@ -199,10 +201,22 @@ def run_command(webhook: Webhook | None = None) -> int:
                 secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES, close_loop=False,
             ),
         )  # fmt: skip
+    close_leftover_database(application)
     if failure is not None:
         return failure
     log.info("stopped")
     return EXIT_OK
+
+
+def close_leftover_database(application: Any) -> None:
+    """A SIGTERM in the middle of start-up (e.g. while setWebhook is answered) can end PTB's run
+    before its shutdown closed the database: its thread would keep the process alive. Close it."""
+    services = application.bot_data.pop(SERVICES_KEY, None)
+    if isinstance(services, Services):
+        try:
+            asyncio.run(services.db.close())
+        except Exception:  # the process ends anyway; say why the database may need a look
+            log.warning("the database could not be closed cleanly after an interrupted start")
 
 
 class UnreadableWebhookUpdate(logging.Filter):
