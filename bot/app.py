@@ -337,6 +337,7 @@ def register_handlers(app: BotApplication) -> None:
         (course.CARDS, course_completion.cards_callback),
         (course.WITHDRAW_CARD, course_completion.withdraw_card_callback),
         (course.WITHDRAW_CARD_SURE, course_completion.withdraw_card_callback),
+        (course.SEND_AGAIN, course_completion.send_again_callback),
     )
     for codec, callback in course_buttons:
         app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern))

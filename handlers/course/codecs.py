@@ -83,6 +83,7 @@ COMPLETE_SURE = Codec("crsdok", 2)
 CARDS = Codec("crsid", 1)  # a completed cohort's ID cards
 WITHDRAW_CARD = Codec("crsidx", 2)  # cohort, woman
 WITHDRAW_CARD_SURE = Codec("crsidxok", 2)
+SEND_AGAIN = Codec("crsidre", 2)  # cohort, delivery: an uncertain or failed card or diploma
 
 ALL: tuple[Codec, ...] = tuple(v for v in list(globals().values()) if isinstance(v, Codec))
 

@@ -25,6 +25,7 @@ from bot.i18n import Translator, translator
 from handlers.context import SERVICES_KEY, BotContext, Services
 from handlers.course import clock, codecs
 from handlers.course.places import change_places
+from handlers.jobs.course_cards import deliver_completions
 from handlers.course.texts import cohort_label, evening_lines, offer_keyboard, offer_text
 from handlers.render import button, escape
 from storage import Database
@@ -163,11 +164,13 @@ async def run_course_jobs(bot: Bot, services: Services) -> None:
     tz = services.config.tz
     await expire_offers(bot, services.db, tz, now)
     await remind_evenings(bot, services.db, tz, now)
+    await deliver_completions(bot, services.db, tz)
     await purge_interest(services.db, now - INTEREST_KEPT)
 
 
 async def course_job(context: BotContext) -> None:
-    """Every few minutes: lapse offers, send offers and evening reminders, purge old interest."""
+    """Every few minutes: lapse offers, send offers, evening reminders and the cards and
+    diplomas of a completion not sent yet, purge old interest."""
     await run_course_jobs(context.bot, context.services)
 
 
