@@ -314,6 +314,7 @@ def register_handlers(app: BotApplication) -> None:
         (course.PLACES, course_roster.places_callback),
         (course.PLACE_CARD, course_roster.place_card_callback),
         (course.PLACE_ACTION, course_roster.place_action_callback),
+        (course.OFFER_AGAIN, course_roster.offer_again_callback),
         (course.PROGRESS, course_progress.cohort_progress_callback),
         (course.CSV_FILE, course_progress.csv_callback),
         (course.EVENINGS, course_evenings.evenings_callback),

@@ -59,6 +59,7 @@ CAPACITY_TYPED = Codec("crsct", 2)  # cohort, version seen: the number is typed
 PLACE_CARD = Codec("crspw", 2)  # cohort, woman
 PLACES = Codec("crsl", 1)  # a cohort's participants and waiting list
 PLACE_ACTION = Codec("crspa", 4)  # cohort, version seen, woman, action (see PlaceAction)
+OFFER_AGAIN = Codec("crspo", 2)  # cohort, woman: send an offer in doubt again
 # Evenings: list, add (module, day offset, length, place), move, cancel, attendance (page).
 EVENINGS = Codec("crse", 1)
 ADD_EVENING = Codec("crsea", 1)  # cohort

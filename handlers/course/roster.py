@@ -22,7 +22,7 @@ from handlers.course.places import change_places
 from handlers.course.texts import cohort_label
 from handlers.jobs.course import deliver_offers, send
 from handlers.render import answer_expired, button, edit_in_place, escape
-from storage.course.cohorts import Cohort, Place, cohorts_in, places_of
+from storage.course.cohorts import Cohort, Place, cohorts_in, offer_again, places_of
 from storage.course.interest import Interest, interested_in
 from storage.districts import get_district
 from storage.people import load_person
@@ -191,6 +191,7 @@ def places_text(t: Translator, cohort: Cohort, places: list[Place], tz: ZoneInfo
         lines += [
             f"• {escape(p.name)} — "
             + t._("until {date}").format(date=t.format_datetime(p.offer_expires_at, tz))
+            + (" — ❓ " + t._("perhaps not delivered") if p.offer_in_doubt else "")
             for p in offered
             if p.offer_expires_at is not None
         ]
@@ -219,12 +220,19 @@ async def places_screen(context: BotContext, cohort: Cohort) -> tuple[str, Inlin
     places = await places_of(context.db, cohort.id)
     text = places_text(t, cohort, places, context.services.config.tz)
     marks = {"admitted": "👤", "offered": "🎟", "waiting": "⏳"}
+    # An offer that perhaps never reached her comes first, so that it is seen.
     rows = (
         []
         if cohort.completed_at
         else [
-            [button(marks[p.status], p.name, codecs.PLACE_CARD.encode(cohort.id, p.telegram_id))]
-            for p in places[:SHOWN]
+            [
+                button(
+                    "❓" if p.offer_in_doubt else marks[p.status],
+                    p.name,
+                    codecs.PLACE_CARD.encode(cohort.id, p.telegram_id),
+                )
+            ]
+            for p in sorted(places, key=lambda p: not p.offer_in_doubt)[:SHOWN]
         ]
     )
     rows.append([button("⬅️", t._("Back"), codecs.COHORT.encode(cohort.id))])
@@ -258,6 +266,21 @@ async def place_card_callback(update: Update, context: BotContext) -> None:
         ]
 
     rows = []
+    text = "👤 " + escape(place.name)
+    if place.offer_in_doubt:
+        text += "\n❓ " + t._(
+            "The offer of a free place may not have reached her (Telegram did not answer, or the "
+            "bot stopped while sending). Send it again, or let the next woman go first."
+        )
+        rows.append(
+            [
+                button(
+                    "🔁",
+                    t._("Send the offer again"),
+                    codecs.OFFER_AGAIN.encode(cohort.id, place.telegram_id),
+                )
+            ]
+        )
     if place.status == "waiting":
         rows += [
             act("⬆️", t._("Move up"), PlaceAction.UP),
@@ -267,7 +290,23 @@ async def place_card_callback(update: Update, context: BotContext) -> None:
         rows.append(act("⏭", t._("Let the next woman go first"), PlaceAction.SKIP))
     rows.append(act("✖️", t._("Take her off"), PlaceAction.REMOVE))
     rows.append([button("⬅️", t._("Back"), codecs.PLACES.encode(cohort.id))])
-    await edit_in_place(query, "👤 " + escape(place.name), InlineKeyboardMarkup(rows))
+    await edit_in_place(query, text, InlineKeyboardMarkup(rows))
+
+
+async def offer_again_callback(update: Update, context: BotContext) -> None:
+    """Send an offer in doubt again (she may get it twice: the coordinator chose so)."""
+    query = update.callback_query
+    assert query is not None
+    ids = codecs.OFFER_AGAIN.decode(query.data)
+    cohort = await managed_cohort(update, context, ids[0] if ids else None)
+    if cohort is None or ids is None:
+        return
+    if not await offer_again(context.db, cohort.id, ids[1]):
+        await answer_expired(query, context.t)
+        return
+    await query.answer("🔁")
+    await deliver_offers(context.bot, context.db, context.services.config.tz)
+    await edit_in_place(query, *await places_screen(context, cohort))
 
 
 async def place_action_callback(update: Update, context: BotContext) -> None:

@@ -18,3 +18,10 @@ CREATE TABLE course_deliveries (
     UNIQUE (cohort_id, telegram_id, kind)
 );
 CREATE INDEX course_deliveries_unclaimed ON course_deliveries (claimed_at);
+
+-- An offer of a freed place: what came of its message. NULL while claimed means the send was
+-- cut off (a crash): like 'uncertain' it is shown to the coordinator in the waiting list, who
+-- sends it again or passes the place on. Offers claimed before this column existed were sent.
+ALTER TABLE course_places ADD COLUMN offer_outcome TEXT
+    CHECK (offer_outcome IN ('sent', 'uncertain', 'failed'));
+UPDATE course_places SET offer_outcome = 'sent' WHERE offer_claimed_at IS NOT NULL;
