@@ -93,7 +93,7 @@ async def test_an_offer_lost_in_a_timeout_is_shown_and_sent_again_when_she_asks(
 async def test_an_offer_cut_off_by_a_crash_is_shown_and_the_place_can_be_passed_on(
     chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
 ) -> None:
-    kari, cohort_id, (amina, hodan, zahra) = await full_list(chat, services)
+    kari, cohort_id, (amina, hodan, _) = await full_list(chat, services)
 
     def killed(method: str, params: JSON) -> tuple[int, JSON] | None:
         if method == "sendMessage" and "free for you" in str(params.get("text")):

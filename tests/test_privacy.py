@@ -55,8 +55,8 @@ async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
 
 
 from storage.course.cards import issue_card  # noqa: E402
-from storage.course.deliveries import add_delivery  # noqa: E402
 from storage.course.cohorts import create_cohort, save_places  # noqa: E402
+from storage.course.deliveries import add_delivery  # noqa: E402
 from storage.course.evenings import add_evening, claim_evening_reminder, set_present  # noqa: E402
 from storage.course.interest import save_interest  # noqa: E402
 

@@ -10,7 +10,6 @@ import secrets
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.i18n import Translator
-
 from handlers.context import BotContext
 from handlers.course import clock, codecs
 from handlers.course.cohorts import managed_cohort, stale_text
@@ -111,9 +110,9 @@ async def complete_sure_callback(update: Update, context: BotContext) -> None:
 
 def delivery_line(t: Translator, d: Delivery) -> str | None:
     """What the coordinator must know about one card or diploma, or None if it arrived."""
-    what = (
-        t._("ID card of {name}") if d.kind == "card" else t._("Diploma of {name}")
-    ).format(name=escape(d.name))
+    what = (t._("ID card of {name}") if d.kind == "card" else t._("Diploma of {name}")).format(
+        name=escape(d.name)
+    )
     if d.uncertain:
         return "❓ " + what + ": " + t._("perhaps not delivered (no answer from Telegram)")
     if d.outcome == "failed":

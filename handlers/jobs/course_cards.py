@@ -69,8 +69,11 @@ def failed_note(t: Translator, d: Delivery) -> str:
         if d.kind == "card"
         else t._("The diploma of {name} could not be drawn or sent.")
     )
-    return "⚠️ " + what.format(name=escape(d.name)) + "\n" + t._(
-        "Try again later from 🪪 ID cards; if it fails again, tell whoever runs the bot."
+    return (
+        "⚠️ "
+        + what.format(name=escape(d.name))
+        + "\n"
+        + t._("Try again later from 🪪 ID cards; if it fails again, tell whoever runs the bot.")
     )
 
 
@@ -80,9 +83,14 @@ def uncertain_note(t: Translator, d: Delivery) -> str:
         if d.kind == "card"
         else t._("The diploma of {name} may not have arrived: Telegram did not answer in time.")
     )
-    return "❓ " + what.format(name=escape(d.name)) + "\n" + t._(
-        "It is not sent again by itself, so that nobody gets it twice. Ask her, and send it "
-        "again from 🪪 ID cards if it did not arrive."
+    return (
+        "❓ "
+        + what.format(name=escape(d.name))
+        + "\n"
+        + t._(
+            "It is not sent again by itself, so that nobody gets it twice. Ask her, and send it "
+            "again from 🪪 ID cards if it did not arrive."
+        )
     )
 
 

@@ -20,7 +20,12 @@ class Card:
 
 
 async def issue_card(
-    db: Database | Transaction, token: str, telegram_id: int, district_id: int, name: str, now: datetime
+    db: Database | Transaction,
+    token: str,
+    telegram_id: int,
+    district_id: int,
+    name: str,
+    now: datetime,
 ) -> None:
     await db.execute(
         "INSERT INTO course_cards (token, telegram_id, district_id, name, issued_at) "

@@ -11,7 +11,6 @@ from sqlite3 import Row
 from storage.db import Database, Transaction
 
 
-
 @dataclass(frozen=True)
 class Delivery:
     id: int
@@ -28,9 +27,7 @@ class Delivery:
     @property
     def uncertain(self) -> bool:
         """Perhaps delivered, perhaps not: never sent again without the coordinator."""
-        return self.outcome == "uncertain" or (
-            self.claimed_at is not None and self.outcome is None
-        )
+        return self.outcome == "uncertain" or (self.claimed_at is not None and self.outcome is None)
 
 
 def _delivery(r: Row) -> Delivery:
