@@ -18,7 +18,7 @@ from bot.config import Config
 from bot.course import cards
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
-from handlers.context import Services
+from handlers.common.context import Services
 from handlers.course import clock, codecs
 from handlers.jobs.course import run_course_jobs
 from storage.course.cohorts import create_cohort, save_places

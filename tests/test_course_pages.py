@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from bot.offline_api import JSON
-from handlers.context import Services
+from handlers.common.context import Services
 from handlers.course import clock, codecs
 from storage.course.cohorts import create_cohort, places_of
 from storage.course.interest import save_interest

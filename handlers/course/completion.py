@@ -10,13 +10,13 @@ import secrets
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.i18n import Translator
-from handlers.context import BotContext
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.course import clock, codecs
 from handlers.course.cohorts import managed_cohort, stale_text
 from handlers.course.progress import progress_of
 from handlers.course.texts import cohort_label
 from handlers.jobs.course_cards import deliver_completions, deliver_one
-from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.course.cards import cards_in, issue_card, withdraw_card
 from storage.course.cohorts import Cohort, complete_cohort, make_mother, places_of
 from storage.course.deliveries import (

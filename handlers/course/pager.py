@@ -10,7 +10,7 @@ from typing import TypeVar
 from telegram import InlineKeyboardButton
 
 from bot.i18n import Translator
-from handlers.render import button
+from handlers.common.render import button
 
 T = TypeVar("T")
 

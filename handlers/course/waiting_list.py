@@ -12,7 +12,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.course import waitlist
 from bot.course.waitlist import Result
 from bot.i18n import Translator, translator
-from handlers.context import BotContext
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.course import clock, codecs
 from handlers.course.codecs import PlaceAction
 from handlers.course.cohorts import managed_cohort, stale_text
@@ -20,7 +21,6 @@ from handlers.course.pager import nav_row, page_line, page_of
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label
 from handlers.jobs.course import deliver_offers, send
-from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.course.cohorts import Cohort, Place, offer_again, places_of
 from storage.people import load_person
 

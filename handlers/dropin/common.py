@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from bot.dropin.plan import KINDS, Occurrence, SessionException, SessionRule, occurrences
 from bot.i18n import LANGUAGE_BY_CODE, Translator
 from bot.meeting_plan import parse_days_off
-from handlers.context import BotContext
-from handlers.render import escape
+from handlers.common.context import BotContext
+from handlers.common.render import escape
 from storage import Database
 from storage.dropin.sessions import SessionRecord, exceptions_of, get_session
 

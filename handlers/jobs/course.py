@@ -25,13 +25,13 @@ from telegram.ext import Application
 
 from bot.course import waitlist
 from bot.i18n import Translator, translator
-from handlers.context import SERVICES_KEY, BotContext, Services
+from handlers.common.context import SERVICES_KEY, BotContext, Services
+from handlers.common.render import button, escape
+from handlers.common.sending import surely_not_sent
 from handlers.course import clock, codecs
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label, evening_lines, offer_keyboard, offer_text
 from handlers.jobs.course_cards import deliver_completions
-from handlers.render import button, escape
-from handlers.sending import surely_not_sent
 from storage import Database
 from storage.course.cohorts import (
     Cohort,

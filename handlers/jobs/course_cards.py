@@ -28,10 +28,10 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.course.cards import render_card, render_diploma
 from bot.i18n import Translator, translator
 from bot.identity import Role
-from handlers.commands import set_chat_commands
+from handlers.common.commands import set_chat_commands
+from handlers.common.render import escape
+from handlers.common.sending import surely_not_sent
 from handlers.course import clock
-from handlers.render import escape
-from handlers.sending import surely_not_sent
 from storage import Database
 from storage.course.cohorts import Cohort, get_cohort
 from storage.course.deliveries import (
