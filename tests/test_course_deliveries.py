@@ -166,14 +166,14 @@ async def test_a_drawing_failure_is_told_to_the_coordinator_in_her_language(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     cohort, kari = await two_eligible_women(services, chat)
-    font_file = cards.font_file
+    script_runs = cards.script_runs
 
-    def broken_font(text: str, bold: bool = False) -> Path:
+    def broken_font(text: str, bold: bool = False) -> list[tuple[str, Path]]:
         if text == NAMES[AMINA]:
             raise OSError("the Arabic font file is unreadable")
-        return font_file(text, bold)
+        return script_runs(text, bold)
 
-    monkeypatch.setattr(cards, "font_file", broken_font)
+    monkeypatch.setattr(cards, "script_runs", broken_font)
     await complete(kari, cohort)
     # Hodan got her card and Kari her diploma; Amina is a bydelsmor all the same.
     assert photos_to(api, HODAN) == [200] and diplomas(api) == [f"diplom-{HODAN}.png"]
@@ -185,7 +185,7 @@ async def test_a_drawing_failure_is_told_to_the_coordinator_in_her_language(
     assert any(card_note.format(name=NAMES[AMINA]) in text for text in texts)
     assert any(diploma_note.format(name=NAMES[AMINA]) in text for text in texts)
     # Once the font is back, she sends both again from ID cards.
-    monkeypatch.setattr(cards, "font_file", font_file)
+    monkeypatch.setattr(cards, "script_runs", script_runs)
     await kari.press(codecs.CARDS.encode(cohort), kari.last()["message_id"])
     assert kari.last()["text"].count("⚠️") == 2
     await kari.press_label(NAMES[AMINA])
