@@ -16,7 +16,7 @@ from handlers.course import clock, codecs
 from handlers.course.cohorts import managed_cohort, stale_text
 from handlers.course.progress import progress_of
 from handlers.course.texts import cohort_label
-from handlers.jobs.course_cards import deliver_completions, deliver_one
+from handlers.jobs.course.cards import deliver_completions, deliver_one
 from storage.course.cards import cards_in, issue_card, withdraw_card
 from storage.course.cohorts import Cohort, complete_cohort, make_mother, places_of
 from storage.course.deliveries import (
@@ -26,6 +26,7 @@ from storage.course.deliveries import (
     get_delivery,
     send_again,
 )
+from storage.people import ensure_person
 
 
 async def eligible_women(
@@ -79,7 +80,7 @@ async def complete_callback(update: Update, context: BotContext) -> None:
 
 async def complete_sure_callback(update: Update, context: BotContext) -> None:
     """Complete it: in one transaction the roles change and every card and diploma is written
-    down to be sent; then they are sent (claimed one by one, see handlers/jobs/course_cards.py).
+    down to be sent; then they are sent (claimed one by one, see handlers/jobs/course/cards.py).
     Whatever a crash or Telegram cuts off is sent by the course's job, or shown to her."""
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
@@ -92,6 +93,7 @@ async def complete_sure_callback(update: Update, context: BotContext) -> None:
     async with context.db.transaction() as tx:
         done = cohort.version == ids[1] and await complete_cohort(tx, cohort.id, now)
         if done:
+            await ensure_person(tx, coordinator, None)  # an admin may have no row yet
             for who, name in yes:
                 await make_mother(tx, who, cohort.district_id, name, now)
                 token = secrets.token_urlsafe(16)

@@ -5,7 +5,7 @@ Every send is claimed in the database first (`claim_offer`, `claim_evening_remin
 restart never sends one twice. An offer whose send was cut off (a timeout, or a crash between
 the claim and the answer) is not retried by itself: the coordinators see it in the waiting
 list and send it again or pass the place on (she can still see her offer in /course). The
-completion's cards and diplomas are sent by handlers/jobs/course_cards.py, from here too. The
+completion's cards and diplomas are sent by handlers/jobs/course/cards.py, from here too. The
 job runs at start-up and every few minutes; PTB keeps no jobs across a restart and none are
 needed: what is due is read from the database each time.
 """
@@ -31,7 +31,7 @@ from handlers.common.sending import surely_not_sent
 from handlers.course import clock, codecs
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label, evening_lines, offer_keyboard, offer_text
-from handlers.jobs.course_cards import deliver_completions
+from handlers.jobs.course.cards import deliver_completions
 from storage import Database
 from storage.course.cohorts import (
     Cohort,
