@@ -78,6 +78,7 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("dropin_subscriptions", "chat_id", Forget.DELETE),
     PersonColumn("dropin_shifts", "telegram_id", Forget.UNLINK),
     PersonColumn("dropin_exceptions", "changed_by", Forget.UNLINK),
+    PersonColumn("dropin_sessions", "rule_changed_by", Forget.UNLINK),
     PersonColumn("people", "telegram_id", Forget.DELETE),
 )
 
