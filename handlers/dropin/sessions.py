@@ -17,7 +17,7 @@ from bot.dropin.plan import KINDS, day_key, parse_day_key
 from bot.i18n import LANGUAGES, Translator
 from bot.identity import Role
 from handlers.context import BotContext
-from handlers.dropin.common import languages, place, title
+from handlers.dropin.common import languages, place, title, wake_for_alerts
 from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.districts import list_districts
 from storage.dropin.sessions import (
@@ -95,6 +95,7 @@ async def session_callback(update: Update, context: BotContext) -> None:
             await query.answer(t._("That does not fit the other settings."), show_alert=True)
             return
         await query.answer(t._("Saved."))
+        await wake_for_alerts(context, session.id)  # a new time or minimum moves its alerts
         if asked.action == "T":  # the end comes next
             asked = buttons.SessionAsk("e", session.id, asked.value)
         else:
@@ -309,6 +310,7 @@ async def new_callback(update: Update, context: BotContext) -> None:
         if session is None:
             await answer_expired(query, t)
             return
+        await wake_for_alerts(context, session.id)
         text, keyboard = screen(t, session, buttons.SessionAsk("o", session.id), today)
         await edit_in_place(query, text, keyboard)
     else:

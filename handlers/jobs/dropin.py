@@ -6,7 +6,9 @@ Each message is claimed in the database right before it is sent (claim-then-send
 meeting reminders), so a restart never sends it twice; a claim the last process never finished
 is marked interrupted at start-up and never resent. Nothing depends on the JobQueue surviving:
 `dispatch_dropin` works out from the database what is due at `now`, and runs at start-up and
-every few minutes.
+every few minutes. The understaffing alert, due at a known moment, is also woken for at that
+moment (planned from the database at start-up and every hour, and when a session or a shift
+changes), so it is never up to five minutes late.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.ext import Application
+from telegram.ext import Application, JobQueue
 
 from bot.dropin import buttons
 from bot.dropin.rota import (
@@ -31,7 +33,15 @@ from bot.dropin.rota import (
 from bot.i18n import translator
 from bot.referrals import Catalogue, load_catalogue
 from handlers.context import SERVICES_KEY, BotContext, Outbox, Services
-from handlers.dropin.common import WAKE_KEY, coming, occurrence_block, occurrence_of, short_day
+from handlers.dropin.common import (
+    WAKE_KEY,
+    alert_wakeups,
+    coming,
+    occurrence_block,
+    occurrence_of,
+    schedule_wakeups,
+    short_day,
+)
 from handlers.dropin.reach import question, topics_keyboard
 from handlers.help_guide import CATALOGUE_KEY
 from handlers.reminders import send_one, send_to_member
@@ -59,6 +69,7 @@ from storage.help import district_coordinators
 log = logging.getLogger(__name__)
 
 EVERY = timedelta(minutes=5)  # how often the job looks at what is due
+REFRESH_EVERY = timedelta(hours=1)  # how often the alerts' wake-ups are planned 36 hours ahead
 
 
 async def dispatch_dropin(
@@ -193,8 +204,26 @@ async def dropin_job(context: BotContext) -> None:
     )  # fmt: skip
 
 
+async def schedule_dropin_wakeups(
+    job_queue: JobQueue[Any], db: Database, tz: ZoneInfo, now: datetime
+) -> int:
+    """A wake-up at the exact moment of each understaffing alert due in the next 36 hours
+    (PTB keeps no jobs across a restart): at start-up and every hour; returns how many new."""
+    wakeups = await alert_wakeups(db, await list_sessions(db), now, tz)
+    return schedule_wakeups(job_queue, dropin_job, wakeups)
+
+
+async def refresh_job(context: BotContext) -> None:
+    assert context.job_queue is not None
+    services = context.services
+    await schedule_dropin_wakeups(
+        context.job_queue, services.db, services.config.tz, datetime.now(UTC)
+    )
+
+
 async def start_dropin(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """At start-up: mark what the last process left half-sent, then run now and every 5 min."""
+    """At start-up: mark what the last process left half-sent, plan the alerts' wake-ups, then
+    run now and every 5 min (a safety net; what is due at a known moment is woken for)."""
     services: Services = application.bot_data[SERVICES_KEY]
     interrupted = await interrupted_claims(services.db)
     if interrupted:
@@ -203,3 +232,7 @@ async def start_dropin(application: Application[Any, Any, Any, Any, Any, Any]) -
     job_queue = application.job_queue
     assert job_queue is not None
     job_queue.run_repeating(dropin_job, interval=EVERY, first=0, name="dropin:dispatch")
+    await schedule_dropin_wakeups(job_queue, services.db, services.config.tz, datetime.now(UTC))
+    job_queue.run_repeating(
+        refresh_job, interval=REFRESH_EVERY, first=REFRESH_EVERY, name="dropin:refresh"
+    )
