@@ -389,6 +389,9 @@ def register_handlers(app: BotApplication) -> None:
         app.add_handler(CallbackQueryHandler(dropin_sessions.new_callback, pattern=pattern))
     app.add_handler(CommandHandler("reached", dropin_reach.reached_command, filters=private))
     app.add_handler(
+        CallbackQueryHandler(dropin_reach.district_callback, pattern=dropin_buttons.REACH_DISTRICT)
+    )
+    app.add_handler(
         CallbackQueryHandler(dropin_reach.reach_callback, pattern=dropin_buttons.REACH_TOPIC)
     )
     app.add_handler(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -34,6 +35,7 @@ from handlers.dropin.reach import topic_labels
 from handlers.help_guide import catalogue_of
 from handlers.render import answer_expired, button, escape
 from storage import Database
+from storage.districts import DistrictRecord, get_district, list_districts
 from storage.dropin.reach import reach_rows, shift_rows
 from storage.dropin.sessions import list_sessions
 from storage.help import view_counts
@@ -55,6 +57,17 @@ def report_scope(context: BotContext) -> list[int] | None:
     ]
 
 
+async def chosen_scope(context: BotContext, district_id: int) -> list[int] | Literal[False] | None:
+    """The districts of a report narrowed to one district (0: all hers); False when she may
+    not see that district (checked again on every press)."""
+    scope = report_scope(context)
+    if district_id == 0:
+        return scope
+    if scope is None:
+        return [district_id] if await get_district(context.db, district_id) else False
+    return [district_id] if district_id in scope else False
+
+
 async def report_command(update: Update, context: BotContext) -> None:
     """This month's reach report, with buttons for other periods and forms."""
     assert update.effective_chat is not None
@@ -67,7 +80,7 @@ async def report_command(update: Update, context: BotContext) -> None:
     today = now().astimezone(context.services.config.tz).date()
     period = parse_period(month_key(today))
     assert period is not None
-    await send_report(update.effective_chat.id, context, period, "t")
+    await send_report(update.effective_chat.id, context, period, "t", 0)
 
 
 async def report_callback(update: Update, context: BotContext) -> None:
@@ -76,18 +89,19 @@ async def report_callback(update: Update, context: BotContext) -> None:
     assert query is not None and query.data is not None and update.effective_chat is not None
     asked = buttons.decode_report(query.data)
     period = parse_period(asked.period) if asked else None
-    if asked is None or period is None or report_scope(context) == [] or asked.district_id != 0:
+    scope = await chosen_scope(context, asked.district_id) if asked else False
+    if asked is None or period is None or scope == [] or scope is False:
         await answer_expired(query, context.t)
         return
     await query.answer()
-    await send_report(update.effective_chat.id, context, period, asked.form)
+    await send_report(update.effective_chat.id, context, period, asked.form, asked.district_id)
 
 
-async def gather(context: BotContext, period: Period) -> Report:
+async def gather(context: BotContext, period: Period, district_id: int = 0) -> Report:
     services = context.services
-    return await collect_report(
-        services.db, services.config.tz, report_scope(context), period, now()
-    )
+    scope = await chosen_scope(context, district_id)
+    assert scope is not False
+    return await collect_report(services.db, services.config.tz, scope, period, now())
 
 
 async def collect_report(
@@ -118,9 +132,11 @@ def period_name(t: Translator, period: Period) -> str:
     return str(format_date(period.first, "LLLL y", locale=t.locale))
 
 
-async def send_report(chat_id: int, context: BotContext, period: Period, form: str) -> None:
+async def send_report(
+    chat_id: int, context: BotContext, period: Period, form: str, district_id: int
+) -> None:
     t = context.t
-    report = await gather(context, period)
+    report = await gather(context, period, district_id)
     labels = topic_labels(t, catalogue_of(context))
     for topic in catalogue_of(context).topics:
         labels.setdefault(topic.id, f"{topic.emoji} {t._(topic.label)}")
@@ -138,16 +154,40 @@ async def send_report(chat_id: int, context: BotContext, period: Period, form: s
         highlight = None if period.is_year else f"{period.first:%Y-%m}"
         year = parse_period(f"y{period.first.year}")
         assert year is not None
-        months = report.by_month if period.is_year else (await gather(context, year)).by_month
+        months = (
+            report.by_month
+            if period.is_year
+            else (await gather(context, year, district_id)).by_month
+        )
         caption = "📊 " + t._("Women reached per month, {year}").format(
             year=t.ltr(period.first.year)
         )
         await context.bot.send_photo(chat_id, bar_chart(months, highlight), caption=caption)
         return
+    districts = await pickable(context)
+    text = report_text(t, report, labels, name)
+    if district_id:
+        named = next((d.name for d in districts if d.id == district_id), "")
+        first, rest = text.split("\n", 1)
+        text = (
+            first
+            + "\n🏘 "
+            + t._("District: {district}").format(district=t.ltr(escape(named)))
+            + "\n"
+            + rest
+        )
     await context.bot.send_message(
-        chat_id, report_text(t, report, labels, name), parse_mode=ParseMode.HTML,
-        reply_markup=report_keyboard(t, period),
+        chat_id, text, parse_mode=ParseMode.HTML,
+        reply_markup=report_keyboard(t, period, district_id, districts),
     )  # fmt: skip
+
+
+async def pickable(context: BotContext) -> list[DistrictRecord]:
+    """The districts she may narrow the report to: all for the central office, her own for a
+    coordinator; none to pick from when she has only one."""
+    scope = report_scope(context)
+    found = [d for d in await list_districts(context.db) if scope is None or d.id in scope]
+    return found if len(found) > 1 else []
 
 
 def report_text(t: Translator, report: Report, labels: dict[str, str], name: str) -> str:
@@ -185,17 +225,32 @@ def report_text(t: Translator, report: Report, labels: dict[str, str], name: str
     return "\n".join(lines)
 
 
-def report_keyboard(t: Translator, period: Period) -> InlineKeyboardMarkup:
+def report_keyboard(
+    t: Translator,
+    period: Period,
+    district_id: int = 0,
+    districts: list[DistrictRecord] | None = None,
+) -> InlineKeyboardMarkup:
     earlier = period.first - timedelta(days=1)
     back = f"y{earlier.year}" if period.is_year else month_key(earlier)
+    d = district_id
     rows = [
         [
-            button("◀️", t._("Earlier"), buttons.report(0, back, "t")),
-            button("📅", t._("Whole year"), buttons.report(0, f"y{period.first.year}", "t")),
+            button("◀️", t._("Earlier"), buttons.report(d, back, "t")),
+            button("📅", t._("Whole year"), buttons.report(d, f"y{period.first.year}", "t")),
         ],
         [
-            button("📊", t._("Chart"), buttons.report(0, period.key, "p")),
-            button("📄", t._("Spreadsheet (CSV)"), buttons.report(0, period.key, "c")),
+            button("📊", t._("Chart"), buttons.report(d, period.key, "p")),
+            button("📄", t._("Spreadsheet (CSV)"), buttons.report(d, period.key, "c")),
         ],
     ]
+    # The district picker: one district's report, or all of hers again.
+    picks = [
+        button("🏘", district.name, buttons.report(district.id, period.key, "t"))
+        for district in districts or []
+        if district.id != district_id
+    ]
+    if picks and district_id:
+        picks.insert(0, button("🌐", t._("All districts"), buttons.report(0, period.key, "t")))
+    rows += [picks[i : i + 2] for i in range(0, len(picks), 2)]
     return InlineKeyboardMarkup(rows)
