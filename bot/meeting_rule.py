@@ -24,7 +24,10 @@ _DAY_MONTH = re.compile(r"\s*(\d{1,2})\.(\d{1,2})\.?\s*")
 # mo: monthly, w<n><weekday> (n 1-4, or 5 for the last) or d<day 1-28>; ho: s(kip) or n(ext
 # working day); rh: a REMINDER_CHOICES index.
 CHANGE = re.compile(r"(wd)([0-6])|(tm)(\d{4})|(an)(\d{8})|(mo)(w[1-5][0-6]|d\d{1,2})|(ho)([sn])"
-                    r"|(rh)([0-4])")  # fmt: skip
+                    r"|(rh)([0-4])|(dt)(\d{4})")  # fmt: skip
+# The days off she can switch on and off with a button (MM-DD): Christmas Eve, the days between
+# Christmas and New Year, New Year's Eve. Others are typed.
+DAY_OFF_CHOICES = ("12-24", "12-27", "12-28", "12-29", "12-30", "12-31")
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,12 @@ def apply_change(draft: RuleDraft, code: str) -> RuleDraft | None:
         return replace(draft, monthly=f"day:{day_of_month}") if 1 <= day_of_month <= 28 else None
     if field == "ho":
         return replace(draft, holiday_policy=SKIP if value == "s" else NEXT_WORKING_DAY)
+    if field == "dt":
+        off = f"{value[:2]}-{value[2:]}"
+        if off not in DAY_OFF_CHOICES:
+            return None
+        days = set(parse_days_off(draft.days_off)) ^ {off}  # on, or off again
+        return replace(draft, days_off=",".join(sorted(days)))
     return replace(draft, reminder_hours=REMINDER_CHOICES[int(value)])
 
 

@@ -22,6 +22,7 @@ from bot.access import Action, allowed
 from bot.i18n import N_, Translator
 from bot.meeting_plan import NEXT_WORKING_DAY, parse_days_off, parse_lead_hours
 from bot.meeting_rule import (
+    DAY_OFF_CHOICES,
     REMINDER_CHOICES,
     TIMES,
     RuleDraft,
@@ -39,7 +40,7 @@ from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.meetings import RULE_COLUMNS, MeetingRecord, meeting_settings, set_meeting_rule
 
 RULE_DATA = re.compile(
-    r"rr:(\d{1,9})(?::f:(wd|tm|an|mo|mow[1-5]|mod|rh|do)|:c:([a-z0-9]{2,12})|:(ok|x|v))?"
+    r"rr:(\d{1,9})(?::f:(wd|tm|an|mo|mow[1-5]|mod|rh|do|dd)|:c:([a-z0-9]{2,12})|:(ok|x|v))?"
 )
 DRAFT_KEY = "meeting_rule_draft"
 # The typed question: the days off, "24.12, 31.12" (the district's id is the value).
@@ -110,7 +111,7 @@ async def rule_callback(update: Update, context: BotContext) -> None:
     if word == "ok":
         await save(update, context, district_id, draft)
         return
-    if field == "do":
+    if field == "dd":  # ✍️ other days: typed
         await query.answer()
         await ask(context, DAYS_OFF, str(district_id))
         text = "🚫 " + t._(
@@ -131,6 +132,11 @@ async def rule_callback(update: Update, context: BotContext) -> None:
             return
         draft = changed
         keep(context, district_id, draft)
+        if code.startswith("dt"):  # a day off switched: the days stay in view for the next
+            await query.answer()
+            text, keyboard = choices(t, district_id, "do", draft)
+            await edit_in_place(query, text, keyboard)
+            return
     await query.answer()
     text, keyboard = await screen(context, district_id, draft)
     await edit_in_place(query, text, keyboard)
@@ -230,13 +236,22 @@ def choices(
     elif field == "mod":
         cells = [button("📅", str(d), f"{prefix}:c:mod{d}") for d in range(1, 29)]
         text = "📅 " + t._("Which day of the month?")
+    elif field == "do":
+        chosen = set(parse_days_off(draft.days_off))
+        cells = [
+            button("✅" if day in chosen else "▫️", f"{day[3:]}.{day[:2]}",
+                   f"{prefix}:c:dt{day.replace('-', '')}")
+            for day in DAY_OFF_CHOICES
+        ]  # fmt: skip
+        cells.append(button("✍️", t._("Other days"), f"{prefix}:f:dd"))
+        text = "🚫 " + t._("Which days are days off? Press a day to switch it on or off.")
     else:  # rh
         cells = [
             button("⏰", ", ".join(choice.split(",")) + " h", f"{prefix}:c:rh{i}")
             for i, choice in enumerate(REMINDER_CHOICES)
         ]
         text = "⏰ " + t._("How many hours before the meeting should the reminders come?")
-    width = 4 if field == "mod" else 2
+    width = 4 if field == "mod" else 3 if field == "do" else 2
     rows = [cells[i : i + width] for i in range(0, len(cells), width)]
     rows.append(back)
     return text, InlineKeyboardMarkup(rows)

@@ -39,7 +39,13 @@ async def test_a_coordinator_sets_the_rule_sees_the_dates_and_members_are_told(
     await kari.press(f"rr:{district_id}:c:hon")  # holidays: the next working day
     await kari.press(f"rr:{district_id}:f:rh")
     await kari.press(f"rr:{district_id}:c:rh1")  # 24 and 3 hours
-    await kari.press(f"rr:{district_id}:f:do")
+    await kari.press(f"rr:{district_id}:f:do")  # days off: buttons, or typed
+    assert kari.last()["text"].startswith("🚫 Which days are days off?")
+    assert [b["text"] for b in buttons_of(kari.last())][:2] == ["✅ 24.12", "▫️ 27.12"]
+    await kari.press(f"rr:{district_id}:c:dt1227")
+    assert [b["text"] for b in buttons_of(kari.last())][1] == "✅ 27.12"
+    await kari.press(f"rr:{district_id}:c:dt1227")  # and off again
+    await kari.press(f"rr:{district_id}:f:dd")
     await kari.send("24.12, 17.5")
     text = kari.last()["text"]
     assert "Every second week on: Thursday" in text and "🕒 Time: 17:00" in text
