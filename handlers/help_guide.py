@@ -21,7 +21,7 @@ from bot.help_guide import topic_pages
 from bot.identity import Identity, Role
 from bot.referrals import Audience, Catalogue, Topic, load_catalogue
 from handlers.context import BotContext
-from handlers.dropin.women import next_dropin_line
+from handlers.dropin.women import next_dropin_line, place_schedules
 from handlers.help_flow import clear_button, remember, remember_hers, send
 from handlers.onboarding import choose_language, language_keyboard
 from handlers.render import answer_expired, button
@@ -144,7 +144,10 @@ async def show_topic(chat_id: int, context: BotContext, topic: Topic, page: int 
         today = datetime.now(UTC).astimezone(context.services.config.tz).date()
         await count_view(context.db, today, topic.id, t.locale)
     intro = None
+    schedules: dict[str, list[str]] = {}
     if topic.is_contact:
+        # Where to meet one: a place's card shows its real sessions, not the file's fixed hours.
+        schedules = await place_schedules(context)
         intro = t._(
             "A bydelsmor is a woman from your part of Oslo who speaks your language and knows "
             "where to find help. You can meet us, or ask one of us to contact you."
@@ -153,7 +156,9 @@ async def show_topic(chat_id: int, context: BotContext, topic: Topic, page: int 
         following = await next_dropin_line(context)
         if following:
             intro += "\n\n" + following
-    pages = topic_pages(catalogue_of(context), topic, t, audience=audience, intro=intro)
+    pages = topic_pages(
+        catalogue_of(context), topic, t, audience=audience, intro=intro, schedules=schedules
+    )
     if page >= len(pages.pages):
         return False
     keyboard = await _topic_keyboard(context, topic)

@@ -11,7 +11,7 @@ from bot.meeting_plan import OSLO
 from handlers.context import Services
 from storage.dropin.reach import reach_rows
 from tests.conftest import ADMIN_ID, make_member
-from tests.dropin_setup import FADUMO, HAWA, KARI, furuset
+from tests.dropin_setup import AMINA, FADUMO, HAWA, KARI, furuset
 from tests.fakes.telegram import ChatDriver, buttons_of
 
 
@@ -83,3 +83,25 @@ async def test_the_report_can_be_narrowed_to_one_district(
     period = earlier["callback_data"].split(":")[2]
     await kari.press(buttons.report(grorud, period, "t"), kari.last()["message_id"])
     assert len(kari.texts()) == count
+
+
+async def test_the_furuset_card_shows_the_schedule_and_the_fixed_line_only_without_it(
+    chat: Callable[..., ChatDriver], services: Services
+) -> None:
+    amina = await started(chat(AMINA, "Amina"))
+    # No sessions yet: the file's fixed hours are the fallback.
+    await amina.send("/info")
+    await amina.press("hlp:t:bydelsmor")
+    texts = "\n".join(amina.texts())
+    assert "🕐 Bydelsmødre drop-in: Wednesdays." in texts
+    assert "Every Wednesday" not in texts
+    # With the schedule: the real sessions instead, moved to Thursday by the coordinator.
+    sid = await furuset(services)
+    await services.db.execute("UPDATE dropin_sessions SET weekday = 3 WHERE id = ?", (sid,))
+    before = len(amina.texts())
+    await amina.send("/info")
+    await amina.press("hlp:t:bydelsmor")
+    card = "\n".join(amina.texts()[before:])
+    assert "Bydelsmødre drop-in: Wednesdays." not in card
+    assert "🗓 Drop-in: talk to a bydelsmor · Thursday" in card and "12:00–15:00" in card
+    assert "Next drop-in: Thursday" in card

@@ -17,7 +17,7 @@ from bot.dropin.plan import KINDS, day_key, parse_day_key
 from bot.i18n import LANGUAGES, Translator
 from bot.identity import Role
 from handlers.context import BotContext
-from handlers.dropin.common import languages, place, title, wake_for_alerts
+from handlers.dropin.common import languages, place, title, wake_at, wake_for_alerts
 from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.districts import list_districts
 from storage.dropin.sessions import (
@@ -96,6 +96,7 @@ async def session_callback(update: Update, context: BotContext) -> None:
             return
         await query.answer(t._("Saved."))
         await wake_for_alerts(context, session.id)  # a new time or minimum moves its alerts
+        wake_at(context, now())  # a date it no longer has: her shift or reminder, told at once
         if asked.action == "T":  # the end comes next
             asked = buttons.SessionAsk("e", session.id, asked.value)
         else:

@@ -14,7 +14,7 @@ changes), so it is never up to five minutes late.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,7 @@ from bot.dropin.rota import (
     reach_question_due,
     shift_reminder_due,
 )
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.referrals import Catalogue, load_catalogue
 from handlers.context import SERVICES_KEY, BotContext, Outbox, Services
 from handlers.dropin.common import (
@@ -40,7 +40,9 @@ from handlers.dropin.common import (
     occurrence_block,
     occurrence_of,
     schedule_wakeups,
+    scheduled,
     short_day,
+    title,
 )
 from handlers.dropin.reach import question, topics_keyboard
 from handlers.help_guide import CATALOGUE_KEY
@@ -58,12 +60,16 @@ from storage.dropin.rota import (
     shifts_on,
 )
 from storage.dropin.sessions import (
+    SessionRecord,
     claim_subscription,
     due_subscriptions,
     finish_subscription,
+    get_session,
     list_sessions,
     purge_subscriptions,
+    unsubscribe,
 )
+from storage.dropin.vanished import coming_shifts, coming_subscriptions, drop_shift
 from storage.help import district_coordinators
 
 log = logging.getLogger(__name__)
@@ -84,6 +90,7 @@ async def dispatch_dropin(
     sent = await morning_reminders(bot, db, tz, now)
     sent += await shift_messages(bot, db, tz, now, catalogue, pacer)
     sent += await understaffing_alerts(bot, db, tz, now, pacer)
+    sent += await vanished_dates(bot, db, tz, now, pacer)
     await purge_subscriptions(db, now.astimezone(tz).date())
     return sent
 
@@ -193,6 +200,61 @@ async def understaffing_alerts(
             sent += delivery.outcome == "sent"
         await finish_alert(db, session.id, occurrence.day, outcome)
     return sent
+
+
+async def vanished_dates(
+    bot: Bot, db: Database, tz: ZoneInfo, now: datetime, pacer: Outbox | None
+) -> int:
+    """A rule change (/sessions or `bydelsbot seed`) took away a date that had shifts or
+    reminders: each bydelsmor on duty and each woman who asked for a reminder is told once, in
+    her language, and her shift or reminder is removed (removing it is the claim)."""
+    today = now.astimezone(tz).date()
+    known: dict[tuple[int, date], SessionRecord | None] = {}
+
+    async def gone(session_id: int, day: date) -> SessionRecord | None:
+        """The session, if the schedule no longer gives it on that date."""
+        if (session_id, day) not in known:
+            session = await get_session(db, session_id)
+            held = session is not None and bool(await scheduled(db, [session], day, day, tz))
+            known[session_id, day] = None if held else session
+        return known[session_id, day]
+
+    sent = 0
+    for shift in await coming_shifts(db, today):
+        session = await gone(shift.session_id, shift.day)
+        if session is None or not await drop_shift(db, shift.id):
+            continue
+        t = translator(await locale_of(db, shift.telegram_id))
+        text = (
+            vanished_text(t, session, shift.day, tz) + "\n" + t._("Your shift that day is removed.")
+        )
+        keyboard = InlineKeyboardMarkup([[
+            button("🗓", t._("Open the rota"), buttons.rota(session.district_id)),
+        ]])  # fmt: skip
+        delivery = await send_to_member(
+            bot, db, shift.telegram_id, text, keyboard, now, pacer=pacer
+        )
+        sent += delivery.outcome == "sent"
+    for chat_id, session_id, day in await coming_subscriptions(db, today):
+        session = await gone(session_id, day)
+        if session is None or not await unsubscribe(db, chat_id, session_id, day):
+            continue
+        t = translator(await locale_of(db, chat_id))
+        text = (
+            vanished_text(t, session, day, tz)
+            + "\n"
+            + t._("Your reminder for that day is removed.")
+        )
+        sent += (await send_one(bot, chat_id, text)).outcome == "sent"
+    return sent
+
+
+def vanished_text(t: Translator, session: SessionRecord, day: date, tz: ZoneInfo) -> str:
+    on = t.ltr(t.format_day(datetime.combine(day, time(12), tz), tz))
+    # TRANSLATORS: {session} is a session's name (e.g. a drop-in), {date} a day.
+    return "🗓 " + t._(
+        "{session} on {date} no longer takes place: the schedule was changed."
+    ).format(session=f"<b>{title(t, session)}</b>", date=on)
 
 
 async def dropin_job(context: BotContext) -> None:
