@@ -22,9 +22,9 @@ from bot.dropin.report import (
     Report,
     build_report,
     csv_bytes,
+    hidden_counts,
     month_key,
     parse_period,
-    shown,
 )
 from bot.help_guide import STATS_SMALLEST
 from bot.i18n import Translator
@@ -154,15 +154,13 @@ async def send_report(
         highlight = None if period.is_year else f"{period.first:%Y-%m}"
         year = parse_period(f"y{period.first.year}")
         assert year is not None
-        months = (
-            report.by_month
-            if period.is_year
-            else (await gather(context, year, district_id)).by_month
-        )
+        year_report = report if period.is_year else await gather(context, year, district_id)
+        months = year_report.by_month
         caption = "📊 " + t._("Women reached per month, {year}").format(
             year=t.ltr(period.first.year)
         )
-        await context.bot.send_photo(chat_id, bar_chart(months, highlight), caption=caption)
+        chart = bar_chart(months, highlight, hidden_counts(year_report).months)
+        await context.bot.send_photo(chat_id, chart, caption=caption)
         return
     districts = await pickable(context)
     text = report_text(t, report, labels, name)
@@ -192,10 +190,10 @@ async def pickable(context: BotContext) -> list[DistrictRecord]:
 
 def report_text(t: Translator, report: Report, labels: dict[str, str], name: str) -> str:
     few = t._("fewer than {n}").format(n=t.ltr(STATS_SMALLEST))
+    hidden = hidden_counts(report)
 
-    def number(count: int) -> str:
-        value = shown(count)
-        return t.ltr(value) if value is not None else few
+    def number(count: int, hide: bool) -> str:
+        return few if hide else t.ltr(count)
 
     lines = [
         "📊 <b>" + t._("Reach report: {period}").format(period=name) + "</b>",
@@ -203,23 +201,32 @@ def report_text(t: Translator, report: Report, labels: dict[str, str], name: str
         "🗓 " + t._("Sessions held: {held} · cancelled: {cancelled}").format(
             held=t.ltr(report.held), cancelled=t.ltr(report.cancelled)),
         "⏱ " + t._("Volunteer hours: {hours}").format(hours=t.ltr(f"{report.volunteer_hours:g}")),
-        "👩 <b>" + t._("Women reached: {n}").format(n=t.ltr(report.women)) + "</b>",
+        "👩 <b>" + t._("Women reached: {n}").format(n=number(report.women, hidden.total)) + "</b>",
     ]  # fmt: skip
     if report.by_topic:
         lines += ["", "<b>" + t._("By topic") + "</b>"]
-        lines += [f"{labels.get(k, escape(k))}: {number(n)}" for k, n in report.by_topic]
+        lines += [
+            f"{labels.get(k, escape(k))}: {number(n, k in hidden.topics)}"
+            for k, n in report.by_topic
+        ]
     if report.by_district:
         lines += ["", "<b>" + t._("By district") + "</b>"]
-        lines += [f"🏘 {t.ltr(escape(k))}: {number(n)}" for k, n in report.by_district]
+        lines += [
+            f"🏘 {t.ltr(escape(k))}: {number(n, k in hidden.districts)}"
+            for k, n in report.by_district
+        ]
     if report.views:
         lines += ["", "<b>" + t._("Help guide opened, by topic") + "</b>"]
-        lines += [f"{labels.get(k, escape(k))}: {number(n)}" for k, n in report.views]
+        lines += [
+            f"{labels.get(k, escape(k))}: {number(n, k in hidden.views)}" for k, n in report.views
+        ]
     lines += [
         "",
         "ℹ️ "
+        # TRANSLATORS: {n} is 5.
         + t._(
-            "Only counts are kept. Below {n}, a count by topic or district is not shown, so "
-            "that no number points to one woman."
+            "Only counts are kept. A count below {n} is not shown (the total too), nor one "
+            "that could be worked out from the others, so that no number points to one woman."
         ).format(n=t.ltr(STATS_SMALLEST)),
     ]
     return "\n".join(lines)
