@@ -39,18 +39,18 @@ def test_a_small_total_is_hidden_and_a_lone_hidden_part_gets_company() -> None:
 def leaks(report: Report, hidden: Hidden) -> list[str]:
     """Every count the shown ones give away by one subtraction or one sum."""
     found: list[str] = []
-    cells = {(t, d): n for t, d, n in report.by_topic_and_district}
+    cells: dict[object, int] = {(t, d): n for t, d, n in report.by_topic_and_district}
     groups: list[tuple[bool, dict[object, int], set[object]]] = [
         (hidden.total, dict(report.by_topic), set(hidden.topics)),
         (hidden.total, dict(report.by_district), set(hidden.districts)),
         (hidden.total, dict(report.by_month), set(hidden.months)),
     ]
     for topic, _ in report.by_topic:
-        part = {k: n for k, n in cells.items() if k[0] == topic}
-        groups.append((topic in hidden.topics, dict(part), set(hidden.both)))
+        part = {k: n for k, n in cells.items() if isinstance(k, tuple) and k[0] == topic}
+        groups.append((topic in hidden.topics, part, set(hidden.both)))
     for district, _ in report.by_district:
-        part = {k: n for k, n in cells.items() if k[1] == district}
-        groups.append((district in hidden.districts, dict(part), set(hidden.both)))
+        part = {k: n for k, n in cells.items() if isinstance(k, tuple) and k[1] == district}
+        groups.append((district in hidden.districts, part, set(hidden.both)))
     for total_hidden, parts, hidden_parts in groups:
         secret = [k for k, n in parts.items() if k in hidden_parts and n > 0]
         if not total_hidden and len(secret) == 1:
