@@ -46,7 +46,9 @@ def leaks(report: Report, hidden: Hidden) -> list[str]:
         (hidden.total, dict(report.by_month), set(hidden.months)),
     ]
     for topic, _ in report.by_topic:
-        part = {k: n for k, n in cells.items() if isinstance(k, tuple) and k[0] == topic}
+        part: dict[object, int] = {
+            k: n for k, n in cells.items() if isinstance(k, tuple) and k[0] == topic
+        }
         groups.append((topic in hidden.topics, part, set(hidden.both)))
     for district, _ in report.by_district:
         part = {k: n for k, n in cells.items() if isinstance(k, tuple) and k[1] == district}
