@@ -68,6 +68,7 @@ class TelegramLimits:
         self.in_group: dict[int, deque[float]] = {}
         self.accepted: list[tuple[float, int]] = []
         self.refused = 0
+        self.reasons: dict[str, int] = {}
 
     def __call__(self, method: str, params: JSON) -> tuple[int, JSON] | None:
         if method not in SENDS:
@@ -81,12 +82,19 @@ class TelegramLimits:
             while group and group[0] <= now - 60.0:
                 group.popleft()
             last = self.last_in_chat.get(chat)
-            if (
-                len(self.recent) >= ALLOWED_PER_SECOND
-                or (last is not None and now - last < 1.0)
-                or (group is not None and len(group) >= 20)
-            ):
+            reasons = [
+                name
+                for name, broken in (
+                    ("overall", len(self.recent) >= ALLOWED_PER_SECOND),
+                    (f"chat:{method}", last is not None and now - last < 1.0),
+                    ("group", group is not None and len(group) >= 20),
+                )
+                if broken
+            ]
+            if reasons:
                 self.refused += 1
+                for reason in reasons:
+                    self.reasons[reason] = self.reasons.get(reason, 0) + 1
                 return 429, {
                     "ok": False, "error_code": 429, "parameters": {"retry_after": 1},
                     "description": "Too Many Requests: retry after 1",
@@ -195,6 +203,7 @@ def run_one(recipients: int, round_trip: float, sender: str) -> dict[str, object
         "achieved_per_second": round(rate, 2),
         "fraction_of_allowed": round(rate / ALLOWED_PER_SECOND, 3),
         "429s_provoked": limits.refused,
+        "429_reasons": limits.reasons,
         "lost": sum(1 for n in counts.values() if n == 0),
         "duplicated": sum(1 for n in counts.values() if n > 1),
         # ru_maxrss of children is the largest of any child so far: a later, smaller one

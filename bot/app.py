@@ -28,35 +28,15 @@ from bot.config import Config
 from bot.dropin import buttons as dropin_buttons
 from bot.rate_limit import Limits, RatePlan
 from bot.review.flow import refresh_live
-from handlers import (
-    awaiting,
-    broadcast_waiting,
-    broadcasts,
-    confirm_facts,
-    contact_requests,
-    errors,
-    fallback,
-    group_chat,
-    guard,
-    help,
-    help_flow,
-    help_guide,
-    invites,
-    meeting_admin,
-    meeting_rule,
-    meeting_when,
-    meetings,
-    members,
-    menu,
-    onboarding,
-    phase,
-    privacy,
-    profile,
-    stats,
-    voice_notes,
-)
-from handlers.commands import publish_command_menus
-from handlers.context import SERVICES_KEY, BotContext, Services
+from handlers.announcements import broadcast_waiting, broadcasts
+from handlers.announcements.outbox import OutboxWorker, announcements_purge_job, purge_announcements
+from handlers.common import awaiting, errors, fallback, guard, help_flow, menu
+from handlers.common.catalogue import CATALOGUE_KEY
+from handlers.common.commands import publish_command_menus
+from handlers.common.context import SERVICES_KEY, BotContext, Services
+from handlers.common.identity import load_identity_callback
+from handlers.common.rate_limiter import PlanLimiter, Turns
+from handlers.common.transport import BydelsBot
 from handlers.course import attendance as course_attendance
 from handlers.course import capacity as course_capacity
 from handlers.course import catchup as course_catchup
@@ -77,16 +57,15 @@ from handlers.dropin import report as dropin_report
 from handlers.dropin import rota as dropin_rota
 from handlers.dropin import sessions as dropin_sessions
 from handlers.dropin import women as dropin_women
-from handlers.identity import load_identity_callback
+from handlers.help import confirm_facts, contact_requests, help, help_guide, stats, voice_notes
 from handlers.jobs.course import start_course
 from handlers.jobs.dropin import start_dropin
-from handlers.outbox import OutboxWorker, announcements_purge_job, purge_announcements
-from handlers.rate_limiter import PlanLimiter, Turns
-from handlers.reminders import start_meetings
+from handlers.meetings import meeting_admin, meeting_rule, meeting_when, meetings, phase
+from handlers.meetings.reminders import start_meetings
+from handlers.people import group_chat, invites, members, onboarding, privacy, profile
 from handlers.review import rights as review_rights
 from handlers.review import session as review
 from handlers.review.codec import REVIEW_PATTERN, RIGHTS_PATTERN
-from handlers.transport import BydelsBot
 from storage import Database
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
@@ -103,10 +82,11 @@ def build_application(
     with_updater: bool = True,
 ) -> BotApplication:
     """The whole bot, ready for `run_polling` or for feeding updates by hand."""
-    # Every request of the bot waits for its turn under one rate plan (handlers/rate_limiter.py);
-    # the announcement worker and the reminders take their turns from the same Turns.
+    # Every request of the bot waits for its turn under one rate plan
+    # (handlers/common/rate_limiter.py); the announcement worker and the reminders take their
+    # turns from the same Turns.
     turns = Turns(RatePlan(Limits(per_second=config.send_rate)))
-    # Our own ExtBot (handlers/transport.py), so that an update PTB cannot read is skipped.
+    # Our own ExtBot (handlers/common/transport.py), so that an update PTB cannot read is skipped.
     bot = BydelsBot(
         token=config.token,
         base_url=config.api_url,
@@ -146,7 +126,7 @@ async def open_services(application: BotApplication) -> None:
     await refresh_live(db)
     # The help guide: its catalogue is checked once, before the first woman asks; contact
     # requests handled over 30 days ago (or unhandled for 30 days) are deleted now and every night.
-    application.bot_data[help_guide.CATALOGUE_KEY] = await confirm_facts.confirmed_catalogue(db)
+    application.bot_data[CATALOGUE_KEY] = await confirm_facts.confirmed_catalogue(db)
     await contact_requests.purge(application.bot, db, datetime.now(UTC))
     if application.job_queue is not None:
         application.job_queue.run_daily(
@@ -456,7 +436,7 @@ def register_handlers(app: BotApplication) -> None:
 
     # Typed answers: a chat's next message answers the one question the bot asked there (a new
     # question replaces the old). Each question's answer callback (and what /cancel does to it,
-    # if more than closing it) is registered here; handlers/awaiting.py explains the rules.
+    # if more than closing it) is registered here; handlers/common/awaiting.py explains the rules.
     answers = {
         broadcasts.TEXT: awaiting.On(broadcasts.text_answered, broadcasts.text_cancelled),
         meeting_admin.NOTE: awaiting.On(meeting_admin.note_answered),

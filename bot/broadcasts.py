@@ -1,6 +1,7 @@
 """The rules of announcements: who may announce to whom, which version each woman gets, limits,
 retries and the progress bar. Plain values in, plain values out; the SQL is in
-storage/broadcasts.py and the Telegram side in handlers/broadcasts.py and handlers/outbox.py.
+storage/broadcasts.py and the Telegram side in handlers/announcements/ (broadcasts.py and
+outbox.py).
 
 Composing is a small state machine whose state is the draft row in the database (keyed by the
 author's id), not memory: each step is stored as she takes it, so a restart loses nothing she

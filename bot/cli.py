@@ -27,7 +27,7 @@ from bot.i18n import compile_catalogues
 from bot.logs import configure_logging
 from bot.review.export import ExportReport, export, status_table
 from bot.seeding import SeedError, read_seed, summary
-from handlers.transport import BydelsBot
+from handlers.common.transport import BydelsBot
 from storage import Database, StorageError
 from storage.admins import add_admin, list_admins, remove_admin
 from storage.backup import backup_database, schema_version_of

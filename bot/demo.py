@@ -26,9 +26,14 @@ from bot.identity import Role
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from bot.review.catalogue import message_by_id
 from bot.review.flow import keep_suggestion
-from handlers.context import SERVICES_KEY, Services
-from handlers.outbox import OutboxWorker
-from handlers.reminders import dispatch_reminders, next_reminder_moment, plan_all, schedule_wakeups
+from handlers.announcements.outbox import OutboxWorker
+from handlers.common.context import SERVICES_KEY, Services
+from handlers.meetings.reminders import (
+    dispatch_reminders,
+    next_reminder_moment,
+    plan_all,
+    schedule_wakeups,
+)
 from storage.districts import list_districts
 from storage.dropin.rota import take_shift
 from storage.dropin.sessions import SessionSeed, list_sessions

@@ -14,8 +14,8 @@ asks it, waits, sends, and tells it:
     plan.record(chat_id, now, group=is_group)  # just before the request goes out
     plan.pause_until(now + retry_after)     # after a 429: nothing goes until then
 
-One plan serves every request of the bot: handlers/rate_limiter.py keeps it (`Turns`) and gives
-python-telegram-bot a BaseRateLimiter that asks it before every request; `record` before the
+One plan serves every request of the bot: handlers/common/rate_limiter.py keeps it (`Turns`) and
+gives python-telegram-bot a BaseRateLimiter that asks it before every request; `record` before the
 request, so a slow answer never lets a second one past.
 
 Overall: a token bucket refilled at `per_second` (29) tokens a second that holds at most
@@ -44,11 +44,15 @@ class Limits:
     per_chat_interval: float = 1.0
     group_per_minute: int = 20
     burst: int = 3  # tokens the overall bucket holds: how far a late sender may catch up
+    # Seconds between any two messages, even when catching up: the requests of a burst would
+    # otherwise leave together, and answers a few milliseconds apart on the way (a busy network,
+    # a busy machine) would put a 31st message into one of Telegram's seconds.
+    min_gap: float = 0.015
 
     def __post_init__(self) -> None:
         if min(self.per_second, self.group_per_minute, self.burst) < 1:
             raise ValueError(f"limits must be positive: {self}")
-        if self.per_chat_interval < 0:
+        if self.per_chat_interval < 0 or self.min_gap < 0:
             raise ValueError(f"limits must be positive: {self}")
 
 
@@ -73,6 +77,8 @@ class RatePlan:
     def overall_delay(self, now: float) -> float:
         """Seconds to wait before any message may go: the pause, the bucket, the second."""
         waits = [self._paused_until - now]
+        if self._recent:
+            waits.append(self._recent[-1] + self.limits.min_gap - now)
         tokens = self._tokens_at(now)
         if tokens < 1.0:
             waits.append((1.0 - tokens) / self.limits.per_second)

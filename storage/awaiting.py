@@ -1,6 +1,6 @@
 """The questions a chat's next message answers, for those that survive a restart.
 
-One row per private chat: a new question replaces the old one. handlers/awaiting.py keeps the
+One row per private chat: a new question replaces the old one. handlers/common/awaiting.py keeps the
 same questions in memory (it must decide synchronously whether a message is an answer) and
 writes them through to this table; at start-up it reads them back.
 """

@@ -101,11 +101,9 @@ class AudienceMember:
     district_locale: str  # her district's default language (the first, if she has several)
 
 
-async def reachable_members(
-    db: Database, district_ids: Sequence[int] | None, role: str | None = None
-) -> list[AudienceMember]:
-    """The members of these districts (None: of every district), optionally of one role, each
-    once, leaving out whoever blocked the bot: she is back once she writes to it again."""
+def _reachable_where(
+    district_ids: Sequence[int] | None, role: str | None
+) -> tuple[str, list[object]]:
     where: list[str] = ["p.unreachable_since IS NULL"]
     params: list[object] = []
     if district_ids is not None:
@@ -114,21 +112,49 @@ async def reachable_members(
     if role is not None:
         where.append("m.role = ?")
         params.append(role)
+    return " AND ".join(where), params
+
+
+async def reachable_members(
+    db: Database, district_ids: Sequence[int] | None, role: str | None = None
+) -> list[AudienceMember]:
+    """The members of these districts (None: of every district), optionally of one role, each
+    once, leaving out whoever blocked the bot: she is back once she writes to it again."""
     if district_ids is not None and not district_ids:
         return []
+    where, params = _reachable_where(district_ids, role)
     rows = await db.fetch_all(
         f"""
         SELECT m.telegram_id, p.locale, d.default_locale, min(d.id)
           FROM memberships AS m
           JOIN people AS p ON p.telegram_id = m.telegram_id
           JOIN districts AS d ON d.id = m.district_id
-         WHERE {" AND ".join(where)}
+         WHERE {where}
          GROUP BY m.telegram_id
          ORDER BY m.telegram_id
         """,  # noqa: S608 - the clauses are constants, the values parameters
         params,
     )
     return [AudienceMember(r["telegram_id"], r["locale"], r["default_locale"]) for r in rows]
+
+
+async def count_reachable(
+    db: Database, district_ids: Sequence[int] | None, role: str | None = None
+) -> int:
+    """How many `reachable_members` there are, counted in SQL (a screen shows the number only)."""
+    if district_ids is not None and not district_ids:
+        return 0
+    where, params = _reachable_where(district_ids, role)
+    row = await db.fetch_one(
+        f"""
+        SELECT count(DISTINCT m.telegram_id)
+          FROM memberships AS m
+          JOIN people AS p ON p.telegram_id = m.telegram_id
+         WHERE {where}
+        """,  # noqa: S608 - the clauses are constants, the values parameters
+        params,
+    )
+    return int(row[0]) if row else 0
 
 
 async def districts_in_phase(db: Database, phase: int) -> list[int]:

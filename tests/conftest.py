@@ -13,8 +13,8 @@ import pytest
 from bot.app import TURNS_KEY, BotApplication, build_application, close_services, open_services
 from bot.config import Config
 from bot.offline_api import OfflineBotApi, OfflineRequest
-from handlers.context import SERVICES_KEY, Services
-from handlers.rate_limiter import Clock
+from handlers.common.context import SERVICES_KEY, Services
+from handlers.common.rate_limiter import Clock
 from storage import Database
 from storage.districts import upsert_district
 from storage.people import add_membership

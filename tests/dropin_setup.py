@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.meeting_plan import OSLO
-from handlers.context import Services
+from handlers.common.context import Services
 from handlers.dropin.common import coming
 from storage import Database
 from storage.dropin.sessions import SessionSeed, list_sessions

@@ -14,7 +14,7 @@ import pytest
 from bot.access import POLICY, Action, allowed, grantable_roles, may_grant, may_manage
 from bot.identity import Identity, Role
 from bot.offline_api import OfflineBotApi
-from handlers.context import Services
+from handlers.common.context import Services
 from storage.districts import get_district
 from storage.members import get_member
 from storage.people import MembershipRecord

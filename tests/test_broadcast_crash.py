@@ -1,7 +1,8 @@
 """A crash mid-broadcast: `bydelsbot run` is killed with SIGKILL while it announces to 300
 women, with messages in flight (one of them held at the fake's door), then started again. Every
 woman has exactly one copy, except those in flight at the kill (at most
-handlers.outbox.IN_FLIGHT): they are reported as uncertain, never resent, never dropped silently.
+handlers.announcements.outbox.IN_FLIGHT): they are reported as uncertain, never resent, never
+dropped silently.
 
 The bot runs as a real process over real HTTP against the spec-checking fake; a higher send rate
 (BYDELSBOT_SEND_RATE) keeps the run to seconds. Every wait is for a call the fake observes.
@@ -16,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.offline_api import JSON, OfflineBotApi
-from handlers.outbox import IN_FLIGHT
+from handlers.announcements.outbox import IN_FLIGHT
 from storage import Database
 from storage.broadcasts import (
     DraftRecord,

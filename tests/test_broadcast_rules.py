@@ -28,7 +28,7 @@ from bot.broadcasts import (
 )
 from bot.i18n import FSI, PDI, translator
 from bot.identity import Identity, Role
-from handlers.announcement_text import language_name
+from handlers.announcements.announcement_text import language_name
 from storage.people import MembershipRecord
 
 OSLO = ZoneInfo("Europe/Oslo")

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-import handlers.broadcasts
+import handlers.announcements.broadcasts
 import storage.broadcasts
 from bot.app import build_application, close_services, open_services
 from bot.broadcasts import parse_send_time
 from bot.config import Config
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
-from handlers.context import Services
-from handlers.outbox import OutboxWorker
+from handlers.announcements.outbox import OutboxWorker
+from handlers.common.context import Services
 from storage.broadcasts import (
     DraftRecord,
     NewAnnouncement,
@@ -489,7 +489,7 @@ async def test_the_progress_shows_0_of_n_before_the_worker_can_see_the_outbox(
         shown_when_written.append(message["text"])
         return await real_create(*args)
 
-    monkeypatch.setattr(handlers.broadcasts, "create_announcement", create)
+    monkeypatch.setattr(handlers.announcements.broadcasts, "create_announcement", create)
     await kari.press("bc:ok")
     # The worker may take the rows the moment they are committed: "0 / 1" was already there.
     assert shown_when_written == [

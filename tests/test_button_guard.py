@@ -1,5 +1,5 @@
 """Button presses from group chats: every callback pattern the Application registers is pressed
-from a group chat, and only the ones meant for groups do anything there (handlers/guard.py).
+from a group chat, and only the ones meant for groups do anything there (handlers/common/guard.py).
 
 The patterns are read from the Application itself, so a button added later by any feature is
 covered without touching this test.
@@ -19,8 +19,8 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.app import BotApplication
 from bot.offline_api import JSON, OfflineBotApi
-from handlers.context import Services
-from handlers.guard import GROUP_BUTTONS
+from handlers.common.context import Services
+from handlers.common.guard import GROUP_BUTTONS
 from tests.conftest import ADMIN_ID, make_member
 
 GROUP_ID = -4101

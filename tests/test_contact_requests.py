@@ -14,10 +14,10 @@ from bot.app import BotApplication, build_application, close_services, open_serv
 from bot.config import Config
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
-from handlers.awaiting import KEY as AWAITING_KEY
-from handlers.contact_requests import purge
-from handlers.context import SERVICES_KEY, Services
-from handlers.help_flow import CONSENT_KEY
+from handlers.common.awaiting import KEY as AWAITING_KEY
+from handlers.common.context import SERVICES_KEY, Services
+from handlers.common.help_flow import CONSENT_KEY
+from handlers.help.contact_requests import purge
 from storage import Database
 from storage.districts import upsert_district
 from storage.help import create_contact_request, get_contact_request, mark_handled

@@ -11,7 +11,7 @@ import pytest
 
 from bot.i18n import translator
 from bot.offline_api import OfflineBotApi
-from handlers.context import Services
+from handlers.common.context import Services
 from handlers.course import clock, codecs
 from handlers.jobs.course import run_course_jobs
 from storage.course.cohorts import get_cohort, places_of

@@ -13,7 +13,7 @@ from PIL import Image, ImageChops, features
 
 from bot.course.cards import A4, CARD_SIZE, draw_name, render_card, render_diploma
 from bot.offline_api import OfflineBotApi
-from handlers.context import Services
+from handlers.common.context import Services
 from handlers.course import clock, codecs
 from storage.course.cohorts import create_cohort, save_places
 from storage.course.evenings import add_evening, set_present

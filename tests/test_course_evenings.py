@@ -12,7 +12,7 @@ import pytest
 from bot.course.evenings import Clash, WhenProblem, clashes, parse_when
 from bot.course.progress import progress
 from bot.offline_api import OfflineBotApi
-from handlers.context import Services
+from handlers.common.context import Services
 from handlers.course import clock, codecs
 from handlers.jobs.course import run_course_jobs
 from storage.course.cohorts import create_cohort, save_places

@@ -17,7 +17,7 @@ from bot.dropin import buttons
 from bot.i18n import translator
 from bot.meeting_plan import OSLO, local_instant
 from bot.offline_api import OfflineBotApi
-from handlers.context import Services
+from handlers.common.context import Services
 from handlers.jobs.dropin import dispatch_dropin
 from storage.dropin.rota import shifts_on
 from storage.dropin.sessions import subscribed_days

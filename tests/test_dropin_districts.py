@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from bot.dropin import buttons
 from bot.meeting_plan import OSLO
-from handlers.context import Services
+from handlers.common.context import Services
 from storage.dropin.reach import reach_rows
 from tests.conftest import ADMIN_ID, make_member
 from tests.dropin_setup import AMINA, FADUMO, HAWA, KARI, furuset

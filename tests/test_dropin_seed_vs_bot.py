@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from bot.dropin import buttons
 from bot.seeding import summary
-from handlers.context import Services
+from handlers.common.context import Services
 from storage.dropin.sessions import get_session
 from storage.organisation import apply_seed
 from tests.dropin_setup import ALNA, KARI, PLACE, furuset, wednesday_session

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from bot.dropin import buttons
 from bot.dropin.plan import day_key
 from bot.meeting_plan import OSLO
-from handlers.context import Services
+from handlers.common.context import Services
 from storage.dropin.sessions import exceptions_of, get_session, list_sessions
 from tests.dropin_setup import FADUMO, KARI, furuset
 from tests.fakes.telegram import ChatDriver

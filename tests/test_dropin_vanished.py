@@ -11,7 +11,7 @@ from bot.app import BotApplication
 from bot.dropin import buttons
 from bot.i18n import translator
 from bot.meeting_plan import OSLO
-from handlers.context import Services
+from handlers.common.context import Services
 from handlers.jobs.dropin import dispatch_dropin
 from storage.dropin.rota import shifts_on
 from storage.dropin.sessions import subscribed_days

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-import handlers.help
+import handlers.help.help
 from bot.i18n import translator
 from bot.logs import RedactSecrets
 from tests.conftest import TEST_TOKEN
@@ -28,7 +28,7 @@ async def test_handler_failure_is_logged_without_text_and_told_in_her_language(
     def broken(*args: object) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(handlers.help, "commands_text", broken)
+    monkeypatch.setattr(handlers.help.help, "commands_text", broken)
     with caplog.at_level(logging.INFO):
         await hawa.send(SECRET_QUESTION)  # free text: must never reach the log
         await hawa.send("/help")
@@ -52,7 +52,7 @@ async def test_failure_on_a_button_press_answers_the_press(
     def broken(*args: object) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(handlers.help, "commands_text", broken)
+    monkeypatch.setattr(handlers.help.help, "commands_text", broken)
     await amina.press_label("Help")
     assert amina.last()["text"].startswith("😔 Sorry, something went wrong")
 
@@ -77,7 +77,7 @@ async def test_exception_messages_that_quote_her_text_stay_out_of_the_log(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    import handlers.fallback
+    import handlers.common.fallback
 
     amina = chat()
     await amina.send("/start")
@@ -86,7 +86,7 @@ async def test_exception_messages_that_quote_her_text_stay_out_of_the_log(
     async def quoting(chat_id: int, context: object, intro: str | None = None) -> None:
         raise ValueError(f"could not parse {SECRET_QUESTION!r}")
 
-    monkeypatch.setattr(handlers.fallback, "send_menu", quoting)
+    monkeypatch.setattr(handlers.common.fallback, "send_menu", quoting)
     with caplog.at_level(logging.DEBUG):
         await amina.send(SECRET_QUESTION)
     assert "builtins.ValueError" in caplog.text  # the failure itself is logged
@@ -98,7 +98,7 @@ async def test_exception_messages_that_quote_her_text_stay_out_of_the_log(
 async def test_polling_trouble_is_one_warning_line(caplog: pytest.LogCaptureFixture) -> None:
     from telegram.error import NetworkError
 
-    from handlers.errors import error_callback
+    from handlers.common.errors import error_callback
 
     class Context:
         error = NetworkError("Bad Gateway")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.offline_api import JSON, OfflineBotApi
-from handlers.context import Services
+from handlers.common.context import Services
 from tests.fakes.telegram import ChatDriver
 
 EXPIRED = "This button has expired. Send /menu to start again."

@@ -14,7 +14,7 @@ from telegram import Update
 from bot.app import BotApplication
 from bot.i18n import LANGUAGES, translator
 from bot.offline_api import JSON, OfflineBotApi
-from handlers.context import Services
+from handlers.common.context import Services
 from storage import Database
 from storage.districts import get_district, upsert_district
 from storage.group_chats import (

@@ -12,9 +12,9 @@ from bot.app import BotApplication
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi
 from bot.referrals import load_catalogue, map_search_url, parse_catalogue
-from handlers import help_flow
-from handlers.context import Services
-from handlers.help_guide import CATALOGUE_KEY
+from handlers.common import help_flow
+from handlers.common.catalogue import CATALOGUE_KEY
+from handlers.common.context import Services
 from storage.help import count_view, voice_note
 from storage.people import load_person
 from storage.privacy import tables_mentioning

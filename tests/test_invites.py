@@ -20,7 +20,7 @@ from bot.invites import (
     verdict,
 )
 from bot.offline_api import OfflineBotApi
-from handlers.context import Services
+from handlers.common.context import Services
 from storage.invites import redeem_invite
 from storage.members import get_member, remove_member
 from tests.conftest import make_member

@@ -77,7 +77,7 @@ def test_handlers_are_registered_in_one_place() -> None:
 def test_the_checks_see_a_violation() -> None:
     """Guard against a rule that can never fail: a planted violation must be caught."""
     planted = ROOT / "storage" / "_planted_violation_for_test.py"
-    planted.write_text("from handlers.context import BotContext\n", encoding="utf-8")
+    planted.write_text("from handlers.common.context import BotContext\n", encoding="utf-8")
     try:
         assert "handlers" in top_levels(planted)
     finally:

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from bot.app import BotApplication
 from bot.meeting_plan import OSLO, local_instant
 from bot.offline_api import OfflineBotApi
-from handlers.context import Services
-from handlers.meeting_when import times_left
-from handlers.reminders import notices_sent
+from handlers.common.context import Services
+from handlers.meetings.meeting_when import times_left
+from handlers.meetings.reminders import notices_sent
 from storage.meetings import get_meeting
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.test_meetings import FADUMO, KARI, alna_group, next_meeting_id, now, started

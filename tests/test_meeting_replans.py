@@ -9,8 +9,8 @@ from datetime import timedelta
 from bot.app import BotApplication
 from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
-from handlers.context import Services
-from handlers.reminders import plan_all
+from handlers.common.context import Services
+from handlers.meetings.reminders import plan_all
 from storage.meetings import (
     cancel_meeting,
     get_rsvp,

@@ -12,8 +12,8 @@ from bot.app import BotApplication
 from bot.meeting_plan import OSLO
 from bot.meeting_rule import RuleDraft, apply_change, parse_days_off_typed
 from bot.offline_api import OfflineBotApi
-from handlers.context import Services
-from handlers.reminders import notices_sent
+from handlers.common.context import Services
+from handlers.meetings.reminders import notices_sent
 from storage.meetings import meeting_settings, upcoming_meetings
 from storage.organisation import apply_seed
 from tests.fakes.telegram import ChatDriver, buttons_of

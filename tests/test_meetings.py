@@ -17,9 +17,9 @@ from bot.app import BotApplication
 from bot.identity import Identity, Role
 from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
-from handlers import meeting_when, reminders
-from handlers.context import Services
-from handlers.reminders import notices_sent, plan_all, plan_and_tell
+from handlers.common.context import Services
+from handlers.meetings import meeting_when, reminders
+from handlers.meetings.reminders import notices_sent, plan_all, plan_and_tell
 from storage.meetings import (
     add_meeting,
     cancel_meeting,

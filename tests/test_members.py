@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.offline_api import OfflineBotApi
-from handlers.context import Services
+from handlers.common.context import Services
 from storage.districts import get_district
 from storage.members import get_member
 from storage.people import mark_unreachable

@@ -9,7 +9,7 @@ import pytest
 
 from bot.i18n import translator
 from bot.offline_api import OfflineBotApi
-from handlers.context import Services
+from handlers.common.context import Services
 from tests.conftest import ADMIN_ID, make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
 

@@ -10,7 +10,7 @@ import pytest
 from bot.app import BotApplication
 from bot.i18n import LANGUAGES, translator
 from bot.offline_api import OfflineBotApi
-from handlers.context import Services
+from handlers.common.context import Services
 from storage.people import load_person
 from tests.fakes.telegram import ChatDriver, buttons_of
 
@@ -179,12 +179,12 @@ async def test_a_double_tap_on_a_language_is_no_error(chat: Callable[..., ChatDr
 async def test_when_her_identity_cannot_be_loaded_she_hears_it_once_in_her_apps_language(
     chat: Callable[..., ChatDriver], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import handlers.identity
+    import handlers.common.identity
 
     async def broken(*args: object) -> None:
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr(handlers.identity, "load_person", broken)
+    monkeypatch.setattr(handlers.common.identity, "load_person", broken)
     hawa = chat(1002, "Hawa", language_code="ar")
     await hawa.send("/start")
     sorry = translator("ar")._(

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-import handlers.outbox as outbox_module
+import handlers.announcements.outbox as outbox_module
 import storage.broadcasts as storage_broadcasts
 from bot.app import build_application, close_services, open_services
 from bot.broadcasts import PROGRESS_EVERY, counts_from
 from bot.config import Config
 from bot.offline_api import JSON, OfflineRequest
-from handlers.context import SERVICES_KEY
-from handlers.outbox import purge_announcements
+from handlers.announcements.outbox import purge_announcements
+from handlers.common.context import SERVICES_KEY
 from storage import Database
 from storage.broadcasts import (
     busy,

@@ -31,7 +31,7 @@ from telegram.request import RequestData
 
 from bot.broadcasts import MAX_ATTEMPTS, Candidate, Status, deliveries
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
-from handlers.outbox import Clock, OutboxWorker
+from handlers.announcements.outbox import Clock, OutboxWorker
 from storage import Database
 from storage.broadcasts import (
     DraftRecord,

@@ -12,7 +12,7 @@ import pytest
 
 from bot.i18n import translator
 from bot.offline_api import OfflineBotApi
-from handlers.context import Services
+from handlers.common.context import Services
 from storage import Database, StorageError
 from storage.admins import add_admin
 from storage.awaiting import save_question

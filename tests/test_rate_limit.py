@@ -108,7 +108,7 @@ async def test_other_senders_wait_their_turn_through_the_worker() -> None:
     """`OutboxWorker.pace` is the plan's door for other senders (reminders): same limits."""
     from datetime import UTC, datetime, timedelta
 
-    from handlers.outbox import Clock, OutboxWorker
+    from handlers.announcements.outbox import Clock, OutboxWorker
 
     moments = [datetime(2026, 12, 1, tzinfo=UTC)]
 

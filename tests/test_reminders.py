@@ -18,8 +18,8 @@ from bot.app import BotApplication, build_application, close_services, open_serv
 from bot.config import Config
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
-from handlers.context import SERVICES_KEY, Outbox, Services
-from handlers.reminders import dispatch_reminders, schedule_wakeups
+from handlers.common.context import SERVICES_KEY, Outbox, Services
+from handlers.meetings.reminders import dispatch_reminders, schedule_wakeups
 from storage.group_chats import link_chat
 from storage.meetings import (
     add_meeting,

@@ -21,7 +21,7 @@ from bot.offline_api import OfflineBotApi, OfflineRequest
 from bot.review.catalogue import catalogue_forms, message_by_id, plural_count
 from bot.review.checks import check_wording
 from bot.review.export import COMMENT_PREFIX, checked_counts, export, status_table
-from handlers.context import Services
+from handlers.common.context import Services
 from storage.people import save_locale
 from storage.review import live_wordings, pending_wordings, reviewer_locales, set_reviewer
 from tests.conftest import TEST_TOKEN, make_member

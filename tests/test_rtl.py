@@ -15,7 +15,7 @@ from bidi import get_display
 
 from bot.i18n import LANGUAGES, catalogue_path, translator
 from bot.offline_api import OfflineBotApi
-from handlers.context import Services
+from handlers.common.context import Services
 from tests.conftest import make_member
 from tests.fakes.telegram import ChatDriver
 from tests.test_contact_requests import started, two_districts, up_to_the_channel

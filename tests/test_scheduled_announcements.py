@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.offline_api import JSON, OfflineBotApi
-from handlers.context import Services
-from handlers.outbox import OutboxWorker
+from handlers.announcements.outbox import OutboxWorker
+from handlers.common.context import Services
 from storage.broadcasts import get_announcement
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.test_broadcasts import KARI, composing_for_alna, drain, labels

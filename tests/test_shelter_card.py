@@ -12,7 +12,7 @@ from bot.app import build_application, close_services, open_services
 from bot.config import Config
 from bot.confirmations import parse_source_and_date
 from bot.offline_api import OfflineBotApi, OfflineRequest
-from handlers.context import Services
+from handlers.common.context import Services
 from tests.conftest import ADMIN_ID, TEST_TOKEN
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.test_help_guide import started, whole_topic

@@ -12,9 +12,9 @@ from pathlib import Path
 from bot.app import BotApplication, build_application, close_services, open_services
 from bot.config import Config
 from bot.offline_api import OfflineBotApi, OfflineRequest
-from handlers.awaiting import KEY, Questions
-from handlers.context import Services
-from handlers.reminders import notices_sent
+from handlers.common.awaiting import KEY, Questions
+from handlers.common.context import Services
+from handlers.meetings.reminders import notices_sent
 from storage.broadcasts import get_draft
 from storage.meetings import get_meeting
 from tests.conftest import TEST_TOKEN, make_member

@@ -11,7 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot.i18n import LOCALE_CODES, catalogue_path, translator
-from handlers.context import Services
+from handlers.common.context import Services
 from tests.conftest import make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
 

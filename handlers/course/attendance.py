@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from handlers.context import BotContext
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, button, edit_in_place
 from handlers.course import codecs
 from handlers.course.evenings import managed_evening
 from handlers.course.texts import evening_title
-from handlers.render import answer_expired, button, edit_in_place
 from storage.course.cohorts import Cohort, places_of
 from storage.course.evenings import Evening, answer_evening, present_at, set_present
 

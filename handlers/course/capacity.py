@@ -8,13 +8,13 @@ from telegram import Update
 from bot.course import waitlist
 from bot.course.waitlist import MAX_CAPACITY, MIN_CAPACITY, Result
 from bot.i18n import Translator
-from handlers.awaiting import ask
-from handlers.context import BotContext
+from handlers.common.awaiting import ask
+from handlers.common.context import BotContext
+from handlers.common.render import edit_in_place
 from handlers.course import clock, codecs, typed
 from handlers.course.cohorts import cohort_card, managed_cohort, stale_text
 from handlers.course.places import change_places
 from handlers.jobs.course import deliver_offers
-from handlers.render import edit_in_place
 from storage.course.cohorts import get_cohort
 
 

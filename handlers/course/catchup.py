@@ -8,12 +8,12 @@ from telegram import InlineKeyboardButton, Update
 from bot.course import waitlist
 from bot.course.waitlist import Result
 from bot.identity import Role
-from handlers.context import BotContext
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, button, edit_in_place
 from handlers.course import clock, codecs
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label, evening_title
 from handlers.jobs.course import deliver_offers
-from handlers.render import answer_expired, button, edit_in_place
 from storage.course.cohorts import cohorts_in, get_cohort, places_of_person
 from storage.course.evenings import evenings_of
 

@@ -10,15 +10,15 @@ from bot.course import waitlist
 from bot.course.admission import NameProblem, clean_name
 from bot.course.waitlist import MAX_CAPACITY, MIN_CAPACITY, Result
 from bot.i18n import Translator
-from handlers.access import permitted_districts, refuse
-from handlers.awaiting import ask
-from handlers.context import BotContext
+from handlers.common.access import permitted_districts, refuse
+from handlers.common.awaiting import ask
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, button, edit_in_place
 from handlers.course import clock, codecs, typed
 from handlers.course.interest import name_problem_text
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label
 from handlers.jobs.course import deliver_offers
-from handlers.render import answer_expired, button, edit_in_place
 from storage.course.cohorts import Cohort, cohorts_in, create_cohort, get_cohort, places_of
 from storage.course.evenings import evenings_of
 

@@ -14,13 +14,13 @@ from telegram.error import BadRequest, Forbidden
 from bot.course.cards import render_card, render_diploma
 from bot.i18n import translator
 from bot.identity import Role
-from handlers.commands import set_chat_commands
-from handlers.context import BotContext
+from handlers.common.commands import set_chat_commands
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.course import clock, codecs
 from handlers.course.cohorts import managed_cohort, stale_text
 from handlers.course.progress import progress_of
 from handlers.course.texts import cohort_label
-from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.course.cards import cards_in, issue_card, withdraw_card
 from storage.course.cohorts import Cohort, complete_cohort, make_mother, places_of
 from storage.people import mark_unreachable

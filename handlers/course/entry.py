@@ -11,15 +11,15 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.access import Action
 from bot.identity import Role
-from handlers.access import permitted_districts
-from handlers.context import BotContext
+from handlers.common.access import permitted_districts
+from handlers.common.context import BotContext
+from handlers.common.render import button
 from handlers.course import codecs
 from handlers.course.catchup import open_catchups
 from handlers.course.cohorts import show_cohorts
 from handlers.course.interest import current_interest_text, show_consent
 from handlers.course.progress import participant_lines
 from handlers.course.texts import cohort_label, offer_keyboard, offer_text
-from handlers.render import button
 from storage.course.cohorts import places_of_person
 
 

@@ -11,8 +11,9 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.course.admission import NameProblem, clean_name
 from bot.course.evenings import WhenProblem, parse_when
 from bot.i18n import Translator, translator
-from handlers.awaiting import ask
-from handlers.context import BotContext
+from handlers.common.awaiting import ask
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, button, edit_in_place
 from handlers.course import clock, codecs, typed
 from handlers.course.evenings import (
     evenings_screen,
@@ -24,7 +25,6 @@ from handlers.course.evenings import (
 from handlers.course.interest import name_problem_text
 from handlers.course.texts import evening_lines, evening_title
 from handlers.jobs.course import send
-from handlers.render import answer_expired, button, edit_in_place
 from storage.course.cohorts import Cohort, places_of
 from storage.course.evenings import cancel_evening, get_evening, move_evening, rename_evening
 

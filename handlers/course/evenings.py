@@ -15,14 +15,14 @@ from bot.course.admission import NameProblem, clean_name
 from bot.course.evenings import LENGTHS, Clash, WhenProblem, clashes, parse_when
 from bot.course.modules import MODULES
 from bot.i18n import Translator
-from handlers.access import refuse
-from handlers.awaiting import ask, end
-from handlers.context import BotContext
+from handlers.common.access import refuse
+from handlers.common.awaiting import ask, end
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, button, edit_in_place
 from handlers.course import clock, codecs, typed
 from handlers.course.cohorts import managed_cohort
 from handlers.course.interest import name_problem_text
 from handlers.course.texts import cohort_label, evening_lines
-from handlers.render import answer_expired, button, edit_in_place
 from storage.course.cohorts import Cohort, get_cohort
 from storage.course.evenings import (
     Evening,

@@ -11,12 +11,12 @@ from bot.course import waitlist
 from bot.course.admission import MAX_NAME, NameProblem, clean_name
 from bot.help_guide import parse_phone
 from bot.i18n import LANGUAGE_BY_CODE, Translator
-from handlers.awaiting import ask, end
-from handlers.context import BotContext
+from handlers.common.awaiting import ask, end
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.course import clock, codecs, typed
 from handlers.course.places import change_places
 from handlers.jobs.course import deliver_offers, tell_coordinators
-from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.course.cohorts import places_of_person
 from storage.course.interest import get_interest, save_interest, withdraw_interest
 from storage.districts import get_district, list_districts

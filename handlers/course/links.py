@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.context import BotContext
+from handlers.common.context import BotContext
 from handlers.course.interest import DEEP_LINK, show_consent
 from storage.course.cards import card_by_token
 

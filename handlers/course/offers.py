@@ -7,12 +7,12 @@ from telegram import Update
 
 from bot.course import waitlist
 from bot.course.waitlist import Result
-from handlers.context import BotContext
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, edit_in_place
 from handlers.course import clock, codecs
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label
 from handlers.jobs.course import deliver_offers
-from handlers.render import answer_expired, edit_in_place
 
 
 async def offer_answer_callback(update: Update, context: BotContext) -> None:

@@ -12,11 +12,11 @@ from bot.access import Action, allowed
 from bot.course.export import cohort_csv
 from bot.course.modules import MODULE_COUNT, module_name
 from bot.course.progress import Progress, progress
-from handlers.access import refuse
-from handlers.context import BotContext
+from handlers.common.access import refuse
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, escape
 from handlers.course import clock, codecs
 from handlers.course.texts import cohort_label
-from handlers.render import answer_expired, escape
 from storage.course.cohorts import Cohort, cohorts_in, get_cohort, places_of
 from storage.course.evenings import attendance_of, evenings_of, modules_attended
 

@@ -13,15 +13,15 @@ from bot.access import Action, allowed
 from bot.course import waitlist
 from bot.course.waitlist import Result
 from bot.i18n import LANGUAGE_BY_CODE, Translator, translator
-from handlers.access import refuse
-from handlers.context import BotContext
+from handlers.common.access import refuse
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.course import clock, codecs
 from handlers.course.codecs import PlaceAction
 from handlers.course.cohorts import managed_cohort, stale_text
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label
 from handlers.jobs.course import deliver_offers, send
-from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.course.cohorts import Cohort, Place, cohorts_in, places_of
 from storage.course.interest import Interest, interested_in
 from storage.districts import get_district

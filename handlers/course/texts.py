@@ -10,8 +10,8 @@ from telegram import InlineKeyboardMarkup
 from bot.course.modules import MODULE_BY_NUMBER, module_name
 from bot.i18n import Translator
 from bot.referrals import map_search_url
+from handlers.common.render import button, escape
 from handlers.course import codecs
-from handlers.render import button, escape
 from storage.course.cohorts import Cohort
 from storage.course.evenings import Evening
 

@@ -1,12 +1,12 @@
 """The course's typed answers: a woman's name and phone number, a cohort's name, an evening's
 date and time (new or moved) and its lecturer. They are questions of the bot's one mechanism for
-typed answers (handlers/awaiting.py); each answer callback takes (update, context, values) and
-is registered in bot/app.py's `answers`."""
+typed answers (handlers/common/awaiting.py); each answer callback takes (update, context,
+values) and is registered in bot/app.py's `answers`."""
 
 from __future__ import annotations
 
 from bot.i18n import N_
-from handlers.awaiting import Question
+from handlers.common.awaiting import Question
 
 NAME = Question("course.name", N_("The bot no longer waits for your name."))
 PHONE = Question("course.phone", N_("The bot no longer waits for your phone number."))

@@ -14,10 +14,10 @@ from bot.dropin import buttons
 from bot.dropin.plan import Occurrence
 from bot.dropin.rota import free_places
 from bot.i18n import Translator, translator
-from handlers.context import BotContext
+from handlers.common.context import BotContext
+from handlers.common.delivery import send_one, send_to_member
+from handlers.common.render import answer_expired, button, edit_in_place
 from handlers.dropin.common import occurrence_block, occurrence_of, short_day, title, when
-from handlers.reminders import send_one, send_to_member
-from handlers.render import answer_expired, button, edit_in_place
 from storage import Database
 from storage.dropin.rota import locale_of, locales_of, shifts_on
 from storage.dropin.sessions import SessionRecord, cancel_occurrence, subscribers

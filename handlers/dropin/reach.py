@@ -20,10 +20,10 @@ from bot.dropin.report import OTHER
 from bot.dropin.rota import MAX_COUNT, count_needs_confirming, valid_count
 from bot.i18n import N_, Translator
 from bot.referrals import Catalogue
-from handlers.awaiting import Question, ask, end
-from handlers.context import BotContext
-from handlers.help_guide import catalogue_of
-from handlers.render import answer_expired, button, edit_in_place
+from handlers.common.awaiting import Question, ask, end
+from handlers.common.catalogue import catalogue_of
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, button, edit_in_place
 from storage.dropin.reach import log_reach
 from storage.dropin.sessions import get_session
 

@@ -29,11 +29,11 @@ from bot.dropin.report import (
 from bot.help_guide import STATS_SMALLEST
 from bot.i18n import Translator
 from bot.identity import Role
-from handlers.context import BotContext
+from handlers.common.catalogue import catalogue_of
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, button, escape
 from handlers.dropin.common import scheduled
 from handlers.dropin.reach import topic_labels
-from handlers.help_guide import catalogue_of
-from handlers.render import answer_expired, button, escape
 from storage import Database
 from storage.districts import DistrictRecord, get_district, list_districts
 from storage.dropin.reach import reach_rows, shift_rows

@@ -15,7 +15,9 @@ from bot.dropin.plan import Occurrence
 from bot.dropin.rota import EVENING_BEFORE, ROTA_HORIZON_DAYS, free_places, may_withdraw
 from bot.i18n import translator
 from bot.meeting_plan import local_instant
-from handlers.context import BotContext
+from handlers.common.context import BotContext
+from handlers.common.delivery import send_to_member
+from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.dropin.common import (
     Scheduled,
     coming,
@@ -27,8 +29,6 @@ from handlers.dropin.common import (
     when,
 )
 from handlers.dropin.women import send_calendar
-from handlers.reminders import send_to_member
-from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.dropin.rota import (
     Accepted,
     Shift,

@@ -16,9 +16,9 @@ from bot.dropin import buttons
 from bot.dropin.plan import KINDS, day_key, parse_day_key
 from bot.i18n import LANGUAGES, Translator
 from bot.identity import Role
-from handlers.context import BotContext
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.dropin.common import languages, place, title, wake_at, wake_for_alerts
-from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.districts import list_districts
 from storage.dropin.sessions import (
     SessionRecord,

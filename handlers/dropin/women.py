@@ -14,7 +14,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from bot.dropin import buttons
 from bot.dropin.rota import WOMEN_HORIZON_DAYS, morning_moment
 from bot.ics import CalendarEvent, calendar_file
-from handlers.context import BotContext
+from handlers.common.context import BotContext
+from handlers.common.help_flow import remember, remember_hers, send
+from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.dropin.common import (
     Scheduled,
     coming,
@@ -25,8 +27,6 @@ from handlers.dropin.common import (
     wake_at,
     when,
 )
-from handlers.help_flow import remember, remember_hers, send
-from handlers.render import answer_expired, button, edit_in_place, escape
 from storage.dropin.sessions import (
     SessionRecord,
     get_session,

@@ -22,11 +22,11 @@ from telegram.ext import Application
 
 from bot.course import waitlist
 from bot.i18n import Translator, translator
-from handlers.context import SERVICES_KEY, BotContext, Services
+from handlers.common.context import SERVICES_KEY, BotContext, Services
+from handlers.common.render import button, escape
 from handlers.course import clock, codecs
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label, evening_lines, offer_keyboard, offer_text
-from handlers.render import button, escape
 from storage import Database
 from storage.course.cohorts import (
     Cohort,

@@ -32,7 +32,10 @@ from bot.dropin.rota import (
 )
 from bot.i18n import Translator, translator
 from bot.referrals import Catalogue, load_catalogue
-from handlers.context import SERVICES_KEY, BotContext, Outbox, Services
+from handlers.common.catalogue import CATALOGUE_KEY
+from handlers.common.context import SERVICES_KEY, BotContext, Outbox, Services
+from handlers.common.delivery import send_one, send_to_member
+from handlers.common.render import button
 from handlers.dropin.common import (
     WAKE_KEY,
     alert_wakeups,
@@ -45,9 +48,6 @@ from handlers.dropin.common import (
     title,
 )
 from handlers.dropin.reach import question, topics_keyboard
-from handlers.help_guide import CATALOGUE_KEY
-from handlers.reminders import send_one, send_to_member
-from handlers.render import button
 from storage import Database
 from storage.dropin.rota import (
     claim_alert,

@@ -9,7 +9,7 @@ from bot.i18n import LANGUAGE_BY_CODE, Translator, translator
 from bot.review.catalogue import KIND_NOTES, catalogue_forms
 from bot.review.checks import Finding, Problem
 from bot.review.flow import ReviewItem
-from handlers.render import button, escape
+from handlers.common.render import button, escape
 from handlers.review.codec import STOP_DATA, approve_data, message_data
 
 SHOWN = 1000  # characters of each text on the card: four texts stay inside Telegram's 4096

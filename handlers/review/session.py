@@ -26,9 +26,9 @@ from bot.review.flow import (
     next_item,
     progress,
 )
-from handlers.awaiting import Question, ask, end
-from handlers.context import BotContext
-from handlers.render import answer_expired, button, edit_in_place
+from handlers.common.awaiting import Question, ask, end
+from handlers.common.context import BotContext
+from handlers.common.render import answer_expired, button, edit_in_place
 from handlers.review.card import (
     ask_wording_text,
     card_keyboard,

@@ -1,0 +1,2 @@
+"""Announcements: composing, waiting and scheduled ones, their texts and the outbox
+that sends them."""

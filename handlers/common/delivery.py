@@ -1,0 +1,139 @@
+"""Messages the bot starts itself (not replies): to a member who may have blocked the bot.
+
+`send_one` and `send_to_member` are the one careful sender for messages a job or a coordinator's
+action sends on its own (meeting reminders and notices, the drop-in's rota and reminders): flood
+control, retries of what surely did not arrive, and one outcome vocabulary (`Delivery`).
+
+A 403 from Telegram means she blocked the bot: she is marked unreachable, which her coordinator
+sees, instead of the failure breaking whatever the coordinator was doing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+
+from handlers.common.context import Outbox
+from handlers.common.sending import retry_seconds, surely_not_sent
+from storage import Database
+from storage.people import mark_unreachable
+
+log = logging.getLogger(__name__)
+
+NETWORK_ATTEMPTS = 4
+Sleep = Callable[[float], Awaitable[Any]]
+
+
+# -- sending, one at a time ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outcome: str  # sent, unreachable, failed, uncertain (timed out: perhaps delivered)
+    message_id: int | None = None
+
+
+async def send_one(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+    *,
+    sleep: Sleep = asyncio.sleep,
+    pacer: Outbox | None = None,
+    group: bool = False,
+    paced: bool = False,
+) -> Delivery:
+    """Send one HTML message, honouring flood control and retrying what can be retried.
+
+    With a `pacer` (the announcement worker) every try first waits its turn under the bot's one
+    rate plan (about 30 a second overall, 1 a second per chat, 20 a minute per group), so that
+    reminders and an announcement going out together stay within Telegram's limits; `paced`:
+    the caller took the first try's turn already (before claiming the message).
+
+    429: wait `retry_after` and try the same message again. A 5xx answer or a refused
+    connection: a few tries with a growing pause. A timeout is never resent (the message may
+    have arrived; twice is worse than once): 'uncertain'. 403 or "chat not found":
+    unreachable, never retried.
+    """
+    failures = 0
+    while True:
+        if pacer is not None and not paced:
+            await pacer.pace(chat_id, group=group)
+        paced = False
+        try:
+            message = await bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+            )
+        except RetryAfter as exc:
+            wait = retry_seconds(exc)
+            if pacer is not None:
+                pacer.pause(wait)  # the whole bot waits, not only this sender
+            await sleep(wait)
+        except Forbidden:
+            return Delivery("unreachable")
+        except ChatMigrated:
+            raise  # only group chats migrate: the caller follows the chat
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                return Delivery("unreachable")
+            log.warning("Telegram refused a reminder: %s", exc.message)
+            return Delivery("failed")
+        except NetworkError as exc:  # TimedOut is one too
+            if not surely_not_sent(exc):
+                log.warning("a message may or may not have arrived; not resent: %s", type(exc))
+                return Delivery("uncertain")
+            failures += 1
+            if failures >= NETWORK_ATTEMPTS:
+                log.warning("giving up on a message after %d tries: %s", failures, exc)
+                return Delivery("failed")
+            await sleep(2.0 ** (failures - 1))
+        else:
+            return Delivery("sent", message.message_id)
+
+
+async def send_to_member(
+    bot: Bot,
+    db: Database,
+    telegram_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None,
+    now: datetime,
+    sleep: Sleep = asyncio.sleep,
+    pacer: Outbox | None = None,
+    *,
+    paced: bool = False,
+) -> Delivery:
+    """`send_one` to her private chat; a woman who blocked the bot is marked unreachable."""
+    delivery = await send_one(
+        bot, telegram_id, text, keyboard, sleep=sleep, pacer=pacer, paced=paced
+    )
+    if delivery.outcome == "unreachable":
+        log.info("a member could not be reached with a meeting message; marked unreachable")
+        await mark_unreachable(db, telegram_id, now)
+    return delivery
+
+
+async def send_to_person(bot: Bot, db: Database, telegram_id: int, text: str) -> bool:
+    """Send an HTML message to her private chat; False (and marked unreachable) if she blocked
+    the bot."""
+    try:
+        await bot.send_message(telegram_id, text, parse_mode=ParseMode.HTML)
+    except Forbidden:
+        log.info("a member has blocked the bot or deleted her account; marked unreachable")
+    except BadRequest as exc:
+        if "chat not found" not in exc.message.lower():
+            raise
+        log.info("a member's private chat does not exist (any more); marked unreachable")
+    else:
+        return True
+    await mark_unreachable(db, telegram_id, datetime.now(UTC))
+    return False

@@ -1,0 +1,83 @@
+"""The main menu: big picture buttons that depend on who she is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+
+from bot.i18n import N_, Translator
+from bot.identity import Identity, Role
+from handlers.common.commands import COORDINATORS_AND_ADMINS, EVERYONE, MEMBERS_AND_ADMINS
+from handlers.common.context import BotContext
+from handlers.common.help_flow import remember_if_open
+from handlers.common.render import button
+
+MENU_PREFIX = "menu:"
+ROTA_ROLES = frozenset({Role.MOTHER, Role.COORDINATOR})
+CommandCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    key: str  # the button's callback data is MENU_PREFIX + key
+    emoji: str
+    label: str  # message id
+    roles: frozenset[Role]
+
+
+# Each capability adds its entry here; the callback for "menu:<key>" lives in its own module.
+MENU: tuple[MenuItem, ...] = (
+    MenuItem("members", "👥", N_("Members"), COORDINATORS_AND_ADMINS),
+    MenuItem("invite", "📨", N_("Invite"), COORDINATORS_AND_ADMINS),
+    MenuItem("phase", "🔄", N_("Phase"), COORDINATORS_AND_ADMINS),
+    MenuItem("broadcast", "📢", N_("Announce"), COORDINATORS_AND_ADMINS),
+    MenuItem("meetings", "📅", N_("Meetings"), MEMBERS_AND_ADMINS),
+    MenuItem("me", "👤", N_("My profile"), MEMBERS_AND_ADMINS),
+    MenuItem("rota", "🗓", N_("Rota"), ROTA_ROLES),
+    MenuItem("help", "❓", N_("Help"), EVERYONE),
+    MenuItem("course", "🎓", N_("Basic training"), EVERYONE),
+    MenuItem("mydata", "🔒", N_("My data"), EVERYONE),
+    MenuItem("language", "🌍", N_("Language"), EVERYONE),
+    MenuItem("dropin", "📍", N_("Meet a bydelsmor"), EVERYONE),
+)
+
+
+def menu_keyboard(identity: Identity, t: Translator) -> InlineKeyboardMarkup:
+    items = [item for item in MENU if identity.role in item.roles]
+    rows = [
+        [button(item.emoji, t._(item.label), MENU_PREFIX + item.key) for item in items[i : i + 2]]
+        for i in range(0, len(items), 2)
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+async def send_menu(chat_id: int, context: BotContext, intro: str | None = None) -> Message:
+    """Send the menu, under an optional line of text already in her language."""
+    t = context.t
+    text = intro or t._("What would you like to do?")
+    return await context.bot.send_message(
+        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=menu_keyboard(context.identity, t)
+    )
+
+
+def opened_from_menu(command: CommandCallback) -> CommandCallback:
+    """Let a menu button do what its command does (the press is answered first)."""
+
+    async def callback(update: Update, context: BotContext) -> None:
+        assert update.callback_query is not None
+        await update.callback_query.answer()
+        await command(update, context)
+
+    callback.__doc__ = command.__doc__
+    return callback
+
+
+async def menu_command(update: Update, context: BotContext) -> None:
+    """Show the menu."""
+    assert update.effective_chat is not None
+    reply = await send_menu(update.effective_chat.id, context)
+    remember_if_open(update, context, [reply])  # sent during the help guide: 🧹 deletes it too

@@ -1,0 +1,70 @@
+"""Small rendering helpers shared by all handlers: buttons, escaping, answering a press."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import logging
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+
+from bot.i18n import Translator
+from handlers.common.context import BotContext
+
+log = logging.getLogger(__name__)
+
+# Telegram refuses callback_data over 64 bytes; ours are short ASCII ids, checked here so a
+# mistake shows up in the first test rather than in production.
+MAX_CALLBACK_BYTES = 64
+
+
+def button(emoji: str, label: str, data: str) -> InlineKeyboardButton:
+    """A button that starts with a picture, for women who read little."""
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data too long: {data!r}")
+    return InlineKeyboardButton(f"{emoji} {label}", callback_data=data)
+
+
+def escape(text: str) -> str:
+    """Escape a user-provided string (a name, a note) for HTML parse mode."""
+    return html.escape(text, quote=False)
+
+
+async def answer_expired(query: CallbackQuery, t: Translator) -> None:
+    """Tell her, briefly, that this button no longer does anything."""
+    # TRANSLATORS: a short pop-up (at most 200 characters); {command} is /menu.
+    text = t._("This button has expired. Send {command} to start again.")
+    await query.answer(text.format(command=t.command("menu")))
+
+
+async def edit_in_place(
+    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Replace the pressed message's text and buttons (HTML).
+
+    Pressing a button that shows what is already there (a page she is on, twice) is no error.
+    """
+    try:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+
+
+async def say_sorry(update: Update, context: BotContext) -> None:
+    """Tell her something went wrong on our side, in her language, if she can be told."""
+    if update.effective_chat is None:
+        return
+    text = "😔 " + context.t._(
+        "Sorry, something went wrong on our side. Please try again in a moment."
+    )
+    if update.callback_query is not None:
+        # Stop the button's spinner; the handler may have answered it already, which is fine.
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer()
+    try:
+        await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError:
+        log.warning("could not tell the user about a failure (%s)", type(update).__name__)

@@ -1,0 +1,2 @@
+"""People: /start and the language, invites, members and roles, her profile, /mydata and /forget,
+district group chats."""
