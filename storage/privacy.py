@@ -223,10 +223,17 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "ORDER BY sh.day",
         (telegram_id,),
     )
+    # A session she changed with /sessions keeps who and when (the newer change wins over seed).
+    sessions_changed = await db.fetch_all(
+        "SELECT slug AS session, rule_changed_at FROM dropin_sessions WHERE rule_changed_by = ? "
+        "ORDER BY rule_changed_at",
+        (telegram_id,),
+    )
     return {
         "telegram_id": telegram_id,
         "dropin_subscriptions": [dict(row) for row in dropin_reminders],
         "dropin_shifts": [dict(row) for row in shifts],
+        "dropin_sessions_changed": [dict(row) for row in sessions_changed],
         "people": dict(person) if person else None,
         "memberships": [dict(row) for row in memberships],
         "admins": dict(admin) if admin else None,

@@ -11,6 +11,7 @@ from bot.seeding import summary
 from handlers.common.context import Services
 from storage.dropin.sessions import get_session
 from storage.organisation import apply_seed
+from storage.privacy import collect_personal_data
 from tests.dropin_setup import ALNA, KARI, PLACE, furuset, wednesday_session
 from tests.fakes.telegram import ChatDriver
 
@@ -29,6 +30,8 @@ async def test_seed_keeps_the_bots_newer_change_and_says_so(
         "SELECT rule_changed_by, rule_changed_at FROM dropin_sessions WHERE id = ?", (sid,)
     )
     assert row is not None and row["rule_changed_by"] == KARI and row["rule_changed_at"]
+    mine = (await collect_personal_data(services.db, KARI))["dropin_sessions_changed"]
+    assert [change["session"] for change in mine] == ["furuset-wednesday"]  # in /mydata
     # The same file again: her Thursday stays, and the operator is told why.
     counts = await apply_seed(
         services.db, [PLACE], [ALNA], datetime.now(UTC), [wednesday_session()]
