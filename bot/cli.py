@@ -10,10 +10,14 @@ import argparse
 import asyncio
 import logging
 import os
+import re
+import secrets
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -47,7 +51,7 @@ log = logging.getLogger("bydelsbot")
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "run":
-        return run_command()
+        return run_command(Webhook.of(args))
     if args.command == "demo":
         return demo_command(args.role, args.db)
     if args.command == "admin":
@@ -69,7 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bydelsbot", description="The Bydelsmødre Telegram bot.")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot against the Bot API (configured by environment)")
+    run = sub.add_parser("run", help="run the bot against the Bot API (configured by environment)")
+    run.add_argument(
+        "--webhook", metavar="URL", default=None,
+        help="receive updates at this public HTTPS URL instead of long polling (see README)",
+    )  # fmt: skip
+    run.add_argument("--listen", default="127.0.0.1", help="webhook: address to listen on")
+    run.add_argument("--port", type=int, default=8080, help="webhook: port to listen on")
     demo = sub.add_parser("demo", help="chat with the bot offline, in this terminal")
     demo.add_argument(
         "--as", dest="role", choices=DEMO_ROLES, default="public",
@@ -127,12 +137,43 @@ def _fail(code: int, message: str, secret: str = "") -> int:
     return code
 
 
-def run_command() -> int:
-    """Long polling against the Bot API until SIGINT or SIGTERM."""
+@dataclass(frozen=True)
+class Webhook:
+    """`run --webhook URL`: Telegram posts each update to URL (HTTPS, ended by a reverse proxy
+    in front of the bot), which forwards it to listen:port. Each request must carry the secret
+    token given to Telegram (BYDELSBOT_WEBHOOK_SECRET, else a new random one at every start)."""
+
+    url: str
+    listen: str
+    port: int
+    secret: str
+
+    @classmethod
+    def of(cls, args: argparse.Namespace) -> Webhook | None:
+        if args.webhook is None:
+            return None
+        secret = os.environ.get("BYDELSBOT_WEBHOOK_SECRET") or secrets.token_urlsafe(32)
+        return cls(args.webhook, args.listen, args.port, secret)
+
+    def problem(self) -> str | None:
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            return f"--webhook must be a URL such as https://bot.example.org/telegram: {self.url}"
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", self.secret):
+            return "BYDELSBOT_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1-256 of them)"
+        if not 0 < self.port < 65536:
+            return f"--port must be between 1 and 65535: {self.port}"
+        return None
+
+
+def run_command(webhook: Webhook | None = None) -> int:
+    """Long polling (or a webhook) against the Bot API until SIGINT or SIGTERM."""
     try:
         config = Config.from_env()
     except ConfigError as exc:
         return _fail(EXIT_CONFIG, str(exc))
+    if webhook is not None and webhook.problem():
+        return _fail(EXIT_CONFIG, str(webhook.problem()))
     configure_logging(secrets=[config.token])
     application = build_application(config)
     failure = _exit_on_failure(config, lambda: asyncio.run(preflight(config, application.bot)))
@@ -141,14 +182,41 @@ def run_command() -> int:
     log.info("starting: database %s, Bot API at %s", config.db_path, config.api_url)
     # run_polling answers SIGINT and SIGTERM by stopping the updater, the application and the
     # post_shutdown hook (which closes the database) in order.
-    failure = _exit_on_failure(
-        config,
-        lambda: application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False),
-    )
+    if webhook is None:
+        failure = _exit_on_failure(
+            config,
+            lambda: application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False),
+        )
+    else:
+        # PTB's webhook server logs an update it cannot read with its content: say less.
+        logging.getLogger("telegram.ext.Updater").addFilter(UnreadableWebhookUpdate())
+        log.info("webhook: listening on %s:%d for %s", webhook.listen, webhook.port, webhook.url)
+        failure = _exit_on_failure(
+            config,
+            lambda: application.run_webhook(
+                listen=webhook.listen, port=webhook.port,
+                url_path=urlsplit(webhook.url).path.lstrip("/"), webhook_url=webhook.url,
+                secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES, close_loop=False,
+            ),
+        )  # fmt: skip
     if failure is not None:
         return failure
     log.info("stopped")
     return EXIT_OK
+
+
+class UnreadableWebhookUpdate(logging.Filter):
+    """An update the webhook server cannot read is logged without its content (her message, her
+    phone number), as in polling mode (handlers/transport.py); Telegram is answered 400."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "Received data was" in str(record.msg):
+            record.msg, record.args, record.exc_info = (
+                "an update could not be read; skipped",
+                None,
+                None,
+            )
+        return True
 
 
 def _exit_on_failure(config: Config, step: Callable[[], object]) -> int | None:

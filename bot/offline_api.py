@@ -110,6 +110,7 @@ class OfflineBotApi:
         self._member_status: dict[tuple[int, int], str] = {}
         self._people: dict[int, JSON] = {}
         self._migrated_to: dict[int, int] = {}  # old group id -> its supergroup's id
+        self.webhook: JSON | None = None  # what setWebhook asked for (url, secret_token, ...)
 
     # -- what people do ------------------------------------------------------------------------
 
@@ -369,6 +370,11 @@ class OfflineBotApi:
 
     def _m_getMe(self, params: JSON) -> JSON:
         return self.bot_user
+
+    def _m_setWebhook(self, params: JSON) -> bool:
+        """Updates go to this URL from now on (tests post them there with `webhook`)."""
+        self.webhook = dict(params)
+        return True
 
     def _m_deleteWebhook(self, params: JSON) -> bool:
         if params.get("drop_pending_updates"):

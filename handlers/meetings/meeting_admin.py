@@ -22,6 +22,7 @@ from handlers.common.access import choose_district, refuse
 from handlers.common.awaiting import Question, ask
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.meetings import codecs
 from handlers.meetings.meetings import ANSWERS, card_keyboard, meeting_text, pressed_meeting
 from handlers.meetings.reminders import tell_members_soon
 from storage.meetings import (
@@ -161,7 +162,7 @@ async def answers_view(
         tail.append("\n🚫 " + t._("= the bot cannot reach her (she has blocked it)"))
     keyboard = InlineKeyboardMarkup([[
         button("🔄", t._("Refresh"), f"mans:{meeting.id}"),
-        button("↩️", t._("Back to the meeting"), f"mtg:{meeting.id}"),
+        button("↩️", t._("Back to the meeting"), codecs.CARD.encode(meeting.id)),
     ]])  # fmt: skip
     whole = "\n".join([*head, *lines, *tail])
     if len(whole) <= NAMES_PER_PIECE * 2:
@@ -209,7 +210,7 @@ async def cancel_callback(update: Update, context: BotContext) -> None:
     if match[1] == "mcan":
         keyboard = InlineKeyboardMarkup([[
             button("🗑", t._("Yes, cancel it"), f"mcanok:{meeting.id}"),
-            button("↩️", t._("Keep it"), f"mtg:{meeting.id}"),
+            button("↩️", t._("Keep it"), codecs.CARD.encode(meeting.id)),
         ]])  # fmt: skip
         text = "⚠️ " + t._("Cancel this meeting? Every member will be told.")
         await edit_in_place(query, text + "\n\n" + meeting_text(t, meeting, tz), keyboard)

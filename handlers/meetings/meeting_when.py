@@ -18,6 +18,7 @@ from bot.meeting_plan import local_instant
 from handlers.common.access import refuse
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.meetings import codecs
 from handlers.meetings.meeting_admin import done_text
 from handlers.meetings.meetings import card_keyboard, meeting_text
 from handlers.meetings.reminders import schedule_wakeups, tell_members_soon
@@ -199,7 +200,7 @@ def back_and_cancel(
 ) -> list[InlineKeyboardButton]:
     """↩️ Back (to the days, or from the days to the meeting's card) and ❌ Cancel."""
     back = f"{prefix}:{target}" if day is not None else (
-        f"mtg:{target}" if prefix == "mmv" else f"{prefix}x:{target}"
+        codecs.CARD.encode(target) if prefix == "mmv" else f"{prefix}x:{target}"
     )  # fmt: skip
     return [button("↩️", t._("Back"), back), button("❌", t._("Cancel"), f"{prefix}x:{target}")]
 
@@ -237,7 +238,7 @@ async def restore_callback(update: Update, context: BotContext) -> None:
     if match[1] == "mres":
         keyboard = InlineKeyboardMarkup([[
             button("♻️", t._("Yes, restore it"), f"mresok:{meeting.id}"),
-            button("↩️", t._("Back"), f"mtg:{meeting.id}"),
+            button("↩️", t._("Back"), codecs.CARD.encode(meeting.id)),
         ]])  # fmt: skip
         text = "❓ " + t._("Restore this meeting? Every member will be told.")
         await edit_in_place(query, text + "\n\n" + meeting_text(t, meeting, tz), keyboard)
