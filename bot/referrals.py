@@ -31,6 +31,7 @@ from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
+from bot.config import DEFAULT_TZ
 from bot.i18n import Translator
 
 Audience = Literal["public", "coordinator"]
@@ -52,7 +53,7 @@ SERVICE_KEYS = (
 PHONE_KEYS = ("number", "label", "unconfirmed")
 ADDRESS_KEYS = ("street", "unconfirmed", "latitude", "longitude", "coordinates_source")
 
-_OSLO = ZoneInfo("Europe/Oslo")
+_OSLO = ZoneInfo(DEFAULT_TZ)  # the one setting: bot/config.py
 _SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 _PHONE = re.compile(r"\+?\d(?:[\d ]*\d)?")
 # Texts are message ids: they end up in .po files that are checked as Telegram HTML and whose
