@@ -61,8 +61,10 @@ from handlers.dropin import women as dropin_women
 from handlers.help import confirm_facts, contact_requests, help, help_guide, stats, voice_notes
 from handlers.jobs.course import start_course
 from handlers.jobs.dropin import start_dropin
+from handlers.meetings import codecs as meeting_codecs
 from handlers.meetings import meeting_admin, meeting_rule, meeting_when, meetings, phase
 from handlers.meetings.reminders import start_meetings
+from handlers.people import codecs as people_codecs
 from handlers.people import group_chat, invites, members, onboarding, privacy, profile
 from handlers.review import rights as review_rights
 from handlers.review import session as review
@@ -201,9 +203,18 @@ def register_handlers(app: BotApplication) -> None:
             menu.opened_from_menu(invites.invite_command), pattern=r"^menu:invite$"
         )
     )
-    app.add_handler(CallbackQueryHandler(invites.invite_district_callback, pattern=r"^inv:\d+$"))
-    app.add_handler(CallbackQueryHandler(invites.invite_role_callback, pattern=r"^inv:\d+:"))
-    app.add_handler(CallbackQueryHandler(invites.join_callback, pattern=r"^join:"))
+    app.add_handler(
+        CallbackQueryHandler(
+            invites.invite_district_callback, pattern=people_codecs.INVITE_DISTRICT.pattern
+        )
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            invites.invite_role_callback, pattern=people_codecs.INVITE_ROLE.pattern
+        )
+    )
+    for join in (people_codecs.JOIN, people_codecs.JOIN_NO):
+        app.add_handler(CallbackQueryHandler(invites.join_callback, pattern=join.pattern))
     app.add_handler(CommandHandler("members", members.members_command, filters=private))
     app.add_handler(
         CallbackQueryHandler(
@@ -229,9 +240,13 @@ def register_handlers(app: BotApplication) -> None:
             menu.opened_from_menu(meetings.meetings_command), pattern=r"^menu:meetings$"
         )
     )
-    app.add_handler(CallbackQueryHandler(meetings.meeting_card_callback, pattern=r"^mtg:"))
-    app.add_handler(CallbackQueryHandler(meetings.rsvp_callback, pattern=r"^rsvp:"))
-    app.add_handler(CallbackQueryHandler(meetings.calendar_callback, pattern=r"^icsd?:"))
+    app.add_handler(
+        CallbackQueryHandler(meetings.meeting_card_callback, pattern=meeting_codecs.CARD.pattern)
+    )
+    for answer in (meeting_codecs.RSVP, meeting_codecs.RSVP_ON_REMINDER):
+        app.add_handler(CallbackQueryHandler(meetings.rsvp_callback, pattern=answer.pattern))
+    for ics in (meeting_codecs.CALENDAR, meeting_codecs.DISTRICT_CALENDAR):
+        app.add_handler(CallbackQueryHandler(meetings.calendar_callback, pattern=ics.pattern))
     app.add_handler(CommandHandler("rsvps", meeting_admin.rsvps_command, filters=private))
     app.add_handler(CallbackQueryHandler(meeting_admin.answers_callback, pattern=r"^mans:"))
     app.add_handler(
@@ -374,6 +389,9 @@ def register_handlers(app: BotApplication) -> None:
                     dropin_buttons.CREATE):  # fmt: skip
         app.add_handler(CallbackQueryHandler(dropin_sessions.new_callback, pattern=pattern))
     app.add_handler(CommandHandler("reached", dropin_reach.reached_command, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(dropin_reach.district_callback, pattern=dropin_buttons.REACH_DISTRICT)
+    )
     app.add_handler(
         CallbackQueryHandler(dropin_reach.reach_callback, pattern=dropin_buttons.REACH_TOPIC)
     )

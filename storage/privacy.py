@@ -83,6 +83,7 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("dropin_subscriptions", "chat_id", Forget.DELETE),
     PersonColumn("dropin_shifts", "telegram_id", Forget.UNLINK),
     PersonColumn("dropin_exceptions", "changed_by", Forget.UNLINK),
+    PersonColumn("dropin_sessions", "rule_changed_by", Forget.UNLINK),
     PersonColumn("people", "telegram_id", Forget.DELETE),
 )
 
@@ -227,10 +228,17 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "ORDER BY sh.day",
         (telegram_id,),
     )
+    # A session she changed with /sessions keeps who and when (the newer change wins over seed).
+    sessions_changed = await db.fetch_all(
+        "SELECT slug AS session, rule_changed_at FROM dropin_sessions WHERE rule_changed_by = ? "
+        "ORDER BY rule_changed_at",
+        (telegram_id,),
+    )
     return {
         "telegram_id": telegram_id,
         "dropin_subscriptions": [dict(row) for row in dropin_reminders],
         "dropin_shifts": [dict(row) for row in shifts],
+        "dropin_sessions_changed": [dict(row) for row in sessions_changed],
         "people": dict(person) if person else None,
         "memberships": [dict(row) for row in memberships],
         "admins": dict(admin) if admin else None,

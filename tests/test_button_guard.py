@@ -7,94 +7,21 @@ covered without touching this test.
 
 from __future__ import annotations
 
-import importlib
-import re
 import sqlite3
-from itertools import product
 from pathlib import Path
-from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
 from bot.app import BotApplication
 from bot.offline_api import JSON, OfflineBotApi
 from handlers.common.context import Services
 from handlers.common.guard import GROUP_BUTTONS
 from tests.conftest import ADMIN_ID, make_member
+from tests.fakes.callback_data import examples, registered_patterns
 
 GROUP_ID = -4101
 REFUSAL = "🔒 This button works only in your private chat with me."
 EXPIRED = "This button has expired. Send /menu to start again."
-# Each registered pattern is pressed with a string it matches, and with these after it (ids,
-# a help topic), so that handlers which parse their data would act if nothing stopped them.
-TAILS = ("", "1", "1:1", "violence", "t:violence")
-
-sre: Any = importlib.import_module("re._parser")  # the regex parser, to write matching data
-
-
-def examples(pattern: re.Pattern[str]) -> list[str]:
-    """Strings the pattern matches: one per choice of its alternatives, shortest repeats."""
-    found = [prefix + tail for prefix in _expand(sre.parse(pattern.pattern)) for tail in TAILS]
-    matching = [data for data in found if pattern.match(data) and len(data.encode()) <= 64]
-    assert matching, f"no example for {pattern.pattern!r}"
-    return sorted(set(matching))
-
-
-def _expand(items: Any) -> list[str]:
-    variants = [""]
-    for op, arg in items:
-        variants = [a + b for a, b in product(variants, _one(op, arg))]
-    return variants
-
-
-def _one(op: Any, arg: Any) -> list[str]:
-    name = str(op)
-    if name == "LITERAL":
-        return [chr(arg)]
-    if name in ("AT", "GROUPREF"):
-        return [""]
-    if name in ("ANY", "NOT_LITERAL"):
-        return ["~"]
-    if name == "IN":
-        return [_char_of(arg)]
-    if name == "CATEGORY":
-        return [_char_of([(op, arg)])]
-    if name == "SUBPATTERN":
-        return _expand(arg[-1])
-    if name == "BRANCH":
-        return [v for alternative in arg[1] for v in _expand(alternative)]
-    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-        low, _high, sub = arg
-        options = _expand(sub)
-        counts = {low, max(low, 1)}
-        return [option * count for option in options for count in counts]
-    raise AssertionError(f"the test cannot write data for regex item {name}")
-
-
-def _char_of(items: Any) -> str:
-    op, arg = items[0]
-    name = str(op)
-    if name == "LITERAL":
-        return chr(arg)
-    if name == "RANGE":
-        return chr(arg[0])
-    if name == "CATEGORY":
-        return {"CATEGORY_DIGIT": "1", "CATEGORY_SPACE": " "}.get(str(arg), "a")
-    return "~"
-
-
-def registered_patterns(app: BotApplication) -> list[re.Pattern[str] | None]:
-    patterns: list[re.Pattern[str] | None] = []
-    for handlers in app.handlers.values():
-        for handler in handlers:
-            if isinstance(handler, CallbackQueryHandler):
-                pattern = handler.pattern
-                assert pattern is None or isinstance(pattern, re.Pattern), (
-                    f"{handler.callback.__name__}: register a regex, so that this test can press it"
-                )
-                patterns.append(pattern)
-    return patterns
 
 
 def dump(db_path: Path) -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi
+from handlers.meetings.codecs import RSVP_ON_REMINDER
 from storage import Database
 from storage.districts import upsert_district
 from storage.meetings import add_meeting
@@ -44,7 +45,7 @@ async def test_a_member_answers_her_reminder_and_the_coordinator_sees_it(
         so = translator("so")
         coming = next(b for b in buttons_of(reminder) if b["callback_data"].endswith(":y"))
         assert coming["text"] == "✅ " + so._("Coming")
-        assert coming["callback_data"] == f"rsvp:{meeting_id}:y"
+        assert coming["callback_data"] == RSVP_ON_REMINDER.encode(meeting_id, "y")
         api.press(hodan, HODAN, reminder["message_id"], coming["callback_data"])
         assert api.wait_for(lambda: "✅" in answer_line(api), WAIT), "reminder not updated"
 

@@ -26,7 +26,7 @@ from storage.broadcasts import (
 from storage.confirmations import ConfirmationRecord, add_confirmation
 from storage.districts import change_phase, upsert_district
 from storage.dropin.rota import take_shift
-from storage.dropin.sessions import SessionSeed, cancel_occurrence, subscribe
+from storage.dropin.sessions import SessionSeed, cancel_occurrence, subscribe, update_session
 from storage.help import create_contact_request, mark_handled, record_delivery, save_voice_note
 from storage.meetings import RULE_COLUMNS, add_meeting, claim_reminder, set_meeting_rule, set_rsvp
 from storage.organisation import LocationSeed, apply_seed
@@ -143,6 +143,7 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     await take_shift(db, row["id"], date(2026, 3, 4), who, NOW)
     await subscribe(db, who, row["id"], date(2026, 3, 4))
     await cancel_occurrence(db, row["id"], date(2026, 3, 11), None, who, NOW)
+    await update_session(db, row["id"], who, NOW, max_on_duty=5)  # with /sessions
 
 
 async def two_women(services: Services) -> None:
@@ -254,6 +255,7 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "review_wordings": [],
         "dropin_subscriptions": [],
         "dropin_shifts": [],
+        "dropin_sessions_changed": [],
     }
 
 
@@ -456,6 +458,7 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "dropin_subscriptions": 1,
         "dropin_shifts": 1,  # unlinked: the report still counts the hours
         "dropin_exceptions": 1,
+        "dropin_sessions": 1,  # unlinked: the session she changed stays
         "people": 1,
     }
     assert await forget_person(db, ZAHRA) == {}

@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from handlers.common.context import SERVICES_KEY, Outbox, Services
+from handlers.meetings.codecs import RSVP, RSVP_ON_REMINDER
 from handlers.meetings.reminders import dispatch_reminders, schedule_wakeups
 from storage.group_chats import link_chat
 from storage.meetings import (
@@ -84,9 +85,9 @@ async def test_a_due_reminder_is_sent_once_with_the_answer_buttons(
     assert "Alna" in reminder["text"]
     labels = [b["text"] for b in buttons_of(reminder)]
     assert labels[:3] == ["✅ Coming", "❌ Not coming", "🤔 Maybe"]
-    assert [b["callback_data"] for b in buttons_of(reminder)][:3] == [
-        f"rsvp:{meeting_id}:y", f"rsvp:{meeting_id}:n", f"rsvp:{meeting_id}:m",
-    ]  # fmt: skip
+    # The reminder's own answer buttons: pressing one redraws the reminder as a reminder.
+    expected = [RSVP_ON_REMINDER.encode(meeting_id, code) for code in "ynm"]
+    assert [b["callback_data"] for b in buttons_of(reminder)][:3] == expected
     outcomes = await reminder_outcomes(services.db, meeting_id)
     assert outcomes == {(p, 48): "sent" for p in (FADUMO, HAWA, KARI)}
 
@@ -311,17 +312,33 @@ async def test_pressing_coming_in_the_reminder_records_it_and_shows_it(
     _, meeting_id = await alna_with_a_meeting(services, api)
     await dispatch(app, services, MEETING - 47 * HOURS)
     fadumo = chat(FADUMO, "Fadumo")
-    await fadumo.press(f"rsvp:{meeting_id}:y", reminders_to(api, FADUMO)[0]["message_id"])
+    await fadumo.press(
+        RSVP_ON_REMINDER.encode(meeting_id, "y"), reminders_to(api, FADUMO)[0]["message_id"]
+    )
     assert fadumo.toasts()[-1] == "Thank you! Your answer: ✅ Coming"
     edited = reminders_to(api, FADUMO)[0]
     assert "Your answer: ✅ Coming" in edited["text"] and edited["text"].startswith("⏰")
     assert len(buttons_of(edited)) == 4  # she can still change it
-    await fadumo.press(f"rsvp:{meeting_id}:m", edited["message_id"])
+    await fadumo.press(RSVP_ON_REMINDER.encode(meeting_id, "m"), edited["message_id"])
     assert "Your answer: 🤔 Maybe" in reminders_to(api, FADUMO)[0]["text"]
     row = await services.db.fetch_one(
         "SELECT answer FROM rsvps WHERE meeting_id = ? AND telegram_id = ?", (meeting_id, FADUMO)
     )
     assert row is not None and row["answer"] == "maybe"
+
+
+async def test_what_an_answer_redraws_comes_from_the_button_not_the_text(
+    app: BotApplication, services: Services, api: OfflineBotApi,
+    chat: Callable[..., ChatDriver],
+) -> None:  # fmt: skip
+    """The card's answer button, pressed on a message that reads like a reminder, redraws a card."""
+    _, meeting_id = await alna_with_a_meeting(services, api)
+    await dispatch(app, services, MEETING - 47 * HOURS)
+    fadumo = chat(FADUMO, "Fadumo")
+    reminder_id = reminders_to(api, FADUMO)[0]["message_id"]
+    await fadumo.press(RSVP.encode(meeting_id, "n"), reminder_id)
+    (edited,) = [m for m in api.bot_messages_in(FADUMO) if m["message_id"] == reminder_id]
+    assert not edited["text"].startswith("⏰") and "Your answer: ❌ Not coming" in edited["text"]
 
 
 async def test_wakeups_cover_the_next_36_hours_and_are_rebuilt_without_duplicates(

@@ -18,14 +18,13 @@ from bot.access import Action, allowed, may_answer, may_see_meetings
 from bot.i18n import N_, Translator
 from bot.ics import CalendarEvent, calendar_file
 from bot.identity import Identity, Role
+from handlers.common.codec import Codec, fields_of
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.meetings import codecs
 from storage.districts import list_districts
 from storage.meetings import MeetingRecord, get_meeting, get_rsvp, set_rsvp, upcoming_meetings
 
-CARD_DATA = re.compile(r"mtg:(\d{1,9})")
-RSVP_DATA = re.compile(r"rsvp:(\d{1,9}):([ynm])")
-ICS_DATA = re.compile(r"(ics|icsd):(\d{1,9})")
 ANSWER_CODES = {"y": "yes", "n": "no", "m": "maybe"}
 ANSWERS = {
     # TRANSLATORS: three answer buttons side by side on a phone: keep each to one short word.
@@ -67,16 +66,21 @@ def reminder_text(t: Translator, meeting: MeetingRecord, tz: ZoneInfo, answer: s
     return f"{REMINDER_MARK} {intro}\n\n" + meeting_text(t, meeting, tz, answer)
 
 
-def answer_row(t: Translator, meeting_id: int) -> list[InlineKeyboardButton]:
+def answer_row(
+    t: Translator, meeting_id: int, codec: Codec = codecs.RSVP
+) -> list[InlineKeyboardButton]:
     return [
-        button(ANSWERS[answer][0], t._(ANSWERS[answer][1]), f"rsvp:{meeting_id}:{code}")
+        button(ANSWERS[answer][0], t._(ANSWERS[answer][1]), codec.encode(meeting_id, code))
         for code, answer in ANSWER_CODES.items()
     ]
 
 
 def reminder_keyboard(t: Translator, meeting_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [answer_row(t, meeting_id), [button("📅", t._("Add to calendar"), f"ics:{meeting_id}")]]
+        [
+            answer_row(t, meeting_id, codecs.RSVP_ON_REMINDER),
+            [button("📅", t._("Add to calendar"), codecs.CALENDAR.encode(meeting_id))],
+        ]
     )
 
 
@@ -87,14 +91,16 @@ def card_keyboard(
     ahead = meeting.starts_at > now and not meeting.cancelled
     if ahead and may_answer(identity, meeting.district_id):
         rows.append(answer_row(t, meeting.id))
-        rows.append([button("📅", t._("Add to calendar"), f"ics:{meeting.id}")])
+        rows.append([button("📅", t._("Add to calendar"), codecs.CALENDAR.encode(meeting.id))])
     if allowed(identity, Action.SEE_RSVPS, meeting.district_id):
         rows.append([button("👥", t._("Answers"), f"mans:{meeting.id}")])
     if ahead and allowed(identity, Action.MANAGE_MEETINGS, meeting.district_id):
-        rows.append([
-            button("🕒", t._("Move"), f"mmv:{meeting.id}"),
-            button("📝", t._("Place and note"), f"mnote:{meeting.id}"),
-        ])  # fmt: skip
+        rows.append(
+            [
+                button("🕒", t._("Move"), f"mmv:{meeting.id}"),
+                button("📝", t._("Place and note"), f"mnote:{meeting.id}"),
+            ]
+        )
         rows.append([button("🗑", t._("Cancel the meeting"), f"mcan:{meeting.id}")])
     cancelled_ahead = meeting.cancelled and meeting.starts_at > now
     if cancelled_ahead and allowed(identity, Action.MANAGE_MEETINGS, meeting.district_id):
@@ -131,9 +137,10 @@ async def meetings_command(update: Update, context: BotContext) -> None:
             lines.append(meeting_line(t, meeting, tz))
             label = t.format_short(meeting.starts_at, tz)  # the time too: two on one day
             emoji = "🚫" if meeting.cancelled else "🗓"
-            rows.append([button(emoji, label, f"mtg:{meeting.id}")])
+            rows.append([button(emoji, label, codecs.CARD.encode(meeting.id))])
         if meetings and may_see_meetings(context.identity, district_id):
-            rows.append([button("📅", t._("Add all to calendar"), f"icsd:{district_id}")])
+            every = codecs.DISTRICT_CALENDAR.encode(district_id)
+            rows.append([button("📅", t._("Add all to calendar"), every)])
         if allowed(context.identity, Action.MANAGE_MEETINGS, district_id):
             rows.append([button("➕", t._("Add a meeting"), f"madd:{district_id}")])
             rows.append([button("🔁", t._("Regular meetings"), f"rr:{district_id}")])
@@ -170,7 +177,7 @@ async def meeting_card_callback(update: Update, context: BotContext) -> None:
     """Show one meeting, with her answer and what she may do with it."""
     query = update.callback_query
     assert query is not None
-    meeting = await pressed_meeting(context, query, CARD_DATA)
+    meeting = await pressed_meeting(context, query, codecs.CARD.pattern)
     if meeting is None:
         return
     identity = context.identity
@@ -198,24 +205,24 @@ async def rsvp_callback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     t, now = context.t, datetime.now(UTC)
-    match = RSVP_DATA.fullmatch(query.data)
-    if match is None:
-        await answer_expired(query, t)
-        return
-    meeting = await get_meeting(context.db, int(match[1]))
+    meeting_id, code = fields_of(context.matches)
+    # The button says where it was pressed: a reminder stays a reminder, a card a card.
+    on_reminder = context.matches is not None and (
+        context.matches[0].re is codecs.RSVP_ON_REMINDER.pattern
+    )
+    meeting = await get_meeting(context.db, int(meeting_id))
     refusal = rsvp_refusal(t, context.identity, meeting, now)
     if refusal is not None or meeting is None:
         await query.answer(refusal, show_alert=True)
         return
-    answer = ANSWER_CODES[match[2]]
+    answer = ANSWER_CODES[code]
     await set_rsvp(context.db, meeting.id, context.identity.telegram_id, answer, now)
     # TRANSLATORS: a short pop-up; {answer} is the button she pressed, e.g. "✅ Coming".
     await query.answer(
         t._("Thank you! Your answer: {answer}").format(answer=answer_label(t, answer))
     )
     tz = context.services.config.tz
-    message = query.message
-    if message is not None and getattr(message, "text", "").startswith(REMINDER_MARK):
+    if on_reminder:
         text = reminder_text(t, meeting, tz, answer)
         keyboard: InlineKeyboardMarkup | None = reminder_keyboard(t, meeting.id)
     else:
@@ -246,19 +253,17 @@ async def calendar_callback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
-    match = ICS_DATA.fullmatch(query.data)
-    if match is None:
-        await answer_expired(query, t)
-        return
-    if match[1] == "ics":
-        meeting = await get_meeting(context.db, int(match[2]))
+    (pressed_id,) = fields_of(context.matches)
+    assert context.matches is not None
+    if context.matches[0].re is codecs.CALENDAR.pattern:
+        meeting = await get_meeting(context.db, int(pressed_id))
         if meeting is None or meeting.cancelled or meeting.starts_at <= now:
             await query.answer(rsvp_refusal(t, context.identity, meeting, now) or "", True)
             return
         district_id, meetings = meeting.district_id, [meeting]
         name = f"meeting-{meeting.starts_at.astimezone(tz):%Y-%m-%d}.ics"
     else:
-        district_id = int(match[2])
+        district_id = int(pressed_id)
         meetings = await upcoming_meetings(context.db, [district_id], now, now + CALENDAR_SPAN)
         name = "meetings.ics"
     if not may_see_meetings(context.identity, district_id):

@@ -7,7 +7,6 @@ press looks the invite up again, so an expired, used-up or revoked one never let
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardMarkup, Update
@@ -29,18 +28,17 @@ from bot.invites import (
     verdict,
 )
 from handlers.common.access import choose_district, refuse
+from handlers.common.codec import fields_of
 from handlers.common.commands import set_chat_commands
 from handlers.common.context import BotContext
 from handlers.common.identity import identity_of
 from handlers.common.labels import ROLE_EMOJI, ROLE_NAMES
 from handlers.common.menu import send_menu
 from handlers.common.render import answer_expired, button, escape
+from handlers.people.codecs import INVITE_DISTRICT, INVITE_ROLE, JOIN, JOIN_NO
 from storage.districts import get_district
 from storage.invites import InviteRecord, create_invite, find_invite, redeem_invite
 
-DISTRICT_DATA = re.compile(r"inv:(\d{1,9})")
-ROLE_DATA = re.compile(r"inv:(\d{1,9}):(participant|mother|coordinator)")
-JOIN_DATA = re.compile(r"join:(j[A-Za-z0-9_-]{24})")
 DISPLAY_NAME_MAX = 64
 
 _REFUSALS = {
@@ -63,7 +61,7 @@ _REFUSALS = {
 
 async def invite_command(update: Update, context: BotContext) -> None:
     """Start an invite: pick the district if she has several, then the role."""
-    district_id = await choose_district(update, context, Action.INVITE, lambda d: f"inv:{d}")
+    district_id = await choose_district(update, context, Action.INVITE, INVITE_DISTRICT.encode)
     if district_id is not None:
         assert update.effective_chat is not None
         await ask_role(update.effective_chat.id, district_id, context)
@@ -73,11 +71,8 @@ async def invite_district_callback(update: Update, context: BotContext) -> None:
     """Ask which role the invite gives, in the district she pressed."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
-    match = DISTRICT_DATA.fullmatch(query.data)
-    if match is None:
-        await answer_expired(query, context.t)
-        return
-    district_id = int(match[1])
+    (pressed,) = fields_of(context.matches)
+    district_id = int(pressed)
     if not allowed(context.identity, Action.INVITE, district_id):
         await refuse(update, context)
         return
@@ -88,7 +83,7 @@ async def invite_district_callback(update: Update, context: BotContext) -> None:
 async def ask_role(chat_id: int, district_id: int, context: BotContext) -> None:
     t = context.t
     rows = [
-        [button(ROLE_EMOJI[role], t._(ROLE_NAMES[role]), f"inv:{district_id}:{role}")]
+        [button(ROLE_EMOJI[role], t._(ROLE_NAMES[role]), INVITE_ROLE.encode(district_id, role))]
         for role in grantable_roles(context.identity, district_id)
     ]
     text = "📨 " + t._("Who is the invite for?")
@@ -99,21 +94,27 @@ async def invite_role_callback(update: Update, context: BotContext) -> None:
     """Create the invite and send its link with a QR code to print."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
-    match = ROLE_DATA.fullmatch(query.data)
-    district = await get_district(context.db, int(match[1])) if match else None
-    if match is None or district is None:
+    district_id, role_name = fields_of(context.matches)
+    district = await get_district(context.db, int(district_id))
+    if district is None:
         await answer_expired(query, context.t)
         return
-    role = Role(match[2])
+    role = Role(role_name)
     if role not in grantable_roles(context.identity, district.id):
         await refuse(update, context)
         return
     now = datetime.now(UTC)
     code = new_code()
     await create_invite(
-        context.db, hash_code(code), district.id, role, context.identity.telegram_id,
-        now, now + VALID_FOR, MAX_USES,
-    )  # fmt: skip
+        context.db,
+        hash_code(code),
+        district.id,
+        role,
+        context.identity.telegram_id,
+        now,
+        now + VALID_FOR,
+        MAX_USES,
+    )
     await query.answer()
     link = deep_link(context.bot.username, code)
     caption = invite_caption(context.t, district.name, role, link, now + VALID_FOR, context)
@@ -126,7 +127,8 @@ def invite_caption(
     t: Translator, district: str, role: Role, link: str, until: datetime, context: BotContext
 ) -> str:
     lines = [
-        "📨 <b>" + t._("Invite to Bydelsmødre {district}").format(district=t.ltr(escape(district)))
+        "📨 <b>"
+        + t._("Invite to Bydelsmødre {district}").format(district=t.ltr(escape(district)))
         + "</b>",
         t._("Role: {role}").format(role=t._(ROLE_NAMES[role])),
         t.ltr(link),
@@ -134,7 +136,7 @@ def invite_caption(
             date=t.format_datetime(until, context.services.config.tz), count=t.ltr(MAX_USES)
         ),
         t._("Print the picture for the library table, or forward this message."),
-    ]  # fmt: skip
+    ]
     return "\n".join(lines)
 
 
@@ -154,8 +156,8 @@ async def answer_invite_payload(chat_id: int, payload: str, context: BotContext)
     keyboard = InlineKeyboardMarkup(
         [
             [
-                button("✅", t._("Join"), f"join:{payload}"),
-                button("✖️", t._("No, thank you"), "join:no"),
+                button("✅", t._("Join"), JOIN.encode(payload)),
+                button("✖️", t._("No, thank you"), JOIN_NO.encode()),
             ]
         ]
     )
@@ -167,9 +169,14 @@ def judge(record: InviteRecord | None) -> Verdict:
     state = None
     if record is not None:
         state = InviteState(
-            record.district_id, record.role, record.expires_at, record.max_uses, record.uses,
-            record.revoked, record.used_by_her,
-        )  # fmt: skip
+            record.district_id,
+            record.role,
+            record.expires_at,
+            record.max_uses,
+            record.uses,
+            record.revoked,
+            record.used_by_her,
+        )
     her_role = record.her_role_there if record else None
     return verdict(state, datetime.now(UTC), her_role)
 
@@ -187,16 +194,13 @@ async def join_callback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     t = context.t
-    if query.data == "join:no":
+    if JOIN_NO.decode(query.data) is not None:
         await query.answer()
         await query.edit_message_text(t._("All right. You can open the link again later."))
         await send_menu(update.effective_user.id, context)
         return
-    match = JOIN_DATA.fullmatch(query.data)
-    if match is None:
-        await answer_expired(query, t)
-        return
-    code_hash, user = hash_code(match[1]), update.effective_user
+    (code,) = fields_of(context.matches)
+    code_hash, user = hash_code(code), update.effective_user
     name = user.full_name[:DISPLAY_NAME_MAX]
     record = await find_invite(context.db, code_hash, user.id)
     joined = await redeem_invite(context.db, code_hash, user.id, name, t.locale, datetime.now(UTC))

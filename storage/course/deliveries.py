@@ -1,6 +1,6 @@
 """The completion's messages (each woman's ID card, each diploma to the coordinator) as rows:
 written with the new roles in one transaction, claimed right before each send, and given an
-outcome after it. See migration 0018 for what each state means."""
+outcome after it. See migration 0019 for what each state means."""
 
 from __future__ import annotations
 

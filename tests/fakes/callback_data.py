@@ -1,0 +1,84 @@
+"""Button data for tests: every callback pattern the Application registers, and strings each
+pattern matches (written from the regex itself), so that a test can press every button of the
+bot, including ones added later by any feature, without knowing them."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from itertools import product
+from typing import Any
+
+from telegram.ext import CallbackQueryHandler
+
+from bot.app import BotApplication
+
+# Each registered pattern is pressed with a string it matches, and with these after it (ids,
+# a help topic), so that handlers which parse their data would act if nothing stopped them.
+TAILS = ("", "1", "1:1", "violence", "t:violence")
+
+sre: Any = importlib.import_module("re._parser")  # the regex parser, to write matching data
+
+
+def examples(pattern: re.Pattern[str]) -> list[str]:
+    """Strings the pattern matches: one per choice of its alternatives, shortest repeats."""
+    found = [prefix + tail for prefix in _expand(sre.parse(pattern.pattern)) for tail in TAILS]
+    matching = [data for data in found if pattern.match(data) and len(data.encode()) <= 64]
+    assert matching, f"no example for {pattern.pattern!r}"
+    return sorted(set(matching))
+
+
+def _expand(items: Any) -> list[str]:
+    variants = [""]
+    for op, arg in items:
+        variants = [a + b for a, b in product(variants, _one(op, arg))]
+    return variants
+
+
+def _one(op: Any, arg: Any) -> list[str]:
+    name = str(op)
+    if name == "LITERAL":
+        return [chr(arg)]
+    if name in ("AT", "GROUPREF"):
+        return [""]
+    if name in ("ANY", "NOT_LITERAL"):
+        return ["~"]
+    if name == "IN":
+        return [_char_of(arg)]
+    if name == "CATEGORY":
+        return [_char_of([(op, arg)])]
+    if name == "SUBPATTERN":
+        return _expand(arg[-1])
+    if name == "BRANCH":
+        return [v for alternative in arg[1] for v in _expand(alternative)]
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, _high, sub = arg
+        options = _expand(sub)
+        counts = {low, max(low, 1)}
+        return [option * count for option in options for count in counts]
+    raise AssertionError(f"the test cannot write data for regex item {name}")
+
+
+def _char_of(items: Any) -> str:
+    op, arg = items[0]
+    name = str(op)
+    if name == "LITERAL":
+        return chr(arg)
+    if name == "RANGE":
+        return chr(arg[0])
+    if name == "CATEGORY":
+        return {"CATEGORY_DIGIT": "1", "CATEGORY_SPACE": " "}.get(str(arg), "a")
+    return "~"
+
+
+def registered_patterns(app: BotApplication) -> list[re.Pattern[str] | None]:
+    patterns: list[re.Pattern[str] | None] = []
+    for handlers in app.handlers.values():
+        for handler in handlers:
+            if isinstance(handler, CallbackQueryHandler):
+                pattern = handler.pattern
+                assert pattern is None or isinstance(pattern, re.Pattern), (
+                    f"{handler.callback.__name__}: register a regex, so that this test can press it"
+                )
+                patterns.append(pattern)
+    return patterns
