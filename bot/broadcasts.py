@@ -317,9 +317,12 @@ class Counts:
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(
-            self.total + other.total, self.sent + other.sent, self.failed + other.failed,
-            self.blocked + other.blocked, self.uncertain + other.uncertain,
-        )  # fmt: skip
+            self.total + other.total,
+            self.sent + other.sent,
+            self.failed + other.failed,
+            self.blocked + other.blocked,
+            self.uncertain + other.uncertain,
+        )
 
 
 def counts_from(statuses: Iterable[tuple[str, int]]) -> Counts:

@@ -26,10 +26,11 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 import locales
 from bot.app import build_application
 from bot.config import Config, ConfigError, parse_db_path
-from bot.course.seeding import course_summary
+from bot.course.seeding import course_summary, past_evening_error
 from bot.demo import DEMO_ROLES, run_demo
 from bot.i18n import compile_catalogues
 from bot.logs import configure_logging
+from bot.meeting_plan import OSLO
 from bot.review.export import ExportReport, export, status_table
 from bot.seeding import SeedError, read_seed, summary
 from handlers.common.context import SERVICES_KEY, Services
@@ -37,7 +38,7 @@ from handlers.common.transport import BydelsBot
 from storage import Database, StorageError
 from storage.admins import add_admin, list_admins, remove_admin
 from storage.backup import backup_database, schema_version_of
-from storage.course.seed import CourseCounts, apply_course_seed
+from storage.course.seed import CourseCounts, EveningInThePast, apply_course_seed
 from storage.db import Transaction
 from storage.dropin.sessions import SessionConflict
 from storage.organisation import SeedConflict, SeedCounts, apply_seed
@@ -348,6 +349,8 @@ def seed_command(file: Path, db_path: Path | None) -> int:
         return _fail(EXIT_CONFIG, str(seed.district_error(exc.slug, exc.key, exc.reason)))
     except SessionConflict as exc:
         return _fail(EXIT_CONFIG, str(seed.session_error(exc.slug, exc.key, exc.reason)))
+    except EveningInThePast as exc:  # the course's evenings: a new one in the past
+        return _fail(EXIT_CONFIG, str(past_evening_error(seed, exc, OSLO)))
     except StorageError as exc:
         return _fail(EXIT_STORAGE, str(exc))
     line = summary(counts)

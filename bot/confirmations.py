@@ -75,9 +75,12 @@ def confirmed(service: Service, confirmation: Confirmation) -> Service:
     # A service that was unconfirmed as a whole only for want of this fact stays as the file
     # says: its other facts were not checked.
     return replace(
-        service, phones=phones, address=address, sources=sources,
+        service,
+        phones=phones,
+        address=address,
+        sources=sources,
         checked=max(service.checked, confirmation.checked_on),
-    )  # fmt: skip
+    )
 
 
 def with_confirmations(catalogue: Catalogue, confirmations: Iterable[Confirmation]) -> Catalogue:

@@ -112,9 +112,18 @@ DEMO_LOCATION = LocationSeed("deichman-furuset", "Deichman Furuset", "Trygve Lie
 # Furuset's Wednesday drop-in with its rota: /dropin as a woman, /rota as a bydelsmor (Fadumo is
 # on duty next Wednesday: one more is needed), /report as a coordinator.
 DEMO_SESSION = SessionSeed(
-    "furuset-wednesday", "alna", DEMO_LOCATION.id, "dropin", 2, "12:00", "15:00", "2026-01-07",
-    languages="nb,so,ar,ur,tr", min_on_duty=2, max_on_duty=3,
-)  # fmt: skip
+    "furuset-wednesday",
+    "alna",
+    DEMO_LOCATION.id,
+    "dropin",
+    2,
+    "12:00",
+    "15:00",
+    "2026-01-07",
+    languages="nb,so,ar,ur,tr",
+    min_on_duty=2,
+    max_on_duty=3,
+)
 # Typing this line in the demo moves its clock to the moment the next reminder is due.
 REMIND_LINE = "!remind"
 
@@ -131,10 +140,15 @@ async def seed_demo_data(services: Services, role: str) -> None:
     now = datetime.now(UTC)
     today = now.astimezone(services.config.tz).date()
     alna = DistrictSeed(
-        "alna", "Alna", 3, location_id=DEMO_LOCATION.id, meeting_weekday=2,
-        meeting_time="18:00", meeting_anchor=demo_anchor(today).isoformat(),
+        "alna",
+        "Alna",
+        3,
+        location_id=DEMO_LOCATION.id,
+        meeting_weekday=2,
+        meeting_time="18:00",
+        meeting_anchor=demo_anchor(today).isoformat(),
         monthly_rule="weekday:1:2",
-    )  # fmt: skip
+    )
     await apply_seed(db, [DEMO_LOCATION], [alna], now, [DEMO_SESSION])
     district_id = next(d.id for d in await list_districts(db) if d.slug == "alna")
     for telegram_id, name, member_role, locale in DEMO_MEMBERS:

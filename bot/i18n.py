@@ -64,10 +64,25 @@ LOCALE_CODES = tuple(lang.code for lang in LANGUAGES)
 # Telegram's `language_code` is the language of her Telegram app, which is not translated into
 # Somali, Tigrinya, Dari or Kurdish: it is only a first guess.
 _GUESSES = {
-    "nb": "nb", "no": "nb", "nn": "nb", "en": "en", "so": "so", "ar": "ar", "ur": "ur",
-    "tr": "tr", "ti": "ti", "fa": "fa_AF", "prs": "fa_AF", "ckb": "ckb", "ku": "ku",
-    "kmr": "ku", "bs": "bs", "hr": "bs", "sr": "bs", "pa": "pa",
-}  # fmt: skip
+    "nb": "nb",
+    "no": "nb",
+    "nn": "nb",
+    "en": "en",
+    "so": "so",
+    "ar": "ar",
+    "ur": "ur",
+    "tr": "tr",
+    "ti": "ti",
+    "fa": "fa_AF",
+    "prs": "fa_AF",
+    "ckb": "ckb",
+    "ku": "ku",
+    "kmr": "ku",
+    "bs": "bs",
+    "hr": "bs",
+    "sr": "bs",
+    "pa": "pa",
+}
 
 
 def guess_locale(telegram_language_code: str | None) -> str | None:

@@ -30,7 +30,9 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-OSLO = ZoneInfo("Europe/Oslo")
+from bot.config import DEFAULT_TZ
+
+OSLO = ZoneInfo(DEFAULT_TZ)  # the one setting: bot/config.py
 FORTNIGHT = timedelta(days=14)
 HORIZON = timedelta(days=90)  # how far ahead meetings are planned
 DAYS_OFF = ("12-24", "12-31")  # Oslo keeps Christmas Eve and New Year's Eve free

@@ -16,15 +16,28 @@ from bot.meeting_plan import NEXT_WORKING_DAY, SKIP, MeetingRule, parse_days_off
 
 # The reminder lead times she can choose (hours before the meeting).
 REMINDER_CHOICES = ("48,3", "24,3", "48", "24", "72,24,3")
-TIMES = ("10:00", "11:00", "12:00", "13:00", "14:00", "16:00", "17:00", "17:30", "18:00",
-         "18:30", "19:00")  # fmt: skip
+TIMES = (
+    "10:00",
+    "11:00",
+    "12:00",
+    "13:00",
+    "14:00",
+    "16:00",
+    "17:00",
+    "17:30",
+    "18:00",
+    "18:30",
+    "19:00",
+)
 PREVIEW = 5
 _DAY_MONTH = re.compile(r"\s*(\d{1,2})\.(\d{1,2})\.?\s*")
 # A press: which field and its value. wd: weekday 0-6; tm: HHMM; an: the first date YYYYMMDD;
 # mo: monthly, w<n><weekday> (n 1-4, or 5 for the last) or d<day 1-28>; ho: s(kip) or n(ext
 # working day); rh: a REMINDER_CHOICES index.
-CHANGE = re.compile(r"(wd)([0-6])|(tm)(\d{4})|(an)(\d{8})|(mo)(w[1-5][0-6]|d\d{1,2})|(ho)([sn])"
-                    r"|(rh)([0-4])|(dt)(\d{4})")  # fmt: skip
+CHANGE = re.compile(
+    r"(wd)([0-6])|(tm)(\d{4})|(an)(\d{8})|(mo)(w[1-5][0-6]|d\d{1,2})|(ho)([sn])"
+    r"|(rh)([0-4])|(dt)(\d{4})"
+)
 # The days off she can switch on and off with a button (MM-DD): Christmas Eve, the days between
 # Christmas and New Year, New Year's Eve. Others are typed.
 DAY_OFF_CHOICES = ("12-24", "12-27", "12-28", "12-29", "12-30", "12-31")
@@ -45,11 +58,14 @@ class RuleDraft:
 
     def rule(self) -> MeetingRule:
         return MeetingRule(
-            phase=self.phase, weekday=self.weekday, time=self.time,
+            phase=self.phase,
+            weekday=self.weekday,
+            time=self.time,
             anchor=date.fromisoformat(self.anchor) if self.anchor else None,
-            monthly=self.monthly, holiday_policy=self.holiday_policy,
+            monthly=self.monthly,
+            holiday_policy=self.holiday_policy,
             days_off=parse_days_off(self.days_off),
-        )  # fmt: skip
+        )
 
 
 def apply_change(draft: RuleDraft, code: str) -> RuleDraft | None:

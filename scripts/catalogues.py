@@ -37,17 +37,24 @@ def extract() -> Catalog:
             ROOT / package, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
         ):
             template.add(
-                message, None, [(f"{package}/{filename}", lineno)],
-                auto_comments=comments, context=context,
-            )  # fmt: skip
+                message,
+                None,
+                [(f"{package}/{filename}", lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     # The help guide's texts live in data, not in code: no keyword finds them. Line 0 writes no
     # line number, so moving a line in the data file does not touch every .po.
     for message in catalogue_messages():
         template.add(
-            message, None, [(PACKAGED_PATH, 0)],
-            auto_comments=["From the help guide's list of services. Keep Norwegian names "
-                           "(legevakt, NAV, fastlege ...) as they are: she meets them on signs."],
-        )  # fmt: skip
+            message,
+            None,
+            [(PACKAGED_PATH, 0)],
+            auto_comments=[
+                "From the help guide's list of services. Keep Norwegian names "
+                "(legevakt, NAV, fastlege ...) as they are: she meets them on signs."
+            ],
+        )
     return template
 
 

@@ -23,9 +23,13 @@ class AskedRecord:
 
 
 async def save_question(
-    db: Database, telegram_id: int, question: str, values: tuple[str, ...], now: datetime,
+    db: Database,
+    telegram_id: int,
+    question: str,
+    values: tuple[str, ...],
+    now: datetime,
     until: datetime,
-) -> None:  # fmt: skip
+) -> None:
     """Store her open question, replacing whatever she was asked before."""
     await db.execute(
         "INSERT INTO awaiting (telegram_id, question, answer_values, asked_at, until) "

@@ -37,13 +37,19 @@ class DraftRecord:
 
 def _draft(row: Row) -> DraftRecord:
     return DraftRecord(
-        created_by=row["created_by"], step=row["step"], district_id=row["district_id"],
-        audience=row["audience"], body=row["body"], media_kind=row["media_kind"],
-        media_file_id=row["media_file_id"], versions=json.loads(row["versions"]),
-        editing_locale=row["editing_locale"], original_locale=row["original_locale"],
+        created_by=row["created_by"],
+        step=row["step"],
+        district_id=row["district_id"],
+        audience=row["audience"],
+        body=row["body"],
+        media_kind=row["media_kind"],
+        media_file_id=row["media_file_id"],
+        versions=json.loads(row["versions"]),
+        editing_locale=row["editing_locale"],
+        original_locale=row["original_locale"],
         send_at=datetime.fromisoformat(row["send_at"]) if row["send_at"] else None,
         updated_at=datetime.fromisoformat(row["updated_at"]) if row["updated_at"] else None,
-    )  # fmt: skip
+    )
 
 
 async def get_draft(db: Database, created_by: int) -> DraftRecord | None:
@@ -68,12 +74,20 @@ async def save_draft(db: Database, draft: DraftRecord, now: datetime) -> None:
             updated_at = excluded.updated_at
         """,
         (
-            draft.created_by, draft.step, draft.district_id, draft.audience, draft.body,
-            draft.media_kind, draft.media_file_id, json.dumps(draft.versions, sort_keys=True),
-            draft.editing_locale, draft.send_at.isoformat() if draft.send_at else None,
-            draft.original_locale, now.isoformat(),
+            draft.created_by,
+            draft.step,
+            draft.district_id,
+            draft.audience,
+            draft.body,
+            draft.media_kind,
+            draft.media_file_id,
+            json.dumps(draft.versions, sort_keys=True),
+            draft.editing_locale,
+            draft.send_at.isoformat() if draft.send_at else None,
+            draft.original_locale,
+            now.isoformat(),
         ),
-    )  # fmt: skip
+    )
 
 
 async def delete_draft(db: Database, created_by: int, steps: Sequence[str] | None = None) -> bool:
@@ -206,11 +220,17 @@ async def create_announcement(
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
-                new.district_id, new.audience, new.created_by, now.isoformat(),
-                new.send_at.isoformat(), new.body, new.media_kind, new.media_file_id,
+                new.district_id,
+                new.audience,
+                new.created_by,
+                now.isoformat(),
+                new.send_at.isoformat(),
+                new.body,
+                new.media_kind,
+                new.media_file_id,
                 new.progress_message_id,
             ),
-        )  # fmt: skip
+        )
         row = await tx.fetch_one("SELECT last_insert_rowid()")
         assert row is not None
         announcement_id = int(row[0])
@@ -260,12 +280,20 @@ _ANNOUNCEMENT = """
 
 def _announcement(row: Row) -> AnnouncementRecord:
     return AnnouncementRecord(
-        row["id"], row["district_id"], row["district_name"], row["audience"], row["created_by"],
-        datetime.fromisoformat(row["created_at"]), datetime.fromisoformat(row["send_at"]),
-        row["body"], row["media_kind"], row["media_file_id"], row["progress_message_id"],
+        row["id"],
+        row["district_id"],
+        row["district_name"],
+        row["audience"],
+        row["created_by"],
+        datetime.fromisoformat(row["created_at"]),
+        datetime.fromisoformat(row["send_at"]),
+        row["body"],
+        row["media_kind"],
+        row["media_file_id"],
+        row["progress_message_id"],
         datetime.fromisoformat(row["reported_at"]) if row["reported_at"] else None,
         datetime.fromisoformat(row["cancelled_at"]) if row["cancelled_at"] else None,
-    )  # fmt: skip
+    )
 
 
 # Only an announcement none of whose deliveries has started may be moved or cancelled.

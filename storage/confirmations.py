@@ -23,10 +23,14 @@ async def add_confirmation(
         "INSERT INTO fact_confirmations (service_id, fact, source, checked_on, confirmed_by, "
         "confirmed_at) VALUES (?, ?, ?, ?, ?, ?)",
         (
-            record.service_id, record.fact, record.source, record.checked_on.isoformat(),
-            confirmed_by, now.isoformat(),
+            record.service_id,
+            record.fact,
+            record.source,
+            record.checked_on.isoformat(),
+            confirmed_by,
+            now.isoformat(),
         ),
-    )  # fmt: skip
+    )
 
 
 async def list_confirmations(db: Database) -> list[ConfirmationRecord]:

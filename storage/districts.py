@@ -25,9 +25,14 @@ _COLUMNS = "id, slug, name, phase, default_locale, chat_id, chat_title"
 
 def _record(row: Row) -> DistrictRecord:
     return DistrictRecord(
-        row["id"], row["slug"], row["name"], row["phase"], row["default_locale"],
-        row["chat_id"], row["chat_title"],
-    )  # fmt: skip
+        row["id"],
+        row["slug"],
+        row["name"],
+        row["phase"],
+        row["default_locale"],
+        row["chat_id"],
+        row["chat_title"],
+    )
 
 
 async def upsert_district(

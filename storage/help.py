@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from sqlite3 import Row
 
 from storage.db import Database
 
@@ -46,14 +47,18 @@ class ContactRequest:
     handled_at: datetime | None
 
 
-def _request(row: object) -> ContactRequest:
-    r = row  # sqlite3.Row
-    handled = r["handled_at"]  # type: ignore[index]
+def _request(r: Row) -> ContactRequest:
+    handled = r["handled_at"]
     return ContactRequest(
-        r["id"], r["telegram_id"], r["district_id"], r["locale"],  # type: ignore[index]
-        r["channel"], r["contact"], datetime.fromisoformat(r["created_at"]),  # type: ignore[index]
+        r["id"],
+        r["telegram_id"],
+        r["district_id"],
+        r["locale"],
+        r["channel"],
+        r["contact"],
+        datetime.fromisoformat(r["created_at"]),
         datetime.fromisoformat(handled) if handled else None,
-    )  # fmt: skip
+    )
 
 
 async def create_contact_request(

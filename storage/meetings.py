@@ -101,10 +101,18 @@ def _meeting(row: Row) -> MeetingRecord:
     starts_at = _moment(row["starts_at"])
     assert starts_at is not None
     return MeetingRecord(
-        row["id"], row["district_id"], row["district_name"], row["rule_key"], starts_at,
-        row["place"], row["note"], _moment(row["cancelled_at"]), row["uid"], row["revision"],
+        row["id"],
+        row["district_id"],
+        row["district_name"],
+        row["rule_key"],
+        starts_at,
+        row["place"],
+        row["note"],
+        _moment(row["cancelled_at"]),
+        row["uid"],
+        row["revision"],
         _moment(row["updated_at"]),
-    )  # fmt: skip
+    )
 
 
 async def get_meeting(db: Database, meeting_id: int) -> MeetingRecord | None:
@@ -127,10 +135,12 @@ async def upcoming_meetings(
     marks = ", ".join("?" for _ in ids)
     cancelled = "" if include_cancelled else " AND m.cancelled_at IS NULL"
     rows = await db.fetch_all(
-        _MEETINGS + f" WHERE m.district_id IN ({marks}) AND m.starts_at > ? AND m.starts_at <= ?"
-        + cancelled + " ORDER BY m.starts_at, m.id",
+        _MEETINGS
+        + f" WHERE m.district_id IN ({marks}) AND m.starts_at > ? AND m.starts_at <= ?"
+        + cancelled
+        + " ORDER BY m.starts_at, m.id",
         (*ids, _iso(since), _iso(until)),
-    )  # fmt: skip
+    )
     return [_meeting(row) for row in rows]
 
 
@@ -214,9 +224,16 @@ async def apply_plan(
                 "UPDATE meetings SET rule_key = ?, starts_at = ?, revision = revision + 1, "
                 "updated_at = ? WHERE id = ? AND district_id = ? AND rule_key IS NOT NULL "
                 "AND starts_at > ? AND starts_at != ?",
-                (key, _iso(starts_at), _iso(now), meeting_id, district_id, _iso(now),
-                 _iso(starts_at)),
-            )  # fmt: skip
+                (
+                    key,
+                    _iso(starts_at),
+                    _iso(now),
+                    meeting_id,
+                    district_id,
+                    _iso(now),
+                    _iso(starts_at),
+                ),
+            )
             if moved:  # its reminders start over for the new time (the answers stay)
                 await tx.execute(
                     "DELETE FROM reminder_deliveries WHERE meeting_id = ?", (meeting_id,)
@@ -289,9 +306,14 @@ async def cancel_meeting(db: Database, meeting_id: int, by: int, now: datetime) 
 
 
 RULE_COLUMNS = (
-    "meeting_weekday", "meeting_time", "meeting_anchor", "monthly_rule", "holiday_policy",
-    "reminder_hours", "days_off",
-)  # fmt: skip
+    "meeting_weekday",
+    "meeting_time",
+    "meeting_anchor",
+    "monthly_rule",
+    "holiday_policy",
+    "reminder_hours",
+    "days_off",
+)
 
 
 async def set_meeting_rule(

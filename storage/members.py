@@ -28,10 +28,15 @@ def _member(row: Row) -> MemberRow:
     joined = moment(row["joined_at"])
     assert joined is not None
     return MemberRow(
-        row["telegram_id"], row["display_name"], row["role"], row["locale"], joined,
-        moment(row["last_seen"]), moment(row["unreachable_since"]),
+        row["telegram_id"],
+        row["display_name"],
+        row["role"],
+        row["locale"],
+        joined,
+        moment(row["last_seen"]),
+        moment(row["unreachable_since"]),
         tuple(sorted((row["review_locales"] or "").split(",")) if row["review_locales"] else ()),
-    )  # fmt: skip
+    )
 
 
 _SELECT = """

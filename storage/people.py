@@ -70,9 +70,12 @@ async def load_person(db: Database, telegram_id: int) -> PersonRecord | None:
         if row["district_id"] is not None
     )
     return PersonRecord(
-        telegram_id, first["locale"], memberships, bool(first["is_admin"]),
+        telegram_id,
+        first["locale"],
+        memberships,
+        bool(first["is_admin"]),
         bool(first["unreachable"]),
-    )  # fmt: skip
+    )
 
 
 async def ensure_person(tx: Transaction, telegram_id: int, locale: str | None) -> None:

@@ -28,9 +28,14 @@ class Wording:
 def _wording(row: Row) -> Wording:
     forms = tuple(str(form) for form in json.loads(row["forms"]))
     return Wording(
-        row["id"], row["locale"], row["msgid"], row["source_hash"], forms, row["status"],
+        row["id"],
+        row["locale"],
+        row["msgid"],
+        row["source_hash"],
+        forms,
+        row["status"],
         row["suggested_by"],
-    )  # fmt: skip
+    )
 
 
 # -- reviewers ---------------------------------------------------------------------------------
@@ -105,9 +110,14 @@ _WORDING = "SELECT id, locale, msgid, source_hash, forms, status, suggested_by F
 
 
 async def suggest(
-    db: Database, locale: str, msgid: str, source_hash: str, forms: tuple[str, ...],
-    telegram_id: int, now: datetime,
-) -> int:  # fmt: skip
+    db: Database,
+    locale: str,
+    msgid: str,
+    source_hash: str,
+    forms: tuple[str, ...],
+    telegram_id: int,
+    now: datetime,
+) -> int:
     """Keep her wording as pending; her earlier pending wording of the same message goes."""
     async with db.transaction() as tx:
         await tx.execute(
@@ -118,9 +128,15 @@ async def suggest(
         await tx.execute(
             "INSERT INTO review_wordings (locale, msgid, source_hash, forms, suggested_by, "
             "suggested_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (locale, msgid, source_hash, json.dumps(list(forms), ensure_ascii=False),
-             telegram_id, now.isoformat()),
-        )  # fmt: skip
+            (
+                locale,
+                msgid,
+                source_hash,
+                json.dumps(list(forms), ensure_ascii=False),
+                telegram_id,
+                now.isoformat(),
+            ),
+        )
         row = await tx.fetch_one("SELECT last_insert_rowid()")
     assert row is not None
     return int(row[0])

@@ -74,9 +74,13 @@ def per_version(rows: Iterable[tuple[str | None, str, int]]) -> dict[str | None,
 def progress_text(t: Translator, label: str, done: int, total: int) -> str:
     """ "📢 Sending: Alna: all members\n▓▓▓░░░░░░░ 120 / 350"."""
     return (
-        "📢 " + t._("Sending: {audience}").format(audience=label) + "\n"
-        + progress_bar(done, total) + " " + t.ltr(f"{done} / {total}")
-    )  # fmt: skip
+        "📢 "
+        + t._("Sending: {audience}").format(audience=label)
+        + "\n"
+        + progress_bar(done, total)
+        + " "
+        + t.ltr(f"{done} / {total}")
+    )
 
 
 def report_text(
@@ -135,6 +139,8 @@ def scheduled_text(t: Translator, when: str, recipients: int) -> str:
     """The confirmation of a scheduled announcement: when, and to how many (no progress bar
     before it is sent)."""
     return (
-        "🕒 " + t._("Scheduled: {when}. You will see the progress here.").format(when=when) + "\n"
+        "🕒 "
+        + t._("Scheduled: {when}. You will see the progress here.").format(when=when)
+        + "\n"
         + t.ngettext("{n} recipient", "{n} recipients", recipients).format(n=t.ltr(recipients))
-    )  # fmt: skip
+    )

@@ -55,9 +55,11 @@ async def waiting_first_command(update: Update, context: BotContext) -> None:
                 rows.append([button("🕒", label, f"bcw:{a.id}")])
             text = "🕒 <b>" + t._("Waiting to be sent") + "</b>"
             await context.bot.send_message(
-                update.effective_chat.id, text, parse_mode=ParseMode.HTML,
+                update.effective_chat.id,
+                text,
+                parse_mode=ParseMode.HTML,
                 reply_markup=InlineKeyboardMarkup(rows),
-            )  # fmt: skip
+            )
     await broadcasts_command(update, context)
 
 
@@ -89,8 +91,9 @@ async def waiting_callback(update: Update, context: BotContext) -> None:
             return
         await query.answer("▶️ " + t._("Sending now."))
         wake(context)
-        await edit_in_place(query, "▶️ " + t._("Sending now. The progress is shown where you "
-                                                "scheduled it."))  # fmt: skip
+        await edit_in_place(
+            query, "▶️ " + t._("Sending now. The progress is shown where you scheduled it.")
+        )
         return
     if action == "time":
         await query.answer()
@@ -103,10 +106,14 @@ async def waiting_callback(update: Update, context: BotContext) -> None:
         return
     if action == "x":
         await query.answer()
-        keyboard = InlineKeyboardMarkup([[
-            button("🗑", t._("Yes, cancel it"), f"bcw:{announcement.id}:xok"),
-            button("↩️", t._("Keep it"), f"bcw:{announcement.id}"),
-        ]])  # fmt: skip
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    button("🗑", t._("Yes, cancel it"), f"bcw:{announcement.id}:xok"),
+                    button("↩️", t._("Keep it"), f"bcw:{announcement.id}"),
+                ]
+            ]
+        )
         text = "⚠️ " + t._("Cancel this announcement? Nobody will get it.")
         await edit_in_place(query, text + "\n\n" + await card_text(context, announcement), keyboard)
         return
@@ -161,9 +168,11 @@ async def edit_progress(context: BotContext, announcement: AnnouncementRecord, t
         return
     with contextlib.suppress(TelegramError):
         await context.bot.edit_message_text(
-            text, chat_id=announcement.created_by, message_id=announcement.progress_message_id,
+            text,
+            chat_id=announcement.created_by,
+            message_id=announcement.progress_message_id,
             parse_mode=ParseMode.HTML,
-        )  # fmt: skip
+        )
 
 
 async def new_time_answered(update: Update, context: BotContext, values: tuple[str, ...]) -> None:

@@ -227,8 +227,15 @@ async def district_audiences(
     if district.chat_id is not None:
         # Button labels are plain text to Telegram: the chat's title goes in as it is.
         title = (district.chat_title or "")[:28]
-        rows.append([button("💬", t._("The group chat {title}").format(title=title).strip(),
-                            f"bc:a:g{district.id}")])  # fmt: skip
+        rows.append(
+            [
+                button(
+                    "💬",
+                    t._("The group chat {title}").format(title=title).strip(),
+                    f"bc:a:g{district.id}",
+                )
+            ]
+        )
     if with_back:
         rows.append([button("↩️", t._("Back"), "bc:top")])
     rows.append([button("❌", t._("Cancel"), "bc:x")])
@@ -268,12 +275,14 @@ async def screen_for(context: BotContext, draft: DraftRecord) -> tuple[str, Inli
 
 def message_prompt(t: Translator, label: str) -> str:
     return (
-        "📢 " + t._("To: {audience}").format(audience=label) + "\n\n✍️ "
+        "📢 "
+        + t._("To: {audience}").format(audience=label)
+        + "\n\n✍️ "
         + t._(
             "Now send the announcement: a text, or one photo or document with a caption. "
             "At most {text} characters, or {caption} for a caption."
         ).format(text=t.ltr(4096), caption=t.ltr(1024))
-    )  # fmt: skip
+    )
 
 
 async def draft_label(context: BotContext, draft: DraftRecord) -> str:
@@ -356,13 +365,17 @@ async def audience_pressed(
     if (await resolve(context, audience)).size == 0:
         await query.answer(empty_audience(t), show_alert=True)
         return
-    draft = replace(draft, step=Step.MESSAGE, audience=audience.code,
-                    district_id=audience.district_id)  # fmt: skip
+    draft = replace(
+        draft, step=Step.MESSAGE, audience=audience.code, district_id=audience.district_id
+    )
     await save_draft(context.db, draft, datetime.now(UTC))
     await query.answer()
     await asked_for_step(context, draft)
-    await edit_in_place(query, message_prompt(t, await draft_label(context, draft)),
-                        InlineKeyboardMarkup([[button("❌", t._("Cancel"), "bc:x")]]))  # fmt: skip
+    await edit_in_place(
+        query,
+        message_prompt(t, await draft_label(context, draft)),
+        InlineKeyboardMarkup([[button("❌", t._("Cancel"), "bc:x")]]),
+    )
 
 
 def empty_audience(t: Translator) -> str:
@@ -440,8 +453,13 @@ async def move_pressed(update: Update, context: BotContext, draft: DraftRecord, 
         chat_id = update.effective_chat.id
         await send_preview(context, chat_id, draft)
         text, keyboard = await confirm_screen(context, draft)
-        await paced(context, chat_id, lambda: context.bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard))  # fmt: skip
+        await paced(
+            context,
+            chat_id,
+            lambda: context.bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+            ),
+        )
         return
     text, keyboard = await screen_for(context, draft)
     await edit_in_place(query, text, keyboard)
@@ -482,9 +500,9 @@ async def text_typed(context: BotContext, message: Message, draft: DraftRecord) 
             media_kind, file_id = "document", message.document.file_id
         text = message.text if message.text is not None else (message.caption or "")
         if message.text is None and media_kind is None:
-            await context.bot.send_message(chat_id, "🤔 " + t._(
-                "Please send a text, or one photo or document with a caption."
-            ))  # fmt: skip
+            await context.bot.send_message(
+                chat_id, "🤔 " + t._("Please send a text, or one photo or document with a caption.")
+            )
             return
     elif message.text is None:
         await context.bot.send_message(chat_id, "🤔 " + t._("Please send the text only."))
@@ -493,14 +511,19 @@ async def text_typed(context: BotContext, message: Message, draft: DraftRecord) 
         text = message.text
     limit = too_long(text, media_kind is not None)
     if limit is not None:
-        await context.bot.send_message(chat_id, "✂️ " + t._(
-            "Too long: {length} characters, and Telegram allows at most {limit}. Nothing was "
-            "sent: shorten it and send it again."
-        ).format(length=t.ltr(telegram_length(text)), limit=t.ltr(limit)))  # fmt: skip
+        await context.bot.send_message(
+            chat_id,
+            "✂️ "
+            + t._(
+                "Too long: {length} characters, and Telegram allows at most {limit}. Nothing was "
+                "sent: shorten it and send it again."
+            ).format(length=t.ltr(telegram_length(text)), limit=t.ltr(limit)),
+        )
         return
     if draft.step == Step.MESSAGE:
-        draft = replace(draft, step=Step.VERSIONS, body=text, media_kind=media_kind,
-                        media_file_id=file_id)  # fmt: skip
+        draft = replace(
+            draft, step=Step.VERSIONS, body=text, media_kind=media_kind, media_file_id=file_id
+        )
     else:
         assert draft.editing_locale is not None
         versions = {**draft.versions, draft.editing_locale: text}
@@ -508,8 +531,9 @@ async def text_typed(context: BotContext, message: Message, draft: DraftRecord) 
     await save_draft(context.db, draft, datetime.now(UTC))
     await end(context, TEXT)
     screen, keyboard = await versions_screen(context, draft)
-    await context.bot.send_message(chat_id, screen, parse_mode=ParseMode.HTML,
-                                   reply_markup=keyboard)  # fmt: skip
+    await context.bot.send_message(
+        chat_id, screen, parse_mode=ParseMode.HTML, reply_markup=keyboard
+    )
 
 
 async def schedule_typed(context: BotContext, message: Message, draft: DraftRecord) -> None:
@@ -523,8 +547,9 @@ async def schedule_typed(context: BotContext, message: Message, draft: DraftReco
     await save_draft(context.db, draft, datetime.now(UTC))
     await end(context, TEXT)
     text, keyboard = await confirm_screen(context, draft)
-    await context.bot.send_message(message.chat_id, text, parse_mode=ParseMode.HTML,
-                                   reply_markup=keyboard)  # fmt: skip
+    await context.bot.send_message(
+        message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+    )
 
 
 async def text_cancelled(context: BotContext, values: tuple[str, ...]) -> str:
@@ -551,20 +576,30 @@ async def versions_screen(
         shown = " · ".join(f"{language_name(t, loc)} {t.ltr(n)}" for loc, n in read if n)
         lines.append("🌍 " + t._("They read: {languages}").format(languages=shown))
     if resolved.chats:
-        lines.append("💬 " + t._("The group chat gets the district's language: {language}").format(
-            language=language_name(t, resolved.chats[0][1])))  # fmt: skip
+        lines.append(
+            "💬 "
+            + t._("The group chat gets the district's language: {language}").format(
+                language=language_name(t, resolved.chats[0][1])
+            )
+        )
     original = await original_locale(context, draft)
     # TRANSLATORS: {language} is the language her own text is taken to be written in.
-    lines.append("✍️ " + t._("Your text counts as the {language} version.").format(
-        language=language_name(t, original)))  # fmt: skip
+    lines.append(
+        "✍️ "
+        + t._("Your text counts as the {language} version.").format(
+            language=language_name(t, original)
+        )
+    )
     if draft.versions:
         done = ", ".join(language_name(t, loc) for loc in sorted(draft.versions))
         lines.append("✅ " + t._("Versions: {languages}").format(languages=done))
     lines.append("")
-    lines.append(t._(
-        "Add a version in a language they read, or look at the preview. Whoever reads a "
-        "language without a version gets the district's language, or else your text."
-    ))  # fmt: skip
+    lines.append(
+        t._(
+            "Add a version in a language they read, or look at the preview. Whoever reads a "
+            "language without a version gets the district's language, or else your text."
+        )
+    )
     rows: list[list[InlineKeyboardButton]] = []
     seen: set[str] = {original} - set(draft.versions)  # her text is that version already
     for locale, n in read:
@@ -623,14 +658,23 @@ async def preview_one(
     bot, photo, document = context.bot, draft.media_file_id, draft.media_file_id
     await paced(context, chat_id, lambda: bot.send_message(chat_id, heading))
     if draft.media_kind == "photo" and photo:
-        await paced(context, chat_id, lambda: bot.send_photo(
-            chat_id, photo, caption=text or None, parse_mode=ParseMode.HTML))  # fmt: skip
+        await paced(
+            context,
+            chat_id,
+            lambda: bot.send_photo(chat_id, photo, caption=text or None, parse_mode=ParseMode.HTML),
+        )
     elif draft.media_kind == "document" and document:
-        await paced(context, chat_id, lambda: bot.send_document(
-            chat_id, document, caption=text or None, parse_mode=ParseMode.HTML))  # fmt: skip
+        await paced(
+            context,
+            chat_id,
+            lambda: bot.send_document(
+                chat_id, document, caption=text or None, parse_mode=ParseMode.HTML
+            ),
+        )
     else:
-        await paced(context, chat_id, lambda: bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML))  # fmt: skip
+        await paced(
+            context, chat_id, lambda: bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        )
 
 
 async def paced(
@@ -675,18 +719,27 @@ async def confirm_screen(
         chat_version = version_for(None, chat_locale, versions)
         gets[chat_version] = gets.get(chat_version, 0) + 1
     for version in sorted(gets, key=lambda loc: (loc is None, loc or "")):
-        lines.append("• " + t._("{language}: {n}").format(
-            language=language_name(t, version), n=t.ltr(gets[version])))  # fmt: skip
+        lines.append(
+            "• "
+            + t._("{language}: {n}").format(
+                language=language_name(t, version), n=t.ltr(gets[version])
+            )
+        )
     falling = fallbacks(resolved.women, versions)
     if falling:
         lines.append("")
         lines.append("↪️ " + t._("Not in their own language:"))
         for f in falling:
-            lines.append("• " + t.ngettext(
-                "{n} woman reads {reads} and gets {gets}",
-                "{n} women read {reads} and get {gets}", f.count,
-            ).format(n=t.ltr(f.count), reads=language_name(t, f.reads),
-                     gets=language_name(t, f.gets)))  # fmt: skip
+            lines.append(
+                "• "
+                + t.ngettext(
+                    "{n} woman reads {reads} and gets {gets}",
+                    "{n} women read {reads} and get {gets}",
+                    f.count,
+                ).format(
+                    n=t.ltr(f.count), reads=language_name(t, f.reads), gets=language_name(t, f.gets)
+                )
+            )
     lines.append("")
     if draft.send_at:
         when = t.format_datetime(draft.send_at, tz)
@@ -722,8 +775,10 @@ async def send_pressed(update: Update, context: BotContext, draft: DraftRecord) 
     # The original counts as the version in its language: an outbox row in that language
     # without a stored version gets the original text (storage.broadcasts.due_jobs).
     versions = await with_original(context, draft)
-    recipients = [Recipient(d.telegram_id, None, d.locale, d.fallback)
-                  for d in deliveries(resolved.women, versions)]  # fmt: skip
+    recipients = [
+        Recipient(d.telegram_id, None, d.locale, d.fallback)
+        for d in deliveries(resolved.women, versions)
+    ]
     recipients += [
         Recipient(None, chat_id, version_for(None, locale, versions))
         for chat_id, locale in resolved.chats
@@ -741,11 +796,16 @@ async def send_pressed(update: Update, context: BotContext, draft: DraftRecord) 
     # land after the worker's last one.
     await edit_in_place(query, text)
     new = NewAnnouncement(
-        created_by=draft.created_by, district_id=audience.district_id, audience=audience.code,
-        body=draft.body or "", media_kind=draft.media_kind, media_file_id=draft.media_file_id,
-        versions=draft.versions, send_at=draft.send_at or now,
+        created_by=draft.created_by,
+        district_id=audience.district_id,
+        audience=audience.code,
+        body=draft.body or "",
+        media_kind=draft.media_kind,
+        media_file_id=draft.media_file_id,
+        versions=draft.versions,
+        send_at=draft.send_at or now,
         progress_message_id=query.message.message_id,
-    )  # fmt: skip
+    )
     announcement_id = await create_announcement(context.db, new, recipients, now)
     if announcement_id is None:  # pressed twice: the first press sent it
         await answer_expired(query, t)
@@ -805,8 +865,12 @@ async def history_page(context: BotContext, page: int) -> tuple[str, InlineKeybo
         return "📭 " + t._("No announcements yet. Send one with {command}.").format(
             command=t.command("broadcast")
         ), None
-    lines = ["📜 <b>" + t._("Announcements") + "</b> " + t._("(page {page} of {pages})").format(
-        page=t.ltr(page + 1), pages=t.ltr(pages))]  # fmt: skip
+    lines = [
+        "📜 <b>"
+        + t._("Announcements")
+        + "</b> "
+        + t._("(page {page} of {pages})").format(page=t.ltr(page + 1), pages=t.ltr(pages))
+    ]
     statuses = await status_counts(context.db, [a.id for a in found])
     for a in found:
         audience = Audience.parse(a.audience)

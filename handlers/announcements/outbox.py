@@ -52,7 +52,7 @@ from handlers.announcements.announcement_text import audience_label, progress_te
 from handlers.common import rate_limiter
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.render import escape
-from handlers.common.sending import retry_seconds, surely_not_sent
+from handlers.common.sending import retry_seconds, surely_not_sent, unreachable
 from storage import Database
 from storage.broadcasts import (
     AnnouncementRecord,
@@ -296,10 +296,8 @@ class OutboxWorker:
             await retry_later(self.db, job.id, None, count_attempt=False)
         except ChatMigrated as exc:
             await self._follow_migration(job, exc.new_chat_id)
-        except Forbidden:
-            await self._blocked(job)
-        except BadRequest as exc:
-            if "chat not found" in exc.message.lower():
+        except (Forbidden, BadRequest) as exc:
+            if unreachable(exc):
                 await self._blocked(job)
             else:
                 log.warning("Telegram refused an announcement delivery: %s", exc.message)

@@ -95,8 +95,10 @@ def command_menus() -> list[tuple[list[BotCommand], BotCommandScope | None, str 
     """
     admins = BotCommandScopeAllChatAdministrators()
     menus: list[tuple[list[BotCommand], BotCommandScope | None, str | None]] = []
-    for scope, commands, role in ((None, COMMANDS, Role.PUBLIC),
-                                  (admins, GROUP_ADMIN_COMMANDS, None)):  # fmt: skip
+    for scope, commands, role in (
+        (None, COMMANDS, Role.PUBLIC),
+        (admins, GROUP_ADMIN_COMMANDS, None),
+    ):
         for code, telegram_code in [(SOURCE_LOCALE, None)] + [
             (language.code, language.telegram_code)
             for language in LANGUAGES
@@ -104,8 +106,9 @@ def command_menus() -> list[tuple[list[BotCommand], BotCommandScope | None, str 
         ]:
             t = translator(code)
             shown = [c for c in commands if role is None or role in c.roles]
-            menus.append(([BotCommand(c.name, t._(c.description)) for c in shown], scope,
-                          telegram_code))  # fmt: skip
+            menus.append(
+                ([BotCommand(c.name, t._(c.description)) for c in shown], scope, telegram_code)
+            )
     return menus
 
 

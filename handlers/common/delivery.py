@@ -22,7 +22,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from handlers.common.context import Outbox
-from handlers.common.sending import retry_seconds, surely_not_sent
+from handlers.common.sending import Outcome, retry_seconds, surely_not_sent, unreachable
 from storage import Database
 from storage.people import mark_unreachable
 
@@ -37,7 +37,7 @@ Sleep = Callable[[float], Awaitable[Any]]
 
 @dataclass(frozen=True)
 class Delivery:
-    outcome: str  # sent, unreachable, failed, uncertain (timed out: perhaps delivered)
+    outcome: Outcome
     message_id: int | None = None
 
 
@@ -61,8 +61,8 @@ async def send_one(
 
     429: wait `retry_after` and try the same message again. A 5xx answer or a refused
     connection: a few tries with a growing pause. A timeout is never resent (the message may
-    have arrived; twice is worse than once): 'uncertain'. 403 or "chat not found":
-    unreachable, never retried.
+    have arrived; twice is worse than once): uncertain. Unreachable (sending.unreachable): never
+    retried.
     """
     failures = 0
     while True:
@@ -78,26 +78,24 @@ async def send_one(
             if pacer is not None:
                 pacer.pause(wait)  # the whole bot waits, not only this sender
             await sleep(wait)
-        except Forbidden:
-            return Delivery("unreachable")
         except ChatMigrated:
             raise  # only group chats migrate: the caller follows the chat
-        except BadRequest as exc:
-            if "chat not found" in exc.message.lower():
-                return Delivery("unreachable")
+        except (Forbidden, BadRequest) as exc:
+            if unreachable(exc):
+                return Delivery(Outcome.UNREACHABLE)
             log.warning("Telegram refused a reminder: %s", exc.message)
-            return Delivery("failed")
+            return Delivery(Outcome.FAILED)
         except NetworkError as exc:  # TimedOut is one too
             if not surely_not_sent(exc):
                 log.warning("a message may or may not have arrived; not resent: %s", type(exc))
-                return Delivery("uncertain")
+                return Delivery(Outcome.UNCERTAIN)
             failures += 1
             if failures >= NETWORK_ATTEMPTS:
                 log.warning("giving up on a message after %d tries: %s", failures, exc)
-                return Delivery("failed")
+                return Delivery(Outcome.FAILED)
             await sleep(2.0 ** (failures - 1))
         else:
-            return Delivery("sent", message.message_id)
+            return Delivery(Outcome.SENT, message.message_id)
 
 
 async def send_to_member(
@@ -116,7 +114,7 @@ async def send_to_member(
     delivery = await send_one(
         bot, telegram_id, text, keyboard, sleep=sleep, pacer=pacer, paced=paced
     )
-    if delivery.outcome == "unreachable":
+    if delivery.outcome is Outcome.UNREACHABLE:
         log.info("a member could not be reached with a meeting message; marked unreachable")
         await mark_unreachable(db, telegram_id, now)
     return delivery
@@ -127,12 +125,10 @@ async def send_to_person(bot: Bot, db: Database, telegram_id: int, text: str) ->
     the bot."""
     try:
         await bot.send_message(telegram_id, text, parse_mode=ParseMode.HTML)
-    except Forbidden:
-        log.info("a member has blocked the bot or deleted her account; marked unreachable")
-    except BadRequest as exc:
-        if "chat not found" not in exc.message.lower():
+    except (Forbidden, BadRequest) as exc:
+        if not unreachable(exc):
             raise
-        log.info("a member's private chat does not exist (any more); marked unreachable")
+        log.info("a member blocked the bot or her chat is gone; marked unreachable")
     else:
         return True
     await mark_unreachable(db, telegram_id, datetime.now(UTC))

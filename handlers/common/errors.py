@@ -22,8 +22,11 @@ def describe_update(update: object) -> str:
     """Which update failed, by id and kind only: its text may be about violence or health."""
     if not isinstance(update, Update):
         return type(update).__name__
-    kinds = [name for name in ("message", "callback_query", "my_chat_member", "chat_member")
-             if getattr(update, name, None) is not None]  # fmt: skip
+    kinds = [
+        name
+        for name in ("message", "callback_query", "my_chat_member", "chat_member")
+        if getattr(update, name, None) is not None
+    ]
     return f"update {update.update_id} ({', '.join(kinds) or 'other'})"
 
 

@@ -45,11 +45,24 @@ RETRY_429 = 3  # a reply that got a 429 goes again up to this many times
 BULK_WAIT = 0.005  # seconds a bulk sender waits before looking again while a reply goes first
 NOT_COUNTED = frozenset(
     {
-        "getUpdates", "getMe", "getChat", "getChatMember", "getChatAdministrators", "getFile",
-        "answerCallbackQuery", "setMyCommands", "getMyCommands", "deleteMyCommands",
-        "deleteWebhook", "setWebhook", "getWebhookInfo", "sendChatAction", "close", "logOut",
+        "getUpdates",
+        "getMe",
+        "getChat",
+        "getChatMember",
+        "getChatAdministrators",
+        "getFile",
+        "answerCallbackQuery",
+        "setMyCommands",
+        "getMyCommands",
+        "deleteMyCommands",
+        "deleteWebhook",
+        "setWebhook",
+        "getWebhookInfo",
+        "sendChatAction",
+        "close",
+        "logOut",
     }
-)  # fmt: skip
+)
 NEVER_WAITS = frozenset({"getUpdates", "getMe", "deleteWebhook", "setWebhook", "close", "logOut"})
 
 # The chat whose turn this task took already (Turns.take), so its next request goes at once.

@@ -1,14 +1,42 @@
-"""What every sender of the bot must know about Telegram's answers: when a failed request is
-surely undelivered (safe to send again), and how long a 429 asks everyone to wait."""
+"""What every sender of the bot must know about Telegram's answers: when a chat cannot be
+reached (the one place "chat not found" is read), when a failed request is surely undelivered
+(safe to send again), how long a 429 asks everyone to wait, and the words for how a send ended."""
 
 from __future__ import annotations
 
 import warnings
 from datetime import timedelta
+from enum import StrEnum
 
 import httpx
-from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.warnings import PTBDeprecationWarning
+
+
+class Outcome(StrEnum):
+    """How one message's send ended (stored as these words by reminders and the drop-in's jobs;
+    the announcement outbox keeps its own row states, bot.broadcasts.Status, whose BLOCKED is
+    UNREACHABLE here)."""
+
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # she blocked the bot, deleted her account, or the chat is gone
+    FAILED = "failed"  # refused, or given up after retries
+    UNCERTAIN = "uncertain"  # timed out waiting for the answer: perhaps delivered, never resent
+
+
+def unreachable(exc: TelegramError) -> bool:
+    """Whether Telegram says the chat cannot be reached: 403 (she blocked the bot or deleted her
+    account) or 400 "chat not found". Retrying cannot change it."""
+    if isinstance(exc, Forbidden):
+        return True
+    return isinstance(exc, BadRequest) and "chat not found" in exc.message.lower()
 
 
 def surely_not_sent(exc: NetworkError) -> bool:

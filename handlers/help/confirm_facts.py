@@ -108,9 +108,11 @@ async def fact_callback(update: Update, context: BotContext) -> None:
         "Where did you check {fact} ({service}), and when? Send the source and the date, for "
         "example: {example}. Send {command} to stop."
     ).format(
-        fact=t.ltr(escape(shown)), service=escape(t._(service.name)), example=t.ltr(EXAMPLE),
+        fact=t.ltr(escape(shown)),
+        service=escape(t._(service.name)),
+        example=t.ltr(EXAMPLE),
         command=t.command("cancel"),
-    )  # fmt: skip
+    )
     await edit_in_place(query, text)
 
 
@@ -126,10 +128,14 @@ async def source_answered(update: Update, context: BotContext, values: tuple[str
     parsed = parse_source_and_date(update.message.text or "", today)
     if parsed is None:
         await ask(context, SOURCE, *values)  # still waiting: she may correct it
-        await context.bot.send_message(chat_id, "🤔 " + t._(
-            "Please send where you checked it and then the date (not in the future), for "
-            "example: {example}"
-        ).format(example=t.ltr(EXAMPLE)))  # fmt: skip
+        await context.bot.send_message(
+            chat_id,
+            "🤔 "
+            + t._(
+                "Please send where you checked it and then the date (not in the future), for "
+                "example: {example}"
+            ).format(example=t.ltr(EXAMPLE)),
+        )
         return
     source, checked = parsed
     service_id, fact = values

@@ -38,6 +38,7 @@ from handlers.common.help_flow import (
     send,
 )
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.common.sending import unreachable
 from handlers.help.help_guide import TOPICS_DATA
 from storage import Database
 from storage.districts import get_district, list_districts
@@ -190,8 +191,9 @@ async def ask_district(update: Update, context: BotContext) -> None:
     # Button labels are plain text to Telegram: the names go in as they are.
     rows = [[button("🏘", d.name, f"hlp:d:{d.id}")] for d in districts]
     rows += _cancel_rows(context)
-    await edit_in_place(query, "🏘 " + t._("Which district do you live in?"),
-                        InlineKeyboardMarkup(rows))  # fmt: skip
+    await edit_in_place(
+        query, "🏘 " + t._("Which district do you live in?"), InlineKeyboardMarkup(rows)
+    )
 
 
 async def ask_channel(update: Update, context: BotContext, district_id: int, name: str) -> None:
@@ -359,11 +361,8 @@ async def send_to_coordinators(context: BotContext, request: ContactRequest, dis
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard,
             )
-        except Forbidden:
-            await mark_unreachable(context.db, coordinator.telegram_id, datetime.now(UTC))
-            continue
-        except BadRequest as exc:
-            if "chat not found" not in exc.message.lower():
+        except (Forbidden, BadRequest) as exc:
+            if not unreachable(exc):
                 raise
             await mark_unreachable(context.db, coordinator.telegram_id, datetime.now(UTC))
             continue

@@ -61,6 +61,7 @@ async def send_help(chat_id: int, context: BotContext) -> None:
         await ask_language_first(chat_id, context)
         return
     t = context.t
-    await send_guide(chat_id, context, t._(_ROLE_INTRO[context.identity.role]) + "\n\n"
-                     + guide_intro(context))  # fmt: skip
+    await send_guide(
+        chat_id, context, t._(_ROLE_INTRO[context.identity.role]) + "\n\n" + guide_intro(context)
+    )
     await send(context, chat_id, commands_text(context.identity, t))

@@ -57,8 +57,11 @@ async def voice_command(update: Update, context: BotContext) -> None:
     topics = {topic.id: topic for topic in catalogue_of(context).topics}
     rows = [[button(topic.emoji, t._(topic.label), f"vc:{topic.id}")] for topic in topics.values()]
     text = "🎙 " + t._("Record a voice note for the help guide. Which topic is it about?")
-    recorded = [(topic, locale) for topic, locale in await voice_notes_recorded(context.db)
-                if topic in topics and locale in LANGUAGE_BY_CODE]  # fmt: skip
+    recorded = [
+        (topic, locale)
+        for topic, locale in await voice_notes_recorded(context.db)
+        if topic in topics and locale in LANGUAGE_BY_CODE
+    ]
     if recorded:
         text += "\n\n🗑 " + t._("Or delete a voice note there is:")
         rows += [[_delete_button(context, topics[topic], locale)] for topic, locale in recorded]

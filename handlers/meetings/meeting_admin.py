@@ -95,9 +95,11 @@ async def send_pages(
     """The pages as messages, in order; the buttons go under the last one."""
     for number, page in enumerate(pages, start=1):
         await context.bot.send_message(
-            chat_id, page, parse_mode=ParseMode.HTML,
+            chat_id,
+            page,
+            parse_mode=ParseMode.HTML,
             reply_markup=keyboard if number == len(pages) else None,
-        )  # fmt: skip
+        )
 
 
 async def answers_callback(update: Update, context: BotContext) -> None:
@@ -132,9 +134,11 @@ async def answers_view(
     t, tz = context.t, context.services.config.tz
     people = await attendees(context.db, meeting.id)
     head = [
-        "👥 <b>" + t.ltr(escape(meeting.district_name)) + "</b> — "
+        "👥 <b>"
+        + t.ltr(escape(meeting.district_name))
+        + "</b> — "
         + t.format_datetime(meeting.starts_at, tz),
-    ]  # fmt: skip
+    ]
     if meeting.cancelled:
         head.append("🚫 " + t._("This meeting is cancelled."))
     groups: list[tuple[str, list[Attendee]]] = [
@@ -153,17 +157,24 @@ async def answers_view(
     tail = []
     interrupted = await interrupted_reminders(context.db, meeting.id)
     if interrupted:
-        tail.append("⚠️ " + t.ngettext(
-            "{count} reminder was cut off by a restart of the bot and may not have arrived.",
-            "{count} reminders were cut off by a restart of the bot and may not have arrived.",
-            interrupted,
-        ).format(count=t.ltr(interrupted)))  # fmt: skip
+        tail.append(
+            "⚠️ "
+            + t.ngettext(
+                "{count} reminder was cut off by a restart of the bot and may not have arrived.",
+                "{count} reminders were cut off by a restart of the bot and may not have arrived.",
+                interrupted,
+            ).format(count=t.ltr(interrupted))
+        )
     if any(p.unreachable for p in people):
         tail.append("\n🚫 " + t._("= the bot cannot reach her (she has blocked it)"))
-    keyboard = InlineKeyboardMarkup([[
-        button("🔄", t._("Refresh"), f"mans:{meeting.id}"),
-        button("↩️", t._("Back to the meeting"), codecs.CARD.encode(meeting.id)),
-    ]])  # fmt: skip
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                button("🔄", t._("Refresh"), f"mans:{meeting.id}"),
+                button("↩️", t._("Back to the meeting"), codecs.CARD.encode(meeting.id)),
+            ]
+        ]
+    )
     whole = "\n".join([*head, *lines, *tail])
     if len(whole) <= NAMES_PER_PIECE * 2:
         return [whole], keyboard
@@ -208,10 +219,14 @@ async def cancel_callback(update: Update, context: BotContext) -> None:
     await query.answer()
     tz = context.services.config.tz
     if match[1] == "mcan":
-        keyboard = InlineKeyboardMarkup([[
-            button("🗑", t._("Yes, cancel it"), f"mcanok:{meeting.id}"),
-            button("↩️", t._("Keep it"), codecs.CARD.encode(meeting.id)),
-        ]])  # fmt: skip
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    button("🗑", t._("Yes, cancel it"), f"mcanok:{meeting.id}"),
+                    button("↩️", t._("Keep it"), codecs.CARD.encode(meeting.id)),
+                ]
+            ]
+        )
         text = "⚠️ " + t._("Cancel this meeting? Every member will be told.")
         await edit_in_place(query, text + "\n\n" + meeting_text(t, meeting, tz), keyboard)
         return
@@ -225,9 +240,12 @@ async def cancel_callback(update: Update, context: BotContext) -> None:
         return "🚫 " + her._("A meeting is cancelled:") + "\n" + meeting_text(her, cancelled, tz)
 
     tell_members_soon(
-        context.application, meeting.district_id, compose, now,
+        context.application,
+        meeting.district_id,
+        compose,
+        now,
         skip=context.identity.telegram_id,
-    )  # fmt: skip
+    )
     card = card_keyboard(t, context.identity, cancelled, now)  # ♻️ restore, 👥 answers
     await edit_in_place(query, done_text(t) + "\n\n" + meeting_text(t, cancelled, tz), card)
 
@@ -270,9 +288,13 @@ async def note_answered(update: Update, context: BotContext, values: tuple[str, 
     t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
     parsed = parse_place_and_note(update.message.text)
     if isinstance(parsed, str):
-        await context.bot.send_message(update.effective_chat.id, "⚠️ " + t._(parsed).format(
-            place=t.ltr(MAX_PLACE), note=t.ltr(MAX_NOTE), command=t.command("cancel")
-        ))  # fmt: skip
+        await context.bot.send_message(
+            update.effective_chat.id,
+            "⚠️ "
+            + t._(parsed).format(
+                place=t.ltr(MAX_PLACE), note=t.ltr(MAX_NOTE), command=t.command("cancel")
+            ),
+        )
         await ask(context, NOTE, *values)  # still waiting: she may correct it
         return
     meeting = await get_meeting(context.db, int(values[0]))

@@ -71,10 +71,15 @@ async def load_draft(context: BotContext, district_id: int, fresh: bool) -> Rule
     if settings is None:
         return None
     draft = RuleDraft(
-        settings.phase, settings.meeting_weekday, settings.meeting_time, settings.meeting_anchor,
-        settings.monthly_rule, settings.holiday_policy, settings.reminder_hours,
+        settings.phase,
+        settings.meeting_weekday,
+        settings.meeting_time,
+        settings.meeting_anchor,
+        settings.monthly_rule,
+        settings.holiday_policy,
+        settings.reminder_hours,
         settings.days_off,
-    )  # fmt: skip
+    )
     context.chat_data[DRAFT_KEY] = (district_id, draft)
     return draft
 
@@ -149,21 +154,27 @@ async def screen(
     t, tz, now = context.t, context.services.config.tz, datetime.now(UTC)
     settings = await meeting_settings(context.db, district_id)
     name = settings.name if settings else "?"
-    lines = ["🔁 <b>" + t._("Regular meetings of {district}").format(district=escape(name))
-             + "</b>"]  # fmt: skip
+    lines = [
+        "🔁 <b>" + t._("Regular meetings of {district}").format(district=escape(name)) + "</b>"
+    ]
     rows: list[list[InlineKeyboardButton]] = []
     prefix = f"rr:{district_id}"
     if draft.phase not in (3, 4):
-        lines.append(t._("In phase {phase} the group has no regular meetings.").format(
-            phase=draft.phase))  # fmt: skip
+        lines.append(
+            t._("In phase {phase} the group has no regular meetings.").format(phase=draft.phase)
+        )
         return "\n".join(lines), InlineKeyboardMarkup([[button("↩️", t._("Back"), f"{prefix}:x")]])
     if draft.phase == 3:
         weekday = weekday_name(t, draft.weekday) if draft.weekday is not None else "—"
         first = t.format_weekday(date.fromisoformat(draft.anchor)) if draft.anchor else "—"
         lines.append("📅 " + t._("Every second week on: {weekday}").format(weekday=weekday))
         lines.append("🗓 " + t._("First meeting: {date}").format(date=first))
-        rows.append([button("📅", t._("Weekday"), f"{prefix}:f:wd"),
-                     button("🗓", t._("First meeting"), f"{prefix}:f:an")])  # fmt: skip
+        rows.append(
+            [
+                button("📅", t._("Weekday"), f"{prefix}:f:wd"),
+                button("🗓", t._("First meeting"), f"{prefix}:f:an"),
+            ]
+        )
     else:
         lines.append("📅 " + t._("Every month: {day}").format(day=monthly_text(t, draft.monthly)))
         rows.append([button("📅", t._("Day of the month"), f"{prefix}:f:mo")])
@@ -187,13 +198,17 @@ async def screen(
         lines.append("⚠️ " + t._("No dates yet: choose the missing settings."))
     other = "s" if draft.holiday_policy == NEXT_WORKING_DAY else "n"
     rows += [
-        [button("🕒", t._("Time"), f"{prefix}:f:tm"),
-         button("🎌", t._("Holidays"), f"{prefix}:c:ho{other}")],
-        [button("🚫", t._("Days off"), f"{prefix}:f:do"),
-         button("⏰", t._("Reminders"), f"{prefix}:f:rh")],
+        [
+            button("🕒", t._("Time"), f"{prefix}:f:tm"),
+            button("🎌", t._("Holidays"), f"{prefix}:c:ho{other}"),
+        ],
+        [
+            button("🚫", t._("Days off"), f"{prefix}:f:do"),
+            button("⏰", t._("Reminders"), f"{prefix}:f:rh"),
+        ],
         [button("✅", t._("Save and tell the members"), f"{prefix}:ok")],
         [button("❌", t._("Cancel"), f"{prefix}:x")],
-    ]  # fmt: skip
+    ]
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -229,8 +244,9 @@ def choices(
         cells = [button("🗓", t.format_weekday(d), f"{prefix}:c:an{d:%Y%m%d}") for d in days]
         text = "🗓 " + t._("Which date is the first meeting?")
     elif field == "mo":
-        cells = [button("📅", t._(MONTHLY[n]).format(weekday="…"), f"{prefix}:f:mow{n}")
-                 for n in MONTHLY]  # fmt: skip
+        cells = [
+            button("📅", t._(MONTHLY[n]).format(weekday="…"), f"{prefix}:f:mow{n}") for n in MONTHLY
+        ]
         cells.append(button("📅", t._("A day of the month"), f"{prefix}:f:mod"))
         text = "📅 " + t._("Which day of the month?")
     elif field == "mod":
@@ -239,10 +255,13 @@ def choices(
     elif field == "do":
         chosen = set(parse_days_off(draft.days_off))
         cells = [
-            button("✅" if day in chosen else "▫️", f"{day[3:]}.{day[:2]}",
-                   f"{prefix}:c:dt{day.replace('-', '')}")
+            button(
+                "✅" if day in chosen else "▫️",
+                f"{day[3:]}.{day[:2]}",
+                f"{prefix}:c:dt{day.replace('-', '')}",
+            )
             for day in DAY_OFF_CHOICES
-        ]  # fmt: skip
+        ]
         cells.append(button("✍️", t._("Other days"), f"{prefix}:f:dd"))
         text = "🚫 " + t._("Which days are days off? Press a day to switch it on or off.")
     else:  # rh
@@ -263,11 +282,14 @@ async def save(update: Update, context: BotContext, district_id: int, draft: Rul
     assert query is not None
     t, tz, now = context.t, context.services.config.tz, datetime.now(UTC)
     values: dict[str, object] = {
-        "meeting_weekday": draft.weekday, "meeting_time": draft.time,
-        "meeting_anchor": draft.anchor, "monthly_rule": draft.monthly,
-        "holiday_policy": draft.holiday_policy, "reminder_hours": draft.reminder_hours,
+        "meeting_weekday": draft.weekday,
+        "meeting_time": draft.time,
+        "meeting_anchor": draft.anchor,
+        "monthly_rule": draft.monthly,
+        "holiday_policy": draft.holiday_policy,
+        "reminder_hours": draft.reminder_hours,
         "days_off": draft.days_off,
-    }  # fmt: skip
+    }
     assert set(values) == set(RULE_COLUMNS)
     by = context.identity.telegram_id
     if not await set_meeting_rule(context.db, district_id, values, by, now):
@@ -284,9 +306,15 @@ async def save(update: Update, context: BotContext, district_id: int, draft: Rul
         return text
 
     await plan_and_tell(
-        context.bot, context.db, district_id, tz, now, changed_by=by,
-        application=context.application, headline=headline,
-    )  # fmt: skip
+        context.bot,
+        context.db,
+        district_id,
+        tz,
+        now,
+        changed_by=by,
+        application=context.application,
+        headline=headline,
+    )
     assert context.job_queue is not None
     await schedule_wakeups(context.job_queue, context.db, now)
     text, _keyboard = await screen(context, district_id, draft)
@@ -308,9 +336,11 @@ async def days_off_answered(update: Update, context: BotContext, values: tuple[s
     days = parse_days_off_typed(update.message.text or "")
     if days is None:
         await ask(context, DAYS_OFF, *values)  # still waiting: she may correct it
-        await context.bot.send_message(update.effective_chat.id, "🤔 " + t._(
-            "That is not a list of days like {example}."
-        ).format(example=t.ltr(EXAMPLE_DAYS)))  # fmt: skip
+        await context.bot.send_message(
+            update.effective_chat.id,
+            "🤔 "
+            + t._("That is not a list of days like {example}.").format(example=t.ltr(EXAMPLE_DAYS)),
+        )
         return
     draft = await load_draft(context, district_id, fresh=False)
     if draft is None:

@@ -108,11 +108,15 @@ async def when_callback(update: Update, context: BotContext) -> None:
         if await meeting_at(context, district_id, starts_at, meeting):
             # TRANSLATORS: before adding or moving a meeting to a time that has one already.
             question = "⚠️ " + t._("There is already a meeting then.") + "\n" + question
-        keyboard = InlineKeyboardMarkup([[
-            button("✅", t._("Yes"), f"{prefix}ok:{target}:{stamp}"),
-            button("↩️", t._("Back"), f"{prefix}:{target}:{day:%Y%m%d}"),
-            button("❌", t._("Cancel"), f"{prefix}x:{target}"),
-        ]])  # fmt: skip
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    button("✅", t._("Yes"), f"{prefix}ok:{target}:{stamp}"),
+                    button("↩️", t._("Back"), f"{prefix}:{target}:{day:%Y%m%d}"),
+                    button("❌", t._("Cancel"), f"{prefix}x:{target}"),
+                ]
+            ]
+        )
         await edit_in_place(query, "❓ " + question, keyboard)
         return
     by = context.identity.telegram_id
@@ -199,9 +203,11 @@ def back_and_cancel(
     t: Translator, prefix: str, target: int, day: date | None = None
 ) -> list[InlineKeyboardButton]:
     """↩️ Back (to the days, or from the days to the meeting's card) and ❌ Cancel."""
-    back = f"{prefix}:{target}" if day is not None else (
-        codecs.CARD.encode(target) if prefix == "mmv" else f"{prefix}x:{target}"
-    )  # fmt: skip
+    back = (
+        f"{prefix}:{target}"
+        if day is not None
+        else (codecs.CARD.encode(target) if prefix == "mmv" else f"{prefix}x:{target}")
+    )
     return [button("↩️", t._("Back"), back), button("❌", t._("Cancel"), f"{prefix}x:{target}")]
 
 
@@ -236,10 +242,14 @@ async def restore_callback(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     if match[1] == "mres":
-        keyboard = InlineKeyboardMarkup([[
-            button("♻️", t._("Yes, restore it"), f"mresok:{meeting.id}"),
-            button("↩️", t._("Back"), codecs.CARD.encode(meeting.id)),
-        ]])  # fmt: skip
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    button("♻️", t._("Yes, restore it"), f"mresok:{meeting.id}"),
+                    button("↩️", t._("Back"), codecs.CARD.encode(meeting.id)),
+                ]
+            ]
+        )
         text = "❓ " + t._("Restore this meeting? Every member will be told.")
         await edit_in_place(query, text + "\n\n" + meeting_text(t, meeting, tz), keyboard)
         return

@@ -95,10 +95,12 @@ def card_keyboard(
     if allowed(identity, Action.SEE_RSVPS, meeting.district_id):
         rows.append([button("👥", t._("Answers"), f"mans:{meeting.id}")])
     if ahead and allowed(identity, Action.MANAGE_MEETINGS, meeting.district_id):
-        rows.append([
-            button("🕒", t._("Move"), f"mmv:{meeting.id}"),
-            button("📝", t._("Place and note"), f"mnote:{meeting.id}"),
-        ])  # fmt: skip
+        rows.append(
+            [
+                button("🕒", t._("Move"), f"mmv:{meeting.id}"),
+                button("📝", t._("Place and note"), f"mnote:{meeting.id}"),
+            ]
+        )
         rows.append([button("🗑", t._("Cancel the meeting"), f"mcan:{meeting.id}")])
     cancelled_ahead = meeting.cancelled and meeting.starts_at > now
     if cancelled_ahead and allowed(identity, Action.MANAGE_MEETINGS, meeting.district_id):

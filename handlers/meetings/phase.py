@@ -65,10 +65,15 @@ async def phase_callback(update: Update, context: BotContext) -> None:
         # The meetings follow the phase: future ones are planned anew and members are told.
         tz = context.services.config.tz
         await plan_and_tell(
-            context.bot, context.db, district.id, tz, now,
-            announce=old != target, changed_by=context.identity.telegram_id,
+            context.bot,
+            context.db,
+            district.id,
+            tz,
+            now,
+            announce=old != target,
+            changed_by=context.identity.telegram_id,
             application=context.application,
-        )  # fmt: skip
+        )
         assert context.job_queue is not None
         await schedule_wakeups(context.job_queue, context.db, now)
         return
@@ -106,10 +111,15 @@ def history_text(context: BotContext, changes: list[PhaseChange]) -> str:
             # TRANSLATORS: who changed the phase: the organisation file, or someone forgotten.
             who = t._("the organisation's file")
         # TRANSLATORS: e.g. "2 Dec 2026: phase 2 → 3, by Kari".
-        lines.append("• " + t._("{date}: phase {old} → {new}, by {who}").format(
-            date=t.ltr(t.format_day(change.changed_at, tz)), old=t.ltr(change.from_phase),
-            new=t.ltr(change.to_phase), who=who,
-        ))  # fmt: skip
+        lines.append(
+            "• "
+            + t._("{date}: phase {old} → {new}, by {who}").format(
+                date=t.ltr(t.format_day(change.changed_at, tz)),
+                old=t.ltr(change.from_phase),
+                new=t.ltr(change.to_phase),
+                who=who,
+            )
+        )
     return "\n".join(lines)
 
 
@@ -128,11 +138,13 @@ def confirm_phase(
             "be told that the regular meetings stop until a new time is set."
         ).format(phase=t.ltr(target))
     keyboard = InlineKeyboardMarkup(
-        [[
-            button("✅", t._("Yes, move"), f"phok:{district.id}:{target}"),
-            button("↩️", t._("Cancel"), f"ph:{district.id}"),
-        ]]
-    )  # fmt: skip
+        [
+            [
+                button("✅", t._("Yes, move"), f"phok:{district.id}:{target}"),
+                button("↩️", t._("Cancel"), f"ph:{district.id}"),
+            ]
+        ]
+    )
     return "⚠️ " + text + "\n" + phase_line(t, target) + warning, keyboard
 
 

@@ -41,6 +41,7 @@ from handlers.common.context import SERVICES_KEY, BotContext, Outbox, Services
 from handlers.common.delivery import Delivery, Sleep, send_one, send_to_member
 from handlers.common.labels import phase_line
 from handlers.common.render import escape
+from handlers.common.sending import Outcome
 from handlers.meetings.meetings import meeting_text, reminder_keyboard, reminder_text
 from storage import Database
 from storage.group_chats import migrate_chat
@@ -89,7 +90,7 @@ async def post_to_group(
         try:
             return await send_one(bot, exc.new_chat_id, text, sleep=sleep, pacer=pacer, group=True)
         except ChatMigrated:
-            return Delivery("failed")
+            return Delivery(Outcome.FAILED)
 
 
 async def tell_members(
@@ -113,7 +114,7 @@ async def tell_members(
         delivery = await send_to_member(
             bot, db, telegram_id, compose(translator(locale)), None, now, sleep, pacer
         )
-        sent += delivery.outcome == "sent"
+        sent += delivery.outcome is Outcome.SENT
     return sent
 
 
@@ -137,9 +138,14 @@ def tell_members_soon(
     async def run() -> None:
         try:
             await tell_members(
-                application.bot, services.db, district_id, compose, now, skip=skip,
+                application.bot,
+                services.db,
+                district_id,
+                compose,
+                now,
+                skip=skip,
                 pacer=services.outbox,
-            )  # fmt: skip
+            )
         except Exception:
             log.exception("telling the members of a meeting change failed")
 
@@ -184,9 +190,14 @@ async def dispatch_reminders(
             if person.answer == "no":
                 # She said she is not coming: the next reminder would only nag her.
                 await claim_reminder(
-                    db, meeting.id, person.telegram_id, None,
-                    (decision.send, *decision.skip), "skipped_not_coming", now,
-                )  # fmt: skip
+                    db,
+                    meeting.id,
+                    person.telegram_id,
+                    None,
+                    (decision.send, *decision.skip),
+                    "skipped_not_coming",
+                    now,
+                )
                 continue
             # Her turn under the rate plan first, then the claim, then the message: a process
             # killed while the reminder waits for its turn has claimed nothing and sends it
@@ -195,21 +206,33 @@ async def dispatch_reminders(
             if pacer is not None:
                 await pacer.pace(person.telegram_id)
             claimed = await claim_reminder(
-                db, meeting.id, person.telegram_id, decision.send, decision.skip,
-                "skipped_late", now, meeting.starts_at,
-            )  # fmt: skip
+                db,
+                meeting.id,
+                person.telegram_id,
+                decision.send,
+                decision.skip,
+                "skipped_late",
+                now,
+                meeting.starts_at,
+            )
             if not claimed:
                 continue
             t = translator(person.locale)
             delivery = await send_to_member(
-                bot, db, person.telegram_id,
-                reminder_text(t, meeting, tz, person.answer), reminder_keyboard(t, meeting.id),
-                now, sleep, pacer, paced=pacer is not None,
-            )  # fmt: skip
+                bot,
+                db,
+                person.telegram_id,
+                reminder_text(t, meeting, tz, person.answer),
+                reminder_keyboard(t, meeting.id),
+                now,
+                sleep,
+                pacer,
+                paced=pacer is not None,
+            )
             await finish_reminder(
                 db, meeting.id, person.telegram_id, decision.send, delivery.outcome, now
             )
-            sent += delivery.outcome == "sent"
+            sent += delivery.outcome is Outcome.SENT
         if settings.chat_id is None or await chat_post_claimed(db, meeting.id):
             continue
         if pacer is not None:
@@ -295,10 +318,15 @@ async def plan_district(
         )
     }
     await apply_plan(
-        db, settings.district_id, changes.delete,
-        [(m.key, m.starts_at) for m in changes.insert], rule.signature, rule.phase, now,
+        db,
+        settings.district_id,
+        changes.delete,
+        [(m.key, m.starts_at) for m in changes.insert],
+        rule.signature,
+        rule.phase,
+        now,
         [(u.id, u.key, u.starts_at) for u in changes.update],
-    )  # fmt: skip
+    )
     moved = tuple(
         (known[u.id].starts_at, u.starts_at)
         for u in changes.update
@@ -399,12 +427,13 @@ def changes_notice(t: Translator, result: PlanResult, tz: ZoneInfo, removed: boo
         lines.append("🕒 " + t._("These meetings have a new time:"))
         # TRANSLATORS: one moved meeting; {before} and {after} are a day and time each.
         lines += [
-            "• " + t._("{before} → now {after}").format(
+            "• "
+            + t._("{before} → now {after}").format(
                 before=t.ltr(t.format_datetime(was, tz)),
                 after=t.ltr(t.format_datetime(moved_to, tz)),
             )
             for was, moved_to in result.moved
-        ]  # fmt: skip
+        ]
     if result.removed and removed:
         if lines:
             lines.append("")

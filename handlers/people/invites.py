@@ -106,9 +106,15 @@ async def invite_role_callback(update: Update, context: BotContext) -> None:
     now = datetime.now(UTC)
     code = new_code()
     await create_invite(
-        context.db, hash_code(code), district.id, role, context.identity.telegram_id,
-        now, now + VALID_FOR, MAX_USES,
-    )  # fmt: skip
+        context.db,
+        hash_code(code),
+        district.id,
+        role,
+        context.identity.telegram_id,
+        now,
+        now + VALID_FOR,
+        MAX_USES,
+    )
     await query.answer()
     link = deep_link(context.bot.username, code)
     caption = invite_caption(context.t, district.name, role, link, now + VALID_FOR, context)
@@ -121,7 +127,8 @@ def invite_caption(
     t: Translator, district: str, role: Role, link: str, until: datetime, context: BotContext
 ) -> str:
     lines = [
-        "📨 <b>" + t._("Invite to Bydelsmødre {district}").format(district=t.ltr(escape(district)))
+        "📨 <b>"
+        + t._("Invite to Bydelsmødre {district}").format(district=t.ltr(escape(district)))
         + "</b>",
         t._("Role: {role}").format(role=t._(ROLE_NAMES[role])),
         t.ltr(link),
@@ -129,7 +136,7 @@ def invite_caption(
             date=t.format_datetime(until, context.services.config.tz), count=t.ltr(MAX_USES)
         ),
         t._("Print the picture for the library table, or forward this message."),
-    ]  # fmt: skip
+    ]
     return "\n".join(lines)
 
 
@@ -162,9 +169,14 @@ def judge(record: InviteRecord | None) -> Verdict:
     state = None
     if record is not None:
         state = InviteState(
-            record.district_id, record.role, record.expires_at, record.max_uses, record.uses,
-            record.revoked, record.used_by_her,
-        )  # fmt: skip
+            record.district_id,
+            record.role,
+            record.expires_at,
+            record.max_uses,
+            record.uses,
+            record.revoked,
+            record.used_by_her,
+        )
     her_role = record.her_role_there if record else None
     return verdict(state, datetime.now(UTC), her_role)
 

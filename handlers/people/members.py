@@ -83,10 +83,13 @@ async def render_page(
     members = await list_members(db, district_id, PAGE_SIZE, page * PAGE_SIZE)
     name = escape(district.name) if district else "?"
     lines = [
-        "👥 <b>" + t.ltr(name) + "</b> — "
+        "👥 <b>"
+        + t.ltr(name)
+        + "</b> — "
         + t.ngettext("{count} member", "{count} members", total).format(count=t.ltr(total))
-        + " " + t._("(page {page} of {pages})").format(page=t.ltr(page + 1), pages=t.ltr(pages)),
-    ]  # fmt: skip
+        + " "
+        + t._("(page {page} of {pages})").format(page=t.ltr(page + 1), pages=t.ltr(pages)),
+    ]
     tz = context.services.config.tz
     lines += [f"{page * PAGE_SIZE + i + 1}. {member_line(t, m, tz)}" for i, m in enumerate(members)]
     rows = [[member_button(district_id, m)] for m in members]
@@ -210,11 +213,16 @@ def member_card(
     rows: list[list[InlineKeyboardButton]] = []
     if may_manage(identity, district_id, member.telegram_id, Role(member.role)):
         rows += [
-            [button(ROLE_EMOJI[role], t._("Make her: {role}").format(role=t._(ROLE_NAMES[role])),
-                    f"mrole:{district_id}:{member.telegram_id}:{role}")]
+            [
+                button(
+                    ROLE_EMOJI[role],
+                    t._("Make her: {role}").format(role=t._(ROLE_NAMES[role])),
+                    f"mrole:{district_id}:{member.telegram_id}:{role}",
+                )
+            ]
             for role in grantable_roles(identity, district_id)
             if role != member.role
-        ]  # fmt: skip
+        ]
         rows.append(
             [button("🗑", t._("Remove from the group"), f"mrm:{district_id}:{member.telegram_id}")]
         )
@@ -229,16 +237,22 @@ def confirm_role(
 ) -> tuple[str, InlineKeyboardMarkup]:
     # TRANSLATORS: {name} is a member's name, {old} and {new} are roles (e.g. participant).
     text = t._("Make {name} {new} instead of {old}? She will be told.").format(
-        name=t.ltr(escape(member.display_name)), new=t._(ROLE_NAMES[role]),
+        name=t.ltr(escape(member.display_name)),
+        new=t._(ROLE_NAMES[role]),
         old=t._(ROLE_NAMES[Role(member.role)]),
-    )  # fmt: skip
+    )
     keyboard = InlineKeyboardMarkup(
-        [[
-            button(ROLE_EMOJI[role], t._("Yes, change the role"),
-                   f"mroleok:{district_id}:{member.telegram_id}:{role}"),
-            button("↩️", t._("Cancel"), f"mcard:{district_id}:{member.telegram_id}"),
-        ]]
-    )  # fmt: skip
+        [
+            [
+                button(
+                    ROLE_EMOJI[role],
+                    t._("Yes, change the role"),
+                    f"mroleok:{district_id}:{member.telegram_id}:{role}",
+                ),
+                button("↩️", t._("Cancel"), f"mcard:{district_id}:{member.telegram_id}"),
+            ]
+        ]
+    )
     return "⚠️ " + text, keyboard
 
 
@@ -249,9 +263,11 @@ def confirm_removal(
         name=t.ltr(escape(member.display_name))
     )
     keyboard = InlineKeyboardMarkup(
-        [[
-            button("🗑", t._("Yes, remove"), f"mrmok:{district_id}:{member.telegram_id}"),
-            button("↩️", t._("Cancel"), f"mcard:{district_id}:{member.telegram_id}"),
-        ]]
-    )  # fmt: skip
+        [
+            [
+                button("🗑", t._("Yes, remove"), f"mrmok:{district_id}:{member.telegram_id}"),
+                button("↩️", t._("Cancel"), f"mcard:{district_id}:{member.telegram_id}"),
+            ]
+        ]
+    )
     return "⚠️ " + text, keyboard

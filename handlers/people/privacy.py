@@ -124,73 +124,139 @@ def activity_lines(data: dict[str, Any], t: Translator, when: Callable[[str], st
         text = t._("Administrator at Bydelsmødre sentralt since {date}")
         lines.append("🏛 " + text.format(date=when(data["admins"]["added_at"])))
     counted = (
-        ("📨", "invite_uses", t.ngettext(
-            "You joined with {n} invite link.", "You joined with {n} invite links.",
-            len(data["invite_uses"]),
-        )),
-        ("🔗", "invites", t.ngettext(
-            "You made {n} invite link.", "You made {n} invite links.", len(data["invites"]),
-        )),
-        ("🔄", "phase_changes", t.ngettext(
-            "You moved a group to another phase {n} time.",
-            "You moved a group to another phase {n} times.",
-            len(data["phase_changes"]),
-        )),
-        ("📞", "contact_requests", t.ngettext(
-            "You asked {n} time for a bydelsmor to contact you.",
-            "You asked {n} times for a bydelsmor to contact you.",
-            len(data["contact_requests"]),
-        )),
-        ("✅", "rsvps", t.ngettext(
-            "You answered {n} meeting.", "You answered {n} meetings.", len(data["rsvps"]),
-        )),
-        ("⏰", "reminder_deliveries", t.ngettext(
-            "The bot sent you {n} meeting reminder.", "The bot sent you {n} meeting reminders.",
-            len(data["reminder_deliveries"]),
-        )),
+        (
+            "📨",
+            "invite_uses",
+            t.ngettext(
+                "You joined with {n} invite link.",
+                "You joined with {n} invite links.",
+                len(data["invite_uses"]),
+            ),
+        ),
+        (
+            "🔗",
+            "invites",
+            t.ngettext(
+                "You made {n} invite link.",
+                "You made {n} invite links.",
+                len(data["invites"]),
+            ),
+        ),
+        (
+            "🔄",
+            "phase_changes",
+            t.ngettext(
+                "You moved a group to another phase {n} time.",
+                "You moved a group to another phase {n} times.",
+                len(data["phase_changes"]),
+            ),
+        ),
+        (
+            "📞",
+            "contact_requests",
+            t.ngettext(
+                "You asked {n} time for a bydelsmor to contact you.",
+                "You asked {n} times for a bydelsmor to contact you.",
+                len(data["contact_requests"]),
+            ),
+        ),
+        (
+            "✅",
+            "rsvps",
+            t.ngettext(
+                "You answered {n} meeting.",
+                "You answered {n} meetings.",
+                len(data["rsvps"]),
+            ),
+        ),
+        (
+            "⏰",
+            "reminder_deliveries",
+            t.ngettext(
+                "The bot sent you {n} meeting reminder.",
+                "The bot sent you {n} meeting reminders.",
+                len(data["reminder_deliveries"]),
+            ),
+        ),
         # TRANSLATORS: better wordings she suggested for the bot's texts in her language.
-        ("✏️", "review_wordings", t.ngettext(
-            "You suggested {n} wording for a translation.",
-            "You suggested {n} wordings for translations.",
-            len(data.get("review_wordings", [])),
-        )),
-        ("⏰", "dropin_subscriptions", t.ngettext(
-            "You asked for {n} drop-in reminder (deleted the day after the session).",
-            "You asked for {n} drop-in reminders (deleted the day after the session).",
-            len(data.get("dropin_subscriptions", [])),
-        )),
-        ("🗓", "dropin_shifts", t.ngettext(
-            "You took {n} drop-in shift.", "You took {n} drop-in shifts.",
-            len(data.get("dropin_shifts", [])),
-        )),
+        (
+            "✏️",
+            "review_wordings",
+            t.ngettext(
+                "You suggested {n} wording for a translation.",
+                "You suggested {n} wordings for translations.",
+                len(data.get("review_wordings", [])),
+            ),
+        ),
+        (
+            "⏰",
+            "dropin_subscriptions",
+            t.ngettext(
+                "You asked for {n} drop-in reminder (deleted the day after the session).",
+                "You asked for {n} drop-in reminders (deleted the day after the session).",
+                len(data.get("dropin_subscriptions", [])),
+            ),
+        ),
+        (
+            "🗓",
+            "dropin_shifts",
+            t.ngettext(
+                "You took {n} drop-in shift.",
+                "You took {n} drop-in shifts.",
+                len(data.get("dropin_shifts", [])),
+            ),
+        ),
         # TRANSLATORS: 30 days after its report an announcement keeps only its counts.
-        ("📢", "announcements", t.ngettext(
-            "You sent {n} announcement (its text is deleted 30 days after its report).",
-            "You sent {n} announcements (their texts are deleted 30 days after their reports).",
-            len(data.get("announcements", [])),
-        )),
+        (
+            "📢",
+            "announcements",
+            t.ngettext(
+                "You sent {n} announcement (its text is deleted 30 days after its report).",
+                "You sent {n} announcements (their texts are deleted 30 days after their reports).",
+                len(data.get("announcements", [])),
+            ),
+        ),
         # TRANSLATORS: the record of who got an announcement is deleted 30 days after its report.
-        ("📬", "outbox", t.ngettext(
-            "{n} announcement was sent to you (the bot forgets this 30 days after its report).",
-            "{n} announcements were sent to you (the bot forgets this 30 days after their "
-            "reports).",
-            len(data.get("outbox", [])),
-        )),
+        (
+            "📬",
+            "outbox",
+            t.ngettext(
+                "{n} announcement was sent to you (the bot forgets this 30 days after its report).",
+                "{n} announcements were sent to you (the bot forgets this 30 days after their "
+                "reports).",
+                len(data.get("outbox", [])),
+            ),
+        ),
         # The basic training (details, such as the name and phone number she gave, in the file).
         ("🙋", "course_interest", t._("You said you want to become a bydelsmor.")),
-        ("🎓", "course_places", t.ngettext(
-            "You have a place or a turn in {n} course.",
-            "You have a place or a turn in {n} courses.",
-            len(data.get("course_places", [])),
-        )),
-        ("📚", "course_attendance", t.ngettext(
-            "You came to {n} course evening.", "You came to {n} course evenings.",
-            len(data.get("course_attendance", [])),
-        )),
-        ("🪪", "course_cards", t.ngettext(
-            "You have {n} ID card.", "You have {n} ID cards.", len(data.get("course_cards", [])),
-        )),
-    )  # fmt: skip
+        (
+            "🎓",
+            "course_places",
+            t.ngettext(
+                "You have a place or a turn in {n} course.",
+                "You have a place or a turn in {n} courses.",
+                len(data.get("course_places", [])),
+            ),
+        ),
+        (
+            "📚",
+            "course_attendance",
+            t.ngettext(
+                "You came to {n} course evening.",
+                "You came to {n} course evenings.",
+                len(data.get("course_attendance", [])),
+            ),
+        ),
+        (
+            "🪪",
+            "course_cards",
+            t.ngettext(
+                "You have {n} ID card.",
+                "You have {n} ID cards.",
+                len(data.get("course_cards", [])),
+            ),
+        ),
+    )
     for emoji, key, text in counted:
         if data.get(key):
             lines.append(f"{emoji} " + text.format(n=t.ltr(len(data[key]))))
@@ -232,14 +298,17 @@ def what_forgetting_means(data: dict[str, Any], t: Translator) -> list[str]:
     if data["memberships"]:
         lines.append(
             t._("You leave your district group: your name and role in it are deleted.")
-            + " " + comeback_text(t)
-        )  # fmt: skip
+            + " "
+            + comeback_text(t)
+        )
     if data["admins"]:
         lines.append(t._("Your administrator rights end."))
     if data["invites"] or data["phase_changes"]:
-        lines.append(t._(
-            "Invite links and phase changes you made stay with the district, without your name."
-        ))  # fmt: skip
+        lines.append(
+            t._(
+                "Invite links and phase changes you made stay with the district, without your name."
+            )
+        )
     return lines
 
 
