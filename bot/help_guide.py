@@ -7,7 +7,7 @@ Plain Python: no Telegram types. Handlers turn what these return into messages.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -52,6 +52,7 @@ def topic_pages(
     *,
     audience: Audience,
     intro: str | None = None,
+    schedules: Mapping[str, Sequence[str]] | None = None,
 ) -> TopicPages:
     """The topic's service cards in her language, joined into as few messages as fit.
 
@@ -62,7 +63,11 @@ def topic_pages(
         services = catalogue.drop_ins(topic, audience=audience)
     else:
         services = catalogue.services_for(topic, audience=audience)
-    cards = [render_card(service, t, audience=audience) for service in services]
+    # A place's real sessions (the drop-in schedule, by place id) replace its fixed hours.
+    cards = [
+        render_card(service, t, audience=audience, schedule=(schedules or {}).get(service.id, ()))
+        for service in services
+    ]
     blocks = [card.html for card in cards]
     heading = f"{topic.emoji} <b>{t._(topic.label)}</b>"
     if intro:

@@ -724,8 +724,14 @@ def map_search_url(address: str) -> str:
     return f"https://www.google.com/maps/search/?api=1&query={quote(address, safe='')}"
 
 
-def render_card(service: Service, t: Translator, *, audience: Audience) -> Card:
-    """The service's card in her language, as Telegram HTML, and its venue if it has one."""
+def render_card(
+    service: Service, t: Translator, *, audience: Audience, schedule: Sequence[str] = ()
+) -> Card:
+    """The service's card in her language, as Telegram HTML, and its venue if it has one.
+
+    `schedule`: the drop-in schedule's real coming sessions at this place (Telegram HTML lines);
+    when there are any they stand instead of the file's fixed opening hours, which remain the
+    fallback for a place with no sessions."""
     shown = service.for_audience(audience)
     if shown is None:
         raise ValueError(f"service {service.id!r} is unconfirmed: it is not for the public")
@@ -749,7 +755,9 @@ def render_card(service: Service, t: Translator, *, audience: Audience) -> Card:
     lines += _cost_lines(shown, t)
     if shown.for_whom:
         lines.append("👤 " + t._(shown.for_whom))
-    if shown.opening_hours:
+    if schedule:
+        lines += schedule
+    elif shown.opening_hours:
         lines.append("🕐 " + t._(shown.opening_hours))
     marker = " ⚠️ " + _unconfirmed(t)
     for phone in shown.phones:

@@ -150,6 +150,12 @@ def summary(counts: SeedCounts) -> str:
             "; the meeting rule set in the bot kept for " + ", ".join(counts.rules_kept)
             + " (change the rule in the file to replace it)"
         )  # fmt: skip
+    if counts.sessions_kept:
+        # The same rule for a drop-in session a coordinator changed with /sessions.
+        line += (
+            "; the session settings set in the bot kept for " + ", ".join(counts.sessions_kept)
+            + " (change the session in the file to replace them)"
+        )  # fmt: skip
     return line
 
 

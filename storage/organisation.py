@@ -70,6 +70,8 @@ class SeedCounts:
     # Districts whose meeting rule a coordinator set in the bot after the file's rule, which the
     # file has not changed since: the bot's (newer) rule was kept.
     rules_kept: tuple[str, ...] = ()
+    # Drop-in sessions changed with /sessions after the file last set them, the same way.
+    sessions_kept: tuple[str, ...] = ()
 
 
 class SeedConflict(StorageError):
@@ -134,7 +136,9 @@ async def apply_seed(
                 await also(tx)
     except sqlite3.Error as exc:
         raise StorageError(f"cannot write the seed to {db.path}: {exc}") from None
-    return SeedCounts(district_tally, location_tally, kept, written, tuple(rules_kept))
+    return SeedCounts(
+        district_tally, location_tally, kept, written.written, tuple(rules_kept), written.kept
+    )
 
 
 async def _apply_locations(tx: Transaction, locations: Sequence[LocationSeed]) -> Tally:

@@ -71,6 +71,11 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("course_places", "telegram_id", Forget.DELETE),
     PersonColumn("course_reminders", "telegram_id", Forget.DELETE),
     PersonColumn("course_cards", "telegram_id", Forget.DELETE),
+    # Her card and diploma waiting to be sent (or sent) go; so do those a forgotten
+    # coordinator was to receive or hear about (she can no longer be told).
+    PersonColumn("course_deliveries", "telegram_id", Forget.DELETE),
+    PersonColumn("course_deliveries", "recipient_telegram_id", Forget.DELETE),
+    PersonColumn("course_deliveries", "coordinator_telegram_id", Forget.DELETE),
     PersonColumn("course_attendance", "telegram_id", Forget.UNLINK),
     PersonColumn("cohorts", "created_by", Forget.UNLINK),
     # The drop-in: her morning reminders go; her shifts stay without her id (the report's
@@ -78,6 +83,7 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("dropin_subscriptions", "chat_id", Forget.DELETE),
     PersonColumn("dropin_shifts", "telegram_id", Forget.UNLINK),
     PersonColumn("dropin_exceptions", "changed_by", Forget.UNLINK),
+    PersonColumn("dropin_sessions", "rule_changed_by", Forget.UNLINK),
     PersonColumn("people", "telegram_id", Forget.DELETE),
 )
 
@@ -222,10 +228,17 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
         "ORDER BY sh.day",
         (telegram_id,),
     )
+    # A session she changed with /sessions keeps who and when (the newer change wins over seed).
+    sessions_changed = await db.fetch_all(
+        "SELECT slug AS session, rule_changed_at FROM dropin_sessions WHERE rule_changed_by = ? "
+        "ORDER BY rule_changed_at",
+        (telegram_id,),
+    )
     return {
         "telegram_id": telegram_id,
         "dropin_subscriptions": [dict(row) for row in dropin_reminders],
         "dropin_shifts": [dict(row) for row in shifts],
+        "dropin_sessions_changed": [dict(row) for row in sessions_changed],
         "people": dict(person) if person else None,
         "memberships": [dict(row) for row in memberships],
         "admins": dict(admin) if admin else None,
@@ -249,7 +262,7 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
 
 async def _course_data(db: Database, telegram_id: int) -> dict[str, Any]:
     """The basic training: her interest, her places, the evenings she came to and was reminded
-    of, her ID cards, and the cohorts she opened as a coordinator."""
+    of, her ID cards (and whether they were sent), and the cohorts she opened as a coordinator."""
     queries = {
         "course_interest": """
             SELECT d.name AS district, i.name, i.phone, i.created_at
@@ -274,6 +287,11 @@ async def _course_data(db: Database, telegram_id: int) -> dict[str, Any]:
               FROM course_cards AS k JOIN districts AS d ON d.id = k.district_id
              WHERE k.telegram_id = ? ORDER BY k.issued_at""",
         "cohorts": "SELECT name, capacity, created_at FROM cohorts WHERE created_by = ?",
+        # Her card and diploma being sent: what, and whether it arrived (no one else's name).
+        "course_deliveries": """
+            SELECT c.name AS cohort, k.kind, k.claimed_at, k.outcome
+              FROM course_deliveries AS k JOIN cohorts AS c ON c.id = k.cohort_id
+             WHERE k.telegram_id = ? ORDER BY k.id""",
     }
     return {
         key: [dict(row) for row in await db.fetch_all(sql, (telegram_id,))]

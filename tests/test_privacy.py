@@ -26,7 +26,7 @@ from storage.broadcasts import (
 from storage.confirmations import ConfirmationRecord, add_confirmation
 from storage.districts import change_phase, upsert_district
 from storage.dropin.rota import take_shift
-from storage.dropin.sessions import SessionSeed, cancel_occurrence, subscribe
+from storage.dropin.sessions import SessionSeed, cancel_occurrence, subscribe, update_session
 from storage.help import create_contact_request, mark_handled, record_delivery, save_voice_note
 from storage.meetings import RULE_COLUMNS, add_meeting, claim_reminder, set_meeting_rule, set_rsvp
 from storage.organisation import LocationSeed, apply_seed
@@ -56,6 +56,7 @@ async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
 
 from storage.course.cards import issue_card  # noqa: E402
 from storage.course.cohorts import create_cohort, save_places  # noqa: E402
+from storage.course.deliveries import add_delivery  # noqa: E402
 from storage.course.evenings import add_evening, claim_evening_reminder, set_present  # noqa: E402
 from storage.course.interest import save_interest  # noqa: E402
 
@@ -123,6 +124,8 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     hers = await suggest(db, "so", f"Help {tag}", "0" * 16, ("Caawi",), who, NOW)
     await approve(db, hers, other, NOW)
     await mark_good(db, "so", f"Menu {tag}", "0" * 16, who, NOW)
+    async with db.transaction() as tx:  # her card waits to be sent (she completed it herself)
+        await add_delivery(tx, cohort, who, "card", name, who, who, f"tok-{tag}")
     # The bot waits for her to type a meeting's place and note.
     await save_question(db, who, "meeting.note", (str(meeting),), NOW, NOW + timedelta(hours=1))
     # As an admin she confirmed a help-guide phone number.
@@ -140,6 +143,7 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     await take_shift(db, row["id"], date(2026, 3, 4), who, NOW)
     await subscribe(db, who, row["id"], date(2026, 3, 4))
     await cancel_occurrence(db, row["id"], date(2026, 3, 11), None, who, NOW)
+    await update_session(db, row["id"], who, NOW, max_on_duty=5)  # with /sessions
 
 
 async def two_women(services: Services) -> None:
@@ -246,10 +250,12 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "course_reminders": [],
         "course_cards": [],
         "cohorts": [],
+        "course_deliveries": [],
         "reviewers": [],
         "review_wordings": [],
         "dropin_subscriptions": [],
         "dropin_shifts": [],
+        "dropin_sessions_changed": [],
     }
 
 
@@ -443,6 +449,7 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "course_places": 1,
         "course_reminders": 1,
         "course_cards": 1,
+        "course_deliveries": 1,
         "course_attendance": 1,  # kept as "a former participant", without her id
         "cohorts": 1,  # her name on the cohort she opened
         "reviewers": 1,  # her right to review Somali
@@ -451,6 +458,7 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "dropin_subscriptions": 1,
         "dropin_shifts": 1,  # unlinked: the report still counts the hours
         "dropin_exceptions": 1,
+        "dropin_sessions": 1,  # unlinked: the session she changed stays
         "people": 1,
     }
     assert await forget_person(db, ZAHRA) == {}

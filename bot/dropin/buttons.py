@@ -29,6 +29,8 @@ ALERT = re.compile(rf"^da:([ack]):{_ID}:{_DAY}$")
 # The reach log: a topic, then a count (a stepper), then save (and confirm a large count).
 REACH_TOPIC = re.compile(rf"^dx:t:{_ID}:{_ID}:{_DAY}:{_TOPIC}$")
 REACH_COUNT = re.compile(rf"^dx:([nsc]):{_ID}:{_ID}:{_DAY}:{_TOPIC}:(\d{{1,3}})$")
+# /reached by a bydelsmor of several districts: the district she logs for.
+REACH_DISTRICT = re.compile(rf"^dx:d:{_ID}$")
 # The report: scope (0 = all districts), period ('m202612' or 'y2026'), form (t, c, p).
 REPORT = re.compile(r"^dp:(\d{1,9}):(m\d{6}|y\d{4}):([tcp])$")
 
@@ -46,8 +48,8 @@ NEW_KIND = re.compile(rf"^ds:k:{_ID}:{_ID}:([a-z]{{1,8}})$")
 CREATE = re.compile(rf"^ds:K:{_ID}:{_ID}:([a-z]{{1,8}}):([0-6])$")
 
 PATTERNS = (WOMEN, REMIND, CALENDAR, ROTA, SHIFT, ACCEPT, MY_CALENDAR, ALERT, REACH_TOPIC,
-            REACH_COUNT, REPORT, SESSIONS, SESSION, SESSION_SET, NEW, NEW_PLACE, NEW_KIND,
-            CREATE)  # fmt: skip
+            REACH_COUNT, REACH_DISTRICT, REPORT, SESSIONS, SESSION, SESSION_SET, NEW, NEW_PLACE,
+            NEW_KIND, CREATE)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,15 @@ def reach_topic(district_id: int, session_id: int, day: date, topic: str) -> str
 
 def reach_count(action: str, log: Reach, women: int) -> str:
     return f"dx:{action}:{log.district_id}:{log.session_id}:{day_key(log.day)}:{log.topic}:{women}"
+
+
+def reach_district(district_id: int) -> str:
+    return f"dx:d:{district_id}"
+
+
+def decode_reach_district(data: str) -> int | None:
+    match = REACH_DISTRICT.fullmatch(data)
+    return int(match[1]) if match else None
 
 
 def decode_reach(data: str) -> Reach | None:

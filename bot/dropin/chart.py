@@ -8,9 +8,11 @@ in her language.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from PIL import Image, ImageDraw, ImageFont
+
+from bot.help_guide import STATS_SMALLEST as SMALLEST
 
 WIDTH, HEIGHT = 1080, 720  # a phone screen's width; Telegram shows it full width
 MARGIN, BASE = 60, 90
@@ -20,12 +22,18 @@ INK = (33, 33, 33)
 GRID = (220, 220, 220)
 
 
-def bar_chart(months: Sequence[tuple[str, int]], highlight: str | None = None) -> bytes:
-    """A bar per ('2026-03', women) pair, labelled with its month number and its count."""
+def bar_chart(
+    months: Sequence[tuple[str, int]],
+    highlight: str | None = None,
+    hidden: Collection[str] = (),
+) -> bytes:
+    """A bar per ('2026-03', women) pair, labelled with its month number and its count; a
+    month in `hidden` (fewer than 5, bot/dropin/report.py) has no bar and reads "<5"."""
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=34)
     small = ImageFont.load_default(size=28)
+    months = [(month, 0 if month in hidden else n) for month, n in months]
     top = max((n for _, n in months), default=0) or 1
     count = max(len(months), 1)
     slot = (WIDTH - 2 * MARGIN) / count
@@ -39,7 +47,8 @@ def bar_chart(months: Sequence[tuple[str, int]], highlight: str | None = None) -
         if women:
             draw.rectangle([(left, floor - height), (right, floor)], fill=colour)
         centre = (left + right) / 2
-        draw.text((centre, floor - height - 8), str(women), fill=INK, font=small, anchor="md")
+        label = f"<{SMALLEST}" if month in hidden else str(women)
+        draw.text((centre, floor - height - 8), label, fill=INK, font=small, anchor="md")
         draw.text((centre, floor + 12), month[-2:], fill=INK, font=font, anchor="ma")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)

@@ -1,10 +1,12 @@
 """The reach report: sessions held and cancelled, volunteer hours, women reached by topic and by
 district, help-guide views by topic; per month or per year; as lines, as CSV.
 
-Pure: plain rows in, plain values out. The "fewer than 5" rule of /stats applies wherever a
-count could point to a woman: women reached by topic, by district, and by topic and district,
-and help-guide views by topic. The total of women reached in the period and the scope (the
-headline figure funders ask for) is exact: it says nothing about any one woman.
+Pure: plain rows in, plain values out. The "fewer than 5" rule of /stats applies to every count
+of women and of views (`hidden_counts`): the total of women reached too (a month with 2 women in
+one district is one bydelsmor's conversation with them), by month, by topic, by district, by
+topic and district, and help-guide views by topic. A count of 0 points to nobody and is shown.
+Where one hidden count could be worked out from a total that is shown (the total minus the
+others), the next smallest is hidden with it, so no report gives a hidden count away.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypeVar
 
 from bot.help_guide import STATS_SMALLEST
 
@@ -82,8 +85,75 @@ class Report:
 
 
 def shown(count: int) -> int | None:
-    """The count, or None where it must read "fewer than 5"."""
-    return count if count >= STATS_SMALLEST else None
+    """The count, or None where it must read "fewer than 5" (0 points to nobody)."""
+    return count if count >= STATS_SMALLEST or count == 0 else None
+
+
+K = TypeVar("K")
+
+
+def small(items: Iterable[tuple[K, int]]) -> dict[K, int]:
+    """The counts that read "fewer than 5" by themselves."""
+    return {key: count for key, count in items if shown(count) is None}
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """The counts of a report that read "fewer than 5"."""
+
+    total: bool
+    topics: frozenset[str]
+    districts: frozenset[str]
+    both: frozenset[tuple[str, str]]
+    months: frozenset[str]
+    views: frozenset[str]
+
+
+def _complement(counts: Mapping[K, int], hidden: set[K], total_shown: bool) -> bool:
+    """Hide one more where a lone hidden count = the shown total minus the shown others; True
+    if it hid one."""
+    if not total_shown or len(hidden) != 1:
+        return False
+    others = [(n, str(k), k) for k, n in counts.items() if k not in hidden and n > 0]
+    if not others:
+        return False
+    hidden.add(min(others)[2])
+    return True
+
+
+def hidden_counts(report: Report) -> Hidden:
+    total = shown(report.women) is None
+    topics, districts = dict(report.by_topic), dict(report.by_district)
+    months = dict(report.by_month)
+    hide_topics, hide_districts = set(small(topics.items())), set(small(districts.items()))
+    hide_months = set(small(months.items()))
+    _complement(months, hide_months, not total)
+    both = {(t, d): n for t, d, n in report.by_topic_and_district}
+    hide_both = set(small(both.items()))
+    changed = True
+    while changed:  # until no count can be worked out from the shown ones
+        changed = _complement(topics, hide_topics, not total)
+        changed |= _complement(districts, hide_districts, not total)
+        # Each topic's cells sum to its total, each district's to its own.
+        for side, margins, hide_margin in (
+            (0, topics, hide_topics),
+            (1, districts, hide_districts),
+        ):
+            for name in margins:
+                cells = {key: n for key, n in both.items() if key[side] == name and n > 0}
+                group = hide_both & set(cells)
+                if name not in hide_margin and len(group) == 1:
+                    if not _complement(cells, group, True):
+                        hide_margin.add(name)  # its one cell is its total: hide the total
+                    hide_both |= group
+                    changed = True
+                elif name in hide_margin and not group and cells:
+                    hide_both.add(min((n, str(k), k) for k, n in cells.items())[2])
+                    changed = True
+    return Hidden(
+        total, frozenset(hide_topics), frozenset(hide_districts), frozenset(hide_both),
+        frozenset(hide_months), frozenset(small(report.views)),
+    )  # fmt: skip
 
 
 def build_report(
@@ -138,25 +208,29 @@ def csv_bytes(report: Report, labels: Mapping[str, str], header: Sequence[str]) 
     writer = csv.writer(out)
     writer.writerow(header)
 
-    def value(count: int) -> str:
-        number = shown(count)
-        return str(number) if number is not None else f"<{STATS_SMALLEST}"
+    hidden = hidden_counts(report)
+
+    def value(count: int, hide: bool) -> str:
+        return f"<{STATS_SMALLEST}" if hide else str(count)
 
     p = report.period
     writer.writerow(["period", p.key[1:], "", f"{p.first.isoformat()}..{p.last.isoformat()}"])
     writer.writerow(["sessions_held", "", "", report.held])
     writer.writerow(["sessions_cancelled", "", "", report.cancelled])
     writer.writerow(["volunteer_hours", "", "", report.volunteer_hours])
-    writer.writerow(["women_reached", "", "", report.women])
+    writer.writerow(["women_reached", "", "", value(report.women, hidden.total)])
     for topic, count in report.by_topic:
-        writer.writerow(["women_by_topic", labels.get(topic, topic), "", value(count)])
+        writer.writerow(["women_by_topic", labels.get(topic, topic), "",
+                         value(count, topic in hidden.topics)])  # fmt: skip
     for district, count in report.by_district:
-        writer.writerow(["women_by_district", "", district, value(count)])
+        writer.writerow(["women_by_district", "", district,
+                         value(count, district in hidden.districts)])  # fmt: skip
     for topic, district, count in report.by_topic_and_district:
         writer.writerow(["women_by_topic_and_district", labels.get(topic, topic), district,
-                         value(count)])  # fmt: skip
+                         value(count, (topic, district) in hidden.both)])  # fmt: skip
     for month, count in report.by_month:
-        writer.writerow(["women_by_month", month, "", count])
+        writer.writerow(["women_by_month", month, "", value(count, month in hidden.months)])
     for topic, count in report.views:
-        writer.writerow(["help_guide_views", labels.get(topic, topic), "", value(count)])
+        writer.writerow(["help_guide_views", labels.get(topic, topic), "",
+                         value(count, topic in hidden.views)])  # fmt: skip
     return (BOM + out.getvalue()).encode("utf-8")

@@ -37,12 +37,17 @@ def shift_reminder_due(occurrence: Occurrence, now: datetime, tz: ZoneInfo = OSL
     return moment <= now < occurrence.starts_at and not occurrence.cancelled
 
 
+def alert_moment(occurrence: Occurrence) -> datetime:
+    """When the coordinators hear of a short-handed session: three days before it begins."""
+    return occurrence.starts_at - ALERT_AHEAD
+
+
 def alert_due(occurrence: Occurrence, on_duty: int, minimum: int, now: datetime) -> bool:
     """Three days ahead (or later, until it begins), below its minimum, not cancelled."""
     return (
         not occurrence.cancelled
         and on_duty < minimum
-        and occurrence.starts_at - ALERT_AHEAD <= now < occurrence.starts_at
+        and alert_moment(occurrence) <= now < occurrence.starts_at
     )
 
 

@@ -4,16 +4,21 @@ session, its time, its place and its languages read in her language."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
+from telegram.ext import JobQueue
+
 from bot.dropin.plan import KINDS, Occurrence, SessionException, SessionRule, occurrences
+from bot.dropin.rota import ALERT_AHEAD, alert_moment
 from bot.i18n import LANGUAGE_BY_CODE, Translator
 from bot.meeting_plan import parse_days_off
 from handlers.common.context import BotContext
 from handlers.common.render import escape
 from storage import Database
-from storage.dropin.sessions import SessionRecord, exceptions_of, get_session
+from storage.dropin.rota import shifts_on
+from storage.dropin.sessions import SessionRecord, exceptions_of, get_session, list_sessions
 
 Scheduled = tuple[SessionRecord, Occurrence]
 MAP_SEARCH = "https://www.openstreetmap.org/search?query="
@@ -34,6 +39,54 @@ def wake_at(context: BotContext, *moments: datetime) -> None:
         delay = (moment - current).total_seconds()
         if delay < WAKE_AHEAD.total_seconds():
             context.job_queue.run_once(job, when=max(0.0, delay), name="dropin:wake")
+
+
+async def alert_wakeups(
+    db: Database, sessions: list[SessionRecord], now: datetime, tz: ZoneInfo
+) -> list[tuple[str, datetime]]:
+    """(job name, moment) of each understaffing alert due within the next 36 hours (or due
+    already): three days before an occurrence still below its minimum. The name carries the
+    moment, so a session moved to another time gets its own wake-up."""
+    horizon = now + WAKE_AHEAD
+    found = await coming(db, sessions, now, (ALERT_AHEAD + WAKE_AHEAD).days + 1, tz)
+    wakeups: list[tuple[str, datetime]] = []
+    for session, occurrence in found:
+        moment = alert_moment(occurrence)
+        if occurrence.cancelled or occurrence.starts_at <= now or moment > horizon:
+            continue
+        on_duty = len((await shifts_on(db, session.id, [occurrence.day]))[occurrence.day])
+        if on_duty < session.min_on_duty:
+            name = f"dropin:alert:{session.id}:{occurrence.day}:{int(moment.timestamp())}"
+            wakeups.append((name, max(moment, now)))
+    return wakeups
+
+
+def schedule_wakeups(
+    job_queue: JobQueue[Any], job: Any, wakeups: list[tuple[str, datetime]]
+) -> int:
+    """Run `job` at each moment, once per name (a refresh never doubles a wake-up)."""
+    added = 0
+    for name, moment in wakeups:
+        if job_queue.get_jobs_by_name(name):
+            continue
+        job_queue.run_once(job, when=moment, name=name)
+        added += 1
+    return added
+
+
+async def wake_for_alerts(context: BotContext, session_id: int | None = None) -> None:
+    """After a session or a shift changed: the alerts it makes due are sent at their moment,
+    not at the next five-minute look."""
+    job = context.bot_data.get(WAKE_KEY)
+    if job is None or context.job_queue is None:
+        return
+    sessions = await list_sessions(context.db)
+    if session_id is not None:
+        sessions = [s for s in sessions if s.id == session_id]
+    wakeups = await alert_wakeups(
+        context.db, sessions, datetime.now(UTC), context.services.config.tz
+    )
+    schedule_wakeups(context.job_queue, job, wakeups)
 
 
 def rule_of(session: SessionRecord) -> SessionRule:

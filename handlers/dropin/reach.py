@@ -80,9 +80,33 @@ async def reached_command(update: Update, context: BotContext) -> None:
             update.effective_chat.id, "🔒 " + t._("The rota is for bydelsmødre of a district.")
         )
         return
+    if len(districts) > 1:
+        # She is a bydelsmor in several districts: she says which one she met them in. (After
+        # a shift the question already carries the shift's district.)
+        names = {m.district_id: m.district_name for m in context.identity.memberships}
+        keyboard = InlineKeyboardMarkup([
+            [button("🏘", names.get(d, "?"), buttons.reach_district(d))] for d in districts
+        ])  # fmt: skip
+        text = "🏘 " + t._("Which district?")
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
+        return
     today = now().astimezone(context.services.config.tz).date()
     keyboard = topics_keyboard(t, catalogue_of(context), districts[0], 0, today)
     await context.bot.send_message(update.effective_chat.id, question(t), reply_markup=keyboard)
+
+
+async def district_callback(update: Update, context: BotContext) -> None:
+    """The district chosen: the topics, for a log in that district (her right checked again)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    district_id = buttons.decode_reach_district(query.data)
+    if district_id is None or district_id not in reach_districts(context):
+        await answer_expired(query, context.t)
+        return
+    await query.answer()
+    today = now().astimezone(context.services.config.tz).date()
+    keyboard = topics_keyboard(context.t, catalogue_of(context), district_id, 0, today)
+    await edit_in_place(query, question(context.t), keyboard)
 
 
 def valid_log(context: BotContext, log: buttons.Reach) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -21,9 +22,9 @@ from bot.dropin.report import (
     Report,
     build_report,
     csv_bytes,
+    hidden_counts,
     month_key,
     parse_period,
-    shown,
 )
 from bot.help_guide import STATS_SMALLEST
 from bot.i18n import Translator
@@ -34,6 +35,7 @@ from handlers.common.render import answer_expired, button, escape
 from handlers.dropin.common import scheduled
 from handlers.dropin.reach import topic_labels
 from storage import Database
+from storage.districts import DistrictRecord, get_district, list_districts
 from storage.dropin.reach import reach_rows, shift_rows
 from storage.dropin.sessions import list_sessions
 from storage.help import view_counts
@@ -55,6 +57,17 @@ def report_scope(context: BotContext) -> list[int] | None:
     ]
 
 
+async def chosen_scope(context: BotContext, district_id: int) -> list[int] | Literal[False] | None:
+    """The districts of a report narrowed to one district (0: all hers); False when she may
+    not see that district (checked again on every press)."""
+    scope = report_scope(context)
+    if district_id == 0:
+        return scope
+    if scope is None:
+        return [district_id] if await get_district(context.db, district_id) else False
+    return [district_id] if district_id in scope else False
+
+
 async def report_command(update: Update, context: BotContext) -> None:
     """This month's reach report, with buttons for other periods and forms."""
     assert update.effective_chat is not None
@@ -67,7 +80,7 @@ async def report_command(update: Update, context: BotContext) -> None:
     today = now().astimezone(context.services.config.tz).date()
     period = parse_period(month_key(today))
     assert period is not None
-    await send_report(update.effective_chat.id, context, period, "t")
+    await send_report(update.effective_chat.id, context, period, "t", 0)
 
 
 async def report_callback(update: Update, context: BotContext) -> None:
@@ -76,18 +89,19 @@ async def report_callback(update: Update, context: BotContext) -> None:
     assert query is not None and query.data is not None and update.effective_chat is not None
     asked = buttons.decode_report(query.data)
     period = parse_period(asked.period) if asked else None
-    if asked is None or period is None or report_scope(context) == [] or asked.district_id != 0:
+    scope = await chosen_scope(context, asked.district_id) if asked else False
+    if asked is None or period is None or scope == [] or scope is False:
         await answer_expired(query, context.t)
         return
     await query.answer()
-    await send_report(update.effective_chat.id, context, period, asked.form)
+    await send_report(update.effective_chat.id, context, period, asked.form, asked.district_id)
 
 
-async def gather(context: BotContext, period: Period) -> Report:
+async def gather(context: BotContext, period: Period, district_id: int = 0) -> Report:
     services = context.services
-    return await collect_report(
-        services.db, services.config.tz, report_scope(context), period, now()
-    )
+    scope = await chosen_scope(context, district_id)
+    assert scope is not False
+    return await collect_report(services.db, services.config.tz, scope, period, now())
 
 
 async def collect_report(
@@ -118,9 +132,11 @@ def period_name(t: Translator, period: Period) -> str:
     return str(format_date(period.first, "LLLL y", locale=t.locale))
 
 
-async def send_report(chat_id: int, context: BotContext, period: Period, form: str) -> None:
+async def send_report(
+    chat_id: int, context: BotContext, period: Period, form: str, district_id: int
+) -> None:
     t = context.t
-    report = await gather(context, period)
+    report = await gather(context, period, district_id)
     labels = topic_labels(t, catalogue_of(context))
     for topic in catalogue_of(context).topics:
         labels.setdefault(topic.id, f"{topic.emoji} {t._(topic.label)}")
@@ -138,24 +154,46 @@ async def send_report(chat_id: int, context: BotContext, period: Period, form: s
         highlight = None if period.is_year else f"{period.first:%Y-%m}"
         year = parse_period(f"y{period.first.year}")
         assert year is not None
-        months = report.by_month if period.is_year else (await gather(context, year)).by_month
+        year_report = report if period.is_year else await gather(context, year, district_id)
+        months = year_report.by_month
         caption = "📊 " + t._("Women reached per month, {year}").format(
             year=t.ltr(period.first.year)
         )
-        await context.bot.send_photo(chat_id, bar_chart(months, highlight), caption=caption)
+        chart = bar_chart(months, highlight, hidden_counts(year_report).months)
+        await context.bot.send_photo(chat_id, chart, caption=caption)
         return
+    districts = await pickable(context)
+    text = report_text(t, report, labels, name)
+    if district_id:
+        named = next((d.name for d in districts if d.id == district_id), "")
+        first, rest = text.split("\n", 1)
+        text = (
+            first
+            + "\n🏘 "
+            + t._("District: {district}").format(district=t.ltr(escape(named)))
+            + "\n"
+            + rest
+        )
     await context.bot.send_message(
-        chat_id, report_text(t, report, labels, name), parse_mode=ParseMode.HTML,
-        reply_markup=report_keyboard(t, period),
+        chat_id, text, parse_mode=ParseMode.HTML,
+        reply_markup=report_keyboard(t, period, district_id, districts),
     )  # fmt: skip
+
+
+async def pickable(context: BotContext) -> list[DistrictRecord]:
+    """The districts she may narrow the report to: all for the central office, her own for a
+    coordinator; none to pick from when she has only one."""
+    scope = report_scope(context)
+    found = [d for d in await list_districts(context.db) if scope is None or d.id in scope]
+    return found if len(found) > 1 else []
 
 
 def report_text(t: Translator, report: Report, labels: dict[str, str], name: str) -> str:
     few = t._("fewer than {n}").format(n=t.ltr(STATS_SMALLEST))
+    hidden = hidden_counts(report)
 
-    def number(count: int) -> str:
-        value = shown(count)
-        return t.ltr(value) if value is not None else few
+    def number(count: int, hide: bool) -> str:
+        return few if hide else t.ltr(count)
 
     lines = [
         "📊 <b>" + t._("Reach report: {period}").format(period=name) + "</b>",
@@ -163,39 +201,63 @@ def report_text(t: Translator, report: Report, labels: dict[str, str], name: str
         "🗓 " + t._("Sessions held: {held} · cancelled: {cancelled}").format(
             held=t.ltr(report.held), cancelled=t.ltr(report.cancelled)),
         "⏱ " + t._("Volunteer hours: {hours}").format(hours=t.ltr(f"{report.volunteer_hours:g}")),
-        "👩 <b>" + t._("Women reached: {n}").format(n=t.ltr(report.women)) + "</b>",
+        "👩 <b>" + t._("Women reached: {n}").format(n=number(report.women, hidden.total)) + "</b>",
     ]  # fmt: skip
     if report.by_topic:
         lines += ["", "<b>" + t._("By topic") + "</b>"]
-        lines += [f"{labels.get(k, escape(k))}: {number(n)}" for k, n in report.by_topic]
+        lines += [
+            f"{labels.get(k, escape(k))}: {number(n, k in hidden.topics)}"
+            for k, n in report.by_topic
+        ]
     if report.by_district:
         lines += ["", "<b>" + t._("By district") + "</b>"]
-        lines += [f"🏘 {t.ltr(escape(k))}: {number(n)}" for k, n in report.by_district]
+        lines += [
+            f"🏘 {t.ltr(escape(k))}: {number(n, k in hidden.districts)}"
+            for k, n in report.by_district
+        ]
     if report.views:
         lines += ["", "<b>" + t._("Help guide opened, by topic") + "</b>"]
-        lines += [f"{labels.get(k, escape(k))}: {number(n)}" for k, n in report.views]
+        lines += [
+            f"{labels.get(k, escape(k))}: {number(n, k in hidden.views)}" for k, n in report.views
+        ]
     lines += [
         "",
         "ℹ️ "
+        # TRANSLATORS: {n} is 5.
         + t._(
-            "Only counts are kept. Below {n}, a count by topic or district is not shown, so "
-            "that no number points to one woman."
+            "Only counts are kept. A count below {n} is not shown (the total too), nor one "
+            "that could be worked out from the others, so that no number points to one woman."
         ).format(n=t.ltr(STATS_SMALLEST)),
     ]
     return "\n".join(lines)
 
 
-def report_keyboard(t: Translator, period: Period) -> InlineKeyboardMarkup:
+def report_keyboard(
+    t: Translator,
+    period: Period,
+    district_id: int = 0,
+    districts: list[DistrictRecord] | None = None,
+) -> InlineKeyboardMarkup:
     earlier = period.first - timedelta(days=1)
     back = f"y{earlier.year}" if period.is_year else month_key(earlier)
+    d = district_id
     rows = [
         [
-            button("◀️", t._("Earlier"), buttons.report(0, back, "t")),
-            button("📅", t._("Whole year"), buttons.report(0, f"y{period.first.year}", "t")),
+            button("◀️", t._("Earlier"), buttons.report(d, back, "t")),
+            button("📅", t._("Whole year"), buttons.report(d, f"y{period.first.year}", "t")),
         ],
         [
-            button("📊", t._("Chart"), buttons.report(0, period.key, "p")),
-            button("📄", t._("Spreadsheet (CSV)"), buttons.report(0, period.key, "c")),
+            button("📊", t._("Chart"), buttons.report(d, period.key, "p")),
+            button("📄", t._("Spreadsheet (CSV)"), buttons.report(d, period.key, "c")),
         ],
     ]
+    # The district picker: one district's report, or all of hers again.
+    picks = [
+        button("🏘", district.name, buttons.report(district.id, period.key, "t"))
+        for district in districts or []
+        if district.id != district_id
+    ]
+    if picks and district_id:
+        picks.insert(0, button("🌐", t._("All districts"), buttons.report(0, period.key, "t")))
+    rows += [picks[i : i + 2] for i in range(0, len(picks), 2)]
     return InlineKeyboardMarkup(rows)

@@ -25,6 +25,7 @@ from handlers.dropin.common import (
     short_day,
     title,
     wake_at,
+    wake_for_alerts,
     when,
 )
 from handlers.dropin.women import send_calendar
@@ -189,6 +190,7 @@ async def shift_callback(update: Update, context: BotContext) -> None:
             )
         elif await withdraw_shift(context.db, session.id, occurrence.day, me):
             await query.answer(t._("You are no longer on duty."))
+            await wake_for_alerts(context, session.id)  # below the minimum now, perhaps
         else:
             await answer_expired(query, t)
             return

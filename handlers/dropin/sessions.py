@@ -18,7 +18,7 @@ from bot.i18n import LANGUAGES, Translator
 from bot.identity import Role
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from handlers.dropin.common import languages, place, title
+from handlers.dropin.common import languages, place, title, wake_at, wake_for_alerts
 from storage.districts import list_districts
 from storage.dropin.sessions import (
     SessionRecord,
@@ -95,6 +95,8 @@ async def session_callback(update: Update, context: BotContext) -> None:
             await query.answer(t._("That does not fit the other settings."), show_alert=True)
             return
         await query.answer(t._("Saved."))
+        await wake_for_alerts(context, session.id)  # a new time or minimum moves its alerts
+        wake_at(context, now())  # a date it no longer has: her shift or reminder, told at once
         if asked.action == "T":  # the end comes next
             asked = buttons.SessionAsk("e", session.id, asked.value)
         else:
@@ -120,8 +122,10 @@ async def apply_setting(
     context: BotContext, session: SessionRecord, asked: buttons.SessionAsk
 ) -> bool:
     value, db = asked.value, context.db
+    # Who and when: a later seed run keeps her change unless the file's session changed since.
+    by, at = context.identity.telegram_id, now()
     if asked.action == "W" and value.isdecimal() and int(value) < 7:
-        return await update_session(db, session.id, weekday=int(value))
+        return await update_session(db, session.id, by, at, weekday=int(value))
     if asked.action in "TE" and value in {f"{h:02d}{m:02d}" for h in range(24) for m in (0, 30)}:
         clock = f"{value[:2]}:{value[2:]}"
         if asked.action == "T":
@@ -129,8 +133,8 @@ async def apply_setting(
                 datetime.combine(date.today(), time.fromisoformat(clock)) + timedelta(hours=3)
             ).time()
             ends = session.ends if session.ends > clock else min(end.strftime("%H:%M"), "23:59")
-            return await update_session(db, session.id, starts=clock, ends=ends)
-        return await update_session(db, session.id, ends=clock)
+            return await update_session(db, session.id, by, at, starts=clock, ends=ends)
+        return await update_session(db, session.id, by, at, ends=clock)
     if asked.action == "q" and value in ("a", "b", "c", "d"):
         low, high = session.min_on_duty, session.max_on_duty
         low, high = {
@@ -141,17 +145,17 @@ async def apply_setting(
         }[value]
         if not 0 <= low <= high or not 1 <= high <= 50:
             return False
-        return await update_session(db, session.id, min_on_duty=low, max_on_duty=high)
+        return await update_session(db, session.id, by, at, min_on_duty=low, max_on_duty=high)
     if asked.action == "q" and value in ("e", "f"):
         hours = session.withdraw_hours + (12 if value == "f" else -12)
         if not 0 <= hours <= CUT_OFF_MOST:
             return False
-        return await update_session(db, session.id, withdraw_hours=hours)
+        return await update_session(db, session.id, by, at, withdraw_hours=hours)
     if asked.action == "L" and value.isdecimal() and int(value) < len(LANGUAGES):
         code = LANGUAGES[int(value)].code
         chosen = list(session.languages)
         chosen = [c for c in chosen if c != code] if code in chosen else [*chosen, code]
-        return await update_session(db, session.id, languages=",".join(chosen))
+        return await update_session(db, session.id, by, at, languages=",".join(chosen))
     if asked.action == "X":
         day = parse_day_key(value)
         today = now().astimezone(context.services.config.tz).date()
@@ -161,7 +165,7 @@ async def apply_setting(
         return True
     if asked.action == "Z":
         today = now().astimezone(context.services.config.tz).date()
-        return await update_session(db, session.id, valid_to=today.isoformat())
+        return await update_session(db, session.id, by, at, valid_to=today.isoformat())
     return False
 
 
@@ -307,6 +311,7 @@ async def new_callback(update: Update, context: BotContext) -> None:
         if session is None:
             await answer_expired(query, t)
             return
+        await wake_for_alerts(context, session.id)
         text, keyboard = screen(t, session, buttons.SessionAsk("o", session.id), today)
         await edit_in_place(query, text, keyboard)
     else:

@@ -25,6 +25,7 @@ from handlers.dropin.common import (
     short_day,
     title,
     wake_at,
+    when,
 )
 from storage.dropin.sessions import (
     SessionRecord,
@@ -208,3 +209,21 @@ async def next_dropin_line(context: BotContext) -> str | None:
         when=t.format_datetime(occurrence.starts_at, tz),
         place=t.ltr(escape(session.location_name)),
     )
+
+
+async def place_schedules(context: BotContext) -> dict[str, list[str]]:
+    """Each place's coming sessions, for its help-guide card (place id -> lines): the next date
+    of every session held there in the next 14 days, and whether it is cancelled."""
+    t, tz = context.t, context.services.config.tz
+    found = await coming(context.db, await list_sessions(context.db), now(), 14, tz)
+    lines: dict[str, list[str]] = {}
+    seen: set[int] = set()
+    for session, occurrence in found:
+        if session.id in seen:
+            continue  # its next date only: the card stays short
+        seen.add(session.id)
+        line = f"🗓 {title(t, session)} · {when(t, occurrence, tz)}"
+        if occurrence.cancelled:
+            line += " · ❌ " + t._("Cancelled this week.")
+        lines.setdefault(session.location_id, []).append(line)
+    return lines

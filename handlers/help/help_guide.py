@@ -25,7 +25,7 @@ from handlers.common.context import BotContext
 from handlers.common.help_flow import clear_button, remember, remember_hers, send
 from handlers.common.language import choose_language, language_keyboard
 from handlers.common.render import answer_expired, button
-from handlers.dropin.women import next_dropin_line
+from handlers.dropin.women import next_dropin_line, place_schedules
 from storage.help import count_view, voice_note
 
 TOPICS_DATA = "hlp:topics"
@@ -138,7 +138,10 @@ async def show_topic(chat_id: int, context: BotContext, topic: Topic, page: int 
         today = datetime.now(UTC).astimezone(context.services.config.tz).date()
         await count_view(context.db, today, topic.id, t.locale)
     intro = None
+    schedules: dict[str, list[str]] = {}
     if topic.is_contact:
+        # Where to meet one: a place's card shows its real sessions, not the file's fixed hours.
+        schedules = await place_schedules(context)
         intro = t._(
             "A bydelsmor is a woman from your part of Oslo who speaks your language and knows "
             "where to find help. You can meet us, or ask one of us to contact you."
@@ -147,7 +150,9 @@ async def show_topic(chat_id: int, context: BotContext, topic: Topic, page: int 
         following = await next_dropin_line(context)
         if following:
             intro += "\n\n" + following
-    pages = topic_pages(catalogue_of(context), topic, t, audience=audience, intro=intro)
+    pages = topic_pages(
+        catalogue_of(context), topic, t, audience=audience, intro=intro, schedules=schedules
+    )
     if page >= len(pages.pages):
         return False
     keyboard = await _topic_keyboard(context, topic)

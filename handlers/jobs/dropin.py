@@ -6,18 +6,20 @@ Each message is claimed in the database right before it is sent (claim-then-send
 meeting reminders), so a restart never sends it twice; a claim the last process never finished
 is marked interrupted at start-up and never resent. Nothing depends on the JobQueue surviving:
 `dispatch_dropin` works out from the database what is due at `now`, and runs at start-up and
-every few minutes.
+every few minutes. The understaffing alert, due at a known moment, is also woken for at that
+moment (planned from the database at start-up and every hour, and when a session or a shift
+changes), so it is never up to five minutes late.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.ext import Application
+from telegram.ext import Application, JobQueue
 
 from bot.dropin import buttons
 from bot.dropin.rota import (
@@ -28,13 +30,23 @@ from bot.dropin.rota import (
     reach_question_due,
     shift_reminder_due,
 )
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.referrals import Catalogue, load_catalogue
 from handlers.common.catalogue import CATALOGUE_KEY
 from handlers.common.context import SERVICES_KEY, BotContext, Outbox, Services
 from handlers.common.delivery import send_one, send_to_member
 from handlers.common.render import button
-from handlers.dropin.common import WAKE_KEY, coming, occurrence_block, occurrence_of, short_day
+from handlers.dropin.common import (
+    WAKE_KEY,
+    alert_wakeups,
+    coming,
+    occurrence_block,
+    occurrence_of,
+    schedule_wakeups,
+    scheduled,
+    short_day,
+    title,
+)
 from handlers.dropin.reach import question, topics_keyboard
 from storage import Database
 from storage.dropin.rota import (
@@ -48,17 +60,22 @@ from storage.dropin.rota import (
     shifts_on,
 )
 from storage.dropin.sessions import (
+    SessionRecord,
     claim_subscription,
     due_subscriptions,
     finish_subscription,
+    get_session,
     list_sessions,
     purge_subscriptions,
+    unsubscribe,
 )
+from storage.dropin.vanished import coming_shifts, coming_subscriptions, drop_shift
 from storage.help import district_coordinators
 
 log = logging.getLogger(__name__)
 
 EVERY = timedelta(minutes=5)  # how often the job looks at what is due
+REFRESH_EVERY = timedelta(hours=1)  # how often the alerts' wake-ups are planned 36 hours ahead
 
 
 async def dispatch_dropin(
@@ -73,6 +90,7 @@ async def dispatch_dropin(
     sent = await morning_reminders(bot, db, tz, now)
     sent += await shift_messages(bot, db, tz, now, catalogue, pacer)
     sent += await understaffing_alerts(bot, db, tz, now, pacer)
+    sent += await vanished_dates(bot, db, tz, now, pacer)
     await purge_subscriptions(db, now.astimezone(tz).date())
     return sent
 
@@ -184,6 +202,61 @@ async def understaffing_alerts(
     return sent
 
 
+async def vanished_dates(
+    bot: Bot, db: Database, tz: ZoneInfo, now: datetime, pacer: Outbox | None
+) -> int:
+    """A rule change (/sessions or `bydelsbot seed`) took away a date that had shifts or
+    reminders: each bydelsmor on duty and each woman who asked for a reminder is told once, in
+    her language, and her shift or reminder is removed (removing it is the claim)."""
+    today = now.astimezone(tz).date()
+    known: dict[tuple[int, date], SessionRecord | None] = {}
+
+    async def gone(session_id: int, day: date) -> SessionRecord | None:
+        """The session, if the schedule no longer gives it on that date."""
+        if (session_id, day) not in known:
+            session = await get_session(db, session_id)
+            held = session is not None and bool(await scheduled(db, [session], day, day, tz))
+            known[session_id, day] = None if held else session
+        return known[session_id, day]
+
+    sent = 0
+    for shift in await coming_shifts(db, today):
+        session = await gone(shift.session_id, shift.day)
+        if session is None or not await drop_shift(db, shift.id):
+            continue
+        t = translator(await locale_of(db, shift.telegram_id))
+        text = (
+            vanished_text(t, session, shift.day, tz) + "\n" + t._("Your shift that day is removed.")
+        )
+        keyboard = InlineKeyboardMarkup([[
+            button("🗓", t._("Open the rota"), buttons.rota(session.district_id)),
+        ]])  # fmt: skip
+        delivery = await send_to_member(
+            bot, db, shift.telegram_id, text, keyboard, now, pacer=pacer
+        )
+        sent += delivery.outcome == "sent"
+    for chat_id, session_id, day in await coming_subscriptions(db, today):
+        session = await gone(session_id, day)
+        if session is None or not await unsubscribe(db, chat_id, session_id, day):
+            continue
+        t = translator(await locale_of(db, chat_id))
+        text = (
+            vanished_text(t, session, day, tz)
+            + "\n"
+            + t._("Your reminder for that day is removed.")
+        )
+        sent += (await send_one(bot, chat_id, text)).outcome == "sent"
+    return sent
+
+
+def vanished_text(t: Translator, session: SessionRecord, day: date, tz: ZoneInfo) -> str:
+    on = t.ltr(t.format_day(datetime.combine(day, time(12), tz), tz))
+    # TRANSLATORS: {session} is a session's name (e.g. a drop-in), {date} a day.
+    return "🗓 " + t._(
+        "{session} on {date} no longer takes place: the schedule was changed."
+    ).format(session=f"<b>{title(t, session)}</b>", date=on)
+
+
 async def dropin_job(context: BotContext) -> None:
     """Every few minutes (and right after start-up): send what is due."""
     services = context.services
@@ -193,8 +266,26 @@ async def dropin_job(context: BotContext) -> None:
     )  # fmt: skip
 
 
+async def schedule_dropin_wakeups(
+    job_queue: JobQueue[Any], db: Database, tz: ZoneInfo, now: datetime
+) -> int:
+    """A wake-up at the exact moment of each understaffing alert due in the next 36 hours
+    (PTB keeps no jobs across a restart): at start-up and every hour; returns how many new."""
+    wakeups = await alert_wakeups(db, await list_sessions(db), now, tz)
+    return schedule_wakeups(job_queue, dropin_job, wakeups)
+
+
+async def refresh_job(context: BotContext) -> None:
+    assert context.job_queue is not None
+    services = context.services
+    await schedule_dropin_wakeups(
+        context.job_queue, services.db, services.config.tz, datetime.now(UTC)
+    )
+
+
 async def start_dropin(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """At start-up: mark what the last process left half-sent, then run now and every 5 min."""
+    """At start-up: mark what the last process left half-sent, plan the alerts' wake-ups, then
+    run now and every 5 min (a safety net; what is due at a known moment is woken for)."""
     services: Services = application.bot_data[SERVICES_KEY]
     interrupted = await interrupted_claims(services.db)
     if interrupted:
@@ -203,3 +294,7 @@ async def start_dropin(application: Application[Any, Any, Any, Any, Any, Any]) -
     job_queue = application.job_queue
     assert job_queue is not None
     job_queue.run_repeating(dropin_job, interval=EVERY, first=0, name="dropin:dispatch")
+    await schedule_dropin_wakeups(job_queue, services.db, services.config.tz, datetime.now(UTC))
+    job_queue.run_repeating(
+        refresh_job, interval=REFRESH_EVERY, first=REFRESH_EVERY, name="dropin:refresh"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -143,12 +144,34 @@ class SessionConflict(StorageError):
         self.reason = reason
 
 
+def _seed_json(seed: SessionSeed) -> str:
+    """What the file says about a session, as stored in `seeded_rule` (0018)."""
+    values = (
+        seed.district_slug, seed.location_id, seed.kind, seed.weekday, seed.starts, seed.ends,
+        seed.valid_from, seed.valid_to, seed.languages, seed.holiday_policy, seed.min_on_duty,
+        seed.max_on_duty, seed.withdraw_hours,
+    )  # fmt: skip
+    return json.dumps(list(values), separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class SessionsWritten:
+    written: int  # sessions the file created or updated
+    # Sessions a coordinator changed in the bot after the file last set them, which the file has
+    # not changed since: the bot's (newer) settings were kept, as for the meeting rule.
+    kept: tuple[str, ...] = ()
+
+
 async def apply_session_seeds(
     tx: Transaction, sessions: Sequence[SessionSeed], now: datetime
-) -> int:
+) -> SessionsWritten:
     """Create or update each session by its slug; the file's exceptions replace the ones the
-    file gave before (a coordinator's cancellation from the phone stays). Returns how many
-    sessions were written."""
+    file gave before (a coordinator's cancellation from the phone stays).
+
+    The newer change wins: a session a coordinator changed with /sessions keeps her settings
+    when the file says the same as when it was last applied; a file whose session changed since
+    replaces them (and clears her who-and-when)."""
+    kept: list[str] = []
     for seed in sessions:
         district = await tx.fetch_one(
             "SELECT id FROM districts WHERE slug = ?", (seed.district_slug,)
@@ -164,24 +187,34 @@ async def apply_session_seeds(
                 seed.slug, "location",
                 f"location {seed.location_id!r} is neither in this file nor in the database",
             )  # fmt: skip
-        values = (
-            district["id"], seed.location_id, seed.kind, seed.weekday, seed.starts, seed.ends,
-            seed.valid_from, seed.valid_to, seed.languages, seed.holiday_policy,
-            seed.min_on_duty, seed.max_on_duty, seed.withdraw_hours,
-        )  # fmt: skip
-        await tx.execute(
-            "INSERT INTO dropin_sessions (district_id, location_id, kind, weekday, starts, ends, "
-            "valid_from, valid_to, languages, holiday_policy, min_on_duty, max_on_duty, "
-            "withdraw_hours, slug) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (slug) DO UPDATE SET district_id = excluded.district_id, "
-            "location_id = excluded.location_id, kind = excluded.kind, "
-            "weekday = excluded.weekday, starts = excluded.starts, ends = excluded.ends, "
-            "valid_from = excluded.valid_from, valid_to = excluded.valid_to, "
-            "languages = excluded.languages, holiday_policy = excluded.holiday_policy, "
-            "min_on_duty = excluded.min_on_duty, max_on_duty = excluded.max_on_duty, "
-            "withdraw_hours = excluded.withdraw_hours",
-            (*values, seed.slug),
+        seeded = _seed_json(seed)
+        old = await tx.fetch_one(
+            "SELECT rule_changed_at, seeded_rule FROM dropin_sessions WHERE slug = ?",
+            (seed.slug,),
         )
+        if old is not None and old["rule_changed_at"] is not None and old["seeded_rule"] == seeded:
+            kept.append(seed.slug)
+        else:
+            values = (
+                district["id"], seed.location_id, seed.kind, seed.weekday, seed.starts, seed.ends,
+                seed.valid_from, seed.valid_to, seed.languages, seed.holiday_policy,
+                seed.min_on_duty, seed.max_on_duty, seed.withdraw_hours, seeded,
+            )  # fmt: skip
+            await tx.execute(
+                "INSERT INTO dropin_sessions (district_id, location_id, kind, weekday, starts, "
+                "ends, valid_from, valid_to, languages, holiday_policy, min_on_duty, "
+                "max_on_duty, withdraw_hours, seeded_rule, slug) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (slug) DO UPDATE SET district_id = excluded.district_id, "
+                "location_id = excluded.location_id, kind = excluded.kind, "
+                "weekday = excluded.weekday, starts = excluded.starts, ends = excluded.ends, "
+                "valid_from = excluded.valid_from, valid_to = excluded.valid_to, "
+                "languages = excluded.languages, holiday_policy = excluded.holiday_policy, "
+                "min_on_duty = excluded.min_on_duty, max_on_duty = excluded.max_on_duty, "
+                "withdraw_hours = excluded.withdraw_hours, seeded_rule = excluded.seeded_rule, "
+                "rule_changed_by = NULL, rule_changed_at = NULL",
+                (*values, seed.slug),
+            )
         row = await tx.fetch_one("SELECT id FROM dropin_sessions WHERE slug = ?", (seed.slug,))
         assert row is not None
         await tx.execute(
@@ -194,7 +227,7 @@ async def apply_session_seeds(
                 "changed_by, changed_at) VALUES (?, ?, ?, ?, NULL, ?)",
                 (row["id"], day, kind, reason, now.isoformat()),
             )
-    return len(sessions)
+    return SessionsWritten(len(sessions) - len(kept), tuple(kept))
 
 
 # -- morning reminders for women ----------------------------------------------------------------
@@ -277,16 +310,20 @@ EDITABLE = (
 )  # fmt: skip
 
 
-async def update_session(db: Database, session_id: int, **changes: object) -> bool:
-    """Change some of a session's settings in one statement; False when the database's rules
+async def update_session(
+    db: Database, session_id: int, by: int, now: datetime, **changes: object
+) -> bool:
+    """Change some of a session's settings in one statement, with who and when (a later seed
+    run keeps them unless the file's session changed since); False when the database's rules
     refuse them (an end before the start, a minimum above the maximum) or it is gone."""
     if not changes or any(key not in EDITABLE for key in changes):
         raise ValueError(f"not a session setting: {sorted(changes)}")
     assignments = ", ".join(f"{key} = ?" for key in changes)
     try:
         changed = await db.execute(
-            f"UPDATE dropin_sessions SET {assignments} WHERE id = ?",  # noqa: S608 - known keys
-            (*changes.values(), session_id),
+            f"UPDATE dropin_sessions SET {assignments}, rule_changed_by = ?, "  # noqa: S608
+            "rule_changed_at = ? WHERE id = ?",
+            (*changes.values(), by, now.isoformat(), session_id),
         )
     except sqlite3.IntegrityError:
         return False
