@@ -51,6 +51,7 @@ from handlers.course import offers as course_offers
 from handlers.course import progress as course_progress
 from handlers.course import roster as course_roster
 from handlers.course import typed as course_typed
+from handlers.course import waiting_list as course_waiting
 from handlers.dropin import coordinate as dropin_coordinate
 from handlers.dropin import reach as dropin_reach
 from handlers.dropin import report as dropin_report
@@ -304,11 +305,15 @@ def register_handlers(app: BotApplication) -> None:
         (course.CAPACITY, course_cohorts.capacity_callback),
         (course.CAPACITY_TYPED, course_capacity.typed_capacity_callback),
         (course.INTERESTED, course_roster.interested_callback),
+        (course.INTERESTED_PAGE, course_roster.interested_callback),
         (course.ADMIT_LIST, course_roster.admit_list_callback),
+        (course.ADMIT_PAGE, course_roster.admit_list_callback),
         (course.ADMIT, course_roster.admit_callback),
-        (course.PLACES, course_roster.places_callback),
-        (course.PLACE_CARD, course_roster.place_card_callback),
-        (course.PLACE_ACTION, course_roster.place_action_callback),
+        (course.PLACES, course_waiting.places_callback),
+        (course.PLACES_PAGE, course_waiting.places_callback),
+        (course.PLACE_CARD, course_waiting.place_card_callback),
+        (course.PLACE_ACTION, course_waiting.place_action_callback),
+        (course.OFFER_AGAIN, course_waiting.offer_again_callback),
         (course.PROGRESS, course_progress.cohort_progress_callback),
         (course.CSV_FILE, course_progress.csv_callback),
         (course.EVENINGS, course_evenings.evenings_callback),
@@ -332,6 +337,7 @@ def register_handlers(app: BotApplication) -> None:
         (course.CARDS, course_completion.cards_callback),
         (course.WITHDRAW_CARD, course_completion.withdraw_card_callback),
         (course.WITHDRAW_CARD_SURE, course_completion.withdraw_card_callback),
+        (course.SEND_AGAIN, course_completion.send_again_callback),
     )
     for codec, callback in course_buttons:
         app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern))

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Bot, Update
@@ -25,17 +26,19 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 import locales
 from bot.app import build_application
 from bot.config import Config, ConfigError, parse_db_path
-from bot.course.seeding import course_summary
+from bot.course.seeding import course_summary, past_evening_error
 from bot.demo import DEMO_ROLES, run_demo
 from bot.i18n import compile_catalogues
 from bot.logs import configure_logging
+from bot.meeting_plan import OSLO
 from bot.review.export import ExportReport, export, status_table
 from bot.seeding import SeedError, read_seed, summary
+from handlers.common.context import SERVICES_KEY, Services
 from handlers.common.transport import BydelsBot
 from storage import Database, StorageError
 from storage.admins import add_admin, list_admins, remove_admin
 from storage.backup import backup_database, schema_version_of
-from storage.course.seed import CourseCounts, apply_course_seed
+from storage.course.seed import CourseCounts, EveningInThePast, apply_course_seed
 from storage.db import Transaction
 from storage.dropin.sessions import SessionConflict
 from storage.organisation import SeedConflict, SeedCounts, apply_seed
@@ -199,10 +202,22 @@ def run_command(webhook: Webhook | None = None) -> int:
                 secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES, close_loop=False,
             ),
         )  # fmt: skip
+    close_leftover_database(application)
     if failure is not None:
         return failure
     log.info("stopped")
     return EXIT_OK
+
+
+def close_leftover_database(application: Any) -> None:
+    """A SIGTERM in the middle of start-up (e.g. while setWebhook is answered) can end PTB's run
+    before its shutdown closed the database: its thread would keep the process alive. Close it."""
+    services = application.bot_data.pop(SERVICES_KEY, None)
+    if isinstance(services, Services):
+        try:
+            asyncio.run(services.db.close())
+        except Exception:  # the process ends anyway; say why the database may need a look
+            log.warning("the database could not be closed cleanly after an interrupted start")
 
 
 class UnreadableWebhookUpdate(logging.Filter):
@@ -334,6 +349,8 @@ def seed_command(file: Path, db_path: Path | None) -> int:
         return _fail(EXIT_CONFIG, str(seed.district_error(exc.slug, exc.key, exc.reason)))
     except SessionConflict as exc:
         return _fail(EXIT_CONFIG, str(seed.session_error(exc.slug, exc.key, exc.reason)))
+    except EveningInThePast as exc:  # the course's evenings: a new one in the past
+        return _fail(EXIT_CONFIG, str(past_evening_error(seed, exc, OSLO)))
     except StorageError as exc:
         return _fail(EXIT_STORAGE, str(exc))
     line = summary(counts)

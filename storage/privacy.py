@@ -71,6 +71,11 @@ PERSON_COLUMNS: tuple[PersonColumn, ...] = (
     PersonColumn("course_places", "telegram_id", Forget.DELETE),
     PersonColumn("course_reminders", "telegram_id", Forget.DELETE),
     PersonColumn("course_cards", "telegram_id", Forget.DELETE),
+    # Her card and diploma waiting to be sent (or sent) go; so do those a forgotten
+    # coordinator was to receive or hear about (she can no longer be told).
+    PersonColumn("course_deliveries", "telegram_id", Forget.DELETE),
+    PersonColumn("course_deliveries", "recipient_telegram_id", Forget.DELETE),
+    PersonColumn("course_deliveries", "coordinator_telegram_id", Forget.DELETE),
     PersonColumn("course_attendance", "telegram_id", Forget.UNLINK),
     PersonColumn("cohorts", "created_by", Forget.UNLINK),
     # The drop-in: her morning reminders go; her shifts stay without her id (the report's
@@ -257,7 +262,7 @@ async def collect_personal_data(db: Database, telegram_id: int) -> dict[str, Any
 
 async def _course_data(db: Database, telegram_id: int) -> dict[str, Any]:
     """The basic training: her interest, her places, the evenings she came to and was reminded
-    of, her ID cards, and the cohorts she opened as a coordinator."""
+    of, her ID cards (and whether they were sent), and the cohorts she opened as a coordinator."""
     queries = {
         "course_interest": """
             SELECT d.name AS district, i.name, i.phone, i.created_at
@@ -282,6 +287,11 @@ async def _course_data(db: Database, telegram_id: int) -> dict[str, Any]:
               FROM course_cards AS k JOIN districts AS d ON d.id = k.district_id
              WHERE k.telegram_id = ? ORDER BY k.issued_at""",
         "cohorts": "SELECT name, capacity, created_at FROM cohorts WHERE created_by = ?",
+        # Her card and diploma being sent: what, and whether it arrived (no one else's name).
+        "course_deliveries": """
+            SELECT c.name AS cohort, k.kind, k.claimed_at, k.outcome
+              FROM course_deliveries AS k JOIN cohorts AS c ON c.id = k.cohort_id
+             WHERE k.telegram_id = ? ORDER BY k.id""",
     }
     return {
         key: [dict(row) for row in await db.fetch_all(sql, (telegram_id,))]

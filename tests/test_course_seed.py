@@ -100,3 +100,36 @@ def test_the_command_writes_them_once_and_a_rerun_changes_nothing(tmp_path: Path
     result = bydelsbot("seed", str(broken), "--db", str(path))
     assert result.returncode == 2
     assert result.stderr.strip() == f"bydelsbot: {broken}:14: capacity must be 1-200, got 10000"
+
+
+def test_an_evening_in_the_past_is_refused_unless_it_is_already_there_unchanged(
+    tmp_path: Path,
+) -> None:
+    """Like the bot, the seed refuses an evening whose time has passed, naming its line. A file
+    re-run after its first evening was held passes: that evening is in the database exactly as
+    the file says. Changing a held evening from the file is refused (attendance hangs on it)."""
+    path, toml = tmp_path / "bot.sqlite3", tmp_path / "course.toml"
+    held = FILE.replace("date = 2027-09-07", "date = 2020-01-07")
+    toml.write_text(held, encoding="utf-8")
+    refused = bydelsbot("seed", str(toml), "--db", str(path))
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(
+        f"bydelsbot: {toml}:19: 2020-01-07 18:00 has passed already: type a date in the future"
+    )
+    with sqlite3.connect(path) as conn:  # nothing of the file was written
+        assert conn.execute("SELECT count(*) FROM cohorts").fetchone() == (0,)
+    # Last month's run wrote the evening (then in the future); it has been held since.
+    toml.write_text(FILE, encoding="utf-8")
+    assert bydelsbot("seed", str(toml), "--db", str(path)).returncode == 0
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE course_evenings SET starts_at = ? WHERE module = 1",
+            (datetime(2020, 1, 7, 17, 0, tzinfo=UTC).isoformat(),),
+        )
+    toml.write_text(held, encoding="utf-8")
+    again = bydelsbot("seed", str(toml), "--db", str(path))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.endswith("2 course evenings (0 created, 0 updated, 2 unchanged)\n")
+    toml.write_text(held.replace("Kari Nordmann", "Hawa Ali"), encoding="utf-8")
+    changed = bydelsbot("seed", str(toml), "--db", str(path))
+    assert changed.returncode == 2 and f"{toml}:19: 2020-01-07 18:00 has passed" in changed.stderr

@@ -56,6 +56,7 @@ async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
 
 from storage.course.cards import issue_card  # noqa: E402
 from storage.course.cohorts import create_cohort, save_places  # noqa: E402
+from storage.course.deliveries import add_delivery  # noqa: E402
 from storage.course.evenings import add_evening, claim_evening_reminder, set_present  # noqa: E402
 from storage.course.interest import save_interest  # noqa: E402
 
@@ -123,6 +124,8 @@ async def seed_everywhere(db: Database, who: int, name: str, other: int) -> None
     hers = await suggest(db, "so", f"Help {tag}", "0" * 16, ("Caawi",), who, NOW)
     await approve(db, hers, other, NOW)
     await mark_good(db, "so", f"Menu {tag}", "0" * 16, who, NOW)
+    async with db.transaction() as tx:  # her card waits to be sent (she completed it herself)
+        await add_delivery(tx, cohort, who, "card", name, who, who, f"tok-{tag}")
     # The bot waits for her to type a meeting's place and note.
     await save_question(db, who, "meeting.note", (str(meeting),), NOW, NOW + timedelta(hours=1))
     # As an admin she confirmed a help-guide phone number.
@@ -247,6 +250,7 @@ async def test_mydata_of_a_woman_who_only_chose_a_language(
         "course_reminders": [],
         "course_cards": [],
         "cohorts": [],
+        "course_deliveries": [],
         "reviewers": [],
         "review_wordings": [],
         "dropin_subscriptions": [],
@@ -445,6 +449,7 @@ async def test_forget_counts_per_table_in_one_transaction(db: Database) -> None:
         "course_places": 1,
         "course_reminders": 1,
         "course_cards": 1,
+        "course_deliveries": 1,
         "course_attendance": 1,  # kept as "a former participant", without her id
         "cohorts": 1,  # her name on the cohort she opened
         "reviewers": 1,  # her right to review Somali

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -85,3 +87,41 @@ def test_webhook_mode_takes_updates_with_the_secret_only(
     assert code == 0, stderr
     assert "Traceback" not in stderr and TOKEN not in stderr and secret not in stderr
     assert "+47 912 34 567" not in stderr and "an update could not be read" in stderr
+
+
+def test_sigterm_while_the_webhook_is_being_set_still_ends_the_process(
+    fake_telegram: tuple[OfflineBotApi, BotApiHttpServer], tmp_path: Path
+) -> None:
+    """PTB's start can be cut off before it closed the database, whose thread would keep the
+    process alive for ever: the bot closes it itself."""
+    api, server = fake_telegram
+    port = free_port()
+    arrived, gate = threading.Event(), threading.Event()
+
+    def hold(method: str, params: JSON) -> tuple[int, JSON] | None:
+        if method == "setWebhook":
+            arrived.set()
+            gate.wait(WAIT)
+        return None
+
+    api.fault = hold
+    env = {**os.environ, "BOT_TOKEN": server.token, "BOT_API_URL": server.url,
+           "BYDELSBOT_DB": str(tmp_path / "bot.sqlite3")}  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--webhook", f"http://127.0.0.1:{port}/h",
+         "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert arrived.wait(WAIT), "setWebhook never called"
+        process.send_signal(signal.SIGTERM)
+    finally:
+        gate.set()
+    try:
+        _, stderr = process.communicate(timeout=WAIT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise AssertionError("the process hung after SIGTERM during start-up") from None
+    assert process.returncode in (0, 1), stderr
+    assert TOKEN not in stderr

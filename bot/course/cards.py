@@ -1,11 +1,13 @@
 """The ID card and the diploma, drawn with Pillow.
 
-Names are drawn as she wrote them, in any script: Pillow's raqm layout shapes the text with
-HarfBuzz and orders it with FriBiDi, so Arabic letters join and run right to left and Gurmukhi
-vowel signs sit where they belong (Pillow's basic layout would draw the letters one by one, left
-to right). The fonts are bundled (Noto, OFL: bot/assets/fonts/OFL.txt), so the card looks the
-same in Docker and on a laptop, and nothing is downloaded. The card's QR code holds only the
-verification link; its fixed words are Norwegian, the language of the people who check it.
+Names are drawn as she wrote them, in any script, also mixed ("Amina أمينة"): the name is cut
+into runs by script, each drawn in the bundled font that has its letters (one font for all of
+it would draw the other script as empty boxes), in bidi order. Pillow's raqm layout shapes each
+run with HarfBuzz and orders it with FriBiDi, so Arabic letters join and run right to left and
+Gurmukhi vowel signs sit where they belong (Pillow's basic layout would draw the letters one by
+one, left to right). The fonts are bundled (Noto, OFL: bot/assets/fonts/OFL.txt), so the card
+looks the same in Docker and on a laptop, and nothing is downloaded. The card's QR code holds
+only the verification link; its fixed words are Norwegian, the language of those who check it.
 """
 
 from __future__ import annotations
@@ -41,19 +43,52 @@ def can_shape() -> bool:
     return bool(features.check("raqm"))
 
 
+def script_of(ch: str) -> str | None:
+    """The bundled font family a letter needs, or None for a character any of them draws
+    (spaces, punctuation, digits, joiners), which goes with the letters around it."""
+    name = unicodedata.name(ch, "")
+    if name.startswith(("ARABIC", "PERSIAN")):
+        return "arabic"
+    if name.startswith("ETHIOPIC"):
+        return "ethiopic"
+    if name.startswith("GURMUKHI"):
+        return "gurmukhi"
+    if ch.isalpha():
+        return "latin"
+    return None  # also a combining mark: it belongs to the letter before it
+
+
+def _family_file(script: str, bold: bool) -> Path:
+    if script == "arabic":
+        return FONTS / ("NotoSansArabic-Bold.ttf" if bold else "NotoSansArabic-Regular.ttf")
+    if script == "ethiopic":
+        return FONTS / "NotoSansEthiopic-Regular.ttf"
+    if script == "gurmukhi":
+        return FONTS / "NotoSansGurmukhi-Regular.ttf"
+    return FONTS / ("NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf")
+
+
 def font_file(text: str, bold: bool = False) -> Path:
     """The Noto font for the script of the text's first letter."""
+    first = next((s for s in map(script_of, text) if s is not None), "latin")
+    return _family_file(first, bold)
+
+
+def script_runs(text: str, bold: bool = False) -> list[tuple[str, Path]]:
+    """The text cut where its script changes, each piece with the font that has its letters,
+    in logical (typed) order. A name may mix scripts ("Amina أمينة"): one font for all of it
+    would draw the other script's letters as empty boxes. Spaces and digits stay with the
+    letters before them (or, at the start, after them)."""
+    runs: list[list[str]] = []  # [script, text]
     for ch in text:
-        name = unicodedata.name(ch, "")
-        if name.startswith(("ARABIC", "PERSIAN")):
-            return FONTS / ("NotoSansArabic-Bold.ttf" if bold else "NotoSansArabic-Regular.ttf")
-        if name.startswith("ETHIOPIC"):
-            return FONTS / "NotoSansEthiopic-Regular.ttf"
-        if name.startswith("GURMUKHI"):
-            return FONTS / "NotoSansGurmukhi-Regular.ttf"
-        if ch.isalpha():
-            break
-    return FONTS / ("NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf")
+        script = script_of(ch)
+        if runs and (script is None or script == runs[-1][0]):
+            runs[-1][1] += ch
+        elif runs and runs[-1][0] == "":
+            runs[-1] = [script or "", runs[-1][1] + ch]
+        else:
+            runs.append([script or "", ch])
+    return [(piece, _family_file(script or "latin", bold)) for script, piece in runs]
 
 
 @cache
@@ -70,13 +105,84 @@ def font_for(
     return _font(font_file(text, bold), size, raqm)
 
 
-def _fitted(text: str, size: int, width: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
-    """The largest font up to `size` in which the text fits the width."""
-    font = font_for(text, size, bold=bold)
-    while size > 12 and font.getlength(text) > width:
+Piece = tuple[str, Path, bool]  # text, its font, whether it runs right to left
+
+
+def visual_pieces(text: str, bold: bool = False) -> list[Piece]:
+    """The script runs in the order they are drawn from left to right (the Unicode bidi
+    algorithm for two levels): the text's first strong letter sets its direction; a space
+    between two runs of one direction takes theirs, any other space the text's; in a
+    right-to-left name the runs go right to left, while each run keeps its own direction
+    inside (raqm shapes and orders it)."""
+    base = is_rtl(text)
+    found: list[tuple[str, Path, bool | None]] = []  # None: spaces, decided below
+    for piece, path in script_runs(text, bold):
+        core = piece.rstrip()
+        if core:
+            found.append((core, path, is_rtl(core) if any(map(script_of, core)) else base))
+        if len(core) < len(piece):
+            found.append((piece[len(core) :], path, None))
+    pieces: list[Piece] = []
+    for i, (piece, path, rtl) in enumerate(found):
+        if rtl is None:  # between two runs of one direction it takes theirs, else the text's
+            before = found[i - 1][2] if i > 0 else base
+            after = found[i + 1][2] if i + 1 < len(found) else base
+            rtl = before if before == after and before is not None else base
+        pieces.append((piece, path, rtl))
+    groups: list[list[Piece]] = []
+    for p in pieces:
+        if groups and groups[-1][-1][2] == p[2]:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    if base:
+        groups.reverse()
+    return [p for g in groups for p in (reversed(g) if g[0][2] else g)]
+
+
+def _pieces_fonts(
+    text: str, size: int, bold: bool, raqm: bool = True
+) -> list[tuple[str, ImageFont.FreeTypeFont]]:
+    if raqm and not can_shape():
+        raise ShapingMissing("Pillow has no raqm layout: install libfribidi0 and libharfbuzz0b")
+    return [(piece, _font(path, size, raqm)) for piece, path, _ in visual_pieces(text, bold)]
+
+
+def line_width(text: str, size: int, *, bold: bool = False, raqm: bool = True) -> float:
+    return sum(font.getlength(piece) for piece, font in _pieces_fonts(text, size, bold, raqm))
+
+
+def _fitted(text: str, size: int, width: int, *, bold: bool = False) -> int:
+    """The largest size up to `size` at which the text fits the width."""
+    while size > 12 and line_width(text, size, bold=bold) > width:
         size -= 2
-        font = font_for(text, size, bold=bold)
-    return font
+    return size
+
+
+def draw_line(
+    draw: ImageDraw.ImageDraw,
+    xy: tuple[float, float],
+    text: str,
+    size: int,
+    *,
+    bold: bool = False,
+    align: str = "l",
+    fill: tuple[int, int, int] = INK,
+    raqm: bool = True,
+) -> None:
+    """Draw one line whose middle is at y, starting at x (align "l"), ending there ("r") or
+    centred on it ("m"): each script run in its own font on one baseline."""
+    parts = _pieces_fonts(text, size, bold, raqm)
+    if not parts:
+        return
+    width = sum(font.getlength(piece) for piece, font in parts)
+    x = xy[0] - {"l": 0.0, "m": width / 2, "r": width}[align]
+    ascent = max(font.getmetrics()[0] for _, font in parts)
+    descent = max(font.getmetrics()[1] for _, font in parts)
+    baseline = xy[1] + (ascent - descent) / 2
+    for piece, font in parts:
+        draw.text((x, baseline), piece, font=font, fill=fill, anchor="ls")
+        x += font.getlength(piece)
 
 
 def is_rtl(text: str) -> bool:
@@ -108,11 +214,12 @@ def _png(image: Image.Image) -> bytes:
 
 
 def draw_name(name: str, size: int, *, raqm: bool = True) -> Image.Image:
-    """The name alone on white (what the card shows; the tests compare the two layouts)."""
-    font = font_for(name, size, bold=True, raqm=raqm)
-    left, top, right, bottom = font.getbbox(name)
-    image = Image.new("RGB", (int(right - left) + 20, int(bottom - top) + 20), PAPER)
-    ImageDraw.Draw(image).text((10 - left, 10 - top), name, font=font, fill=INK)
+    """The name alone on white, as the card draws it (the tests look at it)."""
+    parts = _pieces_fonts(name, size, True, raqm)
+    width = int(line_width(name, size, bold=True, raqm=raqm)) + 20
+    height = max(sum(font.getmetrics()) for _, font in parts) + 20
+    image = Image.new("RGB", (width, height), PAPER)
+    draw_line(ImageDraw.Draw(image), (10, height / 2), name, size, bold=True, raqm=raqm)
     return image
 
 
@@ -125,16 +232,14 @@ def render_card(name: str, district: str, since: date, link: str, withdrawn: boo
     draw.text((CARD_SIZE[0] - 40, 55), "ID-kort", font=font_for("I", 40), fill=PAPER, anchor="rm")
     text_width = CARD_SIZE[0] - 420
     # A right-to-left name starts at the right edge of its column, as it is read.
-    name_font = _fitted(name, 64, text_width, bold=True)
+    name_size = _fitted(name, 64, text_width, bold=True)
     if is_rtl(name):
-        draw.text((40 + text_width, 220), name, font=name_font, fill=INK, anchor="rm")
+        draw_line(draw, (40 + text_width, 220), name, name_size, bold=True, align="r")
     else:
-        draw.text((40, 220), name, font=name_font, fill=INK, anchor="lm")
-    draw.text((40, 320), district, font=_fitted(district, 44, text_width), fill=INK, anchor="lm")
+        draw_line(draw, (40, 220), name, name_size, bold=True)
+    draw_line(draw, (40, 320), district, _fitted(district, 44, text_width))
     since_text = f"Bydelsmor siden {norwegian_date(since)}"
-    draw.text(
-        (40, 400), since_text, font=_fitted(since_text, 36, text_width), fill=INK, anchor="lm"
-    )
+    draw_line(draw, (40, 400), since_text, _fitted(since_text, 36, text_width))
     draw.text((40, 560), "Skann QR-koden for å sjekke at kortet er gyldig.",
               font=font_for("S", 24), fill=INK, anchor="lm")  # fmt: skip
     image.paste(qr_image(link, 320), (CARD_SIZE[0] - 360, 170))
@@ -163,11 +268,11 @@ def render_diploma(name: str, district: str, completed: date) -> bytes:
         fill=INK,
         anchor="mm",
     )
-    draw.text(
-        (middle, 1050), name, font=_fitted(name, 160, width, bold=True), fill=INK, anchor="mm"
+    draw_line(
+        draw, (middle, 1050), name, _fitted(name, 160, width, bold=True), bold=True, align="m"
     )
     line = f"har fullført grunnutdannelsen med {len(MODULES)} moduler og er bydelsmor i {district}"
-    draw.text((middle, 1300), line, font=_fitted(line, 60, width), fill=INK, anchor="mm")
+    draw_line(draw, (middle, 1300), line, _fitted(line, 60, width), align="m")
     for i, module in enumerate(MODULES):
         text = f"Modul {module.number}: {module.norwegian}"
         draw.text((400, 1500 + i * 80), text, font=font_for(text, 48), fill=INK, anchor="lm")

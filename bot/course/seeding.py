@@ -1,7 +1,9 @@
 """[[cohort]] and [[evening]] tables of the seed file: a cohort's evenings planned at a desk.
 
 Checked with the seed file's own validator (bot/seeding.py): every mistake names its line, an
-unknown key gets "did you mean", and the whole file is refused if anything is wrong.
+unknown key gets "did you mean", and the whole file is refused if anything is wrong. An evening
+in the past is refused when the file is applied (only the database knows whether it is one
+already held and unchanged: see storage/course/seed.py); `past_evening_error` names its line.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from bot.course.modules import MODULE_COUNT
 from bot.course.progress import DEFAULT_THRESHOLD
 from bot.course.waitlist import MAX_CAPACITY, MIN_CAPACITY
 from bot.meeting_plan import local_instant, parse_time
-from bot.seeding import _Checker, _show, _Table, _tables, _tally
-from storage.course.seed import CohortSeed, CourseCounts, EveningSeed
+from bot.seeding import Seed, SeedError, _Checker, _show, _Table, _tables, _tally, locate
+from storage.course.seed import CohortSeed, CourseCounts, EveningInThePast, EveningSeed
 
 COHORT_KEYS = ("district", "name", "capacity", "threshold")
 EVENING_KEYS = ("cohort", "module", "title", "date", "time", "minutes", "location", "lecturer")
@@ -64,7 +66,7 @@ def parse_course(
     evenings: list[EveningSeed] = []
     for index, data in enumerate(_tables(check, document, "evening")):
         table = _Table(check, "evening", index, data)
-        evening = _evening(table, named, location_ids, tz)
+        evening = _evening(table, named, location_ids, tz, index)
         if evening is not None and not table.failed:
             evenings.append(evening)
     return cohorts, evenings
@@ -77,7 +79,7 @@ def _optional_int(table: _Table, key: str, low: int, high: int, default: int) ->
 
 
 def _evening(
-    table: _Table, cohorts: dict[str, str], location_ids: set[str], tz: ZoneInfo
+    table: _Table, cohorts: dict[str, str], location_ids: set[str], tz: ZoneInfo, index: int
 ) -> EveningSeed | None:
     table.refuse_unknown(EVENING_KEYS)
     cohort = table.text("cohort", MAX_NAME)
@@ -114,7 +116,19 @@ def _evening(
         minutes,
         location,
         lecturer,
+        index,
     )
+
+
+def past_evening_error(seed: Seed, exc: EveningInThePast, tz: ZoneInfo) -> SeedError:
+    """What only the database can tell: this evening starts in the past and is not there as it
+    is (a re-run of a file whose evenings were held passes). The bot refuses it the same way."""
+    local = exc.starts_at.astimezone(tz)
+    reason = (
+        f"{local:%Y-%m-%d %H:%M} has passed already: type a date in the future (an evening "
+        "already held passes a re-run only as it is in the database; change it in the bot)"
+    )
+    return SeedError(seed.source, locate(seed.text, "evening", exc.index, ("date",)), reason)
 
 
 def course_summary(counts: CourseCounts) -> str:

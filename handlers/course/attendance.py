@@ -10,6 +10,7 @@ from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place
 from handlers.course import codecs
 from handlers.course.evenings import managed_evening
+from handlers.course.pager import nav_row, page_line, page_of
 from handlers.course.texts import evening_title
 from storage.course.cohorts import Cohort, places_of
 from storage.course.evenings import Evening, answer_evening, present_at, set_present
@@ -23,9 +24,7 @@ async def attendance_screen(
     t, tz = context.t, context.services.config.tz
     women = [p for p in await places_of(context.db, cohort.id) if p.status == "admitted"]
     came = await present_at(context.db, evening.id)
-    pages = max(1, -(-len(women) // PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = women[page * PAGE : (page + 1) * PAGE]
+    shown, page, pages = page_of(women, page, PAGE)
     buttons = [
         button(
             "✅" if w.telegram_id in came else "⬜",
@@ -35,11 +34,7 @@ async def attendance_screen(
         for w in shown
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    nav = []
-    if page > 0:
-        nav.append(button("◀️", str(page), codecs.ATTENDANCE.encode(evening.id, page - 1)))
-    if page + 1 < pages:
-        nav.append(button("▶️", str(page + 2), codecs.ATTENDANCE.encode(evening.id, page + 1)))
+    nav = nav_row(page, pages, lambda p: codecs.ATTENDANCE.encode(evening.id, p))
     if nav:
         rows.append(nav)
     rows.append([button("⬅️", t._("Back"), codecs.EVENING.encode(evening.id))])
@@ -51,8 +46,7 @@ async def attendance_screen(
             n=t.ltr(present), total=t.ltr(len(women))
         ),
     ]
-    if pages > 1:
-        lines.append(t._("Page {page} of {pages}").format(page=t.ltr(page + 1), pages=t.ltr(pages)))
+    lines += page_line(t, page, pages)
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 

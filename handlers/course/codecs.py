@@ -54,11 +54,15 @@ CAPACITY = Codec("crscap", 3)  # cohort, version seen, capacity
 INTERESTED = Codec("crsi", 1)  # the district's interested women
 ADMIT_LIST = Codec("crsal", 1)  # a cohort's "admit" list: the district's interested women
 ADMIT = Codec("crsadm", 3)  # cohort, version seen, woman
+INTERESTED_PAGE = Codec("crsip", 2)  # district, page
+ADMIT_PAGE = Codec("crsalp", 2)  # cohort, page
 CAPACITY_MENU = Codec("crscm", 1)
 CAPACITY_TYPED = Codec("crsct", 2)  # cohort, version seen: the number is typed
 PLACE_CARD = Codec("crspw", 2)  # cohort, woman
 PLACES = Codec("crsl", 1)  # a cohort's participants and waiting list
+PLACES_PAGE = Codec("crslp", 2)  # cohort, page
 PLACE_ACTION = Codec("crspa", 4)  # cohort, version seen, woman, action (see PlaceAction)
+OFFER_AGAIN = Codec("crspo", 2)  # cohort, woman: send an offer in doubt again
 # Evenings: list, add (module, day offset, length, place), move, cancel, attendance (page).
 EVENINGS = Codec("crse", 1)
 ADD_EVENING = Codec("crsea", 1)  # cohort
@@ -83,6 +87,7 @@ COMPLETE_SURE = Codec("crsdok", 2)
 CARDS = Codec("crsid", 1)  # a completed cohort's ID cards
 WITHDRAW_CARD = Codec("crsidx", 2)  # cohort, woman
 WITHDRAW_CARD_SURE = Codec("crsidxok", 2)
+SEND_AGAIN = Codec("crsidre", 2)  # cohort, delivery: an uncertain or failed card or diploma
 
 ALL: tuple[Codec, ...] = tuple(v for v in list(globals().values()) if isinstance(v, Codec))
 

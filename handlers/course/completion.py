@@ -5,29 +5,28 @@ gets a printable diploma per woman. A coordinator can withdraw a card; its QR li
 
 from __future__ import annotations
 
-import io
 import secrets
 
-from telegram import InlineKeyboardMarkup, InputFile, Update
-from telegram.error import BadRequest, Forbidden
+from telegram import InlineKeyboardMarkup, Update
 
-from bot.course.cards import render_card, render_diploma
-from bot.i18n import translator
-from bot.identity import Role
-from handlers.common.commands import set_chat_commands
+from bot.i18n import Translator
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.course import clock, codecs
 from handlers.course.cohorts import managed_cohort, stale_text
 from handlers.course.progress import progress_of
 from handlers.course.texts import cohort_label
+from handlers.jobs.course.cards import deliver_completions, deliver_one
 from storage.course.cards import cards_in, issue_card, withdraw_card
 from storage.course.cohorts import Cohort, complete_cohort, make_mother, places_of
-from storage.people import mark_unreachable
-
-
-def card_link(bot_username: str, token: str) -> str:
-    return f"https://t.me/{bot_username}?start=card-{token}"
+from storage.course.deliveries import (
+    Delivery,
+    add_delivery,
+    deliveries_of,
+    get_delivery,
+    send_again,
+)
+from storage.people import ensure_person
 
 
 async def eligible_women(
@@ -80,20 +79,27 @@ async def complete_callback(update: Update, context: BotContext) -> None:
 
 
 async def complete_sure_callback(update: Update, context: BotContext) -> None:
-    """Complete it: roles change in one transaction, then the welcomes, cards and diplomas."""
+    """Complete it: in one transaction the roles change and every card and diploma is written
+    down to be sent; then they are sent (claimed one by one, see handlers/jobs/course/cards.py).
+    Whatever a crash or Telegram cuts off is sent by the course's job, or shown to her."""
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
     ids = codecs.COMPLETE_SURE.decode(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None:
         return
-    t, now = context.t, clock.now()
+    t, now, coordinator = context.t, clock.now(), context.identity.telegram_id
     yes, _ = await eligible_women(context, cohort)
     async with context.db.transaction() as tx:
         done = cohort.version == ids[1] and await complete_cohort(tx, cohort.id, now)
         if done:
+            await ensure_person(tx, coordinator, None)  # an admin may have no row yet
             for who, name in yes:
                 await make_mother(tx, who, cohort.district_id, name, now)
+                token = secrets.token_urlsafe(16)
+                await issue_card(tx, token, who, cohort.district_id, name, now)
+                await add_delivery(tx, cohort.id, who, "card", name, who, coordinator, token)
+                await add_delivery(tx, cohort.id, who, "diploma", name, coordinator, coordinator)
     if not done:
         await query.answer("🔄 " + stale_text(t), show_alert=True)
         return
@@ -101,47 +107,28 @@ async def complete_sure_callback(update: Update, context: BotContext) -> None:
     await edit_in_place(
         query, "🎓 " + t._("The course is completed. The new bydelsmødre are being told.")
     )
-    tz = context.services.config.tz
-    places = {p.telegram_id: p for p in await places_of(context.db, cohort.id)}
-    for who, name in yes:
-        token = secrets.token_urlsafe(16)
-        await issue_card(context.db, token, who, cohort.district_id, name, now)
-        wt = translator(places[who].locale or "nb")
-        welcome = "🎉 " + wt._(
-            "Congratulations, {name}! You have completed the basic training and are now a "
-            "bydelsmor in {district}. Here is your ID card."
-        ).format(name=escape(name), district=wt.ltr(escape(cohort.district_name)))
-        card = render_card(
-            name,
-            cohort.district_name,
-            now.astimezone(tz).date(),
-            card_link(context.bot.username, token),
-        )
-        try:
-            await context.bot.send_photo(
-                who,
-                InputFile(io.BytesIO(card), filename="id-card.png"),
-                caption=welcome,
-                parse_mode="HTML",
-            )
-            await set_chat_commands(context.bot, who, Role.MOTHER, wt)
-        except (Forbidden, BadRequest) as exc:
-            if isinstance(exc, BadRequest) and "chat not found" not in exc.message.lower():
-                raise
-            # She blocked the bot: she is a bydelsmor all the same; her coordinator has the
-            # diploma, and the card can be sent again when she writes.
-            await mark_unreachable(context.db, who, now)
-        diploma = render_diploma(name, cohort.district_name, now.astimezone(tz).date())
-        await context.bot.send_document(
-            update.effective_chat.id,
-            InputFile(io.BytesIO(diploma), filename=f"diplom-{who}.png"),
-            caption=escape(name),
-            parse_mode="HTML",
-        )
+    await deliver_completions(context.bot, context.db, context.services.config.tz)
+
+
+def delivery_line(t: Translator, d: Delivery) -> str | None:
+    """What the coordinator must know about one card or diploma, or None if it arrived."""
+    what = (t._("ID card of {name}") if d.kind == "card" else t._("Diploma of {name}")).format(
+        name=escape(d.name)
+    )
+    if d.uncertain:
+        return "❓ " + what + ": " + t._("perhaps not delivered (no answer from Telegram)")
+    if d.outcome == "failed":
+        return "⚠️ " + what + ": " + t._("could not be drawn or sent")
+    if d.outcome == "unreachable":
+        return "🚫 " + what + ": " + t._("she has blocked the bot")
+    if d.claimed_at is None:
+        return "⏳ " + what + ": " + t._("waiting to be sent")
+    return None
 
 
 async def cards_callback(update: Update, context: BotContext) -> None:
-    """The district's ID cards, each with a button to withdraw it."""
+    """The district's ID cards, each with a button to withdraw it; above them, any card or
+    diploma of this cohort that did not surely arrive, with a button to send it again."""
     query = update.callback_query
     assert query is not None
     ids = codecs.CARDS.decode(query.data)
@@ -149,8 +136,27 @@ async def cards_callback(update: Update, context: BotContext) -> None:
     if cohort is None:
         return
     await query.answer()
+    await edit_in_place(query, *await cards_screen(context, cohort))
+
+
+async def cards_screen(context: BotContext, cohort: Cohort) -> tuple[str, InlineKeyboardMarkup]:
     t = context.t
-    rows = [
+    lines = [
+        "🪪 "
+        + t._("ID cards of {district}: press a name to withdraw her card.").format(
+            district=t.ltr(escape(cohort.district_name))
+        )
+    ]
+    rows = []
+    for d in await deliveries_of(context.db, cohort.id):
+        line = delivery_line(t, d)
+        if line is None:
+            continue
+        lines.append(line)
+        if d.uncertain or d.outcome == "failed":
+            label = t._("Send again: {name}").format(name=d.name)
+            rows.append([button("🔁", label, codecs.SEND_AGAIN.encode(cohort.id, d.id))])
+    rows += [
         [
             button(
                 "⛔" if c.withdrawn_at else "🪪",
@@ -161,10 +167,25 @@ async def cards_callback(update: Update, context: BotContext) -> None:
         for c in (await cards_in(context.db, cohort.district_id))[:60]
     ]
     rows.append([button("⬅️", t._("Back"), codecs.COHORT.encode(cohort.id))])
-    text = "🪪 " + t._("ID cards of {district}: press a name to withdraw her card.").format(
-        district=t.ltr(escape(cohort.district_name))
-    )
-    await edit_in_place(query, text, InlineKeyboardMarkup(rows))
+    return "\n".join(lines)[:4000], InlineKeyboardMarkup(rows)
+
+
+async def send_again_callback(update: Update, context: BotContext) -> None:
+    """She has checked (or accepts a second copy): send an uncertain or failed one again."""
+    query = update.callback_query
+    assert query is not None
+    ids = codecs.SEND_AGAIN.decode(query.data)
+    cohort = await managed_cohort(update, context, ids[0] if ids else None)
+    if cohort is None or ids is None:
+        return
+    if not await send_again(context.db, ids[1], cohort.id):
+        await answer_expired(query, context.t)
+        return
+    await query.answer("🔁")
+    found = await get_delivery(context.db, ids[1])
+    if found is not None:
+        await deliver_one(context.bot, context.db, found, context.services.config.tz)
+    await edit_in_place(query, *await cards_screen(context, cohort))
 
 
 async def withdraw_card_callback(update: Update, context: BotContext) -> None:

@@ -1,13 +1,11 @@
 """Coordinators' lists: the district's interested women (with their language), admitting them
 into a cohort, and a cohort's participants and waiting list, where each woman can be moved up or
-down, skipped or taken off. Every change carries the cohort's version, so that two coordinators
-never act on a list the other has just changed."""
+down, skipped or taken off (handlers/course/waiting_list.py). Both lists are paged, so that 130
+women and more fit."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.access import Action, allowed
 from bot.course import waitlist
@@ -17,17 +15,16 @@ from handlers.common.access import refuse
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.course import clock, codecs
-from handlers.course.codecs import PlaceAction
 from handlers.course.cohorts import managed_cohort, stale_text
+from handlers.course.pager import nav_row, page_line, page_of
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label
 from handlers.jobs.course import deliver_offers, send
-from storage.course.cohorts import Cohort, Place, cohorts_in, places_of
+from storage.course.cohorts import Cohort, cohorts_in, places_of
 from storage.course.interest import Interest, interested_in
-from storage.districts import get_district
-from storage.people import load_person
+from storage.districts import DistrictRecord, get_district
 
-SHOWN = 60  # names in one message: well under Telegram's 4096 characters
+PAGE = 20  # women a page: well under Telegram's 4096 characters and 100 buttons
 
 
 def interest_line(t: Translator, n: int, i: Interest) -> str:
@@ -39,31 +36,48 @@ def interest_line(t: Translator, n: int, i: Interest) -> str:
 
 
 async def interested_callback(update: Update, context: BotContext) -> None:
-    """The district's interested women, oldest first, with their language and contact."""
+    """The district's interested women, oldest first, with their language and contact: a new
+    message (page 1); its ◀️ / ▶️ edit it."""
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
-    ids = codecs.INTERESTED.decode(query.data)
+    page_press = codecs.INTERESTED_PAGE.decode(query.data)
+    ids = page_press or codecs.INTERESTED.decode(query.data)
     district = await get_district(context.db, ids[0]) if ids else None
-    if district is None:
+    if district is None or ids is None:
         await answer_expired(query, context.t)
         return
     if not allowed(context.identity, Action.MANAGE_COURSE, district.id):
         await refuse(update, context)
         return
     await query.answer()
+    text, keyboard = await interested_screen(context, district, page_press[1] if page_press else 0)
+    if page_press:
+        await edit_in_place(query, text, keyboard)
+        return
+    await context.bot.send_message(
+        update.effective_chat.id,
+        text,
+        parse_mode="HTML",
+        reply_markup=keyboard if keyboard.inline_keyboard else None,
+    )
+
+
+async def interested_screen(
+    context: BotContext, district: DistrictRecord, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
     t = context.t
     women = await interested_in(context.db, district.id)
+    shown, page, pages = page_of(women, page, PAGE)
     lines = [
         "🙋 <b>"
         + t._("Interested in the basic training: {district}").format(
             district=t.ltr(escape(district.name))
         )
         + "</b>",
+        *page_line(t, page, pages),
         "",
     ]
-    lines += [interest_line(t, n, i) for n, i in enumerate(women[:SHOWN], 1)]
-    if len(women) > SHOWN:
-        lines.append(t._("… and {n} more.").format(n=t.ltr(len(women) - SHOWN)))
+    lines += [interest_line(t, n, i) for n, i in enumerate(shown, page * PAGE + 1)]
     if not women:
         lines.append(t._("Nobody yet."))
     lines += ["", t._("✅ has a place or a turn in a cohort. Admit women from a cohort's card.")]
@@ -72,29 +86,36 @@ async def interested_callback(update: Update, context: BotContext) -> None:
         for c in await cohorts_in(context.db, [district.id])
         if c.completed_at is None
     ]
-    await context.bot.send_message(
-        update.effective_chat.id,
-        "\n".join(lines),
-        parse_mode="HTML",
-        reply_markup=InlineKeyboardMarkup(rows) if rows else None,
-    )
+    nav = nav_row(page, pages, lambda p: codecs.INTERESTED_PAGE.encode(district.id, p))
+    if nav:
+        rows.insert(0, nav)
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
 async def admit_list_callback(update: Update, context: BotContext) -> None:
     """Interested women without a place, each a button that admits her into this cohort."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.ADMIT_LIST.decode(query.data)
+    page_press = codecs.ADMIT_PAGE.decode(query.data)
+    ids = page_press or codecs.ADMIT_LIST.decode(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None:
         return
     await query.answer()
-    await edit_in_place(query, *await admit_screen(context, cohort))
+    page = page_press[1] if page_press else 0
+    await edit_in_place(query, *await admit_screen(context, cohort, page))
 
 
-async def admit_screen(context: BotContext, cohort: Cohort) -> tuple[str, InlineKeyboardMarkup]:
+async def waiting_to_be_admitted(context: BotContext, cohort: Cohort) -> list[Interest]:
+    return [i for i in await interested_in(context.db, cohort.district_id) if not i.has_place]
+
+
+async def admit_screen(
+    context: BotContext, cohort: Cohort, page: int = 0
+) -> tuple[str, InlineKeyboardMarkup]:
     t = context.t
-    women = [i for i in await interested_in(context.db, cohort.district_id) if not i.has_place]
+    women = await waiting_to_be_admitted(context, cohort)
+    shown, page, pages = page_of(women, page, PAGE)
     places = await places_of(context.db, cohort.id)
     taken = sum(1 for p in places if p.status in ("admitted", "offered"))
     text = "\n".join(
@@ -107,18 +128,23 @@ async def admit_screen(context: BotContext, cohort: Cohort) -> tuple[str, Inline
             t._("Nobody is waiting to be admitted.")
             if not women
             else t._("Press a name to admit her:"),
+            *page_line(t, page, pages),
         ]
     )
     rows = [
         [button("🙋", w.name, codecs.ADMIT.encode(cohort.id, cohort.version, w.telegram_id))]
-        for w in women[:SHOWN]
+        for w in shown
     ]
+    nav = nav_row(page, pages, lambda p: codecs.ADMIT_PAGE.encode(cohort.id, p))
+    if nav:
+        rows.append(nav)
     rows.append([button("⬅️", t._("Back"), codecs.COHORT.encode(cohort.id))])
     return text, InlineKeyboardMarkup(rows)
 
 
 async def admit_callback(update: Update, context: BotContext) -> None:
-    """Admit her: a place if there is room, otherwise the end of the waiting list; she is told."""
+    """Admit her: a place if there is room, otherwise the end of the waiting list; she is told.
+    The list stays on the page she was on."""
     query = update.callback_query
     assert query is not None
     ids = codecs.ADMIT.decode(query.data)
@@ -126,13 +152,12 @@ async def admit_callback(update: Update, context: BotContext) -> None:
     if cohort is None or ids is None:
         return
     t, now, who = context.t, clock.now(), ids[2]
-    interest = next(
-        (i for i in await interested_in(context.db, cohort.district_id) if i.telegram_id == who),
-        None,
-    )
+    women = await waiting_to_be_admitted(context, cohort)
+    interest = next((i for i in women if i.telegram_id == who), None)
     if interest is None:
         await answer_expired(query, t)
         return
+    page = women.index(interest) // PAGE
     changed = await change_places(
         context.db,
         cohort.id,
@@ -149,7 +174,7 @@ async def admit_callback(update: Update, context: BotContext) -> None:
     else:
         await query.answer("✅")
         await tell_admitted(context, changed.cohort, who, interest.locale, changed.step)
-    await edit_in_place(query, *await admit_screen(context, changed.cohort))
+    await edit_in_place(query, *await admit_screen(context, changed.cohort, page))
     await deliver_offers(context.bot, context.db, context.services.config.tz)
 
 
@@ -171,144 +196,4 @@ async def tell_admitted(
         ).format(cohort=label, n=wt.ltr(position))
     else:
         return
-    await send(context.bot, context.db, who, text)
-
-
-def places_text(t: Translator, cohort: Cohort, places: list[Place], tz: ZoneInfo) -> str:
-    lines = ["👥 <b>" + cohort_label(t, cohort) + "</b>", ""]
-    admitted = [p for p in places if p.status == "admitted"]
-    lines.append(
-        "<b>"
-        + t._("Participants: {n} of {capacity}").format(
-            n=t.ltr(len(admitted)), capacity=t.ltr(cohort.capacity)
-        )
-        + "</b>"
-    )
-    lines += [f"• {escape(p.name)}" + (" 🚫" if p.unreachable else "") for p in admitted[:SHOWN]]
-    offered = [p for p in places if p.status == "offered"]
-    if offered:
-        lines += ["", "<b>" + t._("Offered a free place") + "</b>"]
-        lines += [
-            f"• {escape(p.name)} — "
-            + t._("until {date}").format(date=t.format_datetime(p.offer_expires_at, tz))
-            for p in offered
-            if p.offer_expires_at is not None
-        ]
-    waiting = [p for p in places if p.status == "waiting"]
-    lines += ["", "<b>" + t._("Waiting list") + "</b>"]
-    lines += [f"{t.ltr(n)}. {escape(p.name)}" for n, p in enumerate(waiting[:SHOWN], 1)] or [
-        t._("Nobody.")
-    ]
-    return "\n".join(lines)
-
-
-async def places_callback(update: Update, context: BotContext) -> None:
-    """A cohort's participants, open offers and waiting list; a button per woman."""
-    query = update.callback_query
-    assert query is not None
-    ids = codecs.PLACES.decode(query.data)
-    cohort = await managed_cohort(update, context, ids[0] if ids else None)
-    if cohort is None:
-        return
-    await query.answer()
-    await edit_in_place(query, *await places_screen(context, cohort))
-
-
-async def places_screen(context: BotContext, cohort: Cohort) -> tuple[str, InlineKeyboardMarkup]:
-    t = context.t
-    places = await places_of(context.db, cohort.id)
-    text = places_text(t, cohort, places, context.services.config.tz)
-    marks = {"admitted": "👤", "offered": "🎟", "waiting": "⏳"}
-    rows = (
-        []
-        if cohort.completed_at
-        else [
-            [button(marks[p.status], p.name, codecs.PLACE_CARD.encode(cohort.id, p.telegram_id))]
-            for p in places[:SHOWN]
-        ]
-    )
-    rows.append([button("⬅️", t._("Back"), codecs.COHORT.encode(cohort.id))])
-    return text, InlineKeyboardMarkup(rows)
-
-
-async def place_card_callback(update: Update, context: BotContext) -> None:
-    """One woman: move her up or down, skip her, or take her off."""
-    query = update.callback_query
-    assert query is not None
-    ids = codecs.PLACE_CARD.decode(query.data)
-    cohort = await managed_cohort(update, context, ids[0] if ids else None)
-    if cohort is None or ids is None:
-        return
-    place = next(
-        (p for p in await places_of(context.db, cohort.id) if p.telegram_id == ids[1]), None
-    )
-    if place is None:
-        await answer_expired(query, context.t)
-        return
-    await query.answer()
-    t = context.t
-
-    def act(emoji: str, label: str, action: int) -> list[InlineKeyboardButton]:
-        return [
-            button(
-                emoji,
-                label,
-                codecs.PLACE_ACTION.encode(cohort.id, cohort.version, place.telegram_id, action),
-            )
-        ]
-
-    rows = []
-    if place.status == "waiting":
-        rows += [
-            act("⬆️", t._("Move up"), PlaceAction.UP),
-            act("⬇️", t._("Move down"), PlaceAction.DOWN),
-        ]
-    if place.status in ("waiting", "offered"):
-        rows.append(act("⏭", t._("Let the next woman go first"), PlaceAction.SKIP))
-    rows.append(act("✖️", t._("Take her off"), PlaceAction.REMOVE))
-    rows.append([button("⬅️", t._("Back"), codecs.PLACES.encode(cohort.id))])
-    await edit_in_place(query, "👤 " + escape(place.name), InlineKeyboardMarkup(rows))
-
-
-async def place_action_callback(update: Update, context: BotContext) -> None:
-    """Do what she pressed to one woman's place; the list moves on and is shown again."""
-    query = update.callback_query
-    assert query is not None
-    ids = codecs.PLACE_ACTION.decode(query.data)
-    cohort = await managed_cohort(update, context, ids[0] if ids else None)
-    if cohort is None or ids is None or ids[3] not in PlaceAction.ALL:
-        if cohort is not None:
-            await answer_expired(query, context.t)
-        return
-    t, now, who, action = context.t, clock.now(), ids[2], ids[3]
-    rules = {
-        PlaceAction.UP: lambda s: waitlist.move(s, who, -1, now),
-        PlaceAction.DOWN: lambda s: waitlist.move(s, who, 1, now),
-        PlaceAction.SKIP: lambda s: waitlist.skip(s, who, now),
-        PlaceAction.REMOVE: lambda s: waitlist.leave(s, who, now),
-    }
-    changed = await change_places(context.db, cohort.id, rules[action], now, seen_version=ids[1])
-    if changed is None:
-        await answer_expired(query, t)
-        return
-    if changed.stale:
-        await query.answer("🔄 " + stale_text(t), show_alert=True)
-    elif changed.step.result in (Result.CANNOT, Result.NOT_THERE):
-        await query.answer("⚠️ " + t._("That cannot be done: nothing was changed."), show_alert=True)
-    else:
-        await query.answer("✅")
-    if action == PlaceAction.REMOVE and changed.step.result is Result.LEFT:
-        await tell_taken_off(context, changed.cohort, who)
-    await edit_in_place(query, *await places_screen(context, changed.cohort))
-    await deliver_offers(context.bot, context.db, context.services.config.tz)
-
-
-async def tell_taken_off(context: BotContext, cohort: Cohort, who: int) -> None:
-    """She hears it from the bot, in her language, rather than not at all."""
-    person = await load_person(context.db, who)
-    wt = translator(person.locale if person and person.locale else "nb")
-    text = "ℹ️ " + wt._(
-        "Your place or your turn in {cohort} has ended. If you have questions, ask your "
-        "coordinator."
-    ).format(cohort=cohort_label(wt, cohort))
     await send(context.bot, context.db, who, text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database
+from storage.db import Database, Transaction
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,12 @@ class Card:
 
 
 async def issue_card(
-    db: Database, token: str, telegram_id: int, district_id: int, name: str, now: datetime
+    db: Database | Transaction,
+    token: str,
+    telegram_id: int,
+    district_id: int,
+    name: str,
+    now: datetime,
 ) -> None:
     await db.execute(
         "INSERT INTO course_cards (token, telegram_id, district_id, name, issued_at) "

@@ -41,6 +41,17 @@ class Place:
     joined_at: datetime
     locale: str | None = None
     unreachable: bool = False
+    offer_outcome: str | None = None  # 'sent', 'uncertain' or 'failed' once claimed
+
+    @property
+    def offer_in_doubt(self) -> bool:
+        """An open offer whose message perhaps never reached her: a timeout, a refusal, or a
+        send cut off by a crash (claimed, no outcome). Never sent again by itself."""
+        return (
+            self.status == "offered"
+            and self.offer_claimed_at is not None
+            and self.offer_outcome != "sent"
+        )
 
 
 _COHORT = """
@@ -80,6 +91,7 @@ def _place(r: Row) -> Place:
         datetime.fromisoformat(r["joined_at"]),
         r["locale"],
         bool(r["unreachable"]),
+        r["offer_outcome"],
     )
 
 
@@ -169,14 +181,15 @@ async def save_places(
     rows += [(w, "waiting", i + 1, None) for i, w in enumerate(waiting)]
     for who, status, position, expires in rows:
         before = old.get(who)
-        claimed = None
+        claimed, outcome = None, None
         if before is not None and before.status == "offered" and status == "offered":
-            claimed = before.offer_claimed_at
+            claimed, outcome = before.offer_claimed_at, before.offer_outcome
         name = before.name if before is not None else names[who]
         joined = before.joined_at if before is not None else now
         await tx.execute(
             "INSERT INTO course_places (cohort_id, telegram_id, name, status, position, "
-            "offer_expires_at, offer_claimed_at, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "offer_expires_at, offer_claimed_at, offer_outcome, joined_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 cohort_id,
                 who,
@@ -185,6 +198,7 @@ async def save_places(
                 position,
                 expires.isoformat() if expires else None,
                 claimed.isoformat() if claimed else None,
+                outcome,
                 joined.isoformat(),
             ),
         )
@@ -210,6 +224,30 @@ async def claim_offer(db: Database, cohort_id: int, telegram_id: int, now: datet
         )
         == 1
     )
+
+
+async def record_offer_outcome(
+    db: Database, cohort_id: int, telegram_id: int, outcome: str | None, *, release: bool = False
+) -> None:
+    """What came of an offer's message; `release` un-claims it (Telegram surely did not get it:
+    the next run sends it again)."""
+    await db.execute(
+        "UPDATE course_places SET offer_outcome = ?, "
+        "offer_claimed_at = CASE WHEN ? THEN NULL ELSE offer_claimed_at END "
+        "WHERE cohort_id = ? AND telegram_id = ? AND status = 'offered'",
+        (outcome, release, cohort_id, telegram_id),
+    )
+
+
+async def offer_again(db: Database, cohort_id: int, telegram_id: int) -> bool:
+    """The coordinator sends an offer in doubt again: False if it is not in doubt (any more)."""
+    changed = await db.execute(
+        "UPDATE course_places SET offer_claimed_at = NULL, offer_outcome = NULL "
+        "WHERE cohort_id = ? AND telegram_id = ? AND status = 'offered' "
+        "AND offer_claimed_at IS NOT NULL AND (offer_outcome IS NULL OR offer_outcome != 'sent')",
+        (cohort_id, telegram_id),
+    )
+    return changed == 1
 
 
 async def unsent_offers(db: Database) -> list[tuple[int, int]]:

@@ -1,6 +1,9 @@
 """Cohorts and their evenings from the seed file (`bydelsbot seed`), for coordinators who plan at
 a desk. Written inside the seed's one transaction; a re-run creates nothing twice and never
-deletes: a cohort is matched by its district and name, an evening by its cohort and start."""
+deletes: a cohort is matched by its district and name, an evening by its cohort and start. An
+evening in the past is refused (as the bot refuses it), unless it is in the database exactly as
+the file says: an operator re-running last month's file must not fail on evenings already held,
+while a new or changed past evening (attendance may hang on it) stops the whole file."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Transaction
+from storage.db import StorageError, Transaction
 from storage.organisation import Tally
 
 
@@ -30,6 +33,17 @@ class EveningSeed:
     minutes: int
     location_id: str | None
     lecturer: str | None
+    index: int = 0  # its place among the file's [[evening]] tables, to name its line
+
+
+class EveningInThePast(StorageError):
+    """An evening of the file starts in the past and is not in the database as it is: the bot
+    refuses such an evening too. `index` says which [[evening]] of the file."""
+
+    def __init__(self, index: int, starts_at: datetime) -> None:
+        super().__init__(f"evening {index + 1} of the file starts in the past")
+        self.index = index
+        self.starts_at = starts_at
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,11 @@ async def apply_course_seed(
             "WHERE cohort_id = ? AND starts_at = ?",
             (cohort_id, evening.starts_at.isoformat()),
         )
+        unchanged = row is not None and tuple(row)[1:] == wanted
+        if evening.starts_at <= now and not unchanged:
+            # A new or changed evening in the past is refused, as the bot refuses it; the same
+            # evening already written (a re-run of last month's file) passes unchanged.
+            raise EveningInThePast(evening.index, evening.starts_at)
         if row is None:
             await tx.execute(
                 "INSERT INTO course_evenings (cohort_id, module, title, starts_at, minutes, "

@@ -2,9 +2,12 @@
 reminder the day before each evening, and deleting interest nobody acted on for 12 months.
 
 Every send is claimed in the database first (`claim_offer`, `claim_evening_reminder`), so a
-restart never sends one twice; a claim whose send was cut off by a crash is not retried (she
-can still see her offer in /course). The job runs at start-up and every few minutes; PTB keeps
-no jobs across a restart and none are needed: what is due is read from the database each time.
+restart never sends one twice. An offer whose send was cut off (a timeout, or a crash between
+the claim and the answer) is not retried by itself: the coordinators see it in the waiting
+list and send it again or pass the place on (she can still see her offer in /course). The
+completion's cards and diplomas are sent by handlers/jobs/course/cards.py, from here too. The
+job runs at start-up and every few minutes; PTB keeps no jobs across a restart and none are
+needed: what is due is read from the database each time.
 """
 
 from __future__ import annotations
@@ -17,16 +20,18 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.course import waitlist
 from bot.i18n import Translator, translator
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.render import button, escape
+from handlers.common.sending import surely_not_sent
 from handlers.course import clock, codecs
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label, evening_lines, offer_keyboard, offer_text
+from handlers.jobs.course.cards import deliver_completions
 from storage import Database
 from storage.course.cohorts import (
     Cohort,
@@ -34,6 +39,7 @@ from storage.course.cohorts import (
     cohorts_with_offers_due,
     get_cohort,
     places_of,
+    record_offer_outcome,
     unsent_offers,
 )
 from storage.course.evenings import claim_evening_reminder, evenings_starting
@@ -89,11 +95,41 @@ async def tell_coordinators(bot: Bot, db: Database, district_id: int, compose: A
         )
 
 
+async def send_offer(
+    bot: Bot, db: Database, telegram_id: int, text: str, keyboard: InlineKeyboardMarkup
+) -> str:
+    """Send an offer: 'sent', 'blocked' (she is marked unreachable), 'retry' (Telegram surely
+    did not get it), 'uncertain' (no answer: perhaps delivered) or 'failed' (refused)."""
+    try:
+        await bot.send_message(telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    except (Forbidden, BadRequest) as exc:
+        if isinstance(exc, BadRequest) and "chat not found" not in exc.message.lower():
+            log.warning("a course offer was refused (%s)", type(exc).__name__)
+            return "failed"
+        await mark_unreachable(db, telegram_id, clock.now())
+        return "blocked"
+    except RetryAfter:
+        return "retry"
+    except NetworkError as exc:
+        if surely_not_sent(exc):
+            return "retry"
+        log.warning("a course offer may not have arrived (%s)", type(exc).__name__)
+        return "uncertain"
+    except TelegramError as exc:
+        log.warning("a course offer was not sent (%s)", type(exc).__name__)
+        return "failed"
+    return "sent"
+
+
 async def deliver_offers(bot: Bot, db: Database, tz: ZoneInfo) -> None:
     """Send every open offer not sent yet; a woman who blocked the bot is skipped (her place
-    goes to the next) and the coordinators are told."""
-    while pending := await unsent_offers(db):
+    goes to the next) and the coordinators are told. One Telegram surely did not get is tried
+    again by the next run; one perhaps delivered (a timeout) is never sent again by itself:
+    the coordinators are told, and the waiting list shows it with 🔁 and ⏭."""
+    tried: set[tuple[int, int]] = set()
+    while pending := [o for o in await unsent_offers(db) if o not in tried]:
         for cohort_id, who in pending:
+            tried.add((cohort_id, who))
             now = clock.now()
             if not await claim_offer(db, cohort_id, who, now):
                 continue
@@ -103,7 +139,21 @@ async def deliver_offers(bot: Bot, db: Database, tz: ZoneInfo) -> None:
                 continue
             t = translator(place.locale or "nb")
             text = offer_text(t, cohort, place.offer_expires_at, tz)
-            if await send(bot, db, who, text, offer_keyboard(t, cohort_id)):
+            outcome = await send_offer(bot, db, who, text, offer_keyboard(t, cohort_id))
+            if outcome != "blocked":
+                release = outcome == "retry"
+                await record_offer_outcome(
+                    db, cohort_id, who, None if release else outcome, release=release
+                )
+                if outcome in ("uncertain", "failed"):
+
+                    def doubt(t: Translator, name: str = place.name, label: Cohort = cohort) -> str:
+                        return "❓ " + t._(
+                            "The offer of a place in {cohort} to {name} may not have reached "
+                            "her. See the waiting list to send it again or pass the place on."
+                        ).format(name=escape(name), cohort=cohort_label(t, label))
+
+                    await tell_coordinators(bot, db, cohort.district_id, doubt)
                 continue
             await change_places(db, cohort_id, partial(_leave, who=who, now=now), now)
 
@@ -163,11 +213,13 @@ async def run_course_jobs(bot: Bot, services: Services) -> None:
     tz = services.config.tz
     await expire_offers(bot, services.db, tz, now)
     await remind_evenings(bot, services.db, tz, now)
+    await deliver_completions(bot, services.db, tz)
     await purge_interest(services.db, now - INTEREST_KEPT)
 
 
 async def course_job(context: BotContext) -> None:
-    """Every few minutes: lapse offers, send offers and evening reminders, purge old interest."""
+    """Every few minutes: lapse offers, send offers, evening reminders and the cards and
+    diplomas of a completion not sent yet, purge old interest."""
     await run_course_jobs(context.bot, context.services)
 
 
