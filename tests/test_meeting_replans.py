@@ -20,7 +20,7 @@ from storage.meetings import (
     upcoming_meetings,
 )
 from storage.organisation import apply_seed
-from tests.test_meetings import FADUMO, HAWA, KARI, LOCATION, alna, alna_group, now
+from tests.meetings_setup import FADUMO, HAWA, KARI, LOCATION, alna, alna_group, now
 
 
 async def future(services: Services, district_id: int) -> list:  # type: ignore[type-arg]
