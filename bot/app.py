@@ -248,15 +248,21 @@ def register_handlers(app: BotApplication) -> None:
     for ics in (meeting_codecs.CALENDAR, meeting_codecs.DISTRICT_CALENDAR):
         app.add_handler(CallbackQueryHandler(meetings.calendar_callback, pattern=ics.pattern))
     app.add_handler(CommandHandler("rsvps", meeting_admin.rsvps_command, filters=private))
-    app.add_handler(CallbackQueryHandler(meeting_admin.answers_callback, pattern=r"^mans:"))
     app.add_handler(
-        CallbackQueryHandler(meeting_admin.district_answers_callback, pattern=r"^rsvd:")
+        CallbackQueryHandler(meeting_admin.answers_callback, pattern=meeting_codecs.ANSWERS.pattern)
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            meeting_admin.district_answers_callback, pattern=meeting_codecs.DISTRICT_ANSWERS.pattern
+        )
     )
     app.add_handler(CallbackQueryHandler(meeting_admin.cancel_callback, pattern=r"^mcan(ok)?:"))
     app.add_handler(
         CallbackQueryHandler(meeting_when.when_callback, pattern=r"^(mmv|madd)(ok|x)?:")
     )
-    app.add_handler(CallbackQueryHandler(meeting_admin.note_start_callback, pattern=r"^mnote:"))
+    app.add_handler(
+        CallbackQueryHandler(meeting_admin.note_start_callback, pattern=meeting_codecs.NOTE.pattern)
+    )
     app.add_handler(CallbackQueryHandler(meeting_when.restore_callback, pattern=r"^mres(ok)?:"))
     # 🔁 Regular meetings: a coordinator sets the group's rule (days off typed: see below).
     app.add_handler(CallbackQueryHandler(meeting_rule.rule_callback, pattern=r"^rr:"))

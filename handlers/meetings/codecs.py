@@ -16,3 +16,6 @@ RSVP = Codec("rsvp", (ID, ANSWER))  # her answer, pressed on the card
 RSVP_ON_REMINDER = Codec("rsvpr", (ID, ANSWER))  # her answer, pressed on a reminder
 CALENDAR = Codec("ics", (ID,))  # one meeting as an .ics file
 DISTRICT_CALENDAR = Codec("icsd", (ID,))  # a district's next three months
+ANSWERS = Codec("mans", (ID,))  # a meeting's answers, for who may see them
+DISTRICT_ANSWERS = Codec("rsvd", (ID,))  # /rsvps: the district's next meeting's answers
+NOTE = Codec("mnote", (ID,))  # a meeting's place and note (typed next)

@@ -36,11 +36,8 @@ from storage.meetings import (
     upcoming_meetings,
 )
 
-ANSWERS_DATA = re.compile(r"mans:(\d{1,9})")
-DISTRICT_ANSWERS_DATA = re.compile(r"rsvd:(\d{1,9})")
 CANCEL_DATA = re.compile(r"(mcan|mcanok):(\d{1,9})")
 WHEN_DATA = re.compile(r"(mmv|mmvok|madd|maddok|mmvx|maddx):(\d{1,9})(?::(\d{8}))?(?::(\d{4}))?")
-NOTE_DATA = re.compile(r"mnote:(\d{1,9})")
 DAYS_OFFERED = 14
 TIMES_OFFERED = ("10:00", "12:00", "14:00", "16:00", "17:00", "17:30", "18:00", "18:30", "19:00")
 MAX_PLACE = 80
@@ -54,7 +51,9 @@ NOTE = Question("meeting.note", N_("I no longer wait for the meeting's place and
 
 async def rsvps_command(update: Update, context: BotContext) -> None:
     """Show who is coming to the district's next meeting, with buttons for the ones after."""
-    district_id = await choose_district(update, context, Action.SEE_RSVPS, lambda d: f"rsvd:{d}")
+    district_id = await choose_district(
+        update, context, Action.SEE_RSVPS, codecs.DISTRICT_ANSWERS.encode
+    )
     if district_id is not None:
         await send_next_answers(update, context, district_id)
 
@@ -63,7 +62,7 @@ async def district_answers_callback(update: Update, context: BotContext) -> None
     """The district she chose: show who is coming to its next meeting."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    match = DISTRICT_ANSWERS_DATA.fullmatch(query.data)
+    match = codecs.DISTRICT_ANSWERS.pattern.fullmatch(query.data)
     if match is None:
         await answer_expired(query, context.t)
         return
@@ -85,7 +84,10 @@ async def send_next_answers(update: Update, context: BotContext, district_id: in
     pages, keyboard = await answers_view(context, meetings[0])
     rows = [list(row) for row in keyboard.inline_keyboard]
     tz = context.services.config.tz
-    rows += [[button("🗓", t.format_short(m.starts_at, tz), f"mans:{m.id}")] for m in meetings[1:4]]
+    rows += [
+        [button("🗓", t.format_short(m.starts_at, tz), codecs.ANSWERS.encode(m.id))]
+        for m in meetings[1:4]
+    ]
     await send_pages(context, update.effective_chat.id, pages, InlineKeyboardMarkup(rows))
 
 
@@ -106,7 +108,7 @@ async def answers_callback(update: Update, context: BotContext) -> None:
     """Show who is coming to one meeting."""
     query = update.callback_query
     assert query is not None
-    meeting = await pressed_meeting(context, query, ANSWERS_DATA)
+    meeting = await pressed_meeting(context, query, codecs.ANSWERS.pattern)
     if meeting is None:
         return
     if not allowed(context.identity, Action.SEE_RSVPS, meeting.district_id):
@@ -170,7 +172,7 @@ async def answers_view(
     keyboard = InlineKeyboardMarkup(
         [
             [
-                button("🔄", t._("Refresh"), f"mans:{meeting.id}"),
+                button("🔄", t._("Refresh"), codecs.ANSWERS.encode(meeting.id)),
                 button("↩️", t._("Back to the meeting"), codecs.CARD.encode(meeting.id)),
             ]
         ]
@@ -262,7 +264,7 @@ async def note_start_callback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     t, now = context.t, datetime.now(UTC)
-    match = NOTE_DATA.fullmatch(query.data)
+    match = codecs.NOTE.pattern.fullmatch(query.data)
     meeting = await get_meeting(context.db, int(match[1])) if match else None
     if meeting is None or meeting.cancelled or meeting.starts_at <= now:
         await answer_expired(query, t)

@@ -93,12 +93,12 @@ def card_keyboard(
         rows.append(answer_row(t, meeting.id))
         rows.append([button("📅", t._("Add to calendar"), codecs.CALENDAR.encode(meeting.id))])
     if allowed(identity, Action.SEE_RSVPS, meeting.district_id):
-        rows.append([button("👥", t._("Answers"), f"mans:{meeting.id}")])
+        rows.append([button("👥", t._("Answers"), codecs.ANSWERS.encode(meeting.id))])
     if ahead and allowed(identity, Action.MANAGE_MEETINGS, meeting.district_id):
         rows.append(
             [
                 button("🕒", t._("Move"), f"mmv:{meeting.id}"),
-                button("📝", t._("Place and note"), f"mnote:{meeting.id}"),
+                button("📝", t._("Place and note"), codecs.NOTE.encode(meeting.id)),
             ]
         )
         rows.append([button("🗑", t._("Cancel the meeting"), f"mcan:{meeting.id}")])
