@@ -29,7 +29,7 @@ from bot.config import Config
 from bot.dropin import buttons as dropin_buttons
 from bot.rate_limit import Limits, RatePlan
 from bot.review.flow import refresh_live
-from handlers.announcements import broadcast_waiting, broadcasts
+from handlers.announcements import broadcast_waiting, broadcasts, history
 from handlers.announcements.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.common import awaiting, errors, fallback, guard, help_flow, menu
 from handlers.common.catalogue import CATALOGUE_KEY
@@ -62,9 +62,9 @@ from handlers.dropin import women as dropin_women
 from handlers.help import confirm_facts, contact_requests, help, help_guide, stats, voice_notes
 from handlers.jobs.course import start_course
 from handlers.jobs.dropin import start_dropin
+from handlers.jobs.meetings import start_meetings
 from handlers.meetings import codecs as meeting_codecs
 from handlers.meetings import meeting_admin, meeting_rule, meeting_when, meetings, phase
-from handlers.meetings.reminders import start_meetings
 from handlers.people import codecs as people_codecs
 from handlers.people import group_chat, invites, members, onboarding, privacy, profile
 from handlers.review import rights as review_rights
@@ -292,7 +292,7 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         CommandHandler("broadcasts", broadcast_waiting.waiting_first_command, filters=private)
     )
-    app.add_handler(CallbackQueryHandler(broadcasts.history_callback, pattern=r"^bch:"))
+    app.add_handler(CallbackQueryHandler(history.history_callback, pattern=r"^bch:"))
     app.add_handler(CallbackQueryHandler(broadcast_waiting.waiting_callback, pattern=r"^bcw:"))
 
     # The basic training: /course for each kind of woman; "I want to become a bydelsmor" (also

@@ -222,7 +222,7 @@ def close_leftover_database(application: Any) -> None:
 
 class UnreadableWebhookUpdate(logging.Filter):
     """An update the webhook server cannot read is logged without its content (her message, her
-    phone number), as in polling mode (handlers/transport.py); Telegram is answered 400."""
+    phone number), as in polling mode (handlers/common/transport.py); Telegram is answered 400."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if "Received data was" in str(record.msg):

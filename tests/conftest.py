@@ -13,12 +13,14 @@ import pytest
 from bot.app import TURNS_KEY, BotApplication, build_application, close_services, open_services
 from bot.config import Config
 from bot.offline_api import OfflineBotApi, OfflineRequest
+from handlers.announcements.outbox import OutboxWorker
 from handlers.common.context import SERVICES_KEY, Services
 from handlers.common.rate_limiter import Clock
 from storage import Database
 from storage.districts import upsert_district
 from storage.people import add_membership
 from tests.fakes.bot_process import TOKEN as E2E_TOKEN
+from tests.fakes.clock import FakeClock
 from tests.fakes.http_api import BotApiHttpServer
 from tests.fakes.telegram import ChatDriver, checked_api
 
@@ -120,3 +122,15 @@ async def make_member(
         services.db, user_id, district_id, role, "Member", datetime.now(UTC), locale
     )
     return district_id
+
+
+@pytest.fixture
+async def quiet(services: Services) -> Services:
+    """The app's own worker stopped: the tests drain the outbox themselves, on a fake clock.
+    The handlers pace their messages (the preview) by a worker on a fake clock too."""
+    assert isinstance(services.outbox, OutboxWorker)
+    await services.outbox.stop()
+    clock = FakeClock()
+    clock.now = datetime.now(UTC)
+    services.outbox = OutboxWorker(services.outbox.bot, services.db, clock=clock.clock)
+    return services

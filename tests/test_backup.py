@@ -13,7 +13,7 @@ from storage import Database, StorageError
 from storage.backup import backup_database, schema_version_of
 from storage.db import bundled_migrations
 from storage.people import load_person, save_locale
-from tests.test_cli import bydelsbot
+from tests.cli_setup import bydelsbot
 
 NEWEST = bundled_migrations()[-1].version
 

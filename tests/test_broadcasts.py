@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-import handlers.announcements.broadcasts
+import handlers.announcements.versions
 import storage.broadcasts
 from bot.app import build_application, close_services, open_services
 from bot.broadcasts import parse_send_time
@@ -34,66 +34,9 @@ from storage.districts import upsert_district
 from storage.members import set_role
 from storage.people import load_person, mark_unreachable
 from storage.privacy import collect_personal_data
+from tests.broadcasts_setup import KARI, alna, composing_for_alna, drain, labels, started
 from tests.conftest import ADMIN_ID, TEST_TOKEN, make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
-from tests.test_outbox_faults import FakeClock
-
-KARI = 2001
-
-
-@pytest.fixture
-async def quiet(services: Services) -> Services:
-    """The app's own worker stopped: the tests drain the outbox themselves, on a fake clock.
-    The handlers pace their messages (the preview) by a worker on a fake clock too."""
-    assert isinstance(services.outbox, OutboxWorker)
-    await services.outbox.stop()
-    clock = FakeClock()
-    clock.now = datetime.now(UTC)
-    services.outbox = OutboxWorker(services.outbox.bot, services.db, clock=clock.clock)
-    return services
-
-
-async def drain(services: Services, api: OfflineBotApi) -> None:
-    assert isinstance(services.outbox, OutboxWorker)
-    clock = FakeClock()
-    clock.now = datetime.now(UTC)
-    worker = OutboxWorker(services.outbox.bot, services.db, clock=clock.clock)
-    await worker.drain()
-
-
-async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
-    await driver.send("/start")
-    await driver.press(f"lang:{locale}")
-    return driver
-
-
-async def composing_for_alna(
-    chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
-) -> tuple[ChatDriver, int]:
-    """Kari, in English, has started /broadcast to all of Alna's members: the bot waits for the
-    text. Returns her chat and Alna's id."""
-    district_id = await alna(services, api)
-    kari = await started(chat(KARI, "Kari"))
-    await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
-    return kari, district_id
-
-
-def labels(message: JSON) -> list[str]:
-    return [b["text"] for b in buttons_of(message)]
-
-
-async def alna(services: Services, api: OfflineBotApi) -> int:
-    """Kari coordinates Alna: two Somali readers, an Arabic one, one who never chose."""
-    district_id = await make_member(services, KARI, "coordinator")
-    api.private_chat(api.user(KARI, "Kari"))
-    for telegram_id, locale, role in (
-        (3001, "so", "mother"), (3002, "so", "participant"), (3003, "ar", "mother"),
-        (3004, None, "mother"),
-    ):  # fmt: skip
-        await make_member(services, telegram_id, role, locale=locale)
-        api.private_chat(api.user(telegram_id, "W"))
-    return district_id
 
 
 async def test_an_announcement_reaches_each_woman_once_in_her_language(
@@ -489,7 +432,7 @@ async def test_the_progress_shows_0_of_n_before_the_worker_can_see_the_outbox(
         shown_when_written.append(message["text"])
         return await real_create(*args)
 
-    monkeypatch.setattr(handlers.announcements.broadcasts, "create_announcement", create)
+    monkeypatch.setattr(handlers.announcements.versions, "create_announcement", create)
     await kari.press("bc:ok")
     # The worker may take the rows the moment they are committed: "0 / 1" was already there.
     assert shown_when_written == [

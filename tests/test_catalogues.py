@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import re
 import subprocess
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from babel import Locale
-from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from bot.i18n import LOCALE_CODES, SOURCE_LOCALE, catalogue_path
+from tests.catalogue_setup import PLACEHOLDER, TAG, catalogue_tool, ids, load
 
 ROOT = Path(__file__).resolve().parent.parent
-PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
-TAG = re.compile(r"</?[a-z]+[^>]*>")
-
-
-def load(locale: str) -> Catalog:
-    with catalogue_path(locale).open("rb") as handle:
-        return read_po(handle, locale=locale)
-
-
-def catalogue_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("catalogues", ROOT / "scripts" / "catalogues.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def ids(catalog: Catalog) -> set[str]:
-    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
 
 
 def test_template_matches_the_code() -> None:

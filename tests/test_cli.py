@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import io
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.demo import run_demo
 from bot.i18n import translator
+from tests.cli_setup import bydelsbot
 
 TOKEN = "123456789:AAF-abcdefghijklmnopqrstuvwxyz012345"
-
-
-def bydelsbot(
-    *args: str, env: dict[str, str] | None = None, stdin: str = ""
-) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "BYDELSBOT_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env={**clean, **(env or {})},
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize(

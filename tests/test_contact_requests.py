@@ -23,39 +23,15 @@ from storage.districts import upsert_district
 from storage.help import create_contact_request, get_contact_request, mark_handled
 from storage.people import add_membership, mark_unreachable
 from tests.conftest import TEST_TOKEN, make_member
+from tests.contact_requests_setup import started, two_districts, up_to_the_channel
 from tests.fakes.telegram import ChatDriver, buttons_of, checked_api
 
 ZAHRA = 5550004321
 
 
-async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
-    await driver.send("/start")
-    await driver.press(f"lang:{locale}")
-    return driver
-
-
 async def requests(services: Services) -> list[dict[str, object]]:
     rows = await services.db.fetch_all("SELECT * FROM contact_requests ORDER BY id")
     return [dict(row) for row in rows]
-
-
-async def two_districts(services: Services, api: OfflineBotApi) -> tuple[int, int]:
-    """Alna with a coordinator (Kari, English) and a mother; Stovner with its own coordinator.
-    Each has started the bot (a bot cannot write to someone who never did)."""
-    for user_id in (2001, 2002, 2003):
-        api.private_chat(api.user(user_id))
-    alna = await make_member(services, 2001, "coordinator", "Alna")
-    await make_member(services, 2003, "mother", "Alna")
-    stovner = await make_member(services, 2002, "coordinator", "Stovner")
-    return alna, stovner
-
-
-async def up_to_the_channel(zahra: ChatDriver, district_id: int) -> None:
-    await zahra.send("/info")
-    await zahra.press("hlp:t:bydelsmor")
-    await zahra.press("hlp:ask")
-    await zahra.press("hlp:ok")
-    await zahra.press(f"hlp:d:{district_id}")
 
 
 async def zahra_chooses_how_in_alna(

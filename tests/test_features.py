@@ -140,3 +140,23 @@ def test_the_check_sees_a_planted_crossing(planted: str, source: str) -> None:
         assert crossings([path]), planted
     finally:
         path.unlink()
+
+
+# Test files of the course that still import another test file (the course's own helpers).
+TEST_IMPORTS_TO_MOVE = frozenset(
+    {
+        ("test_course_seed.py", "tests.test_seeding"),
+        ("test_course_pages.py", "tests.test_course"),
+        ("test_course_offer_doubt.py", "tests.test_course"),
+    }
+)
+
+
+def test_tests_share_helpers_through_fakes_setups_and_fixtures_not_other_test_files() -> None:
+    found = {
+        (path.name, name)
+        for path in sorted((ROOT / "tests").glob("test_*.py"))
+        for name in imports_of(path)
+        if name.startswith("tests.test_") and name.count(".") == 1
+    }
+    assert found <= TEST_IMPORTS_TO_MOVE, sorted(found - TEST_IMPORTS_TO_MOVE)

@@ -20,30 +20,14 @@ from storage.people import load_person
 from storage.privacy import tables_mentioning
 from tests.conftest import ADMIN_ID, VirtualClock, make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
+from tests.help_setup import started, whole_topic
 
 ZAHRA = 5550004321  # long and unusual, so that finding it in a table is never a coincidence
 TOPICS = [topic.id for topic in load_catalogue().topics]
 
 
-async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
-    await driver.send("/start")
-    await driver.press(f"lang:{locale}")
-    return driver
-
-
 def labels(message: JSON) -> list[str]:
     return [b["text"] for b in buttons_of(message)]
-
-
-async def whole_topic(driver: ChatDriver, topic: str) -> list[JSON]:
-    """She opens a topic and presses ➡️ until its last page; returns the messages it sent."""
-    before = len(driver.api.bot_messages_in(driver.chat_id))
-    await driver.press(f"hlp:t:{topic}")
-    while True:
-        pages = [b for b in buttons_of(driver.last()) if b["callback_data"].startswith("hlp:p:")]
-        if not pages:
-            return driver.api.bot_messages_in(driver.chat_id)[before:]
-        await driver.press(pages[0]["callback_data"], driver.last()["message_id"])
 
 
 def sent_html(api: OfflineBotApi, chat_id: int) -> list[str]:

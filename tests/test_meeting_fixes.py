@@ -15,7 +15,7 @@ from handlers.meetings.meeting_when import times_left
 from handlers.meetings.reminders import notices_sent
 from storage.meetings import get_meeting
 from tests.fakes.telegram import ChatDriver, buttons_of
-from tests.test_meetings import FADUMO, KARI, alna_group, next_meeting_id, now, started
+from tests.meetings_setup import FADUMO, KARI, alna_group, next_meeting_id, now, started
 
 
 def labels(driver: ChatDriver) -> list[str]:

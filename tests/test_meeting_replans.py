@@ -10,7 +10,7 @@ from bot.app import BotApplication
 from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
-from handlers.meetings.reminders import plan_all
+from handlers.meetings.planning import plan_all
 from storage.meetings import (
     cancel_meeting,
     get_rsvp,
@@ -20,7 +20,7 @@ from storage.meetings import (
     upcoming_meetings,
 )
 from storage.organisation import apply_seed
-from tests.test_meetings import FADUMO, HAWA, KARI, LOCATION, alna, alna_group, now
+from tests.meetings_setup import FADUMO, HAWA, KARI, LOCATION, alna, alna_group, now
 
 
 async def future(services: Services, district_id: int) -> list:  # type: ignore[type-arg]

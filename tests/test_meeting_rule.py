@@ -17,7 +17,7 @@ from handlers.meetings.reminders import notices_sent
 from storage.meetings import meeting_settings, upcoming_meetings
 from storage.organisation import apply_seed
 from tests.fakes.telegram import ChatDriver, buttons_of
-from tests.test_meetings import FADUMO, KARI, LOCATION, alna, alna_group, now, started
+from tests.meetings_setup import FADUMO, KARI, LOCATION, alna, alna_group, now, started
 
 
 async def test_a_coordinator_sets_the_rule_sees_the_dates_and_members_are_told(

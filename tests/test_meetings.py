@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import icalendar
@@ -19,7 +19,8 @@ from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings import meeting_when, reminders
-from handlers.meetings.reminders import notices_sent, plan_all, plan_and_tell
+from handlers.meetings.planning import plan_all, plan_and_tell
+from handlers.meetings.reminders import notices_sent
 from storage.meetings import (
     add_meeting,
     cancel_meeting,
@@ -28,68 +29,22 @@ from storage.meetings import (
     move_meeting,
     upcoming_meetings,
 )
-from storage.organisation import DistrictSeed, LocationSeed, apply_seed
+from storage.organisation import apply_seed
 from storage.people import MembershipRecord, mark_unreachable
 from tests.conftest import make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
-
-FADUMO, HAWA, KARI, STRANGER = 4001, 4002, 4003, 4004
-LOCATION = LocationSeed("deichman-furuset", "Deichman Furuset", "Trygve Lies plass 1, Oslo")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def a_wednesday_weeks_ago() -> date:
-    today = now().astimezone(OSLO).date()
-    return today - timedelta(days=(today.weekday() - 2) % 7 + 28)
-
-
-def alna(phase: int = 3, **changes: object) -> DistrictSeed:
-    fields: dict[str, object] = {
-        "slug": "alna", "name": "Alna", "phase": phase, "location_id": LOCATION.id,
-        "meeting_weekday": 2, "meeting_time": "18:00",
-        "meeting_anchor": a_wednesday_weeks_ago().isoformat(), "monthly_rule": "weekday:1:2",
-    }  # fmt: skip
-    fields.update(changes)
-    return DistrictSeed(**fields)  # type: ignore[arg-type]
-
-
-async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
-    await driver.send("/start")
-    await driver.press(f"lang:{locale}")
-    return driver
-
-
-async def alna_group(
-    services: Services,
-    api: OfflineBotApi,
-    app: BotApplication,
-    planned_from: datetime | None = None,
-) -> int:
-    """Alna in fase 3 with Fadumo, Hawa and Kari (coordinator), planned from its rule."""
-    await apply_seed(services.db, [LOCATION], [alna()], now())
-    district_id = 0
-    for user_id, name, role in ((FADUMO, "Fadumo", "mother"), (HAWA, "Hawa <b>", "participant"),
-                                (KARI, "Kari", "coordinator")):  # fmt: skip
-        district_id = await make_member(services, user_id, role)
-        await services.db.execute(
-            "UPDATE memberships SET display_name = ? WHERE telegram_id = ?", (name, user_id)
-        )
-        api.private_chat(api.user(user_id, name))
-    tz = services.config.tz
-    await plan_and_tell(app.bot, services.db, district_id, tz, planned_from or now())
-    await plan_and_tell(app.bot, services.db, district_id, tz, now())
-    return district_id
-
-
-async def next_meeting_id(services: Services, district_id: int) -> int:
-    meetings = await upcoming_meetings(
-        services.db, [district_id], now(), now() + timedelta(days=90)
-    )
-    return meetings[0].id
-
+from tests.meetings_setup import (
+    FADUMO,
+    HAWA,
+    KARI,
+    LOCATION,
+    STRANGER,
+    alna,
+    alna_group,
+    next_meeting_id,
+    now,
+    started,
+)
 
 # -- members -----------------------------------------------------------------------------------
 

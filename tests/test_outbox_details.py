@@ -33,16 +33,9 @@ from storage.broadcasts import (
 )
 from storage.districts import upsert_district
 from tests.conftest import TEST_TOKEN
+from tests.fakes.clock import FakeClock
+from tests.fakes.scripted import AUTHOR, Script, announce, members, statuses, world
 from tests.fakes.telegram import checked_api
-from tests.test_outbox_faults import (
-    AUTHOR,
-    FakeClock,
-    Script,
-    announce,
-    members,
-    statuses,
-    world,
-)
 
 NOT_FOUND = (400, {"ok": False, "error_code": 400,
                    "description": "Bad Request: message to edit not found"})  # fmt: skip

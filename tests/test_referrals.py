@@ -32,8 +32,8 @@ from bot.referrals import (
     render_card,
     tel_text,
 )
+from tests.catalogue_setup import catalogue_tool, ids, load
 from tests.telegram_spec.validator import parse_html
-from tests.test_catalogues import catalogue_tool, ids, load
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = Path(__file__).resolve().parents[2] / "shared" / "facts" / "referral-facts.md"

@@ -19,8 +19,9 @@ from bot.config import Config
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from handlers.common.context import SERVICES_KEY, Outbox, Services
+from handlers.jobs.meetings import schedule_wakeups
 from handlers.meetings.codecs import RSVP, RSVP_ON_REMINDER
-from handlers.meetings.reminders import dispatch_reminders, schedule_wakeups
+from handlers.meetings.reminders import dispatch_reminders
 from storage.group_chats import link_chat
 from storage.meetings import (
     add_meeting,

@@ -24,9 +24,9 @@ from bot.review.export import COMMENT_PREFIX, checked_counts, export, status_tab
 from handlers.common.context import Services
 from storage.people import save_locale
 from storage.review import live_wordings, pending_wordings, reviewer_locales, set_reviewer
+from tests.catalogue_setup import PLACEHOLDER, TAG
 from tests.conftest import TEST_TOKEN, make_member
 from tests.fakes.telegram import ChatDriver, buttons_of
-from tests.test_catalogues import PLACEHOLDER, TAG
 
 MENU_QUESTION = "What would you like to do?"
 NEW_WORDING = "Maxaad rabtaa inaad hadda samayso?"

@@ -14,7 +14,7 @@ import pytest
 from bot.app import BotApplication
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
-from handlers.meetings.reminders import start_meetings
+from handlers.jobs.meetings import start_meetings
 from storage.meetings import add_meeting, claim_reminder, reminder_outcomes, set_rsvp
 from storage.people import mark_unreachable
 from tests.conftest import make_member

@@ -17,8 +17,8 @@ from bot.i18n import LANGUAGES, catalogue_path, translator
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from tests.conftest import make_member
+from tests.contact_requests_setup import started, two_districts, up_to_the_channel
 from tests.fakes.telegram import ChatDriver
-from tests.test_contact_requests import started, two_districts, up_to_the_channel
 
 RTL = [language.code for language in LANGUAGES if language.rtl]
 ISOLATES = re.compile("[\u2066-\u2069\u200e\u200f\u061c]")

@@ -13,9 +13,9 @@ from bot.offline_api import JSON, OfflineBotApi
 from handlers.announcements.outbox import OutboxWorker
 from handlers.common.context import Services
 from storage.broadcasts import get_announcement
+from tests.broadcasts_setup import KARI, composing_for_alna, drain, labels
+from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import ChatDriver, buttons_of
-from tests.test_broadcasts import KARI, composing_for_alna, drain, labels
-from tests.test_outbox_faults import FakeClock
 
 FAR = "24.12.2027 18:00"
 

@@ -15,7 +15,7 @@ from bot.offline_api import OfflineBotApi, OfflineRequest
 from handlers.common.context import Services
 from tests.conftest import ADMIN_ID, TEST_TOKEN
 from tests.fakes.telegram import ChatDriver, buttons_of
-from tests.test_help_guide import started, whole_topic
+from tests.help_setup import started, whole_topic
 
 
 def shelter_card(texts: list[str]) -> str:

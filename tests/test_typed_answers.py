@@ -19,7 +19,7 @@ from storage.broadcasts import get_draft
 from storage.meetings import get_meeting
 from tests.conftest import TEST_TOKEN, make_member
 from tests.fakes.telegram import ChatDriver
-from tests.test_meetings import FADUMO, KARI, alna_group, next_meeting_id, started
+from tests.meetings_setup import FADUMO, KARI, alna_group, next_meeting_id, started
 
 FALLBACK = "👇 I understand the buttons best"
 NOTE_GONE = "↩️ I no longer wait for the meeting's place and note."

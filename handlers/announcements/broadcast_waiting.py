@@ -18,7 +18,8 @@ from bot.broadcasts import Audience, read_send_time
 from bot.i18n import N_
 from bot.identity import Role
 from handlers.announcements.announcement_text import audience_label, scheduled_text, time_refusal
-from handlers.announcements.broadcasts import announcing, broadcasts_command, history_scope
+from handlers.announcements.audience import announcing
+from handlers.announcements.history import broadcasts_command, history_scope
 from handlers.common.access import refuse
 from handlers.common.awaiting import Question, ask
 from handlers.common.context import BotContext

@@ -16,45 +16,43 @@ confirmation into a progress message and sends the report.
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import RetryAfter
 
 from bot.broadcasts import (
     DRAFT_KEPT,
     TYPED_STEPS,
     Audience,
-    Candidate,
     Step,
-    announcing_districts,
-    counts_from,
-    deliveries,
     draft_expired,
-    fallbacks,
-    languages_read,
     limit_for,
-    may_announce,
     read_send_time,
     telegram_length,
     too_long,
-    version_for,
 )
 from bot.i18n import LANGUAGE_BY_CODE, N_, Translator
-from bot.identity import Identity, Role
+from bot.identity import Role
 from handlers.announcements.announcement_text import (
-    audience_label,
-    counts_line,
     language_name,
-    progress_text,
-    report_text,
-    scheduled_text,
     time_refusal,
+)
+from handlers.announcements.audience import (
+    announcing,
+    draft_label,
+    empty_audience,
+    permitted,
+    resolve,
+)
+from handlers.announcements.versions import (
+    confirm_screen,
+    paced,
+    send_pressed,
+    send_preview,
+    versions_screen,
 )
 from handlers.common import fallback
 from handlers.common.access import refuse
@@ -62,33 +60,20 @@ from handlers.common.awaiting import Question, Takes, ask, end
 from handlers.common.context import BotContext
 from handlers.common.language import language_keyboard
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from handlers.common.sending import retry_seconds
 from storage.broadcasts import (
     DraftRecord,
-    NewAnnouncement,
-    Recipient,
     count_reachable_by_role,
-    create_announcement,
     delete_draft,
-    districts_in_phase,
     get_draft,
-    list_announcements,
-    reachable_members,
     save_draft,
-    status_counts,
-    version_counts,
 )
-from storage.districts import DistrictRecord, get_district, list_districts
+from storage.districts import DistrictRecord, get_district
 
 PRESS = re.compile(
     r"bc:(?:(?P<district>d:\d{1,9})|a:(?P<audience>[a-z0-9.]{1,40})"
     r"|v:(?P<version>[a-zA-Z_]{2,6})|o:(?P<original>[a-zA-Z_]{2,6})"
     r"|(?P<word>pv|cf|ok|later|x|back|new|top|orig))"
 )
-HISTORY_PAGE = re.compile(r"bch:(\d{1,5})")
-HISTORY_PAGE_SIZE = 4
-PREVIEW_TRIES = 4  # a preview message goes again after up to three 429s
-SNIPPET = 80  # characters of an announcement shown in the history
 
 # The typed question: what the draft's step waits for (the step is the value). The draft lives
 # in the database and so does the question: both survive a restart.
@@ -99,51 +84,6 @@ TEXT = Question(
     lasts=DRAFT_KEPT,
     resume="broadcast",
 )
-
-
-# -- who she may announce to ----------------------------------------------------------------
-
-
-async def announcing(context: BotContext) -> list[DistrictRecord]:
-    """The districts she may announce to: her own as a coordinator, all as an admin."""
-    everything = await list_districts(context.db)
-    allowed = set(announcing_districts(context.identity, [d.id for d in everything]))
-    return [d for d in everything if d.id in allowed]
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """An audience as it is now: the women (reachable ones only) and the group chats."""
-
-    women: list[Candidate] = field(default_factory=list)
-    chats: list[tuple[int, str]] = field(default_factory=list)  # (chat id, district language)
-
-    @property
-    def size(self) -> int:
-        return len(self.women) + len(self.chats)
-
-
-async def resolve(context: BotContext, audience: Audience) -> Resolved:
-    db, identity = context.db, context.identity
-    role = str(audience.role) if audience.role else None
-    if audience.kind == "chat":
-        district = await get_district(db, audience.district_id or 0)
-        if district is None or district.chat_id is None:
-            return Resolved()
-        return Resolved(chats=[(district.chat_id, district.default_locale)])
-    if audience.kind == "everyone":
-        ids: list[int] | None = None
-    elif audience.kind == "phase":
-        ids = announcing_districts(identity, await districts_in_phase(db, audience.phase or 0))
-    else:
-        ids = [audience.district_id or 0]
-    members = await reachable_members(db, ids, role)
-    return Resolved(women=[Candidate(m.telegram_id, m.locale, m.district_locale) for m in members])
-
-
-async def permitted(context: BotContext, audience: Audience) -> bool:
-    phase_ids = await districts_in_phase(context.db, audience.phase) if audience.phase else []
-    return may_announce(context.identity, audience, phase_ids)
 
 
 # -- starting and resuming ------------------------------------------------------------------
@@ -284,14 +224,6 @@ def message_prompt(t: Translator, label: str) -> str:
     )
 
 
-async def draft_label(context: BotContext, draft: DraftRecord) -> str:
-    audience = Audience.parse(draft.audience or "")
-    if audience is None:
-        return "?"
-    district = await get_district(context.db, audience.district_id or 0)
-    return audience_label(context.t, audience, district.name if district else None)
-
-
 # -- the presses ----------------------------------------------------------------------------
 
 
@@ -375,11 +307,6 @@ async def audience_pressed(
         message_prompt(t, await draft_label(context, draft)),
         InlineKeyboardMarkup([[button("❌", t._("Cancel"), "bc:x")]]),
     )
-
-
-def empty_audience(t: Translator) -> str:
-    # TRANSLATORS: a pop-up (at most 200 characters).
-    return "🤷 " + t._("Nobody to send to: nobody in this audience can be reached. Choose another.")
 
 
 async def version_pressed(
@@ -555,341 +482,3 @@ async def text_cancelled(context: BotContext, values: tuple[str, ...]) -> str:
     """/cancel while the draft waits for her typing throws the draft away."""
     await delete_draft(context.db, context.identity.telegram_id, TYPED_STEPS)
     return "🗑 " + context.t._("Nothing was sent; the announcement was thrown away.")
-
-
-# -- versions, preview, confirmation --------------------------------------------------------
-
-
-async def versions_screen(
-    context: BotContext, draft: DraftRecord
-) -> tuple[str, InlineKeyboardMarkup]:
-    """Which languages the audience reads, how many women each, and which versions exist."""
-    t = context.t
-    audience = Audience.parse(draft.audience or "")
-    resolved = await resolve(context, audience) if audience else Resolved()
-    read = languages_read(resolved.women)
-    for _chat, locale in resolved.chats:
-        read.append((locale, 0))
-    lines = ["📢 " + t._("To: {audience}").format(audience=await draft_label(context, draft))]
-    if resolved.women:
-        shown = " · ".join(f"{language_name(t, loc)} {t.ltr(n)}" for loc, n in read if n)
-        lines.append("🌍 " + t._("They read: {languages}").format(languages=shown))
-    if resolved.chats:
-        lines.append(
-            "💬 "
-            + t._("The group chat gets the district's language: {language}").format(
-                language=language_name(t, resolved.chats[0][1])
-            )
-        )
-    original = await original_locale(context, draft)
-    # TRANSLATORS: {language} is the language her own text is taken to be written in.
-    lines.append(
-        "✍️ "
-        + t._("Your text counts as the {language} version.").format(
-            language=language_name(t, original)
-        )
-    )
-    if draft.versions:
-        done = ", ".join(language_name(t, loc) for loc in sorted(draft.versions))
-        lines.append("✅ " + t._("Versions: {languages}").format(languages=done))
-    lines.append("")
-    lines.append(
-        t._(
-            "Add a version in a language they read, or look at the preview. Whoever reads a "
-            "language without a version gets the district's language, or else your text."
-        )
-    )
-    rows: list[list[InlineKeyboardButton]] = []
-    seen: set[str] = {original} - set(draft.versions)  # her text is that version already
-    for locale, n in read:
-        if locale in seen or locale not in LANGUAGE_BY_CODE:
-            continue
-        seen.add(locale)
-        emoji = "✏️" if locale in draft.versions else "➕"
-        label = language_name(t, locale) + (f" ({n})" if n else "")
-        rows.append([button(emoji, label, f"bc:v:{locale}")])
-    rows = rows[:12]
-    # TRANSLATORS: a button (short): her text is not in the language named above.
-    rows.append([button("🔤", t._("My text is in another language"), "bc:orig")])
-    rows.append([button("👁", t._("Preview"), "bc:pv")])
-    rows.append([button("❌", t._("Cancel"), "bc:x")])
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
-
-
-async def original_locale(context: BotContext, draft: DraftRecord) -> str:
-    """The language her own text counts as: the one she said it is in, else the district's
-    default language for one district's audience (coordinators write to their district in its
-    language), else her own language."""
-    if draft.original_locale is not None and draft.original_locale in LANGUAGE_BY_CODE:
-        return draft.original_locale
-    audience = Audience.parse(draft.audience or "")
-    if audience is not None and audience.district_id is not None:
-        district = await get_district(context.db, audience.district_id)
-        if district is not None:
-            return district.default_locale
-    return context.identity.locale
-
-
-async def with_original(context: BotContext, draft: DraftRecord) -> dict[str, str]:
-    """Her versions, with the original as the version in its language (unless she wrote one)."""
-    return {await original_locale(context, draft): draft.body or "", **draft.versions}
-
-
-async def send_preview(context: BotContext, chat_id: int, draft: DraftRecord) -> None:
-    """Each version exactly as the women will see it, the original first, each message on its
-    turn under the bot's one rate plan (a preview of many versions is many messages)."""
-    t = context.t
-    audience = Audience.parse(draft.audience or "")
-    resolved = await resolve(context, audience) if audience else Resolved()
-    versions = await with_original(context, draft)
-    given = {d.locale for d in deliveries(resolved.women, versions)}
-    given |= {version_for(None, locale, versions) for _chat, locale in resolved.chats}
-    bodies: list[tuple[str | None, str]] = [(None, draft.body or "")] if None in given else []
-    bodies += [(locale, body) for locale, body in sorted(versions.items()) if locale in given]
-    for locale, body in bodies:
-        heading = "👁 " + t._("Preview: {language}").format(language=language_name(t, locale))
-        await preview_one(context, chat_id, heading, escape(body), draft)
-
-
-async def preview_one(
-    context: BotContext, chat_id: int, heading: str, text: str, draft: DraftRecord
-) -> None:
-    bot, photo, document = context.bot, draft.media_file_id, draft.media_file_id
-    await paced(context, chat_id, lambda: bot.send_message(chat_id, heading))
-    if draft.media_kind == "photo" and photo:
-        await paced(
-            context,
-            chat_id,
-            lambda: bot.send_photo(chat_id, photo, caption=text or None, parse_mode=ParseMode.HTML),
-        )
-    elif draft.media_kind == "document" and document:
-        await paced(
-            context,
-            chat_id,
-            lambda: bot.send_document(
-                chat_id, document, caption=text or None, parse_mode=ParseMode.HTML
-            ),
-        )
-    else:
-        await paced(
-            context, chat_id, lambda: bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-        )
-
-
-async def paced(
-    context: BotContext, chat_id: int, request: Callable[[], Awaitable[object]]
-) -> None:
-    """Send on this chat's turn under the worker's rate plan. A 429 pauses the whole plan (the
-    worker's announcements too), and the same message goes again once the pause is over, so a
-    preview is never left half shown without its buttons."""
-    outbox = context.services.outbox
-    for attempt in range(1, PREVIEW_TRIES + 1):
-        if outbox is not None:
-            await outbox.pace(chat_id)
-        try:
-            await request()
-            return
-        except RetryAfter as exc:
-            if attempt == PREVIEW_TRIES:
-                raise
-            if outbox is not None:
-                outbox.pause(retry_seconds(exc))  # the next pace() waits it out
-            else:
-                await asyncio.sleep(retry_seconds(exc))
-
-
-async def confirm_screen(
-    context: BotContext, draft: DraftRecord
-) -> tuple[str, InlineKeyboardMarkup]:
-    """Who gets which version (and who a fallback), when, and the buttons to send or cancel."""
-    t, tz = context.t, context.services.config.tz
-    audience = Audience.parse(draft.audience or "")
-    resolved = await resolve(context, audience) if audience else Resolved()
-    label = await draft_label(context, draft)
-    lines = [
-        "📢 " + t._("To: {audience}").format(audience=label),
-        t.ngettext("{n} recipient", "{n} recipients", resolved.size).format(n=t.ltr(resolved.size)),
-    ]
-    gets: dict[str | None, int] = {}
-    versions = await with_original(context, draft)
-    for d in deliveries(resolved.women, versions):
-        gets[d.locale] = gets.get(d.locale, 0) + 1
-    for _chat, chat_locale in resolved.chats:
-        chat_version = version_for(None, chat_locale, versions)
-        gets[chat_version] = gets.get(chat_version, 0) + 1
-    for version in sorted(gets, key=lambda loc: (loc is None, loc or "")):
-        lines.append(
-            "• "
-            + t._("{language}: {n}").format(
-                language=language_name(t, version), n=t.ltr(gets[version])
-            )
-        )
-    falling = fallbacks(resolved.women, versions)
-    if falling:
-        lines.append("")
-        lines.append("↪️ " + t._("Not in their own language:"))
-        for f in falling:
-            lines.append(
-                "• "
-                + t.ngettext(
-                    "{n} woman reads {reads} and gets {gets}",
-                    "{n} women read {reads} and get {gets}",
-                    f.count,
-                ).format(
-                    n=t.ltr(f.count), reads=language_name(t, f.reads), gets=language_name(t, f.gets)
-                )
-            )
-    lines.append("")
-    if draft.send_at:
-        when = t.format_datetime(draft.send_at, tz)
-        lines.append("🕒 " + t._("To be sent: {when}").format(when=when))
-        send = button("✅", t._("Confirm: send then"), "bc:ok")
-    else:
-        send = button("✅", t._("Send now"), "bc:ok")
-    rows = [
-        [send],
-        [button("🕒", t._("Send later"), "bc:later")],
-        [button("✏️", t._("Change the versions"), "bc:back")],
-        [button("❌", t._("Cancel"), "bc:x")],
-    ]
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
-
-
-async def send_pressed(update: Update, context: BotContext, draft: DraftRecord) -> None:
-    """Write the announcement and its whole outbox in one transaction; the worker takes over."""
-    query = update.callback_query
-    assert query is not None and query.message is not None
-    t = context.t
-    audience = Audience.parse(draft.audience or "")
-    if draft.step != Step.CONFIRM or audience is None:
-        await answer_expired(query, t)
-        return
-    if not await permitted(context, audience):  # again: her role may have changed meanwhile
-        await refuse(update, context)
-        return
-    resolved = await resolve(context, audience)
-    if resolved.size == 0:
-        await query.answer(empty_audience(t), show_alert=True)
-        return
-    # The original counts as the version in its language: an outbox row in that language
-    # without a stored version gets the original text (storage.broadcasts.due_jobs).
-    versions = await with_original(context, draft)
-    recipients = [
-        Recipient(d.telegram_id, None, d.locale, d.fallback)
-        for d in deliveries(resolved.women, versions)
-    ]
-    recipients += [
-        Recipient(None, chat_id, version_for(None, locale, versions))
-        for chat_id, locale in resolved.chats
-    ]
-    now = datetime.now(UTC)
-    label = await draft_label(context, draft)
-    if draft.send_at and draft.send_at > now:
-        # Not "Sending: 0 / N" while it waits: when and to how many; /broadcasts can change it.
-        when = t.format_datetime(draft.send_at, context.services.config.tz)
-        text = scheduled_text(t, when, len(recipients))
-    else:
-        text = progress_text(t, label, 0, len(recipients))
-    # "0 / N" first, and only then the outbox: the worker (perhaps busy with another
-    # announcement, so not waiting to be woken) cannot edit it before, and this edit can never
-    # land after the worker's last one.
-    await edit_in_place(query, text)
-    new = NewAnnouncement(
-        created_by=draft.created_by,
-        district_id=audience.district_id,
-        audience=audience.code,
-        body=draft.body or "",
-        media_kind=draft.media_kind,
-        media_file_id=draft.media_file_id,
-        versions=draft.versions,
-        send_at=draft.send_at or now,
-        progress_message_id=query.message.message_id,
-    )
-    announcement_id = await create_announcement(context.db, new, recipients, now)
-    if announcement_id is None:  # pressed twice: the first press sent it
-        await answer_expired(query, t)
-        return
-    await query.answer("✅")
-    if context.services.outbox is not None:
-        context.services.outbox.wake()
-
-
-# -- /broadcasts: the history ---------------------------------------------------------------
-
-
-async def broadcasts_command(update: Update, context: BotContext) -> None:
-    """List past announcements with their reports, newest first."""
-    assert update.effective_chat is not None
-    if not await announcing(context):
-        await refuse(update, context)
-        return
-    text, keyboard = await history_page(context, 0)
-    await context.bot.send_message(
-        update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-    )
-
-
-async def history_callback(update: Update, context: BotContext) -> None:
-    """Show another page of the history, in place."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    match = HISTORY_PAGE.fullmatch(query.data)
-    if match is None:
-        await answer_expired(query, context.t)
-        return
-    if not await announcing(context):
-        await refuse(update, context)
-        return
-    text, keyboard = await history_page(context, int(match[1]))
-    await query.answer()
-    await edit_in_place(query, text, keyboard)
-
-
-def history_scope(identity: Identity, districts: list[DistrictRecord]) -> list[int] | None:
-    """Admins see every announcement; a coordinator those to her districts and her own."""
-    return None if identity.role is Role.ADMIN else [d.id for d in districts]
-
-
-async def history_page(context: BotContext, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    t, tz = context.t, context.services.config.tz
-    scope = history_scope(context.identity, await announcing(context))
-    author = context.identity.telegram_id
-    total, _ = await list_announcements(context.db, scope, author, 0, 0)
-    pages = max(1, -(-total // HISTORY_PAGE_SIZE))
-    page = min(page, pages - 1)
-    _, found = await list_announcements(
-        context.db, scope, author, HISTORY_PAGE_SIZE, page * HISTORY_PAGE_SIZE
-    )
-    if not found:
-        return "📭 " + t._("No announcements yet. Send one with {command}.").format(
-            command=t.command("broadcast")
-        ), None
-    lines = [
-        "📜 <b>"
-        + t._("Announcements")
-        + "</b> "
-        + t._("(page {page} of {pages})").format(page=t.ltr(page + 1), pages=t.ltr(pages))
-    ]
-    statuses = await status_counts(context.db, [a.id for a in found])
-    for a in found:
-        audience = Audience.parse(a.audience)
-        label = audience_label(t, audience, a.district_name) if audience else "?"
-        snippet = a.body if len(a.body) <= SNIPPET else a.body[: SNIPPET - 1] + "…"
-        counts = counts_from(statuses.get(a.id, []))
-        lines += ["", "🗓 " + t.format_datetime(a.send_at, tz)]
-        if a.cancelled_at is not None:
-            lines.append("📢 " + label + "\n❌ " + t._("Cancelled: nobody got it."))
-        elif a.waiting(datetime.now(UTC)):
-            lines.append("📢 " + label + "\n🕒 " + t._("Waiting to be sent."))
-        elif counts.done:
-            lines.append(report_text(t, label, await version_counts(context.db, a.id)))
-        else:
-            lines.append("📢 " + label + "\n" + counts_line(t, counts))
-        if snippet:
-            lines.append("<i>" + escape(snippet) + "</i>")
-    navigation = []
-    if page > 0:
-        navigation.append(button("⬅️", t._("Previous"), f"bch:{page - 1}"))
-    if page + 1 < pages:
-        navigation.append(button("➡️", t._("Next"), f"bch:{page + 1}"))
-    return "\n".join(lines), InlineKeyboardMarkup([navigation]) if navigation else None

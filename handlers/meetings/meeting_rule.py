@@ -35,8 +35,9 @@ from handlers.common.access import refuse
 from handlers.common.awaiting import Question, ask
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.jobs.meetings import schedule_wakeups
 from handlers.meetings.meetings import meeting_text
-from handlers.meetings.reminders import plan_and_tell, schedule_wakeups
+from handlers.meetings.planning import plan_and_tell
 from storage.meetings import RULE_COLUMNS, MeetingRecord, meeting_settings, set_meeting_rule
 
 RULE_DATA = re.compile(

@@ -18,10 +18,11 @@ from bot.meeting_plan import local_instant
 from handlers.common.access import refuse
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.jobs.meetings import schedule_wakeups
 from handlers.meetings import codecs
 from handlers.meetings.meeting_admin import done_text
 from handlers.meetings.meetings import card_keyboard, meeting_text
-from handlers.meetings.reminders import schedule_wakeups, tell_members_soon
+from handlers.meetings.reminders import tell_members_soon
 from storage.districts import get_district
 from storage.meetings import (
     MeetingRecord,

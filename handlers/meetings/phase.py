@@ -18,7 +18,8 @@ from handlers.common.access import choose_district, refuse
 from handlers.common.context import BotContext
 from handlers.common.labels import PHASES, phase_line
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from handlers.meetings.reminders import phase_has_rule, plan_and_tell, schedule_wakeups
+from handlers.jobs.meetings import schedule_wakeups
+from handlers.meetings.planning import phase_has_rule, plan_and_tell
 from storage.districts import DistrictRecord, PhaseChange, change_phase, get_district, phase_history
 
 PHASE_DATA = re.compile(r"(ph|phok):(\d{1,9})(?::([1-4]))?")
@@ -111,15 +112,10 @@ def history_text(context: BotContext, changes: list[PhaseChange]) -> str:
             # TRANSLATORS: who changed the phase: the organisation file, or someone forgotten.
             who = t._("the organisation's file")
         # TRANSLATORS: e.g. "2 Dec 2026: phase 2 → 3, by Kari".
-        lines.append(
-            "• "
-            + t._("{date}: phase {old} → {new}, by {who}").format(
-                date=t.ltr(t.format_day(change.changed_at, tz)),
-                old=t.ltr(change.from_phase),
-                new=t.ltr(change.to_phase),
-                who=who,
-            )
-        )
+        line = t._("{date}: phase {old} → {new}, by {who}")
+        day = t.ltr(t.format_day(change.changed_at, tz))
+        old, new = t.ltr(change.from_phase), t.ltr(change.to_phase)
+        lines.append("• " + line.format(date=day, old=old, new=new, who=who))
     return "\n".join(lines)
 
 

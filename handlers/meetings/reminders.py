@@ -1,11 +1,9 @@
-"""Planning meetings from each group's rule, and sending the reminders, restart-safe.
+"""Sending the meetings' messages, restart-safe: reminders, group posts and members' notices.
 
-At start-up and every hour the bot plans each district's next 90 days (a group whose rule or
-phase changed, from /phase or from `bydelsbot seed`, is planned anew and its members are told)
-and registers JobQueue wake-ups for the reminders due in the next 36 hours. PTB does not keep
-jobs across a restart, so nothing depends on them: each wake-up, and one right after start-up,
-runs `dispatch_reminders`, which works out from the database what is due and claims each
-reminder before sending it.
+`dispatch_reminders` works out from the database what is due and claims each reminder before
+sending it, so a restart never sends one twice. The planning is handlers/meetings/planning.py,
+the wake-ups that call this handlers/jobs/meetings.py, the careful sender
+handlers/common/delivery.py.
 """
 
 from __future__ import annotations
@@ -13,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,53 +19,36 @@ from telegram import Bot
 from telegram.error import (
     ChatMigrated,
 )
-from telegram.ext import Application, JobQueue
+from telegram.ext import Application
 
 from bot.i18n import Translator, translator
 from bot.meeting_plan import (
     HORIZON,
-    REPLAN_BACK,
-    ExistingMeeting,
-    MeetingRule,
     due_reminder,
-    parse_days_off,
     parse_lead_hours,
-    plan,
     reminder_moments,
-    replan,
 )
-from handlers.common.context import SERVICES_KEY, BotContext, Outbox, Services
+from handlers.common.context import SERVICES_KEY, Outbox, Services
 from handlers.common.delivery import Delivery, Sleep, send_one, send_to_member
-from handlers.common.labels import phase_line
-from handlers.common.render import escape
 from handlers.common.sending import Outcome
 from handlers.meetings.meetings import meeting_text, reminder_keyboard, reminder_text
 from storage import Database
 from storage.group_chats import migrate_chat
 from storage.meetings import (
     MeetingRecord,
-    MeetingSettings,
-    all_meeting_settings,
     all_upcoming_meetings,
-    apply_plan,
     attendees,
     chat_post_claimed,
     claim_chat_post,
     claim_reminder,
     finish_chat_post,
     finish_reminder,
-    mark_interrupted,
     meeting_settings,
     member_locales,
-    rule_meetings,
-    stored_plan,
-    upcoming_meetings,
 )
 
 log = logging.getLogger(__name__)
 
-WAKE_AHEAD = timedelta(hours=36)  # JobQueue wake-ups are registered this far ahead
-REFRESH_EVERY = timedelta(hours=1)
 LONGEST_LEAD = timedelta(days=14)  # seeding allows lead times up to 336 hours
 
 
@@ -265,240 +245,4 @@ def group_post(t: Translator, meeting: MeetingRecord, tz: ZoneInfo) -> str:
         + meeting_text(t, meeting, tz)
         + "\n\n"
         + t._("Each of you gets a reminder from the bot in a private chat: answer there.")
-    )
-
-
-# -- planning ------------------------------------------------------------------------------------
-
-
-def rule_of(settings: MeetingSettings) -> MeetingRule:
-    return MeetingRule(
-        phase=settings.phase,
-        weekday=settings.meeting_weekday,
-        time=settings.meeting_time,
-        anchor=date.fromisoformat(settings.meeting_anchor) if settings.meeting_anchor else None,
-        monthly=settings.monthly_rule,
-        holiday_policy=settings.holiday_policy,
-        days_off=parse_days_off(settings.days_off),
-    )
-
-
-@dataclass(frozen=True)
-class PlanResult:
-    changed: bool  # meetings were added, moved or removed
-    new_phase: bool  # the group is in another phase than when it was last planned
-    has_rule: bool = True  # the rule gives regular meetings (phase 1-2, or none set: False)
-    moved: tuple[tuple[datetime, datetime], ...] = ()  # (was, now) of meetings members knew
-    removed: tuple[datetime, ...] = ()  # starts of meetings members knew, no longer planned
-
-
-async def plan_district(
-    db: Database, settings: MeetingSettings, now: datetime, tz: ZoneInfo
-) -> PlanResult:
-    """Bring the district's stored future in line with its rule; the past stays as it was."""
-    rule = rule_of(settings)
-    before = await stored_plan(db, settings.district_id)
-    existing = [
-        ExistingMeeting(m.id, m.rule_key, m.starts_at, m.changed, m.moved)
-        for m in await rule_meetings(db, settings.district_id)
-    ]
-    latest = max((m.starts_at for m in existing), default=now)
-    # From a little back, so that a meeting a coordinator moved past its key's time is known.
-    planned = plan(rule, now - REPLAN_BACK, max(now + HORIZON, latest), tz)
-    has_rule = bool(plan(rule, now, now + HORIZON, tz))
-    changes = replan(existing, planned, now)
-    unchanged_rule = before is not None and before.signature == rule.signature
-    if unchanged_rule and not (changes.delete or changes.insert or changes.update):
-        return PlanResult(False, False, has_rule)
-    # What the members knew: a cancelled meeting is no news when it moves or goes.
-    known = {
-        m.id: m
-        for m in await upcoming_meetings(
-            db, [settings.district_id], now, datetime.max.replace(tzinfo=UTC)
-        )
-    }
-    await apply_plan(
-        db,
-        settings.district_id,
-        changes.delete,
-        [(m.key, m.starts_at) for m in changes.insert],
-        rule.signature,
-        rule.phase,
-        now,
-        [(u.id, u.key, u.starts_at) for u in changes.update],
-    )
-    moved = tuple(
-        (known[u.id].starts_at, u.starts_at)
-        for u in changes.update
-        if u.id in known and known[u.id].starts_at != u.starts_at
-    )
-    removed = tuple(known[i].starts_at for i in changes.delete if i in known)
-    new_phase = before is not None and before.phase != settings.phase
-    changed = bool(changes.delete or changes.insert or changes.update)
-    if before is None:  # the first plan: nobody knew any meeting yet
-        moved, removed = (), ()
-    return PlanResult(changed, new_phase, has_rule, moved, removed)
-
-
-async def phase_has_rule(
-    db: Database, district_id: int, phase: int, now: datetime, tz: ZoneInfo
-) -> bool:
-    """Whether the district's settings give regular meetings in `phase` (for /phase to warn
-    before a move that stops them)."""
-    settings = await meeting_settings(db, district_id)
-    if settings is None:
-        return False
-    return bool(plan(replace(rule_of(settings), phase=phase), now, now + HORIZON, tz))
-
-
-async def plan_and_tell(
-    bot: Bot,
-    db: Database,
-    district_id: int,
-    tz: ZoneInfo,
-    now: datetime,
-    *,
-    announce: bool = False,
-    changed_by: int | None = None,
-    application: AnyApplication | None = None,
-    headline: Callable[[Translator, MeetingRecord | None], str] | None = None,
-) -> PlanResult | None:
-    """Plan one district; tell its members in their language (all but `changed_by`, who has
-    seen it) of a new phase (or `announce`: the caller changed it) and of every meeting that
-    moved or was removed, in one message each; in the background if `application` is given (a
-    handler, which should answer at once)."""
-    settings = await meeting_settings(db, district_id)
-    if settings is None:
-        return None
-    result = await plan_district(db, settings, now, tz)
-    new_phase = result.new_phase or announce
-    if new_phase or result.moved or result.removed or headline is not None:
-        upcoming = await upcoming_meetings(db, [district_id], now, now + HORIZON)
-        following = upcoming[0] if upcoming else None
-
-        def compose(t: Translator) -> str:
-            # A new rule set in the bot (`headline`) is said first, with the next meeting.
-            parts = [headline(t, following)] if headline is not None else []
-            if new_phase:
-                parts.append(phase_notice(t, settings, following, tz, result.has_rule))
-            # "The regular meetings stop" says it for the removed ones; a list would alarm.
-            if result.moved or (result.removed and (result.has_rule or not new_phase)):
-                parts.append(changes_notice(t, result, tz, removed=result.has_rule))
-            return "\n\n".join(parts)
-
-        if application is not None:
-            tell_members_soon(application, district_id, compose, now, skip=changed_by)
-        else:
-            await tell_members(bot, db, district_id, compose, now, skip=changed_by)
-    return result
-
-
-def phase_notice(
-    t: Translator,
-    settings: MeetingSettings,
-    following: MeetingRecord | None,
-    tz: ZoneInfo,
-    has_rule: bool = True,
-) -> str:
-    text = (
-        "🔄 "
-        + t._("{district} is in a new phase.").format(district=t.ltr(escape(settings.name)))
-        + "\n"
-        + phase_line(t, settings.phase)
-        + "\n\n"
-    )
-    if not has_rule:
-        # Calm, not alarming: the group goes on, the coordinator sets the new rhythm.
-        text += t._(
-            "The regular meetings stop for now, until the coordinator sets a new meeting time."
-        )
-        if following is None:
-            return text
-        text += "\n\n"
-    elif following is None:
-        return text + t._("No regular meetings are planned in this phase.")
-    return text + t._("The next meeting:") + "\n" + meeting_text(t, following, tz)
-
-
-def changes_notice(t: Translator, result: PlanResult, tz: ZoneInfo, removed: bool = True) -> str:
-    """One summary of the meetings that moved or (if `removed`) were removed by a new plan."""
-    lines = []
-    if result.moved:
-        lines.append("🕒 " + t._("These meetings have a new time:"))
-        # TRANSLATORS: one moved meeting; {before} and {after} are a day and time each.
-        lines += [
-            "• "
-            + t._("{before} → now {after}").format(
-                before=t.ltr(t.format_datetime(was, tz)),
-                after=t.ltr(t.format_datetime(moved_to, tz)),
-            )
-            for was, moved_to in result.moved
-        ]
-    if result.removed and removed:
-        if lines:
-            lines.append("")
-        lines.append("🗑 " + t._("These meetings will not take place:"))
-        lines += ["• " + t.ltr(t.format_datetime(was, tz)) for was in result.removed]
-    return "\n".join(lines)
-
-
-async def plan_all(bot: Bot, db: Database, tz: ZoneInfo, now: datetime) -> None:
-    for settings in await all_meeting_settings(db):
-        await plan_and_tell(bot, db, settings.district_id, tz, now)
-
-
-# -- jobs ----------------------------------------------------------------------------------------
-
-
-async def schedule_wakeups(job_queue: JobQueue[Any], db: Database, now: datetime) -> int:
-    """Register a wake-up for every reminder due in the next 36 hours; returns how many."""
-    count = 0
-    for meeting in await all_upcoming_meetings(db, now, now + WAKE_AHEAD + LONGEST_LEAD):
-        settings = await meeting_settings(db, meeting.district_id)
-        if settings is None:
-            continue
-        for lead, moment in reminder_moments(
-            meeting.starts_at, parse_lead_hours(settings.reminder_hours)
-        ):
-            if not now < moment <= now + WAKE_AHEAD:
-                continue
-            name = f"remind:{meeting.id}:{lead}"
-            for old in job_queue.get_jobs_by_name(name):
-                old.schedule_removal()
-            job_queue.run_once(dispatch_job, when=moment, name=name)
-            count += 1
-    return count
-
-
-async def dispatch_job(context: BotContext) -> None:
-    """A reminder is due (or the bot has just started): send what is due."""
-    services = context.services
-    await dispatch_reminders(
-        context.bot, services.db, services.config.tz, datetime.now(UTC), pacer=services.outbox
-    )
-
-
-async def refresh_job(context: BotContext) -> None:
-    """Every hour: plan the rolling horizon and register the next wake-ups."""
-    services, now = context.services, datetime.now(UTC)
-    await plan_all(context.bot, services.db, services.config.tz, now)
-    assert context.job_queue is not None
-    await schedule_wakeups(context.job_queue, services.db, now)
-
-
-async def start_meetings(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """At start-up: plan, rebuild the wake-ups, and send at once what came due while down."""
-    services: Services = application.bot_data[SERVICES_KEY]
-    now = datetime.now(UTC)
-    # A reminder claimed but never finished was cut off by the last stop: say so, never resend.
-    interrupted = await mark_interrupted(services.db, now, now)
-    if interrupted:
-        log.warning("%d reminders were cut off by the last stop; marked interrupted", interrupted)
-    await plan_all(application.bot, services.db, services.config.tz, now)
-    job_queue = application.job_queue
-    assert job_queue is not None
-    await schedule_wakeups(job_queue, services.db, now)
-    job_queue.run_once(dispatch_job, when=0, name="remind:start-up")
-    job_queue.run_repeating(
-        refresh_job, interval=REFRESH_EVERY, first=REFRESH_EVERY, name="meetings:refresh"
     )

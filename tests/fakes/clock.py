@@ -1,0 +1,27 @@
+"""Clocks for tests: time that passes only when the code under test sleeps."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from datetime import UTC, datetime, timedelta
+
+from handlers.announcements.outbox import Clock
+
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """Time that passes only when the worker sleeps."""
+
+    def __init__(self) -> None:
+        self.now = START
+
+    async def sleep(self, seconds: float) -> None:
+        # Whole microseconds, rounded up, as a datetime can hold them.
+        self.now += timedelta(microseconds=math.ceil(max(0.0, seconds) * 1e6))
+        await asyncio.sleep(0)
+
+    @property
+    def clock(self) -> Clock:
+        return Clock(now=lambda: self.now, sleep=self.sleep)
