@@ -27,16 +27,13 @@ KNOWN: frozenset[tuple[str, str]] = frozenset(
     {
         # /help's guide shows the next drop-in in the woman's district.
         ("handlers.help.help_guide", "handlers.dropin.women"),
-        # A member's card shows and grants translation-review rights.
-        ("handlers.people.members", "handlers.review.card"),
+        # A member's card grants translation-review rights.
         ("handlers.people.members", "handlers.review.rights"),
-        ("handlers.people.profile", "handlers.review.card"),
         # /start's deep links: the course's poster link and ID-card check.
         ("handlers.people.onboarding", "handlers.course.links"),
         # /forget and /mydata reach into every feature that keeps data about her.
         ("handlers.people.privacy", "handlers.course.interest"),
         ("handlers.people.privacy", "handlers.help.contact_requests"),
-        ("handlers.people.privacy", "handlers.review.card"),
     }
 )
 

@@ -1,8 +1,9 @@
-"""Words and pictures for roles and phases, shared by every handler that names one."""
+"""Words and pictures for roles, phases and a reviewer's languages, shared by every handler
+that names one."""
 
 from __future__ import annotations
 
-from bot.i18n import N_, Translator
+from bot.i18n import LANGUAGE_BY_CODE, N_, Translator
 from bot.identity import Role
 
 ROLE_NAMES = {
@@ -32,4 +33,15 @@ PHASES = {
 def phase_line(t: Translator, phase: int) -> str:
     return t._("Phase {phase}: {description}").format(
         phase=t.ltr(phase), description=t._(PHASES[phase])
+    )
+
+
+def language_names(t: Translator, codes: tuple[str, ...]) -> str:
+    return ", ".join(t.ltr(LANGUAGE_BY_CODE[c].native_name) for c in codes if c in LANGUAGE_BY_CODE)
+
+
+def reviewer_line(t: Translator, codes: tuple[str, ...]) -> str:
+    """The "Translation reviewer: Soomaali" line, for /me, /members and /mydata."""
+    return "🔤 " + t._("Translation reviewer: {languages}").format(
+        languages=language_names(t, codes)
     )

@@ -19,11 +19,10 @@ from telegram.constants import ChatType, ParseMode
 from bot.i18n import LANGUAGE_BY_CODE, Translator
 from bot.identity import Role
 from handlers.common.context import BotContext
-from handlers.common.labels import ROLE_NAMES
+from handlers.common.labels import ROLE_NAMES, reviewer_line
 from handlers.common.render import answer_expired, button, escape
 from handlers.course.interest import withdraw_everything
 from handlers.help.contact_requests import forget_request_copies
-from handlers.review.card import reviewer_line
 from storage.privacy import collect_personal_data, forget_person, stores_nothing
 
 FORGET_DATA = re.compile(r"forget:(ask|yes|no)")

@@ -8,10 +8,9 @@ from telegram.constants import ParseMode
 from bot.i18n import Translator
 from bot.identity import Identity, Role
 from handlers.common.context import BotContext
-from handlers.common.labels import ROLE_NAMES
+from handlers.common.labels import ROLE_NAMES, reviewer_line
 from handlers.common.menu import menu_keyboard
 from handlers.common.render import escape
-from handlers.review.card import reviewer_line
 from storage.review import reviewer_locales
 
 

@@ -119,14 +119,3 @@ def findings_text(t: Translator, findings: list[Finding]) -> str:
         t._("Type it again, or send {command} to stop.").format(command=t.command("cancel"))
     )
     return "\n".join(lines)
-
-
-def language_names(t: Translator, codes: tuple[str, ...]) -> str:
-    return ", ".join(t.ltr(LANGUAGE_BY_CODE[c].native_name) for c in codes if c in LANGUAGE_BY_CODE)
-
-
-def reviewer_line(t: Translator, codes: tuple[str, ...]) -> str:
-    """The "Translation reviewer: Soomaali" line, for /me, /members and /mydata."""
-    return "🔤 " + t._("Translation reviewer: {languages}").format(
-        languages=language_names(t, codes)
-    )
