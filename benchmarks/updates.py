@@ -34,7 +34,13 @@ sys.path.insert(0, str(ROOT))
 from telegram import Update  # noqa: E402
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
 
-from bot.app import TURNS_KEY, build_application, close_services, open_services  # noqa: E402
+from bot.app import (  # noqa: E402
+    TURNS_KEY,
+    build_application,
+    close_services,
+    open_services,
+    settle_heap,
+)
 from bot.config import Config  # noqa: E402
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest  # noqa: E402
 from handlers.common.rate_limiter import Clock  # noqa: E402
@@ -135,6 +141,7 @@ async def measure_bot(args: argparse.Namespace, db_path: Path) -> dict[str, list
     times: dict[str, list[float]] = defaultdict(list)
     async with app:
         await open_services(app)
+        settle_heap()  # as `bydelsbot run` does once started (build_application(long_running=True))
         await app.start()
         for n in range(args.updates):
             if n % 20 == 19:  # one update in 20 is a coordinator's screen

@@ -178,7 +178,7 @@ def run_command(webhook: Webhook | None = None) -> int:
     if webhook is not None and webhook.problem():
         return _fail(EXIT_CONFIG, str(webhook.problem()))
     configure_logging(secrets=[config.token])
-    application = build_application(config)
+    application = build_application(config, long_running=True)
     failure = _exit_on_failure(config, lambda: asyncio.run(preflight(config, application.bot)))
     if failure is not None:
         return failure

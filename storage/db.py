@@ -8,6 +8,8 @@ removes everything hanging off her.
 from __future__ import annotations
 
 import asyncio
+import enum
+import functools
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
@@ -180,24 +182,26 @@ class Database:
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one writing statement in its own transaction; return the rows it changed."""
         async with self.transaction() as tx:
-            return await tx.execute(sql, params)
+            # BEGIN, the statement and COMMIT in one trip to aiosqlite's thread, not three.
+            return await tx._execute_alone(sql, params)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """Run several statements atomically: all of them land, or none."""
         async with self._exclusive():
             token = self._in_transaction.set(True)
-            began = False
+            # BEGIN IMMEDIATE goes with the transaction's first statement (one trip to the
+            # thread, not two); the lock above keeps the connection ours until COMMIT.
+            tx = Transaction(self._conn)
             try:
-                await _in_thread(self._conn, _write, "BEGIN IMMEDIATE", ())
-                began = True
-                yield Transaction(self._conn)
+                yield tx
             except BaseException:
-                if began:
+                if tx.state is _State.OPEN:
                     await _in_thread(self._conn, _write, "ROLLBACK", ())
                 raise
             else:
-                await _in_thread(self._conn, _write, "COMMIT", ())
+                if tx.state is _State.OPEN:
+                    await _in_thread(self._conn, _write, "COMMIT", ())
             finally:
                 self._in_transaction.reset(token)
 
@@ -259,18 +263,59 @@ async def _fetch_all(
     return rows
 
 
+class _State(enum.Enum):
+    NOT_BEGUN = "not begun"  # no statement yet: BEGIN goes with the first one
+    OPEN = "open"  # BEGIN ran: COMMIT (or ROLLBACK on an error) ends it
+    ENDED = "ended"  # committed together with its only statement
+
+
 class Transaction:
     """Statements inside `Database.transaction()`."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        # Set in aiosqlite's thread, read here after the trip's result arrives.
+        self.state = _State.NOT_BEGUN
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        changed: int = await _in_thread(self._conn, _write, sql, params)
+        changed: int = await self._trip(_write, sql, params)
         return changed
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        return await _fetch_one(self._conn, sql, params)
+        row: sqlite3.Row | None = await self._trip(_one, sql, params)
+        return row
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        return await _fetch_all(self._conn, sql, params)
+        rows: list[sqlite3.Row] = await self._trip(_all, sql, params)
+        return rows
+
+    async def _trip(self, fn: Any, sql: str, params: Iterable[Any]) -> Any:
+        if self.state is _State.NOT_BEGUN:
+            return await _in_thread(self._conn, functools.partial(_begun, self, fn), sql, params)
+        return await _in_thread(self._conn, fn, sql, params)
+
+    async def _execute_alone(self, sql: str, params: Iterable[Any]) -> int:
+        """The transaction's only statement, committed in the same trip (Database.execute)."""
+        assert self.state is _State.NOT_BEGUN
+        changed: int = await _in_thread(
+            self._conn, functools.partial(_begun, self, _write_and_commit), sql, params
+        )
+        return changed
+
+
+def _begun(tx: Transaction, fn: Any, conn: sqlite3.Connection, sql: str, params: Any) -> Any:
+    """BEGIN IMMEDIATE, then the first statement (in aiosqlite's thread). A failed BEGIN leaves
+    nothing to roll back; a failed statement after it leaves the transaction OPEN, and
+    Database.transaction rolls it back."""
+    _write(conn, "BEGIN IMMEDIATE", ())
+    tx.state = _State.OPEN
+    result = fn(conn, sql, params)
+    if fn is _write_and_commit:
+        tx.state = _State.ENDED
+    return result
+
+
+def _write_and_commit(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
+    changed = _write(conn, sql, params)
+    _write(conn, "COMMIT", ())
+    return changed

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from sqlite3 import Row
+from typing import NamedTuple
 
 from storage.db import Database
 
@@ -421,6 +422,32 @@ async def attendees(db: Database, meeting_id: int) -> list[Attendee]:
         )
         for row in rows
     ]
+
+
+class MemberAnswer(NamedTuple):
+    """A member of the meeting's district and her answer: what /rsvps lists (a tuple, cheap to
+    make by the thousand, where `attendees` also reads the reminders each one was sent)."""
+
+    display_name: str
+    answer: str | None
+    unreachable: bool
+
+
+async def answers(db: Database, meeting_id: int) -> list[MemberAnswer]:
+    """Every member of the meeting's district with her answer, by name (as `attendees`)."""
+    rows = await db.fetch_all(
+        """
+        SELECT ms.display_name, r.answer, p.unreachable_since IS NOT NULL
+          FROM meetings AS m
+          JOIN memberships AS ms ON ms.district_id = m.district_id
+          JOIN people AS p ON p.telegram_id = ms.telegram_id
+          LEFT JOIN rsvps AS r ON r.meeting_id = m.id AND r.telegram_id = ms.telegram_id
+         WHERE m.id = ?
+         ORDER BY ms.display_name COLLATE NOCASE, ms.telegram_id
+        """,
+        (meeting_id,),
+    )
+    return [MemberAnswer(row[0], row[1], bool(row[2])) for row in rows]
 
 
 async def member_locales(db: Database, district_id: int) -> list[tuple[int, str]]:

@@ -62,7 +62,7 @@ from handlers.common.language import language_keyboard
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from storage.broadcasts import (
     DraftRecord,
-    count_reachable,
+    count_reachable_by_role,
     delete_draft,
     get_draft,
     save_draft,
@@ -154,15 +154,14 @@ async def district_audiences(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Who in one district: all members, one role, or the group chat; with how many each."""
     t, db = context.t, context.db
-    every = await count_reachable(db, [district.id])
-    rows = [[button("👥", t._("All members ({n})").format(n=every), f"bc:a:m{district.id}")]]
     labels = (
         (Role.MOTHER, "🤝", t._("The bydelsmødre ({n})")),
         (Role.PARTICIPANT, "🎓", t._("The participants ({n})")),
         (Role.COORDINATOR, "🧭", t._("The coordinators ({n})")),
     )
-    for role, emoji, label in labels:
-        n = await count_reachable(db, [district.id], str(role))
+    every, counts = await count_reachable_by_role(db, district.id, [str(r) for r, *_ in labels])
+    rows = [[button("👥", t._("All members ({n})").format(n=every), f"bc:a:m{district.id}")]]
+    for (role, emoji, label), n in zip(labels, counts, strict=True):
         rows.append([button(emoji, label.format(n=n), f"bc:a:r{district.id}.{role}")])
     if district.chat_id is not None:
         # Button labels are plain text to Telegram: the chat's title goes in as it is.

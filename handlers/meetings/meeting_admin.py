@@ -26,9 +26,9 @@ from handlers.meetings import codecs
 from handlers.meetings.meetings import ANSWERS, card_keyboard, meeting_text, pressed_meeting
 from handlers.meetings.reminders import tell_members_soon
 from storage.meetings import (
-    Attendee,
     MeetingRecord,
-    attendees,
+    MemberAnswer,
+    answers,
     cancel_meeting,
     get_meeting,
     interrupted_reminders,
@@ -134,7 +134,7 @@ async def answers_view(
     """Who is coming, not coming, maybe and has not answered, with counts: one message, or
     several for a big group (the counts always in the first)."""
     t, tz = context.t, context.services.config.tz
-    people = await attendees(context.db, meeting.id)
+    people = await answers(context.db, meeting.id)
     head = [
         "👥 <b>"
         + t.ltr(escape(meeting.district_name))
@@ -143,7 +143,7 @@ async def answers_view(
     ]
     if meeting.cancelled:
         head.append("🚫 " + t._("This meeting is cancelled."))
-    groups: list[tuple[str, list[Attendee]]] = [
+    groups: list[tuple[str, list[MemberAnswer]]] = [
         (f"{emoji} {t._(label)}", [p for p in people if p.answer == answer])
         for answer, (emoji, label) in ANSWERS.items()
     ]
@@ -198,7 +198,7 @@ def name_pieces(names: list[str]) -> list[str]:
     return pieces
 
 
-def name_of(t: Translator, person: Attendee) -> str:
+def name_of(t: Translator, person: MemberAnswer) -> str:
     return t.ltr(escape(person.display_name)) + (" 🚫" if person.unreachable else "")
 
 
