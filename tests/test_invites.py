@@ -21,6 +21,7 @@ from bot.invites import (
 )
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
+from handlers.people.codecs import INVITE_ROLE, JOIN_NO
 from storage.invites import redeem_invite
 from storage.members import get_member, remove_member
 from tests.conftest import make_member
@@ -123,7 +124,7 @@ async def test_declining_changes_nothing(
     hodan = chat(3001, "Hodan")
     await hodan.send(f"/start {code}")
     await hodan.press("lang:en")
-    await hodan.press("join:no")
+    await hodan.press(JOIN_NO.encode())
     assert await get_member(services.db, district_id, 3001) is None
     assert "All right. You can open the link again later." in hodan.texts()
 
@@ -236,6 +237,6 @@ async def test_only_the_central_office_invites_coordinators(
     assert [b["text"] for b in buttons_of(kari.last())] == [
         "🎓 participant in the basic training", "🤝 bydelsmor",
     ]  # fmt: skip
-    await kari.press(f"inv:{district_id}:coordinator")  # forged
+    await kari.press(INVITE_ROLE.encode(district_id, "coordinator"))  # forged
     assert api.calls_to("sendPhoto") == []
     assert kari.toasts()[-1].startswith("🔒")

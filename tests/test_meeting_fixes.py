@@ -11,6 +11,7 @@ from bot.app import BotApplication
 from bot.meeting_plan import OSLO, local_instant
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
+from handlers.meetings.codecs import CARD
 from handlers.meetings.meeting_when import times_left
 from handlers.meetings.reminders import notices_sent
 from storage.meetings import get_meeting
@@ -48,7 +49,7 @@ async def test_a_cancelled_meeting_is_restored_and_members_are_told(
     meeting_id = await next_meeting_id(services, district_id)
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/meetings")
-    await kari.press(f"mtg:{meeting_id}")
+    await kari.press(CARD.encode(meeting_id))
     await kari.press_label("Cancel the meeting")
     await kari.press_label("Yes, cancel it")
     assert "♻️ Restore the meeting" in labels(kari)  # the card keeps its buttons
@@ -69,10 +70,10 @@ async def test_answers_move_and_add_keep_the_card_and_a_way_back(
     meeting_id = await next_meeting_id(services, district_id)
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/meetings")
-    await kari.press(f"mtg:{meeting_id}")
+    await kari.press(CARD.encode(meeting_id))
     await kari.press_label("Answers")
     assert labels(kari) == ["🔄 Refresh", "↩️ Back to the meeting"]
-    await kari.press(f"mtg:{meeting_id}")
+    await kari.press(CARD.encode(meeting_id))
     await kari.press_label("Move")
     await kari.press_label("Back")  # from the days back to the meeting's card
     assert "🕒 Move" in labels(kari)

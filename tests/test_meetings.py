@@ -19,6 +19,7 @@ from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings import meeting_when, reminders
+from handlers.meetings.codecs import ANSWERS, CALENDAR, CARD, NOTE, RSVP
 from handlers.meetings.planning import plan_all, plan_and_tell
 from handlers.meetings.reminders import notices_sent
 from storage.meetings import (
@@ -85,16 +86,16 @@ async def test_a_card_answers_and_one_meeting_to_the_calendar(
     meeting_id = await next_meeting_id(services, district_id)
     fadumo = await started(chat(FADUMO, "Fadumo"))
     await fadumo.send("/meetings")
-    await fadumo.press(f"mtg:{meeting_id}")
+    await fadumo.press(CARD.encode(meeting_id))
     card = fadumo.last()
     assert [b["text"] for b in buttons_of(card)] == [
         "✅ Coming", "❌ Not coming", "🤔 Maybe", "📅 Add to calendar",
     ]  # fmt: skip
-    await fadumo.press(f"rsvp:{meeting_id}:n")
+    await fadumo.press(RSVP.encode(meeting_id, "n"))
     assert "Your answer: ❌ Not coming" in fadumo.last()["text"]
     assert fadumo.toasts()[-1] == "Thank you! Your answer: ❌ Not coming"
     assert await get_rsvp(services.db, meeting_id, FADUMO) == "no"
-    await fadumo.press(f"ics:{meeting_id}")
+    await fadumo.press(CALENDAR.encode(meeting_id))
     (call,) = api.calls_to("sendDocument")
     _, content = next(iter(call.uploads.values()))
     assert len(list(icalendar.Calendar.from_ical(content).walk("VEVENT"))) == 1
@@ -143,7 +144,7 @@ async def test_rsvps_shows_who_is_coming_with_counts_and_who_cannot_be_reached(
     district_id = await alna_group(services, api, app)
     meeting_id = await next_meeting_id(services, district_id)
     fadumo = await started(chat(FADUMO, "Fadumo"))
-    await fadumo.press(f"rsvp:{meeting_id}:y", fadumo.last()["message_id"])
+    await fadumo.press(RSVP.encode(meeting_id, "y"), fadumo.last()["message_id"])
     await mark_unreachable(services.db, HAWA, now())
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/rsvps")
@@ -154,7 +155,7 @@ async def test_rsvps_shows_who_is_coming_with_counts_and_who_cannot_be_reached(
     assert "🚫 = the bot cannot reach her" in text
 
     fadumo_view = await started(chat(FADUMO, "Fadumo"))
-    await fadumo_view.press(f"mans:{meeting_id}")
+    await fadumo_view.press(ANSWERS.encode(meeting_id))
     assert fadumo_view.toasts()[-1].startswith("🔒")
 
 
@@ -165,7 +166,7 @@ async def test_a_coordinator_cancels_a_meeting_and_every_member_is_told(
     meeting_id = await next_meeting_id(services, district_id)
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/meetings")
-    await kari.press(f"mtg:{meeting_id}")
+    await kari.press(CARD.encode(meeting_id))
     assert "🗑 Cancel the meeting" in [b["text"] for b in buttons_of(kari.last())]
     await kari.press_label("Cancel the meeting")
     assert kari.last()["text"].startswith("⚠️ Cancel this meeting?")
@@ -184,7 +185,7 @@ async def test_a_coordinator_cancels_a_meeting_and_every_member_is_told(
     fadumo = await started(chat(FADUMO, "Fadumo"))
     await fadumo.send("/meetings")
     assert "(cancelled)" in fadumo.last()["text"]
-    await fadumo.press(f"mtg:{meeting_id}")
+    await fadumo.press(CARD.encode(meeting_id))
     assert buttons_of(fadumo.last()) == []  # nothing to answer any more
     # A re-plan keeps her cancellation: the rule does not bring the meeting back.
     await plan_and_tell(app.bot, services.db, district_id, services.config.tz, now())
@@ -219,7 +220,7 @@ async def test_a_coordinator_moves_a_meeting_with_buttons(
     day = (now() + timedelta(days=5)).astimezone(OSLO).date()
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/meetings")
-    await kari.press(f"mtg:{meeting_id}")
+    await kari.press(CARD.encode(meeting_id))
     await kari.press_label("Move")
     assert kari.last()["text"] == "🗓 Which day?"
     labels = [b["text"] for b in buttons_of(kari.last())]
@@ -291,8 +292,8 @@ async def test_place_and_note_can_be_abandoned_with_cancel(
     district_id = await alna_group(services, api, app)
     meeting_id = await next_meeting_id(services, district_id)
     kari = await started(chat(KARI, "Kari"))
-    await kari.press(f"mnote:{meeting_id}", kari.last()["message_id"])
-    await kari.press(f"mnote:{meeting_id}", kari.last()["message_id"])  # pressed twice: fine
+    await kari.press(NOTE.encode(meeting_id), kari.last()["message_id"])
+    await kari.press(NOTE.encode(meeting_id), kari.last()["message_id"])  # pressed twice: fine
     prompts = [text for text in kari.texts() if text.startswith("📝 Send the place")]
     assert len(prompts) == 2
     await kari.send("/cancel")
@@ -446,7 +447,7 @@ async def test_a_note_or_move_for_a_meeting_cancelled_meanwhile_changes_and_tell
     )
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/meetings")
-    await kari.press(f"mnote:{first.id}")
+    await kari.press(NOTE.encode(first.id))
     # While she types, another coordinator cancels it.
     await cancel_meeting(services.db, first.id, HAWA, now())
     before = len(api.bot_messages_in(FADUMO))

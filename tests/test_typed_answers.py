@@ -14,6 +14,7 @@ from bot.config import Config
 from bot.offline_api import OfflineBotApi, OfflineRequest
 from handlers.common.awaiting import KEY, Questions
 from handlers.common.context import Services
+from handlers.meetings.codecs import NOTE
 from handlers.meetings.reminders import notices_sent
 from storage.broadcasts import get_draft
 from storage.meetings import get_meeting
@@ -41,7 +42,7 @@ async def test_a_note_asked_first_does_not_take_the_announcement(
     app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
 ) -> None:
     kari, district_id, meeting_id = await kari_in_alna(app, services, api, chat)
-    await kari.press(f"mnote:{meeting_id}", kari.last()["message_id"])
+    await kari.press(NOTE.encode(meeting_id), kari.last()["message_id"])
     told_before = len(api.bot_messages_in(FADUMO))
     await kari.send("/broadcast")  # she went elsewhere: the note is no longer awaited
     await kari.press(f"bc:a:m{district_id}")
@@ -62,7 +63,7 @@ async def test_a_note_asked_during_an_announcement_replaces_it_and_cancel_ends_o
     await kari.send("/broadcast")
     await kari.press(f"bc:a:m{district_id}")
     await kari.send("/meetings")  # a command ends the announcement's question, silently
-    await kari.press(f"mnote:{meeting_id}", kari.last()["message_id"])
+    await kari.press(NOTE.encode(meeting_id), kari.last()["message_id"])
     assert TEXT_GONE not in kari.texts()
     await kari.send("/cancel")
     assert kari.last()["text"] == NOTE_GONE + " Nothing was changed."
@@ -72,7 +73,7 @@ async def test_a_note_asked_during_an_announcement_replaces_it_and_cancel_ends_o
     # Asked again by /broadcast, then replaced by a press: she is told.
     await kari.send("/broadcast")
     assert kari.last()["text"].startswith("✏️ You were writing this announcement:")
-    await kari.press(f"mnote:{meeting_id}", kari.last()["message_id"] - 1)
+    await kari.press(NOTE.encode(meeting_id), kari.last()["message_id"] - 1)
     assert TEXT_GONE in kari.texts()
     await kari.send("Library, room 2")
     await notices_sent()
@@ -106,7 +107,7 @@ async def test_a_meeting_note_question_survives_a_restart_and_ends_in_time(
     db_path: Path,
 ) -> None:
     kari, _district_id, meeting_id = await kari_in_alna(app, services, api, chat)
-    await kari.press(f"mnote:{meeting_id}", kari.last()["message_id"])
+    await kari.press(NOTE.encode(meeting_id), kari.last()["message_id"])
     second = build_application(
         Config(token=TEST_TOKEN, db_path=db_path), request=OfflineRequest(api), with_updater=False
     )
@@ -119,7 +120,7 @@ async def test_a_meeting_note_question_survives_a_restart_and_ends_in_time(
             meeting = await get_meeting(services.db, meeting_id)
             assert meeting is not None and meeting.place == "After the restart"
 
-            await again.press(f"mnote:{meeting_id}", kari.last()["message_id"] - 2)
+            await again.press(NOTE.encode(meeting_id), kari.last()["message_id"] - 2)
             questions = second.bot_data[KEY]
             assert isinstance(questions, Questions)
             questions.open[KARI] = replace(questions.open[KARI], until=datetime.now(UTC))
