@@ -1,9 +1,10 @@
 """[[cohort]] and [[evening]] tables of the seed file: a cohort's evenings planned at a desk.
 
-Checked with the seed file's own validator (bot/seeding.py): every mistake names its line, an
-unknown key gets "did you mean", and the whole file is refused if anything is wrong. An evening
-in the past is refused when the file is applied (only the database knows whether it is one
-already held and unchanged: see storage/course/seed.py); `past_evening_error` names its line.
+Checked with the one TOML reader (bot/toml_reader.py), as the rest of the seed file: every
+mistake names its line, an unknown key gets "did you mean", and the whole file is refused if
+anything is wrong. An evening in the past is refused when the file is applied (only the
+database knows whether it is one already held and unchanged: see storage/course/seed.py);
+`past_evening_error` names its line.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from bot.course.modules import MODULE_COUNT
 from bot.course.progress import DEFAULT_THRESHOLD
 from bot.course.waitlist import MAX_CAPACITY, MIN_CAPACITY
 from bot.meeting_plan import local_instant, parse_time
-from bot.seeding import Seed, SeedError, _Checker, _show, _Table, _tables, _tally, locate
+from bot.seeding import Seed, SeedError, _tally
+from bot.toml_reader import Checker, Table, locate, show, tables
 from storage.course.seed import CohortSeed, CourseCounts, EveningInThePast, EveningSeed
 
 COHORT_KEYS = ("district", "name", "capacity", "threshold")
@@ -27,7 +29,7 @@ DEFAULT_MINUTES = 120
 
 
 def parse_course(
-    check: _Checker,
+    check: Checker,
     document: dict[str, Any],
     district_slugs: set[str],
     location_ids: set[str],
@@ -36,21 +38,21 @@ def parse_course(
     cohorts: list[CohortSeed] = []
     named: dict[str, str] = {}  # cohort name -> its district, for the evenings
     seen: dict[tuple[str, str], int] = {}
-    for index, data in enumerate(_tables(check, document, "cohort")):
-        table = _Table(check, "cohort", index, data)
+    for index, data in enumerate(tables(check, document, "cohort")):
+        table = Table(check, "cohort", index, data)
         table.refuse_unknown(COHORT_KEYS)
         district = table.slug("district")
         if district is not None and district not in district_slugs:
             table.fail(
                 "district",
-                f"district {_show(district)} is not the slug of a [[district]] in this file",
+                f"district {show(district)} is not the slug of a [[district]] in this file",
             )
         name = table.text("name", MAX_NAME)
         capacity = _optional_int(table, "capacity", MIN_CAPACITY, MAX_CAPACITY, DEFAULT_CAPACITY)
         threshold = _optional_int(table, "threshold", 1, MODULE_COUNT, DEFAULT_THRESHOLD)
         if name is not None and name in named:
             table.fail(
-                "name", f"name {_show(name)} is already used on line {seen[named[name], name]}"
+                "name", f"name {show(name)} is already used on line {seen[named[name], name]}"
             )
         if (
             table.failed
@@ -64,27 +66,27 @@ def parse_course(
         seen[district, name] = table.line("name")
         cohorts.append(CohortSeed(district, name, capacity, threshold))
     evenings: list[EveningSeed] = []
-    for index, data in enumerate(_tables(check, document, "evening")):
-        table = _Table(check, "evening", index, data)
+    for index, data in enumerate(tables(check, document, "evening")):
+        table = Table(check, "evening", index, data)
         evening = _evening(table, named, location_ids, tz, index)
         if evening is not None and not table.failed:
             evenings.append(evening)
     return cohorts, evenings
 
 
-def _optional_int(table: _Table, key: str, low: int, high: int, default: int) -> int | None:
+def _optional_int(table: Table, key: str, low: int, high: int, default: int) -> int | None:
     if table.get(key, required=False) is None:
         return default
     return table.integer(key, low, high)
 
 
 def _evening(
-    table: _Table, cohorts: dict[str, str], location_ids: set[str], tz: ZoneInfo, index: int
+    table: Table, cohorts: dict[str, str], location_ids: set[str], tz: ZoneInfo, index: int
 ) -> EveningSeed | None:
     table.refuse_unknown(EVENING_KEYS)
     cohort = table.text("cohort", MAX_NAME)
     if cohort is not None and cohort not in cohorts:
-        table.fail("cohort", f"cohort {_show(cohort)} is not the name of a [[cohort]] in this file")
+        table.fail("cohort", f"cohort {show(cohort)} is not the name of a [[cohort]] in this file")
     module = None
     if table.get("module", required=False) is not None:
         module = table.integer("module", 1, MODULE_COUNT)
@@ -93,7 +95,7 @@ def _evening(
         table.missing("module", f"{table.title} needs a module (1-{MODULE_COUNT}) or a title")
     day = table.get("date", required=True)
     if day is not None and (not isinstance(day, date) or hasattr(day, "hour")):
-        table.fail("date", f"date must be a date such as 2027-09-07 (no quotes), got {_show(day)}")
+        table.fail("date", f"date must be a date such as 2027-09-07 (no quotes), got {show(day)}")
         day = None
     at = table.choice("time", parse_time, 'a time such as "18:00"')
     if table.get("time", required=True) is None:
@@ -102,7 +104,7 @@ def _evening(
     location = table.slug("location", required=False)
     if location is not None and location not in location_ids:
         table.fail(
-            "location", f"location {_show(location)} is not the id of a [[location]] in this file"
+            "location", f"location {show(location)} is not the id of a [[location]] in this file"
         )
     lecturer = table.text("lecturer", MAX_NAME, required=False)
     if table.failed or cohort is None or day is None or at is None or minutes is None:

@@ -1,8 +1,9 @@
 """The [[session]] tables of the organisation file: drop-in sessions and local activities.
 
-Checked the way `bot.seeding` checks districts (the same line-aware mistakes, a misspelt key or
-weekday gets a suggestion), and called from `bot.seeding.parse_seed`, so one file loads whole or
-not at all. The README's "Organisation data" shows the keys.
+Checked by the one TOML reader (`bot.toml_reader`), as `bot.seeding` checks districts (the
+same line-aware mistakes, a misspelt key or weekday gets a suggestion), and called from
+`bot.seeding.parse_seed`, so one file loads whole or not at all. The README's "Organisation
+data" shows the keys.
 """
 
 from __future__ import annotations
@@ -14,15 +15,8 @@ from typing import Any
 
 from bot.dropin.plan import KINDS
 from bot.i18n import LOCALE_CODES
-from bot.seeding import (
-    HOLIDAY_POLICIES,
-    WEEKDAYS,
-    _Checker,
-    _is_int,
-    _show,
-    _Table,
-    _tables,
-)
+from bot.seeding import HOLIDAY_POLICIES, WEEKDAYS
+from bot.toml_reader import Checker, Table, first_use, is_int, show, tables
 from storage.dropin.sessions import SessionSeed
 
 SESSION_KEYS = (
@@ -33,27 +27,22 @@ KIND_NAMES = {"drop-in": "dropin", **{k: k for k in KINDS if k != "dropin"}}
 _LOCALES = {code.lower(): code for code in LOCALE_CODES}
 
 
-def parse_sessions(check: _Checker, document: dict[str, Any]) -> list[SessionSeed]:
+def parse_sessions(check: Checker, document: dict[str, Any]) -> list[SessionSeed]:
     """The valid sessions; a district or location that is in neither the file nor the
     database is refused when the file is applied (`session_error` points at it)."""
     result: list[SessionSeed] = []
     seen: dict[str, int] = {}
-    for index, data in enumerate(_tables(check, document, "session")):
-        table = _Table(check, "session", index, data)
+    for index, data in enumerate(tables(check, document, "session")):
+        table = Table(check, "session", index, data)
         session = _session(table)
         if session is None:
             continue
-        if session.slug in seen:
-            table.fail(
-                "id", f"id {_show(session.slug)} is already used on line {seen[session.slug]}"
-            )
-            continue
-        seen[session.slug] = table.line("id")
-        result.append(session)
+        if first_use(table, "id", session.slug, seen):
+            result.append(session)
     return result
 
 
-def _session(table: _Table) -> SessionSeed | None:
+def _session(table: Table) -> SessionSeed | None:
     table.refuse_unknown(SESSION_KEYS)
     slug = table.slug("id")
     district = table.slug("district")
@@ -91,7 +80,7 @@ def _session(table: _Table) -> SessionSeed | None:
     )  # fmt: skip
 
 
-def _weekday(table: _Table) -> int | None:
+def _weekday(table: Table) -> int | None:
     value = table.get("weekday", required=True)
     if value is None:
         return None
@@ -100,11 +89,11 @@ def _weekday(table: _Table) -> int | None:
         return WEEKDAYS.index(word)
     close = difflib.get_close_matches(word or "", WEEKDAYS, n=1)
     hint = f": did you mean {close[0]}?" if close else f" ({', '.join(WEEKDAYS)})"
-    table.fail("weekday", f"weekday must be a day in English, got {_show(value)}{hint}")
+    table.fail("weekday", f"weekday must be a day in English, got {show(value)}{hint}")
     return None
 
 
-def _time(table: _Table, key: str) -> str | None:
+def _time(table: Table, key: str) -> str | None:
     value = table.get(key, required=True)
     if value is None:
         return None
@@ -112,11 +101,11 @@ def _time(table: _Table, key: str) -> str | None:
         hours, minutes = value[:2], value[3:]
         if hours.isdecimal() and minutes.isdecimal() and int(hours) < 24 and int(minutes) < 60:
             return value
-    table.fail(key, f'{key} must be "HH:MM" between "00:00" and "23:59", got {_show(value)}')
+    table.fail(key, f'{key} must be "HH:MM" between "00:00" and "23:59", got {show(value)}')
     return None
 
 
-def _date(table: _Table, key: str, *, required: bool) -> date | None:
+def _date(table: Table, key: str, *, required: bool) -> date | None:
     value = table.get(key, required=required)
     if value is None:
         return None
@@ -124,12 +113,12 @@ def _date(table: _Table, key: str, *, required: bool) -> date | None:
         with contextlib.suppress(ValueError):
             value = date.fromisoformat(value.strip())
     if not isinstance(value, date) or hasattr(value, "hour"):
-        table.fail(key, f"{key} must be a date like 2026-01-07, got {_show(value)}")
+        table.fail(key, f"{key} must be a date like 2026-01-07, got {show(value)}")
         return None
     return value
 
 
-def _languages(table: _Table) -> tuple[str, ...]:
+def _languages(table: Table) -> tuple[str, ...]:
     value = table.get("languages", required=False)
     if value is None:
         return ()
@@ -139,23 +128,23 @@ def _languages(table: _Table) -> tuple[str, ...]:
         table.fail(
             "languages",
             f"languages must be a list of language codes ({', '.join(LOCALE_CODES)}), "
-            f"got {_show(value) if not isinstance(value, list) else value}",
+            f"got {show(value) if not isinstance(value, list) else value}",
         )
         return ()
     return tuple(dict.fromkeys(_LOCALES[v.lower()] for v in value))
 
 
-def _count(table: _Table, key: str, low: int, default: int, highest: int = 50) -> int | None:
+def _count(table: Table, key: str, low: int, default: int, highest: int = 50) -> int | None:
     value = table.data.get(key)
     if value is None:
         return default
-    if not _is_int(value) or not low <= value <= highest:
-        table.fail(key, f"{key} must be a whole number {low}-{highest}, got {_show(value)}")
+    if not is_int(value) or not low <= value <= highest:
+        table.fail(key, f"{key} must be a whole number {low}-{highest}, got {show(value)}")
         return None
     return int(value)
 
 
-def _exceptions(table: _Table) -> tuple[tuple[str, str, str | None], ...]:
+def _exceptions(table: Table) -> tuple[tuple[str, str, str | None], ...]:
     """cancelled = [{ date = 2026-12-23, reason = "..." }], extra = [2026-12-28]."""
     found: list[tuple[str, str, str | None]] = []
     cancelled = table.data.get("cancelled", [])
