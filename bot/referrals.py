@@ -17,11 +17,9 @@ plain venue values for the handler to send.
 
 from __future__ import annotations
 
-import difflib
 import html
 import re
-import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from functools import cache
@@ -33,6 +31,15 @@ from zoneinfo import ZoneInfo
 
 from bot.config import DEFAULT_TZ
 from bot.i18n import Translator
+from bot.toml_reader import (
+    SLUG_RULE,
+    TomlError,
+    is_slug,
+    load,
+    locate,
+    top_level_line,
+    unknown_key,
+)
 
 Audience = Literal["public", "coordinator"]
 AUDIENCES: tuple[Audience, ...] = ("public", "coordinator")
@@ -54,7 +61,6 @@ PHONE_KEYS = ("number", "label", "unconfirmed")
 ADDRESS_KEYS = ("street", "unconfirmed", "latitude", "longitude", "coordinates_source")
 
 _OSLO = ZoneInfo(DEFAULT_TZ)  # the one setting: bot/config.py
-_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 _PHONE = re.compile(r"\+?\d(?:[\d ]*\d)?")
 # Texts are message ids: they end up in .po files that are checked as Telegram HTML and whose
 # {placeholders} must match between languages, so these characters have no place in them.
@@ -256,14 +262,15 @@ def catalogue_messages(catalogue: Catalogue | None = None) -> list[str]:
 def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
     """Parse and check a whole catalogue; every problem found is raised together."""
     try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(source, [f"not valid TOML: {exc}"]) from None
+        document = load(text, source)
+    except TomlError as exc:
+        raise CatalogueError(source, [f"line {exc.line}: {exc.reason}"]) from None
     problems: list[str] = []
-    _refuse_unknown(problems, "the top level", document, TOP_LEVEL_KEYS)
-    topics = _topics(problems, _array(problems, document, "topic"))
-    services = _services(problems, _array(problems, document, "service"))
-    emergency = _emergency(problems, document.get("emergency"))
+    top = _Table(problems, "the top level", document, lambda path: top_level_line(text, path[0]))
+    top.refuse_unknown(TOP_LEVEL_KEYS)
+    topics = _topics(problems, text, _array(problems, document, "topic"))
+    services = _services(problems, text, _array(problems, document, "service"))
+    emergency = _emergency(problems, text, document.get("emergency"))
     if not problems:
         _check_together(problems, topics, services, emergency)
     if problems:
@@ -279,26 +286,42 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
 class _Table:
     """One TOML table being read: its problems are reported with where it is."""
 
-    def __init__(self, problems: list[str], where: str, data: dict[str, Any]) -> None:
+    def __init__(
+        self, problems: list[str], where: str, data: dict[str, Any],
+        at: Callable[[tuple[str, ...]], int] | None = None,
+    ) -> None:  # fmt: skip
         self.problems = problems
         self.where = where
         self.data = data
+        # The line of a key path in the file (bot.toml_reader.locate), so each problem says
+        # where to look; None for a table read from no file.
+        self.at = at
 
-    def fail(self, reason: str) -> None:
-        self.problems.append(f"{self.where}: {reason}")
+    def fail(self, reason: str, key: str | None = None) -> None:
+        line = "" if self.at is None else f"line {self.at(() if key is None else (key,))}: "
+        self.problems.append(f"{line}{self.where}: {reason}")
+
+    def refuse_unknown(self, known: Sequence[str]) -> None:
+        for key in self.data:
+            if key not in known:
+                self.fail(unknown_key(key, known, quote=repr), key)
 
     def get(self, key: str, required: bool) -> Any:
         value = self.data.get(key)
         if value is None and required:
-            self.fail(f"{key} is missing")
+            self.fail(f"{key} is missing", key)
         return value
 
     def slug(self, key: str, required: bool = True) -> str | None:
         value = self.get(key, required)
         if value is None:
             return None
-        if not isinstance(value, str) or not _SLUG.fullmatch(value):
-            self.fail(f"{key} must be a slug (a-z, 0-9 and -, at most 40), got {value!r}")
+        if not is_slug(value):
+            self.fail(
+                f"{key} must be a slug ({SLUG_RULE}, not starting or ending with '-'), "
+                f"got {value!r}",
+                key,
+            )
             return None
         return value
 
@@ -309,16 +332,17 @@ class _Table:
             return None
         limit = _TEXT_LIMITS[key]
         if not isinstance(value, str) or not value.strip():
-            self.fail(f"{key} must be a text, got {value!r}")
+            self.fail(f"{key} must be a text, got {value!r}", key)
         elif value != value.strip() or "  " in value:
-            self.fail(f"{key} has extra spaces: {value!r}")
+            self.fail(f"{key} has extra spaces: {value!r}", key)
         elif _FORBIDDEN_IN_TEXT.search(value):
             self.fail(
                 f"{key} has a character texts cannot have (<, >, &, {{, }} or a line break; "
-                f"write 'and' for &): {value!r}"
+                f"write 'and' for &): {value!r}",
+                key,
             )
         elif len(value) > limit:
-            self.fail(f"{key} is {len(value)} characters long; at most {limit}")
+            self.fail(f"{key} is {len(value)} characters long; at most {limit}", key)
         else:
             return value
         return None
@@ -329,9 +353,9 @@ class _Table:
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip() or value != value.strip():
-            self.fail(f"{key} must be a text without spaces around it, got {value!r}")
+            self.fail(f"{key} must be a text without spaces around it, got {value!r}", key)
         elif _CONTROL.search(value) or len(value) > limit:
-            self.fail(f"{key} must be one line of at most {limit} characters, got {value!r}")
+            self.fail(f"{key} must be one line of at most {limit} characters, got {value!r}", key)
         else:
             return value
         return None
@@ -339,7 +363,7 @@ class _Table:
     def boolean(self, key: str, required: bool = True) -> bool | None:
         value = self.get(key, required)
         if value is not None and not isinstance(value, bool):
-            self.fail(f"{key} must be true or false, got {value!r}")
+            self.fail(f"{key} must be true or false, got {value!r}", key)
             return None
         return value
 
@@ -348,7 +372,7 @@ class _Table:
         if value is None:
             return default
         if value not in choices:
-            self.fail(f"{key} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+            self.fail(f"{key} must be one of {', '.join(map(repr, choices))}, got {value!r}", key)
             return None
         return str(value)
 
@@ -356,26 +380,13 @@ class _Table:
         value = self.get(key, required=True)
         if value is None:
             return None
-        if not isinstance(value, list) or not all(
-            isinstance(item, str) and _SLUG.fullmatch(item) for item in value
-        ):
-            self.fail(f'{key} must be a list of ids, e.g. ["doctor"], got {value!r}')
+        if not isinstance(value, list) or not all(is_slug(item) for item in value):
+            self.fail(f'{key} must be a list of ids, e.g. ["doctor"], got {value!r}', key)
             return None
         repeated = sorted({item for item in value if value.count(item) > 1})
         if repeated:
-            self.fail(f"{key} lists {repeated[0]!r} twice")
+            self.fail(f"{key} lists {repeated[0]!r} twice", key)
         return tuple(dict.fromkeys(value))
-
-
-def _refuse_unknown(
-    problems: list[str], where: str, data: dict[str, Any], known: Sequence[str]
-) -> None:
-    for key in data:
-        if key in known:
-            continue
-        close = difflib.get_close_matches(key, known, n=1)
-        hint = f": did you mean {close[0]}?" if close else f" (known keys: {', '.join(known)})"
-        problems.append(f"{where}: unknown key {key!r}{hint}")
 
 
 def _array(problems: list[str], document: dict[str, Any], name: str) -> list[dict[str, Any]]:
@@ -391,13 +402,18 @@ def _where(kind: str, index: int, data: dict[str, Any], key: str = "id") -> str:
     return f"[[{kind}]] {name!r}" if isinstance(name, str) else f"[[{kind}]] number {index + 1}"
 
 
-def _topics(problems: list[str], tables: list[dict[str, Any]]) -> list[Topic]:
+def _at(text: str, kind: str, index: int) -> Callable[[tuple[str, ...]], int]:
+    """The line finder of the `index`-th [[kind]] table (-1: the one [kind] table)."""
+    return lambda path: locate(text, kind, index, path)
+
+
+def _topics(problems: list[str], text: str, tables: list[dict[str, Any]]) -> list[Topic]:
     result: list[Topic] = []
     seen_ids: set[str] = set()
     seen_orders: set[int] = set()
     for index, data in enumerate(tables):
-        table = _Table(problems, _where("topic", index, data), data)
-        _refuse_unknown(problems, table.where, data, TOPIC_KEYS)
+        table = _Table(problems, _where("topic", index, data), data, _at(text, "topic", index))
+        table.refuse_unknown(TOPIC_KEYS)
         topic_id = table.slug("id")
         emoji = table.plain("emoji", 8)
         label = table.text("label")
@@ -431,11 +447,12 @@ def _topics(problems: list[str], tables: list[dict[str, Any]]) -> list[Topic]:
     return result
 
 
-def _services(problems: list[str], tables: list[dict[str, Any]]) -> list[Service]:
+def _services(problems: list[str], text: str, tables: list[dict[str, Any]]) -> list[Service]:
     result: list[Service] = []
     seen: set[str] = set()
     for index, data in enumerate(tables):
-        table = _Table(problems, _where("service", index, data), data)
+        at = _at(text, "service", index)
+        table = _Table(problems, _where("service", index, data), data, at)
         before = len(problems)
         service = _service(table)
         if service is not None and service.id in seen:
@@ -450,7 +467,7 @@ def _services(problems: list[str], tables: list[dict[str, Any]]) -> list[Service
 
 def _service(table: _Table) -> Service | None:
     data = table.data
-    _refuse_unknown(table.problems, table.where, data, SERVICE_KEYS)
+    table.refuse_unknown(SERVICE_KEYS)
     service_id = table.slug("id")
     name = table.text("name")
     helps_with = table.text("helps_with")
@@ -503,9 +520,13 @@ def _phones(table: _Table) -> tuple[Phone, ...] | None:
     result: list[Phone] = []
     seen: set[str] = set()
     failed = False
+    service_at = table.at
+    phones_at = None if service_at is None else (lambda _: service_at(("phones",)))
     for index, data in enumerate(value):
-        phone = _Table(table.problems, f"{table.where}, phone {index + 1}", data)
-        _refuse_unknown(phone.problems, phone.where, data, PHONE_KEYS)
+        # A phone's problems point at its service's phones (the lines of one phone of several
+        # are not told apart); `where` says which phone.
+        phone = _Table(table.problems, f"{table.where}, phone {index + 1}", data, phones_at)
+        phone.refuse_unknown(PHONE_KEYS)
         number = phone.plain("number", 30)
         label = phone.text("label")
         unconfirmed = phone.boolean("unconfirmed")
@@ -533,8 +554,10 @@ def _address(table: _Table) -> Address | None:
     if not isinstance(data, dict):
         table.fail("address must be written as a [service.address] table")
         return None
-    address = _Table(table.problems, f"{table.where}, address", data)
-    _refuse_unknown(address.problems, address.where, data, ADDRESS_KEYS)
+    service_at = table.at
+    address_at = None if service_at is None else (lambda path: service_at(("address", *path)))
+    address = _Table(table.problems, f"{table.where}, address", data, address_at)
+    address.refuse_unknown(ADDRESS_KEYS)
     street = address.plain("street", 200)
     unconfirmed = address.boolean("unconfirmed")
     coordinates = _coordinates(address)
@@ -616,15 +639,15 @@ def _checked(table: _Table) -> date | None:
     return value
 
 
-def _emergency(problems: list[str], data: object) -> tuple[str, tuple[str, ...]]:
+def _emergency(problems: list[str], text: str, data: object) -> tuple[str, tuple[str, ...]]:
     if data is None:
         problems.append("[emergency] is missing: which topic opens with which emergency numbers")
         return "", ()
     if not isinstance(data, dict):
         problems.append("emergency must be written as an [emergency] table")
         return "", ()
-    table = _Table(problems, "[emergency]", data)
-    _refuse_unknown(problems, table.where, data, EMERGENCY_KEYS)
+    table = _Table(problems, "[emergency]", data, _at(text, "emergency", -1))
+    table.refuse_unknown(EMERGENCY_KEYS)
     topic = table.slug("topic")
     first = table.slugs("first")
     return topic or "", first or ()
