@@ -670,3 +670,19 @@ def test_the_shipped_file_names_nothing_twice() -> None:
     assert len(service_ids) == len(set(service_ids))
     assert all(len(f"ref:{service_id}") <= 64 for service_id in service_ids)
     assert isinstance(catalogue.services[0], Service)
+
+
+def test_each_problem_names_its_line_in_the_file() -> None:
+    """The catalogue is read by the same reader as the organisation file (bot/toml_reader.py)."""
+    text = VALID.replace('id = "police"\nname', 'id = "police"\nnmae = "x"\nname', 1)
+    with pytest.raises(CatalogueError) as caught:
+        parse_catalogue(text, "test.toml")
+    line = text.split("\n").index('nmae = "x"') + 1
+    assert f"line {line}: [[service]] 'police': unknown key 'nmae': did you mean name?" in (
+        caught.value.problems
+    )
+
+
+def test_an_id_may_not_start_or_end_with_a_hyphen() -> None:
+    with pytest.raises(CatalogueError, match="id must be a slug"):
+        parse_catalogue(VALID.replace('id = "police"', 'id = "police-"', 1))

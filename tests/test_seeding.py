@@ -204,6 +204,12 @@ MISTAKES = [
         'slug = "Grorud"  # HERE',
         "slug must be 1-40 characters of a-z, 0-9 and '-'",
     ),
+    (
+        # The one slug rule (bot/toml_reader.py), shared with the referral catalogue.
+        'slug = "grorud"',
+        'slug = "grorud-"  # HERE',
+        "slug must be 1-40 characters of a-z, 0-9 and '-', not starting or ending with '-'",
+    ),
     ('slug = "grorud"', 'slug = "alna"  # HERE', 'slug "alna" is already used on line 7'),
     ('name = "Grorud"', 'name = "Alna"  # HERE', 'name "Alna" is already used on line 8'),
     ('name = "Grorud"', 'name = ""  # HERE', "name must be one line of 1-100 characters"),
