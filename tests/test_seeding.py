@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.seeding import Seed, SeedError, locate, parse_seed, read_seed, summary
+from bot.seeding import Seed, SeedError, parse_seed, read_seed, summary
+from bot.toml_reader import locate
 from storage import Database, StorageError
 from storage.organisation import (
     DistrictSeed,
