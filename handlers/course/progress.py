@@ -67,19 +67,29 @@ async def participant_lines(context: BotContext, cohort: Cohort) -> list[str]:
     return lines
 
 
-async def cohort_progress_callback(update: Update, context: BotContext) -> None:
-    """Who is on track for the diploma."""
+async def pressed_cohort(update: Update, context: BotContext, codec: codecs.Codec) -> Cohort | None:
+    """The cohort a coordinator's press names, answered; None (and she is told) when it is gone
+    or not hers to manage. The progress view and the spreadsheet check a press the same way."""
     query = update.callback_query
-    assert query is not None and update.effective_chat is not None
-    ids = codecs.PROGRESS.decode(query.data)
+    assert query is not None
+    ids = codec.decode(query.data)
     cohort = await get_cohort(context.db, ids[0]) if ids else None
     if cohort is None:
         await answer_expired(query, context.t)
-        return
+        return None
     if not allowed(context.identity, Action.MANAGE_COURSE, cohort.district_id):
         await refuse(update, context)
-        return
+        return None
     await query.answer()
+    return cohort
+
+
+async def cohort_progress_callback(update: Update, context: BotContext) -> None:
+    """Who is on track for the diploma."""
+    assert update.effective_chat is not None
+    cohort = await pressed_cohort(update, context, codecs.PROGRESS)
+    if cohort is None:
+        return
     t = context.t
     lines = [
         "📊 <b>" + cohort_label(t, cohort) + "</b>",
@@ -108,17 +118,10 @@ async def cohort_progress_callback(update: Update, context: BotContext) -> None:
 
 async def csv_callback(update: Update, context: BotContext) -> None:
     """The cohort as a spreadsheet file (CSV, UTF-8 with BOM: opens in Excel and LibreOffice)."""
-    query = update.callback_query
-    assert query is not None and update.effective_chat is not None
-    ids = codecs.CSV_FILE.decode(query.data)
-    cohort = await get_cohort(context.db, ids[0]) if ids else None
+    assert update.effective_chat is not None
+    cohort = await pressed_cohort(update, context, codecs.CSV_FILE)
     if cohort is None:
-        await answer_expired(query, context.t)
         return
-    if not allowed(context.identity, Action.MANAGE_COURSE, cohort.district_id):
-        await refuse(update, context)
-        return
-    await query.answer()
     evenings = await evenings_of(context.db, cohort.id)
     places = await places_of(context.db, cohort.id)
     came = await attendance_of(context.db, cohort.id)

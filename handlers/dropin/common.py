@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
+from telegram import InlineKeyboardMarkup
 from telegram.ext import JobQueue
 
 from bot.dropin.plan import KINDS, Occurrence, SessionException, SessionRule, occurrences
@@ -15,6 +16,7 @@ from bot.dropin.rota import ALERT_AHEAD, alert_moment
 from bot.i18n import LANGUAGE_BY_CODE, Translator
 from bot.meeting_plan import parse_days_off
 from handlers.common.context import BotContext
+from handlers.common.delivery import Delivery, send_to_member
 from handlers.common.render import escape
 from storage import Database
 from storage.dropin.rota import shifts_on
@@ -26,6 +28,22 @@ MAP_SEARCH = "https://www.openstreetmap.org/search?query="
 # without importing the jobs (which build on the handlers' texts).
 WAKE_KEY = "dropin:job"
 WAKE_AHEAD = timedelta(hours=36)
+
+
+async def send_to(
+    context: BotContext, telegram_id: int, text: str, keyboard: InlineKeyboardMarkup | None
+) -> Delivery:
+    """A message from a drop-in handler to one woman's private chat, through the bot's outbox
+    (the swap offer, its taker's thanks and the coordinator's notices all go this way)."""
+    return await send_to_member(
+        context.bot,
+        context.db,
+        telegram_id,
+        text,
+        keyboard,
+        datetime.now(UTC),
+        pacer=context.services.outbox,
+    )
 
 
 def wake_at(context: BotContext, *moments: datetime) -> None:

@@ -17,7 +17,7 @@ from bot.i18n import Translator, translator
 from handlers.common.context import BotContext
 from handlers.common.delivery import send_one, send_to_member
 from handlers.common.render import answer_expired, button, edit_in_place
-from handlers.dropin.common import occurrence_block, occurrence_of, short_day, title, when
+from handlers.dropin.common import occurrence_block, occurrence_of, send_to, short_day, title, when
 from storage import Database
 from storage.dropin.rota import locale_of, locales_of, shifts_on
 from storage.dropin.sessions import SessionRecord, cancel_occurrence, subscribers
@@ -95,15 +95,7 @@ async def ask_all(context: BotContext, session: SessionRecord, occurrence: Occur
             button("🙋", t._("{date}: take a shift").format(date=short_day(t, occurrence, tz)),
                    buttons.shift("t", session.id, occurrence.day)),
         ]])  # fmt: skip
-        delivery = await send_to_member(
-            context.bot,
-            context.db,
-            telegram_id,
-            text,
-            keyboard,
-            now(),
-            pacer=context.services.outbox,
-        )
+        delivery = await send_to(context, telegram_id, text, keyboard)
         sent += delivery.outcome == "sent"
     return sent
 

@@ -16,12 +16,12 @@ from bot.dropin.rota import EVENING_BEFORE, ROTA_HORIZON_DAYS, free_places, may_
 from bot.i18n import translator
 from bot.meeting_plan import local_instant
 from handlers.common.context import BotContext
-from handlers.common.delivery import send_to_member
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.dropin.common import (
     Scheduled,
     coming,
     occurrence_of,
+    send_to,
     short_day,
     title,
     wake_at,
@@ -219,15 +219,7 @@ async def offer_to_others(context: BotContext, found: Scheduled, swap_id: int) -
         keyboard = InlineKeyboardMarkup(
             [[button("✅", t._("I take the shift"), buttons.accept(swap_id))]]
         )
-        await send_to_member(
-            context.bot,
-            context.db,
-            telegram_id,
-            text,
-            keyboard,
-            now(),
-            pacer=context.services.outbox,
-        )
+        await send_to(context, telegram_id, text, keyboard)
 
 
 async def accept_callback(update: Update, context: BotContext) -> None:
@@ -255,15 +247,7 @@ async def accept_callback(update: Update, context: BotContext) -> None:
         before = translator(await locale_of(context.db, offer.offered_by))
         text = "🔁 " + before._("Another bydelsmor took your shift:") + "\n"
         text += f"<b>{title(before, found[0])}</b>\n🗓 {when(before, found[1], tz)}"
-        await send_to_member(
-            context.bot,
-            context.db,
-            offer.offered_by,
-            text,
-            None,
-            now(),
-            pacer=context.services.outbox,
-        )
+        await send_to(context, offer.offered_by, text, None)
 
 
 async def my_calendar_callback(update: Update, context: BotContext) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot.access import Action, allowed
@@ -207,30 +208,15 @@ def name_of(t: Translator, person: MemberAnswer) -> str:
 
 async def cancel_callback(update: Update, context: BotContext) -> None:
     """Ask to confirm cancelling a meeting, then cancel it and tell the members."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    t, now = context.t, datetime.now(UTC)
-    match = CANCEL_DATA.fullmatch(query.data)
-    meeting = await get_meeting(context.db, int(match[2])) if match else None
-    if match is None or meeting is None or meeting.cancelled or meeting.starts_at <= now:
-        await answer_expired(query, t)
+    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
+    pressed = await pressed_change(update, context, CANCEL_DATA, now, cancelled=False)
+    if pressed is None:
         return
-    if not allowed(context.identity, Action.MANAGE_MEETINGS, meeting.district_id):
-        await refuse(update, context)
-        return
-    await query.answer()
-    tz = context.services.config.tz
+    query, match, meeting = pressed
     if match[1] == "mcan":
-        keyboard = InlineKeyboardMarkup(
-            [
-                [
-                    button("🗑", t._("Yes, cancel it"), f"mcanok:{meeting.id}"),
-                    button("↩️", t._("Keep it"), codecs.CARD.encode(meeting.id)),
-                ]
-            ]
-        )
+        yes = button("🗑", t._("Yes, cancel it"), f"mcanok:{meeting.id}")
         text = "⚠️ " + t._("Cancel this meeting? Every member will be told.")
-        await edit_in_place(query, text + "\n\n" + meeting_text(t, meeting, tz), keyboard)
+        await ask_to_confirm(query, t, meeting, tz, text, yes, t._("Keep it"))
         return
     if not await cancel_meeting(context.db, meeting.id, context.identity.telegram_id, now):
         await answer_expired(query, t)  # cancelled meanwhile, by another press
@@ -248,8 +234,63 @@ async def cancel_callback(update: Update, context: BotContext) -> None:
         now,
         skip=context.identity.telegram_id,
     )
-    card = card_keyboard(t, context.identity, cancelled, now)  # ♻️ restore, 👥 answers
-    await edit_in_place(query, done_text(t) + "\n\n" + meeting_text(t, cancelled, tz), card)
+    await show_done(query, context, cancelled, now)  # ♻️ restore, 👥 answers
+
+
+# Cancelling and restoring a meeting are the same steps but for the state they start from
+# and what they change, so the checks, the question and the card after share these helpers.
+
+
+async def pressed_change(
+    update: Update,
+    context: BotContext,
+    pattern: re.Pattern[str],
+    now: datetime,
+    *,
+    cancelled: bool,
+) -> tuple[CallbackQuery, re.Match[str], MeetingRecord] | None:
+    """The press, its match and the meeting, when the meeting is still to come, is in the
+    state the change starts from and she may manage it; else she is answered and it is None."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    match = pattern.fullmatch(query.data)
+    meeting = await get_meeting(context.db, int(match[2])) if match else None
+    if (
+        match is None
+        or meeting is None
+        or meeting.cancelled != cancelled
+        or meeting.starts_at <= now
+    ):
+        await answer_expired(query, context.t)
+        return None
+    if not allowed(context.identity, Action.MANAGE_MEETINGS, meeting.district_id):
+        await refuse(update, context)
+        return None
+    await query.answer()
+    return query, match, meeting
+
+
+async def ask_to_confirm(
+    query: CallbackQuery,
+    t: Translator,
+    meeting: MeetingRecord,
+    tz: ZoneInfo,
+    question: str,
+    yes: InlineKeyboardButton,
+    back: str,
+) -> None:
+    """Ask the question above the meeting, with a yes button and one back to its card."""
+    keyboard = InlineKeyboardMarkup([[yes, button("↩️", back, codecs.CARD.encode(meeting.id))]])
+    await edit_in_place(query, question + "\n\n" + meeting_text(t, meeting, tz), keyboard)
+
+
+async def show_done(
+    query: CallbackQuery, context: BotContext, meeting: MeetingRecord, now: datetime
+) -> None:
+    """Say it is done, above the changed meeting and its card's buttons."""
+    t, tz = context.t, context.services.config.tz
+    card = card_keyboard(t, context.identity, meeting, now)
+    await edit_in_place(query, done_text(t) + "\n\n" + meeting_text(t, meeting, tz), card)
 
 
 def done_text(t: Translator) -> str:

@@ -20,7 +20,7 @@ from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.jobs.meetings import schedule_wakeups
 from handlers.meetings import codecs
-from handlers.meetings.meeting_admin import done_text
+from handlers.meetings.meeting_admin import ask_to_confirm, pressed_change, show_done
 from handlers.meetings.meetings import card_keyboard, meeting_text
 from handlers.meetings.reminders import tell_members_soon
 from storage.districts import get_district
@@ -147,8 +147,7 @@ async def when_callback(update: Update, context: BotContext) -> None:
     assert context.job_queue is not None
     await schedule_wakeups(context.job_queue, context.db, now)
     # The whole card again (answers, move, place and note, cancel), not a dead end.
-    keyboard = card_keyboard(t, context.identity, changed, now)
-    await edit_in_place(query, done_text(t) + "\n\n" + meeting_text(t, changed, tz), keyboard)
+    await show_done(query, context, changed, now)
 
 
 async def meeting_at(
@@ -230,29 +229,15 @@ def time_keyboard(
 
 async def restore_callback(update: Update, context: BotContext) -> None:
     """Ask to confirm restoring a cancelled meeting, then restore it and tell the members."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
     t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
-    match = RESTORE_DATA.fullmatch(query.data)
-    meeting = await get_meeting(context.db, int(match[2])) if match else None
-    if match is None or meeting is None or not meeting.cancelled or meeting.starts_at <= now:
-        await answer_expired(query, t)
+    pressed = await pressed_change(update, context, RESTORE_DATA, now, cancelled=True)
+    if pressed is None:
         return
-    if not allowed(context.identity, Action.MANAGE_MEETINGS, meeting.district_id):
-        await refuse(update, context)
-        return
-    await query.answer()
+    query, match, meeting = pressed
     if match[1] == "mres":
-        keyboard = InlineKeyboardMarkup(
-            [
-                [
-                    button("♻️", t._("Yes, restore it"), f"mresok:{meeting.id}"),
-                    button("↩️", t._("Back"), codecs.CARD.encode(meeting.id)),
-                ]
-            ]
-        )
+        yes = button("♻️", t._("Yes, restore it"), f"mresok:{meeting.id}")
         text = "❓ " + t._("Restore this meeting? Every member will be told.")
-        await edit_in_place(query, text + "\n\n" + meeting_text(t, meeting, tz), keyboard)
+        await ask_to_confirm(query, t, meeting, tz, text, yes, t._("Back"))
         return
     by = context.identity.telegram_id
     if not await restore_meeting(context.db, meeting.id, by, now):
@@ -267,5 +252,4 @@ async def restore_callback(update: Update, context: BotContext) -> None:
     tell_members_soon(context.application, meeting.district_id, compose, now, skip=by)
     assert context.job_queue is not None
     await schedule_wakeups(context.job_queue, context.db, now)
-    card = card_keyboard(t, context.identity, restored, now)
-    await edit_in_place(query, done_text(t) + "\n\n" + meeting_text(t, restored, tz), card)
+    await show_done(query, context, restored, now)

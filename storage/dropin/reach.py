@@ -42,21 +42,23 @@ class ShiftRow:
     volunteers: int  # shifts on that day, owned or left by a forgotten bydelsmor
 
 
-def _scope(district_ids: Iterable[int] | None) -> tuple[str, list[int]]:
+def _scope(district_ids: Iterable[int] | None, column: str) -> tuple[str, list[int]]:
+    """The condition that keeps a report to the given districts (all when None), on `column`:
+    both reports join districts, so each names its own table's district_id."""
     if district_ids is None:
         return "", []
     ids = list(district_ids)
-    return f" AND district_id IN ({','.join('?' for _ in ids) or 'NULL'})", ids
+    return f" AND {column} IN ({','.join('?' for _ in ids) or 'NULL'})", ids
 
 
 async def reach_rows(
     db: Database, first: date, last: date, district_ids: Iterable[int] | None
 ) -> list[ReachRow]:
-    where, ids = _scope(district_ids)
+    where, ids = _scope(district_ids, "r.district_id")
     rows = await db.fetch_all(
         f"SELECT r.day, d.name AS district, r.topic, sum(r.women) AS women "  # noqa: S608
         f"FROM reach_logs AS r JOIN districts AS d ON d.id = r.district_id "
-        f"WHERE r.day BETWEEN ? AND ?{where.replace('district_id', 'r.district_id')} "
+        f"WHERE r.day BETWEEN ? AND ?{where} "
         f"GROUP BY r.day, d.name, r.topic ORDER BY r.day",
         (first.isoformat(), last.isoformat(), *ids),
     )
@@ -68,12 +70,12 @@ async def reach_rows(
 async def shift_rows(
     db: Database, first: date, last: date, district_ids: Iterable[int] | None
 ) -> list[ShiftRow]:
-    where, ids = _scope(district_ids)
+    where, ids = _scope(district_ids, "s.district_id")
     rows = await db.fetch_all(
         f"SELECT sh.session_id, sh.day, d.name AS district, count(*) AS volunteers "  # noqa: S608
         f"FROM dropin_shifts AS sh JOIN dropin_sessions AS s ON s.id = sh.session_id "
         f"JOIN districts AS d ON d.id = s.district_id WHERE sh.day BETWEEN ? AND ?"
-        f"{where.replace('district_id', 's.district_id')} "
+        f"{where} "
         f"GROUP BY sh.session_id, sh.day, d.name",
         (first.isoformat(), last.isoformat(), *ids),
     )

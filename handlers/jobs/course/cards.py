@@ -64,34 +64,33 @@ async def tell(bot: Bot, db: Database, telegram_id: int, text: str) -> None:
 
 
 def failed_note(t: Translator, d: Delivery) -> str:
-    what = (
-        t._("The ID card of {name} could not be drawn or sent.")
-        if d.kind == "card"
-        else t._("The diploma of {name} could not be drawn or sent.")
-    )
-    return (
-        "⚠️ "
-        + what.format(name=escape(d.name))
-        + "\n"
-        + t._("Try again later from 🪪 ID cards; if it fails again, tell whoever runs the bot.")
+    return note(
+        "⚠️",
+        d,
+        t._("The ID card of {name} could not be drawn or sent."),
+        t._("The diploma of {name} could not be drawn or sent."),
+        t._("Try again later from 🪪 ID cards; if it fails again, tell whoever runs the bot."),
     )
 
 
 def uncertain_note(t: Translator, d: Delivery) -> str:
-    what = (
-        t._("The ID card of {name} may not have arrived: Telegram did not answer in time.")
-        if d.kind == "card"
-        else t._("The diploma of {name} may not have arrived: Telegram did not answer in time.")
-    )
-    return (
-        "❓ "
-        + what.format(name=escape(d.name))
-        + "\n"
-        + t._(
+    return note(
+        "❓",
+        d,
+        t._("The ID card of {name} may not have arrived: Telegram did not answer in time."),
+        t._("The diploma of {name} may not have arrived: Telegram did not answer in time."),
+        t._(
             "It is not sent again by itself, so that nobody gets it twice. Ask her, and send it "
             "again from 🪪 ID cards if it did not arrive."
-        )
+        ),
     )
+
+
+def note(icon: str, d: Delivery, if_card: str, if_diploma: str, advice: str) -> str:
+    """A note about one delivery: what happened to her card or diploma, then what to do.
+    Failed and uncertain notes differ only in their words, so they are built here alike."""
+    what = if_card if d.kind == "card" else if_diploma
+    return icon + " " + what.format(name=escape(d.name)) + "\n" + advice
 
 
 async def _send(bot: Bot, db: Database, d: Delivery, cohort: Cohort, picture: bytes) -> None:
