@@ -239,16 +239,28 @@ def register_handlers(app: BotApplication) -> None:
             menu.opened_from_menu(members.members_command), pattern=r"^menu:members$"
         )
     )
-    app.add_handler(CallbackQueryHandler(members.member_page_callback, pattern=r"^mem:"))
     app.add_handler(
-        CallbackQueryHandler(members.member_action_callback, pattern=r"^(mcard|mrm|mrmok):")
+        CallbackQueryHandler(
+            members.member_page_callback, pattern=people_codecs.MEMBER_PAGE.pattern
+        )
     )
-    app.add_handler(CallbackQueryHandler(members.member_role_callback, pattern=r"^mrole(ok)?:"))
+    member_buttons = (
+        people_codecs.MEMBER_CARD,
+        people_codecs.MEMBER_REMOVE,
+        people_codecs.MEMBER_REMOVE_OK,
+    )
+    for member in member_buttons:
+        action = members.member_action_callback
+        app.add_handler(CallbackQueryHandler(action, pattern=member.pattern))
+    for role in (people_codecs.MEMBER_ROLE, people_codecs.MEMBER_ROLE_OK):
+        app.add_handler(CallbackQueryHandler(members.member_role_callback, pattern=role.pattern))
     app.add_handler(CommandHandler("phase", phase.phase_command, filters=private))
     app.add_handler(
         CallbackQueryHandler(menu.opened_from_menu(phase.phase_command), pattern=r"^menu:phase$")
     )
-    app.add_handler(CallbackQueryHandler(phase.phase_callback, pattern=r"^(ph|phok):"))
+    phases = (meeting_codecs.PHASE_CHOICES, meeting_codecs.PHASE_PICK, meeting_codecs.PHASE_OK)
+    for phase_button in phases:
+        app.add_handler(CallbackQueryHandler(phase.phase_callback, pattern=phase_button.pattern))
 
     # Meetings: /meetings and a meeting's card, answers (also inside reminders), calendar files;
     # for coordinators /rsvps, and adding, moving, cancelling, place and note (one typed line).

@@ -19,3 +19,9 @@ DISTRICT_CALENDAR = Codec("icsd", (ID,))  # a district's next three months
 ANSWERS = Codec("mans", (ID,))  # a meeting's answers, for who may see them
 DISTRICT_ANSWERS = Codec("rsvd", (ID,))  # /rsvps: the district's next meeting's answers
 NOTE = Codec("mnote", (ID,))  # a meeting's place and note (typed next)
+
+# /phase (handlers/meetings/phase.py): the district's id and, once chosen, the phase (1-4).
+DISTRICT = r"\d{1,9}"
+PHASE_CHOICES = Codec("ph", (DISTRICT,))  # the phases it can move to
+PHASE_PICK = Codec("ph", (DISTRICT, "[1-4]"))  # ask to confirm one
+PHASE_OK = Codec("phok", (DISTRICT, "[1-4]"))  # make the change

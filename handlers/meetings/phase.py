@@ -6,7 +6,6 @@ meetings are planned anew by the new phase's rule and the members are told.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardMarkup, Update
@@ -15,19 +14,21 @@ from telegram.constants import ParseMode
 from bot.access import Action, allowed
 from bot.i18n import Translator
 from handlers.common.access import choose_district, refuse
+from handlers.common.codec import fields_of
 from handlers.common.context import BotContext
 from handlers.common.labels import PHASES, phase_line
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.jobs.meetings import schedule_wakeups
+from handlers.meetings import codecs
 from handlers.meetings.planning import phase_has_rule, plan_and_tell
 from storage.districts import DistrictRecord, PhaseChange, change_phase, get_district, phase_history
-
-PHASE_DATA = re.compile(r"(ph|phok):(\d{1,9})(?::([1-4]))?")
 
 
 async def phase_command(update: Update, context: BotContext) -> None:
     """Show the group's phase and the phases it can move to."""
-    district_id = await choose_district(update, context, Action.CHANGE_PHASE, lambda d: f"ph:{d}")
+    district_id = await choose_district(
+        update, context, Action.CHANGE_PHASE, codecs.PHASE_CHOICES.encode
+    )
     district = await get_district(context.db, district_id) if district_id is not None else None
     if district is not None:
         assert update.effective_chat is not None
@@ -41,20 +42,20 @@ async def phase_command(update: Update, context: BotContext) -> None:
 async def phase_callback(update: Update, context: BotContext) -> None:
     """Show the choices, ask to confirm one, or make the change."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    match = PHASE_DATA.fullmatch(query.data)
-    district = await get_district(context.db, int(match[2])) if match else None
-    if match is None or district is None or (match[1] == "phok" and match[3] is None):
+    assert query is not None and context.matches is not None
+    fields = fields_of(context.matches)  # the district, then the phase unless only choosing
+    district = await get_district(context.db, int(fields[0]))
+    if district is None:
         await answer_expired(query, context.t)
         return
     if not allowed(context.identity, Action.CHANGE_PHASE, district.id):
         await refuse(update, context)
         return
-    t, target = context.t, int(match[3]) if match[3] else None
+    t, target = context.t, int(fields[1]) if len(fields) > 1 else None
     if target is None:
         text, keyboard = phase_choices(t, district)
         text += history_text(context, await phase_history(context.db, district.id))
-    elif match[1] == "ph":
+    elif context.matches[0].re is codecs.PHASE_PICK.pattern:
         tz, now = context.services.config.tz, datetime.now(UTC)
         has_rule = await phase_has_rule(context.db, district.id, target, now, tz)
         text, keyboard = confirm_phase(t, district, target, has_rule)
@@ -90,7 +91,7 @@ def phase_choices(t: Translator, district: DistrictRecord) -> tuple[str, InlineK
         + t._("Now: {phase}").format(phase=phase_line(t, district.phase))
     )
     rows = [
-        [button(f"{n}️⃣", t._(PHASES[n]), f"ph:{district.id}:{n}")]
+        [button(f"{n}️⃣", t._(PHASES[n]), codecs.PHASE_PICK.encode(district.id, n))]
         for n in PHASES
         if n != district.phase
     ]
@@ -136,8 +137,8 @@ def confirm_phase(
     keyboard = InlineKeyboardMarkup(
         [
             [
-                button("✅", t._("Yes, move"), f"phok:{district.id}:{target}"),
-                button("↩️", t._("Cancel"), f"ph:{district.id}"),
+                button("✅", t._("Yes, move"), codecs.PHASE_OK.encode(district.id, target)),
+                button("↩️", t._("Cancel"), codecs.PHASE_CHOICES.encode(district.id)),
             ]
         ]
     )

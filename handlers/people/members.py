@@ -7,7 +7,6 @@ in bot.access, that the one pressing may see or change exactly that.
 
 from __future__ import annotations
 
-import re
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -17,10 +16,12 @@ from bot.access import Action, allowed, grantable_roles, may_grant, may_manage
 from bot.i18n import LANGUAGE_BY_CODE, Translator, translator
 from bot.identity import Role
 from handlers.common.access import choose_district, refuse
+from handlers.common.codec import fields_of
 from handlers.common.context import BotContext
 from handlers.common.delivery import send_to_person
 from handlers.common.labels import ROLE_EMOJI, ROLE_NAMES, reviewer_line
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.people import codecs
 from handlers.review.rights import may_grant_review, rights_button
 from storage.districts import get_district
 from storage.members import (
@@ -34,9 +35,6 @@ from storage.members import (
 
 PAGE_SIZE = 8
 NAME_IN_BUTTON = 28
-PAGE_DATA = re.compile(r"mem:(\d{1,9}):(\d{1,4})")
-MEMBER_DATA = re.compile(r"(mcard|mrm|mrmok):(\d{1,9}):(\d{1,20})")
-ROLE_DATA = re.compile(r"mrole(ok)?:(\d{1,9}):(\d{1,20}):(participant|mother|coordinator)")
 
 
 async def members_command(update: Update, context: BotContext) -> None:
@@ -51,18 +49,14 @@ async def members_command(update: Update, context: BotContext) -> None:
 
 
 def page_data_for(district_id: int, page: int = 0) -> str:
-    return f"mem:{district_id}:{page}"
+    return codecs.MEMBER_PAGE.encode(district_id, page)
 
 
 async def member_page_callback(update: Update, context: BotContext) -> None:
     """Show one page of the member list, in place."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    match = PAGE_DATA.fullmatch(query.data)
-    if match is None:
-        await answer_expired(query, context.t)
-        return
-    district_id, page = int(match[1]), int(match[2])
+    assert query is not None
+    district_id, page = map(int, fields_of(context.matches))
     if not allowed(context.identity, Action.LIST_MEMBERS, district_id):
         await refuse(update, context)
         return
@@ -105,7 +99,11 @@ async def render_page(
 def member_button(district_id: int, member: MemberRow) -> InlineKeyboardButton:
     # Button labels are not parsed as HTML: the name goes in as it is, shortened for phones.
     label = member.display_name[:NAME_IN_BUTTON]
-    return button(ROLE_EMOJI[Role(member.role)], label, f"mcard:{district_id}:{member.telegram_id}")
+    return button(
+        ROLE_EMOJI[Role(member.role)],
+        label,
+        codecs.MEMBER_CARD.encode(district_id, member.telegram_id),
+    )
 
 
 def member_line(t: Translator, member: MemberRow, tz: ZoneInfo) -> str:
@@ -131,24 +129,26 @@ def member_line(t: Translator, member: MemberRow, tz: ZoneInfo) -> str:
 async def member_action_callback(update: Update, context: BotContext) -> None:
     """Open a member's card, ask to confirm her removal, or remove her."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    match = MEMBER_DATA.fullmatch(query.data)
-    member = await get_member(context.db, int(match[2]), int(match[3])) if match else None
-    if match is None or member is None:
+    assert query is not None
+    district_id, member_id = map(int, fields_of(context.matches))
+    member = await get_member(context.db, district_id, member_id)
+    if member is None:
         await answer_expired(query, context.t)
         return
-    kind, district_id, identity = match[1], int(match[2]), context.identity
-    changing = kind != "mcard"
+    # Which of the three buttons was pressed: the pattern the press was routed by says.
+    assert context.matches is not None
+    kind, identity = context.matches[0].re, context.identity
+    changing = kind is not codecs.MEMBER_CARD.pattern
     if not allowed(identity, Action.LIST_MEMBERS, district_id) or (
         changing and not may_manage(identity, district_id, member.telegram_id, Role(member.role))
     ):
         await refuse(update, context)
         return
-    if kind == "mrmok":
+    if kind is codecs.MEMBER_REMOVE_OK.pattern:
         await remove_member(context.db, district_id, member.telegram_id)
         await query.answer("🗑 " + context.t._("Removed."))
         text, keyboard = await render_page(context, district_id, 0)
-    elif kind == "mrm":
+    elif kind is codecs.MEMBER_REMOVE.pattern:
         await query.answer()
         text, keyboard = confirm_removal(context.t, district_id, member)
     else:
@@ -161,19 +161,19 @@ async def member_role_callback(update: Update, context: BotContext) -> None:
     """Ask to confirm another role for a member (mrole), or give it (mroleok), if the one
     pressing may give it."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    match = ROLE_DATA.fullmatch(query.data)
-    member = await get_member(context.db, int(match[2]), int(match[3])) if match else None
-    if match is None or member is None:
+    assert query is not None and context.matches is not None
+    district, member_id, role = fields_of(context.matches)
+    district_id, new_role = int(district), Role(role)
+    member = await get_member(context.db, district_id, int(member_id))
+    if member is None:
         await answer_expired(query, context.t)
         return
-    district_id, new_role = int(match[2]), Role(match[4])
     if not may_grant(
         context.identity, district_id, member.telegram_id, Role(member.role), new_role
     ):
         await refuse(update, context)
         return
-    if match[1] is None:
+    if context.matches[0].re is codecs.MEMBER_ROLE.pattern:
         await query.answer()
         text, keyboard = confirm_role(context.t, district_id, member, new_role)
         await edit_in_place(query, text, keyboard)
@@ -216,14 +216,20 @@ def member_card(
                 button(
                     ROLE_EMOJI[role],
                     t._("Make her: {role}").format(role=t._(ROLE_NAMES[role])),
-                    f"mrole:{district_id}:{member.telegram_id}:{role}",
+                    codecs.MEMBER_ROLE.encode(district_id, member.telegram_id, role),
                 )
             ]
             for role in grantable_roles(identity, district_id)
             if role != member.role
         ]
         rows.append(
-            [button("🗑", t._("Remove from the group"), f"mrm:{district_id}:{member.telegram_id}")]
+            [
+                button(
+                    "🗑",
+                    t._("Remove from the group"),
+                    codecs.MEMBER_REMOVE.encode(district_id, member.telegram_id),
+                )
+            ]
         )
     if may_grant_review(context, district_id, member):
         rows.append(rights_button(t, district_id, member.telegram_id))
@@ -246,9 +252,11 @@ def confirm_role(
                 button(
                     ROLE_EMOJI[role],
                     t._("Yes, change the role"),
-                    f"mroleok:{district_id}:{member.telegram_id}:{role}",
+                    codecs.MEMBER_ROLE_OK.encode(district_id, member.telegram_id, role),
                 ),
-                button("↩️", t._("Cancel"), f"mcard:{district_id}:{member.telegram_id}"),
+                button(
+                    "↩️", t._("Cancel"), codecs.MEMBER_CARD.encode(district_id, member.telegram_id)
+                ),
             ]
         ]
     )
@@ -264,8 +272,14 @@ def confirm_removal(
     keyboard = InlineKeyboardMarkup(
         [
             [
-                button("🗑", t._("Yes, remove"), f"mrmok:{district_id}:{member.telegram_id}"),
-                button("↩️", t._("Cancel"), f"mcard:{district_id}:{member.telegram_id}"),
+                button(
+                    "🗑",
+                    t._("Yes, remove"),
+                    codecs.MEMBER_REMOVE_OK.encode(district_id, member.telegram_id),
+                ),
+                button(
+                    "↩️", t._("Cancel"), codecs.MEMBER_CARD.encode(district_id, member.telegram_id)
+                ),
             ]
         ]
     )
