@@ -443,7 +443,9 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("mydata", privacy.mydata_command, filters=private))
     app.add_handler(CallbackQueryHandler(privacy.mydata_menu_callback, pattern=r"^menu:mydata$"))
     app.add_handler(CommandHandler("forget", privacy.forget_command, filters=private))
-    app.add_handler(CallbackQueryHandler(privacy.forget_callback, pattern=r"^forget:"))
+    app.add_handler(
+        CallbackQueryHandler(privacy.forget_callback, pattern=people_codecs.FORGET.pattern)
+    )
 
     # The district's group chat: /link, /unlink, the bot added or removed, migrations. The
     # same my_chat_member handler hears her block ("kicked") or unblock the bot in private.
@@ -455,7 +457,9 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         CommandHandler(["link", "unlink"], group_chat.link_in_private_command, filters=private)
     )
-    app.add_handler(CallbackQueryHandler(group_chat.link_district_callback, pattern=r"^link:"))
+    app.add_handler(
+        CallbackQueryHandler(group_chat.link_district_callback, pattern=people_codecs.LINK.pattern)
+    )
     app.add_handler(
         ChatMemberHandler(group_chat.bot_membership_callback, ChatMemberHandler.MY_CHAT_MEMBER)
     )

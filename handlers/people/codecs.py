@@ -20,3 +20,9 @@ MEMBER_REMOVE = Codec("mrm", (DISTRICT, PERSON))  # ask to confirm her removal
 MEMBER_REMOVE_OK = Codec("mrmok", (DISTRICT, PERSON))  # remove her
 MEMBER_ROLE = Codec("mrole", (DISTRICT, PERSON, ROLE))  # ask to confirm another role
 MEMBER_ROLE_OK = Codec("mroleok", (DISTRICT, PERSON, ROLE))  # give it
+
+# /forget (handlers/people/privacy.py): ask to forget her, forget her, or keep everything.
+FORGET = Codec("forget", ("ask|yes|no",))
+
+# /link in a group chat (handlers/people/group_chat.py): which district the chat belongs to.
+LINK = Codec("link", (DISTRICT,))

@@ -11,7 +11,6 @@ woman it answers.
 from __future__ import annotations
 
 import logging
-import re
 
 from telegram import ChatMember, ChatMemberRestricted, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
@@ -20,9 +19,11 @@ from telegram.error import BadRequest, Forbidden
 from bot.access import Action, allowed
 from bot.i18n import Translator
 from handlers.common.access import choose_district, permitted_districts, refuse
+from handlers.common.codec import fields_of
 from handlers.common.context import BotContext
 from handlers.common.identity import her_private_chat_changed
 from handlers.common.render import answer_expired, escape
+from handlers.people import codecs
 from storage.districts import DistrictRecord, get_district
 from storage.group_chats import (
     LinkChange,
@@ -35,8 +36,6 @@ from storage.group_chats import (
 
 log = logging.getLogger(__name__)
 
-LINK_PREFIX = "link:"
-LINK_DATA = re.compile(r"link:(\d{1,9})")
 GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 RUNS_THE_CHAT = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
 IN_THE_CHAT = RUNS_THE_CHAT | {ChatMemberStatus.MEMBER}
@@ -105,9 +104,7 @@ async def link_command(update: Update, context: BotContext) -> None:
         return
     if not await runs_chat_or_refuse(update, context) or not await may_take_chat(update, context):
         return
-    district_id = await choose_district(
-        update, context, Action.LINK_CHAT, lambda district: f"{LINK_PREFIX}{district}"
-    )
+    district_id = await choose_district(update, context, Action.LINK_CHAT, codecs.LINK.encode)
     district = await get_district(context.db, district_id) if district_id is not None else None
     if district is not None:
         await link_here(update, context, district)
@@ -117,8 +114,8 @@ async def link_district_callback(update: Update, context: BotContext) -> None:
     """Link the chat to the pressed district, if whoever pressed may do that."""
     query = update.callback_query
     assert query is not None
-    match = LINK_DATA.fullmatch(query.data or "")
-    district = await get_district(context.db, int(match[1])) if match else None
+    (district_id,) = fields_of(context.matches)
+    district = await get_district(context.db, int(district_id))
     chat = update.effective_chat
     if district is None or chat is None or chat.type not in GROUP_TYPES:
         await answer_expired(query, context.t)

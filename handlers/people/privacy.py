@@ -7,7 +7,6 @@ the button: the button's data says "yes" or "no", never whom.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -18,14 +17,15 @@ from telegram.constants import ChatType, ParseMode
 
 from bot.i18n import LANGUAGE_BY_CODE, Translator
 from bot.identity import Role
+from handlers.common.codec import fields_of
 from handlers.common.context import BotContext
 from handlers.common.labels import ROLE_NAMES, reviewer_line
 from handlers.common.render import answer_expired, button, escape
 from handlers.course.interest import withdraw_everything
 from handlers.help.contact_requests import forget_request_copies
+from handlers.people import codecs
 from storage.privacy import collect_personal_data, forget_person, stores_nothing
 
-FORGET_DATA = re.compile(r"forget:(ask|yes|no)")
 MYDATA_FILE_NAME = "bydelsbot-mydata.json"
 
 
@@ -60,7 +60,7 @@ async def send_mydata(chat_id: int, context: BotContext) -> None:
     if stores_nothing(data):
         await context.bot.send_message(chat_id, "🔒 " + t._("The bot stores nothing about you."))
         return
-    forget = button("🗑", t._("Delete my data"), "forget:ask")
+    forget = button("🗑", t._("Delete my data"), codecs.FORGET.encode("ask"))
     await context.bot.send_message(
         chat_id,
         mydata_text(data, t, context.services.config.tz),
@@ -282,8 +282,8 @@ async def ask_to_forget(chat_id: int, context: BotContext) -> None:
         ]
     )
     keyboard = [
-        [button("🗑", t._("Delete my data"), "forget:yes")],
-        [button("↩️", t._("Keep my data"), "forget:no")],
+        [button("🗑", t._("Delete my data"), codecs.FORGET.encode("yes"))],
+        [button("↩️", t._("Keep my data"), codecs.FORGET.encode("no"))],
     ]
     await context.bot.send_message(
         chat_id, text, parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup(keyboard)
@@ -318,16 +318,16 @@ def comeback_text(t: Translator) -> str:
 async def forget_callback(update: Update, context: BotContext) -> None:
     """Ask again, keep everything, or forget the woman who pressed (never anyone else)."""
     query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_chat is not None
-    match = FORGET_DATA.fullmatch(query.data)
-    if match is None or not in_her_private_chat(update):
+    assert query is not None and update.effective_chat is not None
+    (choice,) = fields_of(context.matches)
+    if not in_her_private_chat(update):
         await answer_expired(query, context.t)
         return
     t = context.t  # her language, kept: forgetting deletes the row that remembers it
     await query.answer()
-    if match.group(1) == "ask":
+    if choice == "ask":
         await ask_to_forget(update.effective_chat.id, context)
-    elif match.group(1) == "no":
+    elif choice == "no":
         await query.edit_message_text("↩️ " + t._("Nothing was deleted."))
     else:
         # The copies of her contact requests in coordinators' chats lose her details first.
