@@ -36,6 +36,7 @@ from handlers.common.catalogue import CATALOGUE_KEY
 from handlers.common.commands import publish_command_menus
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.identity import load_identity_callback
+from handlers.common.language import LANGUAGE
 from handlers.common.rate_limiter import PlanLimiter, Turns
 from handlers.common.transport import BydelsBot
 from handlers.course import attendance as course_attendance
@@ -59,6 +60,7 @@ from handlers.dropin import report as dropin_report
 from handlers.dropin import rota as dropin_rota
 from handlers.dropin import sessions as dropin_sessions
 from handlers.dropin import women as dropin_women
+from handlers.help import codecs as help_codecs
 from handlers.help import confirm_facts, contact_requests, help, help_guide, stats, voice_notes
 from handlers.jobs.course import start_course
 from handlers.jobs.dropin import start_dropin
@@ -202,7 +204,9 @@ def register_handlers(app: BotApplication) -> None:
     # Onboarding: /start (with an optional deep-link parameter), the language picker, /language.
     app.add_handler(CommandHandler("start", onboarding.start_command, filters=private))
     app.add_handler(CommandHandler("language", onboarding.language_command, filters=private))
-    app.add_handler(CallbackQueryHandler(onboarding.language_chosen_callback, pattern=r"^lang:"))
+    app.add_handler(
+        CallbackQueryHandler(onboarding.language_chosen_callback, pattern=LANGUAGE.pattern)
+    )
     app.add_handler(
         CallbackQueryHandler(onboarding.language_menu_callback, pattern=r"^menu:language$")
     )
@@ -474,7 +478,11 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("info", help_guide.info_command, filters=private))
     app.add_handler(CallbackQueryHandler(help_guide.topics_callback, pattern=r"^hlp:topics$"))
     app.add_handler(CallbackQueryHandler(help_guide.topic_callback, pattern=r"^hlp:[tvp]:"))
-    app.add_handler(CallbackQueryHandler(help_guide.guide_language_callback, pattern=r"^hlang:"))
+    app.add_handler(
+        CallbackQueryHandler(
+            help_guide.guide_language_callback, pattern=help_codecs.GUIDE_LANGUAGE.pattern
+        )
+    )
     app.add_handler(CallbackQueryHandler(help_flow.clear_callback, pattern=r"^hlp:clear"))
     app.add_handler(CallbackQueryHandler(contact_requests.ask_callback, pattern=r"^hlp:ask$"))
     app.add_handler(

@@ -340,7 +340,7 @@ async def original_pressed(
         return
     await query.answer()
     if locale is None:
-        languages = language_keyboard("bc:o:").inline_keyboard
+        languages = language_keyboard(lambda code: "bc:o:" + code).inline_keyboard
         back = [button("↩️", t._("Back"), "bc:back")]
         # TRANSLATORS: above the list of languages; her text is the announcement she wrote.
         text = "🔤 " + t._("In which language did you write your text?")

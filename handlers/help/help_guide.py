@@ -26,13 +26,13 @@ from handlers.common.help_flow import clear_button, remember, remember_hers, sen
 from handlers.common.language import choose_language, language_keyboard
 from handlers.common.render import answer_expired, button
 from handlers.dropin.women import next_dropin_line, place_schedules
+from handlers.help import codecs
 from storage.help import count_view, voice_note
 
 TOPICS_DATA = "hlp:topics"
 # A topic (t), its voice note (v), or one of its pages after the first (p, with the page's index).
 TOPIC_DATA = re.compile(r"hlp:([tv]):([a-z0-9-]{1,40})|hlp:p:([a-z0-9-]{1,40}):(\d{1,2})")
 # The onboarding picker's buttons, with a prefix of their own: she goes on to the guide.
-GUIDE_LANGUAGE_PREFIX = "hlang:"
 ASK_DATA = "hlp:ask"  # handled by handlers/help/contact_requests.py
 COORDINATING = frozenset({Role.COORDINATOR, Role.ADMIN})
 
@@ -77,7 +77,7 @@ async def send_guide(chat_id: int, context: BotContext, text: str | None = None)
 
 async def ask_language_first(chat_id: int, context: BotContext) -> None:
     """One tap for her language, in the language her Telegram app suggests; then the guide."""
-    keyboard = language_keyboard(GUIDE_LANGUAGE_PREFIX)
+    keyboard = language_keyboard(codecs.GUIDE_LANGUAGE.encode)
     await send(context, chat_id, "🌍 " + context.t._("Choose your language"), keyboard)
 
 
@@ -101,8 +101,8 @@ async def topics_callback(update: Update, context: BotContext) -> None:
 async def guide_language_callback(update: Update, context: BotContext) -> None:
     """Store the language she chose on her way to help, then open the guide in it."""
     assert update.effective_chat is not None
-    if await choose_language(update, context, GUIDE_LANGUAGE_PREFIX):
-        await send_guide(update.effective_chat.id, context)
+    await choose_language(update, context)
+    await send_guide(update.effective_chat.id, context)
 
 
 async def topic_callback(update: Update, context: BotContext) -> None:

@@ -11,7 +11,6 @@ from telegram import Update
 
 from handlers.common.context import BotContext
 from handlers.common.language import (
-    LANGUAGE_PREFIX,
     choose_language,
     send_language_picker,
 )
@@ -50,8 +49,8 @@ async def language_menu_callback(update: Update, context: BotContext) -> None:
 async def language_chosen_callback(update: Update, context: BotContext) -> None:
     """Store the language she pressed, then greet her in it."""
     assert update.effective_chat is not None
-    if await choose_language(update, context, LANGUAGE_PREFIX):
-        await after_language_chosen(update.effective_chat.id, context)
+    await choose_language(update, context)
+    await after_language_chosen(update.effective_chat.id, context)
 
 
 async def after_language_chosen(chat_id: int, context: BotContext) -> None:
