@@ -476,7 +476,11 @@ def register_handlers(app: BotApplication) -> None:
     # request to be contacted by a bydelsmor (and the phone number she types for it), and for
     # coordinators /voice (record a voice note) and /stats (the anonymous view counts).
     app.add_handler(CommandHandler("info", help_guide.info_command, filters=private))
-    app.add_handler(CallbackQueryHandler(help_guide.topics_callback, pattern=r"^hlp:topics$"))
+    app.add_handler(
+        CallbackQueryHandler(help_guide.topics_callback, pattern=help_codecs.TOPICS.pattern)
+    )
+    # Still a prefix: tests/test_button_guard.py presses "hlp:t:violence", an example it writes
+    # from this pattern only; the handler decodes the data with the topic codecs.
     app.add_handler(CallbackQueryHandler(help_guide.topic_callback, pattern=r"^hlp:[tvp]:"))
     app.add_handler(
         CallbackQueryHandler(
@@ -484,11 +488,22 @@ def register_handlers(app: BotApplication) -> None:
         )
     )
     app.add_handler(CallbackQueryHandler(help_flow.clear_callback, pattern=r"^hlp:clear"))
-    app.add_handler(CallbackQueryHandler(contact_requests.ask_callback, pattern=r"^hlp:ask$"))
     app.add_handler(
-        CallbackQueryHandler(contact_requests.step_callback, pattern=r"^hlp:(ok|no|d:|c:)")
+        CallbackQueryHandler(contact_requests.ask_callback, pattern=help_codecs.ASK.pattern)
     )
-    app.add_handler(CallbackQueryHandler(contact_requests.done_callback, pattern=r"^req:done:"))
+    request_steps = (
+        help_codecs.CONSENT_YES,
+        help_codecs.CONSENT_NO,
+        help_codecs.REQUEST_DISTRICT,
+        help_codecs.REQUEST_CHANNEL,
+    )
+    for step in request_steps:
+        app.add_handler(CallbackQueryHandler(contact_requests.step_callback, pattern=step.pattern))
+    app.add_handler(
+        CallbackQueryHandler(
+            contact_requests.done_callback, pattern=help_codecs.REQUEST_DONE.pattern
+        )
+    )
     app.add_handler(CommandHandler("voice", voice_notes.voice_command, filters=private))
     app.add_handler(CallbackQueryHandler(voice_notes.voice_choice_callback, pattern=r"^vc:"))
     app.add_handler(CallbackQueryHandler(voice_notes.keep_callback, pattern=r"^vc[kx]$"))
@@ -496,7 +511,9 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("stats", stats.stats_command, filters=private))
     # Admins: /confirm a help-guide phone number or address (where and when she checked it).
     app.add_handler(CommandHandler("confirm", confirm_facts.confirm_command, filters=private))
-    app.add_handler(CallbackQueryHandler(confirm_facts.fact_callback, pattern=r"^cfm:"))
+    app.add_handler(
+        CallbackQueryHandler(confirm_facts.fact_callback, pattern=help_codecs.FACT.pattern)
+    )
     # After whichever handler answered: anything she sends while a help flow is open (a
     # sentence, a sticker, a photo, a command) is noted, so that 🧹 deletes it too.
     app.add_handler(

@@ -8,7 +8,6 @@ shown to every woman at once, without a redeploy (bot/confirmations.py).
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardMarkup, Update
@@ -27,12 +26,13 @@ from bot.referrals import Catalogue, Service, load_catalogue
 from handlers.common.access import refuse
 from handlers.common.awaiting import Question, ask
 from handlers.common.catalogue import CATALOGUE_KEY, catalogue_of
+from handlers.common.codec import fields_of
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.help import codecs
 from storage import Database
 from storage.confirmations import ConfirmationRecord, add_confirmation, list_confirmations
 
-FACT_DATA = re.compile(r"cfm:([a-z0-9-]{1,40}):(a|p\d{1,2})")
 # The typed question: where she checked the fact, and when (values: service id, fact).
 SOURCE = Question("confirm.source", N_("I no longer wait for where you checked the fact."))
 EXAMPLE = "https://www.krisesenter.com 2026-12-01"
@@ -65,7 +65,9 @@ async def confirm_command(update: Update, context: BotContext) -> None:
         assert service is not None
         emoji = "📍" if fact.fact == ADDRESS else "📞"
         label = f"{t._(service.name)}: {fact.shown}"[:60]
-        rows.append([button(emoji, label, f"cfm:{fact.service_id}:{code_of(service, fact.fact)}")])
+        rows.append(
+            [button(emoji, label, codecs.FACT.encode(fact.service_id, code_of(service, fact.fact)))]
+        )
     text = "🔎 " + t._(
         "Women do not see these numbers and addresses yet: nobody has confirmed them. Press one "
         "that you have checked yourself."
@@ -90,14 +92,14 @@ async def fact_callback(update: Update, context: BotContext) -> None:
     if context.identity.role is not Role.ADMIN:
         await refuse(update, context)
         return
-    match = FACT_DATA.fullmatch(query.data)
-    service = catalogue_of(context).service(match[1], audience="coordinator") if match else None
+    service_id, code = fields_of(context.matches)
+    service = catalogue_of(context).service(service_id, audience="coordinator")
     fact = None
-    if match is not None and service is not None:
-        if match[2] == "a" and service.address is not None:
+    if service is not None:
+        if code == "a" and service.address is not None:
             fact = ADDRESS
-        elif match[2] != "a" and int(match[2][1:]) < len(service.phones):
-            fact = phone_fact(service.phones[int(match[2][1:])].number)
+        elif code != "a" and int(code[1:]) < len(service.phones):
+            fact = phone_fact(service.phones[int(code[1:])].number)
     if service is None or fact is None:
         await answer_expired(query, t)
         return

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,6 +28,7 @@ from bot.help_guide import parse_phone, purge_before
 from bot.i18n import LANGUAGE_BY_CODE, N_, Translator, translator
 from handlers.common.access import refuse
 from handlers.common.awaiting import Question, ask, end
+from handlers.common.codec import fields_of
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.help_flow import (
     CONSENT_KEY,
@@ -39,7 +39,7 @@ from handlers.common.help_flow import (
 )
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.common.sending import unreachable
-from handlers.help.help_guide import TOPICS_DATA
+from handlers.help import codecs
 from storage import Database
 from storage.districts import get_district, list_districts
 from storage.help import (
@@ -59,8 +59,6 @@ from storage.people import mark_unreachable
 
 log = logging.getLogger(__name__)
 
-STEP_DATA = re.compile(r"hlp:(ok|no|d:(\d{1,9})|c:(\d{1,9}):(tg|ph))")
-DONE_DATA = re.compile(r"req:done:(\d{1,12})")
 # Her "yes" holds while she finishes the request; an old "yes" does not carry over to later.
 CONSENT_LASTS = timedelta(minutes=30)
 # The typed question: her phone number (the district's id is the value). In memory only: nothing
@@ -71,7 +69,10 @@ MAX_NAME = 64
 
 def _cancel_rows(context: BotContext) -> list[list[Any]]:
     t = context.t
-    return [[button("✖️", t._("No, thank you"), "hlp:no")], [clear_button(context)]]
+    return [
+        [button("✖️", t._("No, thank you"), codecs.CONSENT_NO.encode())],
+        [clear_button(context)],
+    ]
 
 
 def consent_text(t: Translator) -> str:
@@ -105,7 +106,7 @@ async def ask_callback(update: Update, context: BotContext) -> None:
         return
     keyboard = InlineKeyboardMarkup(
         [
-            [button("✅", t._("Yes, I agree"), "hlp:ok")],
+            [button("✅", t._("Yes, I agree"), codecs.CONSENT_YES.encode())],
             *_cancel_rows(context),
         ]
     )
@@ -122,7 +123,7 @@ def no_district_text(t: Translator) -> str:
 def _back_keyboard(context: BotContext) -> InlineKeyboardMarkup:
     t = context.t
     return InlineKeyboardMarkup(
-        [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(context)]]
+        [[button("⬅️", t._("All topics"), codecs.TOPICS.encode())], [clear_button(context)]]
     )
 
 
@@ -135,22 +136,19 @@ def _consented(context: BotContext) -> bool:
 async def step_callback(update: Update, context: BotContext) -> None:
     """Take her answer: consent, her district, or how to reach her."""
     query = update.callback_query
-    assert query is not None and query.data is not None and context.chat_data is not None
-    match = STEP_DATA.fullmatch(query.data)
+    assert query is not None and context.chat_data is not None and context.matches is not None
+    pressed, fields = context.matches[0].re, fields_of(context.matches)
     t = context.t
-    if match is None:
-        await answer_expired(query, t)
-        return
-    if match[1] == "no":
+    if pressed is codecs.CONSENT_NO.pattern:
         context.chat_data.pop(CONSENT_KEY, None)
         await end(context, PHONE)
         await query.answer()
         keyboard = InlineKeyboardMarkup(
-            [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(context)]]
+            [[button("⬅️", t._("All topics"), codecs.TOPICS.encode())], [clear_button(context)]]
         )
         await edit_in_place(query, "👍 " + t._("All right. Nothing was stored."), keyboard)
         return
-    if match[1] == "ok":
+    if pressed is codecs.CONSENT_YES.pattern:
         context.chat_data[CONSENT_KEY] = datetime.now(UTC)
         await query.answer()
         await ask_district(update, context)
@@ -159,14 +157,14 @@ async def step_callback(update: Update, context: BotContext) -> None:
         # A forged or old button: nothing is stored without the "yes" she just gave.
         await answer_expired(query, t)
         return
-    district = await get_district(context.db, int(match[2] or match[3]))
+    district = await get_district(context.db, int(fields[0]))
     if district is None:
         await answer_expired(query, t)
         return
     await query.answer()
-    if match[2] is not None:
+    if pressed is codecs.REQUEST_DISTRICT.pattern:
         await ask_channel(update, context, district.id, district.name)
-    elif match[4] == "ph":
+    elif fields[1] == "ph":
         await ask(context, PHONE, str(district.id))
         text = "📞 " + t._("Type your phone number, for example 412 34 567.")
         await edit_in_place(query, text, InlineKeyboardMarkup(_cancel_rows(context)))
@@ -189,7 +187,7 @@ async def ask_district(update: Update, context: BotContext) -> None:
         await edit_in_place(query, no_district_text(t), _back_keyboard(context))
         return
     # Button labels are plain text to Telegram: the names go in as they are.
-    rows = [[button("🏘", d.name, f"hlp:d:{d.id}")] for d in districts]
+    rows = [[button("🏘", d.name, codecs.REQUEST_DISTRICT.encode(d.id))] for d in districts]
     rows += _cancel_rows(context)
     await edit_in_place(
         query, "🏘 " + t._("Which district do you live in?"), InlineKeyboardMarkup(rows)
@@ -202,8 +200,8 @@ async def ask_channel(update: Update, context: BotContext, district_id: int, nam
     t = context.t
     keyboard = InlineKeyboardMarkup(
         [
-            [button("📞", t._("By phone"), f"hlp:c:{district_id}:ph")],
-            [button("💬", t._("On Telegram"), f"hlp:c:{district_id}:tg")],
+            [button("📞", t._("By phone"), codecs.REQUEST_CHANNEL.encode(district_id, "ph"))],
+            [button("💬", t._("On Telegram"), codecs.REQUEST_CHANNEL.encode(district_id, "tg"))],
             *_cancel_rows(context),
         ]
     )
@@ -277,7 +275,7 @@ async def finish(
         await delete_contact_request(context.db, request_id)
         raise
     keyboard = InlineKeyboardMarkup(
-        [[button("⬅️", t._("All topics"), TOPICS_DATA)], [clear_button(context)]]
+        [[button("⬅️", t._("All topics"), codecs.TOPICS.encode())], [clear_button(context)]]
     )
     if not delivered:
         # Nobody would ever read it: it is not kept.
@@ -352,7 +350,7 @@ async def send_to_coordinators(context: BotContext, request: ContactRequest, dis
     for coordinator in await district_coordinators(context.db, request.district_id):
         t = translator(coordinator.locale or "nb")
         keyboard = InlineKeyboardMarkup(
-            [[button("✅", t._("Mark as handled"), f"req:done:{request.id}")]]
+            [[button("✅", t._("Mark as handled"), codecs.REQUEST_DONE.encode(request.id))]]
         )
         try:
             sent = await context.bot.send_message(
@@ -374,10 +372,10 @@ async def send_to_coordinators(context: BotContext, request: ContactRequest, dis
 async def done_callback(update: Update, context: BotContext) -> None:
     """Mark a contact request handled, if she is a coordinator of its district."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     t = context.t
-    match = DONE_DATA.fullmatch(query.data)
-    request = await get_contact_request(context.db, int(match[1])) if match else None
+    (request_id,) = fields_of(context.matches)
+    request = await get_contact_request(context.db, int(request_id))
     if request is None:
         await answer_expired(query, t)
         return

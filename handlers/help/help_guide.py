@@ -10,7 +10,6 @@ her until she has chosen.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -29,11 +28,8 @@ from handlers.dropin.women import next_dropin_line, place_schedules
 from handlers.help import codecs
 from storage.help import count_view, voice_note
 
-TOPICS_DATA = "hlp:topics"
 # A topic (t), its voice note (v), or one of its pages after the first (p, with the page's index).
-TOPIC_DATA = re.compile(r"hlp:([tv]):([a-z0-9-]{1,40})|hlp:p:([a-z0-9-]{1,40}):(\d{1,2})")
 # The onboarding picker's buttons, with a prefix of their own: she goes on to the guide.
-ASK_DATA = "hlp:ask"  # handled by handlers/help/contact_requests.py
 COORDINATING = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 
@@ -53,7 +49,7 @@ def audience_of(identity: Identity) -> Audience:
 def topics_keyboard(context: BotContext) -> InlineKeyboardMarkup:
     t = context.t
     rows = [
-        [button(topic.emoji, t._(topic.label), f"hlp:t:{topic.id}")]
+        [button(topic.emoji, t._(topic.label), codecs.TOPIC.encode(topic.id))]
         for topic in catalogue_of(context).topics
     ]
     rows.append([clear_button(context)])
@@ -108,20 +104,22 @@ async def guide_language_callback(update: Update, context: BotContext) -> None:
 async def topic_callback(update: Update, context: BotContext) -> None:
     """Show a topic's service cards, or play its voice note, in her language."""
     query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_chat is not None
-    match = TOPIC_DATA.fullmatch(query.data)
+    assert query is not None and update.effective_chat is not None
+    # Registered by the prefix "hlp:[tvp]:" (see bot/app.py), so the data is decoded here.
+    voice = codecs.TOPIC_VOICE.decode(query.data)
+    fields = codecs.TOPIC.decode(query.data) or voice or codecs.TOPIC_PAGE.decode(query.data)
     catalogue = catalogue_of(context)
     try:
-        topic = catalogue.topic(match[2] or match[3]) if match else None
+        topic = catalogue.topic(fields[0]) if fields else None
     except KeyError:
         topic = None
-    if match is None or topic is None:
+    if fields is None or topic is None:
         await answer_expired(query, context.t)
         return
-    if match[1] == "v":
+    if voice is not None:
         await play_voice_note(update, context, topic)
         return
-    page = int(match[4]) if match[4] else 0
+    page = int(fields[1]) if len(fields) > 1 else 0
     if not await show_topic(update.effective_chat.id, context, topic, page):
         await answer_expired(query, context.t)  # a page the topic no longer has
         return
@@ -164,7 +162,7 @@ async def show_topic(chat_id: int, context: BotContext, topic: Topic, page: int 
         )
         if not last:
             # TRANSLATORS: a button: the next page of the same help topic's cards.
-            more = button("➡️", t._("Next page"), f"hlp:p:{topic.id}:{page + 1}")
+            more = button("➡️", t._("Next page"), codecs.TOPIC_PAGE.encode(topic.id, page + 1))
             keyboard = InlineKeyboardMarkup([[more], *keyboard.inline_keyboard])
     await send(context, chat_id, text, keyboard if not (last and pages.venues) else None)
     if not last:
@@ -187,14 +185,16 @@ async def _topic_keyboard(context: BotContext, topic: Topic) -> InlineKeyboardMa
     rows: list[list[InlineKeyboardButton]] = []
     if await voice_note(context.db, topic.id, t.locale) is not None:
         # TRANSLATORS: a button that plays a voice message about this topic, in her language.
-        rows.append([button("🔊", t._("Listen"), f"hlp:v:{topic.id}")])
+        rows.append([button("🔊", t._("Listen"), codecs.TOPIC_VOICE.encode(topic.id))])
     if topic.is_contact:
-        rows.append([button("📞", t._("Ask a bydelsmor to contact me"), ASK_DATA)])
+        rows.append([button("📞", t._("Ask a bydelsmor to contact me"), codecs.ASK.encode())])
         rows.append([button("📍", t._("Meet a bydelsmor"), "menu:dropin")])
     else:
         for contact in (found for found in catalogue_of(context).topics if found.is_contact):
-            rows.append([button(contact.emoji, t._(contact.label), f"hlp:t:{contact.id}")])
-    rows.append([button("⬅️", t._("All topics"), TOPICS_DATA)])
+            rows.append(
+                [button(contact.emoji, t._(contact.label), codecs.TOPIC.encode(contact.id))]
+            )
+    rows.append([button("⬅️", t._("All topics"), codecs.TOPICS.encode())])
     rows.append([clear_button(context)])
     return InlineKeyboardMarkup(rows)
 
