@@ -505,9 +505,15 @@ def register_handlers(app: BotApplication) -> None:
         )
     )
     app.add_handler(CommandHandler("voice", voice_notes.voice_command, filters=private))
-    app.add_handler(CallbackQueryHandler(voice_notes.voice_choice_callback, pattern=r"^vc:"))
-    app.add_handler(CallbackQueryHandler(voice_notes.keep_callback, pattern=r"^vc[kx]$"))
-    app.add_handler(CallbackQueryHandler(voice_notes.delete_callback, pattern=r"^vcd:"))
+    for choice in (help_codecs.VOICE_TOPIC, help_codecs.VOICE_LANGUAGE):
+        app.add_handler(
+            CallbackQueryHandler(voice_notes.voice_choice_callback, pattern=choice.pattern)
+        )
+    for keep in (help_codecs.VOICE_KEEP, help_codecs.VOICE_DISCARD):
+        app.add_handler(CallbackQueryHandler(voice_notes.keep_callback, pattern=keep.pattern))
+    app.add_handler(
+        CallbackQueryHandler(voice_notes.delete_callback, pattern=help_codecs.VOICE_DELETE.pattern)
+    )
     app.add_handler(CommandHandler("stats", stats.stats_command, filters=private))
     # Admins: /confirm a help-guide phone number or address (where and when she checked it).
     app.add_handler(CommandHandler("confirm", confirm_facts.confirm_command, filters=private))

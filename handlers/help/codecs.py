@@ -26,3 +26,11 @@ REQUEST_DONE = Codec("req:done", (r"\d{1,12}",))  # a coordinator marks the requ
 
 # An admin confirms a fact of a service (handlers/help/confirm_facts.py): the address or a phone.
 FACT = Codec("cfm", (SLUG, r"a|p\d{1,2}"))
+
+# Recording the guide's voice notes (handlers/help/voice_notes.py).
+LOCALE = "[A-Za-z_]{2,8}"
+VOICE_TOPIC = Codec("vc", (SLUG,))  # the topic to record; the languages are asked next
+VOICE_LANGUAGE = Codec("vc", (SLUG, LOCALE))  # and the language: the recording is awaited
+VOICE_KEEP = Codec("vck")  # ✅ keep the recording just played back
+VOICE_DISCARD = Codec("vcx")  # 🗑 or discard it
+VOICE_DELETE = Codec("vcd", (SLUG, LOCALE))  # delete a recorded voice note

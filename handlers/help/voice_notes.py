@@ -9,7 +9,6 @@ one; /voice also lists the notes there are, each with a 🗑 that deletes it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -21,16 +20,15 @@ from bot.referrals import Topic
 from handlers.common.access import refuse
 from handlers.common.awaiting import WAIT_FOR, Question, Takes, ask
 from handlers.common.catalogue import catalogue_of
+from handlers.common.codec import fields_of
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place
+from handlers.help import codecs
 from handlers.help.help_guide import may_run_the_guide
 from storage.help import delete_voice_note, save_voice_note, voice_notes_recorded
 
 # The recorded question: a voice note for one topic in one language (their ids are the values).
 VOICE = Question("voice.note", N_("I no longer wait for your voice message."), Takes.VOICE)
-VOICE_DATA = re.compile(r"vc:([a-z0-9-]{1,40})(?::([A-Za-z_]{2,8}))?")
-KEEP_DATA = re.compile(r"vc(k|x)")  # ✅ keep or 🗑 discard the recording just played back
-DELETE_DATA = re.compile(r"vcd:([a-z0-9-]{1,40}):([A-Za-z_]{2,8})")
 # A recording played back, waiting for ✅ keep or 🗑 discard (in memory, like the question).
 PENDING_KEY = "voice_pending"
 
@@ -55,7 +53,10 @@ async def voice_command(update: Update, context: BotContext) -> None:
         return
     t = context.t
     topics = {topic.id: topic for topic in catalogue_of(context).topics}
-    rows = [[button(topic.emoji, t._(topic.label), f"vc:{topic.id}")] for topic in topics.values()]
+    rows = [
+        [button(topic.emoji, t._(topic.label), codecs.VOICE_TOPIC.encode(topic.id))]
+        for topic in topics.values()
+    ]
     text = "🎙 " + t._("Record a voice note for the help guide. Which topic is it about?")
     recorded = [
         (topic, locale)
@@ -72,25 +73,25 @@ async def voice_command(update: Update, context: BotContext) -> None:
 
 def _delete_button(context: BotContext, topic: Topic, locale: str) -> InlineKeyboardButton:
     name = f"{topic.emoji} {context.t._(topic.label)} — {LANGUAGE_BY_CODE[locale].native_name}"
-    return button("🗑", name, f"vcd:{topic.id}:{locale}")
+    return button("🗑", name, codecs.VOICE_DELETE.encode(topic.id, locale))
 
 
 async def delete_callback(update: Update, context: BotContext) -> None:
     """Delete the voice note of a topic in a language."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     t = context.t
-    match = DELETE_DATA.fullmatch(query.data)
+    topic_id, locale = fields_of(context.matches)
     topics = {topic.id: topic for topic in catalogue_of(context).topics}
-    language = LANGUAGE_BY_CODE.get(match[2]) if match else None
-    if match is None or match[1] not in topics or language is None:
+    language = LANGUAGE_BY_CODE.get(locale)
+    if topic_id not in topics or language is None:
         await answer_expired(query, t)
         return
     if not may_record(context):
         await refuse(update, context)
         return
     await query.answer()
-    topic = topics[match[1]]
+    topic = topics[topic_id]
     names = {"topic": t._(topic.label), "language": language.native_name}
     if await delete_voice_note(context.db, topic.id, language.code):
         # TRANSLATORS: {topic} is a help topic, {language} a language's own name.
@@ -103,27 +104,28 @@ async def delete_callback(update: Update, context: BotContext) -> None:
 async def voice_choice_callback(update: Update, context: BotContext) -> None:
     """Take the topic, then the language; then wait for the voice message."""
     query = update.callback_query
-    assert query is not None and query.data is not None and context.chat_data is not None
+    assert query is not None and context.chat_data is not None
     t = context.t
-    match = VOICE_DATA.fullmatch(query.data)
+    fields = fields_of(context.matches)  # the topic, then the language once chosen
     topics = {topic.id: topic for topic in catalogue_of(context).topics}
-    if match is None or match[1] not in topics:
+    if fields[0] not in topics:
         await answer_expired(query, t)
         return
     if not may_record(context):
         await refuse(update, context)
         return
-    topic = topics[match[1]]
-    if match[2] is None:
+    topic = topics[fields[0]]
+    if len(fields) == 1:
         await query.answer()
         buttons = [
-            button("🗣", lang.native_name, f"vc:{topic.id}:{lang.code}") for lang in LANGUAGES
+            button("🗣", lang.native_name, codecs.VOICE_LANGUAGE.encode(topic.id, lang.code))
+            for lang in LANGUAGES
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         text = f"{topic.emoji} " + t._("In which language will you speak?")
         await edit_in_place(query, text, InlineKeyboardMarkup(rows))
         return
-    language = LANGUAGE_BY_CODE.get(match[2])
+    language = LANGUAGE_BY_CODE.get(fields[1])
     if language is None:
         await answer_expired(query, t)
         return
@@ -156,7 +158,10 @@ async def voice_answered(update: Update, context: BotContext, values: tuple[str,
     keyboard = InlineKeyboardMarkup(
         [
             # TRANSLATORS: buttons under a recording played back: save it, or throw it away.
-            [button("✅", t._("Keep"), "vck"), button("🗑", t._("Discard"), "vcx")],
+            [
+                button("✅", t._("Keep"), codecs.VOICE_KEEP.encode()),
+                button("🗑", t._("Discard"), codecs.VOICE_DISCARD.encode()),
+            ],
         ]
     )
     # TRANSLATORS: {topic} is a help topic, {language} a language's own name.
@@ -169,11 +174,10 @@ async def voice_answered(update: Update, context: BotContext, values: tuple[str,
 async def keep_callback(update: Update, context: BotContext) -> None:
     """Save the recording she just heard, or throw it away."""
     query = update.callback_query
-    assert query is not None and query.data is not None and context.chat_data is not None
+    assert query is not None and context.chat_data is not None and context.matches is not None
     t = context.t
-    match = KEEP_DATA.fullmatch(query.data)
     pending = context.chat_data.get(PENDING_KEY)
-    if match is None or not isinstance(pending, Pending) or datetime.now(UTC) >= pending.until:
+    if not isinstance(pending, Pending) or datetime.now(UTC) >= pending.until:
         await answer_expired(query, t)
         return
     if not may_record(context):
@@ -183,7 +187,7 @@ async def keep_callback(update: Update, context: BotContext) -> None:
     await query.answer()
     topic = catalogue_of(context).topic(pending.topic)
     names = {"topic": t._(topic.label), "language": LANGUAGE_BY_CODE[pending.locale].native_name}
-    if match[1] == "x":
+    if context.matches[0].re is codecs.VOICE_DISCARD.pattern:
         await edit_in_place(query, "🗑 " + t._("Discarded. Nothing was saved."))
         return
     await save_voice_note(
