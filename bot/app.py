@@ -487,7 +487,8 @@ def register_handlers(app: BotApplication) -> None:
             help_guide.guide_language_callback, pattern=help_codecs.GUIDE_LANGUAGE.pattern
         )
     )
-    app.add_handler(CallbackQueryHandler(help_flow.clear_callback, pattern=r"^hlp:clear"))
+    for clear in (help_flow.CLEAR, help_flow.CLEAR_FROM):
+        app.add_handler(CallbackQueryHandler(help_flow.clear_callback, pattern=clear.pattern))
     app.add_handler(
         CallbackQueryHandler(contact_requests.ask_callback, pattern=help_codecs.ASK.pattern)
     )

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import warnings
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -39,16 +38,19 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.help_guide import FlowLog, batches, restart_range
 from handlers.common.awaiting import end
+from handlers.common.codec import Codec, fields_of
 from handlers.common.context import BotContext
-from handlers.common.render import answer_expired, button
+from handlers.common.render import button
 
 log = logging.getLogger(__name__)
 
 FLOW_KEY = "help_flow"
 # Her "yes" to a contact request, while she finishes it (handlers/help/contact_requests.py).
 CONSENT_KEY = "contact_consent"
-# hlp:clear, or hlp:clear:<the flow's first message id> once the flow has one.
-CLEAR_DATA = re.compile(r"hlp:clear(?::(\d{1,12}))?")
+# 🧹 hlp:clear, or hlp:clear:<the flow's first message id> once the flow has one (codecs of
+# handlers/common/codec.py; here, beside the flow, because every help feature shows the button).
+CLEAR = Codec("hlp:clear")
+CLEAR_FROM = Codec("hlp:clear", (r"\d{1,12}",))
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # How the clearing waits out Telegram's flood control (tests replace it: no test sleeps).
 sleep = asyncio.sleep
@@ -58,7 +60,7 @@ def clear_button(context: BotContext) -> InlineKeyboardButton:
     """🧹, carrying the flow's first message id so that it still works after a restart."""
     flow = context.chat_data.get(FLOW_KEY) if context.chat_data is not None else None
     first = flow.first() if isinstance(flow, FlowLog) else None
-    data = "hlp:clear" if first is None else f"hlp:clear:{first}"
+    data = CLEAR.encode() if first is None else CLEAR_FROM.encode(first)
     # TRANSLATORS: a button in the help guide; it deletes the conversation from her phone.
     return button("🧹", context.t._("Clear this conversation"), data)
 
@@ -129,10 +131,7 @@ async def clear_callback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
     assert context.chat_data is not None
-    match = CLEAR_DATA.fullmatch(query.data or "")
-    if match is None:
-        await answer_expired(query, context.t)
-        return
+    first = fields_of(context.matches)  # the flow's first message id, if the button has it
     chat_id = update.effective_chat.id
     # An old press whose answer Telegram no longer takes: the clearing matters more.
     with contextlib.suppress(TelegramError):
@@ -145,9 +144,9 @@ async def clear_callback(update: Update, context: BotContext) -> None:
     also = [pressed] if pressed is not None else []
     if flow_open(context.chat_data, now):
         ids = flow_of(context.chat_data).deletable(now, also)
-    elif pressed is not None and match[1] is not None:
+    elif pressed is not None and first:
         # A restart forgot the flow: everything from its first message to this one goes.
-        ids = restart_range(int(match[1]), pressed)
+        ids = restart_range(int(first[0]), pressed)
     else:
         ids = also
     left = await delete_messages(context.bot, chat_id, ids)
