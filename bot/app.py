@@ -30,6 +30,7 @@ from bot.dropin import buttons as dropin_buttons
 from bot.rate_limit import Limits, RatePlan
 from bot.review.flow import refresh_live
 from handlers.announcements import broadcast_waiting, broadcasts, history
+from handlers.announcements import codecs as announcement_codecs
 from handlers.announcements.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.common import awaiting, errors, fallback, guard, help_flow, menu
 from handlers.common.catalogue import CATALOGUE_KEY
@@ -314,8 +315,15 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         CommandHandler("broadcasts", broadcast_waiting.waiting_first_command, filters=private)
     )
-    app.add_handler(CallbackQueryHandler(history.history_callback, pattern=r"^bch:"))
-    app.add_handler(CallbackQueryHandler(broadcast_waiting.waiting_callback, pattern=r"^bcw:"))
+    app.add_handler(
+        CallbackQueryHandler(
+            history.history_callback, pattern=announcement_codecs.HISTORY_PAGE.pattern
+        )
+    )
+    for waiting in (announcement_codecs.WAITING, announcement_codecs.WAITING_ACTION):
+        app.add_handler(
+            CallbackQueryHandler(broadcast_waiting.waiting_callback, pattern=waiting.pattern)
+        )
 
     # The basic training: /course for each kind of woman; "I want to become a bydelsmor" (also
     # the poster's deep link, see onboarding); offers of a freed place; coordinators' cohorts,

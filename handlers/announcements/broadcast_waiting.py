@@ -7,7 +7,6 @@ who may change it is checked on every press: its author, a coordinator of its di
 from __future__ import annotations
 
 import contextlib
-import re
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -17,11 +16,13 @@ from telegram.error import TelegramError
 from bot.broadcasts import Audience, read_send_time
 from bot.i18n import N_
 from bot.identity import Role
+from handlers.announcements import codecs
 from handlers.announcements.announcement_text import audience_label, scheduled_text, time_refusal
 from handlers.announcements.audience import announcing
 from handlers.announcements.history import broadcasts_command, history_scope
 from handlers.common.access import refuse
 from handlers.common.awaiting import Question, ask
+from handlers.common.codec import fields_of
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from storage.broadcasts import (
@@ -33,7 +34,6 @@ from storage.broadcasts import (
     waiting_announcements,
 )
 
-WAITING_DATA = re.compile(r"bcw:(\d{1,9})(?::(now|time|x|xok))?")
 SNIPPET = 24
 # The typed question: the announcement's new time (its id is the value).
 NEW_TIME = Question("broadcast.new_time", N_("I no longer wait for the announcement's new time."))
@@ -53,7 +53,7 @@ async def waiting_first_command(update: Update, context: BotContext) -> None:
             for a in waiting[:10]:
                 snippet = a.body if len(a.body) <= SNIPPET else a.body[: SNIPPET - 1] + "…"
                 label = f"{t.format_short(a.send_at, tz)}: {snippet}".strip(": ")
-                rows.append([button("🕒", label, f"bcw:{a.id}")])
+                rows.append([button("🕒", label, codecs.WAITING.encode(a.id))])
             text = "🕒 <b>" + t._("Waiting to be sent") + "</b>"
             await context.bot.send_message(
                 update.effective_chat.id,
@@ -75,17 +75,17 @@ async def may_change(context: BotContext, announcement: AnnouncementRecord) -> b
 async def waiting_callback(update: Update, context: BotContext) -> None:
     """A waiting announcement's card, or what she pressed on it."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     t, now = context.t, datetime.now(UTC)
-    match = WAITING_DATA.fullmatch(query.data)
-    announcement = await get_announcement(context.db, int(match[1])) if match else None
-    if match is None or announcement is None or not announcement.waiting(now):
+    fields = fields_of(context.matches)  # the announcement, then what she pressed on its card
+    announcement = await get_announcement(context.db, int(fields[0]))
+    if announcement is None or not announcement.waiting(now):
         await answer_expired(query, t)  # sent, cancelled or gone meanwhile
         return
     if not await may_change(context, announcement):
         await refuse(update, context)
         return
-    action = match[2]
+    action = fields[1] if len(fields) > 1 else None
     if action == "now":
         if not await reschedule_announcement(context.db, announcement.id, now):
             await answer_expired(query, t)
@@ -110,8 +110,12 @@ async def waiting_callback(update: Update, context: BotContext) -> None:
         keyboard = InlineKeyboardMarkup(
             [
                 [
-                    button("🗑", t._("Yes, cancel it"), f"bcw:{announcement.id}:xok"),
-                    button("↩️", t._("Keep it"), f"bcw:{announcement.id}"),
+                    button(
+                        "🗑",
+                        t._("Yes, cancel it"),
+                        codecs.WAITING_ACTION.encode(announcement.id, "xok"),
+                    ),
+                    button("↩️", t._("Keep it"), codecs.WAITING.encode(announcement.id)),
                 ]
             ]
         )
@@ -151,9 +155,9 @@ async def card_text(context: BotContext, announcement: AnnouncementRecord) -> st
 def card_keyboard(context: BotContext, announcement: AnnouncementRecord) -> InlineKeyboardMarkup:
     t, a = context.t, announcement.id
     rows: list[list[InlineKeyboardButton]] = [
-        [button("▶️", t._("Send now"), f"bcw:{a}:now")],
-        [button("🕒", t._("Change the time"), f"bcw:{a}:time")],
-        [button("❌", t._("Cancel it"), f"bcw:{a}:x")],
+        [button("▶️", t._("Send now"), codecs.WAITING_ACTION.encode(a, "now"))],
+        [button("🕒", t._("Change the time"), codecs.WAITING_ACTION.encode(a, "time"))],
+        [button("❌", t._("Cancel it"), codecs.WAITING_ACTION.encode(a, "x"))],
     ]
     return InlineKeyboardMarkup(rows)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardMarkup, Update
@@ -13,6 +12,7 @@ from bot.broadcasts import (
     counts_from,
 )
 from bot.identity import Identity, Role
+from handlers.announcements import codecs
 from handlers.announcements.announcement_text import (
     audience_label,
     counts_line,
@@ -20,8 +20,9 @@ from handlers.announcements.announcement_text import (
 )
 from handlers.announcements.audience import announcing
 from handlers.common.access import refuse
+from handlers.common.codec import fields_of
 from handlers.common.context import BotContext
-from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.common.render import button, edit_in_place, escape
 from storage.broadcasts import (
     list_announcements,
     status_counts,
@@ -29,7 +30,6 @@ from storage.broadcasts import (
 )
 from storage.districts import DistrictRecord
 
-HISTORY_PAGE = re.compile(r"bch:(\d{1,5})")
 HISTORY_PAGE_SIZE = 4
 SNIPPET = 80  # characters of an announcement shown in the history
 
@@ -49,15 +49,12 @@ async def broadcasts_command(update: Update, context: BotContext) -> None:
 async def history_callback(update: Update, context: BotContext) -> None:
     """Show another page of the history, in place."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    match = HISTORY_PAGE.fullmatch(query.data)
-    if match is None:
-        await answer_expired(query, context.t)
-        return
+    assert query is not None
+    (page,) = fields_of(context.matches)
     if not await announcing(context):
         await refuse(update, context)
         return
-    text, keyboard = await history_page(context, int(match[1]))
+    text, keyboard = await history_page(context, int(page))
     await query.answer()
     await edit_in_place(query, text, keyboard)
 
@@ -106,7 +103,7 @@ async def history_page(context: BotContext, page: int) -> tuple[str, InlineKeybo
             lines.append("<i>" + escape(snippet) + "</i>")
     navigation = []
     if page > 0:
-        navigation.append(button("⬅️", t._("Previous"), f"bch:{page - 1}"))
+        navigation.append(button("⬅️", t._("Previous"), codecs.HISTORY_PAGE.encode(page - 1)))
     if page + 1 < pages:
-        navigation.append(button("➡️", t._("Next"), f"bch:{page + 1}"))
+        navigation.append(button("➡️", t._("Next"), codecs.HISTORY_PAGE.encode(page + 1)))
     return "\n".join(lines), InlineKeyboardMarkup([navigation]) if navigation else None
