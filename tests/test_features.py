@@ -38,8 +38,14 @@ KNOWN: frozenset[tuple[str, str]] = frozenset(
 )
 
 
+# Packages of bot/ that are shared rules split up for size, not features: they stand where a
+# flat module would (bot/referrals/: the referral catalogue, read by help, drop-in, course, review).
+SHARED_RULES = {"bot": {"referrals"}}
+
+
 def feature_packages(layer: str) -> set[str]:
-    return {p.parent.name for p in (ROOT / layer).glob("*/__init__.py")} - {"jobs", "migrations"}
+    packages = {p.parent.name for p in (ROOT / layer).glob("*/__init__.py")}
+    return packages - {"jobs", "migrations"} - SHARED_RULES.get(layer, set())
 
 
 def feature_of(module: str) -> str | None:

@@ -612,10 +612,12 @@ class RecordingTranslator(Translator):
 
 
 def code_messages() -> set[str]:
-    """The message ids written in bot/referrals.py itself."""
-    found = extract_from_file(
-        "python", ROOT / "bot" / "referrals.py", keywords={"_": None, "N_": None}
-    )
+    """The message ids written in the bot/referrals/ package itself."""
+    found = [
+        entry
+        for path in sorted((ROOT / "bot" / "referrals").glob("*.py"))
+        for entry in extract_from_file("python", path, keywords={"_": None, "N_": None})
+    ]
     return {message for _, message, _, _ in found if isinstance(message, str)}
 
 
