@@ -19,6 +19,7 @@ from bot.access import Action, allowed
 from bot.help_guide import topic_pages
 from bot.identity import Identity, Role
 from bot.referrals import Audience, Topic
+from handlers.common import menu
 from handlers.common.catalogue import catalogue_of
 from handlers.common.context import BotContext
 from handlers.common.help_flow import clear_button, remember, remember_hers, send
@@ -188,7 +189,7 @@ async def _topic_keyboard(context: BotContext, topic: Topic) -> InlineKeyboardMa
         rows.append([button("🔊", t._("Listen"), codecs.TOPIC_VOICE.encode(topic.id))])
     if topic.is_contact:
         rows.append([button("📞", t._("Ask a bydelsmor to contact me"), codecs.ASK.encode())])
-        rows.append([button("📍", t._("Meet a bydelsmor"), "menu:dropin")])
+        rows.append([button("📍", t._("Meet a bydelsmor"), menu.DROPIN.encode())])
     else:
         for contact in (found for found in catalogue_of(context).topics if found.is_contact):
             rows.append(
