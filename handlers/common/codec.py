@@ -30,6 +30,9 @@ class Codec:
 
     name: str
     fields: tuple[str | Word, ...] = ()
+    # Values of a real press, where data written from the regex would not reach what the button
+    # does (a help topic that exists): the tests press encode(*example) too.
+    example: tuple[int | str, ...] | None = field(default=None, compare=False)
     pattern: re.Pattern[str] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
