@@ -78,10 +78,10 @@ def register_handlers(app: BotApplication) -> None:
         """A command in her private chat with the bot."""
         app.add_handler(CommandHandler(name, callback, filters=private))
 
-    def press(callback: Callback, *buttons: Button | re.Pattern[str] | str) -> None:
-        """Buttons, by their codecs (or compiled patterns): one handler each, in this order."""
+    def press(callback: Callback, *buttons: Button | re.Pattern[str]) -> None:
+        """Buttons, by their codecs (or anchored compiled patterns): one handler each."""
         for each in buttons:
-            pattern = each if isinstance(each, (str, re.Pattern)) else each.pattern
+            pattern = each if isinstance(each, re.Pattern) else each.pattern
             app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
 
     # Group -2: load who she is (role, districts, language) once per update, for all that follow.
@@ -143,21 +143,13 @@ def register_handlers(app: BotApplication) -> None:
     press(meeting_admin.note_start_callback, meeting_codecs.NOTE)
     press(meeting_when.restore_callback, meeting_codecs.RESTORE, meeting_codecs.RESTORE_OK)
     # 🔁 Regular meetings: a coordinator sets the group's rule (days off typed: see below).
-    rule = (
-        meeting_codecs.RULE,
-        meeting_codecs.RULE_SETTING,
-        meeting_codecs.RULE_CHOSEN,
-        meeting_codecs.RULE_VIEW,
-        meeting_codecs.RULE_SAVE,
-        meeting_codecs.RULE_CANCEL,
-    )
-    press(meeting_rule.rule_callback, *rule)
+    press(meeting_rule.rule_callback, *meeting_codecs.RULE_BUTTONS)
 
     # Announcements: /broadcast composes one (the draft lives in the database), /broadcasts lists
     # them with their reports. What she types while composing is a typed answer (see below).
     command("broadcast", broadcasts.broadcast_command)
     press(menu.opened_from_menu(broadcasts.broadcast_command), menu.BROADCAST)
-    press(broadcasts.broadcast_callback, r"^bc:")
+    press(broadcasts.broadcast_callback, *announcement_codecs.COMPOSING)
     # /broadcasts: what is waiting to be sent (▶️ now, 🕒 another time, ❌ cancel), then the history.
     command("broadcasts", broadcast_waiting.waiting_first_command)
     press(history.history_callback, announcement_codecs.HISTORY_PAGE)

@@ -16,7 +16,6 @@ confirmation into a progress message and sends the report.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -36,6 +35,7 @@ from bot.broadcasts import (
 )
 from bot.i18n import LANGUAGE_BY_CODE, N_, Translator
 from bot.identity import Role
+from handlers.announcements import codecs
 from handlers.announcements.announcement_text import (
     language_name,
     time_refusal,
@@ -57,6 +57,7 @@ from handlers.announcements.versions import (
 from handlers.common import fallback
 from handlers.common.access import refuse
 from handlers.common.awaiting import Question, Takes, ask, end
+from handlers.common.codec import fields_of, routed_by
 from handlers.common.context import BotContext
 from handlers.common.language import language_keyboard
 from handlers.common.render import answer_expired, button, edit_in_place, escape
@@ -68,12 +69,6 @@ from storage.broadcasts import (
     save_draft,
 )
 from storage.districts import DistrictRecord, get_district
-
-PRESS = re.compile(
-    r"bc:(?:(?P<district>d:\d{1,9})|a:(?P<audience>[a-z0-9.]{1,40})"
-    r"|v:(?P<version>[a-zA-Z_]{2,6})|o:(?P<original>[a-zA-Z_]{2,6})"
-    r"|(?P<word>pv|cf|ok|later|x|back|new|top|orig))"
-)
 
 # The typed question: what the draft's step waits for (the step is the value). The draft lives
 # in the database and so does the question: both survive a restart.
@@ -102,7 +97,10 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
         text, keyboard = await screen_for(context, draft)
         text = "✏️ " + context.t._("You were writing this announcement:") + "\n\n" + text
         keyboard = InlineKeyboardMarkup(
-            [*keyboard.inline_keyboard, [button("🆕", context.t._("Start again"), "bc:new")]]
+            [
+                *keyboard.inline_keyboard,
+                [button("🆕", context.t._("Start again"), codecs.NEW.encode())],
+            ]
         )
         await asked_for_step(context, draft)
     else:
@@ -137,15 +135,21 @@ async def audience_start(
     if len(districts) == 1 and context.identity.role is not Role.ADMIN:
         return await district_audiences(context, districts[0], with_back=False)
     t = context.t
-    rows = [[button("🏘", d.name, f"bc:d:{d.id}")] for d in districts]
+    rows = [[button("🏘", d.name, codecs.DISTRICT.encode(d.id))] for d in districts]
     phases = sorted({d.phase for d in districts})
     rows += [
-        [button("🔄", t._("Every district in phase {phase}").format(phase=p), f"bc:a:p{p}")]
+        [
+            button(
+                "🔄",
+                t._("Every district in phase {phase}").format(phase=p),
+                codecs.AUDIENCE.encode(f"p{p}"),
+            )
+        ]
         for p in phases
     ]
     if context.identity.role is Role.ADMIN:
-        rows.append([button("🌍", t._("Everyone (every district)"), "bc:a:all")])
-    rows.append([button("❌", t._("Cancel"), "bc:x")])
+        rows.append([button("🌍", t._("Everyone (every district)"), codecs.AUDIENCE.encode("all"))])
+    rows.append([button("❌", t._("Cancel"), codecs.CANCEL.encode())])
     return "📢 " + t._("New announcement. To whom?"), InlineKeyboardMarkup(rows)
 
 
@@ -160,9 +164,19 @@ async def district_audiences(
         (Role.COORDINATOR, "🧭", t._("The coordinators ({n})")),
     )
     every, counts = await count_reachable_by_role(db, district.id, [str(r) for r, *_ in labels])
-    rows = [[button("👥", t._("All members ({n})").format(n=every), f"bc:a:m{district.id}")]]
+    rows = [
+        [
+            button(
+                "👥",
+                t._("All members ({n})").format(n=every),
+                codecs.AUDIENCE.encode(f"m{district.id}"),
+            )
+        ]
+    ]
     for (role, emoji, label), n in zip(labels, counts, strict=True):
-        rows.append([button(emoji, label.format(n=n), f"bc:a:r{district.id}.{role}")])
+        rows.append(
+            [button(emoji, label.format(n=n), codecs.AUDIENCE.encode(f"r{district.id}.{role}"))]
+        )
     if district.chat_id is not None:
         # Button labels are plain text to Telegram: the chat's title goes in as it is.
         title = (district.chat_title or "")[:28]
@@ -171,13 +185,13 @@ async def district_audiences(
                 button(
                     "💬",
                     t._("The group chat {title}").format(title=title).strip(),
-                    f"bc:a:g{district.id}",
+                    codecs.AUDIENCE.encode(f"g{district.id}"),
                 )
             ]
         )
     if with_back:
-        rows.append([button("↩️", t._("Back"), "bc:top")])
-    rows.append([button("❌", t._("Cancel"), "bc:x")])
+        rows.append([button("↩️", t._("Back"), codecs.TOP.encode())])
+    rows.append([button("❌", t._("Cancel"), codecs.CANCEL.encode())])
     text = "📢 " + t._("New announcement for {district}. To whom?").format(
         district="<b>" + t.ltr(escape(district.name)) + "</b>"
     )
@@ -187,7 +201,7 @@ async def district_audiences(
 async def screen_for(context: BotContext, draft: DraftRecord) -> tuple[str, InlineKeyboardMarkup]:
     """What she sees at the step her draft is at (also after a restart)."""
     t = context.t
-    cancel = [button("❌", t._("Cancel"), "bc:x")]
+    cancel = [button("❌", t._("Cancel"), codecs.CANCEL.encode())]
     if draft.step == Step.AUDIENCE:
         return await audience_start(context, await announcing(context))
     label = await draft_label(context, draft)
@@ -199,14 +213,16 @@ async def screen_for(context: BotContext, draft: DraftRecord) -> tuple[str, Inli
         )
         limit = limit_for(draft.media_kind is not None)
         text += "\n" + t._("At most {limit} characters.").format(limit=t.ltr(limit))
-        back = [button("↩️", t._("Back"), "bc:back")]
+        back = [button("↩️", t._("Back"), codecs.BACK.encode())]
         return text, InlineKeyboardMarkup([back, cancel])
     if draft.step == Step.SCHEDULE:
         text = "🕒 " + t._(
             "When should it be sent? Send a date and time (Oslo time), for example {example}, "
             "or only a time, for example {time}."
         ).format(example=t.ltr("24.12 18:00"), time=t.ltr("18:00"))
-        return text, InlineKeyboardMarkup([[button("↩️", t._("Back"), "bc:cf")], cancel])
+        return text, InlineKeyboardMarkup(
+            [[button("↩️", t._("Back"), codecs.CONFIRM.encode())], cancel]
+        )
     if draft.step == Step.CONFIRM:
         return await confirm_screen(context, draft)
     return await versions_screen(context, draft)
@@ -230,37 +246,37 @@ def message_prompt(t: Translator, label: str) -> str:
 async def broadcast_callback(update: Update, context: BotContext) -> None:
     """Take one step of composing: audience, versions, preview, time, send or cancel."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    match = PRESS.fullmatch(query.data)
-    author = context.identity.telegram_id
+    assert query is not None
+    matches, author = context.matches, context.identity.telegram_id
     draft = await get_draft(context.db, author)
-    if match is None or draft is None or not await announcing(context):
-        if match is not None and draft is not None:
-            await refuse(update, context)
-        else:
-            await answer_expired(query, context.t)
+    if draft is None:
+        await answer_expired(query, context.t)
+        return
+    if not await announcing(context):
+        await refuse(update, context)
         return
     stored = Audience.parse(draft.audience) if draft.audience else None
     if draft.audience and (stored is None or not await permitted(context, stored)):
         await refuse(update, context)
         return
-    if match["district"]:
-        await district_pressed(update, context, draft, int(match["district"][2:]))
-    elif match["audience"]:
-        await audience_pressed(update, context, draft, match["audience"])
-    elif match["version"]:
-        await version_pressed(update, context, draft, match["version"])
-    elif match["original"] or match["word"] == "orig":
-        await original_pressed(update, context, draft, match["original"])
-    elif match["word"] == "ok":
+    value = fields_of(matches)
+    if routed_by(matches, codecs.DISTRICT):
+        await district_pressed(update, context, draft, int(value[0]))
+    elif routed_by(matches, codecs.AUDIENCE):
+        await audience_pressed(update, context, draft, value[0])
+    elif routed_by(matches, codecs.VERSION):
+        await version_pressed(update, context, draft, value[0])
+    elif routed_by(matches, codecs.ORIGINAL, codecs.ORIGINAL_LANGUAGES):
+        await original_pressed(update, context, draft, value[0] if value else None)
+    elif routed_by(matches, codecs.SEND):
         await send_pressed(update, context, draft)
-    elif match["word"] == "x":
+    elif routed_by(matches, codecs.CANCEL):
         await delete_draft(context.db, author)
         await end(context, TEXT)
         await query.answer()
         await edit_in_place(query, "❌ " + context.t._("Cancelled: nothing was sent."))
     else:
-        await move_pressed(update, context, draft, match["word"])
+        await move_pressed(update, context, draft)
 
 
 async def district_pressed(
@@ -305,7 +321,7 @@ async def audience_pressed(
     await edit_in_place(
         query,
         message_prompt(t, await draft_label(context, draft)),
-        InlineKeyboardMarkup([[button("❌", t._("Cancel"), "bc:x")]]),
+        InlineKeyboardMarkup([[button("❌", t._("Cancel"), codecs.CANCEL.encode())]]),
     )
 
 
@@ -340,8 +356,8 @@ async def original_pressed(
         return
     await query.answer()
     if locale is None:
-        languages = language_keyboard(lambda code: "bc:o:" + code).inline_keyboard
-        back = [button("↩️", t._("Back"), "bc:back")]
+        languages = language_keyboard(codecs.ORIGINAL.encode).inline_keyboard
+        back = [button("↩️", t._("Back"), codecs.BACK.encode())]
         # TRANSLATORS: above the list of languages; her text is the announcement she wrote.
         text = "🔤 " + t._("In which language did you write your text?")
         await edit_in_place(query, text, InlineKeyboardMarkup([*languages, back]))
@@ -354,26 +370,26 @@ async def original_pressed(
     await edit_in_place(query, text, keyboard)
 
 
-async def move_pressed(update: Update, context: BotContext, draft: DraftRecord, word: str) -> None:
+async def move_pressed(update: Update, context: BotContext, draft: DraftRecord) -> None:
     """Preview, "send later", back to the versions, back to the first question, start again."""
-    query = update.callback_query
+    query, matches = update.callback_query, context.matches
     assert query is not None
     has_message = draft.body is not None or draft.media_file_id is not None
-    if word in ("new", "top"):
+    if routed_by(matches, codecs.NEW, codecs.TOP):
         draft = DraftRecord(draft.created_by, Step.AUDIENCE)
     elif not has_message:
         await answer_expired(query, context.t)
         return
-    elif word == "back":
+    elif routed_by(matches, codecs.BACK):
         draft = replace(draft, step=Step.VERSIONS, editing_locale=None)
-    elif word == "later":
+    elif routed_by(matches, codecs.LATER):
         draft = replace(draft, step=Step.SCHEDULE)
     else:  # the preview (shown, then the confirmation), or back to the confirmation
         draft = replace(draft, step=Step.CONFIRM)
     await save_draft(context.db, draft, datetime.now(UTC))
     await query.answer()
     await asked_for_step(context, draft)
-    if word == "pv":
+    if routed_by(matches, codecs.PREVIEW):
         assert update.effective_chat is not None
         await query.edit_message_reply_markup(None)
         chat_id = update.effective_chat.id

@@ -66,6 +66,7 @@ def fields_of(matches: list[re.Match[str]] | None) -> tuple[str, ...]:
     return matches[0].groups()
 
 
-def routed_by(matches: list[re.Match[str]] | None, codec: Codec) -> bool:
-    """Was the press routed by this codec's pattern? (One handler may take several codecs.)"""
-    return matches is not None and len(matches) > 0 and matches[0].re is codec.pattern
+def routed_by(matches: list[re.Match[str]] | None, *codecs: Codec) -> bool:
+    """Was the press routed by one of these codecs' patterns? (A handler may take several.)"""
+    pressed = matches[0].re if matches else None
+    return any(pressed is c.pattern for c in codecs)

@@ -69,6 +69,7 @@ RULE_CHOSEN = Codec("rr", (DISTRICT, Word("c"), RULE_CHOICE))
 RULE_VIEW = Codec("rr", (DISTRICT, Word("v")))
 RULE_SAVE = Codec("rr", (DISTRICT, Word("ok")))
 RULE_CANCEL = Codec("rr", (DISTRICT, Word("x")))
+RULE_BUTTONS = (RULE, RULE_SETTING, RULE_CHOSEN, RULE_VIEW, RULE_SAVE, RULE_CANCEL)
 
 # /phase (handlers/meetings/phase.py): the district's id and, once chosen, the phase (1-4).
 PHASE_CHOICES = Codec("ph", (DISTRICT,))  # the phases it can move to

@@ -46,7 +46,7 @@ async def when_callback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
-    moving = any(routed_by(context.matches, codec) for codec in codecs.MOVE.codecs())
+    moving = routed_by(context.matches, *codecs.MOVE.codecs())
     steps = codecs.MOVE if moving else codecs.ADD
     pressed_id, *chosen = fields_of(context.matches)
     target = int(pressed_id)
