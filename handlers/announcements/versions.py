@@ -94,9 +94,8 @@ async def versions_screen(
         rows.append([button(emoji, label, codecs.VERSION.encode(locale))])
     rows = rows[:12]
     # TRANSLATORS: a button (short): her text is not in the language named above.
-    rows.append(
-        [button("🔤", t._("My text is in another language"), codecs.ORIGINAL_LANGUAGES.encode())]
-    )
+    other = t._("My text is in another language")
+    rows.append([button("🔤", other, codecs.ORIGINAL_LANGUAGES.encode())])
     rows.append([button("👁", t._("Preview"), codecs.PREVIEW.encode())])
     rows.append([button("❌", t._("Cancel"), codecs.CANCEL.encode())])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
