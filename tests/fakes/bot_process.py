@@ -1,4 +1,5 @@
-"""`bydelsbot run` as a real process against the HTTP fake of the Bot API, for end-to-end tests.
+"""`bydelsbot` as a real process: `run` against the HTTP fake of the Bot API, for end-to-end tests,
+and any other command (`bydelsbot(...)`) with a clean environment.
 
 The fake (`fake_telegram` in tests/conftest.py) checks every call against the spec; the bot is
 started with `start_bot` and stopped with `stop` (SIGTERM, as an operator would), or killed.
@@ -17,6 +18,7 @@ import pytest
 from tests.fakes.http_api import BotApiHttpServer
 
 TOKEN = "987654321:E2E-token-which-must-never-be-logged-xyz"
+ROOT = Path(__file__).resolve().parents[2]
 WAIT = 60.0  # seconds: generous for a loaded CI machine; the tests pass as soon as calls arrive
 
 
@@ -52,3 +54,19 @@ def stop(process: subprocess.Popen[str]) -> tuple[int, str]:
         _, stderr = process.communicate()
         pytest.fail(f"bot did not stop on SIGTERM:\n{stderr}")
     return process.returncode, stderr
+
+
+def bydelsbot(
+    *args: str, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run `bydelsbot ARGS` from the repository's root, without the caller's bot settings."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "BYDELSBOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={**clean, **(env or {})},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )

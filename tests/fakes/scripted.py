@@ -31,9 +31,8 @@ from storage.broadcasts import (
 )
 from storage.districts import upsert_district
 from storage.people import add_membership
-from tests.conftest import TEST_TOKEN
 from tests.fakes.clock import START, FakeClock
-from tests.fakes.telegram import checked_api
+from tests.fakes.telegram import TEST_TOKEN, checked_api
 
 AUTHOR = 900
 
