@@ -20,6 +20,7 @@ from bot.app import build_application, close_services, open_services
 from bot.broadcasts import parse_send_time
 from bot.config import Config
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from handlers.announcements.codecs import HISTORY_PAGE
 from handlers.announcements.outbox import OutboxWorker
 from handlers.common.context import Services
 from storage.broadcasts import (
@@ -489,7 +490,7 @@ async def test_history_lists_announcements_with_their_reports_paged(
     assert page.startswith("📜 Announcements (page 1 of 2)")
     assert "Notice <4>" in page and "Notice <5>" not in page  # not her district
     assert "📢 Announcement delivered: Alna: all members\n✅ 1 sent" in page
-    await kari.press("bch:1")
+    await kari.press(HISTORY_PAGE.encode(1))
     assert "Notice <0>" in kari.last()["text"]
 
 

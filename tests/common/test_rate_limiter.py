@@ -13,6 +13,7 @@ from telegram import Update
 from bot.app import BotApplication
 from bot.offline_api import JSON, OfflineBotApi
 from bot.rate_limit import Limits, RatePlan
+from handlers.common.language import LANGUAGE
 from handlers.common.rate_limiter import Clock, Turns
 from tests.fakes.clock import VirtualClock
 
@@ -56,7 +57,7 @@ async def test_forty_women_sending_ten_messages_each_get_every_answer(
     women = [api.user(7000 + n, f"W{n}", "en") for n in range(40)]
     for woman in women:
         await process(app, api.send_text(woman, "/start"))
-        await process(app, api.press(woman, woman["id"], 1, "lang:en"))
+        await process(app, api.press(woman, woman["id"], 1, LANGUAGE.encode("en")))
     limits = TelegramRate(turns_clock)
     api.fault = limits
     before = {w["id"]: len(api.bot_messages_in(w["id"])) for w in women}
@@ -73,7 +74,7 @@ async def test_a_429_to_a_reply_pauses_and_the_same_reply_is_sent(
 ) -> None:
     amina = api.user(1001, "Amina", "en")
     await process(app, api.send_text(amina, "/start"))
-    await process(app, api.press(amina, 1001, 1, "lang:en"))
+    await process(app, api.press(amina, 1001, 1, LANGUAGE.encode("en")))
     refusals = deque([(429, TOO_MANY), (429, TOO_MANY)])
 
     def fault(method: str, params: JSON) -> tuple[int, JSON] | None:

@@ -14,6 +14,15 @@ from bot.config import Config
 from bot.offline_api import OfflineBotApi, OfflineRequest
 from handlers.common.awaiting import KEY, Questions
 from handlers.common.context import Services
+from handlers.help.codecs import (
+    ASK,
+    CONSENT_YES,
+    REQUEST_CHANNEL,
+    REQUEST_DISTRICT,
+    TOPIC,
+    VOICE_LANGUAGE,
+    VOICE_TOPIC,
+)
 from handlers.meetings.codecs import NOTE
 from handlers.meetings.reminders import notices_sent
 from storage.broadcasts import get_draft
@@ -137,11 +146,11 @@ async def test_the_phone_question_is_never_stored(
     api.private_chat(api.user(2001, "Kari"))
     zahra = await started(chat(1001, "Zahra"))
     await zahra.send("/info")
-    await zahra.press("hlp:t:bydelsmor")
-    await zahra.press("hlp:ask")
-    await zahra.press("hlp:ok")
-    await zahra.press(f"hlp:d:{alna}")
-    await zahra.press(f"hlp:c:{alna}:ph")
+    await zahra.press(TOPIC.encode("bydelsmor"))
+    await zahra.press(ASK.encode())
+    await zahra.press(CONSENT_YES.encode())
+    await zahra.press(REQUEST_DISTRICT.encode(alna))
+    await zahra.press(REQUEST_CHANNEL.encode(alna, "ph"))
     assert await services.db.fetch_all("SELECT * FROM awaiting") == []
     questions = app.bot_data[KEY]
     assert isinstance(questions, Questions) and questions.open[1001].question.name == "help.phone"
@@ -153,8 +162,8 @@ async def test_a_text_while_waiting_for_a_voice_message_asks_for_the_voice_messa
     await make_member(services, 2001, "coordinator")
     kari = await started(chat(2001, "Kari"))
     await kari.send("/voice")
-    await kari.press("vc:doctor")
-    await kari.press("vc:doctor:ar")
+    await kari.press(VOICE_TOPIC.encode("doctor"))
+    await kari.press(VOICE_LANGUAGE.encode("doctor", "ar"))
     await kari.send("hello?")
     assert kari.last()["text"] == "🎙 Please send a voice message, or send /cancel to stop."
     voice = {"file_id": "take-1", "file_unique_id": "take-1", "duration": 12}

@@ -12,8 +12,10 @@ import pytest
 from bot.i18n import translator
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
+from handlers.common.language import LANGUAGE
 from handlers.course import codecs
 from handlers.jobs.course import run_course_jobs
+from handlers.people.codecs import FORGET
 from storage.course.cohorts import get_cohort, places_of
 from storage.course.interest import get_interest
 from storage.districts import upsert_district
@@ -74,7 +76,7 @@ async def test_the_poster_link_opens_the_consent_and_no_thanks_stores_nothing(
     await upsert_district(services.db, "alna", "Alna", 3)
     amina = chat(1001, "Amina")
     await amina.send("/start course")
-    await amina.press("lang:ar")
+    await amina.press(LANGUAGE.encode("ar"))
     assert translator("ar")._("Do you agree?") in amina.last()["text"]
     await amina.press(codecs.NO_THANKS.encode())
     assert await get_interest(services.db, 1001) is None
@@ -244,7 +246,7 @@ async def test_a_woman_taken_off_is_told_and_her_data_shows_and_goes(
     assert "You said you want to become a bydelsmor." in shown
     assert "You have a place or a turn in 1 course." in shown
     await hodan.send("/forget")
-    await hodan.press("forget:yes")
+    await hodan.press(FORGET.encode("yes"))
     assert await get_interest(services.db, 1002) is None
     # Her offer went with her: nobody else is waiting, so the place stays free.
     assert [p.name for p in await places_of(services.db, cohort_id)] == []

@@ -14,6 +14,7 @@ from PIL import Image, ImageChops, features
 from bot.course.cards import A4, CARD_SIZE, draw_name, render_card, render_diploma
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
+from handlers.common.language import LANGUAGE
 from handlers.course import clock, codecs
 from storage.course.cohorts import create_cohort, save_places
 from storage.course.evenings import add_evening, set_present
@@ -127,7 +128,7 @@ async def test_completion_makes_bydelsmodre_with_cards_and_diplomas(
     # Anyone who scans the card sees "valid", and nothing about her.
     scanner = chat(3000, "Politi")
     await scanner.send("/start " + link.split("start=")[1])
-    await scanner.press("lang:nb")
+    await scanner.press(LANGUAGE.encode("nb"))
     assert scanner.last()["text"].startswith("✅") and NAMES["arabic"] not in scanner.last()["text"]
     # The coordinator withdraws it: the same link now says so.
     await kari.press(codecs.COHORT.encode(cohort), kari.last()["message_id"])

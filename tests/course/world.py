@@ -46,10 +46,8 @@ async def open_cohort(kari: ChatDriver, capacity: int) -> int:
     await kari.send("/course")
     await kari.press_label("New cohort")
     await kari.send("Autumn 2026")
-    cohort_id = codecs.COHORT.decode(
-        next(
-            b["callback_data"] for b in buttons_of(kari.last()) if "Capacity" in b["text"]
-        ).replace("crscm", "crsk")
+    cohort_id = codecs.CAPACITY_MENU.decode(
+        next(b["callback_data"] for b in buttons_of(kari.last()) if "Capacity" in b["text"])
     )
     assert cohort_id is not None
     await kari.press(codecs.CAPACITY_MENU.encode(cohort_id[0]))

@@ -18,6 +18,7 @@ from bot.i18n import translator
 from bot.meeting_plan import OSLO, local_instant
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
+from handlers.help.codecs import TOPIC
 from handlers.jobs.dropin import dispatch_dropin
 from storage.dropin.rota import shifts_on
 from storage.dropin.sessions import subscribed_days
@@ -290,7 +291,7 @@ async def test_the_help_guide_names_the_real_next_drop_in(
     await furuset(services)
     amina = await started(chat(AMINA, "Amina"))
     await amina.send("/info")
-    await amina.press("hlp:t:bydelsmor")
+    await amina.press(TOPIC.encode("bydelsmor"))
     texts = "\n".join(amina.texts())
     assert "Next drop-in: " in texts and "Deichman Furuset." in texts
     await amina.press_label("Meet a bydelsmor")

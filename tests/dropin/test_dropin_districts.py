@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from bot.dropin import buttons
 from bot.meeting_plan import OSLO
 from handlers.common.context import Services
+from handlers.help.codecs import TOPIC
 from storage.dropin.reach import reach_rows
 from tests.dropin.world import AMINA, FADUMO, HAWA, KARI, furuset
 from tests.fakes.telegram import ChatDriver, buttons_of
@@ -85,7 +86,7 @@ async def test_the_furuset_card_shows_the_schedule_and_the_fixed_line_only_witho
     amina = await started(chat(AMINA, "Amina"))
     # No sessions yet: the file's fixed hours are the fallback.
     await amina.send("/info")
-    await amina.press("hlp:t:bydelsmor")
+    await amina.press(TOPIC.encode("bydelsmor"))
     texts = "\n".join(amina.texts())
     assert "🕐 Bydelsmødre drop-in: Wednesdays." in texts
     assert "Every Wednesday" not in texts
@@ -94,7 +95,7 @@ async def test_the_furuset_card_shows_the_schedule_and_the_fixed_line_only_witho
     await services.db.execute("UPDATE dropin_sessions SET weekday = 3 WHERE id = ?", (sid,))
     before = len(amina.texts())
     await amina.send("/info")
-    await amina.press("hlp:t:bydelsmor")
+    await amina.press(TOPIC.encode("bydelsmor"))
     card = "\n".join(amina.texts()[before:])
     assert "Bydelsmødre drop-in: Wednesdays." not in card
     assert "🗓 Drop-in: talk to a bydelsmor · Thursday" in card and "12:00–15:00" in card

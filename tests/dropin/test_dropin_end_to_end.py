@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.dropin import buttons
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi
+from handlers.common.language import LANGUAGE
 from storage import Database
 from storage.dropin.sessions import SessionSeed
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
@@ -66,8 +67,9 @@ async def test_a_woman_a_bydelsmor_and_the_report(
     process = start_bot(server, db_path, env={"BYDELSBOT_TZ": zone})
     try:
         api.send_text(amina, "/start")
-        assert api.wait_for(lambda: bool(buttons_in(api, AMINA, "lang:ur")), WAIT)
-        api.press(amina, AMINA, buttons_in(api, AMINA, "lang:ur")[0]["message_id"], "lang:ur")
+        urdu = LANGUAGE.encode("ur")
+        assert api.wait_for(lambda: bool(buttons_in(api, AMINA, urdu)), WAIT)
+        api.press(amina, AMINA, buttons_in(api, AMINA, urdu)[0]["message_id"], urdu)
         # Her language is stored before she asks: the picker's answer says "✅ اردو".
         assert api.wait_for(lambda: bool(texts_with(api, AMINA, "✅")), WAIT)
         api.send_text(amina, "/dropin")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from bot.dropin import buttons
 from bot.seeding import summary
 from handlers.common.context import Services
+from handlers.common.language import LANGUAGE
 from storage.dropin.sessions import get_session
 from storage.organisation import apply_seed
 from storage.privacy import collect_personal_data
@@ -22,7 +23,7 @@ async def test_seed_keeps_the_bots_newer_change_and_says_so(
     sid = await furuset(services)
     kari = chat(KARI, "Kari")
     await kari.send("/start")
-    await kari.press("lang:en")
+    await kari.press(LANGUAGE.encode("en"))
     await kari.send("/sessions")
     await kari.press(buttons.session("w", sid))
     await kari.press(buttons.session("W", sid, "3"))  # Thursday, from the phone

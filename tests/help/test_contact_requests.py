@@ -16,8 +16,18 @@ from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from handlers.common.awaiting import KEY as AWAITING_KEY
 from handlers.common.context import SERVICES_KEY, Services
-from handlers.common.help_flow import CONSENT_KEY
+from handlers.common.help_flow import CLEAR, CONSENT_KEY
+from handlers.help.codecs import (
+    ASK,
+    CONSENT_NO,
+    CONSENT_YES,
+    REQUEST_CHANNEL,
+    REQUEST_DISTRICT,
+    REQUEST_DONE,
+    TOPIC,
+)
 from handlers.help.contact_requests import purge
+from handlers.people.codecs import FORGET
 from storage import Database
 from storage.districts import upsert_district
 from storage.help import create_contact_request, get_contact_request, mark_handled
@@ -51,10 +61,10 @@ async def test_consent_is_shown_first_and_no_means_nothing_is_stored(
     await two_districts(services, api)
     zahra = await started(chat(ZAHRA, "Zahra"))
     await zahra.send("/info")
-    await zahra.press("hlp:t:bydelsmor")
+    await zahra.press(TOPIC.encode("bydelsmor"))
     assert "Furuset library (Deichman Furuset)" in zahra.last()["text"]
     assert buttons_of(zahra.last())[0]["text"] == "📞 Ask a bydelsmor to contact me"
-    await zahra.press("hlp:ask")
+    await zahra.press(ASK.encode())
     consent = zahra.last()["text"]
     assert "Only the coordinators of the district you choose see it." in consent
     assert (
@@ -64,9 +74,9 @@ async def test_consent_is_shown_first_and_no_means_nothing_is_stored(
     assert [b["callback_data"].split(":")[1] for b in buttons_of(zahra.last())] == [
         "ok", "no", "clear",
     ]  # fmt: skip
-    await zahra.press("hlp:no")
+    await zahra.press(CONSENT_NO.encode())
     assert zahra.last()["text"] == "👍 All right. Nothing was stored."
-    await zahra.press("hlp:d:1")  # the district step, without a "yes"
+    await zahra.press(REQUEST_DISTRICT.encode(1))  # the district step, without a "yes"
     assert await requests(services) == []
 
 
@@ -81,7 +91,7 @@ async def test_a_phone_request_reaches_only_that_districts_coordinators(
     zahra = await started(chat(ZAHRA, "Zahra"), "so")
     caplog.set_level(logging.INFO)
     await up_to_the_channel(zahra, alna)
-    await zahra.press(f"hlp:c:{alna}:ph")
+    await zahra.press(REQUEST_CHANNEL.encode(alna, "ph"))
     await zahra.send("412 34 567")
 
     [stored] = await requests(services)
@@ -108,7 +118,7 @@ async def test_a_telegram_request_names_her_safely(
     alna, _ = await two_districts(services, api)
     zahra = await started(chat(ZAHRA, "<b>Zahra</b> & <i>co"))
     await up_to_the_channel(zahra, alna)
-    await zahra.press(f"hlp:c:{alna}:tg")
+    await zahra.press(REQUEST_CHANNEL.encode(alna, "tg"))
     [stored] = await requests(services)
     assert stored["contact"] == "<b>Zahra</b> & <i>co"
     html_sent = [
@@ -128,7 +138,7 @@ async def test_what_is_not_a_phone_number_is_asked_again_and_not_stored(
     chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services, typed: str
 ) -> None:
     zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
-    await zahra.press(f"hlp:c:{alna}:ph")
+    await zahra.press(REQUEST_CHANNEL.encode(alna, "ph"))
     await zahra.send(typed)
     assert zahra.last()["text"].startswith("🤔 That does not look like a phone number.")
     assert await requests(services) == []
@@ -141,7 +151,7 @@ async def test_help_works_while_the_bot_waits_for_her_number(
     chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
 ) -> None:
     zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
-    await zahra.press(f"hlp:c:{alna}:ph")
+    await zahra.press(REQUEST_CHANNEL.encode(alna, "ph"))
     await zahra.send("/help")
     assert "Where to find help. Choose a topic:" in zahra.texts()[-2]
     await zahra.send("98765432")
@@ -167,7 +177,7 @@ async def test_a_district_without_a_reachable_coordinator_keeps_nothing(
     api.block(2005)
     zahra = await started(chat(ZAHRA, "Zahra"))
     await up_to_the_channel(zahra, grorud)
-    await zahra.press(f"hlp:c:{grorud}:tg")
+    await zahra.press(REQUEST_CHANNEL.encode(grorud, "tg"))
     assert await requests(services) == []
     assert "no bydelsmor in this district can take requests yet" in zahra.last()["text"]
     row = await services.db.fetch_one(
@@ -186,10 +196,10 @@ async def test_handled_is_pressed_by_that_districts_coordinator_only(
     hodan = await started(chat(2004), "so")
     zahra = await started(chat(ZAHRA, "Zahra"))
     await up_to_the_channel(zahra, alna)
-    await zahra.press(f"hlp:c:{alna}:ph")
+    await zahra.press(REQUEST_CHANNEL.encode(alna, "ph"))
     await zahra.send("412 34 567")
     [stored] = await requests(services)
-    data = f"req:done:{stored['id']}"
+    data = REQUEST_DONE.encode(str(stored["id"]))
     hodans_copy = api.bot_messages_in(2004)[-1]
     assert "412 34 567" in hodans_copy["text"] and buttons_of(hodans_copy)
 
@@ -247,7 +257,7 @@ async def test_the_purge_takes_her_details_out_of_every_copy_left(
     chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services, app: BotApplication
 ) -> None:
     zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
-    await zahra.press(f"hlp:c:{alna}:ph")
+    await zahra.press(REQUEST_CHANNEL.encode(alna, "ph"))
     await zahra.send("412 34 567")
     copy = api.bot_messages_in(2001)[-1]
     assert "412 34 567" in copy["text"]
@@ -287,8 +297,8 @@ async def test_clearing_ends_the_request_and_what_she_types_next_is_not_taken(
     chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
 ) -> None:
     zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
-    await zahra.press(f"hlp:c:{alna}:ph")
-    await zahra.press("hlp:clear")
+    await zahra.press(REQUEST_CHANNEL.encode(alna, "ph"))
+    await zahra.press(CLEAR.encode())
     await zahra.send("41234567")
     assert zahra.last()["text"].startswith("👇 I understand the buttons best.")
     assert await requests(services) == []
@@ -298,12 +308,12 @@ async def test_her_request_is_in_mydata_and_forget_deletes_it(
     chat: Callable[..., ChatDriver], api: OfflineBotApi, services: Services
 ) -> None:
     zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
-    await zahra.press(f"hlp:c:{alna}:tg")
+    await zahra.press(REQUEST_CHANNEL.encode(alna, "tg"))
     await zahra.send("/mydata")
     text = next(t for t in reversed(zahra.texts()) if t.startswith("🔒 "))
     assert "📞 You asked 1 time for a bydelsmor to contact you." in text
     await zahra.send("/forget")
-    await zahra.press("forget:yes")
+    await zahra.press(FORGET.encode("yes"))
     assert await requests(services) == []
 
 
@@ -318,7 +328,7 @@ async def test_a_request_telegram_failed_to_deliver_is_not_kept(
         return None
 
     api.fault = server_trouble
-    await zahra.press(f"hlp:c:{alna}:tg")
+    await zahra.press(REQUEST_CHANNEL.encode(alna, "tg"))
     assert await requests(services) == []
     assert zahra.last()["text"].startswith("😔 Sorry, something went wrong on our side.")
 
@@ -339,7 +349,7 @@ async def test_a_half_sent_request_is_taken_back_from_the_coordinator_it_reached
         return None
 
     api.fault = second_fails
-    await zahra.press(f"hlp:c:{alna}:tg")
+    await zahra.press(REQUEST_CHANNEL.encode(alna, "tg"))
     assert await requests(services) == []
     assert zahra.last()["text"].startswith("😔 Sorry, something went wrong on our side.")
     left = [m for m in api.bot_messages_in(2001) if m["message_id"] not in before]
@@ -356,9 +366,9 @@ async def test_only_districts_with_a_reachable_coordinator_are_offered(
     await upsert_district(services.db, "grorud", "Grorud", 3)  # nobody coordinates it yet
     zahra = await started(chat(ZAHRA, "Zahra"))
     await up_to_the_channel(zahra, alna)
-    await zahra.press("hlp:no")
-    await zahra.press("hlp:ask")
-    await zahra.press("hlp:ok")
+    await zahra.press(CONSENT_NO.encode())
+    await zahra.press(ASK.encode())
+    await zahra.press(CONSENT_YES.encode())
     offered = [b["callback_data"] for b in buttons_of(zahra.last())]
     assert offered[:-2] == [f"hlp:d:{alna}"]
 
@@ -370,8 +380,8 @@ async def test_with_no_coordinator_anywhere_she_is_told_before_any_question(
     await make_member(services, 2003, "mother", "Alna")
     zahra = await started(chat(ZAHRA, "Zahra"))
     await zahra.send("/info")
-    await zahra.press("hlp:t:bydelsmor")
-    await zahra.press("hlp:ask")
+    await zahra.press(TOPIC.encode("bydelsmor"))
+    await zahra.press(ASK.encode())
     assert zahra.last()["text"].startswith("😔 Sorry, no bydelsmor can take requests yet.")
     assert "Do you agree?" not in "".join(zahra.texts())
     assert next(b["callback_data"] for b in buttons_of(zahra.last())) == "hlp:topics"
@@ -382,14 +392,14 @@ async def test_an_old_yes_and_an_old_question_expire(
     services: Services,
 ) -> None:  # fmt: skip
     zahra, alna = await zahra_chooses_how_in_alna(chat, api, services)
-    await zahra.press(f"hlp:c:{alna}:ph")
+    await zahra.press(REQUEST_CHANNEL.encode(alna, "ph"))
     questions = app.bot_data[AWAITING_KEY]
     questions.open[ZAHRA] = replace(questions.open[ZAHRA], until=datetime.now(UTC))
     await zahra.send("41234567")  # the question ran out: this is just text now
     assert zahra.last()["text"].startswith("👇 I understand the buttons best.")
 
-    await zahra.press("hlp:ok", zahra.last_with_buttons()["message_id"])
+    await zahra.press(CONSENT_YES.encode(), zahra.last_with_buttons()["message_id"])
     app.chat_data[ZAHRA][CONSENT_KEY] = datetime.now(UTC) - timedelta(minutes=31)
-    await zahra.press(f"hlp:c:{alna}:tg")
+    await zahra.press(REQUEST_CHANNEL.encode(alna, "tg"))
     assert zahra.toasts()[-1] == "This button has expired. Send /menu to start again."
     assert await requests(services) == []

@@ -15,6 +15,22 @@ from bot.referrals import load_catalogue, map_search_url, parse_catalogue
 from handlers.common import help_flow
 from handlers.common.catalogue import CATALOGUE_KEY
 from handlers.common.context import Services
+from handlers.common.help_flow import CLEAR
+from handlers.help.codecs import (
+    ASK,
+    CONSENT_YES,
+    GUIDE_LANGUAGE,
+    REQUEST_CHANNEL,
+    REQUEST_DISTRICT,
+    TOPIC,
+    TOPIC_VOICE,
+    TOPICS,
+    VOICE_DELETE,
+    VOICE_DISCARD,
+    VOICE_KEEP,
+    VOICE_LANGUAGE,
+    VOICE_TOPIC,
+)
 from storage.help import count_view, voice_note
 from storage.people import load_person
 from storage.privacy import tables_mentioning
@@ -24,7 +40,7 @@ from tests.help.world import whole_topic
 from tests.support.people import ADMIN_ID, make_member, started
 
 ZAHRA = 5550004321  # long and unusual, so that finding it in a table is never a coincidence
-TOPICS = [topic.id for topic in load_catalogue().topics]
+TOPIC_IDS = [topic.id for topic in load_catalogue().topics]
 
 
 def labels(message: JSON) -> list[str]:
@@ -104,7 +120,7 @@ async def test_violence_opens_with_112_and_116_006_before_anything_else(
     amina = await started(chat())
     await amina.send("/info")
     before = len(api.bot_messages_in(amina.chat_id))
-    await amina.press("hlp:t:violence")
+    await amina.press(TOPIC.encode("violence"))
     first = api.bot_messages_in(amina.chat_id)[before]
     text = first["text"]
     assert text.startswith("Police emergency (politiet)\n"), text[:80]
@@ -119,7 +135,7 @@ async def test_the_public_never_sees_an_unconfirmed_number_coordinators_see_it_m
 ) -> None:
     amina = await started(chat())
     await amina.send("/info")
-    await amina.press("hlp:t:violence")
+    await amina.press(TOPIC.encode("violence"))
     await whole_topic(amina, "violence")
     assert "22 48 03 80" not in "".join(amina.texts())
     await make_member(services, 2001, "coordinator")
@@ -135,7 +151,7 @@ async def test_a_place_with_sourced_coordinates_is_sent_as_a_venue(
     app.bot_data[CATALOGUE_KEY] = parse_catalogue(VENUE_CATALOGUE)
     amina = await started(chat())
     await amina.send("/info")
-    await amina.press("hlp:t:violence")
+    await amina.press(TOPIC.encode("violence"))
     venue = api.calls_to("sendVenue")[-1].params
     assert (venue["latitude"], venue["longitude"]) == (59.91, 10.75)
     assert venue["title"] == "Police" and venue["address"] == "Grønlandsleiret 44, Oslo"
@@ -182,8 +198,8 @@ async def test_a_long_topic_is_split_into_messages_telegram_accepts(
     await make_member(services, 2001, "coordinator")
     kari = await started(chat(2001, "Kari"), "ti")  # coordinators see every card, with sources
     await kari.send("/info")
-    for topic in TOPICS:
-        await kari.press(f"hlp:t:{topic}")
+    for topic in TOPIC_IDS:
+        await kari.press(TOPIC.encode(topic))
     assert all(len(text) <= 4096 for text in sent_html(api, kari.chat_id))
     assert api.violations == []
 
@@ -201,7 +217,7 @@ async def test_a_newcomer_gets_one_tap_for_her_language_then_the_guide(
     assert picker["text"] == "🌍 " + translator("ar")._("Choose your language")
     assert len(buttons_of(picker)) == 12
     assert await load_person(services.db, 1003) is None, "nothing stored before she chooses"
-    await hodan.press("hlang:so")
+    await hodan.press(GUIDE_LANGUAGE.encode("so"))
     so = translator("so")
     assert hodan.last()["text"].startswith("🧭 " + so._("Where to find help. Choose a topic:"))
     record = await load_person(services.db, 1003)
@@ -221,7 +237,7 @@ async def test_both_language_pickers_are_one_picker_with_two_prefixes(
              for row in hodan.last()["reply_markup"]["inline_keyboard"]]  # fmt: skip
     assert guide == [[(text, "h" + data) for text, data in row] for row in start]
     commands_before = len(api.calls_to("setMyCommands"))
-    await hodan.press("hlang:ti", api.bot_messages_in(1003)[1]["message_id"])
+    await hodan.press(GUIDE_LANGUAGE.encode("ti"), api.bot_messages_in(1003)[1]["message_id"])
     assert api.bot_messages_in(1003)[1]["text"] == "✅ ትግርኛ"
     assert len(api.calls_to("setMyCommands")) > commands_before, "her command menu follows"
 
@@ -237,16 +253,16 @@ async def test_clear_deletes_exactly_the_messages_of_the_flow(
     await zahra.send("hello")  # unrelated: before the flow
     earlier = [m["message_id"] for m in api.messages_in(ZAHRA)]
     await zahra.send("/help")
-    await zahra.press("hlp:t:violence")
-    await zahra.press("hlp:t:bydelsmor")
-    await zahra.press("hlp:ask")
-    await zahra.press("hlp:ok")
-    await zahra.press("hlp:d:1")
-    await zahra.press("hlp:c:1:ph")
+    await zahra.press(TOPIC.encode("violence"))
+    await zahra.press(TOPIC.encode("bydelsmor"))
+    await zahra.press(ASK.encode())
+    await zahra.press(CONSENT_YES.encode())
+    await zahra.press(REQUEST_DISTRICT.encode(1))
+    await zahra.press(REQUEST_CHANNEL.encode(1, "ph"))
     await zahra.send("412 34 567")
     flow = [m["message_id"] for m in api.messages_in(ZAHRA) if m["message_id"] not in earlier]
     assert len(flow) >= 6
-    await zahra.press("hlp:clear")
+    await zahra.press(CLEAR.encode())
     left = api.messages_in(ZAHRA)
     assert [m["message_id"] for m in left[:-1]] == earlier
     assert left[-1]["text"] == "👋 Send /menu to begin."
@@ -261,8 +277,8 @@ async def test_the_neutral_line_says_nothing_in_any_language(
         t = translator(locale)
         zahra = await started(chat(ZAHRA, "Zahra"), locale)
         await zahra.send("/info")
-        await zahra.press("hlp:t:violence")
-        await zahra.press("hlp:clear")
+        await zahra.press(TOPIC.encode("violence"))
+        await zahra.press(CLEAR.encode())
         line = zahra.last()["text"]
         assert line == "👋 " + t._("Send {command} to begin.").format(command=t.command("menu"))
         assert buttons_of(zahra.last()) == []
@@ -275,10 +291,10 @@ async def test_after_a_restart_clear_deletes_what_it_knows_and_never_fails(
 ) -> None:
     zahra = await started(chat(ZAHRA, "Zahra"))
     await zahra.send("/info")
-    await zahra.press("hlp:t:mental")
+    await zahra.press(TOPIC.encode("mental"))
     app.chat_data[ZAHRA].clear()  # what a restart forgets (chat_data is in memory only)
     pressed = zahra.last()["message_id"]
-    await zahra.press("hlp:clear")
+    await zahra.press(CLEAR.encode())
     assert pressed not in [m["message_id"] for m in api.messages_in(ZAHRA)]
     assert zahra.last()["text"] == "👋 Send /menu to begin."
 
@@ -288,7 +304,7 @@ async def test_clear_says_nothing_is_clean_while_telegram_refuses_to_delete(
 ) -> None:
     zahra = await started(chat(ZAHRA, "Zahra"))
     await zahra.send("/info")
-    await zahra.press("hlp:t:money")
+    await zahra.press(TOPIC.encode("money"))
     flow = [m["message_id"] for m in api.messages_in(ZAHRA)][-3:]  # /info, the guide, the cards
 
     def refuse_deleting(method: str, params: JSON) -> tuple[int, JSON] | None:
@@ -298,7 +314,7 @@ async def test_clear_says_nothing_is_clean_while_telegram_refuses_to_delete(
         return None
 
     api.fault = refuse_deleting
-    await zahra.press("hlp:clear")
+    await zahra.press(CLEAR.encode())
     kept = [m["message_id"] for m in api.messages_in(ZAHRA)]
     assert set(flow) <= set(kept), "everything she saw is still on her screen"
     assert all(m.get("text") != "👋 Send /menu to begin." for m in api.messages_in(ZAHRA))
@@ -325,7 +341,7 @@ async def test_a_failed_delete_keeps_the_ids_and_the_button_tries_again(
     monkeypatch.setattr(help_flow, "sleep", no_sleep)
     zahra = await started(chat(ZAHRA, "Zahra"))
     await zahra.send("/info")
-    await zahra.press("hlp:t:mental")
+    await zahra.press(TOPIC.encode("mental"))
     flow = [m["message_id"] for m in api.messages_in(ZAHRA)][-3:]
     failures = [0]
 
@@ -336,7 +352,7 @@ async def test_a_failed_delete_keeps_the_ids_and_the_button_tries_again(
         return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
 
     api.fault = trouble
-    await zahra.press("hlp:clear")
+    await zahra.press(CLEAR.encode())
     assert failures[0] == 1
     assert zahra.last()["text"].startswith("⏳ Not everything could be deleted yet.")
     assert set(flow) <= {m["message_id"] for m in api.messages_in(ZAHRA)}
@@ -359,7 +375,7 @@ async def test_flood_control_is_waited_out_under_the_one_plan_and_the_chat_is_cl
     zahra = await started(chat(ZAHRA, "Zahra"))
     earlier = [m["message_id"] for m in api.messages_in(ZAHRA)]
     await zahra.send("/info")
-    await zahra.press("hlp:t:mental")
+    await zahra.press(TOPIC.encode("mental"))
     refused = [0]
 
     def once(method: str, params: JSON) -> tuple[int, JSON] | None:
@@ -370,7 +386,7 @@ async def test_flood_control_is_waited_out_under_the_one_plan_and_the_chat_is_cl
                      "description": "Too Many Requests: retry after 3"}  # fmt: skip
 
     api.fault = once
-    await zahra.press("hlp:clear")
+    await zahra.press(CLEAR.encode())
     # The bot's rate limiter paused every sender as Telegram asked, then sent the same request.
     assert len([w for w in turns_clock.slept if 2.9 < w <= 3.0]) == times and waits == []
     assert zahra.last()["text"] == "👋 Send /menu to begin."
@@ -383,8 +399,8 @@ async def test_after_a_restart_the_button_clears_from_the_flows_first_message(
     zahra = await started(chat(ZAHRA, "Zahra"))
     earlier = [m["message_id"] for m in api.messages_in(ZAHRA)]
     await zahra.send("/info")
-    await zahra.press("hlp:t:mental")
-    await zahra.press("hlp:t:doctor")
+    await zahra.press(TOPIC.encode("mental"))
+    await zahra.press(TOPIC.encode("doctor"))
     data = buttons_of(zahra.last())[-1]["callback_data"]
     assert data == f"hlp:clear:{earlier[-1] + 1}"  # her /info
     app.chat_data[ZAHRA].clear()  # what a restart forgets (chat_data is in memory only)
@@ -400,17 +416,17 @@ async def test_what_she_types_or_sends_during_the_guide_is_cleared_with_it(
     zahra = await started(chat(ZAHRA, "Zahra"))
     earlier = [m["message_id"] for m in api.messages_in(ZAHRA)]
     await zahra.send("/info")
-    await zahra.press("hlp:t:violence")
+    await zahra.press(TOPIC.encode("violence"))
     await zahra.send("my husband hits me")
     assert zahra.last()["text"].startswith("👇 I understand the buttons best.")
     sticker = {"file_id": "s1", "file_unique_id": "s1", "type": "regular", "width": 512,
                "height": 512, "is_animated": False, "is_video": False}  # fmt: skip
     await zahra._process(api.send_other(zahra.user, sticker=sticker))
     await zahra.send("/nonsense")
-    await zahra.press("hlp:t:mental")
+    await zahra.press(TOPIC.encode("mental"))
     await zahra.send("thank you")  # after the last topic: her words and the reply go too
     flow = [m["message_id"] for m in api.messages_in(ZAHRA) if m["message_id"] not in earlier]
-    await zahra.press("hlp:clear", api.bot_messages_in(ZAHRA)[-2]["message_id"])
+    await zahra.press(CLEAR.encode(), api.bot_messages_in(ZAHRA)[-2]["message_id"])
     deleted = {i for c in api.calls_to("deleteMessages") for i in c.params["message_ids"]}
     assert deleted == set(flow)
     left = api.messages_in(ZAHRA)
@@ -425,7 +441,7 @@ async def test_her_own_help_command_is_part_of_the_flow(
     await zahra.send("/info")
     mine = [m for m in api.messages_in(ZAHRA) if m["from"]["id"] == ZAHRA and m.get("text")]
     assert mine[-1]["text"] == "/info"
-    await zahra.press("hlp:clear")
+    await zahra.press(CLEAR.encode())
     assert all(m.get("text") != "/info" for m in api.messages_in(ZAHRA))
 
 
@@ -437,17 +453,17 @@ async def test_after_browsing_every_topic_no_table_holds_her_id_next_to_a_topic(
 ) -> None:
     zahra = await started(chat(ZAHRA, "Zahra"), "so")
     await zahra.send("/info")
-    for topic in TOPICS:
-        await zahra.press(f"hlp:t:{topic}")
-    await zahra.press("hlp:topics")
-    await zahra.press("hlp:clear")
+    for topic in TOPIC_IDS:
+        await zahra.press(TOPIC.encode(topic))
+    await zahra.press(TOPICS.encode())
+    await zahra.press(CLEAR.encode())
     # Her id is in one place only: the row that holds the language she chose.
     assert await tables_mentioning(services.db, ZAHRA) == ["people.telegram_id"]
     row = await services.db.fetch_one("SELECT * FROM people WHERE telegram_id = ?", (ZAHRA,))
     assert row is not None and set(row.keys()) == {"telegram_id", "locale", "unreachable_since"}
     views = await services.db.fetch_all("SELECT topic, locale, views FROM help_views")
     assert sorted((r["topic"], r["locale"], r["views"]) for r in views) == sorted(
-        (topic, "so", 1) for topic in TOPICS
+        (topic, "so", 1) for topic in TOPIC_IDS
     )
 
 
@@ -464,11 +480,11 @@ async def test_stats_counts_full_days_topics_and_languages_apart_and_hides_small
     for user_id in (1001, 1002, 1003):  # today: not counted yet
         woman = await started(chat(user_id), "so")
         await woman.send("/info")
-        await woman.press("hlp:t:mental")
+        await woman.press(TOPIC.encode("mental"))
     await make_member(services, 2001, "coordinator")
     kari = await started(chat(2001, "Kari"))
     await kari.send("/info")
-    await kari.press("hlp:t:violence")  # a coordinator checking cards is not counted
+    await kari.press(TOPIC.encode("violence"))  # a coordinator checking cards is not counted
     await kari.send("/stats")
     text = kari.last()["text"]
     assert "🤰 Pregnancy and women's health: 8 / 12" in text
@@ -530,8 +546,8 @@ async def record(
 ) -> None:
     """She records a voice note, hears it played back, and keeps it (or `answer`s otherwise)."""
     await kari.send("/voice")
-    await kari.press(f"vc:{topic}")
-    await kari.press(f"vc:{topic}:{locale}")
+    await kari.press(VOICE_TOPIC.encode(topic))
+    await kari.press(VOICE_LANGUAGE.encode(topic, locale))
     voice = {"file_id": file_id, "file_unique_id": file_id, "duration": 12}
     await kari._process(kari.api.send_other(kari.user, voice=voice))
     if answer is not None:
@@ -549,19 +565,19 @@ async def test_a_coordinator_records_a_voice_note_women_of_that_language_hear_it
 
     fadumo = await started(chat(1001, "Fadumo"), "so")
     await fadumo.send("/info")
-    await fadumo.press("hlp:t:pregnancy")
+    await fadumo.press(TOPIC.encode("pregnancy"))
     listen = "🔊 " + translator("so")._("Listen")
     assert listen in labels(fadumo.last())
-    await fadumo.press("hlp:v:pregnancy")
+    await fadumo.press(TOPIC_VOICE.encode("pregnancy"))
     sent = api.calls_to("sendVoice")[-1].params
     assert sent["voice"] == "voice-file-so-1" and int(sent["chat_id"]) == 1001
     assert "voice" in api.bot_messages_in(1001)[-1]
 
     hawa = await started(chat(1002, "Hawa"), "ar")
     await hawa.send("/info")
-    await hawa.press("hlp:t:pregnancy")
+    await hawa.press(TOPIC.encode("pregnancy"))
     assert not any(label.startswith("🔊") for label in labels(hawa.last()))
-    await hawa.press("hlp:v:pregnancy")  # forged: there is no Arabic voice note
+    await hawa.press(TOPIC_VOICE.encode("pregnancy"))  # forged: there is no Arabic voice note
     ar = translator("ar")
     expired = ar._("This button has expired. Send {command} to start again.")
     assert hawa.toasts()[-1] == expired.format(command=ar.command("menu"))
@@ -578,10 +594,11 @@ async def test_a_recording_is_played_back_and_saved_only_if_she_keeps_it(
     assert kari.last()["text"].startswith("🎧 Listen to it above. Keep it as the voice note")
     assert labels(kari.last()) == ["✅ Keep", "🗑 Discard"]
     assert await voice_note(services.db, "doctor", "ar") is None, "nothing saved before ✅"
-    await kari.press("vcx")
+    await kari.press(VOICE_DISCARD.encode())
     assert kari.last()["text"] == "🗑 Discarded. Nothing was saved."
     assert await voice_note(services.db, "doctor", "ar") is None
-    await kari.press("vck", kari.last()["message_id"])  # an old button: nothing to keep
+    # an old button: nothing to keep
+    await kari.press(VOICE_KEEP.encode(), kari.last()["message_id"])
     assert kari.toasts()[-1] == "This button has expired. Send /menu to start again."
     assert await voice_note(services.db, "doctor", "ar") is None
     await record(kari, "doctor", "ar", "take-2")
@@ -603,13 +620,13 @@ async def test_voice_lists_the_notes_there_are_and_deletes_one(
         "🗑 🩺 Doctor and emergency — العربية",
         "🗑 🤰 Pregnancy and women's health — Soomaali",
     ]
-    await kari.press("vcd:doctor:ar")
+    await kari.press(VOICE_DELETE.encode("doctor", "ar"))
     assert kari.last()["text"] == "🗑 Deleted the voice note for “Doctor and emergency” in العربية."
     assert await voice_note(services.db, "doctor", "ar") is None
     assert await voice_note(services.db, "pregnancy", "so") == "note-so"
     await make_member(services, 2002, "mother")
     fadumo = await started(chat(2002, "Fadumo"))
-    await fadumo.press("vcd:pregnancy:so")  # forged: a mother may not delete
+    await fadumo.press(VOICE_DELETE.encode("pregnancy", "so"))  # forged: a mother may not delete
     assert fadumo.toasts()[-1].startswith("🔒 ")
     assert await voice_note(services.db, "pregnancy", "so") == "note-so"
 
@@ -619,7 +636,7 @@ async def test_a_voice_note_of_a_woman_who_is_not_recording_is_not_saved(
 ) -> None:
     await make_member(services, 2002, "mother")
     fadumo = await started(chat(2002, "Fadumo"))
-    await fadumo.press("vc:pregnancy:so")  # forged: a mother may not record
+    await fadumo.press(VOICE_LANGUAGE.encode("pregnancy", "so"))  # forged: a mother may not record
     voice = {"file_id": "x", "file_unique_id": "x", "duration": 3}
     await fadumo._process(fadumo.api.send_other(fadumo.user, voice=voice))
     assert await voice_note(services.db, "pregnancy", "so") is None
@@ -632,8 +649,8 @@ async def test_a_coordinator_who_lost_her_role_while_recording_saves_nothing(
     await make_member(services, 2001, "coordinator")
     kari = await started(chat(2001, "Kari"))
     await kari.send("/voice")
-    await kari.press("vc:doctor")
-    await kari.press("vc:doctor:ar")
+    await kari.press(VOICE_TOPIC.encode("doctor"))
+    await kari.press(VOICE_LANGUAGE.encode("doctor", "ar"))
     await services.db.execute("UPDATE memberships SET role = 'mother' WHERE telegram_id = 2001")
     voice = {"file_id": "late", "file_unique_id": "late", "duration": 3}
     await kari._process(kari.api.send_other(kari.user, voice=voice))
@@ -671,7 +688,7 @@ async def test_no_help_guide_message_is_longer_than_a_phone_screen_or_two(
     for user_id in (1001, 2001):
         driver = await started(chat(user_id), locale)
         await driver.send("/info")
-        for topic in TOPICS:
+        for topic in TOPIC_IDS:
             pages = await whole_topic(driver, topic)
             texts = [page.get("text", "") for page in pages]
             assert all(len(text) <= 1250 for text in texts), (topic, [len(x) for x in texts])

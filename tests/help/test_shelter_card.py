@@ -13,6 +13,7 @@ from bot.config import Config
 from bot.confirmations import parse_source_and_date
 from bot.offline_api import OfflineBotApi, OfflineRequest
 from handlers.common.context import Services
+from handlers.help.codecs import FACT
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver, buttons_of
 from tests.help.world import whole_topic
 from tests.support.people import ADMIN_ID, started
@@ -78,7 +79,7 @@ async def test_only_admins_confirm(chat: Callable[..., ChatDriver]) -> None:
     amina = await started(chat())
     await amina.send("/confirm")
     assert amina.last()["text"].startswith("🔒")
-    await amina.press("cfm:oslo-krisesenter:p0")
+    await amina.press(FACT.encode("oslo-krisesenter", "p0"))
     assert amina.toasts()[-1].startswith("🔒")
 
 

@@ -15,6 +15,8 @@ from bot.access import POLICY, Action, allowed, grantable_roles, may_grant, may_
 from bot.identity import Identity, Role
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
+from handlers.common.language import LANGUAGE
+from handlers.people.codecs import MEMBER_REMOVE_OK
 from storage.districts import get_district
 from storage.members import get_member
 from storage.people import MembershipRecord
@@ -89,7 +91,7 @@ async def test_forged_presses_change_only_what_she_may(
     district, target = ids[where], TARGET[where]
     her = chat(actor, "Actor")
     await her.send("/start")
-    await her.press("lang:en")
+    await her.press(LANGUAGE.encode("en"))
     presses = [
         f"inv:{district}", f"inv:{district}:mother", f"mem:{district}:0",
         f"mcard:{district}:{target}", f"mrole:{district}:{target}:participant",
@@ -97,7 +99,7 @@ async def test_forged_presses_change_only_what_she_may(
     ]  # fmt: skip
     for data in presses:
         await her.press(data)
-    await her.press(f"mrmok:{district}:{target}")  # last: it removes the target
+    await her.press(MEMBER_REMOVE_OK.encode(district, target))  # last: it removes the target
 
     permitted = is_allowed(role, where)
     refused = [t for t in her.toasts() if t.startswith("🔒")]
@@ -118,7 +120,7 @@ async def test_commands_refuse_those_without_a_district_to_act_in(
     await scene(services, role)
     her = chat(ADMIN_ID if role == "admin" else ACTOR, "Actor")
     await her.send("/start")
-    await her.press("lang:en")
+    await her.press(LANGUAGE.encode("en"))
     for command in ("/members", "/invite", "/phase"):
         await her.send(command)
         refused = her.last()["text"].startswith("🔒")

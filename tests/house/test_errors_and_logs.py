@@ -10,6 +10,7 @@ import pytest
 import handlers.help.help
 from bot.i18n import translator
 from bot.logs import RedactSecrets
+from handlers.common.language import LANGUAGE
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver
 
 SECRET_QUESTION = "my husband hits me what do I do"
@@ -22,7 +23,7 @@ async def test_handler_failure_is_logged_without_text_and_told_in_her_language(
 ) -> None:
     hawa = chat(1002, "Hawa")
     await hawa.send("/start")
-    await hawa.press("lang:ar")
+    await hawa.press(LANGUAGE.encode("ar"))
 
     def broken(*args: object) -> str:
         raise RuntimeError("boom")
@@ -46,7 +47,7 @@ async def test_failure_on_a_button_press_answers_the_press(
 ) -> None:
     amina = chat()
     await amina.send("/start")
-    await amina.press("lang:en")
+    await amina.press(LANGUAGE.encode("en"))
 
     def broken(*args: object) -> str:
         raise RuntimeError("boom")
@@ -80,7 +81,7 @@ async def test_exception_messages_that_quote_her_text_stay_out_of_the_log(
 
     amina = chat()
     await amina.send("/start")
-    await amina.press("lang:en")
+    await amina.press(LANGUAGE.encode("en"))
 
     async def quoting(chat_id: int, context: object, intro: str | None = None) -> None:
         raise ValueError(f"could not parse {SECRET_QUESTION!r}")

@@ -11,6 +11,8 @@ import pytest
 
 from bot.offline_api import JSON, OfflineBotApi
 from handlers.common.context import Services
+from handlers.common.language import LANGUAGE
+from handlers.help.codecs import CONSENT_NO
 from tests.fakes.telegram import ChatDriver
 
 EXPIRED = "This button has expired. Send /menu to start again."
@@ -21,7 +23,7 @@ async def test_a_button_on_a_deleted_message_says_it_expired(
 ) -> None:
     amina = chat(1001, "Amina", "en")
     await amina.send("/start")
-    await amina.press("lang:en")
+    await amina.press(LANGUAGE.encode("en"))
     await amina.send("/info")
     await amina.press_label("Talk to a bydelsmor")  # the consent question, with its buttons
 
@@ -34,7 +36,8 @@ async def test_a_button_on_a_deleted_message_says_it_expired(
     api.fault = gone
     shown = len(amina.texts())
     with caplog.at_level(logging.INFO):
-        await amina.press("hlp:no")  # its message was deleted meanwhile: the edit is refused
+        # its message was deleted meanwhile: the edit is refused
+        await amina.press(CONSENT_NO.encode())
     assert len(amina.texts()) == shown, "no 'sorry' message"
     # "Expired" is what the bot tries to say (here the handler had answered the press already).
     assert api.calls_to("answerCallbackQuery")[-1].params.get("text") == EXPIRED
@@ -57,13 +60,13 @@ async def test_a_full_disk_is_one_log_line_and_she_is_asked_to_try_again_in_her_
 ) -> None:  # fmt: skip
     hodan = chat(1002, "Hodan", "so")
     await hodan.send("/start")
-    await hodan.press("lang:so")
+    await hodan.press(LANGUAGE.encode("so"))
     # Every write now fails as SQLite fails on a full disk.
 
     monkeypatch.setattr(services.db, "transaction", FullDisk)
     with caplog.at_level(logging.INFO):
-        await hodan.press("lang:tr")
-        await hodan.press("lang:so")
+        await hodan.press(LANGUAGE.encode("tr"))
+        await hodan.press(LANGUAGE.encode("so"))
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors, "the failed write is logged"
     assert all("database or disk is full" in r.getMessage() for r in errors)

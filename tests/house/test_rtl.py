@@ -16,6 +16,7 @@ from bidi import get_display
 from bot.i18n import LANGUAGES, catalogue_path, translator
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
+from handlers.help.codecs import REQUEST_CHANNEL
 from tests.fakes.telegram import ChatDriver
 from tests.help.world import two_districts, up_to_the_channel
 from tests.support.people import make_member, started
@@ -135,7 +136,7 @@ async def test_the_district_she_chose_is_isolated_in_the_contact_question(
     assert "\u2068Alna\u2069" in text, text  # "How should a bydelsmor from {district} …"
     # And "Handled by {name}" for the coordinator who reads Urdu.
     await services.db.execute("UPDATE people SET locale = 'ur' WHERE telegram_id = 2001")
-    await zahra.press(f"hlp:c:{alna}:tg")
+    await zahra.press(REQUEST_CHANNEL.encode(alna, "tg"))
     kari = ChatDriver(zahra.app, api, api.user(2001))
     request = next(m for m in reversed(api.bot_messages_in(2001)) if "reply_markup" in m)
     await kari.press(request["reply_markup"]["inline_keyboard"][0][0]["callback_data"],

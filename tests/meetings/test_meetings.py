@@ -19,7 +19,7 @@ from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings import meeting_when, reminders
-from handlers.meetings.codecs import ANSWERS, CALENDAR, CARD, NOTE, RSVP
+from handlers.meetings.codecs import ANSWERS, CALENDAR, CARD, NOTE, PHASE_PICK, RSVP
 from handlers.meetings.planning import plan_all, plan_and_tell
 from handlers.meetings.reminders import notices_sent
 from storage.meetings import (
@@ -420,14 +420,14 @@ async def test_phase_warns_before_a_move_to_a_phase_without_meetings(
     district_id = await alna_group(services, api, app)
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/phase")
-    await kari.press(f"ph:{district_id}:4")  # it has a monthly rule ready: no warning
+    await kari.press(PHASE_PICK.encode(district_id, 4))  # it has a monthly rule ready: no warning
     assert "no regular meeting time" not in kari.last()["text"]
-    await kari.press(f"ph:{district_id}:2")
+    await kari.press(PHASE_PICK.encode(district_id, 2))
     warning = kari.last()["text"]
     assert "The group has no regular meeting time for phase 2." in warning
     assert "single meetings you added stay" in warning
     await apply_seed(services.db, [LOCATION], [alna(monthly_rule=None)], now())
-    await kari.press(f"ph:{district_id}:4")  # phase 4 but no monthly rule set
+    await kari.press(PHASE_PICK.encode(district_id, 4))  # phase 4 but no monthly rule set
     assert "no regular meeting time for phase 4" in kari.last()["text"]
     await kari.press_label("Yes, move")
     await notices_sent()

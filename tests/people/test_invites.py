@@ -21,7 +21,8 @@ from bot.invites import (
 )
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
-from handlers.people.codecs import INVITE_ROLE, JOIN_NO
+from handlers.common.language import LANGUAGE
+from handlers.people.codecs import INVITE_ROLE, JOIN, JOIN_NO
 from storage.invites import redeem_invite
 from storage.members import get_member, remove_member
 from tests.fakes.telegram import ChatDriver, buttons_of
@@ -93,7 +94,7 @@ async def test_coordinator_invites_and_a_new_woman_joins(
 
     hodan = chat(3001, "Hodan <Ali>", language_code="so")
     await hodan.send(f"/start {code}")
-    await hodan.press("lang:so")  # the language comes first, so the invite is in Somali
+    await hodan.press(LANGUAGE.encode("so"))  # the language comes first, so the invite is in Somali
     so = translator("so")
     question = so._("You are invited to join Bydelsmødre {district} as: {role}.").format(
         district="Alna", role=so._("bydelsmor")
@@ -117,7 +118,7 @@ async def test_declining_changes_nothing(
     code = await create_invite_as(await started(chat(2001, "Kari")), api, "participant")
     hodan = chat(3001, "Hodan")
     await hodan.send(f"/start {code}")
-    await hodan.press("lang:en")
+    await hodan.press(LANGUAGE.encode("en"))
     await hodan.press(JOIN_NO.encode())
     assert await get_member(services.db, district_id, 3001) is None
     assert "All right. You can open the link again later." in hodan.texts()
@@ -148,10 +149,10 @@ async def test_unusable_invites_are_explained_and_admit_nobody(
     await expire(services, code, **columns)
     hodan = chat(3001, "Hodan")
     await hodan.send(f"/start {code}")
-    await hodan.press("lang:en")
+    await hodan.press(LANGUAGE.encode("en"))
     assert message in hodan.texts()[-1]  # and the menu is right there with it
     assert buttons_of(hodan.last())
-    await hodan.press(f"join:{code}")  # a join button forged or kept from before: still no
+    await hodan.press(JOIN.encode(code))  # a join button forged or kept from before: still no
     assert await get_member(services.db, district_id, 3001) is None
 
 
@@ -188,7 +189,7 @@ async def test_removed_member_cannot_reuse_her_link_but_a_new_invite_works(
 
     await hodan.send(f"/start {code}")
     assert "You have already used this invite." in hodan.texts()[-1]
-    await hodan.press(f"join:{code}")
+    await hodan.press(JOIN.encode(code))
     assert await get_member(services.db, district_id, 3001) is None
 
     fresh = await create_invite_as(kari, api, "participant")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
+from handlers.people.codecs import MEMBER_CARD, MEMBER_PAGE, MEMBER_ROLE
 from storage.districts import get_district
 from storage.members import get_member
 from storage.people import mark_unreachable
@@ -32,12 +33,13 @@ async def test_members_are_paged_with_role_language_and_reach(
     assert "🚫 cannot be reached (blocked the bot)" in first["text"]
     assert "Soomaali" in first["text"] and "not seen yet" in first["text"]
     assert labels(kari)[-1] == "➡️ Next"
-    await kari.press(f"mem:{district_id}:2")
+    await kari.press(MEMBER_PAGE.encode(district_id, 2))
     last_page = kari.api.bot_messages_in(kari.chat_id)[-1]
     assert last_page["message_id"] == first["message_id"]  # paged in place
     assert "(page 3 of 3)" in last_page["text"]
     assert [b["text"] for b in buttons_of(last_page)][-1] == "⬅️ Previous"
-    await kari.press(f"mem:{district_id}:99")  # past the end: the last page, not an error
+    # past the end: the last page, not an error
+    await kari.press(MEMBER_PAGE.encode(district_id, 99))
     assert "(page 3 of 3)" in kari.api.bot_messages_in(kari.chat_id)[-1]["text"]
 
 
@@ -48,7 +50,7 @@ async def test_role_change_and_removal_with_confirmation(
     await make_member(services, 3001, "participant")
     kari = await started(chat(2001, "Kari"))
     await kari.send("/members")
-    await kari.press(f"mcard:{district_id}:3001")
+    await kari.press(MEMBER_CARD.encode(district_id, 3001))
     assert labels(kari) == [
         "🤝 Make her: bydelsmor",
         "🗑 Remove from the group",
@@ -82,7 +84,7 @@ async def test_a_coordinator_cannot_change_another_coordinator_or_herself(
     await make_member(services, 2002, "coordinator")
     kari = await started(chat(2001, "Kari"))
     await kari.send("/members")
-    await kari.press(f"mcard:{district_id}:2002")
+    await kari.press(MEMBER_CARD.encode(district_id, 2002))
     # The reviewer right is no role: she may give it to another coordinator too.
     assert labels(kari) == ["🔤 Translation review", "↩️ Back to the list"]
     for data in (f"mrole:{district_id}:2002:mother", f"mroleok:{district_id}:2002:mother",
@@ -142,7 +144,7 @@ async def test_she_is_told_of_her_new_role_in_her_language_or_marked_unreachable
     kari = await started(chat(2001, "Kari"))
     await kari.send("/members")
     for member in (3001, 3002):
-        await kari.press(f"mrole:{district_id}:{member}:mother")
+        await kari.press(MEMBER_ROLE.encode(district_id, member, "mother"))
         assert kari.last()["text"].startswith("⚠️ Make ")  # asked first: nothing changed yet
         assert api.bot_messages_in(member) == []
         assert (await get_member(services.db, district_id, member)).role == "participant"  # type: ignore[union-attr]

@@ -11,6 +11,7 @@ from bot.app import BotApplication
 from bot.i18n import LANGUAGES, translator
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
+from handlers.common.language import LANGUAGE
 from storage.people import load_person
 from tests.fakes.telegram import ChatDriver, buttons_of
 
@@ -42,7 +43,7 @@ async def test_choosing_somali_stores_it_and_shows_the_menu_in_somali(
 ) -> None:
     amina = chat(language_code="en")
     await amina.send("/start")
-    await amina.press("lang:so")
+    await amina.press(LANGUAGE.encode("so"))
 
     record = await load_person(services.db, amina.chat_id)
     assert record is not None and record.locale == "so"
@@ -71,7 +72,7 @@ async def test_choosing_somali_stores_it_and_shows_the_menu_in_somali(
 async def test_her_choice_wins_over_telegram_hint_later(chat: Callable[..., ChatDriver]) -> None:
     amina = chat(language_code="nb")
     await amina.send("/start")
-    await amina.press("lang:ti")
+    await amina.press(LANGUAGE.encode("ti"))
     await amina.send("/menu")
     assert translator("ti")._("What would you like to do?") in amina.last()["text"]
 
@@ -81,7 +82,7 @@ async def test_start_again_after_choosing_shows_menu_not_picker(
 ) -> None:
     amina = chat()
     await amina.send("/start")
-    await amina.press("lang:en")
+    await amina.press(LANGUAGE.encode("en"))
     await amina.send("/start")
     assert "Welcome!" in amina.last()["text"]
     assert not any(b["callback_data"].startswith("lang:") for b in buttons_of(amina.last()))
@@ -92,11 +93,11 @@ async def test_language_command_and_menu_button_change_language(
 ) -> None:
     amina = chat()
     await amina.send("/start")
-    await amina.press("lang:en")
+    await amina.press(LANGUAGE.encode("en"))
     await amina.press_label("Language")
-    await amina.press("lang:bs")
+    await amina.press(LANGUAGE.encode("bs"))
     await amina.send("/language")
-    await amina.press("lang:ur")
+    await amina.press(LANGUAGE.encode("ur"))
     record = await load_person(services.db, amina.chat_id)
     assert record is not None and record.locale == "ur"
 
@@ -106,7 +107,7 @@ async def test_forged_language_button_changes_nothing(
 ) -> None:
     amina = chat()
     await amina.send("/start")
-    await amina.press("lang:en")
+    await amina.press(LANGUAGE.encode("en"))
     before = amina.texts()
     await amina.press("lang:xx")
     await amina.press("lang:")
@@ -121,7 +122,7 @@ async def test_unknown_and_old_buttons_answer_expired_in_her_language(
 ) -> None:
     amina = chat()
     await amina.send("/start")
-    await amina.press("lang:so")
+    await amina.press(LANGUAGE.encode("so"))
     before = amina.texts()
     for data in ("menu:nothing", "x" * 64, "vote:9999:yes", "😀"):
         await amina.press(data)
@@ -135,7 +136,7 @@ async def test_deep_link_parameter_is_answered_after_language(
 ) -> None:
     amina = chat()
     await amina.send("/start someCode_123")
-    await amina.press("lang:so")
+    await amina.press(LANGUAGE.encode("so"))
     so = translator("so")
     invalid = so._("This link is not valid or has expired. Ask your coordinator for a new one.")
     assert any(invalid in text for text in amina.texts())
@@ -171,8 +172,8 @@ async def test_a_double_tap_on_a_language_is_no_error(chat: Callable[..., ChatDr
     amina = chat()
     await amina.send("/start")
     picker = amina.last_with_buttons()["message_id"]
-    await amina.press("lang:so", picker)
-    await amina.press("lang:so", picker)  # cheap phone, slow network: she pressed again
+    await amina.press(LANGUAGE.encode("so"), picker)
+    await amina.press(LANGUAGE.encode("so"), picker)  # cheap phone, slow network: she pressed again
     assert not any(text.startswith("😔") for text in amina.texts())
 
 

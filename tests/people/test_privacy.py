@@ -13,6 +13,7 @@ import pytest
 from bot.i18n import translator
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
+from handlers.people.codecs import FORGET
 from storage import Database, StorageError
 from storage.admins import add_admin
 from storage.awaiting import save_question
@@ -267,7 +268,7 @@ async def test_forget_leaves_her_id_in_no_table_and_others_untouched(
     zahra = await started(chat(ZAHRA, "Zahra"))
     await zahra.send("/forget")
     assert [b["callback_data"] for b in buttons_of(zahra.last())] == ["forget:yes", "forget:no"]
-    await zahra.press("forget:yes")
+    await zahra.press(FORGET.encode("yes"))
 
     assert await tables_mentioning(db, ZAHRA) == []
     # Fadumo's data is untouched, but for her copy of Zahra's request, which went with it.
@@ -296,7 +297,7 @@ async def test_forget_answers_in_the_language_she_had(
     await two_women(services)
     zahra = await started(chat(ZAHRA, "Zahra"), "ar")
     await zahra.send("/forget")
-    await zahra.press("forget:yes")
+    await zahra.press(FORGET.encode("yes"))
     ar = translator("ar")
     text = zahra.last()["text"]
     assert (
@@ -318,7 +319,7 @@ async def test_keep_changes_nothing(chat: Callable[..., ChatDriver], services: S
     zahra = await started(chat(ZAHRA, "Zahra"))
     before = await collect_personal_data(services.db, ZAHRA)
     await zahra.send("/forget")
-    await zahra.press("forget:no")
+    await zahra.press(FORGET.encode("no"))
     assert zahra.last()["text"] == "↩️ Nothing was deleted."
     assert await collect_personal_data(services.db, ZAHRA) == before
 
@@ -352,7 +353,7 @@ async def test_the_presser_can_only_ever_forget_herself(
     assert await tables_mentioning(services.db, FADUMO) != []
     # In her own chat, "yes" forgets her, and only her.
     await fadumo.send("/forget")
-    await fadumo.press("forget:yes")
+    await fadumo.press(FORGET.encode("yes"))
     assert await tables_mentioning(services.db, FADUMO) == []
     zahra_after = await collect_personal_data(services.db, ZAHRA)
     assert zahra_after["memberships"] == zahra_before["memberships"]
@@ -366,7 +367,7 @@ async def test_delete_button_under_mydata_asks_first(
     await two_women(services)
     zahra = await started(chat(ZAHRA, "Zahra"))
     await zahra.send("/mydata")
-    await zahra.press("forget:ask")
+    await zahra.press(FORGET.encode("ask"))
     assert "Delete everything the bot stores about you?" in zahra.last()["text"]
     assert await tables_mentioning(services.db, ZAHRA) != []
 
@@ -484,7 +485,7 @@ async def test_right_after_forget_nothing_of_her_is_in_the_file_or_its_log(
 
     zahra = await started(chat(ZAHRA, "Zahra"))
     await zahra.send("/forget")
-    await zahra.press("forget:yes")
+    await zahra.press(FORGET.encode("yes"))
 
     raw = raw_bytes(db_path)
     assert [secret for secret in secrets if secret in raw] == []
@@ -511,5 +512,5 @@ async def test_forget_tells_each_woman_what_it_means_for_her(
     text = fadumo.last()["text"]
     assert "To come back to a district group, you need a new invitation from a coordinator." in text
     assert "administrator" not in text
-    await fadumo.press("forget:yes")
+    await fadumo.press(FORGET.encode("yes"))
     assert "you need a new invitation" in fadumo.last()["text"]

@@ -22,6 +22,8 @@ from bot.review.catalogue import catalogue_forms, message_by_id, plural_count
 from bot.review.checks import check_wording
 from bot.review.export import COMMENT_PREFIX, checked_counts, export, status_table
 from handlers.common.context import Services
+from handlers.people.codecs import FORGET, MEMBER_CARD, MEMBER_PAGE, MEMBER_REMOVE_OK
+from handlers.review.codec import approve_data, language_data, rights_data
 from storage.people import save_locale
 from storage.review import live_wordings, pending_wordings, reviewer_locales, set_reviewer
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver, buttons_of
@@ -179,14 +181,14 @@ async def test_own_wording_cannot_be_approved_and_others_are_refused(
     await hodan.press(data_starting(hodan, "rv:b:"))
     await hodan.send(NEW_WORDING)
     [wording] = await pending_wordings(services.db, "so")
-    await hodan.press(f"rv:a:{wording.id}")
+    await hodan.press(approve_data(wording.id))
     assert await live_wordings(services.db) == []
     # A member without the right, pressing a forged button, is refused and changes nothing.
     await make_member(services, 5009, "mother", locale="so")
     other = chat(5009, "Ayan")
     await other.send("/review")
     assert "🔒" in other.last()["text"]
-    await other.press(f"rv:a:{wording.id}", other.last()["message_id"])
+    await other.press(approve_data(wording.id), other.last()["message_id"])
     assert "🔒" in other.toasts()[-1]
     assert await live_wordings(services.db) == []
 
@@ -203,7 +205,7 @@ async def test_an_admin_approves_alone_unless_the_setting_says_no(
     admin = chat(ADMIN_ID, "Office", "en")
     await admin.send("/review")
     assert "Which language do you want to review?" in admin.last()["text"]
-    await admin.press("rv:l:so")
+    await admin.press(language_data("so"))
     assert NEW_WORDING in admin.last()["text"]
     await admin.press(data_starting(admin, "rv:a:"))
     assert [w.forms for w in await live_wordings(services.db)] == [(NEW_WORDING,)]
@@ -226,7 +228,7 @@ async def test_without_the_setting_an_admin_is_refused_unless_she_is_a_reviewer(
     admin = chat(ADMIN_ID, "Office", "en")
     await admin.send("/review")
     assert "🔒" in admin.last()["text"]
-    await admin.press(f"rv:a:{wording.id}", admin.last()["message_id"])
+    await admin.press(approve_data(wording.id), admin.last()["message_id"])
     assert await live_wordings(services.db) == []
 
 
@@ -239,17 +241,17 @@ async def test_a_coordinator_gives_and_takes_the_right_and_leaving_ends_it(
     await hodan.send("/me")  # she has started the bot: it can write to her
     kari = chat(2001, "Kari")
     await kari.send("/members")
-    await kari.press(f"mcard:{district_id}:5001")
-    await kari.press(f"rvg:{district_id}:5001")
-    await kari.press(f"rvg:{district_id}:5001:so")
+    await kari.press(MEMBER_CARD.encode(district_id, 5001))
+    await kari.press(rights_data(district_id, 5001))
+    await kari.press(rights_data(district_id, 5001, "so"))
     assert await reviewer_locales(services.db, 5001) == ("so",)
     so = translator("so")
     told = so._("You can now check the translation into {language}: send {command}.")
     assert told.format(language="Soomaali", command="/review") in hodan.last()["text"]
-    await kari.press(f"rvg:{district_id}:5001:ar")
-    await kari.press(f"rvg:{district_id}:5001:ar")  # pressed again: taken away
+    await kari.press(rights_data(district_id, 5001, "ar"))
+    await kari.press(rights_data(district_id, 5001, "ar"))  # pressed again: taken away
     assert await reviewer_locales(services.db, 5001) == ("so",)
-    await kari.press(f"mem:{district_id}:0")
+    await kari.press(MEMBER_PAGE.encode(district_id, 0))
     assert "🔤 Translation reviewer: Soomaali" in kari.last()["text"]
     await hodan.send("/me")
     assert (
@@ -257,7 +259,7 @@ async def test_a_coordinator_gives_and_takes_the_right_and_leaving_ends_it(
         in hodan.last()["text"]
     )
     # Removed from her (only) group: the right goes with her membership.
-    await kari.press(f"mrmok:{district_id}:5001")
+    await kari.press(MEMBER_REMOVE_OK.encode(district_id, 5001))
     assert await reviewer_locales(services.db, 5001) == ()
 
 
@@ -282,7 +284,7 @@ async def test_forgetting_a_reviewer_keeps_her_approved_wording_without_her(
     ).format(n=1)
     assert suggested in mydata
     await hodan.send("/forget")
-    await hodan.press("forget:yes")
+    await hodan.press(FORGET.encode("yes"))
     from storage.privacy import tables_mentioning
 
     assert await tables_mentioning(services.db, 5001) == []
