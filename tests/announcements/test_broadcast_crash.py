@@ -10,9 +10,7 @@ The bot runs as a real process over real HTTP against the spec-checking fake; a 
 
 from __future__ import annotations
 
-import signal
 import subprocess
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,10 +24,9 @@ from storage.broadcasts import (
     create_announcement,
     save_draft,
 )
-from storage.districts import upsert_district
-from storage.people import add_membership
-from tests.fakes.bot_process import TOKEN, WAIT, start_bot
+from tests.fakes.bot_process import TOKEN, WAIT, Door, kill_when_held, start_bot, stop
 from tests.fakes.http_api import BotApiHttpServer
+from tests.support.people import alna_in_file
 
 WOMEN = range(600001, 600301)
 KARI = 777
@@ -39,6 +36,10 @@ FAST = {"BYDELSBOT_SEND_RATE": "150"}
 
 def start_fast(server: BotApiHttpServer, db_path: Path) -> subprocess.Popen[str]:
     return start_bot(server, db_path, env=FAST, stdout=subprocess.DEVNULL)
+
+
+def to_a_woman(method: str, params: JSON) -> bool:
+    return method == "sendMessage" and int(params["chat_id"]) in WOMEN
 
 
 def delivered(api: OfflineBotApi) -> dict[int, int]:
@@ -57,12 +58,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_woman_once(
     db_path = tmp_path / "crash.sqlite3"
     db = await Database.open(db_path)
     now = datetime.now(UTC)
-    district_id = await upsert_district(db, "alna", "Alna", 3)
-    await add_membership(db, KARI, district_id, "coordinator", "Kari", now, "en")
-    api.private_chat(api.user(KARI, "Kari"))
-    for woman in WOMEN:
-        await add_membership(db, woman, district_id, "mother", "W", now, "so")
-        api.private_chat(api.user(woman, "W"))
+    district_id = await alna_in_file(db, KARI, WOMEN, chats=api)
     await save_draft(db, DraftRecord(KARI, "confirm"), now)
     new = NewAnnouncement(KARI, district_id, f"m{district_id}", "Møte fredag", None, None, {}, now)
     await create_announcement(db, new, [Recipient(w, None, None) for w in WOMEN], now)
@@ -70,26 +66,9 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_woman_once(
 
     # The 120th delivery is held at the fake's door while the bot is killed: a message in
     # flight. Released after the kill, Telegram delivers it, and the bot never hears so.
-    arrived, gate, seen = threading.Event(), threading.Event(), [0]
-
-    def hold_one(method: str, params: JSON) -> tuple[int, JSON] | None:
-        if method == "sendMessage" and int(params["chat_id"]) in WOMEN:
-            seen[0] += 1
-            if seen[0] == 120:
-                arrived.set()
-                gate.wait(WAIT)
-        return None
-
-    api.fault = hold_one
-    first = start_fast(server, db_path)
-    try:
-        assert arrived.wait(WAIT), "the bot never got to the 120th woman"
-        first.send_signal(signal.SIGKILL)
-        first.wait(WAIT)
-    finally:
-        if first.poll() is None:
-            first.kill()
-        gate.set()
+    door = Door(to_a_woman, nth=120)
+    api.fault = door
+    kill_when_held(start_fast(server, db_path), door, "the bot never got to the 120th woman")
     api.fault = None
     assert api.wait_for(lambda: sum(delivered(api).values()) >= 120, WAIT)
 
@@ -97,9 +76,8 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_woman_once(
     try:
         assert api.wait_for(lambda: bool(reports(api)), WAIT), "no report after the restart"
     finally:
-        second.send_signal(signal.SIGTERM)
-        _, stderr = second.communicate(timeout=WAIT)
-    assert second.returncode == 0, stderr
+        exit_code, stderr = stop(second)
+    assert exit_code == 0, stderr
     assert TOKEN not in stderr
 
     db = await Database.open(db_path)

@@ -28,7 +28,7 @@ from handlers.meetings.reminders import notices_sent
 from storage.broadcasts import get_draft
 from storage.meetings import get_meeting
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver
-from tests.meetings.world import FADUMO, KARI, alna_group, next_meeting_id
+from tests.meetings.world import FADUMO, KARI, planned_alna
 from tests.support.people import make_member, started
 
 FALLBACK = "👇 I understand the buttons best"
@@ -41,8 +41,7 @@ TEXT_GONE = (
 async def kari_in_alna(
     app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
 ) -> tuple[ChatDriver, int, int]:
-    district_id = await alna_group(services, api, app)
-    meeting_id = await next_meeting_id(services, district_id)
+    district_id, meeting_id = await planned_alna(services, api, app)
     kari = await started(chat(KARI, "Kari"))
     return kari, district_id, meeting_id
 

@@ -16,7 +16,15 @@ from handlers.meetings.meeting_when import times_left
 from handlers.meetings.reminders import notices_sent
 from storage.meetings import get_meeting
 from tests.fakes.telegram import ChatDriver, buttons_of
-from tests.meetings.world import FADUMO, KARI, alna_group, next_meeting_id, now
+from tests.meetings.world import (
+    FADUMO,
+    KARI,
+    alna_group,
+    next_meeting_id,
+    now,
+    open_card,
+    planned_alna,
+)
 from tests.support.people import started
 
 
@@ -46,11 +54,9 @@ async def test_meeting_buttons_show_the_time_and_a_second_meeting_then_asks_firs
 async def test_a_cancelled_meeting_is_restored_and_members_are_told(
     app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
 ) -> None:
-    district_id = await alna_group(services, api, app)
-    meeting_id = await next_meeting_id(services, district_id)
+    _district_id, meeting_id = await planned_alna(services, api, app)
     kari = await started(chat(KARI, "Kari"))
-    await kari.send("/meetings")
-    await kari.press(CARD.encode(meeting_id))
+    await open_card(kari, meeting_id)
     await kari.press_label("Cancel the meeting")
     await kari.press_label("Yes, cancel it")
     assert "♻️ Restore the meeting" in labels(kari)  # the card keeps its buttons
@@ -67,11 +73,9 @@ async def test_a_cancelled_meeting_is_restored_and_members_are_told(
 async def test_answers_move_and_add_keep_the_card_and_a_way_back(
     app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
 ) -> None:
-    district_id = await alna_group(services, api, app)
-    meeting_id = await next_meeting_id(services, district_id)
+    _district_id, meeting_id = await planned_alna(services, api, app)
     kari = await started(chat(KARI, "Kari"))
-    await kari.send("/meetings")
-    await kari.press(CARD.encode(meeting_id))
+    await open_card(kari, meeting_id)
     await kari.press_label("Answers")
     assert labels(kari) == ["🔄 Refresh", "↩️ Back to the meeting"]
     await kari.press(CARD.encode(meeting_id))

@@ -41,8 +41,9 @@ from tests.meetings.world import (
     STRANGER,
     alna,
     alna_group,
-    next_meeting_id,
     now,
+    open_card,
+    planned_alna,
 )
 from tests.support.people import make_member, started
 
@@ -81,11 +82,9 @@ async def test_meetings_lists_the_rules_dates_in_her_language(
 async def test_a_card_answers_and_one_meeting_to_the_calendar(
     app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
 ) -> None:
-    district_id = await alna_group(services, api, app)
-    meeting_id = await next_meeting_id(services, district_id)
+    _district_id, meeting_id = await planned_alna(services, api, app)
     fadumo = await started(chat(FADUMO, "Fadumo"))
-    await fadumo.send("/meetings")
-    await fadumo.press(CARD.encode(meeting_id))
+    await open_card(fadumo, meeting_id)
     card = fadumo.last()
     assert [b["text"] for b in buttons_of(card)] == [
         "✅ Coming", "❌ Not coming", "🤔 Maybe", "📅 Add to calendar",
@@ -103,8 +102,7 @@ async def test_a_card_answers_and_one_meeting_to_the_calendar(
 async def test_presses_that_cannot_count_change_nothing_and_say_why(
     app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
 ) -> None:
-    district_id = await alna_group(services, api, app)
-    meeting_id = await next_meeting_id(services, district_id)
+    district_id, meeting_id = await planned_alna(services, api, app)
     other = await make_member(services, STRANGER, "mother", district="Stovner")
     theirs = await add_meeting(services.db, other, now() + timedelta(days=2), KARI, now())
     past = await add_meeting(services.db, district_id, now() - timedelta(hours=1), KARI, now())
@@ -140,8 +138,7 @@ async def test_meetings_is_for_members(chat: Callable[..., ChatDriver]) -> None:
 async def test_rsvps_shows_who_is_coming_with_counts_and_who_cannot_be_reached(
     app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
 ) -> None:
-    district_id = await alna_group(services, api, app)
-    meeting_id = await next_meeting_id(services, district_id)
+    _district_id, meeting_id = await planned_alna(services, api, app)
     fadumo = await started(chat(FADUMO, "Fadumo"))
     await fadumo.press(RSVP.encode(meeting_id, "y"), fadumo.last()["message_id"])
     await mark_unreachable(services.db, HAWA, now())
@@ -161,11 +158,9 @@ async def test_rsvps_shows_who_is_coming_with_counts_and_who_cannot_be_reached(
 async def test_a_coordinator_cancels_a_meeting_and_every_member_is_told(
     app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
 ) -> None:
-    district_id = await alna_group(services, api, app)
-    meeting_id = await next_meeting_id(services, district_id)
+    district_id, meeting_id = await planned_alna(services, api, app)
     kari = await started(chat(KARI, "Kari"))
-    await kari.send("/meetings")
-    await kari.press(CARD.encode(meeting_id))
+    await open_card(kari, meeting_id)
     assert "🗑 Cancel the meeting" in [b["text"] for b in buttons_of(kari.last())]
     await kari.press_label("Cancel the meeting")
     assert kari.last()["text"].startswith("⚠️ Cancel this meeting?")
@@ -195,8 +190,7 @@ async def test_a_coordinator_cancels_a_meeting_and_every_member_is_told(
 async def test_a_mother_cannot_cancel_move_or_add(
     app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
 ) -> None:
-    district_id = await alna_group(services, api, app)
-    meeting_id = await next_meeting_id(services, district_id)
+    district_id, meeting_id = await planned_alna(services, api, app)
     day = (now() + timedelta(days=3)).astimezone(OSLO).date()
     fadumo = await started(chat(FADUMO, "Fadumo"))
     for data in (f"mcanok:{meeting_id}", f"mmvok:{meeting_id}:{day:%Y%m%d}:1800",
@@ -212,14 +206,12 @@ async def test_a_mother_cannot_cancel_move_or_add(
 async def test_a_coordinator_moves_a_meeting_with_buttons(
     app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
 ) -> None:
-    district_id = await alna_group(services, api, app)
-    meeting_id = await next_meeting_id(services, district_id)
+    _district_id, meeting_id = await planned_alna(services, api, app)
     old = await get_meeting(services.db, meeting_id)
     assert old is not None
     day = (now() + timedelta(days=5)).astimezone(OSLO).date()
     kari = await started(chat(KARI, "Kari"))
-    await kari.send("/meetings")
-    await kari.press(CARD.encode(meeting_id))
+    await open_card(kari, meeting_id)
     await kari.press_label("Move")
     assert kari.last()["text"] == "🗓 Which day?"
     labels = [b["text"] for b in buttons_of(kari.last())]
@@ -288,8 +280,7 @@ async def test_a_coordinator_adds_a_meeting_with_a_place_and_a_note(
 async def test_place_and_note_can_be_abandoned_with_cancel(
     app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
 ) -> None:
-    district_id = await alna_group(services, api, app)
-    meeting_id = await next_meeting_id(services, district_id)
+    _district_id, meeting_id = await planned_alna(services, api, app)
     kari = await started(chat(KARI, "Kari"))
     await kari.press(NOTE.encode(meeting_id), kari.last()["message_id"])
     await kari.press(NOTE.encode(meeting_id), kari.last()["message_id"])  # pressed twice: fine
@@ -381,8 +372,7 @@ async def test_the_coordinator_is_answered_at_once_while_members_are_told_in_the
     app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver],
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
-    district_id = await alna_group(services, api, app)
-    meeting_id = await next_meeting_id(services, district_id)
+    district_id, meeting_id = await planned_alna(services, api, app)
     release = asyncio.Event()
     real = reminders.tell_members
 

@@ -5,9 +5,7 @@ started again. Nobody gets a reminder twice; a woman without one has it recorded
 
 from __future__ import annotations
 
-import signal
 import subprocess
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,15 +13,18 @@ import pytest
 
 from bot.offline_api import JSON, OfflineBotApi
 from storage import Database
-from storage.districts import upsert_district
 from storage.meetings import add_meeting, reminder_outcomes
-from storage.people import add_membership
-from tests.fakes.bot_process import WAIT, start_bot
+from tests.fakes.bot_process import WAIT, Door, kill_when_held, start_bot, stop
 from tests.fakes.http_api import BotApiHttpServer
+from tests.support.people import alna_in_file
 
 WOMEN = range(700001, 700121)
 KARI = 778
 FAST = {"BYDELSBOT_SEND_RATE": "150"}
+
+
+def to_a_woman(method: str, params: JSON) -> bool:
+    return method == "sendMessage" and int(params["chat_id"]) in WOMEN
 
 
 def reminders(api: OfflineBotApi, woman: int) -> int:
@@ -38,36 +39,15 @@ async def test_sigkill_mid_reminders_then_restart_sends_nobody_two(
     db_path = tmp_path / "crash.sqlite3"
     db = await Database.open(db_path)
     now = datetime.now(UTC)
-    district_id = await upsert_district(db, "alna", "Alna", 3)
-    await add_membership(db, KARI, district_id, "coordinator", "Kari", now, "en")
-    api.private_chat(api.user(KARI, "Kari"))
-    for woman in WOMEN:
-        await add_membership(db, woman, district_id, "mother", "W", now, "so")
-        api.private_chat(api.user(woman, "W"))
+    district_id = await alna_in_file(db, KARI, WOMEN, chats=api)
     # 47 hours ahead: the 48-hour reminder is due at start-up, the 3-hour one is not.
     meeting = await add_meeting(db, district_id, now + timedelta(hours=47), KARI, now)
     await db.close()
 
-    arrived, gate, seen = threading.Event(), threading.Event(), [0]
-
-    def hold_one(method: str, params: JSON) -> tuple[int, JSON] | None:
-        if method == "sendMessage" and int(params["chat_id"]) in WOMEN:
-            seen[0] += 1
-            if seen[0] == held:
-                arrived.set()
-                gate.wait(WAIT)
-        return None
-
-    api.fault = hold_one
+    door = Door(to_a_woman, nth=held)
+    api.fault = door
     first = start_bot(server, db_path, env=FAST, stdout=subprocess.DEVNULL)
-    try:
-        assert arrived.wait(WAIT), "the bot never sent the reminders"
-        first.send_signal(signal.SIGKILL)
-        first.wait(WAIT)
-    finally:
-        if first.poll() is None:
-            first.kill()
-        gate.set()
+    kill_when_held(first, door, "the bot never sent the reminders")
     api.fault = None
 
     second = start_bot(server, db_path, env=FAST, stdout=subprocess.DEVNULL)
@@ -76,9 +56,8 @@ async def test_sigkill_mid_reminders_then_restart_sends_nobody_two(
         everyone = lambda: sum(reminders(api, w) for w in WOMEN) >= len(WOMEN)  # noqa: E731
         assert api.wait_for(everyone, WAIT), "the restart did not send the rest"
     finally:
-        second.send_signal(signal.SIGTERM)
-        _, stderr = second.communicate(timeout=WAIT)
-    assert second.returncode == 0, stderr
+        exit_code, stderr = stop(second)
+    assert exit_code == 0, stderr
 
     db = await Database.open(db_path)
     try:

@@ -8,11 +8,13 @@ from bot.app import BotApplication
 from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
+from handlers.meetings.codecs import CARD
 from handlers.meetings.planning import plan_and_tell
 from storage.meetings import (
     upcoming_meetings,
 )
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
+from tests.fakes.telegram import ChatDriver
 from tests.support.people import make_member
 
 FADUMO, HAWA, KARI, STRANGER = 4001, 4002, 4003, 4004
@@ -67,3 +69,17 @@ async def next_meeting_id(services: Services, district_id: int) -> int:
         services.db, [district_id], now(), now() + timedelta(days=90)
     )
     return meetings[0].id
+
+
+async def planned_alna(
+    services: Services, api: OfflineBotApi, app: BotApplication
+) -> tuple[int, int]:
+    """Alna's group planned from its rule: its id and its next meeting's."""
+    district_id = await alna_group(services, api, app)
+    return district_id, await next_meeting_id(services, district_id)
+
+
+async def open_card(driver: ChatDriver, meeting_id: int) -> None:
+    """She sends /meetings and opens the meeting's card, as from the list."""
+    await driver.send("/meetings")
+    await driver.press(CARD.encode(meeting_id))

@@ -6,23 +6,22 @@ twice."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.invites import hash_code, new_code
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline_api import OfflineBotApi
+from handlers.common.language import LANGUAGE
+from handlers.people.codecs import JOIN
 from storage import Database
-from storage.districts import upsert_district
 from storage.invites import create_invite
-from storage.people import add_membership
-from tests.fakes.bot_process import WAIT, start_bot
+from tests.fakes.bot_process import WAIT, Door, kill_when_held, start_bot, stop
 from tests.fakes.http_api import BotApiHttpServer
 from tests.fakes.telegram import buttons_of
+from tests.support.people import alna_in_file
 
 KARI, HODAN = 779, 31338
 
@@ -30,9 +29,7 @@ KARI, HODAN = 779, 31338
 def join_button(api: OfflineBotApi) -> tuple[int, str]:
     for message in reversed(api.bot_messages_in(HODAN)):
         for button in buttons_of(message):
-            if str(button.get("callback_data", "")).startswith("join:") and "no" not in str(
-                button["callback_data"]
-            ):
+            if JOIN.decode(str(button.get("callback_data", ""))):
                 return int(message["message_id"]), str(button["callback_data"])
     raise AssertionError("no Join button")
 
@@ -45,8 +42,7 @@ async def test_sigkill_during_a_sign_up_then_join_again_makes_one_member(
     db_path = tmp_path / "signup.sqlite3"
     db = await Database.open(db_path)
     now = datetime.now(UTC)
-    district_id = await upsert_district(db, "alna", "Alna", 3)
-    await add_membership(db, KARI, district_id, "coordinator", "Kari", now, "en")
+    district_id = await alna_in_file(db, KARI)
     code = new_code()
     await create_invite(
         db, hash_code(code), district_id, "mother", KARI, now, now + timedelta(days=30), 30
@@ -55,32 +51,22 @@ async def test_sigkill_during_a_sign_up_then_join_again_makes_one_member(
 
     hodan = api.user(HODAN, "Hodan", "en")
     first = start_bot(server, db_path, stdout=subprocess.DEVNULL)
-    arrived, gate = threading.Event(), threading.Event()
     try:
         api.send_text(hodan, f"/start {code}")
         assert api.wait_for(lambda: bool(api.bot_messages_in(HODAN)), WAIT)
         picker = api.bot_messages_in(HODAN)[-1]
-        api.press(hodan, HODAN, picker["message_id"], "lang:en")
+        api.press(hodan, HODAN, picker["message_id"], LANGUAGE.encode("en"))
         assert api.wait_for(lambda: any(
             "invited" in m.get("text", "") for m in api.bot_messages_in(HODAN)), WAIT)  # fmt: skip
         message_id, data = join_button(api)
         pressed_at = len(api.calls)
-
-        def hold(method: str, params: JSON) -> tuple[int, JSON] | None:
-            if method == held and not arrived.is_set() and len(api.calls) > pressed_at:
-                arrived.set()
-                gate.wait(WAIT)
-            return None
-
-        api.fault = hold
+        door = Door(lambda method, _: method == held and len(api.calls) > pressed_at)
+        api.fault = door
         api.press(hodan, HODAN, message_id, data)
-        assert arrived.wait(WAIT), f"the bot never called {held} after the press"
-        first.send_signal(signal.SIGKILL)
-        first.wait(WAIT)
+        kill_when_held(first, door, f"the bot never called {held} after the press")
     finally:
         if first.poll() is None:
             first.kill()
-        gate.set()
     api.fault = None
 
     second = start_bot(server, db_path, stdout=subprocess.DEVNULL)
@@ -91,9 +77,8 @@ async def test_sigkill_during_a_sign_up_then_join_again_makes_one_member(
         assert api.wait_for(lambda: len(api.calls_to("answerCallbackQuery")) > answered, WAIT)
         assert api.wait_for(lambda: len(api.bot_messages_in(HODAN)) >= shown, WAIT)
     finally:
-        second.send_signal(signal.SIGTERM)
-        _, stderr = second.communicate(timeout=WAIT)
-    assert second.returncode == 0, stderr
+        exit_code, stderr = stop(second)
+    assert exit_code == 0, stderr
 
     db = await Database.open(db_path)
     try:

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.common.language import LANGUAGE
+from storage import Database
 from storage.districts import upsert_district
 from storage.people import add_membership
 from tests.fakes.telegram import ChatDriver
@@ -31,3 +34,26 @@ async def started(driver: ChatDriver, locale: str = "en") -> ChatDriver:
     await driver.send("/start")
     await driver.press(LANGUAGE.encode(locale))
     return driver
+
+
+async def alna_in_file(
+    db: Database,
+    coordinator: int,
+    mothers: Iterable[int] = (),
+    *,
+    phase: int = 3,
+    chats: OfflineBotApi | None = None,
+) -> int:
+    """Alna straight into the database, for a bot that runs as its own process: the coordinator
+    Kari (English) and these mothers (Somali, each named W), each with a private chat in `chats`
+    if given (she pressed Start once). Returns Alna's id."""
+    now = datetime.now(UTC)
+    district_id = await upsert_district(db, "alna", "Alna", phase)
+    await add_membership(db, coordinator, district_id, "coordinator", "Kari", now, "en")
+    if chats is not None:
+        chats.private_chat(chats.user(coordinator, "Kari"))
+    for woman in mothers:
+        await add_membership(db, woman, district_id, "mother", "W", now, "so")
+        if chats is not None:
+            chats.private_chat(chats.user(woman, "W"))
+    return district_id
