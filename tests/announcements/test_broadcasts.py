@@ -35,7 +35,16 @@ from storage.districts import upsert_district
 from storage.members import set_role
 from storage.people import load_person, mark_unreachable
 from storage.privacy import collect_personal_data
-from tests.announcements.world import KARI, alna, composing_for_alna, drain, labels
+from tests.announcements.world import (
+    KARI,
+    alna,
+    composing_for_alna,
+    drain,
+    for_later,
+    labels,
+    previewed,
+    send_photo,
+)
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver, buttons_of
 from tests.support.people import ADMIN_ID, make_member, started
 
@@ -111,8 +120,7 @@ async def test_too_long_is_refused_with_the_limit_before_anything_is_sent(
     )
     draft = await get_draft(quiet.db, KARI)
     assert draft is not None and draft.step == "message" and draft.body is None
-    photo = [{"file_id": "p1", "file_unique_id": "p1", "width": 9, "height": 9}]
-    await kari._process(api.send_other(kari.user, photo=photo, caption="y" * 1025))
+    await send_photo(kari, "y" * 1025)
     assert "at most 1024" in kari.last()["text"]
     await kari.send("x" * 4096)  # exactly the limit is fine
     assert "They read:" in kari.last()["text"]
@@ -124,19 +132,17 @@ async def test_length_is_counted_as_telegram_counts_it_emoji_as_two(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
     kari, _district_id = await composing_for_alna(chat, quiet, api)
-    photo = [{"file_id": "p1", "file_unique_id": "p1", "width": 9, "height": 9}]
-    await kari._process(api.send_other(kari.user, photo=photo, caption="🎉" * 600))
+    await send_photo(kari, "🎉" * 600)
     assert kari.last()["text"] == (
         "✂️ Too long: 1200 characters, and Telegram allows at most 1024. Nothing was sent: "
         "shorten it and send it again."
     )
-    await kari._process(api.send_other(kari.user, caption="🎉" * 512, photo=photo))
+    await send_photo(kari, "🎉" * 512)
     assert "They read:" in kari.last()["text"]  # 1,024 units: exactly the limit
     await kari.press("bc:v:so")
     await kari.send("🎉" * 513)  # a version of a caption: 1,026 units
     assert "1026 characters" in kari.last()["text"] and "at most 1024" in kari.last()["text"]
-    await kari.send("Kulan 🎉")
-    await kari.press("bc:pv")
+    await previewed(kari, "Kulan 🎉")
     await kari.press("bc:ok")
     await drain(quiet, api)
     assert api.violations == []  # Telegram (the fake counts as it does) took every caption
@@ -160,8 +166,7 @@ async def test_a_photo_with_a_caption_goes_as_a_photo(
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/broadcast")
     await kari.press(f"bc:a:r{district_id}.participant")
-    photo = [{"file_id": "photo-of-poster", "file_unique_id": "u1", "width": 9, "height": 9}]
-    await kari._process(api.send_other(kari.user, photo=photo, caption="Festival <3"))
+    await send_photo(kari, "Festival <3", "photo-of-poster", "u1")
     await kari.press("bc:pv")
     await kari.press("bc:ok")
     await drain(quiet, api)
@@ -194,8 +199,7 @@ async def test_blocked_women_are_left_out_until_they_write_again(
     for text in ("First", "Second"):
         await kari.send("/broadcast")
         await kari.press(f"bc:a:m{district_id}")
-        await kari.send(text)
-        await kari.press("bc:pv")
+        await previewed(kari, text)
         await kari.press("bc:ok")
         await drain(quiet, api)
     first, second = await quiet.db.fetch_all(
@@ -278,8 +282,7 @@ async def test_access_is_checked_on_every_press_and_on_send(
     assert "expired" in kari.toasts()[-1]
 
     await kari.press(f"bc:a:m{district_id}")
-    await kari.send("Hei")
-    await kari.press("bc:pv")
+    await previewed(kari, "Hei")
     await set_role(quiet.db, district_id, KARI, "mother")  # she is no coordinator any more
     await kari.press("bc:ok")
     assert kari.toasts()[-1].startswith("🔒")
@@ -305,8 +308,7 @@ async def test_only_admins_announce_to_everyone(
     assert admin.last()["text"] == "📢 New announcement for Stovner. To whom?"
     await admin.press("bc:top")
     await admin.press("bc:a:all")
-    await admin.send("Sommerfest!")
-    await admin.press("bc:pv")
+    await previewed(admin, "Sommerfest!")
     await admin.press("bc:ok")
     await drain(quiet, api)
     for woman in (KARI, 3001, 3002, 3003, 3004, 4001):
@@ -317,8 +319,7 @@ async def test_pressing_send_twice_sends_once(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
     kari, _district_id = await composing_for_alna(chat, quiet, api)
-    await kari.send("Once")
-    await kari.press("bc:pv")
+    await previewed(kari, "Once")
     confirm = kari.last_with_buttons()["message_id"]
     await kari.press("bc:ok", confirm)
     await kari.press("bc:ok", confirm)
@@ -331,9 +332,7 @@ async def test_a_scheduled_announcement_waits_for_its_time(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
     kari, _district_id = await composing_for_alna(chat, quiet, api)
-    await kari.send("Later")
-    await kari.press("bc:pv")
-    await kari.press("bc:later")
+    await for_later(kari, "Later")
     await kari.send("tomorrow evening")
     assert kari.last()["text"].startswith("🤔 I could not read that")
     await kari.send("24.12 18:00")
@@ -422,8 +421,7 @@ async def test_the_progress_shows_0_of_n_before_the_worker_can_see_the_outbox(
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/broadcast")
     await kari.press(f"bc:a:r{district_id}.participant")
-    await kari.send("Hei")
-    await kari.press("bc:pv")
+    await previewed(kari, "Hei")
     confirm_id = kari.last_with_buttons()["message_id"]
     shown_when_written: list[str] = []
     real_create = storage.broadcasts.create_announcement

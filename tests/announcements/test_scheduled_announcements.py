@@ -7,28 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.offline_api import JSON, OfflineBotApi
-from handlers.announcements.outbox import OutboxWorker
 from handlers.common.context import Services
 from storage.broadcasts import get_announcement
-from tests.announcements.world import KARI, composing_for_alna, drain, labels
-from tests.fakes.clock import FakeClock
+from tests.announcements.world import KARI, composing_for_alna, drain, for_later, labels
 from tests.fakes.telegram import ChatDriver, buttons_of
 
 FAR = "24.12.2027 18:00"
-
-
-@pytest.fixture
-async def quiet(services: Services) -> Services:
-    """The app's worker stopped (as in test_broadcasts): the tests drain the outbox themselves."""
-    assert isinstance(services.outbox, OutboxWorker)
-    await services.outbox.stop()
-    clock = FakeClock()
-    clock.now = datetime.now(UTC)
-    services.outbox = OutboxWorker(services.outbox.bot, services.db, clock=clock.clock)
-    return services
 
 
 def shown(api: OfflineBotApi, message_id: int) -> JSON:
@@ -40,9 +25,7 @@ async def scheduled(
     chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
 ) -> ChatDriver:
     kari, _district_id = await composing_for_alna(chat, services, api)
-    await kari.send("Julebord!")
-    await kari.press("bc:pv")
-    await kari.press("bc:later")
+    await for_later(kari, "Julebord!")
     await kari.send(FAR)
     await kari.press("bc:ok")
     return kari
@@ -52,9 +35,7 @@ async def test_a_passed_time_is_refused_with_its_reason(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
     kari, _district_id = await composing_for_alna(chat, quiet, api)
-    await kari.send("Julebord!")
-    await kari.press("bc:pv")
-    await kari.press("bc:later")
+    await for_later(kari, "Julebord!")
     await kari.send("00:00")  # midnight has passed today: not silently tomorrow
     assert kari.last()["text"].startswith("⌛ That time has passed today.")
     yesterday = (datetime.now(quiet.config.tz) - timedelta(days=1)).date()

@@ -35,6 +35,26 @@ async def composing_for_alna(
     return kari, district_id
 
 
+async def previewed(driver: ChatDriver, text: str) -> None:
+    """She types the announcement and opens its preview (the buttons to send come with it)."""
+    await driver.send(text)
+    await driver.press("bc:pv")
+
+
+async def for_later(driver: ChatDriver, text: str) -> None:
+    """She types the announcement, previews it and chooses to send it later: the bot asks when."""
+    await previewed(driver, text)
+    await driver.press("bc:later")
+
+
+async def send_photo(
+    driver: ChatDriver, caption: str, file_id: str = "p1", unique_id: str = "p1"
+) -> None:
+    """She sends a photo with this caption (the announcement, or one of its versions)."""
+    photo = [{"file_id": file_id, "file_unique_id": unique_id, "width": 9, "height": 9}]
+    await driver._process(driver.api.send_other(driver.user, photo=photo, caption=caption))
+
+
 def labels(message: JSON) -> list[str]:
     return [b["text"] for b in buttons_of(message)]
 
