@@ -101,6 +101,16 @@ async def coordinator(
     return user
 
 
+async def linked_by_kari(
+    app: BotApplication, api: OfflineBotApi, services: Services
+) -> tuple[Group, JSON]:
+    """Alna's group chat, linked by Kari (its coordinator and the chat's administrator)."""
+    alna = group(app, api)
+    kari = await coordinator(services, api, alna, 2001, "Alna")
+    await alna.send(kari, "/link")
+    return alna, kari
+
+
 async def linked_district(db: Database, chat_id: int) -> str | None:
     district = await district_for_chat(db, chat_id)
     return district.name if district else None
@@ -347,9 +357,7 @@ async def test_linking_a_second_chat_replaces_the_first(
 async def test_coordinator_who_runs_the_chat_unlinks_it(
     app: BotApplication, api: OfflineBotApi, services: Services
 ) -> None:
-    alna = group(app, api)
-    kari = await coordinator(services, api, alna, 2001, "Alna")
-    await alna.send(kari, "/link")
+    alna, kari = await linked_by_kari(app, api, services)
     await alna.send(kari, "/unlink")
     assert await linked_district(services.db, alna.id) is None
     assert alna.texts()[-1] == "✅ This chat is no longer the group chat of Bydelsmødre Alna."
@@ -360,9 +368,7 @@ async def test_coordinator_who_runs_the_chat_unlinks_it(
 async def test_unlink_needs_the_same_two_rights(
     app: BotApplication, api: OfflineBotApi, services: Services
 ) -> None:
-    alna = group(app, api)
-    kari = await coordinator(services, api, alna, 2001, "Alna")
-    await alna.send(kari, "/link")
+    alna, kari = await linked_by_kari(app, api, services)
     lena = await coordinator(services, api, alna, 2003, "Grorud")  # runs the chat, not Alna
     await alna.send(lena, "/unlink")
     assert alna.texts()[-1] == "🔒 " + COORDINATOR_ONLY
@@ -379,9 +385,7 @@ async def test_unlink_needs_the_same_two_rights(
 async def test_bot_removed_from_a_linked_chat_unlinks_it(
     app: BotApplication, api: OfflineBotApi, services: Services, status: str
 ) -> None:
-    alna = group(app, api)
-    kari = await coordinator(services, api, alna, 2001, "Alna")
-    await alna.send(kari, "/link")
+    alna, kari = await linked_by_kari(app, api, services)
     sent = len(api.calls_to("sendMessage"))
     await alna.process(api.bot_removed_from(alna.chat, kari, status))
     assert await linked_district(services.db, alna.id) is None
@@ -441,9 +445,7 @@ async def test_bot_added_to_a_channel_says_nothing(
 async def test_link_follows_the_group_to_its_supergroup(
     app: BotApplication, api: OfflineBotApi, services: Services, order: tuple[int, ...]
 ) -> None:
-    alna = group(app, api)
-    kari = await coordinator(services, api, alna, 2001, "Alna")
-    await alna.send(kari, "/link")
+    alna, kari = await linked_by_kari(app, api, services)
     messages = api.migrate(alna.chat, SUPERGROUP_ID, kari)
     assert messages[0]["message"]["migrate_to_chat_id"] == SUPERGROUP_ID
     assert messages[1]["message"]["migrate_from_chat_id"] == GROUP_ID
@@ -471,9 +473,7 @@ async def test_migration_of_an_unlinked_group_changes_nothing(
 async def test_title_change_updates_the_stored_title(
     app: BotApplication, api: OfflineBotApi, services: Services
 ) -> None:
-    alna = group(app, api)
-    kari = await coordinator(services, api, alna, 2001, "Alna")
-    await alna.send(kari, "/link")
+    alna, kari = await linked_by_kari(app, api, services)
     await alna.process(api.rename_group(alna.chat, "Bydelsmødre Alna 2026", kari))
     district = await district_for_chat(services.db, alna.id)
     assert district is not None and district.chat_title == "Bydelsmødre Alna 2026"
@@ -502,9 +502,7 @@ async def test_link_in_a_private_chat_says_where_it_works(
 async def test_plain_group_chatter_and_private_commands_get_no_reply(
     app: BotApplication, api: OfflineBotApi, services: Services
 ) -> None:
-    alna = group(app, api)
-    kari = await coordinator(services, api, alna, 2001, "Alna")
-    await alna.send(kari, "/link")
+    alna, _kari = await linked_by_kari(app, api, services)
     hawa = api.user(2002, "Hawa", "so")
     for text in ("Hei alle sammen!", "/start", "/menu", "/help", "/nonsense", "1"):
         await alna.send(hawa, text)
