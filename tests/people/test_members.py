@@ -12,7 +12,7 @@ from storage.districts import get_district
 from storage.members import get_member
 from storage.people import mark_unreachable
 from tests.fakes.telegram import ChatDriver, buttons_of
-from tests.support.people import make_member, started
+from tests.support.people import ADMIN_ID, make_member, started
 
 
 def labels(driver: ChatDriver) -> list[str]:
@@ -118,8 +118,6 @@ async def test_phase_change_is_confirmed_and_recorded(
 async def test_admin_chooses_a_district_first(
     chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
 ) -> None:
-    from tests.support.people import ADMIN_ID
-
     await make_member(services, 2001, "coordinator", district="Alna")
     await make_member(services, 2002, "coordinator", district="Grorud")
     boss = await started(chat(ADMIN_ID, "Admin"))

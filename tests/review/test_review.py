@@ -28,7 +28,7 @@ from storage.people import save_locale
 from storage.review import live_wordings, pending_wordings, reviewer_locales, set_reviewer
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver, buttons_of
 from tests.support.catalogues import PLACEHOLDER, TAG
-from tests.support.people import make_member
+from tests.support.people import ADMIN_ID, make_member
 
 MENU_QUESTION = "What would you like to do?"
 NEW_WORDING = "Maxaad rabtaa inaad hadda samayso?"
@@ -52,6 +52,12 @@ def data_starting(driver: ChatDriver, prefix: str) -> str:
         if button["callback_data"].startswith(prefix):
             return str(button["callback_data"])
     raise AssertionError(f"no {prefix} button in {driver.last_with_buttons()}")
+
+
+async def better_wording_of_the_menu_question(hodan: ChatDriver) -> None:
+    """She finds the menu's question in /review and presses ✏️: the bot waits for her wording."""
+    await hodan.send("/review what would you like")
+    await hodan.press(data_starting(hodan, "rv:b:"))
 
 
 async def test_two_somali_reviewers_make_a_wording_live_for_every_woman(
@@ -177,8 +183,7 @@ async def test_own_wording_cannot_be_approved_and_others_are_refused(
     chat: Callable[..., ChatDriver], services: Services
 ) -> None:
     hodan = await reviewer(services, chat, 5001)
-    await hodan.send("/review what would you like")
-    await hodan.press(data_starting(hodan, "rv:b:"))
+    await better_wording_of_the_menu_question(hodan)
     await hodan.send(NEW_WORDING)
     [wording] = await pending_wordings(services.db, "so")
     await hodan.press(approve_data(wording.id))
@@ -196,11 +201,8 @@ async def test_own_wording_cannot_be_approved_and_others_are_refused(
 async def test_an_admin_approves_alone_unless_the_setting_says_no(
     chat: Callable[..., ChatDriver], services: Services
 ) -> None:
-    from tests.support.people import ADMIN_ID
-
     hodan = await reviewer(services, chat, 5001)
-    await hodan.send("/review what would you like")
-    await hodan.press(data_starting(hodan, "rv:b:"))
+    await better_wording_of_the_menu_question(hodan)
     await hodan.send(NEW_WORDING)
     admin = chat(ADMIN_ID, "Office", "en")
     await admin.send("/review")
@@ -217,12 +219,9 @@ async def test_without_the_setting_an_admin_is_refused_unless_she_is_a_reviewer(
 ) -> None:
     from dataclasses import replace
 
-    from tests.support.people import ADMIN_ID
-
     services.config = replace(services.config, review_admins_approve=False)
     hodan = await reviewer(services, chat, 5001)
-    await hodan.send("/review what would you like")
-    await hodan.press(data_starting(hodan, "rv:b:"))
+    await better_wording_of_the_menu_question(hodan)
     await hodan.send(NEW_WORDING)
     [wording] = await pending_wordings(services.db, "so")
     admin = chat(ADMIN_ID, "Office", "en")
@@ -268,8 +267,7 @@ async def test_forgetting_a_reviewer_keeps_her_approved_wording_without_her(
 ) -> None:
     hodan = await reviewer(services, chat, 5001)
     faadumo = await reviewer(services, chat, 5002)
-    await hodan.send("/review what would you like")
-    await hodan.press(data_starting(hodan, "rv:b:"))
+    await better_wording_of_the_menu_question(hodan)
     await hodan.send(NEW_WORDING)
     await faadumo.send("/review")
     await faadumo.press(data_starting(faadumo, "rv:a:"))
@@ -335,8 +333,7 @@ async def test_cancel_while_typing_a_wording_keeps_nothing(
     chat: Callable[..., ChatDriver], services: Services
 ) -> None:
     hodan = await reviewer(services, chat, 5001)
-    await hodan.send("/review what would you like")
-    await hodan.press(data_starting(hodan, "rv:b:"))
+    await better_wording_of_the_menu_question(hodan)
     await hodan.send("/cancel")
     so = translator("so")
     dropped = so._("I no longer wait for your better wording. Send {command} to go on reviewing.")
