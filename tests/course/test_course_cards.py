@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 import zxingcpp
@@ -15,12 +15,12 @@ from bot.course.cards import A4, CARD_SIZE, draw_name, render_card, render_diplo
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.common.language import LANGUAGE
-from handlers.course import clock, codecs
-from storage.course.cohorts import create_cohort, save_places
-from storage.course.evenings import add_evening, set_present
-from storage.people import add_membership, load_person
+from handlers.course import codecs
+from storage.course.evenings import set_present
+from storage.people import load_person
+from tests.course.world import KARI, cohort_in_alna, hold_clock, seventeen_evenings
 from tests.fakes.telegram import ChatDriver
-from tests.support.people import make_member, started
+from tests.support.people import started
 
 LINK = "https://t.me/BydelsmodreDemoBot?start=card-AbCdEfGhIjKlMnOpQrStUv"
 NAMES = {
@@ -30,7 +30,6 @@ NAMES = {
     "latin": "Åse Nordmann-Øvrebø",
 }
 T0 = datetime(2027, 6, 1, 10, 0, tzinfo=UTC)
-KARI = 5000
 
 
 def qr_text(png: bytes) -> list[str]:
@@ -83,25 +82,14 @@ def test_the_diploma_is_a4_with_her_name() -> None:
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
-    now = [T0]
-    monkeypatch.setattr(clock, "now", lambda: now[0])
-    return now
+    return hold_clock(monkeypatch, T0)
 
 
 async def test_completion_makes_bydelsmodre_with_cards_and_diplomas(
     chat: Callable[..., ChatDriver], services: Services, api: OfflineBotApi
 ) -> None:
-    district = await make_member(services, KARI, "coordinator")
-    women = {1001: NAMES["arabic"], 1002: "Hodan"}
-    for who, name in women.items():
-        await add_membership(services.db, who, district, "participant", name, T0, "ar")
-    cohort = await create_cohort(services.db, district, "Vår 2027", 25, KARI, T0)
-    async with services.db.transaction() as tx:
-        await save_places(tx, cohort, 25, list(women), [], [], women, T0)
-    for module in range(1, 18):
-        evening = await add_evening(
-            services.db, cohort, module, T0 - timedelta(days=40 - module), 120, None, None
-        )
+    _, cohort = await cohort_in_alna(services, {1001: NAMES["arabic"], 1002: "Hodan"}, T0)
+    for module, evening in enumerate(await seventeen_evenings(services, cohort, T0), 1):
         if module not in (5, 9):  # Amina: 15 of 17, module 1 and 17 included
             await set_present(services.db, evening, 1001, True)
         if module < 17:  # Hodan: 16 of 17, but not module 17

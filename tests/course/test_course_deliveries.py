@@ -6,7 +6,7 @@ can send it again), and a drawing failure is told to the coordinator in her lang
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -19,16 +19,15 @@ from bot.course import cards
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from handlers.common.context import Services
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from handlers.jobs.course import run_course_jobs
-from storage.course.cohorts import create_cohort, save_places
-from storage.course.evenings import add_evening, set_present
-from storage.people import add_membership, load_person
+from storage.course.evenings import set_present
+from storage.people import load_person
+from tests.course.world import KARI, cohort_in_alna, hold_clock, seventeen_evenings
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver
-from tests.support.people import make_member, started
+from tests.support.people import started
 
 T0 = datetime(2027, 6, 1, 10, 0, tzinfo=UTC)
-KARI = 5000
 AMINA, HODAN = 1001, 1002
 NAMES = {AMINA: "أمينة حسن", HODAN: "Hodan Ali"}
 NB = translator("nb")
@@ -36,23 +35,15 @@ NB = translator("nb")
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: T0)
+    hold_clock(monkeypatch, T0)
 
 
 async def two_eligible_women(
     services: Services, chat: Callable[..., ChatDriver]
 ) -> tuple[int, ChatDriver]:
     """A cohort where Amina and Hodan came to every evening; Kari (Norwegian) coordinates."""
-    district = await make_member(services, KARI, "coordinator")
-    for who, name in NAMES.items():
-        await add_membership(services.db, who, district, "participant", name, T0, "ar")
-    cohort = await create_cohort(services.db, district, "Vår 2027", 25, KARI, T0)
-    async with services.db.transaction() as tx:
-        await save_places(tx, cohort, 25, list(NAMES), [], [], NAMES, T0)
-    for module in range(1, 18):
-        evening = await add_evening(
-            services.db, cohort, module, T0 - timedelta(days=40 - module), 120, None, None
-        )
+    _, cohort = await cohort_in_alna(services, NAMES, T0)
+    for evening in await seventeen_evenings(services, cohort, T0):
         for who in NAMES:
             await set_present(services.db, evening, who, True)
     for who in NAMES:

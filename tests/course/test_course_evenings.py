@@ -13,24 +13,21 @@ from bot.course.evenings import Clash, WhenProblem, clashes, parse_when
 from bot.course.progress import progress
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from handlers.jobs.course import run_course_jobs
-from storage.course.cohorts import create_cohort, save_places
 from storage.course.evenings import add_evening, evenings_of, present_at
 from storage.people import add_membership
+from tests.course.world import KARI, cohort_in_alna, hold_clock
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.support.people import make_member, started
 
 OSLO = ZoneInfo("Europe/Oslo")
 T0 = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
-KARI = 5000
 
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
-    now = [T0]
-    monkeypatch.setattr(clock, "now", lambda: now[0])
-    return now
+    return hold_clock(monkeypatch, T0)
 
 
 def test_typed_dates_are_checked() -> None:
@@ -67,13 +64,7 @@ def test_progress_needs_the_threshold_and_modules_1_and_17() -> None:
 
 async def cohort_with(services: Services, women: dict[int, str]) -> tuple[int, int]:
     """A cohort in Alna with these women admitted; returns (district, cohort)."""
-    district = await make_member(services, KARI, "coordinator")
-    cohort = await create_cohort(services.db, district, "Vår 2027", 200, KARI, T0)
-    for who in women:
-        await add_membership(services.db, who, district, "participant", women[who], T0, "en")
-    async with services.db.transaction() as tx:
-        await save_places(tx, cohort, 200, list(women), [], [], women, T0)
-    return district, cohort
+    return await cohort_in_alna(services, women, T0, places=200, locale="en")
 
 
 async def test_an_evening_from_the_phone_with_bad_dates_and_a_holiday(

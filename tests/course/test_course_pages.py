@@ -12,10 +12,10 @@ import pytest
 
 from bot.offline_api import JSON
 from handlers.common.context import Services
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from storage.course.cohorts import create_cohort, places_of
 from storage.course.interest import save_interest
-from tests.course.world import KARI, T0
+from tests.course.world import KARI, T0, hold_clock
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.support.people import make_member, started
 
@@ -25,7 +25,7 @@ NAMES = {2000 + i: f"Kvinne {i:03d}" for i in range(1, WOMEN + 1)}
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: T0)
+    hold_clock(monkeypatch, T0)
 
 
 async def every_page(kari: ChatDriver, first: JSON) -> list[JSON]:

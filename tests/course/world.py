@@ -4,13 +4,15 @@ a cohort opened from the phone and filled."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from handlers.common.context import Services
 from handlers.course import clock, codecs
-from storage.course.cohorts import get_cohort
+from storage.course.cohorts import create_cohort, get_cohort, save_places
+from storage.course.evenings import add_evening
+from storage.people import add_membership
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.support.people import make_member, started
 
@@ -102,3 +104,27 @@ def message_by_id(driver: ChatDriver, message_id: int) -> dict[str, object]:
     return next(
         m for m in driver.api.bot_messages_in(driver.chat_id) if m["message_id"] == message_id
     )
+
+
+async def cohort_in_alna(
+    services: Services, women: dict[int, str], at: datetime, *, places: int = 25, locale: str = "ar"
+) -> tuple[int, int]:
+    """Kari coordinates Alna; these women (by id, with their names) are participants with places
+    in its cohort "Vår 2027", made at `at`. Returns (district, cohort)."""
+    district = await make_member(services, KARI, "coordinator")
+    for who, name in women.items():
+        await add_membership(services.db, who, district, "participant", name, at, locale)
+    cohort = await create_cohort(services.db, district, "Vår 2027", places, KARI, at)
+    async with services.db.transaction() as tx:
+        await save_places(tx, cohort, places, list(women), [], [], women, at)
+    return district, cohort
+
+
+async def seventeen_evenings(services: Services, cohort: int, at: datetime) -> list[int]:
+    """The cohort's 17 module evenings, one a day, the last 23 days before `at`: their ids."""
+    return [
+        await add_evening(
+            services.db, cohort, module, at - timedelta(days=40 - module), 120, None, None
+        )
+        for module in range(1, 18)
+    ]
