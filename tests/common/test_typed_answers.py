@@ -20,14 +20,13 @@ from handlers.help.codecs import (
     REQUEST_CHANNEL,
     REQUEST_DISTRICT,
     TOPIC,
-    VOICE_LANGUAGE,
-    VOICE_TOPIC,
 )
 from handlers.meetings.codecs import NOTE
 from handlers.meetings.reminders import notices_sent
 from storage.broadcasts import get_draft
 from storage.meetings import get_meeting
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver
+from tests.help.world import send_voice, waiting_for_a_voice_note
 from tests.meetings.world import FADUMO, KARI, planned_alna
 from tests.support.people import make_member, started
 
@@ -158,13 +157,8 @@ async def test_the_phone_question_is_never_stored(
 async def test_a_text_while_waiting_for_a_voice_message_asks_for_the_voice_message(
     app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
 ) -> None:
-    await make_member(services, 2001, "coordinator")
-    kari = await started(chat(2001, "Kari"))
-    await kari.send("/voice")
-    await kari.press(VOICE_TOPIC.encode("doctor"))
-    await kari.press(VOICE_LANGUAGE.encode("doctor", "ar"))
+    kari = await waiting_for_a_voice_note(chat, services)
     await kari.send("hello?")
     assert kari.last()["text"] == "🎙 Please send a voice message, or send /cancel to stop."
-    voice = {"file_id": "take-1", "file_unique_id": "take-1", "duration": 12}
-    await kari._process(api.send_other(kari.user, voice=voice))
+    await send_voice(kari, "take-1")
     assert kari.last()["text"].startswith("🎧 Listen to it above.")

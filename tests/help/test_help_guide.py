@@ -29,14 +29,13 @@ from handlers.help.codecs import (
     VOICE_DISCARD,
     VOICE_KEEP,
     VOICE_LANGUAGE,
-    VOICE_TOPIC,
 )
 from storage.help import count_view, voice_note
 from storage.people import load_person
 from storage.privacy import tables_mentioning
 from tests.fakes.clock import VirtualClock
 from tests.fakes.telegram import ChatDriver, buttons_of
-from tests.help.world import whole_topic
+from tests.help.world import asks_to_record, send_voice, waiting_for_a_voice_note, whole_topic
 from tests.support.people import ADMIN_ID, make_member, started
 
 ZAHRA = 5550004321  # long and unusual, so that finding it in a table is never a coincidence
@@ -542,14 +541,15 @@ async def test_stats_and_voice_are_for_coordinators_and_admins_only(
 
 
 async def record(
-    kari: ChatDriver, topic: str, locale: str, file_id: str, answer: str | None = "vck"
+    kari: ChatDriver,
+    topic: str,
+    locale: str,
+    file_id: str,
+    answer: str | None = VOICE_KEEP.encode(),
 ) -> None:
     """She records a voice note, hears it played back, and keeps it (or `answer`s otherwise)."""
-    await kari.send("/voice")
-    await kari.press(VOICE_TOPIC.encode(topic))
-    await kari.press(VOICE_LANGUAGE.encode(topic, locale))
-    voice = {"file_id": file_id, "file_unique_id": file_id, "duration": 12}
-    await kari._process(kari.api.send_other(kari.user, voice=voice))
+    await asks_to_record(kari, topic, locale)
+    await send_voice(kari, file_id)
     if answer is not None:
         await kari.press(answer)
 
@@ -637,8 +637,7 @@ async def test_a_voice_note_of_a_woman_who_is_not_recording_is_not_saved(
     await make_member(services, 2002, "mother")
     fadumo = await started(chat(2002, "Fadumo"))
     await fadumo.press(VOICE_LANGUAGE.encode("pregnancy", "so"))  # forged: a mother may not record
-    voice = {"file_id": "x", "file_unique_id": "x", "duration": 3}
-    await fadumo._process(fadumo.api.send_other(fadumo.user, voice=voice))
+    await send_voice(fadumo, "x", 3)
     assert await voice_note(services.db, "pregnancy", "so") is None
     assert fadumo.last()["text"].startswith("👇 ")
 
@@ -646,14 +645,9 @@ async def test_a_voice_note_of_a_woman_who_is_not_recording_is_not_saved(
 async def test_a_coordinator_who_lost_her_role_while_recording_saves_nothing(
     chat: Callable[..., ChatDriver], services: Services
 ) -> None:
-    await make_member(services, 2001, "coordinator")
-    kari = await started(chat(2001, "Kari"))
-    await kari.send("/voice")
-    await kari.press(VOICE_TOPIC.encode("doctor"))
-    await kari.press(VOICE_LANGUAGE.encode("doctor", "ar"))
+    kari = await waiting_for_a_voice_note(chat, services)
     await services.db.execute("UPDATE memberships SET role = 'mother' WHERE telegram_id = 2001")
-    voice = {"file_id": "late", "file_unique_id": "late", "duration": 3}
-    await kari._process(kari.api.send_other(kari.user, voice=voice))
+    await send_voice(kari, "late", 3)
     assert await voice_note(services.db, "doctor", "ar") is None
     assert kari.last()["text"].startswith("🔒 ")
 
