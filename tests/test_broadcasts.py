@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import handlers.announcements.versions
-from bot.app import build_application, close_services, open_services
+from bot.application import build_application, close_services, open_services
 from bot.broadcasts import parse_send_time
 from bot.config import Config
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import handlers.announcements.outbox as outbox_module
-from bot.app import build_application, close_services, open_services
+from bot.application import build_application, close_services, open_services
 from bot.broadcasts import PROGRESS_EVERY, counts_from
 from bot.config import Config
 from bot.offline_api import JSON, OfflineRequest
