@@ -17,13 +17,8 @@ from pathlib import Path
 from bot.offline_api import JSON, OfflineBotApi
 from handlers.announcements.outbox import IN_FLIGHT
 from storage import Database
-from storage.broadcasts import (
-    DraftRecord,
-    NewAnnouncement,
-    Recipient,
-    create_announcement,
-    save_draft,
-)
+from storage.announcements.drafts import DraftRecord, save_draft
+from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
 from tests.fakes.bot_process import TOKEN, WAIT, Door, kill_when_held, start_bot, stop
 from tests.fakes.http_api import BotApiHttpServer
 from tests.support.people import alna_in_file

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.offline_api import JSON, OfflineBotApi
 from handlers.common.context import Services
-from storage.broadcasts import get_announcement
+from storage.announcements.records import get_announcement
 from tests.announcements.world import KARI, composing_for_alna, drain, for_later, labels
 from tests.fakes.telegram import ChatDriver, buttons_of
 

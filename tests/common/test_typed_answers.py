@@ -9,7 +9,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import BotApplication, build_application, close_services, open_services
+from bot.app import BotApplication
+from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.offline_api import OfflineBotApi, OfflineRequest
 from handlers.common.awaiting import KEY, Questions
@@ -23,8 +24,8 @@ from handlers.help.codecs import (
 )
 from handlers.meetings.codecs import NOTE
 from handlers.meetings.reminders import notices_sent
-from storage.broadcasts import get_draft
-from storage.meetings import get_meeting
+from storage.announcements.drafts import get_draft
+from storage.meetings.meetings import get_meeting
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver
 from tests.help.world import send_voice, waiting_for_a_voice_note
 from tests.meetings.world import FADUMO, KARI, planned_alna

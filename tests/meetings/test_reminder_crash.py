@@ -13,7 +13,8 @@ import pytest
 
 from bot.offline_api import JSON, OfflineBotApi
 from storage import Database
-from storage.meetings import add_meeting, reminder_outcomes
+from storage.meetings.meetings import add_meeting
+from storage.meetings.reminders import reminder_outcomes
 from tests.fakes.bot_process import WAIT, Door, kill_when_held, start_bot, stop
 from tests.fakes.http_api import BotApiHttpServer
 from tests.support.people import alna_in_file
