@@ -63,12 +63,7 @@ from handlers.common.codec import fields_of, routed_by
 from handlers.common.context import BotContext
 from handlers.common.language import language_keyboard
 from handlers.common.render import answer_expired, button, edit_in_place
-from storage.broadcasts import (
-    DraftRecord,
-    delete_draft,
-    get_draft,
-    save_draft,
-)
+from storage.announcements.drafts import DraftRecord, delete_draft, get_draft, save_draft
 from storage.districts import get_district
 
 # The typed question: what the draft's step waits for (the step is the value). The draft lives

@@ -17,7 +17,8 @@ from handlers.announcements.audience import announcing, draft_label
 from handlers.announcements.versions import confirm_screen, versions_screen
 from handlers.common.context import BotContext
 from handlers.common.render import button, escape
-from storage.broadcasts import DraftRecord, count_reachable_by_role
+from storage.announcements.audiences import count_reachable_by_role
+from storage.announcements.drafts import DraftRecord
 from storage.districts import DistrictRecord
 
 

@@ -41,7 +41,8 @@ from handlers.jobs.meetings import schedule_wakeups
 from handlers.meetings import codecs
 from handlers.meetings.meetings import meeting_text
 from handlers.meetings.planning import plan_and_tell
-from storage.meetings import RULE_COLUMNS, MeetingRecord, meeting_settings, set_meeting_rule
+from storage.meetings.meetings import MeetingRecord
+from storage.meetings.rules import RULE_COLUMNS, meeting_settings, set_meeting_rule
 
 DRAFT_KEY = "meeting_rule_draft"
 # The typed question: the days off, "24.12, 31.12" (the district's id is the value).

@@ -24,15 +24,15 @@ from handlers.meetings.meeting_admin import ask_to_confirm, pressed_change, show
 from handlers.meetings.meetings import card_keyboard, meeting_text
 from handlers.meetings.reminders import tell_members_soon
 from storage.districts import get_district
-from storage.meetings import (
+from storage.meetings.meetings import (
     MeetingRecord,
     add_meeting,
     get_meeting,
-    get_rsvp,
     move_meeting,
     restore_meeting,
     upcoming_meetings,
 )
+from storage.meetings.rsvps import get_rsvp
 
 DAYS_OFFERED = 14
 TIMES_OFFERED = ("10:00", "12:00", "14:00", "16:00", "17:00", "17:30", "18:00", "18:30", "19:00")
