@@ -19,9 +19,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import warnings
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import (
@@ -34,13 +33,13 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.help_guide import FlowLog, batches, restart_range
 from handlers.common.awaiting import end
 from handlers.common.codec import Codec, fields_of
 from handlers.common.context import BotContext
 from handlers.common.render import button
+from handlers.common.sending import retry_seconds
 
 log = logging.getLogger(__name__)
 
@@ -185,11 +184,7 @@ async def _delete_batch(bot: Bot, chat_id: int, batch: list[int]) -> bool:
         except RetryAfter as exc:
             if attempt:
                 break
-            with warnings.catch_warnings():
-                # PTB 22 warns that retry_after becomes a timedelta; both are handled here.
-                warnings.simplefilter("ignore", PTBDeprecationWarning)
-                wait = exc.retry_after
-            await sleep(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
+            await sleep(retry_seconds(exc))
             continue
         except BadRequest as exc:
             if "not found" in exc.message.lower():

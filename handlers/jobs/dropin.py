@@ -136,9 +136,8 @@ async def shift_messages(
         t = translator(await locale_of(db, shift.telegram_id))
         text = "🗓 " + t._("Reminder: you are on duty.") + "\n\n"
         text += occurrence_block(t, found[0], found[1], tz)
-        keyboard = InlineKeyboardMarkup([[
-            button("🗓", t._("Open the rota"), buttons.rota(found[0].district_id)),
-        ]])  # fmt: skip
+        rota = button("🗓", t._("Open the rota"), buttons.rota(found[0].district_id))
+        keyboard = InlineKeyboardMarkup([[rota]])
         delivery = await send_to_member(
             bot, db, shift.telegram_id, text, keyboard, now, pacer=pacer
         )
@@ -189,10 +188,11 @@ async def understaffing_alerts(
             text += "\n\n" + occurrence_block(t, session, occurrence, tz)
             ask = buttons.alert("a", session.id, occurrence.day)
             cancel = buttons.alert("c", session.id, occurrence.day)
-            keyboard = InlineKeyboardMarkup([
+            rows = [
                 [button("🙋", t._("Ask all bydelsmødre"), ask)],
                 [button("❌", t._("Cancel the session"), cancel)],
-            ])  # fmt: skip
+            ]
+            keyboard = InlineKeyboardMarkup(rows)
             delivery = await send_to_member(
                 bot, db, coordinator.telegram_id, text, keyboard, now, pacer=pacer
             )
@@ -228,9 +228,8 @@ async def vanished_dates(
         text = (
             vanished_text(t, session, shift.day, tz) + "\n" + t._("Your shift that day is removed.")
         )
-        keyboard = InlineKeyboardMarkup([[
-            button("🗓", t._("Open the rota"), buttons.rota(session.district_id)),
-        ]])  # fmt: skip
+        rota = button("🗓", t._("Open the rota"), buttons.rota(session.district_id))
+        keyboard = InlineKeyboardMarkup([[rota]])
         delivery = await send_to_member(
             bot, db, shift.telegram_id, text, keyboard, now, pacer=pacer
         )
@@ -259,11 +258,11 @@ def vanished_text(t: Translator, session: SessionRecord, day: date, tz: ZoneInfo
 
 async def dropin_job(context: BotContext) -> None:
     """Every few minutes (and right after start-up): send what is due."""
-    services = context.services
+    services, catalogue = context.services, context.bot_data.get(CATALOGUE_KEY)
+    now = datetime.now(UTC)
     await dispatch_dropin(
-        context.bot, services.db, services.config.tz, datetime.now(UTC),
-        context.bot_data.get(CATALOGUE_KEY), pacer=services.outbox,
-    )  # fmt: skip
+        context.bot, services.db, services.config.tz, now, catalogue, pacer=services.outbox
+    )
 
 
 async def schedule_dropin_wakeups(

@@ -20,14 +20,14 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.course import waitlist
 from bot.i18n import Translator, translator
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.render import button, escape
-from handlers.common.sending import surely_not_sent
+from handlers.common.sending import Outcome, outcome_of, unreachable
 from handlers.course import clock, codecs
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label, evening_lines, offer_keyboard, offer_text
@@ -67,15 +67,10 @@ async def send(
     claimed, and what it says can always be seen again in /course."""
     try:
         await bot.send_message(telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-    except Forbidden:
-        pass
-    except BadRequest as exc:
-        if "chat not found" not in exc.message.lower():
-            log.warning("a course message was refused (%s)", type(exc).__name__)
-            return True
     except TelegramError as exc:
-        log.warning("a course message was not sent (%s)", type(exc).__name__)
-        return True
+        if not unreachable(exc):
+            log.warning("a course message was not sent (%s)", type(exc).__name__)
+            return True
     else:
         return True
     log.info("a woman of the course has blocked the bot; marked unreachable")
@@ -97,28 +92,19 @@ async def tell_coordinators(bot: Bot, db: Database, district_id: int, compose: A
 
 async def send_offer(
     bot: Bot, db: Database, telegram_id: int, text: str, keyboard: InlineKeyboardMarkup
-) -> str:
-    """Send an offer: 'sent', 'blocked' (she is marked unreachable), 'retry' (Telegram surely
-    did not get it), 'uncertain' (no answer: perhaps delivered) or 'failed' (refused)."""
+) -> Outcome | None:
+    """Send an offer: how it ended (sending.outcome_of; she is marked unreachable if she
+    blocked the bot), or None when Telegram surely did not get it (sent again by the next run)."""
     try:
         await bot.send_message(telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-    except (Forbidden, BadRequest) as exc:
-        if isinstance(exc, BadRequest) and "chat not found" not in exc.message.lower():
-            log.warning("a course offer was refused (%s)", type(exc).__name__)
-            return "failed"
-        await mark_unreachable(db, telegram_id, clock.now())
-        return "blocked"
-    except RetryAfter:
-        return "retry"
-    except NetworkError as exc:
-        if surely_not_sent(exc):
-            return "retry"
-        log.warning("a course offer may not have arrived (%s)", type(exc).__name__)
-        return "uncertain"
     except TelegramError as exc:
-        log.warning("a course offer was not sent (%s)", type(exc).__name__)
-        return "failed"
-    return "sent"
+        outcome = outcome_of(exc)
+        if outcome is Outcome.UNREACHABLE:
+            await mark_unreachable(db, telegram_id, clock.now())
+        elif outcome is not None:
+            log.warning("a course offer was not sent (%s): %s", type(exc).__name__, outcome)
+        return outcome
+    return Outcome.SENT
 
 
 async def deliver_offers(bot: Bot, db: Database, tz: ZoneInfo) -> None:
@@ -140,12 +126,9 @@ async def deliver_offers(bot: Bot, db: Database, tz: ZoneInfo) -> None:
             t = translator(place.locale or "nb")
             text = offer_text(t, cohort, place.offer_expires_at, tz)
             outcome = await send_offer(bot, db, who, text, offer_keyboard(t, cohort_id))
-            if outcome != "blocked":
-                release = outcome == "retry"
-                await record_offer_outcome(
-                    db, cohort_id, who, None if release else outcome, release=release
-                )
-                if outcome in ("uncertain", "failed"):
+            if outcome is not Outcome.UNREACHABLE:
+                await record_offer_outcome(db, cohort_id, who, outcome, release=outcome is None)
+                if outcome in (Outcome.UNCERTAIN, Outcome.FAILED):
 
                     def doubt(t: Translator, name: str = place.name, label: Cohort = cohort) -> str:
                         return "❓ " + t._(
