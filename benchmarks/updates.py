@@ -43,7 +43,7 @@ from bot.app import (  # noqa: E402
 )
 from bot.config import Config  # noqa: E402
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest  # noqa: E402
-from handlers.common.rate_limiter import Clock  # noqa: E402
+from handlers.delivery.rate_limiter import Clock  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.districts import upsert_district  # noqa: E402
 from storage.meetings import add_meeting  # noqa: E402

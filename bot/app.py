@@ -38,7 +38,6 @@ from handlers.common.commands import publish_command_menus
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.identity import load_identity_callback
 from handlers.common.language import LANGUAGE
-from handlers.common.rate_limiter import PlanLimiter, Turns
 from handlers.common.transport import BydelsBot
 from handlers.course import attendance as course_attendance
 from handlers.course import capacity as course_capacity
@@ -55,6 +54,7 @@ from handlers.course import progress as course_progress
 from handlers.course import roster as course_roster
 from handlers.course import typed as course_typed
 from handlers.course import waiting_list as course_waiting
+from handlers.delivery.rate_limiter import PlanLimiter, Turns
 from handlers.dropin import coordinate as dropin_coordinate
 from handlers.dropin import reach as dropin_reach
 from handlers.dropin import report as dropin_report
@@ -92,7 +92,7 @@ def build_application(
     """The whole bot, ready for `run_polling` or for feeding updates by hand (`long_running`:
     the process serves for days, `bydelsbot run`: see settle_heap)."""
     # Every request of the bot waits for its turn under one rate plan
-    # (handlers/common/rate_limiter.py); the announcement worker and the reminders take their
+    # (handlers/delivery/rate_limiter.py); the announcement worker and the reminders take their
     # turns from the same Turns.
     turns = Turns(RatePlan(Limits(per_second=config.send_rate)))
     # Our own ExtBot (handlers/common/transport.py), so that an update PTB cannot read is skipped.

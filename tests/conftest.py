@@ -15,7 +15,7 @@ from bot.config import Config
 from bot.offline_api import OfflineBotApi, OfflineRequest
 from handlers.announcements.outbox import OutboxWorker
 from handlers.common.context import SERVICES_KEY, Services
-from handlers.common.rate_limiter import Clock
+from handlers.delivery.rate_limiter import Clock
 from storage import Database
 from storage.districts import upsert_district
 from storage.people import add_membership

@@ -1,4 +1,4 @@
-"""Every Bot API call under one rate plan (handlers/common/rate_limiter.py): replies are never
+"""Every Bot API call under one rate plan (handlers/delivery/rate_limiter.py): replies are never
 lost to a 429, a reply goes before the next announcement message, and the bot keeps Telegram's
 limits.
 The plan's clock is virtual (tests/conftest.VirtualClock): no test waits real time."""
@@ -13,7 +13,7 @@ from telegram import Update
 from bot.app import BotApplication
 from bot.offline_api import JSON, OfflineBotApi
 from bot.rate_limit import Limits, RatePlan
-from handlers.common.rate_limiter import Clock, Turns
+from handlers.delivery.rate_limiter import Clock, Turns
 from tests.conftest import VirtualClock
 
 TOO_MANY = {

@@ -1,8 +1,8 @@
 """The outbox worker: the one task that delivers announcements, within Telegram's limits.
 
 It drains the outbox under the bot's one rate plan (bot/rate_limit.py, kept by
-handlers/rate_limiter.Turns, which every request of the bot goes through). When a row's turn is
-near, it marks it `sending` (committed), takes the turn and sends it, in a task of its own:
+handlers/delivery/rate_limiter.Turns, which every request of the bot goes through). When a row's
+turn is near, it marks it `sending` (committed), takes the turn and sends it, in a task of its own:
 up to IN_FLIGHT requests are on their way at once, so that a slow network (50-150 ms a round
 trip) does not slow the rate. Each row ends `sent`, `failed` or `blocked`; a row still `sending`
 at start-up was in flight when the process died and becomes `uncertain`: reported, never
@@ -13,7 +13,7 @@ Telegram's answers: 429 pauses everything for `retry_after` (the row is tried ag
 as an attempt); a server error or a connection that never reached Telegram is retried with
 exponential backoff up to bot.broadcasts.MAX_ATTEMPTS tries; a timeout waiting for the answer may
 have delivered the message (Telegram gives no way to ask), so that row is `uncertain`, reported
-like one in flight at a crash, never resent (handlers/common/sending.py); 403 or "chat not
+like one in flight at a crash, never resent (handlers/delivery/sending.py); 403 or "chat not
 found" marks her unreachable (left out of later audiences until she writes again); a group
 chat that became a supergroup is followed to its new id and tried once more; any other refusal
 fails the row.
@@ -49,10 +49,10 @@ from bot.broadcasts import KEPT_AFTER_REPORT, PROGRESS_EVERY, Audience, Status, 
 from bot.i18n import SOURCE_LOCALE, Translator, translator
 from bot.rate_limit import RatePlan
 from handlers.announcements.announcement_text import audience_label, progress_text, report_text
-from handlers.common import rate_limiter
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.render import escape
-from handlers.common.sending import retry_seconds, surely_not_sent, unreachable
+from handlers.delivery import rate_limiter
+from handlers.delivery.sending import retry_seconds, surely_not_sent, unreachable
 from storage import Database
 from storage.broadcasts import (
     AnnouncementRecord,

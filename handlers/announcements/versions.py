@@ -35,7 +35,7 @@ from handlers.announcements.audience import (
 from handlers.common.access import refuse
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from handlers.common.sending import retry_seconds
+from handlers.delivery.sending import retry_seconds
 from storage.broadcasts import (
     DraftRecord,
     NewAnnouncement,

@@ -39,7 +39,7 @@ from handlers.common.awaiting import end
 from handlers.common.codec import Codec, fields_of
 from handlers.common.context import BotContext
 from handlers.common.render import button
-from handlers.common.sending import retry_seconds
+from handlers.delivery.sending import retry_seconds
 
 log = logging.getLogger(__name__)
 

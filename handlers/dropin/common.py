@@ -16,8 +16,8 @@ from bot.dropin.rota import ALERT_AHEAD, alert_moment
 from bot.i18n import LANGUAGE_BY_CODE, Translator
 from bot.meeting_plan import parse_days_off
 from handlers.common.context import BotContext
-from handlers.common.delivery import Delivery, send_to_member
 from handlers.common.render import escape
+from handlers.delivery.sender import Delivery, send_to_member
 from storage import Database
 from storage.dropin.rota import shifts_on
 from storage.dropin.sessions import SessionRecord, exceptions_of, get_session, list_sessions

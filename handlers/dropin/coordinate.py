@@ -15,8 +15,8 @@ from bot.dropin.plan import Occurrence
 from bot.dropin.rota import free_places
 from bot.i18n import Translator, translator
 from handlers.common.context import BotContext
-from handlers.common.delivery import send_one, send_to_member
 from handlers.common.render import answer_expired, button, edit_in_place
+from handlers.delivery.sender import send_one, send_to_member
 from handlers.dropin.common import occurrence_block, occurrence_of, send_to, short_day, title, when
 from storage import Database
 from storage.dropin.rota import locale_of, locales_of, shifts_on

@@ -38,7 +38,7 @@ from handlers.common.help_flow import (
     send,
 )
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from handlers.common.sending import unreachable
+from handlers.delivery.sending import unreachable
 from handlers.help import codecs
 from storage import Database
 from storage.districts import get_district, list_districts

@@ -34,8 +34,8 @@ from bot.i18n import Translator, translator
 from bot.referrals import Catalogue, load_catalogue
 from handlers.common.catalogue import CATALOGUE_KEY
 from handlers.common.context import SERVICES_KEY, BotContext, Outbox, Services
-from handlers.common.delivery import send_one, send_to_member
 from handlers.common.render import button
+from handlers.delivery.sender import send_one, send_to_member
 from handlers.dropin.common import (
     WAKE_KEY,
     alert_wakeups,

@@ -3,7 +3,7 @@
 `dispatch_reminders` works out from the database what is due and claims each reminder before
 sending it, so a restart never sends one twice. The planning is handlers/meetings/planning.py,
 the wake-ups that call this handlers/jobs/meetings.py, the careful sender
-handlers/common/delivery.py.
+handlers/delivery/sender.py.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from bot.meeting_plan import (
     reminder_moments,
 )
 from handlers.common.context import SERVICES_KEY, Outbox, Services
-from handlers.common.delivery import Delivery, Sleep, send_one, send_to_member
-from handlers.common.sending import Outcome
+from handlers.delivery.sender import Delivery, Sleep, send_one, send_to_member
+from handlers.delivery.sending import Outcome
 from handlers.meetings.meetings import meeting_text, reminder_keyboard, reminder_text
 from storage import Database
 from storage.group_chats import migrate_chat

@@ -15,8 +15,8 @@ from bot.i18n import LANGUAGE_BY_CODE, Translator, translator
 from bot.review.flow import REVIEWABLE
 from handlers.common.access import refuse
 from handlers.common.context import BotContext
-from handlers.common.delivery import send_to_person
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.delivery.sender import send_to_person
 from handlers.review.codec import decode_rights, rights_data
 from storage.members import MemberRow, get_member
 from storage.review import reviewer_locales, set_reviewer

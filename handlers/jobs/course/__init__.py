@@ -27,10 +27,10 @@ from bot.course import waitlist
 from bot.i18n import Translator, translator
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.render import button, escape
-from handlers.common.sending import Outcome, outcome_of, unreachable
 from handlers.course import clock, codecs
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label, evening_lines, offer_keyboard, offer_text
+from handlers.delivery.sending import Outcome, outcome_of, unreachable
 from handlers.jobs.course.cards import deliver_completions
 from storage import Database
 from storage.course.cohorts import (

@@ -30,8 +30,8 @@ from bot.i18n import Translator, translator
 from bot.identity import Role
 from handlers.common.commands import set_chat_commands
 from handlers.common.render import escape
-from handlers.common.sending import Outcome, outcome_of
 from handlers.course import clock
+from handlers.delivery.sending import Outcome, outcome_of
 from storage import Database
 from storage.course.cohorts import Cohort, get_cohort
 from storage.course.deliveries import (

@@ -22,7 +22,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from handlers.common.context import Outbox
-from handlers.common.sending import Outcome, retry_seconds, surely_not_sent, unreachable
+from handlers.delivery.sending import Outcome, retry_seconds, surely_not_sent, unreachable
 from storage import Database
 from storage.people import mark_unreachable
 

@@ -37,7 +37,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from bot.rate_limit import RatePlan
-from handlers.common.sending import retry_seconds
+from handlers.delivery.sending import retry_seconds
 
 log = logging.getLogger(__name__)
 
