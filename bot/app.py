@@ -62,9 +62,18 @@ from handlers.dropin import rota as dropin_rota
 from handlers.dropin import sessions as dropin_sessions
 from handlers.dropin import women as dropin_women
 from handlers.help import codecs as help_codecs
-from handlers.help import confirm_facts, contact_requests, help, help_guide, stats, voice_notes
+from handlers.help import (
+    confirm_facts,
+    contact_handling,
+    contact_requests,
+    help,
+    help_guide,
+    stats,
+    voice_notes,
+)
 from handlers.jobs.course import start_course
 from handlers.jobs.dropin import start_dropin
+from handlers.jobs.help import contact_requests_purge_job, purge_contact_requests
 from handlers.jobs.meetings import start_meetings
 from handlers.meetings import codecs as meeting_codecs
 from handlers.meetings import meeting_admin, meeting_rule, meeting_when, meetings, phase
@@ -136,10 +145,10 @@ async def open_services(application: BotApplication) -> None:
     # The help guide: its catalogue is checked once, before the first woman asks; contact
     # requests handled over 30 days ago (or unhandled for 30 days) are deleted now and every night.
     application.bot_data[CATALOGUE_KEY] = await confirm_facts.confirmed_catalogue(db)
-    await contact_requests.purge(application.bot, db, datetime.now(UTC))
+    await purge_contact_requests(application.bot, db, datetime.now(UTC))
     if application.job_queue is not None:
         application.job_queue.run_daily(
-            contact_requests.purge_job, time(4, 0, tzinfo=config.tz), name="help-guide-purge"
+            contact_requests_purge_job, time(4, 0, tzinfo=config.tz), name="help-guide-purge"
         )
     # Announcements 30 days after their report keep only their counts: now and every night.
     await purge_announcements(db, datetime.now(UTC))
@@ -510,7 +519,7 @@ def register_handlers(app: BotApplication) -> None:
         app.add_handler(CallbackQueryHandler(contact_requests.step_callback, pattern=step.pattern))
     app.add_handler(
         CallbackQueryHandler(
-            contact_requests.done_callback, pattern=help_codecs.REQUEST_DONE.pattern
+            contact_handling.done_callback, pattern=help_codecs.REQUEST_DONE.pattern
         )
     )
     app.add_handler(CommandHandler("voice", voice_notes.voice_command, filters=private))

@@ -17,7 +17,7 @@ from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from handlers.common.awaiting import KEY as AWAITING_KEY
 from handlers.common.context import SERVICES_KEY, Services
 from handlers.common.help_flow import CONSENT_KEY
-from handlers.help.contact_requests import purge
+from handlers.jobs.help import purge_contact_requests as purge
 from storage import Database
 from storage.districts import upsert_district
 from storage.help import create_contact_request, get_contact_request, mark_handled
@@ -278,7 +278,7 @@ async def test_start_up_purges_and_schedules_the_nightly_purge(tmp_path: Path) -
             assert await get_contact_request(services.db, old) is None
             assert application.job_queue is not None
             [job] = application.job_queue.get_jobs_by_name("help-guide-purge")
-            assert job.callback.__name__ == "purge_job"
+            assert job.callback.__name__ == "contact_requests_purge_job"
         finally:
             await close_services(application)
 

@@ -35,7 +35,7 @@ KNOWN: frozenset[tuple[str, str]] = frozenset(
         ("handlers.people.onboarding", "handlers.course.links"),
         # /forget and /mydata reach into every feature that keeps data about her.
         ("handlers.people.privacy", "handlers.course.interest"),
-        ("handlers.people.privacy", "handlers.help.contact_requests"),
+        ("handlers.people.privacy", "handlers.help.contact_copies"),
     }
 )
 

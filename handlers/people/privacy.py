@@ -22,7 +22,7 @@ from handlers.common.context import BotContext
 from handlers.common.labels import ROLE_NAMES, reviewer_line
 from handlers.common.render import answer_expired, button, escape
 from handlers.course.interest import withdraw_everything
-from handlers.help.contact_requests import forget_request_copies
+from handlers.help.contact_copies import forget_request_copies
 from handlers.people import codecs
 from storage.privacy import collect_personal_data, forget_person, stores_nothing
 
