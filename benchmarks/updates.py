@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from telegram import Update  # noqa: E402
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
 
-from bot.app import (  # noqa: E402
+from bot.application import (  # noqa: E402
     TURNS_KEY,
     build_application,
     close_services,

@@ -19,7 +19,8 @@ from typing import TextIO
 
 from telegram import Update
 
-from bot.app import BotApplication, build_application, close_services, open_services
+from bot.app import BotApplication
+from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.course.demo_data import seed_course_demo
 from bot.identity import Role

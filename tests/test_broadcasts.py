@@ -16,7 +16,7 @@ import pytest
 
 import handlers.announcements.versions
 import storage.broadcasts
-from bot.app import build_application, close_services, open_services
+from bot.application import build_application, close_services, open_services
 from bot.broadcasts import parse_send_time
 from bot.config import Config
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest

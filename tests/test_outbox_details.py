@@ -16,7 +16,7 @@ import pytest
 
 import handlers.announcements.outbox as outbox_module
 import storage.broadcasts as storage_broadcasts
-from bot.app import build_application, close_services, open_services
+from bot.application import build_application, close_services, open_services
 from bot.broadcasts import PROGRESS_EVERY, counts_from
 from bot.config import Config
 from bot.offline_api import JSON, OfflineRequest

@@ -9,7 +9,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import BotApplication, build_application, close_services, open_services
+from bot.app import BotApplication
+from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.offline_api import OfflineBotApi, OfflineRequest
 from handlers.common.awaiting import KEY, Questions
