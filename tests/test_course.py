@@ -11,8 +11,9 @@ import pytest
 
 from bot.i18n import translator
 from bot.offline_api import OfflineBotApi
+from handlers.common.clock import Clock
 from handlers.common.context import Services
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from handlers.jobs.course import run_course_jobs
 from storage.course.cohorts import get_cohort, places_of
 from storage.course.interest import get_interest
@@ -26,10 +27,10 @@ KARI = 5000  # the coordinator
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
-    """The course's clock, moved by the tests: now[0] is the time."""
+def fixed_clock(clock: Clock) -> list[datetime]:
+    """The bot's clock, moved by the tests: now[0] is the time."""
     now = [T0]
-    monkeypatch.setattr(clock, "now", lambda: now[0])
+    clock.now = lambda: now[0]
     return now
 
 

@@ -13,8 +13,9 @@ from PIL import Image, ImageChops, features
 
 from bot.course.cards import A4, CARD_SIZE, draw_name, render_card, render_diploma
 from bot.offline_api import OfflineBotApi
+from handlers.common.clock import Clock
 from handlers.common.context import Services
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from storage.course.cohorts import create_cohort, save_places
 from storage.course.evenings import add_evening, set_present
 from storage.people import add_membership, load_person
@@ -81,9 +82,9 @@ def test_the_diploma_is_a4_with_her_name() -> None:
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
+def fixed_clock(clock: Clock) -> list[datetime]:
     now = [T0]
-    monkeypatch.setattr(clock, "now", lambda: now[0])
+    clock.now = lambda: now[0]
     return now
 
 

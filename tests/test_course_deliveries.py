@@ -19,8 +19,9 @@ from bot.config import Config
 from bot.course import cards
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from handlers.common.clock import Clock
 from handlers.common.context import Services
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from handlers.jobs.course import run_course_jobs
 from storage.course.cohorts import create_cohort, save_places
 from storage.course.evenings import add_evening, set_present
@@ -36,8 +37,8 @@ NB = translator("nb")
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: T0)
+def fixed_clock(clock: Clock) -> None:
+    clock.now = lambda: T0
 
 
 async def started(driver: ChatDriver, locale: str) -> ChatDriver:

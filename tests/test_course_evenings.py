@@ -12,8 +12,9 @@ import pytest
 from bot.course.evenings import Clash, WhenProblem, clashes, parse_when
 from bot.course.progress import progress
 from bot.offline_api import OfflineBotApi
+from handlers.common.clock import Clock
 from handlers.common.context import Services
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from handlers.jobs.course import run_course_jobs
 from storage.course.cohorts import create_cohort, save_places
 from storage.course.evenings import add_evening, evenings_of, present_at
@@ -27,9 +28,9 @@ KARI = 5000
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
+def fixed_clock(clock: Clock) -> list[datetime]:
     now = [T0]
-    monkeypatch.setattr(clock, "now", lambda: now[0])
+    clock.now = lambda: now[0]
     return now
 
 

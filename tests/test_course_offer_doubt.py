@@ -12,8 +12,9 @@ import pytest
 from telegram.error import TimedOut
 
 from bot.offline_api import JSON, OfflineBotApi
+from handlers.common.clock import Clock
 from handlers.common.context import Services
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from handlers.jobs.course import run_course_jobs
 from storage.course.cohorts import get_cohort, places_of
 from tests.fakes.telegram import ChatDriver
@@ -23,9 +24,9 @@ HODAN, ZAHRA = 1002, 1003
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
+def fixed_clock(clock: Clock) -> list[datetime]:
     now = [T0]
-    monkeypatch.setattr(clock, "now", lambda: now[0])
+    clock.now = lambda: now[0]
     return now
 
 

@@ -11,8 +11,9 @@ from datetime import timedelta
 import pytest
 
 from bot.offline_api import JSON
+from handlers.common.clock import Clock
 from handlers.common.context import Services
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from storage.course.cohorts import create_cohort, places_of
 from storage.course.interest import save_interest
 from tests.conftest import make_member
@@ -24,8 +25,8 @@ NAMES = {2000 + i: f"Kvinne {i:03d}" for i in range(1, WOMEN + 1)}
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "now", lambda: T0)
+def fixed_clock(clock: Clock) -> None:
+    clock.now = lambda: T0
 
 
 async def every_page(kari: ChatDriver, first: JSON) -> list[JSON]:

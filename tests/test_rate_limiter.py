@@ -13,7 +13,8 @@ from telegram import Update
 from bot.app import BotApplication
 from bot.offline_api import JSON, OfflineBotApi
 from bot.rate_limit import Limits, RatePlan
-from handlers.delivery.rate_limiter import Clock, Turns
+from handlers.common.clock import Clock
+from handlers.delivery.rate_limiter import Turns
 from tests.conftest import VirtualClock
 
 TOO_MANY = {
@@ -89,7 +90,9 @@ async def test_a_429_to_a_reply_pauses_and_the_same_reply_is_sent(
 
 async def test_a_reply_takes_the_next_turn_before_the_waiting_announcement_messages() -> None:
     clock = VirtualClock()
-    turns = Turns(RatePlan(Limits(per_second=10, burst=1)), Clock(clock.now, clock.sleep))
+    turns = Turns(
+        RatePlan(Limits(per_second=10, burst=1)), Clock(monotonic=clock.now, sleep=clock.sleep)
+    )
     order: list[str] = []
     two_sent = asyncio.Event()
 

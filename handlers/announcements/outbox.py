@@ -21,8 +21,8 @@ fails the row.
 The coordinator's progress message is edited at most every PROGRESS_EVERY seconds (not at all
 once she deleted it) and the report is marked sent, then sent, when the last row is finished: at
 most once, even across a crash. Every 429, to any of these requests, pauses the one plan.
-The clock and the sleep are injectable, so the tests run a broadcast through any mix of faults
-without waiting real time.
+The worker runs on the bot's one clock (handlers/common/clock.py), so the tests run a broadcast
+through any mix of faults without waiting real time.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from telegram import Bot
@@ -49,6 +48,7 @@ from bot.broadcasts import KEPT_AFTER_REPORT, PROGRESS_EVERY, Audience, Status, 
 from bot.i18n import SOURCE_LOCALE, Translator, translator
 from bot.rate_limit import RatePlan
 from handlers.announcements.announcement_text import audience_label, progress_text, report_text
+from handlers.common.clock import Clock
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.render import escape
 from handlers.delivery import rate_limiter
@@ -86,14 +86,6 @@ SHORT_WAIT = 0.25  # seconds: a wait this short is slept inside the step, before
 IN_FLIGHT = 8  # requests on their way at once: 29 a second over a 150 ms round trip needs 5
 
 
-@dataclass(frozen=True)
-class Clock:
-    """Time for the worker: `now()` (aware, UTC) and `sleep(seconds)`; tests pass a fake."""
-
-    now: Callable[[], datetime] = lambda: datetime.now(UTC)
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-
-
 class OutboxWorker:
     """Start with `start()` (it resumes what a previous process left), stop with `stop()`,
     and `wake()` it when new work is written."""
@@ -110,9 +102,7 @@ class OutboxWorker:
         self.clock = clock or Clock()
         # The bot's turns (shared with its BaseRateLimiter), or, in tests, turns of its own on
         # the worker's clock.
-        self.turns = turns or rate_limiter.Turns(
-            plan, rate_limiter.Clock(lambda: self.clock.now().timestamp(), self.clock.sleep)
-        )
+        self.turns = turns or rate_limiter.Turns(plan, self.clock)
         self.plan = self.turns.plan
         self._in_flight: set[asyncio.Task[None]] = set()
         self._failed_delivery = False
@@ -224,14 +214,12 @@ class OutboxWorker:
         return not await busy(self.db, self.clock.now())
 
     async def _idle(self, seconds: float) -> None:
+        """Wait for a wake-up, or at most `seconds` of the event loop's own time: idling waits
+        for work, not for a moment (each step reads the moments from the clock), and a test's
+        clock, whose sleeps return at once, would make it spin."""
         self._wake.clear()
-        waiter = asyncio.ensure_future(self._wake.wait())
-        sleeper = asyncio.ensure_future(self.clock.sleep(seconds))
-        try:
-            await asyncio.wait({waiter, sleeper}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            waiter.cancel()
-            sleeper.cancel()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
 
     # -- one step ------------------------------------------------------------------------------
 
@@ -250,7 +238,7 @@ class OutboxWorker:
             await self._report_finished()
             due = await next_due_at(self.db)
             return IDLE if due is None else max(0.01, (due - now).total_seconds())
-        moment = self.turns.clock.now()
+        moment = self.turns.clock.monotonic()
         delays = [
             self.plan.delay(j.chat_id, moment, group=j.group_chat_id is not None) for j in jobs
         ]
@@ -380,7 +368,7 @@ class OutboxWorker:
         author, message_id = announcement.created_by, announcement.progress_message_id
         if author is None or message_id is None or announcement.id in self._progress_gone:
             return
-        if not last and self.plan.chat_delay(author, self.turns.clock.now()) > 0:
+        if not last and self.plan.chat_delay(author, self.turns.clock.monotonic()) > 0:
             return  # she just got the announcement herself: the next edit will do
         done, total = await announcement_progress(self.db, announcement.id)
         t = await self._translator_of(author)

@@ -41,7 +41,7 @@ async def send_to(
         telegram_id,
         text,
         keyboard,
-        datetime.now(UTC),
+        context.clock,
         pacer=context.services.outbox,
     )
 

@@ -6,7 +6,7 @@ coordinators' chats; at start-up and every night, when help flows too old to cle
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 
 from telegram import Bot
 
@@ -23,9 +23,11 @@ log = logging.getLogger(__name__)
 async def contact_requests_purge_job(context: BotContext) -> None:
     """Delete contact requests due by the privacy promise; forget help flows too old to clear."""
     services = context.application.bot_data.get(SERVICES_KEY)
-    if isinstance(services, Services):
-        await purge_contact_requests(context.bot, services.db, datetime.now(UTC))
-    forget_expired_flows(context.application.chat_data)  # type: ignore[arg-type]
+    if not isinstance(services, Services):
+        return
+    await purge_contact_requests(context.bot, services.db, services.clock.now())
+    flows = context.application.chat_data
+    forget_expired_flows(flows, services.clock.now())  # type: ignore[arg-type]
 
 
 async def purge_contact_requests(bot: Bot, db: Database, now: datetime) -> int:

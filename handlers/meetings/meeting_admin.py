@@ -231,7 +231,6 @@ async def cancel_callback(update: Update, context: BotContext) -> None:
         context.application,
         meeting.district_id,
         compose,
-        now,
         skip=context.identity.telegram_id,
     )
     await show_done(query, context, cancelled, now)  # ♻️ restore, 👥 answers
@@ -364,7 +363,7 @@ async def note_answered(update: Update, context: BotContext, values: tuple[str, 
     def compose(her: Translator) -> str:
         return "📝 " + her._("News about a meeting:") + "\n" + meeting_text(her, changed, tz)
 
-    tell_members_soon(context.application, meeting.district_id, compose, now, skip=by)
+    tell_members_soon(context.application, meeting.district_id, compose, skip=by)
     await context.bot.send_message(
         update.effective_chat.id,
         done_text(t) + "\n\n" + meeting_text(t, changed, tz),

@@ -308,9 +308,8 @@ async def save(update: Update, context: BotContext, district_id: int, draft: Rul
 
     await plan_and_tell(
         context.bot,
-        context.db,
+        context.services,
         district_id,
-        tz,
         now,
         changed_by=by,
         application=context.application,

@@ -143,7 +143,7 @@ async def when_callback(update: Update, context: BotContext) -> None:
             head = "➕ " + her._("A new meeting:")
         return head + "\n" + meeting_text(her, changed, tz)
 
-    tell_members_soon(context.application, district_id, compose, now, skip=by)
+    tell_members_soon(context.application, district_id, compose, skip=by)
     assert context.job_queue is not None
     await schedule_wakeups(context.job_queue, context.db, now)
     # The whole card again (answers, move, place and note, cancel), not a dead end.
@@ -249,7 +249,7 @@ async def restore_callback(update: Update, context: BotContext) -> None:
     def compose(her: Translator) -> str:
         return "♻️ " + her._("A meeting is on again:") + "\n" + meeting_text(her, restored, tz)
 
-    tell_members_soon(context.application, meeting.district_id, compose, now, skip=by)
+    tell_members_soon(context.application, meeting.district_id, compose, skip=by)
     assert context.job_queue is not None
     await schedule_wakeups(context.job_queue, context.db, now)
     await show_done(query, context, restored, now)

@@ -65,12 +65,10 @@ async def phase_callback(update: Update, context: BotContext) -> None:
         await query.answer()
         await edit_in_place(query, phase_done(t, district, target))
         # The meetings follow the phase: future ones are planned anew and members are told.
-        tz = context.services.config.tz
         await plan_and_tell(
             context.bot,
-            context.db,
+            context.services,
             district.id,
-            tz,
             now,
             announce=old != target,
             changed_by=context.identity.telegram_id,

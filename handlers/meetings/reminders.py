@@ -28,8 +28,9 @@ from bot.meeting_plan import (
     parse_lead_hours,
     reminder_moments,
 )
+from handlers.common.clock import Clock
 from handlers.common.context import SERVICES_KEY, Outbox, Services
-from handlers.delivery.sender import Delivery, Sleep, send_one, send_to_member
+from handlers.delivery.sender import Delivery, send_one, send_to_member
 from handlers.delivery.sending import Outcome
 from handlers.meetings.meetings import meeting_text, reminder_keyboard, reminder_text
 from storage import Database
@@ -57,18 +58,18 @@ async def post_to_group(
     db: Database,
     chat_id: int,
     text: str,
-    sleep: Sleep = asyncio.sleep,
+    clock: Clock,
     pacer: Outbox | None = None,
     *,
     paced: bool = False,
 ) -> Delivery:
     """Post in a district's group chat, following it once if it became a supergroup."""
     try:
-        return await send_one(bot, chat_id, text, sleep=sleep, pacer=pacer, group=True, paced=paced)
+        return await send_one(bot, chat_id, text, clock=clock, pacer=pacer, group=True, paced=paced)
     except ChatMigrated as exc:
         await migrate_chat(db, chat_id, exc.new_chat_id)
         try:
-            return await send_one(bot, exc.new_chat_id, text, sleep=sleep, pacer=pacer, group=True)
+            return await send_one(bot, exc.new_chat_id, text, clock=clock, pacer=pacer, group=True)
         except ChatMigrated:
             return Delivery(Outcome.FAILED)
 
@@ -78,10 +79,9 @@ async def tell_members(
     db: Database,
     district_id: int,
     compose: Callable[[Translator], str],
-    now: datetime,
+    clock: Clock,
     *,
     skip: int | None = None,
-    sleep: Sleep = asyncio.sleep,
     pacer: Outbox | None = None,
 ) -> int:
     """Send every member of the district a message in her own language; returns how many got
@@ -92,7 +92,7 @@ async def tell_members(
         if telegram_id == skip:
             continue
         delivery = await send_to_member(
-            bot, db, telegram_id, compose(translator(locale)), None, now, sleep, pacer
+            bot, db, telegram_id, compose(translator(locale)), None, clock, pacer
         )
         sent += delivery.outcome is Outcome.SENT
     return sent
@@ -106,7 +106,6 @@ def tell_members_soon(
     application: AnyApplication,
     district_id: int,
     compose: Callable[[Translator], str],
-    now: datetime,
     *,
     skip: int | None = None,
 ) -> None:
@@ -122,7 +121,7 @@ def tell_members_soon(
                 services.db,
                 district_id,
                 compose,
-                now,
+                services.clock,
                 skip=skip,
                 pacer=services.outbox,
             )
@@ -147,7 +146,7 @@ async def dispatch_reminders(
     db: Database,
     tz: ZoneInfo,
     now: datetime,
-    sleep: Sleep = asyncio.sleep,
+    clock: Clock,
     pacer: Outbox | None = None,
 ) -> int:
     """Send every reminder that is due at `now` and not sent before; returns how many."""
@@ -204,8 +203,7 @@ async def dispatch_reminders(
                 person.telegram_id,
                 reminder_text(t, meeting, tz, person.answer),
                 reminder_keyboard(t, meeting.id),
-                now,
-                sleep,
+                clock,
                 pacer,
                 paced=pacer is not None,
             )
@@ -220,7 +218,7 @@ async def dispatch_reminders(
         if await claim_chat_post(db, meeting.id, now):
             post = group_post(translator(settings.default_locale), meeting, tz)
             delivery = await post_to_group(
-                bot, db, settings.chat_id, post, sleep, pacer, paced=pacer is not None
+                bot, db, settings.chat_id, post, clock, pacer, paced=pacer is not None
             )
             await finish_chat_post(db, meeting.id, delivery.outcome)
     return sent

@@ -199,7 +199,7 @@ async def tell_new_role(
     text = "🔔 " + t._("Your role in Bydelsmødre {district} is now: {role}.").format(
         district=t.ltr(escape(district.name if district else "")), role=t._(ROLE_NAMES[role])
     )
-    await send_to_person(context.bot, context.db, member.telegram_id, text)
+    await send_to_person(context.bot, context.db, member.telegram_id, text, context.clock)
 
 
 def member_card(

@@ -85,4 +85,4 @@ async def tell_new_reviewer(context: BotContext, member: MemberRow, locale: str)
     text = "🔔 " + t._("You can now check the translation into {language}: send {command}.").format(
         language=t.ltr(LANGUAGE_BY_CODE[locale].native_name), command=t.command("review")
     )
-    await send_to_person(context.bot, context.db, member.telegram_id, text)
+    await send_to_person(context.bot, context.db, member.telegram_id, text, context.clock)

@@ -6,7 +6,7 @@ import asyncio
 import math
 from datetime import UTC, datetime, timedelta
 
-from handlers.announcements.outbox import Clock
+from handlers.common.clock import Clock
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -24,4 +24,4 @@ class FakeClock:
 
     @property
     def clock(self) -> Clock:
-        return Clock(now=lambda: self.now, sleep=self.sleep)
+        return Clock(now=lambda: self.now, monotonic=lambda: self.now.timestamp(), sleep=self.sleep)

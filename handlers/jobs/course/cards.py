@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
@@ -29,8 +28,8 @@ from bot.course.cards import render_card, render_diploma
 from bot.i18n import Translator, translator
 from bot.identity import Role
 from handlers.common.commands import set_chat_commands
+from handlers.common.context import Services
 from handlers.common.render import escape
-from handlers.course import clock
 from handlers.delivery.sending import Outcome, outcome_of
 from storage import Database
 from storage.course.cohorts import Cohort, get_cohort
@@ -128,9 +127,9 @@ def _draw(d: Delivery, cohort: Cohort, bot_username: str, day: datetime) -> byte
     return render_diploma(d.name, cohort.district_name, day.date())
 
 
-async def deliver_one(bot: Bot, db: Database, d: Delivery, tz: ZoneInfo) -> None:
+async def deliver_one(bot: Bot, services: Services, d: Delivery) -> None:
     """Claim, draw, send and record one; never raises for Telegram's or the drawing's sake."""
-    now = clock.now()
+    db, tz, now = services.db, services.config.tz, services.clock.now()
     cohort = await get_cohort(db, d.cohort_id)
     if cohort is None or not await claim_delivery(db, d.id, now):
         return
@@ -164,8 +163,8 @@ async def deliver_one(bot: Bot, db: Database, d: Delivery, tz: ZoneInfo) -> None
         await record_outcome(db, d.id, Outcome.SENT)
 
 
-async def deliver_completions(bot: Bot, db: Database, tz: ZoneInfo) -> None:
+async def deliver_completions(bot: Bot, services: Services) -> None:
     """Every card and diploma not claimed yet, once each (a released one waits for the next
     run, so a Telegram that keeps failing is not hammered)."""
-    for d in await unclaimed_deliveries(db):
-        await deliver_one(bot, db, d, tz)
+    for d in await unclaimed_deliveries(services.db):
+        await deliver_one(bot, services, d)
