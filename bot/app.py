@@ -25,6 +25,7 @@ from bot.dropin import buttons as dropin_buttons
 from handlers.announcements import broadcast_waiting, broadcasts, history
 from handlers.announcements import codecs as announcement_codecs
 from handlers.common import awaiting, errors, fallback, guard, help_flow, menu
+from handlers.common.clock import CLOCK_KEY
 from handlers.common.context import BotContext
 from handlers.common.identity import load_identity_callback
 from handlers.common.language import LANGUAGE
@@ -345,7 +346,9 @@ def register_handlers(app: BotApplication) -> None:
         dropin_reach.COUNT: awaiting.On(dropin_reach.count_answered),
         review.WORDING: awaiting.On(review.wording_answered),
     }
-    questions = awaiting.Questions(answers, otherwise=fallback.free_text_callback)
+    questions = awaiting.Questions(
+        answers, otherwise=fallback.free_text_callback, clock=app.bot_data[CLOCK_KEY]
+    )
     app.bot_data[awaiting.KEY] = questions
     app.add_handler(awaiting.AnswerHandler(questions))
     # /cancel ends exactly the open question. Any other command but /help and /info ends it

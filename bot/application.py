@@ -20,7 +20,7 @@ from bot.review.flow import refresh_live
 from handlers.announcements.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.common import awaiting
 from handlers.common.catalogue import CATALOGUE_KEY
-from handlers.common.clock import Clock
+from handlers.common.clock import CLOCK_KEY, Clock
 from handlers.common.commands import publish_command_menus
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.transport import BydelsBot
@@ -34,7 +34,6 @@ from storage import Database
 
 CONFIG_KEY = "config"
 TURNS_KEY = "turns"
-CLOCK_KEY = "clock"
 
 
 def build_application(

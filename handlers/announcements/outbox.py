@@ -31,7 +31,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -459,4 +459,4 @@ async def announcements_purge_job(context: BotContext) -> None:
     """The nightly JobQueue run of purge_announcements."""
     services = context.application.bot_data.get(SERVICES_KEY)
     if isinstance(services, Services):
-        await purge_announcements(services.db, datetime.now(UTC))
+        await purge_announcements(services.db, services.clock.now())

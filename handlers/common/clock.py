@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+CLOCK_KEY = "clock"  # where the Application keeps it in bot_data
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)

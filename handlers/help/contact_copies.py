@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -99,7 +99,7 @@ async def send_to_coordinators(context: BotContext, request: ContactRequest, dis
         except (Forbidden, BadRequest) as exc:
             if not unreachable(exc):
                 raise
-            await mark_unreachable(context.db, coordinator.telegram_id, datetime.now(UTC))
+            await mark_unreachable(context.db, coordinator.telegram_id, context.clock.now())
             continue
         await record_delivery(context.db, request.id, coordinator.telegram_id, sent.message_id)
         delivered += 1
@@ -107,7 +107,11 @@ async def send_to_coordinators(context: BotContext, request: ContactRequest, dis
 
 
 async def change_copies(
-    bot: Bot, db: Database, request: ContactRequest, text_for: Callable[[Translator], str]
+    bot: Bot,
+    db: Database,
+    request: ContactRequest,
+    text_for: Callable[[Translator], str],
+    now: datetime,
 ) -> None:
     """Replace every coordinator's copy of the request (in her language), buttons gone."""
     for copy in await deliveries(db, request.id):
@@ -120,7 +124,7 @@ async def change_copies(
                 reply_markup=None,
             )
         except Forbidden:
-            await mark_unreachable(db, copy.coordinator, datetime.now(UTC))
+            await mark_unreachable(db, copy.coordinator, now)
         except BadRequest as exc:
             # She deleted it already, or it says this already: nothing left to change.
             log.info("a contact request's copy was not changed: %s", exc.message)
@@ -128,10 +132,10 @@ async def change_copies(
             log.warning("could not change a contact request's copy (%s)", type(exc).__name__)
 
 
-async def forget_request_copies(bot: Bot, db: Database, telegram_id: int) -> None:
+async def forget_request_copies(bot: Bot, db: Database, telegram_id: int, now: datetime) -> None:
     """/forget: what is left of her requests' copies in coordinators' chats goes too."""
     for request in await requests_of(db, telegram_id):
-        await change_copies(bot, db, request, deleted_text)
+        await change_copies(bot, db, request, deleted_text, now)
 
 
 async def take_back(bot: Bot, db: Database, request: ContactRequest) -> None:

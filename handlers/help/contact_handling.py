@@ -4,7 +4,6 @@ copy then says who handled it, without her contact details."""
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime
 
 from telegram import Update
 from telegram.error import BadRequest
@@ -33,7 +32,7 @@ async def done_callback(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     if not await mark_handled(
-        context.db, request.id, context.identity.telegram_id, datetime.now(UTC)
+        context.db, request.id, context.identity.telegram_id, context.clock.now()
     ):
         await query.answer("✅ " + t._("Another coordinator has handled it already."))
         with contextlib.suppress(BadRequest):  # the button may be gone already
@@ -55,4 +54,5 @@ async def done_callback(update: Update, context: BotContext) -> None:
         context.db,
         request,
         lambda tr: handled_text(request, district.name if district else "", name, tr),
+        context.clock.now(),
     )

@@ -12,7 +12,7 @@ never logged.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update, User
@@ -113,7 +113,7 @@ def _back_keyboard(context: BotContext) -> InlineKeyboardMarkup:
 def _consented(context: BotContext) -> bool:
     assert context.chat_data is not None
     given = context.chat_data.get(CONSENT_KEY)
-    return isinstance(given, datetime) and datetime.now(UTC) - given < CONSENT_LASTS
+    return isinstance(given, datetime) and context.clock.now() - given < CONSENT_LASTS
 
 
 async def step_callback(update: Update, context: BotContext) -> None:
@@ -132,7 +132,7 @@ async def step_callback(update: Update, context: BotContext) -> None:
         await edit_in_place(query, "👍 " + t._("All right. Nothing was stored."), keyboard)
         return
     if pressed is codecs.CONSENT_YES.pattern:
-        context.chat_data[CONSENT_KEY] = datetime.now(UTC)
+        context.chat_data[CONSENT_KEY] = context.clock.now()
         await query.answer()
         await ask_district(update, context)
         return
@@ -242,7 +242,7 @@ async def finish(
         )
         return
     identity = context.identity
-    now = datetime.now(UTC)
+    now = context.clock.now()
     request_id = await create_contact_request(
         context.db, identity.telegram_id, district_id, identity.locale, channel, contact, now
     )

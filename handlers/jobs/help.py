@@ -35,7 +35,7 @@ async def purge_contact_requests(bot: Bot, db: Database, now: datetime) -> int:
     30 days, with what is left of their copies in the coordinators' chats; how many."""
     due = await expired_contact_requests(db, purge_before(now))
     for request in due:
-        await change_copies(bot, db, request, deleted_text)
+        await change_copies(bot, db, request, deleted_text, now)
         await delete_contact_request(db, request.id)  # its deliveries go with it
     if due:
         log.info("deleted %d contact requests (30 days)", len(due))

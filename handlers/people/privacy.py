@@ -331,7 +331,9 @@ async def forget_callback(update: Update, context: BotContext) -> None:
         await query.edit_message_text("↩️ " + t._("Nothing was deleted."))
     else:
         # The copies of her contact requests in coordinators' chats lose her details first.
-        await forget_request_copies(context.bot, context.db, query.from_user.id)
+        await forget_request_copies(
+            context.bot, context.db, query.from_user.id, context.clock.now()
+        )
         # Her places in the basic training pass to the next women on the lists first.
         await withdraw_everything(context, query.from_user.id)
         counts = await forget_person(context.db, query.from_user.id)

@@ -6,8 +6,6 @@ and toggles languages; the member is told, in her language, when she gets a lang
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.access import Action, allowed
@@ -53,7 +51,7 @@ async def rights_callback(update: Update, context: BotContext) -> None:
         had = locale in await reviewer_locales(context.db, member.telegram_id)
         await set_reviewer(
             context.db, member.telegram_id, locale, context.identity.telegram_id,
-            datetime.now(UTC), on=not had,
+            context.clock.now(), on=not had,
         )  # fmt: skip
         if not had:
             await tell_new_reviewer(context, member, locale)
