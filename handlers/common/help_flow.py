@@ -31,7 +31,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.help_guide import FlowLog, batches, restart_range
 from handlers.common.awaiting import end
@@ -162,7 +162,10 @@ async def clear_callback(update: Update, context: BotContext) -> None:
     # TRANSLATORS: the one line left after she cleared the help conversation. It must say nothing
     # about what she looked at; {command} is /menu.
     line = t._("Send {command} to begin.").format(command=t.command("menu"))
-    await context.bot.send_message(chat_id, "👋 " + line)
+    # A press from a chat that has blocked the bot (Telegram still takes the deletions): the
+    # clearing is done, and there is nobody to say it to.
+    with contextlib.suppress(Forbidden):
+        await context.bot.send_message(chat_id, "👋 " + line)
 
 
 async def delete_messages(bot: Bot, chat_id: int, ids: Sequence[int], clock: Clock) -> list[int]:
