@@ -45,7 +45,7 @@ from bot.offline_api import JSON, OfflineBotApi, OfflineRequest  # noqa: E402
 from handlers.common.clock import Clock  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.districts import upsert_district  # noqa: E402
-from storage.meetings import add_meeting  # noqa: E402
+from storage.meetings.meetings import add_meeting  # noqa: E402
 
 TOKEN = "123456789:Benchmark-token-not-a-real-one-abcdef"
 DISTRICTS = 15

@@ -35,7 +35,7 @@ from handlers.meetings.reminders import dispatch_reminders, next_reminder_moment
 from storage.districts import list_districts
 from storage.dropin.rota import take_shift
 from storage.dropin.sessions import SessionSeed, list_sessions
-from storage.meetings import add_meeting, upcoming_meetings
+from storage.meetings.meetings import add_meeting, upcoming_meetings
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
 from storage.people import add_membership
 from storage.review import set_reviewer
