@@ -9,7 +9,7 @@ and is checked again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -68,7 +68,7 @@ async def district_answers_callback(update: Update, context: BotContext) -> None
 
 async def send_next_answers(update: Update, context: BotContext, district_id: int) -> None:
     assert update.effective_chat is not None
-    t, now = context.t, datetime.now(UTC)
+    t, now = context.t, context.clock.now()
     meetings = await upcoming_meetings(context.db, [district_id], now, now + timedelta(days=92))
     if not meetings:
         text = "👥 " + t._("No meetings are planned yet.")
@@ -200,7 +200,7 @@ def name_of(t: Translator, person: MemberAnswer) -> str:
 
 async def cancel_callback(update: Update, context: BotContext) -> None:
     """Ask to confirm cancelling a meeting, then cancel it and tell the members."""
-    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
+    t, now, tz = context.t, context.clock.now(), context.services.config.tz
     pressed = await pressed_change(update, context, now, cancelled=False)
     if pressed is None:
         return
@@ -223,7 +223,6 @@ async def cancel_callback(update: Update, context: BotContext) -> None:
         context.application,
         meeting.district_id,
         compose,
-        now,
         skip=context.identity.telegram_id,
     )
     await show_done(query, context, cancelled, now)  # ♻️ restore, 👥 answers
@@ -286,7 +285,7 @@ async def note_start_callback(update: Update, context: BotContext) -> None:
     """Ask for the place and a short note, in one message."""
     query = update.callback_query
     assert query is not None
-    t, now = context.t, datetime.now(UTC)
+    t, now = context.t, context.clock.now()
     meeting = await get_meeting(context.db, int(fields_of(context.matches)[0]))
     if meeting is None or meeting.cancelled or meeting.starts_at <= now:
         await answer_expired(query, t)
@@ -309,7 +308,7 @@ async def note_answered(update: Update, context: BotContext, values: tuple[str, 
     """Save the place and note she typed (the answer to NOTE), and tell the members."""
     assert update.message is not None and update.message.text is not None
     assert update.effective_chat is not None
-    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
+    t, now, tz = context.t, context.clock.now(), context.services.config.tz
     parsed = parse_place_and_note(update.message.text)
     if isinstance(parsed, str):
         await context.bot.send_message(
@@ -345,7 +344,7 @@ async def note_answered(update: Update, context: BotContext, values: tuple[str, 
     def compose(her: Translator) -> str:
         return "📝 " + her._("News about a meeting:") + "\n" + meeting_text(her, changed, tz)
 
-    tell_members_soon(context.application, meeting.district_id, compose, now, skip=by)
+    tell_members_soon(context.application, meeting.district_id, compose, skip=by)
     await context.bot.send_message(
         update.effective_chat.id,
         done_text(t) + "\n\n" + meeting_text(t, changed, tz),

@@ -6,7 +6,7 @@ language, in the background.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -45,7 +45,7 @@ async def when_callback(update: Update, context: BotContext) -> None:
     """Choose a day, then a time, then confirm: for moving a meeting or adding one."""
     query = update.callback_query
     assert query is not None
-    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
+    t, now, tz = context.t, context.clock.now(), context.services.config.tz
     moving = routed_by(context.matches, *codecs.MOVE.codecs())
     steps = codecs.MOVE if moving else codecs.ADD
     pressed_id, *chosen = fields_of(context.matches)
@@ -141,7 +141,7 @@ async def when_callback(update: Update, context: BotContext) -> None:
             head = "➕ " + her._("A new meeting:")
         return head + "\n" + meeting_text(her, changed, tz)
 
-    tell_members_soon(context.application, district_id, compose, now, skip=by)
+    tell_members_soon(context.application, district_id, compose, skip=by)
     assert context.job_queue is not None
     await schedule_wakeups(context.job_queue, context.db, now)
     # The whole card again (answers, move, place and note, cancel), not a dead end.
@@ -227,7 +227,7 @@ def time_keyboard(
 
 async def restore_callback(update: Update, context: BotContext) -> None:
     """Ask to confirm restoring a cancelled meeting, then restore it and tell the members."""
-    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
+    t, now, tz = context.t, context.clock.now(), context.services.config.tz
     pressed = await pressed_change(update, context, now, cancelled=True)
     if pressed is None:
         return
@@ -247,7 +247,7 @@ async def restore_callback(update: Update, context: BotContext) -> None:
     def compose(her: Translator) -> str:
         return "♻️ " + her._("A meeting is on again:") + "\n" + meeting_text(her, restored, tz)
 
-    tell_members_soon(context.application, meeting.district_id, compose, now, skip=by)
+    tell_members_soon(context.application, meeting.district_id, compose, skip=by)
     assert context.job_queue is not None
     await schedule_wakeups(context.job_queue, context.db, now)
     await show_done(query, context, restored, now)
