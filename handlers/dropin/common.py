@@ -198,8 +198,8 @@ def occurrence_block(
         if occurrence.reason:
             lines.append(t.ltr(escape(occurrence.reason)))
     elif occurrence.moved_from is not None:
+        holiday = t.format_day(datetime.combine(occurrence.moved_from, time(12), tz), tz)
         # TRANSLATORS: {date} is the public holiday the session was moved away from.
-        lines.append("↪️ " + t._("Moved from {date} (public holiday).").format(
-            date=t.ltr(t.format_day(datetime.combine(occurrence.moved_from, time(12), tz), tz))
-        ))  # fmt: skip
+        moved = t._("Moved from {date} (public holiday).")
+        lines.append("↪️ " + moved.format(date=t.ltr(holiday)))
     return "\n".join(lines)

@@ -47,13 +47,10 @@ async def alert_callback(update: Update, context: BotContext) -> None:
         await query.answer()
         text = "❓ " + t._("Cancel this session? The women who asked for a reminder are told.")
         text += "\n\n" + occurrence_block(t, session, occurrence, tz)
-        keyboard = InlineKeyboardMarkup([[
-            button("❌", t._("Yes, cancel it"), buttons.alert("k", session.id, occurrence.day)),
-        ]])  # fmt: skip
-        await context.bot.send_message(
-            query.message.chat.id if query.message else context.identity.telegram_id,
-            text, parse_mode="HTML", reply_markup=keyboard,
-        )  # fmt: skip
+        sure = buttons.alert("k", session.id, occurrence.day)
+        keyboard = InlineKeyboardMarkup([[button("❌", t._("Yes, cancel it"), sure)]])
+        chat_id = query.message.chat.id if query.message else context.identity.telegram_id
+        await context.bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=keyboard)
     else:
         changed = await cancel_occurrence(
             context.db,
@@ -64,8 +61,8 @@ async def alert_callback(update: Update, context: BotContext) -> None:
             context.clock.now(),
         )
         await query.answer(t._("The session is cancelled."))
-        await edit_in_place(query, "❌ " + t._("The session is cancelled.") + "\n\n"
-                            + occurrence_block(t, session, occurrence, tz))  # fmt: skip
+        block = occurrence_block(t, session, occurrence, tz)
+        await edit_in_place(query, "❌ " + t._("The session is cancelled.") + "\n\n" + block)
         if changed:
             await tell_cancelled(context, session, occurrence)
 
@@ -90,10 +87,9 @@ async def ask_all(context: BotContext, session: SessionRecord, occurrence: Occur
             free,
         ).format(n=t.ltr(free), date=short_day(t, occurrence, tz))
         text += f"\n\n<b>{title(t, session)}</b>\n🗓 {when(t, occurrence, tz)}"
-        keyboard = InlineKeyboardMarkup([[
-            button("🙋", t._("{date}: take a shift").format(date=short_day(t, occurrence, tz)),
-                   buttons.shift("t", session.id, occurrence.day)),
-        ]])  # fmt: skip
+        take = t._("{date}: take a shift").format(date=short_day(t, occurrence, tz))
+        shift = buttons.shift("t", session.id, occurrence.day)
+        keyboard = InlineKeyboardMarkup([[button("🙋", take, shift)]])
         delivery = await send_to(context, telegram_id, text, keyboard)
         sent += delivery.outcome == "sent"
     return sent

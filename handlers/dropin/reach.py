@@ -80,9 +80,8 @@ async def reached_command(update: Update, context: BotContext) -> None:
         # She is a bydelsmor in several districts: she says which one she met them in. (After
         # a shift the question already carries the shift's district.)
         names = {m.district_id: m.district_name for m in context.identity.memberships}
-        keyboard = InlineKeyboardMarkup([
-            [button("🏘", names.get(d, "?"), buttons.reach_district(d))] for d in districts
-        ])  # fmt: skip
+        rows = [[button("🏘", names.get(d, "?"), buttons.reach_district(d))] for d in districts]
+        keyboard = InlineKeyboardMarkup(rows)
         text = "🏘 " + t._("Which district?")
         await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
         return
@@ -191,10 +190,8 @@ async def settle(
     if count_needs_confirming(log.women) and not confirmed:
         text = "❓ " + t._("{n} women in one shift: is that right?").format(n=t.ltr(log.women))
         again = buttons.reach_topic(log.district_id, log.session_id, log.day, log.topic)
-        keyboard = InlineKeyboardMarkup([[
-            button("✅", t._("Yes, save it"), buttons.reach_count("c", log, log.women)),
-            button("↩️", t._("No, choose again"), again),
-        ]])  # fmt: skip
+        save = button("✅", t._("Yes, save it"), buttons.reach_count("c", log, log.women))
+        keyboard = InlineKeyboardMarkup([[save, button("↩️", t._("No, choose again"), again)]])
         return text, keyboard
     await log_reach(
         context.db,

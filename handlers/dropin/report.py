@@ -142,9 +142,10 @@ async def send_report(
         plain = {key: label.split(" ", 1)[-1] for key, label in labels.items()}
         data = csv_bytes(report, plain, header)
         await context.bot.send_document(
-            chat_id, InputFile(data, filename=f"reach-{period.key[1:]}.csv"),
+            chat_id,
+            InputFile(data, filename=f"reach-{period.key[1:]}.csv"),
             caption="📄 " + t._("Reach report: {period}").format(period=name),
-        )  # fmt: skip
+        )
         return
     if form == "p":
         highlight = None if period.is_year else f"{period.first:%Y-%m}"
@@ -171,9 +172,11 @@ async def send_report(
             + rest
         )
     await context.bot.send_message(
-        chat_id, text, parse_mode=ParseMode.HTML,
+        chat_id,
+        text,
+        parse_mode=ParseMode.HTML,
         reply_markup=report_keyboard(t, period, district_id, districts),
-    )  # fmt: skip
+    )
 
 
 async def pickable(context: BotContext) -> list[DistrictRecord]:
@@ -191,14 +194,16 @@ def report_text(t: Translator, report: Report, labels: dict[str, str], name: str
     def number(count: int, hide: bool) -> str:
         return few if hide else t.ltr(count)
 
+    held = t._("Sessions held: {held} · cancelled: {cancelled}")
+    hours = t._("Volunteer hours: {hours}")
+    women = t._("Women reached: {n}")
     lines = [
         "📊 <b>" + t._("Reach report: {period}").format(period=name) + "</b>",
         "",
-        "🗓 " + t._("Sessions held: {held} · cancelled: {cancelled}").format(
-            held=t.ltr(report.held), cancelled=t.ltr(report.cancelled)),
-        "⏱ " + t._("Volunteer hours: {hours}").format(hours=t.ltr(f"{report.volunteer_hours:g}")),
-        "👩 <b>" + t._("Women reached: {n}").format(n=number(report.women, hidden.total)) + "</b>",
-    ]  # fmt: skip
+        "🗓 " + held.format(held=t.ltr(report.held), cancelled=t.ltr(report.cancelled)),
+        "⏱ " + hours.format(hours=t.ltr(f"{report.volunteer_hours:g}")),
+        "👩 <b>" + women.format(n=number(report.women, hidden.total)) + "</b>",
+    ]
     if report.by_topic:
         lines += ["", "<b>" + t._("By topic") + "</b>"]
         lines += [

@@ -71,9 +71,10 @@ async def rota_command(update: Update, context: BotContext) -> None:
     if len(districts) > 1:
         rows = [[button("🏘", escape(name), buttons.rota(i))] for i, name in districts.items()]
         await context.bot.send_message(
-            update.effective_chat.id, "🏘 " + t._("Which district?"),
+            update.effective_chat.id,
+            "🏘 " + t._("Which district?"),
             reply_markup=InlineKeyboardMarkup(rows),
-        )  # fmt: skip
+        )
         return
     text, keyboard = await rota_message(context, next(iter(districts)))
     await context.bot.send_message(

@@ -254,13 +254,11 @@ def card(t: Translator, session: SessionRecord) -> str:
         ),
     ]
     # TRANSLATORS: {hours} is a number of hours before the session.
-    lines.append("↩️ " + t._("A shift can be left until {hours} hours before.").format(
-        hours=t.ltr(session.withdraw_hours)
-    ))  # fmt: skip
+    leaving = t._("A shift can be left until {hours} hours before.")
+    lines.append("↩️ " + leaving.format(hours=t.ltr(session.withdraw_hours)))
     if session.valid_to:
-        lines.append("⏹ " + t._("Ends on {date}").format(
-            date=t.ltr(format_date(date.fromisoformat(session.valid_to), "medium", locale=t.locale))
-        ))  # fmt: skip
+        ends = format_date(date.fromisoformat(session.valid_to), "medium", locale=t.locale)
+        lines.append("⏹ " + t._("Ends on {date}").format(date=t.ltr(ends)))
     return "\n".join(lines)
 
 

@@ -74,9 +74,12 @@ async def show_sessions(chat_id: int, context: BotContext, district_id: int) -> 
     for session in venues:
         assert session.latitude is not None and session.longitude is not None
         message = await context.bot.send_venue(
-            chat_id, latitude=session.latitude, longitude=session.longitude,
-            title=session.location_name, address=session.address,
-        )  # fmt: skip
+            chat_id,
+            latitude=session.latitude,
+            longitude=session.longitude,
+            title=session.location_name,
+            address=session.address,
+        )
         remember(context, [message.message_id])
 
 

@@ -81,8 +81,8 @@ def card_keyboard(t: Translator, locale: str, item: ReviewItem) -> InlineKeyboar
 
 
 def ask_wording_text(t: Translator, locale: str, item: ReviewItem, forms: int) -> str:
-    lines = ["✏️ " + t._("Type your better wording in one message. To stop, send {command}.")
-             .format(command=t.command("cancel"))]  # fmt: skip
+    type_it = t._("Type your better wording in one message. To stop, send {command}.")
+    lines = ["✏️ " + type_it.format(command=t.command("cancel"))]
     if item.message.msgid_plural is not None:
         text = t._("This text changes with the number: type its {n} forms on separate lines.")
         lines.append(text.format(n=t.ltr(forms)))

@@ -49,10 +49,9 @@ async def rights_callback(update: Update, context: BotContext) -> None:
         return
     if locale is not None:
         had = locale in await reviewer_locales(context.db, member.telegram_id)
-        await set_reviewer(
-            context.db, member.telegram_id, locale, context.identity.telegram_id,
-            context.clock.now(), on=not had,
-        )  # fmt: skip
+        by = context.identity.telegram_id
+        now = context.clock.now()
+        await set_reviewer(context.db, member.telegram_id, locale, by, now, on=not had)
         if not had:
             await tell_new_reviewer(context, member, locale)
     await query.answer()
@@ -69,10 +68,13 @@ async def rights_screen(
         "Which languages may {name} review? Press a language to give or take away the right."
     ).format(name=t.ltr(escape(member.display_name)))
     languages = [
-        button("✅" if code in has else "➕", LANGUAGE_BY_CODE[code].native_name,
-               rights_data(district_id, member.telegram_id, code))
+        button(
+            "✅" if code in has else "➕",
+            LANGUAGE_BY_CODE[code].native_name,
+            rights_data(district_id, member.telegram_id, code),
+        )
         for code in REVIEWABLE
-    ]  # fmt: skip
+    ]
     rows = [languages[i : i + 2] for i in range(0, len(languages), 2)]
     rows.append([button("↩️", t._("Back"), f"mcard:{district_id}:{member.telegram_id}")])
     return text, InlineKeyboardMarkup(rows)

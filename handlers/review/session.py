@@ -148,10 +148,8 @@ async def review_callback(update: Update, context: BotContext) -> None:
             await answer_expired(query, t)
             return
         language = LANGUAGE_BY_CODE[wording.locale].native_name
-        await query.answer(
-            "✅ " + t._("Thank you! The new wording is live now for everyone who reads {language}.")
-            .format(language=language)
-        )  # fmt: skip
+        live = t._("Thank you! The new wording is live now for everyone who reads {language}.")
+        await query.answer("✅ " + live.format(language=language))
         text, keyboard = await render_next(context, wording.locale)
         await edit_in_place(query, text, keyboard)
         return
@@ -169,10 +167,8 @@ async def review_callback(update: Update, context: BotContext) -> None:
         return
     if press.verb == "g":
         message = item.message
-        await mark_good(
-            context.db, press.locale, message.msgid, message.source_hash,
-            context.identity.telegram_id, now,
-        )  # fmt: skip
+        by = context.identity.telegram_id
+        await mark_good(context.db, press.locale, message.msgid, message.source_hash, by, now)
         await query.answer("✅ " + t._("Thank you!"))
     elif press.verb == "s":
         _session(context)["skipped"].add(item.message.msgid)
@@ -212,9 +208,6 @@ async def wording_answered(update: Update, context: BotContext, values: tuple[st
     await keep_suggestion(
         context.db, locale, item.message, forms, context.identity.telegram_id, context.clock.now()
     )
-    await context.bot.send_message(
-        chat_id,
-        "✅ " + t._("Thank you! Your wording is kept. It goes live when a second reviewer "
-                    "approves it."),
-    )  # fmt: skip
+    kept = t._("Thank you! Your wording is kept. It goes live when a second reviewer approves it.")
+    await context.bot.send_message(chat_id, "✅ " + kept)
     await send_next(chat_id, context, locale)
