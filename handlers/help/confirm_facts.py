@@ -85,7 +85,7 @@ def code_of(service: Service, fact: str) -> str:
 async def fact_callback(update: Update, context: BotContext) -> None:
     """Ask where she checked the fact she pressed, and when."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     t = context.t
     if context.identity.role is not Role.ADMIN:
         await refuse(update, context)

@@ -202,7 +202,7 @@ async def send_card(update: Update, context: BotContext, meeting: MeetingRecord)
 async def rsvp_callback(update: Update, context: BotContext) -> None:
     """Record her answer to a meeting, tell her with a toast, and show it in the message."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     t, now = context.t, context.clock.now()
     meeting_id, code = fields_of(context.matches)
     # The button says where it was pressed: a reminder stays a reminder, a card a card.
@@ -250,7 +250,7 @@ def rsvp_refusal(
 async def calendar_callback(update: Update, context: BotContext) -> None:
     """Send an .ics file: one meeting, or her group's meetings in the next three months."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     t, now, tz = context.t, context.clock.now(), context.services.config.tz
     (pressed_id,) = fields_of(context.matches)
     assert context.matches is not None
