@@ -40,6 +40,7 @@ from tests.announcements.world import (
 )
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver, buttons_of
 from tests.support.people import ADMIN_ID, make_member, started
+from tests.support.rows import count_rows
 
 
 async def test_an_announcement_reaches_each_woman_once_in_her_language(
@@ -117,8 +118,7 @@ async def test_too_long_is_refused_with_the_limit_before_anything_is_sent(
     assert "at most 1024" in kari.last()["text"]
     await kari.send("x" * 4096)  # exactly the limit is fine
     assert "They read:" in kari.last()["text"]
-    row = await quiet.db.fetch_one("SELECT count(*) FROM outbox")
-    assert row is not None and row[0] == 0
+    assert await count_rows(quiet.db, "outbox") == 0
 
 
 async def test_length_is_counted_as_telegram_counts_it_emoji_as_two(
@@ -279,8 +279,7 @@ async def test_access_is_checked_on_every_press_and_on_send(
     await set_role(quiet.db, district_id, KARI, "mother")  # she is no coordinator any more
     await kari.press("bc:ok")
     assert kari.toasts()[-1].startswith("🔒")
-    row = await quiet.db.fetch_one("SELECT count(*) FROM announcements")
-    assert row is not None and row[0] == 0
+    assert await count_rows(quiet.db, "announcements") == 0
 
     fadumo = await started(chat(3001, "Fadumo"))
     await fadumo.send("/broadcast")
@@ -317,8 +316,7 @@ async def test_pressing_send_twice_sends_once(
     await kari.press("bc:ok", confirm)
     await kari.press("bc:ok", confirm)
     assert "expired" in kari.toasts()[-1]
-    row = await quiet.db.fetch_one("SELECT count(*) FROM outbox")
-    assert row is not None and row[0] == 5
+    assert await count_rows(quiet.db, "outbox") == 5
 
 
 async def test_a_scheduled_announcement_waits_for_its_time(

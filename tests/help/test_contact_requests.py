@@ -36,6 +36,7 @@ from storage.people import add_membership, mark_unreachable
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver, buttons_of, checked_api
 from tests.help.world import two_districts, up_to_the_channel
 from tests.support.people import make_member, started
+from tests.support.rows import count_rows
 
 ZAHRA = 5550004321
 
@@ -266,8 +267,7 @@ async def test_the_purge_takes_her_details_out_of_every_copy_left(
     copy = next(m for m in api.messages_in(2001) if m["message_id"] == copy["message_id"])
     assert "412" not in copy["text"] and "Zahra" not in copy["text"]
     assert copy["text"].startswith("🗑 ") and buttons_of(copy) == []
-    rows = await services.db.fetch_one("SELECT count(*) FROM contact_request_deliveries")
-    assert rows is not None and rows[0] == 0
+    assert await count_rows(services.db, "contact_request_deliveries") == 0
 
 
 async def test_start_up_purges_and_schedules_the_nightly_purge(tmp_path: Path) -> None:
@@ -355,8 +355,7 @@ async def test_a_half_sent_request_is_taken_back_from_the_coordinator_it_reached
     assert zahra.last()["text"].startswith("😔 Sorry, something went wrong on our side.")
     left = [m for m in api.bot_messages_in(2001) if m["message_id"] not in before]
     assert left == [], "Kari's copy, with its dead button, is gone"
-    rows = await services.db.fetch_one("SELECT count(*) FROM contact_request_deliveries")
-    assert rows is not None and rows[0] == 0
+    assert await count_rows(services.db, "contact_request_deliveries") == 0
 
 
 async def test_only_districts_with_a_reachable_coordinator_are_offered(

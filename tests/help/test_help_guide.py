@@ -37,6 +37,7 @@ from tests.fakes.clock import VirtualClock
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.help.world import asks_to_record, send_voice, waiting_for_a_voice_note, whole_topic
 from tests.support.people import ADMIN_ID, make_member, started
+from tests.support.rows import count_rows
 
 ZAHRA = 5550004321  # long and unusual, so that finding it in a table is never a coincidence
 TOPIC_IDS = [topic.id for topic in load_catalogue().topics]
@@ -670,8 +671,7 @@ async def test_forged_help_buttons_change_nothing(
     await kari.press(data)
     assert kari.toasts()[-1] == "This button has expired. Send /menu to start again."
     assert len(kari.texts()) == before
-    rows = await services.db.fetch_one("SELECT count(*) FROM contact_requests")
-    assert rows is not None and rows[0] == 0
+    assert await count_rows(services.db, "contact_requests") == 0
 
 
 @pytest.mark.parametrize("locale", ["so", "ar", "ti", "pa"])
