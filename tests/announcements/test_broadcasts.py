@@ -15,10 +15,8 @@ from typing import Any
 import pytest
 
 import handlers.announcements.versions
-from bot.application import build_application, close_services, open_services
 from bot.broadcasts import parse_send_time
-from bot.config import Config
-from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from bot.offline_api import JSON, OfflineBotApi
 from handlers.announcements.codecs import HISTORY_PAGE
 from handlers.announcements.outbox import OutboxWorker
 from handlers.common.context import Services
@@ -38,8 +36,9 @@ from tests.announcements.world import (
     previewed,
     send_photo,
 )
-from tests.fakes.telegram import TEST_TOKEN, ChatDriver, buttons_of
+from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.support.people import ADMIN_ID, make_member, started
+from tests.support.restart import restarted
 from tests.support.rows import count_rows
 
 
@@ -345,20 +344,14 @@ async def test_a_draft_survives_a_restart(
     kari, _district_id = await composing_for_alna(chat, quiet, api)
     await kari.send("Typed before the restart")
 
-    config = Config(token=TEST_TOKEN, db_path=db_path)
-    second = build_application(config, request=OfflineRequest(api), with_updater=False)
-    async with second:
-        await open_services(second)
-        try:
-            again = ChatDriver(second, api, kari.user)
-            await again.send("/broadcast")
-            text = again.last()["text"]
-            assert text.startswith("✏️ You were writing this announcement:")
-            assert "They read:" in text and "🆕 Start again" in labels(again.last())
-            await again.press("bc:pv")
-            assert "Typed before the restart" in again.texts()
-        finally:
-            await close_services(second)
+    async with restarted(db_path, api) as second:
+        again = ChatDriver(second, api, kari.user)
+        await again.send("/broadcast")
+        text = again.last()["text"]
+        assert text.startswith("✏️ You were writing this announcement:")
+        assert "They read:" in text and "🆕 Start again" in labels(again.last())
+        await again.press("bc:pv")
+        assert "Typed before the restart" in again.texts()
 
 
 @pytest.mark.parametrize("step", ["message", "version", "schedule"])
@@ -602,15 +595,9 @@ async def test_the_language_of_her_text_survives_a_restart_and_is_in_her_data(
     data = await collect_personal_data(quiet.db, KARI)
     assert data["broadcast_drafts"][0]["original_locale"] == "en"
 
-    config = Config(token=TEST_TOKEN, db_path=db_path)
-    second = build_application(config, request=OfflineRequest(api), with_updater=False)
-    async with second:
-        await open_services(second)
-        try:
-            again = ChatDriver(second, api, kari.user)
-            await again.send("/broadcast")
-            assert "✍️ Your text counts as the English version." in again.last()["text"]
-            await again.press("bc:pv")
-            assert "👁 Preview: English" in again.texts()
-        finally:
-            await close_services(second)
+    async with restarted(db_path, api) as second:
+        again = ChatDriver(second, api, kari.user)
+        await again.send("/broadcast")
+        assert "✍️ Your text counts as the English version." in again.last()["text"]
+        await again.press("bc:pv")
+        assert "👁 Preview: English" in again.texts()

@@ -11,10 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotApplication
-from bot.application import build_application, close_services, open_services
-from bot.config import Config
 from bot.i18n import translator
-from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from bot.offline_api import JSON, OfflineBotApi
 from handlers.common.awaiting import KEY as AWAITING_KEY
 from handlers.common.context import SERVICES_KEY, Services
 from handlers.common.help_flow import CLEAR, CONSENT_KEY
@@ -33,9 +31,10 @@ from storage import Database
 from storage.districts import upsert_district
 from storage.help import create_contact_request, get_contact_request, mark_handled
 from storage.people import add_membership, mark_unreachable
-from tests.fakes.telegram import TEST_TOKEN, ChatDriver, buttons_of, checked_api
+from tests.fakes.telegram import ChatDriver, buttons_of, checked_api
 from tests.help.world import two_districts, up_to_the_channel
 from tests.support.people import make_member, started
+from tests.support.restart import restarted
 from tests.support.rows import count_rows
 
 ZAHRA = 5550004321
@@ -280,18 +279,12 @@ async def test_start_up_purges_and_schedules_the_nightly_purge(tmp_path: Path) -
     await db.close()
 
     api = checked_api()
-    config = Config(token=TEST_TOKEN, db_path=db_path)
-    application = build_application(config, request=OfflineRequest(api), with_updater=False)
-    async with application:
-        await open_services(application)
-        try:
-            services = application.bot_data[SERVICES_KEY]
-            assert await get_contact_request(services.db, old) is None
-            assert application.job_queue is not None
-            [job] = application.job_queue.get_jobs_by_name("help-guide-purge")
-            assert job.callback.__name__ == "purge_job"
-        finally:
-            await close_services(application)
+    async with restarted(db_path, api) as application:
+        services = application.bot_data[SERVICES_KEY]
+        assert await get_contact_request(services.db, old) is None
+        assert application.job_queue is not None
+        [job] = application.job_queue.get_jobs_by_name("help-guide-purge")
+        assert job.callback.__name__ == "purge_job"
 
 
 async def test_clearing_ends_the_request_and_what_she_types_next_is_not_taken(
