@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.app import BotApplication
 from bot.offline_api import OfflineBotApi
+from handlers.announcements import codecs as composer
 from handlers.common.awaiting import KEY, Questions
 from handlers.common.context import Services
 from handlers.help.codecs import (
@@ -52,7 +53,7 @@ async def test_a_note_asked_first_does_not_take_the_announcement(
     await kari.press(NOTE.encode(meeting_id), kari.last()["message_id"])
     told_before = len(api.bot_messages_in(FADUMO))
     await kari.send("/broadcast")  # she went elsewhere: the note is no longer awaited
-    await kari.press(f"bc:a:m{district_id}")
+    await kari.press(composer.AUDIENCE.encode(f"m{district_id}"))
     await kari.send("Husk møtet på fredag!")
     assert "They read:" in kari.last()["text"]  # taken as the announcement
     draft = await get_draft(services.db, KARI)
@@ -68,7 +69,7 @@ async def test_a_note_asked_during_an_announcement_replaces_it_and_cancel_ends_o
 ) -> None:
     kari, district_id, meeting_id = await kari_in_alna(app, services, api, chat)
     await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    await kari.press(composer.AUDIENCE.encode(f"m{district_id}"))
     await kari.send("/meetings")  # a command ends the announcement's question, silently
     await kari.press(NOTE.encode(meeting_id), kari.last()["message_id"])
     assert TEXT_GONE not in kari.texts()
@@ -97,7 +98,7 @@ async def test_free_text_after_leaving_broadcast_is_not_an_announcement(
 ) -> None:
     kari, district_id, _meeting_id = await kari_in_alna(app, services, api, chat)
     await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    await kari.press(composer.AUDIENCE.encode(f"m{district_id}"))
     await kari.send("/start")
     await kari.send("/meetings")
     await kari.send("hei, kommer du?")

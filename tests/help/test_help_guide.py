@@ -12,6 +12,7 @@ from bot.app import BotApplication
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi
 from bot.referrals import load_catalogue, map_search_url, parse_catalogue
+from handlers.common import menu
 from handlers.common.catalogue import CATALOGUE_KEY
 from handlers.common.context import Services
 from handlers.common.help_flow import CLEAR
@@ -85,7 +86,7 @@ async def test_info_and_the_menu_open_the_guide_in_her_language(
     hawa = await started(chat(1002, "Hawa"), locale)
     await hawa.send("/info")
     assert hawa.last()["text"].startswith("🧭 " + t._("Where to find help. Choose a topic:"))
-    await hawa.press("menu:help", hawa.api.bot_messages_in(hawa.chat_id)[1]["message_id"])
+    await hawa.press(menu.HELP.encode(), hawa.api.bot_messages_in(hawa.chat_id)[1]["message_id"])
     assert labels(hawa.last_with_buttons())[0] == "🤰 " + t._("Pregnancy and women's health")
     for label in labels(hawa.last_with_buttons()):
         assert not label[0].isalpha(), label
