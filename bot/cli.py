@@ -27,10 +27,10 @@ import locales
 from bot.application import build_application
 from bot.config import Config, ConfigError, parse_db_path
 from bot.course.seeding import course_summary, past_evening_error
+from bot.days import OSLO
 from bot.demo import DEMO_ROLES, run_demo
 from bot.i18n import compile_catalogues
 from bot.logs import configure_logging
-from bot.meeting_plan import OSLO
 from bot.review.export import ExportReport, export, status_table
 from bot.seeding import SeedError, read_seed, summary
 from handlers.common.context import SERVICES_KEY, Services

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from bot.days import OSLO
 from bot.dropin import buttons
-from bot.meeting_plan import OSLO
 from handlers.common.context import Services
 from storage.dropin.reach import reach_rows
 from tests.conftest import ADMIN_ID, make_member

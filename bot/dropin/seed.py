@@ -13,9 +13,9 @@ import difflib
 from datetime import date
 from typing import Any
 
+from bot.days import HOLIDAY_POLICIES, WEEKDAYS
 from bot.dropin.plan import KINDS
 from bot.i18n import LOCALE_CODES
-from bot.seeding import HOLIDAY_POLICIES, WEEKDAYS
 from bot.toml_reader import Checker, Table, first_use, is_int, show, tables
 from storage.dropin.sessions import SessionSeed
 

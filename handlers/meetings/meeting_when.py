@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.access import Action, allowed
+from bot.days import local_instant
 from bot.i18n import Translator
-from bot.meeting_plan import local_instant
 from handlers.common.access import refuse
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
