@@ -117,15 +117,15 @@ def summary(counts: SeedCounts) -> str:
     if counts.rules_kept:
         # The coordinator's change in the bot is newer than the file's rule: it stays.
         line += (
-            "; the meeting rule set in the bot kept for " + ", ".join(counts.rules_kept)
-            + " (change the rule in the file to replace it)"
-        )  # fmt: skip
+            f"; the meeting rule set in the bot kept for {', '.join(counts.rules_kept)}"
+            " (change the rule in the file to replace it)"
+        )
     if counts.sessions_kept:
         # The same rule for a drop-in session a coordinator changed with /sessions.
         line += (
-            "; the session settings set in the bot kept for " + ", ".join(counts.sessions_kept)
-            + " (change the session in the file to replace them)"
-        )  # fmt: skip
+            f"; the session settings set in the bot kept for {', '.join(counts.sessions_kept)}"
+            " (change the session in the file to replace them)"
+        )
     return line
 
 
@@ -194,8 +194,11 @@ def _districts(
         district = _district(table, location_ids)
         if district is None:
             continue
-        for key, value in (("slug", district.slug), ("name", district.name),
-                           ("chat_id", district.chat_id)):  # fmt: skip
+        for key, value in (
+            ("slug", district.slug),
+            ("name", district.name),
+            ("chat_id", district.chat_id),
+        ):
             if value is None:
                 continue
             if (key, value) in seen:

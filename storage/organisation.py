@@ -87,18 +87,32 @@ class SeedConflict(StorageError):
 
 _LOCATION_FIELDS = ("name", "address", "latitude", "longitude", "coordinates_source")
 _DISTRICT_FIELDS = (
-    "name", "phase", "default_locale", "location_id", "meeting_weekday", "meeting_time",
-    "meeting_anchor", "monthly_rule", "holiday_policy", "reminder_hours", "days_off",
-)  # fmt: skip
+    "name",
+    "phase",
+    "default_locale",
+    "location_id",
+    "meeting_weekday",
+    "meeting_time",
+    "meeting_anchor",
+    "monthly_rule",
+    "holiday_policy",
+    "reminder_hours",
+    "days_off",
+)
 _SELECT_DISTRICTS = (
     f"SELECT id, slug, chat_id, seeded_rule, rule_changed_at, {', '.join(_DISTRICT_FIELDS)} "  # noqa: S608
     "FROM districts"
 )
 # The meeting rule's columns: a coordinator may set them in the bot (storage/meetings/rules.py).
 _RULE_FIELDS = (
-    "meeting_weekday", "meeting_time", "meeting_anchor", "monthly_rule", "holiday_policy",
-    "reminder_hours", "days_off",
-)  # fmt: skip
+    "meeting_weekday",
+    "meeting_time",
+    "meeting_anchor",
+    "monthly_rule",
+    "holiday_policy",
+    "reminder_hours",
+    "days_off",
+)
 
 
 def _rule_json(values: Sequence[Any]) -> str:

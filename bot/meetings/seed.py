@@ -15,9 +15,7 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 DEFAULT_REMINDER_HOURS = (48, 3)
 MAX_REMINDER_HOURS = 336  # two weeks: the longest a fortnightly group can be reminded ahead
 MAX_MONTH_DAY = 28  # every month has it
-MEETING_KEYS = (
-    "time", "weekday", "anchor", "monthly", "holidays", "days_off", "reminder_hours",
-)  # fmt: skip
+MEETING_KEYS = ("time", "weekday", "anchor", "monthly", "holidays", "days_off", "reminder_hours")
 
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
