@@ -157,8 +157,8 @@ async def voice_answered(update: Update, context: BotContext, values: tuple[str,
     await context.bot.send_voice(update.effective_chat.id, file_id)
     keyboard = InlineKeyboardMarkup(
         [
-            # TRANSLATORS: buttons under a recording played back: save it, or throw it away.
             [
+                # TRANSLATORS: buttons under a recording played back: save it, or throw it away.
                 button("✅", t._("Keep"), codecs.VOICE_KEEP.encode()),
                 button("🗑", t._("Discard"), codecs.VOICE_DISCARD.encode()),
             ],
