@@ -285,8 +285,8 @@ def register_handlers(app: BotApplication) -> None:
     # coordinators /voice (record a voice note) and /stats (the anonymous view counts).
     command("info", help_guide.info_command)
     press(help_guide.topics_callback, help_codecs.TOPICS)
-    # Still a prefix: tests/test_button_guard.py presses "hlp:t:violence", an example it writes
-    # from this pattern only; the handler decodes the data with the topic codecs.
+    # Still a prefix: tests/house/test_button_guard.py presses "hlp:t:violence", an example it
+    # writes from this pattern only; the handler decodes the data with the topic codecs.
     press(help_guide.topic_callback, r"^hlp:[tvp]:")
     press(help_guide.guide_language_callback, help_codecs.GUIDE_LANGUAGE)
     press(help_flow.clear_callback, help_flow.CLEAR, help_flow.CLEAR_FROM)

@@ -4,7 +4,8 @@ A button's data is its codec's name and its fields, joined by ":" ("rsvp:12:y");
 small regex (an id by default). The pattern is anchored at both ends, so a press whose data is
 longer, shorter or forged matches no handler and meets the stale-button answer; the handler reads
 the fields from `context.matches` (PTB fills it from the registered pattern) and checks access
-again. tests/test_button_overlap.py keeps any two registered patterns from matching the same data.
+again. tests/house/test_button_overlap.py keeps any two registered patterns from matching the same
+data.
 """
 
 from __future__ import annotations
