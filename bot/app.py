@@ -25,6 +25,7 @@ from bot.dropin import buttons as dropin_buttons
 from handlers.announcements import broadcast_waiting, broadcasts, history
 from handlers.announcements import codecs as announcement_codecs
 from handlers.common import awaiting, errors, fallback, guard, help_flow, menu
+from handlers.common.clock import CLOCK_KEY
 from handlers.common.context import BotContext
 from handlers.common.identity import load_identity_callback
 from handlers.common.language import LANGUAGE
@@ -50,7 +51,15 @@ from handlers.dropin import rota as dropin_rota
 from handlers.dropin import sessions as dropin_sessions
 from handlers.dropin import women as dropin_women
 from handlers.help import codecs as help_codecs
-from handlers.help import confirm_facts, contact_requests, help, help_guide, stats, voice_notes
+from handlers.help import (
+    confirm_facts,
+    contact_handling,
+    contact_requests,
+    help,
+    help_guide,
+    stats,
+    voice_notes,
+)
 from handlers.meetings import codecs as meeting_codecs
 from handlers.meetings import meeting_admin, meeting_rule, meeting_when, meetings, phase
 from handlers.people import codecs as people_codecs
@@ -298,7 +307,7 @@ def register_handlers(app: BotApplication) -> None:
         help_codecs.REQUEST_DISTRICT,
         help_codecs.REQUEST_CHANNEL,
     )
-    press(contact_requests.done_callback, help_codecs.REQUEST_DONE)
+    press(contact_handling.done_callback, help_codecs.REQUEST_DONE)
     command("voice", voice_notes.voice_command)
     press(voice_notes.voice_choice_callback, help_codecs.VOICE_TOPIC, help_codecs.VOICE_LANGUAGE)
     press(voice_notes.keep_callback, help_codecs.VOICE_KEEP, help_codecs.VOICE_DISCARD)
@@ -337,7 +346,9 @@ def register_handlers(app: BotApplication) -> None:
         dropin_reach.COUNT: awaiting.On(dropin_reach.count_answered),
         review.WORDING: awaiting.On(review.wording_answered),
     }
-    questions = awaiting.Questions(answers, otherwise=fallback.free_text_callback)
+    questions = awaiting.Questions(
+        answers, otherwise=fallback.free_text_callback, clock=app.bot_data[CLOCK_KEY]
+    )
     app.bot_data[awaiting.KEY] = questions
     app.add_handler(awaiting.AnswerHandler(questions))
     # /cancel ends exactly the open question. Any other command but /help and /info ends it

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotApplication
-from bot.application import TURNS_KEY, build_application, close_services, open_services
+from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.offline_api import OfflineBotApi, OfflineRequest
 from handlers.announcements.outbox import OutboxWorker
+from handlers.common.clock import Clock
 from handlers.common.context import SERVICES_KEY, Services
-from handlers.common.rate_limiter import Clock
 from storage import Database
 from tests.fakes.bot_process import TOKEN as E2E_TOKEN
 from tests.fakes.clock import FakeClock, VirtualClock
@@ -46,13 +46,20 @@ def turns_clock() -> VirtualClock:
 
 
 @pytest.fixture
-async def app(
-    api: OfflineBotApi, db_path: Path, turns_clock: VirtualClock
-) -> AsyncIterator[BotApplication]:
+def clock(turns_clock: VirtualClock) -> Clock:
+    """The bot's one clock in tests (handlers/common/clock.py): the Application's handlers, jobs
+    and rate plan all read it. Its sleeps are noted (turns_clock.slept) and skipped; a test moves
+    the time of day by replacing `clock.now`."""
+    return Clock(monotonic=turns_clock.now, sleep=turns_clock.sleep)
+
+
+@pytest.fixture
+async def app(api: OfflineBotApi, db_path: Path, clock: Clock) -> AsyncIterator[BotApplication]:
     """The real Application over the fake Bot API; fails the test on any call Telegram refuses."""
     config = Config(token=TEST_TOKEN, db_path=db_path, admins=frozenset({ADMIN_ID}))
-    application = build_application(config, request=OfflineRequest(api), with_updater=False)
-    application.bot_data[TURNS_KEY].clock = Clock(turns_clock.now, turns_clock.sleep)
+    application = build_application(
+        config, request=OfflineRequest(api), with_updater=False, clock=clock
+    )
     async with application:
         await open_services(application)
         await application.start()

@@ -63,7 +63,14 @@ AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         N_("the help guide, for women who ask for help"),
-        ("help_guide", "help_flow", "contact_requests", "referrals"),
+        (
+            "help_guide",
+            "help_flow",
+            "contact_requests",
+            "contact_copies",
+            "contact_handling",
+            "referrals",
+        ),
     ),
     (N_("meeting reminders"), ("reminders",)),
     (N_("meetings and who is coming"), ("meetings", "meeting_admin")),

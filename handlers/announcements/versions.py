@@ -3,9 +3,7 @@ screens (handlers/announcements/broadcasts.py asks for the text and the audience
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -35,7 +33,7 @@ from handlers.announcements.audience import (
 from handlers.common.access import refuse
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from handlers.common.sending import retry_seconds
+from handlers.delivery.sending import retry_seconds
 from storage.announcements.drafts import DraftRecord
 from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
 from storage.districts import get_district
@@ -174,7 +172,7 @@ async def paced(
             if outbox is not None:
                 outbox.pause(retry_seconds(exc))  # the next pace() waits it out
             else:
-                await asyncio.sleep(retry_seconds(exc))
+                await context.clock.sleep(retry_seconds(exc))
 
 
 async def confirm_screen(
@@ -261,7 +259,7 @@ async def send_pressed(update: Update, context: BotContext, draft: DraftRecord) 
         Recipient(None, chat_id, version_for(None, locale, versions))
         for chat_id, locale in resolved.chats
     ]
-    now = datetime.now(UTC)
+    now = context.clock.now()
     label = await draft_label(context, draft)
     if draft.send_at and draft.send_at > now:
         # Not "Sending: 0 / N" while it waits: when and to how many; /broadcasts can change it.

@@ -10,8 +10,6 @@ her until she has chosen.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
@@ -133,7 +131,7 @@ async def show_topic(chat_id: int, context: BotContext, topic: Topic, page: int 
     audience = audience_of(context.identity)
     if audience == "public" and page == 0:
         # Counted without her: a day, a topic and a language, nothing else.
-        today = datetime.now(UTC).astimezone(context.services.config.tz).date()
+        today = context.clock.now().astimezone(context.services.config.tz).date()
         await count_view(context.db, today, topic.id, t.locale)
     intro = None
     schedules: dict[str, list[str]] = {}

@@ -10,7 +10,7 @@ and is checked again.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -75,7 +75,7 @@ async def district_answers_callback(update: Update, context: BotContext) -> None
 
 async def send_next_answers(update: Update, context: BotContext, district_id: int) -> None:
     assert update.effective_chat is not None
-    t, now = context.t, datetime.now(UTC)
+    t, now = context.t, context.clock.now()
     meetings = await upcoming_meetings(context.db, [district_id], now, now + timedelta(days=92))
     if not meetings:
         text = "👥 " + t._("No meetings are planned yet.")
@@ -207,7 +207,7 @@ def name_of(t: Translator, person: MemberAnswer) -> str:
 
 async def cancel_callback(update: Update, context: BotContext) -> None:
     """Ask to confirm cancelling a meeting, then cancel it and tell the members."""
-    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
+    t, now, tz = context.t, context.clock.now(), context.services.config.tz
     pressed = await pressed_change(update, context, CANCEL_DATA, now, cancelled=False)
     if pressed is None:
         return
@@ -230,7 +230,6 @@ async def cancel_callback(update: Update, context: BotContext) -> None:
         context.application,
         meeting.district_id,
         compose,
-        now,
         skip=context.identity.telegram_id,
     )
     await show_done(query, context, cancelled, now)  # ♻️ restore, 👥 answers
@@ -303,7 +302,7 @@ async def note_start_callback(update: Update, context: BotContext) -> None:
     """Ask for the place and a short note, in one message."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    t, now = context.t, datetime.now(UTC)
+    t, now = context.t, context.clock.now()
     match = codecs.NOTE.pattern.fullmatch(query.data)
     meeting = await get_meeting(context.db, int(match[1])) if match else None
     if meeting is None or meeting.cancelled or meeting.starts_at <= now:
@@ -327,7 +326,7 @@ async def note_answered(update: Update, context: BotContext, values: tuple[str, 
     """Save the place and note she typed (the answer to NOTE), and tell the members."""
     assert update.message is not None and update.message.text is not None
     assert update.effective_chat is not None
-    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
+    t, now, tz = context.t, context.clock.now(), context.services.config.tz
     parsed = parse_place_and_note(update.message.text)
     if isinstance(parsed, str):
         await context.bot.send_message(
@@ -363,7 +362,7 @@ async def note_answered(update: Update, context: BotContext, values: tuple[str, 
     def compose(her: Translator) -> str:
         return "📝 " + her._("News about a meeting:") + "\n" + meeting_text(her, changed, tz)
 
-    tell_members_soon(context.application, meeting.district_id, compose, now, skip=by)
+    tell_members_soon(context.application, meeting.district_id, compose, skip=by)
     await context.bot.send_message(
         update.effective_chat.id,
         done_text(t) + "\n\n" + meeting_text(t, changed, tz),

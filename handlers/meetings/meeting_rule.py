@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -130,7 +130,7 @@ async def rule_callback(update: Update, context: BotContext) -> None:
         return
     if field is not None:
         await query.answer()
-        text, keyboard = choices(t, district_id, field, draft)
+        text, keyboard = choices(t, district_id, field, draft, context.clock.now().date())
         await edit_in_place(query, text, keyboard)
         return
     if code is not None:
@@ -142,7 +142,7 @@ async def rule_callback(update: Update, context: BotContext) -> None:
         keep(context, district_id, draft)
         if code.startswith("dt"):  # a day off switched: the days stay in view for the next
             await query.answer()
-            text, keyboard = choices(t, district_id, "do", draft)
+            text, keyboard = choices(t, district_id, "do", draft, context.clock.now().date())
             await edit_in_place(query, text, keyboard)
             return
     await query.answer()
@@ -154,7 +154,7 @@ async def screen(
     context: BotContext, district_id: int, draft: RuleDraft
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The rule as the draft has it, its next five dates, and a button per setting."""
-    t, tz, now = context.t, context.services.config.tz, datetime.now(UTC)
+    t, tz, now = context.t, context.services.config.tz, context.clock.now()
     settings = await meeting_settings(context.db, district_id)
     name = settings.name if settings else "?"
     lines = [
@@ -226,7 +226,7 @@ def monthly_text(t: Translator, monthly: str | None) -> str:
 
 
 def choices(
-    t: Translator, district_id: int, field: str, draft: RuleDraft
+    t: Translator, district_id: int, field: str, draft: RuleDraft, today: date
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The buttons for one setting; each press comes back to the rule's screen."""
     prefix = f"rr:{district_id}"
@@ -240,7 +240,6 @@ def choices(
         cells = [button("🕒", c, f"{prefix}:c:tm{c.replace(':', '')}") for c in TIMES]
         text = "🕒 " + t._("At what time?")
     elif field == "an":
-        today = datetime.now(UTC).date()
         weekday = draft.weekday if draft.weekday is not None else today.weekday()
         first = today + timedelta(days=(weekday - today.weekday()) % 7)
         days = [first + timedelta(days=7 * n) for n in range(8)]
@@ -283,7 +282,7 @@ async def save(update: Update, context: BotContext, district_id: int, draft: Rul
     """Store the rule with who and when, plan the future anew and tell the members."""
     query = update.callback_query
     assert query is not None
-    t, tz, now = context.t, context.services.config.tz, datetime.now(UTC)
+    t, tz, now = context.t, context.services.config.tz, context.clock.now()
     values: dict[str, object] = {
         "meeting_weekday": draft.weekday,
         "meeting_time": draft.time,
@@ -310,9 +309,8 @@ async def save(update: Update, context: BotContext, district_id: int, draft: Rul
 
     await plan_and_tell(
         context.bot,
-        context.db,
+        context.services,
         district_id,
-        tz,
         now,
         changed_by=by,
         application=context.application,

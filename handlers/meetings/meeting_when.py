@@ -7,7 +7,7 @@ language, in the background.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -47,7 +47,7 @@ async def when_callback(update: Update, context: BotContext) -> None:
     """Choose a day, then a time, then confirm: for moving a meeting or adding one."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
+    t, now, tz = context.t, context.clock.now(), context.services.config.tz
     match = WHEN_DATA.fullmatch(query.data)
     if match is None:
         await answer_expired(query, t)
@@ -143,7 +143,7 @@ async def when_callback(update: Update, context: BotContext) -> None:
             head = "➕ " + her._("A new meeting:")
         return head + "\n" + meeting_text(her, changed, tz)
 
-    tell_members_soon(context.application, district_id, compose, now, skip=by)
+    tell_members_soon(context.application, district_id, compose, skip=by)
     assert context.job_queue is not None
     await schedule_wakeups(context.job_queue, context.db, now)
     # The whole card again (answers, move, place and note, cancel), not a dead end.
@@ -229,7 +229,7 @@ def time_keyboard(
 
 async def restore_callback(update: Update, context: BotContext) -> None:
     """Ask to confirm restoring a cancelled meeting, then restore it and tell the members."""
-    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
+    t, now, tz = context.t, context.clock.now(), context.services.config.tz
     pressed = await pressed_change(update, context, RESTORE_DATA, now, cancelled=True)
     if pressed is None:
         return
@@ -249,7 +249,7 @@ async def restore_callback(update: Update, context: BotContext) -> None:
     def compose(her: Translator) -> str:
         return "♻️ " + her._("A meeting is on again:") + "\n" + meeting_text(her, restored, tz)
 
-    tell_members_soon(context.application, meeting.district_id, compose, now, skip=by)
+    tell_members_soon(context.application, meeting.district_id, compose, skip=by)
     assert context.job_queue is not None
     await schedule_wakeups(context.job_queue, context.db, now)
     await show_done(query, context, restored, now)

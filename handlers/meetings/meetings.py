@@ -8,7 +8,7 @@ to a district she is a member of.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -119,7 +119,7 @@ async def her_districts(context: BotContext) -> list[tuple[int, str]]:
 async def meetings_command(update: Update, context: BotContext) -> None:
     """List the next meetings of her group, with a button for each and for her calendar."""
     assert update.effective_chat is not None
-    t, tz, now = context.t, context.services.config.tz, datetime.now(UTC)
+    t, tz, now = context.t, context.services.config.tz, context.clock.now()
     districts = await her_districts(context)
     if not districts:
         text = "📅 " + t._("Meetings are for the members of a district group.")
@@ -191,7 +191,7 @@ async def meeting_card_callback(update: Update, context: BotContext) -> None:
 
 async def send_card(update: Update, context: BotContext, meeting: MeetingRecord) -> None:
     assert update.effective_chat is not None
-    t, now = context.t, datetime.now(UTC)
+    t, now = context.t, context.clock.now()
     answer = await get_rsvp(context.db, meeting.id, context.identity.telegram_id)
     await context.bot.send_message(
         update.effective_chat.id,
@@ -205,7 +205,7 @@ async def rsvp_callback(update: Update, context: BotContext) -> None:
     """Record her answer to a meeting, tell her with a toast, and show it in the message."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    t, now = context.t, datetime.now(UTC)
+    t, now = context.t, context.clock.now()
     meeting_id, code = fields_of(context.matches)
     # The button says where it was pressed: a reminder stays a reminder, a card a card.
     on_reminder = context.matches is not None and (
@@ -253,7 +253,7 @@ async def calendar_callback(update: Update, context: BotContext) -> None:
     """Send an .ics file: one meeting, or her group's meetings in the next three months."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
+    t, now, tz = context.t, context.clock.now(), context.services.config.tz
     (pressed_id,) = fields_of(context.matches)
     assert context.matches is not None
     if context.matches[0].re is codecs.CALENDAR.pattern:

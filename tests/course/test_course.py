@@ -11,6 +11,7 @@ import pytest
 
 from bot.i18n import translator
 from bot.offline_api import OfflineBotApi
+from handlers.common.clock import Clock
 from handlers.common.context import Services
 from handlers.common.language import LANGUAGE
 from handlers.course import codecs
@@ -38,8 +39,8 @@ from tests.support.people import make_member, started
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
-    return hold_clock(monkeypatch, T0)
+def fixed_clock(clock: Clock) -> list[datetime]:
+    return hold_clock(clock, T0)
 
 
 async def test_a_woman_says_she_is_interested_and_the_coordinator_is_told(

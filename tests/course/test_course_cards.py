@@ -13,6 +13,7 @@ from PIL import Image, ImageChops, features
 
 from bot.course.cards import A4, CARD_SIZE, draw_name, render_card, render_diploma
 from bot.offline_api import OfflineBotApi
+from handlers.common.clock import Clock
 from handlers.common.context import Services
 from handlers.common.language import LANGUAGE
 from handlers.course import codecs
@@ -81,8 +82,8 @@ def test_the_diploma_is_a4_with_her_name() -> None:
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
-    return hold_clock(monkeypatch, T0)
+def fixed_clock(clock: Clock) -> list[datetime]:
+    return hold_clock(clock, T0)
 
 
 async def test_completion_makes_bydelsmodre_with_cards_and_diplomas(

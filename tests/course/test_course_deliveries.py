@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.course import cards
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from handlers.common.clock import Clock
 from handlers.common.context import Services
 from handlers.course import codecs
 from handlers.jobs.course import run_course_jobs
@@ -35,8 +36,8 @@ NB = translator("nb")
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    hold_clock(monkeypatch, T0)
+def fixed_clock(clock: Clock) -> None:
+    hold_clock(clock, T0)
 
 
 async def two_eligible_women(

@@ -12,6 +12,7 @@ import pytest
 from bot.course.evenings import Clash, WhenProblem, clashes, parse_when
 from bot.course.progress import progress
 from bot.offline_api import OfflineBotApi
+from handlers.common.clock import Clock
 from handlers.common.context import Services
 from handlers.course import codecs
 from handlers.jobs.course import run_course_jobs
@@ -26,8 +27,8 @@ T0 = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
-    return hold_clock(monkeypatch, T0)
+def fixed_clock(clock: Clock) -> list[datetime]:
+    return hold_clock(clock, T0)
 
 
 def test_typed_dates_are_checked() -> None:

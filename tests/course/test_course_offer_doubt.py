@@ -12,6 +12,7 @@ import pytest
 from telegram.error import TimedOut
 
 from bot.offline_api import JSON, OfflineBotApi
+from handlers.common.clock import Clock
 from handlers.common.context import Services
 from handlers.course import codecs
 from handlers.jobs.course import run_course_jobs
@@ -23,8 +24,8 @@ HODAN, ZAHRA = 1002, 1003
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
-    return hold_clock(monkeypatch, T0)
+def fixed_clock(clock: Clock) -> list[datetime]:
+    return hold_clock(clock, T0)
 
 
 def offers_to(api: OfflineBotApi, who: int) -> list[int]:

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from bot.offline_api import JSON
+from handlers.common.clock import Clock
 from handlers.common.context import Services
 from handlers.course import codecs
 from storage.course.cohorts import create_cohort, places_of
@@ -24,8 +25,8 @@ NAMES = {2000 + i: f"Kvinne {i:03d}" for i in range(1, WOMEN + 1)}
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    hold_clock(monkeypatch, T0)
+def fixed_clock(clock: Clock) -> None:
+    hold_clock(clock, T0)
 
 
 async def every_page(kari: ChatDriver, first: JSON) -> list[JSON]:

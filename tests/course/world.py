@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
+from handlers.common.clock import Clock
 from handlers.common.context import Services
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from storage.course.cohorts import create_cohort, get_cohort, save_places
 from storage.course.evenings import add_evening
 from storage.people import add_membership
@@ -21,10 +20,10 @@ KARI = 5000  # the coordinator
 WOMEN = ["Amina", "Hodan", "Zahra"]  # 1001, 1002, 1003
 
 
-def hold_clock(monkeypatch: pytest.MonkeyPatch, start: datetime) -> list[datetime]:
-    """The course's clock, moved by the test: now[0] is the time."""
+def hold_clock(clock: Clock, start: datetime) -> list[datetime]:
+    """The bot's clock (the `clock` fixture), moved by the test: now[0] is the time."""
     now = [start]
-    monkeypatch.setattr(clock, "now", lambda: now[0])
+    clock.now = lambda: now[0]
     return now
 
 

@@ -46,7 +46,7 @@ def button_data(driver: ChatDriver, fragment: str) -> str:
 
 
 async def dispatch(app: BotApplication, services: Services, now: datetime) -> int:
-    return await dispatch_dropin(app.bot, services.db, OSLO, now, None)
+    return await dispatch_dropin(app.bot, services.db, OSLO, now, None, services.clock)
 
 
 # -- women ---------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ async def test_a_date_taken_away_in_the_bot_is_told_once_and_nothing_dangles(
     await kari.press(buttons.session("W", sid, "3"))  # Wednesdays become Thursdays
     # The press woke the job at once; a second look (as the five-minute one) sends nothing more.
     for _ in range(2):
-        await dispatch_dropin(app.bot, services.db, OSLO, datetime.now(UTC), None)
+        await dispatch_dropin(app.bot, services.db, OSLO, datetime.now(UTC), None, services.clock)
     so, ur = translator("so"), translator("ur")
     shift_gone, reminder_gone = (
         so._("Your shift that day is removed."),
@@ -66,11 +66,17 @@ async def test_a_date_taken_away_by_the_seed_file_is_told_too(
     fadumo = await started(chat(FADUMO, "Fadumo"))
     await fadumo.press(buttons.shift("t", sid, day))
     # A date the schedule still has is left alone.
-    assert await dispatch_dropin(app.bot, services.db, OSLO, datetime.now(UTC), None) == 0
+    assert (
+        await dispatch_dropin(app.bot, services.db, OSLO, datetime.now(UTC), None, services.clock)
+        == 0
+    )
     assert len((await shifts_on(services.db, sid, [day]))[day]) == 1
     # The file ends the session before that date.
     seed = wednesday_session(valid_to=(day - timedelta(days=1)).isoformat())
     await apply_seed(services.db, [PLACE], [ALNA], datetime.now(UTC), [seed])
-    assert await dispatch_dropin(app.bot, services.db, OSLO, datetime.now(UTC), None) == 1
+    assert (
+        await dispatch_dropin(app.bot, services.db, OSLO, datetime.now(UTC), None, services.clock)
+        == 1
+    )
     assert "no longer takes place" in fadumo.last()["text"]
     assert (await shifts_on(services.db, sid, [day]))[day] == []

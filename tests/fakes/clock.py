@@ -7,7 +7,7 @@ import math
 import time
 from datetime import UTC, datetime, timedelta
 
-from handlers.announcements.outbox import Clock
+from handlers.common.clock import Clock
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -25,7 +25,7 @@ class FakeClock:
 
     @property
     def clock(self) -> Clock:
-        return Clock(now=lambda: self.now, sleep=self.sleep)
+        return Clock(now=lambda: self.now, monotonic=lambda: self.now.timestamp(), sleep=self.sleep)
 
 
 class VirtualClock:

@@ -27,7 +27,7 @@ from handlers.help.codecs import (
     REQUEST_DONE,
     TOPIC,
 )
-from handlers.help.contact_requests import purge
+from handlers.jobs.help import purge_contact_requests as purge
 from handlers.people.codecs import FORGET
 from storage import Database
 from storage.districts import upsert_district
@@ -289,7 +289,7 @@ async def test_start_up_purges_and_schedules_the_nightly_purge(tmp_path: Path) -
             assert await get_contact_request(services.db, old) is None
             assert application.job_queue is not None
             [job] = application.job_queue.get_jobs_by_name("help-guide-purge")
-            assert job.callback.__name__ == "purge_job"
+            assert job.callback.__name__ == "contact_requests_purge_job"
         finally:
             await close_services(application)
 

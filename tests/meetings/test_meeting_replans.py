@@ -40,7 +40,7 @@ async def test_a_new_time_keeps_answers_place_note_and_cancellation_and_tells_on
     before = {m: len(api.bot_messages_in(m)) for m in (FADUMO, HAWA, KARI)}
 
     await apply_seed(services.db, [LOCATION], [alna(meeting_time="18:30")], now())
-    await plan_all(app.bot, services.db, services.config.tz, now())
+    await plan_all(app.bot, services, now())
 
     after = await future(services, district_id)
     assert [m.id for m in after] == [m.id for m in (first, second, third, *rest)]  # in place
@@ -61,8 +61,8 @@ async def test_a_new_time_keeps_answers_place_note_and_cancellation_and_tells_on
     # The same file again, and the hourly refresh: nothing changes and nobody is told.
     counts = {m: len(api.bot_messages_in(m)) for m in (FADUMO, HAWA, KARI)}
     await apply_seed(services.db, [LOCATION], [alna(meeting_time="18:30")], now())
-    await plan_all(app.bot, services.db, services.config.tz, now())
-    await plan_all(app.bot, services.db, services.config.tz, now())
+    await plan_all(app.bot, services, now())
+    await plan_all(app.bot, services, now())
     assert {m: len(api.bot_messages_in(m)) for m in (FADUMO, HAWA, KARI)} == counts
     assert [(m.id, m.starts_at, m.revision) for m in await future(services, district_id)] == [
         (m.id, m.starts_at, m.revision) for m in after
@@ -81,7 +81,7 @@ async def test_a_new_weekday_removes_the_old_dates_but_never_a_coordinators(
 
     thursdays = alna(meeting_weekday=3, meeting_anchor=anchor.isoformat())
     await apply_seed(services.db, [LOCATION], [thursdays], now())
-    await plan_all(app.bot, services.db, services.config.tz, now())
+    await plan_all(app.bot, services, now())
 
     after = await future(services, district_id)
     ids = {m.id for m in after}
@@ -103,12 +103,12 @@ async def test_a_meeting_moved_past_its_rule_time_survives_the_hourly_refresh(
     assert await move_meeting(services.db, first.id, tomorrow, KARI, now())
     # The hourly refresh an hour after the rule's Wednesday 18:00, while it waits for Thursday.
     later = first.starts_at + timedelta(hours=1)
-    await plan_all(app.bot, services.db, services.config.tz, later)
+    await plan_all(app.bot, services, later)
     kept = await upcoming_meetings(services.db, [district_id], later, later + timedelta(days=2))
     assert [m.id for m in kept] == [first.id] and kept[0].starts_at == tomorrow
     assert await get_rsvp(services.db, first.id, FADUMO) == "yes"
     # Nor does a new time move her meeting back to the rule's day.
     await apply_seed(services.db, [LOCATION], [alna(meeting_time="18:30")], later)
-    await plan_all(app.bot, services.db, services.config.tz, later)
+    await plan_all(app.bot, services, later)
     kept = await upcoming_meetings(services.db, [district_id], later, later + timedelta(days=2))
     assert [m.starts_at for m in kept] == [tomorrow]

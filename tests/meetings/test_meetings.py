@@ -182,7 +182,7 @@ async def test_a_coordinator_cancels_a_meeting_and_every_member_is_told(
     await fadumo.press(CARD.encode(meeting_id))
     assert buttons_of(fadumo.last()) == []  # nothing to answer any more
     # A re-plan keeps her cancellation: the rule does not bring the meeting back.
-    await plan_and_tell(app.bot, services.db, district_id, services.config.tz, now())
+    await plan_and_tell(app.bot, services, district_id, now())
     meeting = await get_meeting(services.db, meeting_id)
     assert meeting is not None and meeting.cancelled
 
@@ -339,8 +339,8 @@ async def test_a_phase_changed_by_the_seed_file_is_picked_up_and_told_once(
     await alna_group(services, api, app)
     await apply_seed(services.db, [LOCATION], [alna(phase=2)], now())
     before = len(api.bot_messages_in(FADUMO))
-    await plan_all(app.bot, services.db, services.config.tz, now())
-    await plan_all(app.bot, services.db, services.config.tz, now())
+    await plan_all(app.bot, services, now())
+    await plan_all(app.bot, services, now())
     told = api.bot_messages_in(FADUMO)[before:]
     assert len(told) == 1
     assert "The regular meetings stop for now, until the coordinator sets" in told[0]["text"]

@@ -38,14 +38,10 @@ HOURS = timedelta(hours=1)
 FADUMO, HAWA, KARI = 3001, 3002, 3003
 
 
-class Sleeps:
-    """Stands in for asyncio.sleep: records the waits instead of waiting."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
+def backoffs(clock: VirtualClock) -> list[float]:
+    """The careful sender's growing pauses (1, 2, 4 s) among the bot's noted sleeps: the rate
+    plan's waits for a turn are shorter, its pause after a 429 is the retry_after asked."""
+    return [w for w in clock.slept if w in (1.0, 2.0, 4.0)]
 
 
 async def alna_with_a_meeting(services: Services, api: OfflineBotApi) -> tuple[int, int]:
@@ -64,12 +60,8 @@ def reminders_to(api: OfflineBotApi, user_id: int) -> list[JSON]:
     return [m for m in api.bot_messages_in(user_id) if m.get("text", "").startswith("⏰")]
 
 
-async def dispatch(
-    app: BotApplication, services: Services, now: datetime, sleep: Sleeps | None = None
-) -> int:
-    return await dispatch_reminders(
-        app.bot, services.db, services.config.tz, now, sleep=sleep or Sleeps()
-    )
+async def dispatch(app: BotApplication, services: Services, now: datetime) -> int:
+    return await dispatch_reminders(app.bot, services.db, services.config.tz, now, services.clock)
 
 
 async def test_a_due_reminder_is_sent_once_with_the_answer_buttons(
@@ -200,11 +192,10 @@ async def test_flood_control_waits_and_retries_the_same_message(
         return next(answers, None) if method == "sendMessage" else None
 
     api.fault = fault
-    sleeps = Sleeps()
-    assert await dispatch(app, services, MEETING - 47 * HOURS, sleeps) == 3
+    assert await dispatch(app, services, MEETING - 47 * HOURS) == 3
     # The bot's rate limiter waited out the 429 (pausing every sender), then a growing back-off.
     assert len([w for w in turns_clock.slept if 6.9 < w <= 7.0]) == 1
-    assert sleeps.waits == [1.0, 2.0]
+    assert backoffs(turns_clock) == [1.0, 2.0]
     assert [len(reminders_to(api, p)) for p in (FADUMO, HAWA, KARI)] == [1, 1, 1]
 
 
@@ -256,9 +247,8 @@ async def test_every_reminder_and_the_group_post_wait_their_turn_under_the_one_r
     await link_chat(services.db, district_id, -4001, "Alna bydelsmødre")
     pacer = Pacer()
     sent = await dispatch_reminders(
-        app.bot, services.db, services.config.tz, MEETING - 47 * HOURS, sleep=Sleeps(),
-        pacer=pacer,
-    )  # fmt: skip
+        app.bot, services.db, services.config.tz, MEETING - 47 * HOURS, services.clock, pacer
+    )
     assert sent == 3
     assert sorted(pacer.turns) == [(-4001, True), (FADUMO, False), (HAWA, False), (KARI, False)]
 
@@ -278,9 +268,8 @@ async def test_a_429_to_a_reminder_pauses_the_one_rate_plan_for_every_sender(
     api.fault = fault
     pacer = Pacer(services.outbox)
     sent = await dispatch_reminders(
-        app.bot, services.db, services.config.tz, MEETING - 47 * HOURS, sleep=Sleeps(),
-        pacer=pacer,
-    )  # fmt: skip
+        app.bot, services.db, services.config.tz, MEETING - 47 * HOURS, services.clock, pacer
+    )
     assert sent == 3
     assert pacer.pauses == [7.0]  # the announcement worker waits too, not only this sender
 
@@ -357,7 +346,10 @@ async def test_wakeups_cover_the_next_36_hours_and_are_rebuilt_without_duplicate
 
 
 async def test_a_timeout_is_never_resent_and_is_recorded_as_uncertain(
-    app: BotApplication, services: Services, api: OfflineBotApi
+    app: BotApplication,
+    services: Services,
+    api: OfflineBotApi,
+    turns_clock: VirtualClock,
 ) -> None:
     _, meeting_id = await alna_with_a_meeting(services, api)
     calls: list[int] = []
@@ -370,17 +362,19 @@ async def test_a_timeout_is_never_resent_and_is_recorded_as_uncertain(
         return None
 
     api.fault = fault
-    sleeps = Sleeps()
-    assert await dispatch(app, services, MEETING - 47 * HOURS, sleeps) == 2
-    assert calls == [FADUMO] and sleeps.waits == []  # tried once, never again
+    assert await dispatch(app, services, MEETING - 47 * HOURS) == 2
+    assert calls == [FADUMO] and backoffs(turns_clock) == []  # tried once, never again
     outcomes = await reminder_outcomes(services.db, meeting_id)
     assert outcomes[(FADUMO, 48)] == "uncertain" and outcomes[(HAWA, 48)] == "sent"
-    assert await dispatch(app, services, MEETING - 46 * HOURS, sleeps) == 0
+    assert await dispatch(app, services, MEETING - 46 * HOURS) == 0
     assert calls == [FADUMO]
 
 
 async def test_a_refused_connection_is_retried_and_a_lost_one_is_not(
-    app: BotApplication, services: Services, api: OfflineBotApi
+    app: BotApplication,
+    services: Services,
+    api: OfflineBotApi,
+    turns_clock: VirtualClock,
 ) -> None:
     _, meeting_id = await alna_with_a_meeting(services, api)
     refused = iter([True])
@@ -395,10 +389,9 @@ async def test_a_refused_connection_is_retried_and_a_lost_one_is_not(
         return None
 
     api.fault = fault
-    sleeps = Sleeps()
-    await dispatch(app, services, MEETING - 47 * HOURS, sleeps)
+    await dispatch(app, services, MEETING - 47 * HOURS)
     outcomes = await reminder_outcomes(services.db, meeting_id)
-    assert outcomes[(FADUMO, 48)] == "sent" and sleeps.waits == [1.0]
+    assert outcomes[(FADUMO, 48)] == "sent" and backoffs(turns_clock) == [1.0]
     assert outcomes[(HAWA, 48)] == "uncertain"
     assert len(reminders_to(api, FADUMO)) == 1
 
@@ -462,7 +455,7 @@ async def test_a_kill_while_a_reminder_waits_for_its_turn_loses_nothing(
     now = MEETING - 47 * HOURS
     pacer = StuckPacer()
     run = asyncio.create_task(
-        dispatch_reminders(app.bot, services.db, services.config.tz, now, pacer=pacer)
+        dispatch_reminders(app.bot, services.db, services.config.tz, now, services.clock, pacer)
     )
     await pacer.waiting.wait()
     run.cancel()  # the process dies while the second reminder waits for its turn

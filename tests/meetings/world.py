@@ -56,9 +56,8 @@ async def alna_group(
             "UPDATE memberships SET display_name = ? WHERE telegram_id = ?", (name, user_id)
         )
         api.private_chat(api.user(user_id, name))
-    tz = services.config.tz
-    await plan_and_tell(app.bot, services.db, district_id, tz, planned_from or now())
-    await plan_and_tell(app.bot, services.db, district_id, tz, now())
+    await plan_and_tell(app.bot, services, district_id, planned_from or now())
+    await plan_and_tell(app.bot, services, district_id, now())
     return district_id
 
 

@@ -25,19 +25,17 @@ Only requests that post or change something in a chat count towards the limits; 
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from bot.rate_limit import RatePlan
-from handlers.common.sending import retry_seconds
+from handlers.common.clock import Clock
+from handlers.delivery.sending import retry_seconds
 
 log = logging.getLogger(__name__)
 
@@ -69,18 +67,11 @@ NEVER_WAITS = frozenset({"getUpdates", "getMe", "deleteWebhook", "setWebhook", "
 _TAKEN: ContextVar[int | None] = ContextVar("bydelsbot_turn_taken", default=None)
 
 
-@dataclass(frozen=True)
-class Clock:
-    """Seconds (any monotonic clock) and a sleep; tests pass a fake that never waits."""
-
-    now: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
-
-
 class Turns:
     """The bot's one rate plan, and who waits for a turn under it."""
 
     def __init__(self, plan: RatePlan | None = None, clock: Clock | None = None) -> None:
+        # The bot's one clock: its monotonic seconds and its sleep (tests skip the waits).
         self.plan = plan or RatePlan()
         self.clock = clock or Clock()
         self._replies_waiting = 0
@@ -101,7 +92,7 @@ class Turns:
     def pause(self, seconds: float) -> None:
         """Telegram answered 429: nothing goes to any chat for `seconds`."""
         log.warning("Telegram asked to wait %.0f s (429): every send pauses", seconds)
-        self.plan.pause_until(self.clock.now() + seconds)
+        self.plan.pause_until(self.clock.monotonic() + seconds)
 
     async def reply_turn(self, chat_id: int) -> None:
         """Wait for a reply's turn (the overall limits only) and take it."""
@@ -113,14 +104,14 @@ class Turns:
 
     async def wait_pause(self) -> None:
         """For requests that are not messages: only a 429's pause holds them."""
-        while self.plan.paused(now := self.clock.now()):
+        while self.plan.paused(now := self.clock.monotonic()):
             await self.clock.sleep(max(self.plan.overall_delay(now), 0.01))
 
     async def _wait(self, chat_id: int, *, group: bool, urgent: bool) -> None:
         """The delay is asked again after every sleep and the turn recorded with no await in
         between, so that two senders woken together never both go on one turn."""
         while True:
-            now = self.clock.now()
+            now = self.clock.monotonic()
             if urgent:
                 wait = self.plan.overall_delay(now)
             else:

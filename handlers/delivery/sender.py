@@ -10,26 +10,22 @@ sees, instead of the failure breaking whatever the coordinator was doing.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from handlers.common.clock import Clock
 from handlers.common.context import Outbox
-from handlers.common.sending import Outcome, retry_seconds, surely_not_sent, unreachable
+from handlers.delivery.sending import Outcome, retry_seconds, surely_not_sent, unreachable
 from storage import Database
 from storage.people import mark_unreachable
 
 log = logging.getLogger(__name__)
 
 NETWORK_ATTEMPTS = 4
-Sleep = Callable[[float], Awaitable[Any]]
 
 
 # -- sending, one at a time ----------------------------------------------------------------------
@@ -47,7 +43,7 @@ async def send_one(
     text: str,
     keyboard: InlineKeyboardMarkup | None = None,
     *,
-    sleep: Sleep = asyncio.sleep,
+    clock: Clock,
     pacer: Outbox | None = None,
     group: bool = False,
     paced: bool = False,
@@ -77,7 +73,7 @@ async def send_one(
             wait = retry_seconds(exc)
             if pacer is not None:
                 pacer.pause(wait)  # the whole bot waits, not only this sender
-            await sleep(wait)
+            await clock.sleep(wait)
         except ChatMigrated:
             raise  # only group chats migrate: the caller follows the chat
         except (Forbidden, BadRequest) as exc:
@@ -93,7 +89,7 @@ async def send_one(
             if failures >= NETWORK_ATTEMPTS:
                 log.warning("giving up on a message after %d tries: %s", failures, exc)
                 return Delivery(Outcome.FAILED)
-            await sleep(2.0 ** (failures - 1))
+            await clock.sleep(2.0 ** (failures - 1))
         else:
             return Delivery(Outcome.SENT, message.message_id)
 
@@ -104,23 +100,22 @@ async def send_to_member(
     telegram_id: int,
     text: str,
     keyboard: InlineKeyboardMarkup | None,
-    now: datetime,
-    sleep: Sleep = asyncio.sleep,
+    clock: Clock,
     pacer: Outbox | None = None,
     *,
     paced: bool = False,
 ) -> Delivery:
     """`send_one` to her private chat; a woman who blocked the bot is marked unreachable."""
     delivery = await send_one(
-        bot, telegram_id, text, keyboard, sleep=sleep, pacer=pacer, paced=paced
+        bot, telegram_id, text, keyboard, clock=clock, pacer=pacer, paced=paced
     )
     if delivery.outcome is Outcome.UNREACHABLE:
         log.info("a member could not be reached with a meeting message; marked unreachable")
-        await mark_unreachable(db, telegram_id, now)
+        await mark_unreachable(db, telegram_id, clock.now())
     return delivery
 
 
-async def send_to_person(bot: Bot, db: Database, telegram_id: int, text: str) -> bool:
+async def send_to_person(bot: Bot, db: Database, telegram_id: int, text: str, clock: Clock) -> bool:
     """Send an HTML message to her private chat; False (and marked unreachable) if she blocked
     the bot."""
     try:
@@ -131,5 +126,5 @@ async def send_to_person(bot: Bot, db: Database, telegram_id: int, text: str) ->
         log.info("a member blocked the bot or her chat is gone; marked unreachable")
     else:
         return True
-    await mark_unreachable(db, telegram_id, datetime.now(UTC))
+    await mark_unreachable(db, telegram_id, clock.now())
     return False

@@ -1,4 +1,4 @@
-"""Every Bot API call under one rate plan (handlers/common/rate_limiter.py): replies are never
+"""Every Bot API call under one rate plan (handlers/delivery/rate_limiter.py): replies are never
 lost to a 429, a reply goes before the next announcement message, and the bot keeps Telegram's
 limits.
 The plan's clock is virtual (tests/fakes/clock.py VirtualClock): no test waits real time."""
@@ -13,8 +13,9 @@ from telegram import Update
 from bot.app import BotApplication
 from bot.offline_api import JSON, OfflineBotApi
 from bot.rate_limit import Limits, RatePlan
+from handlers.common.clock import Clock
 from handlers.common.language import LANGUAGE
-from handlers.common.rate_limiter import Clock, Turns
+from handlers.delivery.rate_limiter import Turns
 from tests.fakes.clock import VirtualClock
 
 TOO_MANY = {
@@ -90,7 +91,9 @@ async def test_a_429_to_a_reply_pauses_and_the_same_reply_is_sent(
 
 async def test_a_reply_takes_the_next_turn_before_the_waiting_announcement_messages() -> None:
     clock = VirtualClock()
-    turns = Turns(RatePlan(Limits(per_second=10, burst=1)), Clock(clock.now, clock.sleep))
+    turns = Turns(
+        RatePlan(Limits(per_second=10, burst=1)), Clock(monotonic=clock.now, sleep=clock.sleep)
+    )
     order: list[str] = []
     two_sent = asyncio.Event()
 

@@ -108,14 +108,16 @@ async def test_other_senders_wait_their_turn_through_the_worker() -> None:
     """`OutboxWorker.pace` is the plan's door for other senders (reminders): same limits."""
     from datetime import UTC, datetime, timedelta
 
-    from handlers.announcements.outbox import Clock, OutboxWorker
+    from handlers.announcements.outbox import OutboxWorker
+    from handlers.common.clock import Clock
 
     moments = [datetime(2026, 12, 1, tzinfo=UTC)]
 
     async def sleep(seconds: float) -> None:
         moments[0] += timedelta(seconds=seconds)
 
-    worker = OutboxWorker(None, None, clock=Clock(now=lambda: moments[0], sleep=sleep))  # type: ignore[arg-type]
+    clock = Clock(now=lambda: moments[0], monotonic=lambda: moments[0].timestamp(), sleep=sleep)
+    worker = OutboxWorker(None, None, clock=clock)  # type: ignore[arg-type]
     await worker.pace(5)
     await worker.pace(5)
     assert moments[0] == datetime(2026, 12, 1, 0, 0, 1, tzinfo=UTC)  # one a second in a chat

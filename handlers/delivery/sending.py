@@ -4,7 +4,7 @@ reached (the one place "chat not found" is read), when a failed request is surel
 
 from __future__ import annotations
 
-import warnings
+import os
 from datetime import timedelta
 from enum import StrEnum
 
@@ -17,7 +17,11 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.warnings import PTBDeprecationWarning
+
+# python-telegram-bot 22 gives durations (a 429's retry_after among them) as plain seconds, and
+# warns on every RetryAfter it raises, until a program opts in to their future type, timedelta:
+# the bot opts in here, where Telegram's errors are read, before any request is made.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 class Outcome(StrEnum):
@@ -39,6 +43,20 @@ def unreachable(exc: TelegramError) -> bool:
     return isinstance(exc, BadRequest) and "chat not found" in exc.message.lower()
 
 
+def outcome_of(exc: TelegramError) -> Outcome | None:
+    """How a send that raised `exc` ended, or None when Telegram surely did not get it (a 429, a
+    5xx, a refused connection), so that sending it again is safe."""
+    if isinstance(exc, RetryAfter):
+        return None
+    if unreachable(exc):
+        return Outcome.UNREACHABLE
+    if isinstance(exc, BadRequest):  # a refusal (BadRequest is a NetworkError in PTB)
+        return Outcome.FAILED
+    if isinstance(exc, NetworkError):  # a 5xx, a lost connection, a timeout
+        return None if surely_not_sent(exc) else Outcome.UNCERTAIN
+    return Outcome.FAILED
+
+
 def surely_not_sent(exc: NetworkError) -> bool:
     """Whether Telegram certainly did not deliver the message, so sending again is safe.
 
@@ -58,8 +76,5 @@ def surely_not_sent(exc: NetworkError) -> bool:
 
 def retry_seconds(error: RetryAfter) -> float:
     """The pause a 429 asks for, in seconds."""
-    with warnings.catch_warnings():
-        # PTB 22 warns that retry_after becomes a timedelta; both are handled here.
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
+    value = error.retry_after  # a timedelta (PTB_TIMEDELTA above); seconds if opted out
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
