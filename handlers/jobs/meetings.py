@@ -13,10 +13,7 @@ from typing import Any
 
 from telegram.ext import Application, JobQueue
 
-from bot.meeting_plan import (
-    parse_lead_hours,
-    reminder_moments,
-)
+from bot.meetings.reminders import parse_lead_hours, reminder_moments
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.meetings.planning import plan_all
 from handlers.meetings.reminders import LONGEST_LEAD, dispatch_reminders

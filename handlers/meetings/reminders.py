@@ -22,12 +22,8 @@ from telegram.error import (
 from telegram.ext import Application
 
 from bot.i18n import Translator, translator
-from bot.meeting_plan import (
-    HORIZON,
-    due_reminder,
-    parse_lead_hours,
-    reminder_moments,
-)
+from bot.meetings.plan import HORIZON
+from bot.meetings.reminders import due_reminder, parse_lead_hours, reminder_moments
 from handlers.common.clock import Clock
 from handlers.common.context import SERVICES_KEY, Outbox, Services
 from handlers.delivery.sender import Delivery, send_one, send_to_member
