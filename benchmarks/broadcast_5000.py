@@ -39,13 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.offline_api import JSON, OfflineBotApi  # noqa: E402
 from storage import Database  # noqa: E402
-from storage.broadcasts import (  # noqa: E402
-    DraftRecord,
-    NewAnnouncement,
-    Recipient,
-    create_announcement,
-    save_draft,
-)
+from storage.announcements.drafts import DraftRecord, save_draft  # noqa: E402
+from storage.announcements.records import NewAnnouncement, Recipient, create_announcement  # noqa: E402
 from storage.districts import upsert_district  # noqa: E402
 from storage.people import add_membership  # noqa: E402
 from tests.fakes.http_api import BotApiHttpServer  # noqa: E402

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from telegram import Update  # noqa: E402
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
 
-from bot.app import (  # noqa: E402
+from bot.application import (  # noqa: E402
     TURNS_KEY,
     build_application,
     close_services,
@@ -46,7 +46,7 @@ from bot.offline_api import JSON, OfflineBotApi, OfflineRequest  # noqa: E402
 from handlers.common.rate_limiter import Clock  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.districts import upsert_district  # noqa: E402
-from storage.meetings import add_meeting  # noqa: E402
+from storage.meetings.meetings import add_meeting  # noqa: E402
 
 TOKEN = "123456789:Benchmark-token-not-a-real-one-abcdef"
 DISTRICTS = 15

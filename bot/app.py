@@ -1,45 +1,33 @@
-"""Build the python-telegram-bot Application and register every handler, in order, in one place.
+"""The one registry: every handler of the bot, in the order Telegram updates meet them.
 
-`bydelsbot run`, `bydelsbot demo` and the tests all build the bot here; only the transport under
-the Bot object differs (HTTP to Telegram, the terminal, a test fake).
+bot/application.py builds the Application and calls `register_handlers`; a feature's commands,
+buttons and typed answers are added here, in their block, with a comment saying what they are.
 """
 
 from __future__ import annotations
 
-import gc
-from datetime import UTC, datetime, time
-from typing import Any
+import re
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol
 
 from telegram import Update
 from telegram.ext import (
     Application,
-    ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
-    ContextTypes,
-    Defaults,
     MessageHandler,
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.config import Config
 from bot.dropin import buttons as dropin_buttons
-from bot.rate_limit import Limits, RatePlan
-from bot.review.flow import refresh_live
 from handlers.announcements import broadcast_waiting, broadcasts, history
 from handlers.announcements import codecs as announcement_codecs
-from handlers.announcements.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.common import awaiting, errors, fallback, guard, help_flow, menu
-from handlers.common.catalogue import CATALOGUE_KEY
-from handlers.common.commands import publish_command_menus
-from handlers.common.context import SERVICES_KEY, BotContext, Services
+from handlers.common.context import BotContext
 from handlers.common.identity import load_identity_callback
 from handlers.common.language import LANGUAGE
-from handlers.common.rate_limiter import PlanLimiter, Turns
-from handlers.common.transport import BydelsBot
 from handlers.course import attendance as course_attendance
 from handlers.course import capacity as course_capacity
 from handlers.course import catchup as course_catchup
@@ -63,9 +51,6 @@ from handlers.dropin import sessions as dropin_sessions
 from handlers.dropin import women as dropin_women
 from handlers.help import codecs as help_codecs
 from handlers.help import confirm_facts, contact_requests, help, help_guide, stats, voice_notes
-from handlers.jobs.course import start_course
-from handlers.jobs.dropin import start_dropin
-from handlers.jobs.meetings import start_meetings
 from handlers.meetings import codecs as meeting_codecs
 from handlers.meetings import meeting_admin, meeting_rule, meeting_when, meetings, phase
 from handlers.people import codecs as people_codecs
@@ -73,128 +58,31 @@ from handlers.people import group_chat, invites, members, onboarding, privacy, p
 from handlers.review import rights as review_rights
 from handlers.review import session as review
 from handlers.review.codec import REVIEW_PATTERN, RIGHTS_PATTERN
-from storage import Database
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
-
-CONFIG_KEY = "config"
-TURNS_KEY = "turns"
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
-def build_application(
-    config: Config,
-    *,
-    request: BaseRequest | None = None,
-    get_updates_request: BaseRequest | None = None,
-    with_updater: bool = True,
-    long_running: bool = False,
-) -> BotApplication:
-    """The whole bot, ready for `run_polling` or for feeding updates by hand (`long_running`:
-    the process serves for days, `bydelsbot run`: see settle_heap)."""
-    # Every request of the bot waits for its turn under one rate plan
-    # (handlers/common/rate_limiter.py); the announcement worker and the reminders take their
-    # turns from the same Turns.
-    turns = Turns(RatePlan(Limits(per_second=config.send_rate)))
-    # Our own ExtBot (handlers/common/transport.py), so that an update PTB cannot read is skipped.
-    bot = BydelsBot(
-        token=config.token,
-        base_url=config.api_url,
-        base_file_url=config.api_file_url,
-        defaults=Defaults(tzinfo=config.tz),
-        # As ApplicationBuilder would: many requests at once, one connection for getUpdates.
-        request=request or HTTPXRequest(connection_pool_size=256),
-        get_updates_request=get_updates_request or request or HTTPXRequest(),
-        rate_limiter=PlanLimiter(turns),
-    )
-    builder = (
-        ApplicationBuilder()
-        .bot(bot)
-        .context_types(ContextTypes(context=BotContext))
-        .post_init(open_services_for_good if long_running else open_services)
-        .post_stop(stop_outbox)
-        .post_shutdown(close_services)
-    )
-    if not with_updater:
-        builder = builder.updater(None)
-    application: BotApplication = builder.build()
-    application.bot_data[CONFIG_KEY] = config
-    application.bot_data[TURNS_KEY] = turns
-    register_handlers(application)
-    return application
+class Button(Protocol):
+    """A button's codec (handlers/common/codec.py, or a feature's own): its anchored pattern."""
 
-
-async def open_services(application: BotApplication) -> None:
-    """Open the database and publish the localized command menus before the first update."""
-    config: Config = application.bot_data[CONFIG_KEY]
-    db = await Database.open(config.db_path)
-    # Announcements: the one outbox worker, which first resumes what a previous process left.
-    worker = OutboxWorker(application.bot, db, turns=application.bot_data[TURNS_KEY])
-    application.bot_data[SERVICES_KEY] = Services(config=config, db=db, outbox=worker)
-    await publish_command_menus(application.bot, db)
-    # Wordings native reviewers approved in the bot: used at once, also after a restart.
-    await refresh_live(db)
-    # The help guide: its catalogue is checked once, before the first woman asks; contact
-    # requests handled over 30 days ago (or unhandled for 30 days) are deleted now and every night.
-    application.bot_data[CATALOGUE_KEY] = await confirm_facts.confirmed_catalogue(db)
-    await contact_requests.purge(application.bot, db, datetime.now(UTC))
-    if application.job_queue is not None:
-        application.job_queue.run_daily(
-            contact_requests.purge_job, time(4, 0, tzinfo=config.tz), name="help-guide-purge"
-        )
-    # Announcements 30 days after their report keep only their counts: now and every night.
-    await purge_announcements(db, datetime.now(UTC))
-    if application.job_queue is not None:
-        application.job_queue.run_daily(
-            announcements_purge_job, time(4, 10, tzinfo=config.tz), name="announcements-purge"
-        )
-    # Typed answers: the questions still open before a restart are asked again, silently.
-    questions = application.bot_data[awaiting.KEY]
-    assert isinstance(questions, awaiting.Questions)
-    await questions.restore(db, datetime.now(UTC))
-    # Meetings: plan the rolling horizon, rebuild the reminder wake-ups (PTB keeps no jobs
-    # across a restart) and send at once what came due while the bot was down.
-    await start_meetings(application)
-    # The basic training: offers that lapsed or were never sent, tomorrow's evening reminders,
-    # and interest kept too long; then every few minutes.
-    await start_course(application)
-    # The drop-in: what the last process left half-sent is marked, then what is due goes out
-    # (morning reminders, shift reminders, the question after a shift, understaffing alerts).
-    await start_dropin(application)
-    worker.start()
-
-
-async def open_services_for_good(application: BotApplication) -> None:
-    await open_services(application)
-    settle_heap()
-
-
-def settle_heap() -> None:
-    """After start-up: what it built (handlers, catalogues, translators, compiled patterns)
-    lives as long as the process, so it is moved out of the garbage collector's way. Otherwise
-    every full collection walks all of it again and one update waits for it (65 ms at 10,000
-    members in benchmarks/updates.py). Not done in tests: they build many applications in one
-    process, and frozen objects are never freed."""
-    gc.collect()
-    gc.freeze()
-
-
-async def stop_outbox(application: BotApplication) -> None:
-    """Let the announcement in flight finish while the Bot API connection is still open."""
-    services = application.bot_data.get(SERVICES_KEY)
-    if isinstance(services, Services) and isinstance(services.outbox, OutboxWorker):
-        await services.outbox.stop()
-
-
-async def close_services(application: BotApplication) -> None:
-    await stop_outbox(application)
-    services = application.bot_data.pop(SERVICES_KEY, None)
-    if isinstance(services, Services):
-        await services.db.close()
+    @property
+    def pattern(self) -> re.Pattern[str]: ...
 
 
 def register_handlers(app: BotApplication) -> None:
     """Every handler of the bot, in the order Telegram updates meet them."""
     private = filters.ChatType.PRIVATE
+
+    def command(name: str, callback: Callback) -> None:
+        """A command in her private chat with the bot."""
+        app.add_handler(CommandHandler(name, callback, filters=private))
+
+    def press(callback: Callback, *buttons: Button | re.Pattern[str] | str) -> None:
+        """Buttons, by their codecs (or compiled patterns): one handler each, in this order."""
+        for each in buttons:
+            pattern = each if isinstance(each, (str, re.Pattern)) else each.pattern
+            app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
 
     # Group -2: load who she is (role, districts, language) once per update, for all that follow.
     app.add_handler(TypeHandler(Update, load_identity_callback), group=-2)
@@ -203,138 +91,80 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(guard.button_guard_callback), group=-1)
 
     # Onboarding: /start (with an optional deep-link parameter), the language picker, /language.
-    app.add_handler(CommandHandler("start", onboarding.start_command, filters=private))
-    app.add_handler(CommandHandler("language", onboarding.language_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(onboarding.language_chosen_callback, pattern=LANGUAGE.pattern)
-    )
-    app.add_handler(
-        CallbackQueryHandler(onboarding.language_menu_callback, pattern=r"^menu:language$")
-    )
+    command("start", onboarding.start_command)
+    command("language", onboarding.language_command)
+    press(onboarding.language_chosen_callback, LANGUAGE)
+    press(onboarding.language_menu_callback, r"^menu:language$")
 
     # The menu and what its buttons open.
-    app.add_handler(CommandHandler("menu", menu.menu_command, filters=private))
-    app.add_handler(CommandHandler("help", help.help_command, filters=private))
-    app.add_handler(CallbackQueryHandler(help.help_menu_callback, pattern=r"^menu:help$"))
-    app.add_handler(CommandHandler("me", profile.profile_command, filters=private))
-    app.add_handler(CallbackQueryHandler(profile.profile_menu_callback, pattern=r"^menu:me$"))
+    command("menu", menu.menu_command)
+    command("help", help.help_command)
+    press(help.help_menu_callback, r"^menu:help$")
+    command("me", profile.profile_command)
+    press(profile.profile_menu_callback, r"^menu:me$")
 
     # Coordinators: invites (and a woman answering one), members, the group's phase.
-    app.add_handler(CommandHandler("invite", invites.invite_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(
-            menu.opened_from_menu(invites.invite_command), pattern=r"^menu:invite$"
-        )
-    )
-    app.add_handler(
-        CallbackQueryHandler(
-            invites.invite_district_callback, pattern=people_codecs.INVITE_DISTRICT.pattern
-        )
-    )
-    app.add_handler(
-        CallbackQueryHandler(
-            invites.invite_role_callback, pattern=people_codecs.INVITE_ROLE.pattern
-        )
-    )
-    for join in (people_codecs.JOIN, people_codecs.JOIN_NO):
-        app.add_handler(CallbackQueryHandler(invites.join_callback, pattern=join.pattern))
-    app.add_handler(CommandHandler("members", members.members_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(
-            menu.opened_from_menu(members.members_command), pattern=r"^menu:members$"
-        )
-    )
-    app.add_handler(
-        CallbackQueryHandler(
-            members.member_page_callback, pattern=people_codecs.MEMBER_PAGE.pattern
-        )
-    )
-    member_buttons = (
+    command("invite", invites.invite_command)
+    press(menu.opened_from_menu(invites.invite_command), r"^menu:invite$")
+    press(invites.invite_district_callback, people_codecs.INVITE_DISTRICT)
+    press(invites.invite_role_callback, people_codecs.INVITE_ROLE)
+    press(invites.join_callback, people_codecs.JOIN, people_codecs.JOIN_NO)
+    command("members", members.members_command)
+    press(menu.opened_from_menu(members.members_command), r"^menu:members$")
+    press(members.member_page_callback, people_codecs.MEMBER_PAGE)
+    press(
+        members.member_action_callback,
         people_codecs.MEMBER_CARD,
         people_codecs.MEMBER_REMOVE,
         people_codecs.MEMBER_REMOVE_OK,
     )
-    for member in member_buttons:
-        action = members.member_action_callback
-        app.add_handler(CallbackQueryHandler(action, pattern=member.pattern))
-    for role in (people_codecs.MEMBER_ROLE, people_codecs.MEMBER_ROLE_OK):
-        app.add_handler(CallbackQueryHandler(members.member_role_callback, pattern=role.pattern))
-    app.add_handler(CommandHandler("phase", phase.phase_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(menu.opened_from_menu(phase.phase_command), pattern=r"^menu:phase$")
+    press(members.member_role_callback, people_codecs.MEMBER_ROLE, people_codecs.MEMBER_ROLE_OK)
+    command("phase", phase.phase_command)
+    press(menu.opened_from_menu(phase.phase_command), r"^menu:phase$")
+    press(
+        phase.phase_callback,
+        meeting_codecs.PHASE_CHOICES,
+        meeting_codecs.PHASE_PICK,
+        meeting_codecs.PHASE_OK,
     )
-    phases = (meeting_codecs.PHASE_CHOICES, meeting_codecs.PHASE_PICK, meeting_codecs.PHASE_OK)
-    for phase_button in phases:
-        app.add_handler(CallbackQueryHandler(phase.phase_callback, pattern=phase_button.pattern))
 
     # Meetings: /meetings and a meeting's card, answers (also inside reminders), calendar files;
     # for coordinators /rsvps, and adding, moving, cancelling, place and note (one typed line).
-    app.add_handler(CommandHandler("meetings", meetings.meetings_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(
-            menu.opened_from_menu(meetings.meetings_command), pattern=r"^menu:meetings$"
-        )
-    )
-    app.add_handler(
-        CallbackQueryHandler(meetings.meeting_card_callback, pattern=meeting_codecs.CARD.pattern)
-    )
-    for answer in (meeting_codecs.RSVP, meeting_codecs.RSVP_ON_REMINDER):
-        app.add_handler(CallbackQueryHandler(meetings.rsvp_callback, pattern=answer.pattern))
-    for ics in (meeting_codecs.CALENDAR, meeting_codecs.DISTRICT_CALENDAR):
-        app.add_handler(CallbackQueryHandler(meetings.calendar_callback, pattern=ics.pattern))
-    app.add_handler(CommandHandler("rsvps", meeting_admin.rsvps_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(meeting_admin.answers_callback, pattern=meeting_codecs.ANSWERS.pattern)
-    )
-    app.add_handler(
-        CallbackQueryHandler(
-            meeting_admin.district_answers_callback, pattern=meeting_codecs.DISTRICT_ANSWERS.pattern
-        )
-    )
-    app.add_handler(CallbackQueryHandler(meeting_admin.cancel_callback, pattern=r"^mcan(ok)?:"))
-    app.add_handler(
-        CallbackQueryHandler(meeting_when.when_callback, pattern=r"^(mmv|madd)(ok|x)?:")
-    )
-    app.add_handler(
-        CallbackQueryHandler(meeting_admin.note_start_callback, pattern=meeting_codecs.NOTE.pattern)
-    )
-    app.add_handler(CallbackQueryHandler(meeting_when.restore_callback, pattern=r"^mres(ok)?:"))
+    command("meetings", meetings.meetings_command)
+    press(menu.opened_from_menu(meetings.meetings_command), r"^menu:meetings$")
+    press(meetings.meeting_card_callback, meeting_codecs.CARD)
+    press(meetings.rsvp_callback, meeting_codecs.RSVP, meeting_codecs.RSVP_ON_REMINDER)
+    press(meetings.calendar_callback, meeting_codecs.CALENDAR, meeting_codecs.DISTRICT_CALENDAR)
+    command("rsvps", meeting_admin.rsvps_command)
+    press(meeting_admin.answers_callback, meeting_codecs.ANSWERS)
+    press(meeting_admin.district_answers_callback, meeting_codecs.DISTRICT_ANSWERS)
+    press(meeting_admin.cancel_callback, r"^mcan(ok)?:")
+    press(meeting_when.when_callback, r"^(mmv|madd)(ok|x)?:")
+    press(meeting_admin.note_start_callback, meeting_codecs.NOTE)
+    press(meeting_when.restore_callback, r"^mres(ok)?:")
     # 🔁 Regular meetings: a coordinator sets the group's rule (days off typed: see below).
-    app.add_handler(CallbackQueryHandler(meeting_rule.rule_callback, pattern=r"^rr:"))
+    press(meeting_rule.rule_callback, r"^rr:")
 
     # Announcements: /broadcast composes one (the draft lives in the database), /broadcasts lists
     # them with their reports. What she types while composing is a typed answer (see below).
-    app.add_handler(CommandHandler("broadcast", broadcasts.broadcast_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(
-            menu.opened_from_menu(broadcasts.broadcast_command), pattern=r"^menu:broadcast$"
-        )
-    )
-    app.add_handler(CallbackQueryHandler(broadcasts.broadcast_callback, pattern=r"^bc:"))
+    command("broadcast", broadcasts.broadcast_command)
+    press(menu.opened_from_menu(broadcasts.broadcast_command), r"^menu:broadcast$")
+    press(broadcasts.broadcast_callback, r"^bc:")
     # /broadcasts: what is waiting to be sent (▶️ now, 🕒 another time, ❌ cancel), then the history.
-    app.add_handler(
-        CommandHandler("broadcasts", broadcast_waiting.waiting_first_command, filters=private)
+    command("broadcasts", broadcast_waiting.waiting_first_command)
+    press(history.history_callback, announcement_codecs.HISTORY_PAGE)
+    press(
+        broadcast_waiting.waiting_callback,
+        announcement_codecs.WAITING,
+        announcement_codecs.WAITING_ACTION,
     )
-    app.add_handler(
-        CallbackQueryHandler(
-            history.history_callback, pattern=announcement_codecs.HISTORY_PAGE.pattern
-        )
-    )
-    for waiting in (announcement_codecs.WAITING, announcement_codecs.WAITING_ACTION):
-        app.add_handler(
-            CallbackQueryHandler(broadcast_waiting.waiting_callback, pattern=waiting.pattern)
-        )
 
     # The basic training: /course for each kind of woman; "I want to become a bydelsmor" (also
     # the poster's deep link, see onboarding); offers of a freed place; coordinators' cohorts,
     # admission and waiting list, capacity, progress and the spreadsheet. Each button has its
     # codec in handlers/course/codecs.py; its typed answers are in the one `answers` dict below.
-    app.add_handler(CommandHandler("course", course_entry.course_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(
-            menu.opened_from_menu(course_entry.course_command), pattern=r"^menu:course$"
-        )
-    )
+    command("course", course_entry.course_command)
+    press(menu.opened_from_menu(course_entry.course_command), r"^menu:course$")
     course_buttons = (
         (course.CONSENT, course_interest.consent_callback),
         (course.NO_THANKS, course_interest.no_thanks_callback),
@@ -388,76 +218,48 @@ def register_handlers(app: BotApplication) -> None:
         (course.SEND_AGAIN, course_completion.send_again_callback),
     )
     for codec, callback in course_buttons:
-        app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern))
+        press(callback, codec)
     # Translation review: /review (optionally with a word), its cards (the wording she types is
     # a typed answer, below), and a coordinator giving the reviewer right from a member's card.
-    app.add_handler(CommandHandler("review", review.review_command, filters=private))
-    app.add_handler(CallbackQueryHandler(review.review_callback, pattern=REVIEW_PATTERN))
-    app.add_handler(CallbackQueryHandler(review_rights.rights_callback, pattern=RIGHTS_PATTERN))
+    command("review", review.review_command)
+    press(review.review_callback, REVIEW_PATTERN)
+    press(review_rights.rights_callback, RIGHTS_PATTERN)
     # The drop-in: women's /dropin (from the menu and the help guide too), reminders and
     # calendars; the bydelsmødre's /rota, shifts and swaps; a coordinator's answer to an alert;
     # a coordinator's /sessions (create and change them); /reached (counts only) and /report.
-    app.add_handler(CommandHandler("dropin", dropin_women.dropin_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(dropin_women.dropin_menu_callback, pattern=r"^menu:dropin$")
+    command("dropin", dropin_women.dropin_command)
+    press(dropin_women.dropin_menu_callback, r"^menu:dropin$")
+    press(dropin_women.district_callback, dropin_buttons.WOMEN)
+    press(dropin_women.remind_callback, dropin_buttons.REMIND)
+    press(dropin_women.calendar_callback, dropin_buttons.CALENDAR)
+    command("rota", dropin_rota.rota_command)
+    press(menu.opened_from_menu(dropin_rota.rota_command), r"^menu:rota$")
+    press(dropin_rota.rota_callback, dropin_buttons.ROTA)
+    press(dropin_rota.shift_callback, dropin_buttons.SHIFT)
+    press(dropin_rota.accept_callback, dropin_buttons.ACCEPT)
+    press(dropin_rota.my_calendar_callback, dropin_buttons.MY_CALENDAR)
+    press(dropin_coordinate.alert_callback, dropin_buttons.ALERT)
+    command("sessions", dropin_sessions.sessions_command)
+    press(dropin_sessions.list_callback, dropin_buttons.SESSIONS)
+    press(dropin_sessions.session_callback, dropin_buttons.SESSION, dropin_buttons.SESSION_SET)
+    press(
+        dropin_sessions.new_callback,
+        dropin_buttons.NEW,
+        dropin_buttons.NEW_PLACE,
+        dropin_buttons.NEW_KIND,
+        dropin_buttons.CREATE,
     )
-    app.add_handler(
-        CallbackQueryHandler(dropin_women.district_callback, pattern=dropin_buttons.WOMEN)
-    )
-    app.add_handler(
-        CallbackQueryHandler(dropin_women.remind_callback, pattern=dropin_buttons.REMIND)
-    )
-    app.add_handler(
-        CallbackQueryHandler(dropin_women.calendar_callback, pattern=dropin_buttons.CALENDAR)
-    )
-    app.add_handler(CommandHandler("rota", dropin_rota.rota_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(
-            menu.opened_from_menu(dropin_rota.rota_command), pattern=r"^menu:rota$"
-        )
-    )
-    app.add_handler(CallbackQueryHandler(dropin_rota.rota_callback, pattern=dropin_buttons.ROTA))
-    app.add_handler(CallbackQueryHandler(dropin_rota.shift_callback, pattern=dropin_buttons.SHIFT))
-    app.add_handler(
-        CallbackQueryHandler(dropin_rota.accept_callback, pattern=dropin_buttons.ACCEPT)
-    )
-    app.add_handler(
-        CallbackQueryHandler(dropin_rota.my_calendar_callback, pattern=dropin_buttons.MY_CALENDAR)
-    )
-    app.add_handler(
-        CallbackQueryHandler(dropin_coordinate.alert_callback, pattern=dropin_buttons.ALERT)
-    )
-    app.add_handler(CommandHandler("sessions", dropin_sessions.sessions_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(dropin_sessions.list_callback, pattern=dropin_buttons.SESSIONS)
-    )
-    for pattern in (dropin_buttons.SESSION, dropin_buttons.SESSION_SET):
-        app.add_handler(CallbackQueryHandler(dropin_sessions.session_callback, pattern=pattern))
-    for pattern in (dropin_buttons.NEW, dropin_buttons.NEW_PLACE, dropin_buttons.NEW_KIND,
-                    dropin_buttons.CREATE):  # fmt: skip
-        app.add_handler(CallbackQueryHandler(dropin_sessions.new_callback, pattern=pattern))
-    app.add_handler(CommandHandler("reached", dropin_reach.reached_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(dropin_reach.district_callback, pattern=dropin_buttons.REACH_DISTRICT)
-    )
-    app.add_handler(
-        CallbackQueryHandler(dropin_reach.reach_callback, pattern=dropin_buttons.REACH_TOPIC)
-    )
-    app.add_handler(
-        CallbackQueryHandler(dropin_reach.reach_callback, pattern=dropin_buttons.REACH_COUNT)
-    )
-    app.add_handler(CommandHandler("report", dropin_report.report_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(dropin_report.report_callback, pattern=dropin_buttons.REPORT)
-    )
+    command("reached", dropin_reach.reached_command)
+    press(dropin_reach.district_callback, dropin_buttons.REACH_DISTRICT)
+    press(dropin_reach.reach_callback, dropin_buttons.REACH_TOPIC, dropin_buttons.REACH_COUNT)
+    command("report", dropin_report.report_command)
+    press(dropin_report.report_callback, dropin_buttons.REPORT)
 
     # Privacy: what is stored about her, and forgetting it.
-    app.add_handler(CommandHandler("mydata", privacy.mydata_command, filters=private))
-    app.add_handler(CallbackQueryHandler(privacy.mydata_menu_callback, pattern=r"^menu:mydata$"))
-    app.add_handler(CommandHandler("forget", privacy.forget_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(privacy.forget_callback, pattern=people_codecs.FORGET.pattern)
-    )
+    command("mydata", privacy.mydata_command)
+    press(privacy.mydata_menu_callback, r"^menu:mydata$")
+    command("forget", privacy.forget_command)
+    press(privacy.forget_callback, people_codecs.FORGET)
 
     # The district's group chat: /link, /unlink, the bot added or removed, migrations. The
     # same my_chat_member handler hears her block ("kicked") or unblock the bot in private.
@@ -469,9 +271,7 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(
         CommandHandler(["link", "unlink"], group_chat.link_in_private_command, filters=private)
     )
-    app.add_handler(
-        CallbackQueryHandler(group_chat.link_district_callback, pattern=people_codecs.LINK.pattern)
-    )
+    press(group_chat.link_district_callback, people_codecs.LINK)
     app.add_handler(
         ChatMemberHandler(group_chat.bot_membership_callback, ChatMemberHandler.MY_CHAT_MEMBER)
     )
@@ -483,52 +283,30 @@ def register_handlers(app: BotApplication) -> None:
     # The help guide: /info, its topics and cards, 🔊 voice notes, 🧹 clear this conversation, a
     # request to be contacted by a bydelsmor (and the phone number she types for it), and for
     # coordinators /voice (record a voice note) and /stats (the anonymous view counts).
-    app.add_handler(CommandHandler("info", help_guide.info_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(help_guide.topics_callback, pattern=help_codecs.TOPICS.pattern)
-    )
+    command("info", help_guide.info_command)
+    press(help_guide.topics_callback, help_codecs.TOPICS)
     # Still a prefix: tests/test_button_guard.py presses "hlp:t:violence", an example it writes
     # from this pattern only; the handler decodes the data with the topic codecs.
-    app.add_handler(CallbackQueryHandler(help_guide.topic_callback, pattern=r"^hlp:[tvp]:"))
-    app.add_handler(
-        CallbackQueryHandler(
-            help_guide.guide_language_callback, pattern=help_codecs.GUIDE_LANGUAGE.pattern
-        )
-    )
-    for clear in (help_flow.CLEAR, help_flow.CLEAR_FROM):
-        app.add_handler(CallbackQueryHandler(help_flow.clear_callback, pattern=clear.pattern))
-    app.add_handler(
-        CallbackQueryHandler(contact_requests.ask_callback, pattern=help_codecs.ASK.pattern)
-    )
-    request_steps = (
+    press(help_guide.topic_callback, r"^hlp:[tvp]:")
+    press(help_guide.guide_language_callback, help_codecs.GUIDE_LANGUAGE)
+    press(help_flow.clear_callback, help_flow.CLEAR, help_flow.CLEAR_FROM)
+    press(contact_requests.ask_callback, help_codecs.ASK)
+    press(
+        contact_requests.step_callback,
         help_codecs.CONSENT_YES,
         help_codecs.CONSENT_NO,
         help_codecs.REQUEST_DISTRICT,
         help_codecs.REQUEST_CHANNEL,
     )
-    for step in request_steps:
-        app.add_handler(CallbackQueryHandler(contact_requests.step_callback, pattern=step.pattern))
-    app.add_handler(
-        CallbackQueryHandler(
-            contact_requests.done_callback, pattern=help_codecs.REQUEST_DONE.pattern
-        )
-    )
-    app.add_handler(CommandHandler("voice", voice_notes.voice_command, filters=private))
-    for choice in (help_codecs.VOICE_TOPIC, help_codecs.VOICE_LANGUAGE):
-        app.add_handler(
-            CallbackQueryHandler(voice_notes.voice_choice_callback, pattern=choice.pattern)
-        )
-    for keep in (help_codecs.VOICE_KEEP, help_codecs.VOICE_DISCARD):
-        app.add_handler(CallbackQueryHandler(voice_notes.keep_callback, pattern=keep.pattern))
-    app.add_handler(
-        CallbackQueryHandler(voice_notes.delete_callback, pattern=help_codecs.VOICE_DELETE.pattern)
-    )
-    app.add_handler(CommandHandler("stats", stats.stats_command, filters=private))
+    press(contact_requests.done_callback, help_codecs.REQUEST_DONE)
+    command("voice", voice_notes.voice_command)
+    press(voice_notes.voice_choice_callback, help_codecs.VOICE_TOPIC, help_codecs.VOICE_LANGUAGE)
+    press(voice_notes.keep_callback, help_codecs.VOICE_KEEP, help_codecs.VOICE_DISCARD)
+    press(voice_notes.delete_callback, help_codecs.VOICE_DELETE)
+    command("stats", stats.stats_command)
     # Admins: /confirm a help-guide phone number or address (where and when she checked it).
-    app.add_handler(CommandHandler("confirm", confirm_facts.confirm_command, filters=private))
-    app.add_handler(
-        CallbackQueryHandler(confirm_facts.fact_callback, pattern=help_codecs.FACT.pattern)
-    )
+    command("confirm", confirm_facts.confirm_command)
+    press(confirm_facts.fact_callback, help_codecs.FACT)
     # After whichever handler answered: anything she sends while a help flow is open (a
     # sentence, a sticker, a photo, a command) is noted, so that 🧹 deletes it too.
     app.add_handler(
@@ -564,7 +342,7 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(awaiting.AnswerHandler(questions))
     # /cancel ends exactly the open question. Any other command but /help and /info ends it
     # first (group -1, before the command runs, which may ask a question of its own).
-    app.add_handler(CommandHandler("cancel", awaiting.cancel_command, filters=private))
+    command("cancel", awaiting.cancel_command)
     app.add_handler(
         MessageHandler(
             private & filters.COMMAND & ~awaiting.not_leaving(),

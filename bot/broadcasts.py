@@ -1,6 +1,6 @@
 """The rules of announcements: who may announce to whom, which version each woman gets, limits,
 retries and the progress bar. Plain values in, plain values out; the SQL is in
-storage/broadcasts.py and the Telegram side in handlers/announcements/ (broadcasts.py and
+storage/announcements/ and the Telegram side in handlers/announcements/ (broadcasts.py and
 outbox.py).
 
 Composing is a small state machine whose state is the draft row in the database (keyed by the

@@ -24,7 +24,7 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 import locales
-from bot.app import build_application
+from bot.application import build_application
 from bot.config import Config, ConfigError, parse_db_path
 from bot.course.seeding import course_summary, past_evening_error
 from bot.demo import DEMO_ROLES, run_demo

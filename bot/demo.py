@@ -19,7 +19,8 @@ from typing import TextIO
 
 from telegram import Update
 
-from bot.app import BotApplication, build_application, close_services, open_services
+from bot.app import BotApplication
+from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.course.demo_data import seed_course_demo
 from bot.identity import Role
@@ -34,7 +35,7 @@ from handlers.meetings.reminders import dispatch_reminders, next_reminder_moment
 from storage.districts import list_districts
 from storage.dropin.rota import take_shift
 from storage.dropin.sessions import SessionSeed, list_sessions
-from storage.meetings import add_meeting, upcoming_meetings
+from storage.meetings.meetings import add_meeting, upcoming_meetings
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
 from storage.people import add_membership
 from storage.review import set_reviewer

@@ -94,7 +94,7 @@ _SELECT_DISTRICTS = (
     f"SELECT id, slug, chat_id, seeded_rule, rule_changed_at, {', '.join(_DISTRICT_FIELDS)} "  # noqa: S608
     "FROM districts"
 )
-# The meeting rule's columns: a coordinator may set them in the bot (storage/meetings.py).
+# The meeting rule's columns: a coordinator may set them in the bot (storage/meetings/rules.py).
 _RULE_FIELDS = (
     "meeting_weekday", "meeting_time", "meeting_anchor", "monthly_rule", "holiday_policy",
     "reminder_hours", "days_off",

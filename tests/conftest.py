@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import TURNS_KEY, BotApplication, build_application, close_services, open_services
+from bot.app import BotApplication
+from bot.application import TURNS_KEY, build_application, close_services, open_services
 from bot.config import Config
 from bot.offline_api import OfflineBotApi, OfflineRequest
 from handlers.announcements.outbox import OutboxWorker

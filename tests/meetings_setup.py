@@ -10,9 +10,7 @@ from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings.planning import plan_and_tell
-from storage.meetings import (
-    upcoming_meetings,
-)
+from storage.meetings.meetings import upcoming_meetings
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
 from tests.conftest import make_member
 from tests.fakes.telegram import ChatDriver

@@ -19,13 +19,8 @@ from pathlib import Path
 from bot.offline_api import JSON, OfflineBotApi
 from handlers.announcements.outbox import IN_FLIGHT
 from storage import Database
-from storage.broadcasts import (
-    DraftRecord,
-    NewAnnouncement,
-    Recipient,
-    create_announcement,
-    save_draft,
-)
+from storage.announcements.drafts import DraftRecord, save_draft
+from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
 from storage.districts import upsert_district
 from storage.people import add_membership
 from tests.fakes.bot_process import TOKEN, WAIT, start_bot

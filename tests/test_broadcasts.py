@@ -15,21 +15,14 @@ from typing import Any
 import pytest
 
 import handlers.announcements.versions
-import storage.broadcasts
-from bot.app import build_application, close_services, open_services
+from bot.application import build_application, close_services, open_services
 from bot.broadcasts import parse_send_time
 from bot.config import Config
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from handlers.announcements.outbox import OutboxWorker
 from handlers.common.context import Services
-from storage.broadcasts import (
-    DraftRecord,
-    NewAnnouncement,
-    Recipient,
-    create_announcement,
-    get_draft,
-    save_draft,
-)
+from storage.announcements.drafts import DraftRecord, get_draft, save_draft
+from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
 from storage.districts import upsert_district
 from storage.members import set_role
 from storage.people import load_person, mark_unreachable
@@ -425,7 +418,7 @@ async def test_the_progress_shows_0_of_n_before_the_worker_can_see_the_outbox(
     await kari.press("bc:pv")
     confirm_id = kari.last_with_buttons()["message_id"]
     shown_when_written: list[str] = []
-    real_create = storage.broadcasts.create_announcement
+    real_create = create_announcement
 
     async def create(*args: Any) -> int | None:
         message = next(m for m in api.bot_messages_in(KARI) if m["message_id"] == confirm_id)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import BotApplication, build_application, close_services, open_services
+from bot.app import BotApplication
+from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest

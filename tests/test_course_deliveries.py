@@ -13,7 +13,8 @@ import httpx
 import pytest
 from telegram.error import TimedOut
 
-from bot.app import BotApplication, build_application, close_services, open_services
+from bot.app import BotApplication
+from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.course import cards
 from bot.i18n import translator

@@ -1,7 +1,7 @@
 """The house rules, checked: imports point down, SQL stays in storage/, one handler registry.
 
-handlers -> bot (rules) -> storage. The composition root (bot/app.py, cli.py, demo.py,
-offline_api.py, __main__.py) is the one place allowed to see everything.
+handlers -> bot (rules) -> storage. The composition root (bot/app.py, application.py, cli.py,
+demo.py, offline_api.py, __main__.py) is the one place allowed to see everything.
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-COMPOSITION_ROOT = {"app.py", "cli.py", "demo.py", "offline_api.py", "__main__.py"}
+COMPOSITION_ROOT = {
+    "app.py",
+    "application.py",
+    "cli.py",
+    "demo.py",
+    "offline_api.py",
+    "__main__.py",
+}
 SQL = re.compile(
     r"\b(SELECT\b.+\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|"
     r"CREATE\s+(TABLE|INDEX)|DROP\s+TABLE|ALTER\s+TABLE|PRAGMA\s+\w+)",

@@ -14,7 +14,7 @@ from handlers.common.context import Services
 from handlers.meetings.codecs import CARD
 from handlers.meetings.meeting_when import times_left
 from handlers.meetings.reminders import notices_sent
-from storage.meetings import get_meeting
+from storage.meetings.meetings import get_meeting
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.meetings_setup import FADUMO, KARI, alna_group, next_meeting_id, now, started
 

@@ -11,14 +11,13 @@ from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings.planning import plan_all
-from storage.meetings import (
+from storage.meetings.meetings import (
     cancel_meeting,
-    get_rsvp,
     move_meeting,
     set_place_and_note,
-    set_rsvp,
     upcoming_meetings,
 )
+from storage.meetings.rsvps import get_rsvp, set_rsvp
 from storage.organisation import apply_seed
 from tests.meetings_setup import FADUMO, HAWA, KARI, LOCATION, alna, alna_group, now
 

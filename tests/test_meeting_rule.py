@@ -14,7 +14,8 @@ from bot.meeting_rule import RuleDraft, apply_change, parse_days_off_typed
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings.reminders import notices_sent
-from storage.meetings import meeting_settings, upcoming_meetings
+from storage.meetings.meetings import upcoming_meetings
+from storage.meetings.rules import meeting_settings
 from storage.organisation import apply_seed
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.meetings_setup import FADUMO, KARI, LOCATION, alna, alna_group, now, started

@@ -22,14 +22,14 @@ from handlers.meetings import meeting_when, reminders
 from handlers.meetings.codecs import ANSWERS, CALENDAR, CARD, NOTE, RSVP
 from handlers.meetings.planning import plan_all, plan_and_tell
 from handlers.meetings.reminders import notices_sent
-from storage.meetings import (
+from storage.meetings.meetings import (
     add_meeting,
     cancel_meeting,
     get_meeting,
-    get_rsvp,
     move_meeting,
     upcoming_meetings,
 )
+from storage.meetings.rsvps import get_rsvp
 from storage.organisation import apply_seed
 from storage.people import MembershipRecord, mark_unreachable
 from tests.conftest import make_member

@@ -12,7 +12,7 @@ from bot.offline_api import JSON, OfflineBotApi
 from handlers.meetings.codecs import RSVP_ON_REMINDER
 from storage import Database
 from storage.districts import upsert_district
-from storage.meetings import add_meeting
+from storage.meetings.meetings import add_meeting
 from storage.people import add_membership
 from tests.fakes.bot_process import WAIT, start_bot, stop
 from tests.fakes.http_api import BotApiHttpServer

@@ -15,22 +15,16 @@ from typing import Any
 import pytest
 
 import handlers.announcements.outbox as outbox_module
-import storage.broadcasts as storage_broadcasts
-from bot.app import build_application, close_services, open_services
+from bot.application import build_application, close_services, open_services
 from bot.broadcasts import PROGRESS_EVERY, counts_from
 from bot.config import Config
 from bot.offline_api import JSON, OfflineRequest
 from handlers.announcements.outbox import purge_announcements
 from handlers.common.context import SERVICES_KEY
 from storage import Database
-from storage.broadcasts import (
-    busy,
-    get_announcement,
-    mark_reported,
-    set_progress_message,
-    status_counts,
-    version_counts,
-)
+from storage.announcements.outbox import busy, finish
+from storage.announcements.records import get_announcement, set_progress_message
+from storage.announcements.reports import mark_reported, status_counts, version_counts
 from storage.districts import upsert_district
 from tests.conftest import TEST_TOKEN
 from tests.fakes.clock import FakeClock
@@ -72,7 +66,7 @@ async def test_two_senders_to_one_chat_never_share_a_turn() -> None:
 
 async def test_a_failed_status_write_leaves_no_row_sending(monkeypatch: Any) -> None:
     script = Script(FakeClock())
-    real_finish = storage_broadcasts.finish
+    real_finish = finish
     failures = deque(["boom"])
 
     async def flaky_finish(*args: Any) -> None:
@@ -95,7 +89,7 @@ async def test_a_failed_status_write_leaves_no_row_sending(monkeypatch: Any) -> 
 
 async def test_the_report_is_sent_at_most_once_when_marking_it_fails(monkeypatch: Any) -> None:
     script = Script(FakeClock())
-    real_mark = storage_broadcasts.mark_reported
+    real_mark = mark_reported
     failures = deque(["boom"])
 
     async def flaky_mark(*args: Any) -> None:

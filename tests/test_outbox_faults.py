@@ -18,13 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.broadcasts import Status
-from storage.broadcasts import (
-    DraftRecord,
-    NewAnnouncement,
-    Recipient,
-    create_announcement,
-    save_draft,
-)
+from storage.announcements.drafts import DraftRecord, save_draft
+from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
 from storage.districts import get_district
 from storage.group_chats import link_chat
 from tests.fakes.clock import START, FakeClock

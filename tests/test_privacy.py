@@ -15,20 +15,18 @@ from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from storage import Database, StorageError
 from storage.admins import add_admin
+from storage.announcements.drafts import DraftRecord, save_draft
+from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
 from storage.awaiting import save_question
-from storage.broadcasts import (
-    DraftRecord,
-    NewAnnouncement,
-    Recipient,
-    create_announcement,
-    save_draft,
-)
 from storage.confirmations import ConfirmationRecord, add_confirmation
 from storage.districts import change_phase, upsert_district
 from storage.dropin.rota import take_shift
 from storage.dropin.sessions import SessionSeed, cancel_occurrence, subscribe, update_session
 from storage.help import create_contact_request, mark_handled, record_delivery, save_voice_note
-from storage.meetings import RULE_COLUMNS, add_meeting, claim_reminder, set_meeting_rule, set_rsvp
+from storage.meetings.meetings import add_meeting
+from storage.meetings.reminders import claim_reminder
+from storage.meetings.rsvps import set_rsvp
+from storage.meetings.rules import RULE_COLUMNS, set_meeting_rule
 from storage.organisation import LocationSeed, apply_seed
 from storage.people import add_membership, mark_unreachable
 from storage.privacy import (

@@ -16,7 +16,8 @@ import pytest
 from bot.offline_api import JSON, OfflineBotApi
 from storage import Database
 from storage.districts import upsert_district
-from storage.meetings import add_meeting, reminder_outcomes
+from storage.meetings.meetings import add_meeting
+from storage.meetings.reminders import reminder_outcomes
 from storage.people import add_membership
 from tests.fakes.bot_process import WAIT, start_bot
 from tests.fakes.http_api import BotApiHttpServer

@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx
 from telegram.error import NetworkError, TimedOut
 
-from bot.app import BotApplication, build_application, close_services, open_services
+from bot.app import BotApplication
+from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
@@ -23,13 +24,9 @@ from handlers.jobs.meetings import schedule_wakeups
 from handlers.meetings.codecs import RSVP, RSVP_ON_REMINDER
 from handlers.meetings.reminders import dispatch_reminders
 from storage.group_chats import link_chat
-from storage.meetings import (
-    add_meeting,
-    claim_reminder,
-    mark_interrupted,
-    reminder_outcomes,
-    set_rsvp,
-)
+from storage.meetings.meetings import add_meeting
+from storage.meetings.reminders import claim_reminder, mark_interrupted, reminder_outcomes
+from storage.meetings.rsvps import set_rsvp
 from storage.people import load_person
 from tests.conftest import TEST_TOKEN, VirtualClock, make_member
 from tests.fakes.telegram import ChatDriver, buttons_of

@@ -14,7 +14,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 import locales
-from bot.app import build_application, close_services, open_services
+from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.i18n import LOCALE_CODES, set_live_wordings, translator
 from bot.offline_api import OfflineBotApi, OfflineRequest

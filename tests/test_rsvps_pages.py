@@ -15,7 +15,9 @@ from bot.app import BotApplication
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.jobs.meetings import start_meetings
-from storage.meetings import add_meeting, claim_reminder, reminder_outcomes, set_rsvp
+from storage.meetings.meetings import add_meeting
+from storage.meetings.reminders import claim_reminder, reminder_outcomes
+from storage.meetings.rsvps import set_rsvp
 from storage.people import mark_unreachable
 from tests.conftest import make_member
 from tests.fakes.telegram import ChatDriver

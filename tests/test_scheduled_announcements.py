@@ -12,7 +12,7 @@ import pytest
 from bot.offline_api import JSON, OfflineBotApi
 from handlers.announcements.outbox import OutboxWorker
 from handlers.common.context import Services
-from storage.broadcasts import get_announcement
+from storage.announcements.records import get_announcement
 from tests.broadcasts_setup import KARI, composing_for_alna, drain, labels
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import ChatDriver, buttons_of

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from bot.app import build_application, close_services, open_services
+from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.confirmations import parse_source_and_date
 from bot.offline_api import OfflineBotApi, OfflineRequest

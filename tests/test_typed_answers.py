@@ -9,15 +9,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import BotApplication, build_application, close_services, open_services
+from bot.app import BotApplication
+from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.offline_api import OfflineBotApi, OfflineRequest
 from handlers.common.awaiting import KEY, Questions
 from handlers.common.context import Services
 from handlers.meetings.codecs import NOTE
 from handlers.meetings.reminders import notices_sent
-from storage.broadcasts import get_draft
-from storage.meetings import get_meeting
+from storage.announcements.drafts import get_draft
+from storage.meetings.meetings import get_meeting
 from tests.conftest import TEST_TOKEN, make_member
 from tests.fakes.telegram import ChatDriver
 from tests.meetings_setup import FADUMO, KARI, alna_group, next_meeting_id, started

@@ -16,11 +16,8 @@ from handlers.announcements.announcement_text import (
     audience_label,
 )
 from handlers.common.context import BotContext
-from storage.broadcasts import (
-    DraftRecord,
-    districts_in_phase,
-    reachable_members,
-)
+from storage.announcements.audiences import districts_in_phase, reachable_members
+from storage.announcements.drafts import DraftRecord
 from storage.districts import DistrictRecord, get_district, list_districts
 
 

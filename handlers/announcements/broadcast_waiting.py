@@ -25,11 +25,10 @@ from handlers.common.awaiting import Question, ask
 from handlers.common.codec import fields_of
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from storage.broadcasts import (
-    AnnouncementRecord,
-    announcement_progress,
+from storage.announcements.records import AnnouncementRecord, get_announcement
+from storage.announcements.reports import announcement_progress
+from storage.announcements.scheduled import (
     cancel_announcement,
-    get_announcement,
     reschedule_announcement,
     waiting_announcements,
 )

@@ -60,13 +60,8 @@ from handlers.common.awaiting import Question, Takes, ask, end
 from handlers.common.context import BotContext
 from handlers.common.language import language_keyboard
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from storage.broadcasts import (
-    DraftRecord,
-    count_reachable_by_role,
-    delete_draft,
-    get_draft,
-    save_draft,
-)
+from storage.announcements.audiences import count_reachable_by_role
+from storage.announcements.drafts import DraftRecord, delete_draft, get_draft, save_draft
 from storage.districts import DistrictRecord, get_district
 
 PRESS = re.compile(

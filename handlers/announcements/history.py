@@ -23,11 +23,8 @@ from handlers.common.access import refuse
 from handlers.common.codec import fields_of
 from handlers.common.context import BotContext
 from handlers.common.render import button, edit_in_place, escape
-from storage.broadcasts import (
-    list_announcements,
-    status_counts,
-    version_counts,
-)
+from storage.announcements.records import list_announcements
+from storage.announcements.reports import status_counts, version_counts
 from storage.districts import DistrictRecord
 
 HISTORY_PAGE_SIZE = 4

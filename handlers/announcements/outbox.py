@@ -54,23 +54,24 @@ from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.render import escape
 from handlers.common.sending import retry_seconds, surely_not_sent, unreachable
 from storage import Database
-from storage.broadcasts import (
-    AnnouncementRecord,
+from storage.announcements.outbox import (
     OutboxJob,
-    announcement_progress,
     anything_left,
     busy,
     claim,
     due_jobs,
     finish,
-    get_announcement,
-    mark_reported,
     move_group_chat,
     next_due_at,
-    purge_reported,
     recover_in_flight,
     retry_later,
     unreported_finished,
+)
+from storage.announcements.records import AnnouncementRecord, get_announcement
+from storage.announcements.reports import (
+    announcement_progress,
+    mark_reported,
+    purge_reported,
     version_counts,
 )
 from storage.group_chats import migrate_chat

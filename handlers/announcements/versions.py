@@ -36,12 +36,8 @@ from handlers.common.access import refuse
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.common.sending import retry_seconds
-from storage.broadcasts import (
-    DraftRecord,
-    NewAnnouncement,
-    Recipient,
-    create_announcement,
-)
+from storage.announcements.drafts import DraftRecord
+from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
 from storage.districts import get_district
 
 PREVIEW_TRIES = 4  # a preview message goes again after up to three 429s
@@ -255,7 +251,7 @@ async def send_pressed(update: Update, context: BotContext, draft: DraftRecord) 
         await query.answer(empty_audience(t), show_alert=True)
         return
     # The original counts as the version in its language: an outbox row in that language
-    # without a stored version gets the original text (storage.broadcasts.due_jobs).
+    # without a stored version gets the original text (storage.announcements.outbox.due_jobs).
     versions = await with_original(context, draft)
     recipients = [
         Recipient(d.telegram_id, None, d.locale, d.fallback)

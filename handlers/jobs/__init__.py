@@ -1,1 +1,3 @@
-"""Background work that sends on its own (not handlers of an update): started from bot/app.py."""
+"""Background work that sends on its own (not handlers of an update).
+
+Started from bot/application.py, when the bot opens its services."""

@@ -21,11 +21,9 @@ from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.meetings.planning import plan_all
 from handlers.meetings.reminders import LONGEST_LEAD, dispatch_reminders
 from storage import Database
-from storage.meetings import (
-    all_upcoming_meetings,
-    mark_interrupted,
-    meeting_settings,
-)
+from storage.meetings.meetings import all_upcoming_meetings
+from storage.meetings.reminders import mark_interrupted
+from storage.meetings.rules import meeting_settings
 
 log = logging.getLogger(__name__)
 

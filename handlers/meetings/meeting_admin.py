@@ -26,16 +26,15 @@ from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.meetings import codecs
 from handlers.meetings.meetings import ANSWERS, card_keyboard, meeting_text, pressed_meeting
 from handlers.meetings.reminders import tell_members_soon
-from storage.meetings import (
+from storage.meetings.meetings import (
     MeetingRecord,
-    MemberAnswer,
-    answers,
     cancel_meeting,
     get_meeting,
-    interrupted_reminders,
     set_place_and_note,
     upcoming_meetings,
 )
+from storage.meetings.reminders import interrupted_reminders
+from storage.meetings.rsvps import MemberAnswer, answers
 
 CANCEL_DATA = re.compile(r"(mcan|mcanok):(\d{1,9})")
 WHEN_DATA = re.compile(r"(mmv|mmvok|madd|maddok|mmvx|maddx):(\d{1,9})(?::(\d{8}))?(?::(\d{4}))?")

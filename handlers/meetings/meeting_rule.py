@@ -38,7 +38,8 @@ from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.jobs.meetings import schedule_wakeups
 from handlers.meetings.meetings import meeting_text
 from handlers.meetings.planning import plan_and_tell
-from storage.meetings import RULE_COLUMNS, MeetingRecord, meeting_settings, set_meeting_rule
+from storage.meetings.meetings import MeetingRecord
+from storage.meetings.rules import RULE_COLUMNS, meeting_settings, set_meeting_rule
 
 RULE_DATA = re.compile(
     r"rr:(\d{1,9})(?::f:(wd|tm|an|mo|mow[1-5]|mod|rh|do|dd)|:c:([a-z0-9]{2,12})|:(ok|x|v))?"

@@ -24,15 +24,15 @@ from handlers.meetings.meeting_admin import ask_to_confirm, pressed_change, show
 from handlers.meetings.meetings import card_keyboard, meeting_text
 from handlers.meetings.reminders import tell_members_soon
 from storage.districts import get_district
-from storage.meetings import (
+from storage.meetings.meetings import (
     MeetingRecord,
     add_meeting,
     get_meeting,
-    get_rsvp,
     move_meeting,
     restore_meeting,
     upcoming_meetings,
 )
+from storage.meetings.rsvps import get_rsvp
 
 WHEN_DATA = re.compile(r"(mmv|mmvok|madd|maddok|mmvx|maddx):(\d{1,9})(?::(\d{8}))?(?::(\d{4}))?")
 RESTORE_DATA = re.compile(r"(mres|mresok):(\d{1,9})")

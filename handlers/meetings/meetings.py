@@ -23,7 +23,8 @@ from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.meetings import codecs
 from storage.districts import list_districts
-from storage.meetings import MeetingRecord, get_meeting, get_rsvp, set_rsvp, upcoming_meetings
+from storage.meetings.meetings import MeetingRecord, get_meeting, upcoming_meetings
+from storage.meetings.rsvps import get_rsvp, set_rsvp
 
 ANSWER_CODES = {"y": "yes", "n": "no", "m": "maybe"}
 ANSWERS = {

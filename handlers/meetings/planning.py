@@ -29,16 +29,9 @@ from handlers.common.render import escape
 from handlers.meetings import reminders
 from handlers.meetings.meetings import meeting_text
 from storage import Database
-from storage.meetings import (
-    MeetingRecord,
-    MeetingSettings,
-    all_meeting_settings,
-    apply_plan,
-    meeting_settings,
-    rule_meetings,
-    stored_plan,
-    upcoming_meetings,
-)
+from storage.meetings.meetings import MeetingRecord, upcoming_meetings
+from storage.meetings.plan import apply_plan, rule_meetings, stored_plan
+from storage.meetings.rules import MeetingSettings, all_meeting_settings, meeting_settings
 
 log = logging.getLogger(__name__)
 

@@ -34,18 +34,16 @@ from handlers.common.sending import Outcome
 from handlers.meetings.meetings import meeting_text, reminder_keyboard, reminder_text
 from storage import Database
 from storage.group_chats import migrate_chat
-from storage.meetings import (
-    MeetingRecord,
-    all_upcoming_meetings,
-    attendees,
+from storage.meetings.meetings import MeetingRecord, all_upcoming_meetings
+from storage.meetings.reminders import (
     chat_post_claimed,
     claim_chat_post,
     claim_reminder,
     finish_chat_post,
     finish_reminder,
-    meeting_settings,
-    member_locales,
 )
+from storage.meetings.rsvps import attendees, member_locales
+from storage.meetings.rules import meeting_settings
 
 log = logging.getLogger(__name__)
 

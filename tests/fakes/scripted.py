@@ -22,13 +22,8 @@ from bot.broadcasts import MAX_ATTEMPTS, Candidate, Status, deliveries
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from handlers.announcements.outbox import OutboxWorker
 from storage import Database
-from storage.broadcasts import (
-    DraftRecord,
-    NewAnnouncement,
-    Recipient,
-    create_announcement,
-    save_draft,
-)
+from storage.announcements.drafts import DraftRecord, save_draft
+from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
 from storage.districts import upsert_district
 from storage.people import add_membership
 from tests.conftest import TEST_TOKEN
