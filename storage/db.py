@@ -191,7 +191,7 @@ class Database:
         # and back takes 0.1-0.3 ms, and updates are handled one at a time (every trip is
         # everyone's wait). Writes and transactions still go to the thread, where a commit's
         # occasional checkpoint (a disk sync) keeps the loop free.
-        raw: sqlite3.Connection = getattr(self._conn, "_conn")
+        raw: sqlite3.Connection = self._conn._conn
         return raw
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:

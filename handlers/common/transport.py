@@ -61,7 +61,9 @@ class BydelsBot(ExtBot[None]):
             return await super()._send_message(endpoint, data, *args, **kwargs)
         if not isinstance(keyboard, FrozenKeyboard):
             # Its JSON form is made once here (PTB would make it too) and kept to compare.
-            keyboard = FrozenKeyboard(keyboard.inline_keyboard, api_kwargs=keyboard.api_kwargs)
+            keyboard = FrozenKeyboard(
+                keyboard.inline_keyboard, api_kwargs=dict(keyboard.api_kwargs)
+            )
             if "reply_markup" in kwargs:
                 kwargs["reply_markup"] = keyboard
             else:
