@@ -104,9 +104,9 @@ class StandIn(OfflineBotApi):
     nothing it no longer needs. Telegram keeps every chat's messages on its own machines; kept
     here, they pile up in the bot's heap (with the log of every request and every update
     delivered), and each full garbage collection of the bot walks them all: 21-124 ms of a
-    single update's time on a busy machine, a cost the bot does not have in production. After each update a chat
-    keeps its newest messages only, the log and the delivered updates are dropped. The same for
-    both bots."""
+    single update's time on a busy machine, a cost the bot does not have in production. After
+    each update a chat keeps its newest messages only, the log and the delivered updates are
+    dropped. The same for both bots."""
 
     KEEP = 3  # the message pressed next is the bot's last one; edits touch the pressed one
 
