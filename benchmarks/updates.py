@@ -37,7 +37,6 @@ from telegram import Update  # noqa: E402
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
 
 from bot.application import (  # noqa: E402
-    TURNS_KEY,
     build_application,
     close_services,
     open_services,
@@ -45,7 +44,7 @@ from bot.application import (  # noqa: E402
 )
 from bot.config import Config  # noqa: E402
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest  # noqa: E402
-from handlers.common.rate_limiter import Clock  # noqa: E402
+from handlers.common.clock import Clock  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.districts import upsert_district  # noqa: E402
 from storage.meetings.meetings import add_meeting  # noqa: E402
@@ -161,9 +160,13 @@ async def measure_bot(args: argparse.Namespace, db_path: Path) -> Times:
     women, coordinators, meetings = await seed(db_path, args.members)
     api = StandIn()
     config = Config(token=TOKEN, db_path=db_path)
-    app = build_application(config, request=OfflineRequest(api), with_updater=False)
     clock = NoWait()
-    app.bot_data[TURNS_KEY].clock = Clock(clock.now, clock.sleep)
+    app = build_application(
+        config,
+        request=OfflineRequest(api),
+        with_updater=False,
+        clock=Clock(monotonic=clock.now, sleep=clock.sleep),
+    )
     times: Times = defaultdict(list)
     async with app:
         await open_services(app)

@@ -8,7 +8,7 @@ registered in bot/app.py, the one registry.
 from __future__ import annotations
 
 import gc
-from datetime import UTC, datetime, time
+from datetime import time
 
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
@@ -20,13 +20,15 @@ from bot.review.flow import refresh_live
 from handlers.announcements.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.common import awaiting
 from handlers.common.catalogue import CATALOGUE_KEY
+from handlers.common.clock import CLOCK_KEY, Clock
 from handlers.common.commands import publish_command_menus
 from handlers.common.context import SERVICES_KEY, BotContext, Services
-from handlers.common.rate_limiter import PlanLimiter, Turns
 from handlers.common.transport import BydelsBot
-from handlers.help import confirm_facts, contact_requests
+from handlers.delivery.rate_limiter import PlanLimiter, Turns
+from handlers.help import confirm_facts
 from handlers.jobs.course import start_course
 from handlers.jobs.dropin import start_dropin
+from handlers.jobs.help import contact_requests_purge_job, purge_contact_requests
 from handlers.jobs.meetings import start_meetings
 from storage import Database
 
@@ -41,13 +43,16 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     with_updater: bool = True,
     long_running: bool = False,
+    clock: Clock | None = None,
 ) -> BotApplication:
     """The whole bot, ready for `run_polling` or for feeding updates by hand (`long_running`:
-    the process serves for days, `bydelsbot run`: see settle_heap)."""
+    the process serves for days, `bydelsbot run`: see settle_heap). `clock`: the one clock of
+    every handler, job and the rate plan (a test's, whose sleeps are skipped)."""
+    clock = clock or Clock()
     # Every request of the bot waits for its turn under one rate plan
-    # (handlers/common/rate_limiter.py); the announcement worker and the reminders take their
+    # (handlers/delivery/rate_limiter.py); the announcement worker and the reminders take their
     # turns from the same Turns.
-    turns = Turns(RatePlan(Limits(per_second=config.send_rate)))
+    turns = Turns(RatePlan(Limits(per_second=config.send_rate)), clock)
     # Our own ExtBot (handlers/common/transport.py), so that an update PTB cannot read is skipped.
     bot = BydelsBot(
         token=config.token,
@@ -72,6 +77,7 @@ def build_application(
     application: BotApplication = builder.build()
     application.bot_data[CONFIG_KEY] = config
     application.bot_data[TURNS_KEY] = turns
+    application.bot_data[CLOCK_KEY] = clock
     register_handlers(application)
     return application
 
@@ -79,23 +85,24 @@ def build_application(
 async def open_services(application: BotApplication) -> None:
     """Open the database and publish the localized command menus before the first update."""
     config: Config = application.bot_data[CONFIG_KEY]
+    clock: Clock = application.bot_data[CLOCK_KEY]
     db = await Database.open(config.db_path)
     # Announcements: the one outbox worker, which first resumes what a previous process left.
-    worker = OutboxWorker(application.bot, db, turns=application.bot_data[TURNS_KEY])
-    application.bot_data[SERVICES_KEY] = Services(config=config, db=db, outbox=worker)
+    worker = OutboxWorker(application.bot, db, clock=clock, turns=application.bot_data[TURNS_KEY])
+    application.bot_data[SERVICES_KEY] = Services(config=config, db=db, outbox=worker, clock=clock)
     await publish_command_menus(application.bot, db)
     # Wordings native reviewers approved in the bot: used at once, also after a restart.
     await refresh_live(db)
     # The help guide: its catalogue is checked once, before the first woman asks; contact
     # requests handled over 30 days ago (or unhandled for 30 days) are deleted now and every night.
     application.bot_data[CATALOGUE_KEY] = await confirm_facts.confirmed_catalogue(db)
-    await contact_requests.purge(application.bot, db, datetime.now(UTC))
+    await purge_contact_requests(application.bot, db, clock.now())
     if application.job_queue is not None:
         application.job_queue.run_daily(
-            contact_requests.purge_job, time(4, 0, tzinfo=config.tz), name="help-guide-purge"
+            contact_requests_purge_job, time(4, 0, tzinfo=config.tz), name="help-guide-purge"
         )
     # Announcements 30 days after their report keep only their counts: now and every night.
-    await purge_announcements(db, datetime.now(UTC))
+    await purge_announcements(db, clock.now())
     if application.job_queue is not None:
         application.job_queue.run_daily(
             announcements_purge_job, time(4, 10, tzinfo=config.tz), name="announcements-purge"
@@ -103,7 +110,7 @@ async def open_services(application: BotApplication) -> None:
     # Typed answers: the questions still open before a restart are asked again, silently.
     questions = application.bot_data[awaiting.KEY]
     assert isinstance(questions, awaiting.Questions)
-    await questions.restore(db, datetime.now(UTC))
+    await questions.restore(db, clock.now())
     # Meetings: plan the rolling horizon, rebuild the reminder wake-ups (PTB keeps no jobs
     # across a restart) and send at once what came due while the bot was down.
     await start_meetings(application)

@@ -203,7 +203,7 @@ async def run_demo(
                 await seed_demo_data(services, role)
                 # Plan the demo data now: start-up planning ran before it existed.
                 now = datetime.now(UTC)
-                await plan_all(app.bot, services.db, services.config.tz, now)
+                await plan_all(app.bot, services, now)
                 assert app.job_queue is not None
                 await schedule_wakeups(app.job_queue, services.db, now)
                 await app.start()
@@ -292,6 +292,6 @@ async def _jump_to_next_reminder(app: BotApplication, out: TextIO, now: datetime
     local = moment.astimezone(services.config.tz)
     out.write(f"(demo: the clock jumps to {local:%Y-%m-%d %H:%M}, when a reminder is due)\n")
     await dispatch_reminders(
-        app.bot, services.db, services.config.tz, moment, pacer=services.outbox
+        app.bot, services.db, services.config.tz, moment, services.clock, services.outbox
     )
     return moment

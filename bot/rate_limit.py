@@ -14,7 +14,7 @@ asks it, waits, sends, and tells it:
     plan.record(chat_id, now, group=is_group)  # just before the request goes out
     plan.pause_until(now + retry_after)     # after a 429: nothing goes until then
 
-One plan serves every request of the bot: handlers/common/rate_limiter.py keeps it (`Turns`) and
+One plan serves every request of the bot: handlers/delivery/rate_limiter.py keeps it (`Turns`) and
 gives python-telegram-bot a BaseRateLimiter that asks it before every request; `record` before the
 request, so a slow answer never lets a second one past.
 

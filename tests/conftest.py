@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,22 +9,18 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotApplication
-from bot.application import TURNS_KEY, build_application, close_services, open_services
+from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.offline_api import OfflineBotApi, OfflineRequest
 from handlers.announcements.outbox import OutboxWorker
+from handlers.common.clock import Clock
 from handlers.common.context import SERVICES_KEY, Services
-from handlers.common.rate_limiter import Clock
 from storage import Database
-from storage.districts import upsert_district
-from storage.people import add_membership
 from tests.fakes.bot_process import TOKEN as E2E_TOKEN
-from tests.fakes.clock import FakeClock
+from tests.fakes.clock import FakeClock, VirtualClock
 from tests.fakes.http_api import BotApiHttpServer
-from tests.fakes.telegram import ChatDriver, checked_api
-
-TEST_TOKEN = "123456789:TEST-token-for-the-offline-fake-abcdef"
-ADMIN_ID = 9000
+from tests.fakes.telegram import TEST_TOKEN, ChatDriver, checked_api
+from tests.support.people import ADMIN_ID
 
 
 @pytest.fixture
@@ -46,36 +40,26 @@ def api() -> OfflineBotApi:
     return checked_api()
 
 
-class VirtualClock:
-    """The rate plan's clock in tests: a wait for a turn (or a 429's pause) is noted and skipped,
-    so the plan is kept and no test waits real time."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-        self.slept: list[float] = []
-
-    def now(self) -> float:
-        return time.monotonic() + self.offset
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.offset += seconds
-        await asyncio.sleep(0)
-
-
 @pytest.fixture
 def turns_clock() -> VirtualClock:
     return VirtualClock()
 
 
 @pytest.fixture
-async def app(
-    api: OfflineBotApi, db_path: Path, turns_clock: VirtualClock
-) -> AsyncIterator[BotApplication]:
+def clock(turns_clock: VirtualClock) -> Clock:
+    """The bot's one clock in tests (handlers/common/clock.py): the Application's handlers, jobs
+    and rate plan all read it. Its sleeps are noted (turns_clock.slept) and skipped; a test moves
+    the time of day by replacing `clock.now`."""
+    return Clock(monotonic=turns_clock.now, sleep=turns_clock.sleep)
+
+
+@pytest.fixture
+async def app(api: OfflineBotApi, db_path: Path, clock: Clock) -> AsyncIterator[BotApplication]:
     """The real Application over the fake Bot API; fails the test on any call Telegram refuses."""
     config = Config(token=TEST_TOKEN, db_path=db_path, admins=frozenset({ADMIN_ID}))
-    application = build_application(config, request=OfflineRequest(api), with_updater=False)
-    application.bot_data[TURNS_KEY].clock = Clock(turns_clock.now, turns_clock.sleep)
+    application = build_application(
+        config, request=OfflineRequest(api), with_updater=False, clock=clock
+    )
     async with application:
         await open_services(application)
         await application.start()
@@ -111,18 +95,6 @@ def chat(app: BotApplication, api: OfflineBotApi) -> Callable[..., ChatDriver]:
         return ChatDriver(app, api, api.user(user_id, name, language_code))
 
     return make
-
-
-async def make_member(
-    services: Services, user_id: int, role: str, district: str = "Alna", phase: int = 3,
-    locale: str | None = "en",
-) -> int:  # fmt: skip
-    """Put her in a district group with a role; returns the district id."""
-    district_id = await upsert_district(services.db, district.lower(), district, phase)
-    await add_membership(
-        services.db, user_id, district_id, role, "Member", datetime.now(UTC), locale
-    )
-    return district_id
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ who may change it is checked on every press: its author, a coordinator of its di
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -44,7 +43,7 @@ async def waiting_first_command(update: Update, context: BotContext) -> None:
     districts = await announcing(context)
     if districts:
         scope = history_scope(context.identity, districts)
-        now = datetime.now(UTC)
+        now = context.clock.now()
         waiting = await waiting_announcements(context.db, scope, context.identity.telegram_id, now)
         if waiting:
             t, tz = context.t, context.services.config.tz
@@ -75,7 +74,7 @@ async def waiting_callback(update: Update, context: BotContext) -> None:
     """A waiting announcement's card, or what she pressed on it."""
     query = update.callback_query
     assert query is not None
-    t, now = context.t, datetime.now(UTC)
+    t, now = context.t, context.clock.now()
     fields = fields_of(context.matches)  # the announcement, then what she pressed on its card
     announcement = await get_announcement(context.db, int(fields[0]))
     if announcement is None or not announcement.waiting(now):
@@ -182,7 +181,7 @@ async def edit_progress(context: BotContext, announcement: AnnouncementRecord, t
 async def new_time_answered(update: Update, context: BotContext, values: tuple[str, ...]) -> None:
     """Move the waiting announcement to the time she typed (or say why not, and ask again)."""
     assert update.message is not None and update.effective_chat is not None
-    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
+    t, now, tz = context.t, context.clock.now(), context.services.config.tz
     chat_id = update.effective_chat.id
     announcement = await get_announcement(context.db, int(values[0]))
     if announcement is None or not announcement.waiting(now):

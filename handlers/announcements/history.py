@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
@@ -90,7 +88,7 @@ async def history_page(context: BotContext, page: int) -> tuple[str, InlineKeybo
         lines += ["", "🗓 " + t.format_datetime(a.send_at, tz)]
         if a.cancelled_at is not None:
             lines.append("📢 " + label + "\n❌ " + t._("Cancelled: nobody got it."))
-        elif a.waiting(datetime.now(UTC)):
+        elif a.waiting(context.clock.now()):
             lines.append("📢 " + label + "\n🕒 " + t._("Waiting to be sent."))
         elif counts.done:
             lines.append(report_text(t, label, await version_counts(context.db, a.id)))

@@ -1,8 +1,8 @@
 """The outbox worker: the one task that delivers announcements, within Telegram's limits.
 
 It drains the outbox under the bot's one rate plan (bot/rate_limit.py, kept by
-handlers/rate_limiter.Turns, which every request of the bot goes through). When a row's turn is
-near, it marks it `sending` (committed), takes the turn and sends it, in a task of its own:
+handlers/delivery/rate_limiter.Turns, which every request of the bot goes through). When a row's
+turn is near, it marks it `sending` (committed), takes the turn and sends it, in a task of its own:
 up to IN_FLIGHT requests are on their way at once, so that a slow network (50-150 ms a round
 trip) does not slow the rate. Each row ends `sent`, `failed` or `blocked`; a row still `sending`
 at start-up was in flight when the process died and becomes `uncertain`: reported, never
@@ -13,7 +13,7 @@ Telegram's answers: 429 pauses everything for `retry_after` (the row is tried ag
 as an attempt); a server error or a connection that never reached Telegram is retried with
 exponential backoff up to bot.broadcasts.MAX_ATTEMPTS tries; a timeout waiting for the answer may
 have delivered the message (Telegram gives no way to ask), so that row is `uncertain`, reported
-like one in flight at a crash, never resent (handlers/common/sending.py); 403 or "chat not
+like one in flight at a crash, never resent (handlers/delivery/sending.py); 403 or "chat not
 found" marks her unreachable (left out of later audiences until she writes again); a group
 chat that became a supergroup is followed to its new id and tried once more; any other refusal
 fails the row.
@@ -21,8 +21,8 @@ fails the row.
 The coordinator's progress message is edited at most every PROGRESS_EVERY seconds (not at all
 once she deleted it) and the report is marked sent, then sent, when the last row is finished: at
 most once, even across a crash. Every 429, to any of these requests, pauses the one plan.
-The clock and the sleep are injectable, so the tests run a broadcast through any mix of faults
-without waiting real time.
+The worker runs on the bot's one clock (handlers/common/clock.py), so the tests run a broadcast
+through any mix of faults without waiting real time.
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -49,10 +48,11 @@ from bot.broadcasts import KEPT_AFTER_REPORT, PROGRESS_EVERY, Audience, Status, 
 from bot.i18n import SOURCE_LOCALE, Translator, translator
 from bot.rate_limit import RatePlan
 from handlers.announcements.announcement_text import audience_label, progress_text, report_text
-from handlers.common import rate_limiter
+from handlers.common.clock import Clock
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.render import escape
-from handlers.common.sending import retry_seconds, surely_not_sent, unreachable
+from handlers.delivery import rate_limiter
+from handlers.delivery.sending import retry_seconds, surely_not_sent, unreachable
 from storage import Database
 from storage.announcements.outbox import (
     OutboxJob,
@@ -87,14 +87,6 @@ SHORT_WAIT = 0.25  # seconds: a wait this short is slept inside the step, before
 IN_FLIGHT = 8  # requests on their way at once: 29 a second over a 150 ms round trip needs 5
 
 
-@dataclass(frozen=True)
-class Clock:
-    """Time for the worker: `now()` (aware, UTC) and `sleep(seconds)`; tests pass a fake."""
-
-    now: Callable[[], datetime] = lambda: datetime.now(UTC)
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-
-
 class OutboxWorker:
     """Start with `start()` (it resumes what a previous process left), stop with `stop()`,
     and `wake()` it when new work is written."""
@@ -111,9 +103,7 @@ class OutboxWorker:
         self.clock = clock or Clock()
         # The bot's turns (shared with its BaseRateLimiter), or, in tests, turns of its own on
         # the worker's clock.
-        self.turns = turns or rate_limiter.Turns(
-            plan, rate_limiter.Clock(lambda: self.clock.now().timestamp(), self.clock.sleep)
-        )
+        self.turns = turns or rate_limiter.Turns(plan, self.clock)
         self.plan = self.turns.plan
         self._in_flight: set[asyncio.Task[None]] = set()
         self._failed_delivery = False
@@ -225,14 +215,12 @@ class OutboxWorker:
         return not await busy(self.db, self.clock.now())
 
     async def _idle(self, seconds: float) -> None:
+        """Wait for a wake-up, or at most `seconds` of the event loop's own time: idling waits
+        for work, not for a moment (each step reads the moments from the clock), and a test's
+        clock, whose sleeps return at once, would make it spin."""
         self._wake.clear()
-        waiter = asyncio.ensure_future(self._wake.wait())
-        sleeper = asyncio.ensure_future(self.clock.sleep(seconds))
-        try:
-            await asyncio.wait({waiter, sleeper}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            waiter.cancel()
-            sleeper.cancel()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
 
     # -- one step ------------------------------------------------------------------------------
 
@@ -251,7 +239,7 @@ class OutboxWorker:
             await self._report_finished()
             due = await next_due_at(self.db)
             return IDLE if due is None else max(0.01, (due - now).total_seconds())
-        moment = self.turns.clock.now()
+        moment = self.turns.clock.monotonic()
         delays = [
             self.plan.delay(j.chat_id, moment, group=j.group_chat_id is not None) for j in jobs
         ]
@@ -381,7 +369,7 @@ class OutboxWorker:
         author, message_id = announcement.created_by, announcement.progress_message_id
         if author is None or message_id is None or announcement.id in self._progress_gone:
             return
-        if not last and self.plan.chat_delay(author, self.turns.clock.now()) > 0:
+        if not last and self.plan.chat_delay(author, self.turns.clock.monotonic()) > 0:
             return  # she just got the announcement herself: the next edit will do
         done, total = await announcement_progress(self.db, announcement.id)
         t = await self._translator_of(author)
@@ -472,4 +460,4 @@ async def announcements_purge_job(context: BotContext) -> None:
     """The nightly JobQueue run of purge_announcements."""
     services = context.application.bot_data.get(SERVICES_KEY)
     if isinstance(services, Services):
-        await purge_announcements(services.db, datetime.now(UTC))
+        await purge_announcements(services.db, services.clock.now())

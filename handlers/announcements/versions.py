@@ -3,9 +3,7 @@ screens (handlers/announcements/broadcasts.py asks for the text and the audience
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -20,6 +18,7 @@ from bot.broadcasts import (
     version_for,
 )
 from bot.i18n import LANGUAGE_BY_CODE
+from handlers.announcements import codecs
 from handlers.announcements.announcement_text import (
     language_name,
     progress_text,
@@ -35,7 +34,7 @@ from handlers.announcements.audience import (
 from handlers.common.access import refuse
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from handlers.common.sending import retry_seconds
+from handlers.delivery.sending import retry_seconds
 from storage.announcements.drafts import DraftRecord
 from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
 from storage.districts import get_district
@@ -86,12 +85,13 @@ async def versions_screen(
         seen.add(locale)
         emoji = "✏️" if locale in draft.versions else "➕"
         label = language_name(t, locale) + (f" ({n})" if n else "")
-        rows.append([button(emoji, label, f"bc:v:{locale}")])
+        rows.append([button(emoji, label, codecs.VERSION.encode(locale))])
     rows = rows[:12]
     # TRANSLATORS: a button (short): her text is not in the language named above.
-    rows.append([button("🔤", t._("My text is in another language"), "bc:orig")])
-    rows.append([button("👁", t._("Preview"), "bc:pv")])
-    rows.append([button("❌", t._("Cancel"), "bc:x")])
+    other = t._("My text is in another language")
+    rows.append([button("🔤", other, codecs.ORIGINAL_LANGUAGES.encode())])
+    rows.append([button("👁", t._("Preview"), codecs.PREVIEW.encode())])
+    rows.append([button("❌", t._("Cancel"), codecs.CANCEL.encode())])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -174,7 +174,7 @@ async def paced(
             if outbox is not None:
                 outbox.pause(retry_seconds(exc))  # the next pace() waits it out
             else:
-                await asyncio.sleep(retry_seconds(exc))
+                await context.clock.sleep(retry_seconds(exc))
 
 
 async def confirm_screen(
@@ -222,14 +222,14 @@ async def confirm_screen(
     if draft.send_at:
         when = t.format_datetime(draft.send_at, tz)
         lines.append("🕒 " + t._("To be sent: {when}").format(when=when))
-        send = button("✅", t._("Confirm: send then"), "bc:ok")
+        send = button("✅", t._("Confirm: send then"), codecs.SEND.encode())
     else:
-        send = button("✅", t._("Send now"), "bc:ok")
+        send = button("✅", t._("Send now"), codecs.SEND.encode())
     rows = [
         [send],
-        [button("🕒", t._("Send later"), "bc:later")],
-        [button("✏️", t._("Change the versions"), "bc:back")],
-        [button("❌", t._("Cancel"), "bc:x")],
+        [button("🕒", t._("Send later"), codecs.LATER.encode())],
+        [button("✏️", t._("Change the versions"), codecs.BACK.encode())],
+        [button("❌", t._("Cancel"), codecs.CANCEL.encode())],
     ]
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
@@ -261,7 +261,7 @@ async def send_pressed(update: Update, context: BotContext, draft: DraftRecord) 
         Recipient(None, chat_id, version_for(None, locale, versions))
         for chat_id, locale in resolved.chats
     ]
-    now = datetime.now(UTC)
+    now = context.clock.now()
     label = await draft_label(context, draft)
     if draft.send_at and draft.send_at > now:
         # Not "Sending: 0 / N" while it waits: when and to how many; /broadcasts can change it.

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -33,6 +33,7 @@ from telegram import Update
 from telegram.ext import MessageHandler, filters
 
 from bot.i18n import N_, Translator
+from handlers.common.clock import Clock
 from handlers.common.context import BotContext
 from storage import Database
 from storage.awaiting import delete_question, open_questions, save_question
@@ -88,7 +89,12 @@ class Questions:
     """The registered questions and each chat's open one (memory, written through to the
     database for persistent questions). Kept in bot_data[KEY]."""
 
-    def __init__(self, answers: Mapping[Question, On], otherwise: Fallback | None = None) -> None:
+    def __init__(
+        self,
+        answers: Mapping[Question, On],
+        otherwise: Fallback | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         names = [q.name for q in answers]
         if len(set(names)) != len(names):
             raise ValueError("two questions share a name")
@@ -96,6 +102,7 @@ class Questions:
         self.by_name = {q.name: q for q in answers}
         self.open: dict[int, Asked] = {}
         self.otherwise = otherwise  # the free-text fallback, for an answer that came too late
+        self.clock = clock or Clock()  # the Application's: a handler's filter has no context
 
     def current(self, chat_id: int, now: datetime) -> Asked | None:
         asked = self.open.get(chat_id)
@@ -118,7 +125,7 @@ class Questions:
         del self.open[chat_id]
         if asked.question.persistent:
             await delete_question(context.db, chat_id)
-        return asked if datetime.now(UTC) < asked.until else None
+        return asked if context.clock.now() < asked.until else None
 
 
 def questions_of(context: BotContext) -> Questions:
@@ -136,7 +143,7 @@ def _chat(context: BotContext) -> int:
 
 async def ask(context: BotContext, question: Question, *values: str) -> None:
     """This chat's next message answers `question`, until `question.lasts` from now."""
-    questions, chat_id, now = questions_of(context), _chat(context), datetime.now(UTC)
+    questions, chat_id, now = questions_of(context), _chat(context), context.clock.now()
     if question not in questions.answers:
         raise KeyError(f"question {question.name} has no answer registered in bot/app.py")
     before = questions.current(chat_id, now)
@@ -155,7 +162,7 @@ def asked(context: BotContext, question: Question) -> Asked | None:
     chat_id = context.chat_id
     if chat_id is None:
         return None
-    current = questions_of(context).current(chat_id, datetime.now(UTC))
+    current = questions_of(context).current(chat_id, context.clock.now())
     return current if current is not None and current.question == question else None
 
 
@@ -184,7 +191,7 @@ class AnswerHandler(MessageHandler[Any, Any]):
     def check_update(self, update: object) -> Any:
         if not isinstance(update, Update) or update.effective_chat is None:
             return None
-        if self.questions.current(update.effective_chat.id, datetime.now(UTC)) is None:
+        if self.questions.current(update.effective_chat.id, self.questions.clock.now()) is None:
             return None
         return super().check_update(update)
 
@@ -200,7 +207,7 @@ async def answer_callback(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
     questions = questions_of(context)
-    open_now = questions.current(chat.id, datetime.now(UTC))
+    open_now = questions.current(chat.id, context.clock.now())
     if open_now is not None and not _fits(open_now.question.takes, message.text, message.voice):
         kind = WRONG_KIND[open_now.question.takes]
         text = "🎙 " if open_now.question.takes is Takes.VOICE else "✍️ "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Config
 from bot.i18n import Translator, translator
 from bot.identity import Identity
+from handlers.common.clock import Clock
 from storage import Database
 
 SERVICES_KEY = "services"
@@ -33,6 +34,7 @@ class Services:
     config: Config
     db: Database
     outbox: Outbox | None = None  # the announcement worker (handlers/announcements/outbox.py)
+    clock: Clock = field(default_factory=Clock)  # the bot's one clock (handlers/common/clock.py)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -52,6 +54,10 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         services = self.bot_data[SERVICES_KEY]
         assert isinstance(services, Services)
         return services
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
 
     @property
     def db(self) -> Database:

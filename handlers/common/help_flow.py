@@ -16,12 +16,10 @@ message of the private chat from that one to the one pressed.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-import warnings
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from telegram import (
@@ -33,14 +31,15 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.help_guide import FlowLog, batches, restart_range
 from handlers.common.awaiting import end
+from handlers.common.clock import Clock
 from handlers.common.codec import Codec, fields_of
 from handlers.common.context import BotContext
 from handlers.common.render import button
+from handlers.delivery.sending import retry_seconds
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +51,6 @@ CONSENT_KEY = "contact_consent"
 CLEAR = Codec("hlp:clear")
 CLEAR_FROM = Codec("hlp:clear", (r"\d{1,12}",))
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-# How the clearing waits out Telegram's flood control (tests replace it: no test sleeps).
-sleep = asyncio.sleep
 
 
 def clear_button(context: BotContext) -> InlineKeyboardButton:
@@ -65,10 +62,10 @@ def clear_button(context: BotContext) -> InlineKeyboardButton:
     return button("🧹", context.t._("Clear this conversation"), data)
 
 
-def flow_open(chat_data: Mapping[Any, Any] | None, now: datetime | None = None) -> bool:
+def flow_open(chat_data: Mapping[Any, Any] | None, now: datetime) -> bool:
     """Is a help flow going on in this chat (one whose messages can still be deleted)?"""
     flow = (chat_data or {}).get(FLOW_KEY)
-    return isinstance(flow, FlowLog) and not flow.expired(now or datetime.now(UTC))
+    return isinstance(flow, FlowLog) and not flow.expired(now)
 
 
 def flow_of(chat_data: MutableMapping[Any, Any]) -> FlowLog:
@@ -82,7 +79,7 @@ def remember(context: BotContext, message_ids: Iterable[int], now: datetime | No
     """Note messages of this chat's help flow, so that 🧹 can delete them."""
     assert context.chat_data is not None
     flow = flow_of(context.chat_data)
-    moment = now or datetime.now(UTC)
+    moment = now or context.clock.now()
     for message_id in message_ids:
         flow.add(message_id, moment)
 
@@ -96,14 +93,14 @@ def remember_hers(update: Update, context: BotContext) -> None:
 def remember_if_open(update: Update, context: BotContext, replies: Sequence[Message]) -> None:
     """While a help flow is open, note her message and the bot's replies to it: whatever she
     sends during the guide, and what the bot answers, goes with 🧹 too."""
-    if flow_open(context.chat_data):
+    if flow_open(context.chat_data, context.clock.now()):
         remember_hers(update, context)
         remember(context, [reply.message_id for reply in replies])
 
 
 async def note_in_open_flow(update: Update, context: BotContext) -> None:
     """Note any message of hers sent while a help flow is open (after its handler answered)."""
-    if flow_open(context.chat_data):
+    if flow_open(context.chat_data, context.clock.now()):
         remember_hers(update, context)
 
 
@@ -140,7 +137,7 @@ async def clear_callback(update: Update, context: BotContext) -> None:
     # What the flow was waiting for ends with it: her next words are not taken for a number.
     context.chat_data.pop(CONSENT_KEY, None)
     await end(context, memory_only=True)
-    now = datetime.now(UTC)
+    now = context.clock.now()
     also = [pressed] if pressed is not None else []
     if flow_open(context.chat_data, now):
         ids = flow_of(context.chat_data).deletable(now, also)
@@ -149,7 +146,7 @@ async def clear_callback(update: Update, context: BotContext) -> None:
         ids = restart_range(int(first[0]), pressed)
     else:
         ids = also
-    left = await delete_messages(context.bot, chat_id, ids)
+    left = await delete_messages(context.bot, chat_id, ids, context.clock)
     t = context.t
     if left:
         flow = flow_of(context.chat_data)
@@ -165,19 +162,22 @@ async def clear_callback(update: Update, context: BotContext) -> None:
     # TRANSLATORS: the one line left after she cleared the help conversation. It must say nothing
     # about what she looked at; {command} is /menu.
     line = t._("Send {command} to begin.").format(command=t.command("menu"))
-    await context.bot.send_message(chat_id, "👋 " + line)
+    # A press from a chat that has blocked the bot (Telegram still takes the deletions): the
+    # clearing is done, and there is nobody to say it to.
+    with contextlib.suppress(Forbidden):
+        await context.bot.send_message(chat_id, "👋 " + line)
 
 
-async def delete_messages(bot: Bot, chat_id: int, ids: Sequence[int]) -> list[int]:
+async def delete_messages(bot: Bot, chat_id: int, ids: Sequence[int], clock: Clock) -> list[int]:
     """Delete the messages in batches Telegram accepts; the ids it did not confirm."""
     left: list[int] = []
     for batch in batches(ids):
-        if not await _delete_batch(bot, chat_id, batch):
+        if not await _delete_batch(bot, chat_id, batch, clock):
             left += batch
     return left
 
 
-async def _delete_batch(bot: Bot, chat_id: int, batch: list[int]) -> bool:
+async def _delete_batch(bot: Bot, chat_id: int, batch: list[int], clock: Clock) -> bool:
     """One deleteMessages call, tried again once after flood control; did Telegram confirm?"""
     for attempt in range(2):
         try:
@@ -185,11 +185,7 @@ async def _delete_batch(bot: Bot, chat_id: int, batch: list[int]) -> bool:
         except RetryAfter as exc:
             if attempt:
                 break
-            with warnings.catch_warnings():
-                # PTB 22 warns that retry_after becomes a timedelta; both are handled here.
-                warnings.simplefilter("ignore", PTBDeprecationWarning)
-                wait = exc.retry_after
-            await sleep(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
+            await clock.sleep(retry_seconds(exc))
             continue
         except BadRequest as exc:
             if "not found" in exc.message.lower():
@@ -204,9 +200,10 @@ async def _delete_batch(bot: Bot, chat_id: int, batch: list[int]) -> bool:
     return False
 
 
-def forget_expired_flows(chat_data: MutableMapping[int, MutableMapping[Any, Any]]) -> int:
+def forget_expired_flows(
+    chat_data: MutableMapping[int, MutableMapping[Any, Any]], now: datetime
+) -> int:
     """Drop the flows of every chat whose messages are all too old to delete; how many."""
-    now = datetime.now(UTC)
     dropped = 0
     for data in list(chat_data.values()):
         flow = data.get(FLOW_KEY)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from telegram import ChatMemberUpdated, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
@@ -51,7 +51,7 @@ async def load_identity_callback(update: Update, context: BotContext) -> None:
         # She writes to the bot, so she has not blocked it (any more): announcements reach her
         # again. Checked on every such update, not hourly like "last seen", so none is missed.
         await mark_reachable(context.db, user.id)
-    now = datetime.now(UTC)
+    now = context.clock.now()
     if identity.memberships and seen_long_ago(identity.memberships, now):
         # Her coordinator sees "last seen"; once an hour is precise enough and spares a write
         # per message.
@@ -71,7 +71,7 @@ def writes_in_private(update: Update) -> bool:
 async def her_private_chat_changed(change: ChatMemberUpdated, context: BotContext) -> None:
     """She blocked the bot ("kicked"): unreachable until she writes or unblocks; she unblocked
     or restarted it ("member"): reachable again."""
-    status, now = change.new_chat_member.status, datetime.now(UTC)
+    status, now = change.new_chat_member.status, context.clock.now()
     if status == ChatMemberStatus.BANNED:
         log.info("a person blocked the bot; marked unreachable")
         await mark_unreachable(context.db, change.from_user.id, now)

@@ -11,7 +11,7 @@ from bot.i18n import Translator
 from handlers.common.awaiting import ask
 from handlers.common.context import BotContext
 from handlers.common.render import edit_in_place
-from handlers.course import clock, codecs, typed
+from handlers.course import codecs, typed
 from handlers.course.cohorts import cohort_card, managed_cohort, stale_text
 from handlers.course.places import change_places
 from handlers.jobs.course import deliver_offers
@@ -41,7 +41,7 @@ async def capacity_answered(update: Update, context: BotContext, values: tuple[s
     """The number: refused with the reason (and asked again), or set."""
     message = update.effective_message
     assert message is not None and update.effective_chat is not None
-    t, now = context.t, clock.now()
+    t, now = context.t, context.clock.now()
     cohort = await get_cohort(context.db, int(values[0])) if len(values) == 2 else None
     if cohort is None:
         await message.reply_text("⌛ " + t._("This took too long. Nothing was saved."))
@@ -77,4 +77,4 @@ async def capacity_answered(update: Update, context: BotContext, values: tuple[s
     await context.bot.send_message(
         update.effective_chat.id, card, parse_mode="HTML", reply_markup=keyboard
     )
-    await deliver_offers(context.bot, context.db, context.services.config.tz)
+    await deliver_offers(context.bot, context.services)

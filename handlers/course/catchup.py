@@ -10,7 +10,7 @@ from bot.course.waitlist import Result
 from bot.identity import Role
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label, evening_title
 from handlers.jobs.course import deliver_offers
@@ -28,7 +28,7 @@ async def open_catchups(
     context: BotContext,
 ) -> tuple[list[str], list[list[InlineKeyboardButton]]]:
     """Lines and sign-up buttons for the catch-up evenings she could still join."""
-    t, tz, now = context.t, context.services.config.tz, clock.now()
+    t, tz, now = context.t, context.services.config.tz, context.clock.now()
     mine = {c.id for c, _ in await places_of_person(context.db, context.identity.telegram_id)}
     lines: list[str] = []
     rows: list[list[InlineKeyboardButton]] = []
@@ -54,7 +54,7 @@ async def join_callback(update: Update, context: BotContext) -> None:
     assert query is not None
     ids = codecs.JOIN_CATCHUP.decode(query.data)
     cohort = await get_cohort(context.db, ids[0]) if ids else None
-    t, me, now = context.t, context.identity, clock.now()
+    t, me, now = context.t, context.identity, context.clock.now()
     membership = next(
         (
             m
@@ -89,4 +89,4 @@ async def join_callback(update: Update, context: BotContext) -> None:
             "day before each evening."
         ).format(cohort=label)
     await edit_in_place(query, text)
-    await deliver_offers(context.bot, context.db, context.services.config.tz)
+    await deliver_offers(context.bot, context.services)

@@ -14,7 +14,7 @@ from handlers.common.access import permitted_districts, refuse
 from handlers.common.awaiting import ask
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place
-from handlers.course import clock, codecs, typed
+from handlers.course import codecs, typed
 from handlers.course.interest import name_problem_text
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label
@@ -118,7 +118,7 @@ async def cohort_name_answered(
         name,
         DEFAULT_CAPACITY,
         context.identity.telegram_id,
-        clock.now(),
+        context.clock.now(),
         kind="catchup" if values[1:] == ("catchup",) else "course",
     )
     await send_cohort_card(update.effective_chat.id, context, cohort_id)
@@ -246,7 +246,7 @@ async def capacity_callback(update: Update, context: BotContext) -> None:
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None:
         return
-    t, now, capacity = context.t, clock.now(), ids[2]
+    t, now, capacity = context.t, context.clock.now(), ids[2]
     if not MIN_CAPACITY <= capacity <= MAX_CAPACITY:
         text = t._("The capacity must be between {low} and {high}. Nothing was changed.")
         await query.answer("⚠️ " + text.format(low=MIN_CAPACITY, high=MAX_CAPACITY), show_alert=True)
@@ -274,7 +274,7 @@ async def capacity_callback(update: Update, context: BotContext) -> None:
         await query.answer("✅")
     text, keyboard = await cohort_card(context, changed.cohort)
     await edit_in_place(query, text, keyboard)
-    await deliver_offers(context.bot, context.db, context.services.config.tz)
+    await deliver_offers(context.bot, context.services)
 
 
 def stale_text(t: Translator) -> str:

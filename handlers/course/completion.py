@@ -12,7 +12,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.i18n import Translator
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from handlers.course.cohorts import managed_cohort, stale_text
 from handlers.course.progress import progress_of
 from handlers.course.texts import cohort_label
@@ -88,7 +88,7 @@ async def complete_sure_callback(update: Update, context: BotContext) -> None:
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None:
         return
-    t, now, coordinator = context.t, clock.now(), context.identity.telegram_id
+    t, now, coordinator = context.t, context.clock.now(), context.identity.telegram_id
     yes, _ = await eligible_women(context, cohort)
     async with context.db.transaction() as tx:
         done = cohort.version == ids[1] and await complete_cohort(tx, cohort.id, now)
@@ -107,7 +107,7 @@ async def complete_sure_callback(update: Update, context: BotContext) -> None:
     await edit_in_place(
         query, "🎓 " + t._("The course is completed. The new bydelsmødre are being told.")
     )
-    await deliver_completions(context.bot, context.db, context.services.config.tz)
+    await deliver_completions(context.bot, context.services)
 
 
 def delivery_line(t: Translator, d: Delivery) -> str | None:
@@ -184,7 +184,7 @@ async def send_again_callback(update: Update, context: BotContext) -> None:
     await query.answer("🔁")
     found = await get_delivery(context.db, ids[1])
     if found is not None:
-        await deliver_one(context.bot, context.db, found, context.services.config.tz)
+        await deliver_one(context.bot, context.services, found)
     await edit_in_place(query, *await cards_screen(context, cohort))
 
 
@@ -227,7 +227,7 @@ async def withdraw_card_callback(update: Update, context: BotContext) -> None:
         )
         return
     for card in cards:
-        await withdraw_card(context.db, card.token, clock.now())
+        await withdraw_card(context.db, card.token, context.clock.now())
     await edit_in_place(
         query, "⛔ " + t._("The ID card of {name} is withdrawn.").format(name=escape(cards[0].name))
     )

@@ -14,7 +14,7 @@ from bot.i18n import Translator, translator
 from handlers.common.awaiting import ask
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place
-from handlers.course import clock, codecs, typed
+from handlers.course import codecs, typed
 from handlers.course.evenings import (
     evenings_screen,
     managed_evening,
@@ -46,7 +46,7 @@ async def move_when_answered(update: Update, context: BotContext, values: tuple[
     """The new date and time: checked, then shown to be confirmed."""
     message = update.effective_message
     assert message is not None
-    when = parse_when(message.text or "", context.services.config.tz, clock.now())
+    when = parse_when(message.text or "", context.services.config.tz, context.clock.now())
     if isinstance(when, WhenProblem):
         await ask(context, typed.MOVE_WHEN, *values)
         await message.reply_text(when_problem_text(context.t, when))
@@ -89,7 +89,7 @@ async def move_sure_callback(update: Update, context: BotContext) -> None:
         return
     cohort, evening = found
     when = datetime.fromtimestamp(ids[1] * 60, UTC)
-    if when <= clock.now() or evening.cancelled_at is not None:
+    if when <= context.clock.now() or evening.cancelled_at is not None:
         await answer_expired(query, context.t)
         return
     await query.answer("✅")
@@ -140,7 +140,7 @@ async def cancel_sure_callback(update: Update, context: BotContext) -> None:
     cohort, evening = found
     await query.answer()
     async with context.db.transaction() as tx:
-        cancelled = await cancel_evening(tx, evening.id, clock.now())
+        cancelled = await cancel_evening(tx, evening.id, context.clock.now())
     tz = context.services.config.tz
     if cancelled:
 
@@ -158,7 +158,7 @@ async def tell_participants(context: BotContext, cohort: Cohort, compose: Any) -
         if place.status == "admitted" and not place.unreachable:
             await send(
                 context.bot,
-                context.db,
+                context.services,
                 place.telegram_id,
                 compose(translator(place.locale or "nb")),
             )

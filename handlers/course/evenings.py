@@ -19,7 +19,7 @@ from handlers.common.access import refuse
 from handlers.common.awaiting import ask, end
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place
-from handlers.course import clock, codecs, typed
+from handlers.course import codecs, typed
 from handlers.course.cohorts import managed_cohort
 from handlers.course.interest import name_problem_text
 from handlers.course.texts import cohort_label, evening_lines
@@ -122,7 +122,7 @@ async def when_answered(update: Update, context: BotContext, values: tuple[str, 
     message = update.effective_message
     assert message is not None and context.chat_data is not None
     t, tz = context.t, context.services.config.tz
-    when = parse_when(message.text or "", tz, clock.now())
+    when = parse_when(message.text or "", tz, context.clock.now())
     if isinstance(when, WhenProblem):
         await ask(context, typed.EVENING_WHEN, *values)
         await message.reply_text(when_problem_text(t, when))
@@ -284,7 +284,7 @@ async def save_callback(update: Update, context: BotContext) -> None:
             await answer_expired(query, context.t)
         return
     starts_at = datetime.fromisoformat(draft["starts_at"])
-    if starts_at <= clock.now():
+    if starts_at <= context.clock.now():
         await query.answer(
             "⚠️ " + context.t._("That time has passed already. Please type a time in the future."),
             show_alert=True,

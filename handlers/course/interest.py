@@ -14,7 +14,7 @@ from bot.i18n import LANGUAGE_BY_CODE, Translator
 from handlers.common.awaiting import ask, end
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from handlers.course import clock, codecs, typed
+from handlers.course import codecs, typed
 from handlers.course.places import change_places
 from handlers.jobs.course import deliver_offers, tell_coordinators
 from storage.course.cohorts import places_of_person
@@ -67,14 +67,14 @@ async def show_consent(chat_id: int, context: BotContext) -> None:
 
 def _consented(context: BotContext) -> bool:
     given = (context.chat_data or {}).get(CONSENT_KEY)
-    return isinstance(given, datetime) and clock.now() - given < CONSENT_LASTS
+    return isinstance(given, datetime) and context.clock.now() - given < CONSENT_LASTS
 
 
 async def consent_callback(update: Update, context: BotContext) -> None:
     """She agrees: which district does she live in?"""
     query = update.callback_query
     assert query is not None and context.chat_data is not None
-    context.chat_data[CONSENT_KEY] = clock.now()
+    context.chat_data[CONSENT_KEY] = context.clock.now()
     await query.answer()
     districts = await list_districts(context.db)
     t = context.t
@@ -209,7 +209,7 @@ async def finish(update: Update, context: BotContext, phone: str | None) -> None
     me = context.identity
     name, district_id = str(pending["name"]), int(pending["district"])
     if not await save_interest(
-        context.db, me.telegram_id, district_id, name, phone, clock.now(), me.locale
+        context.db, me.telegram_id, district_id, name, phone, context.clock.now(), me.locale
     ):
         await context.bot.send_message(
             update.effective_chat.id,
@@ -248,7 +248,7 @@ async def finish(update: Update, context: BotContext, phone: str | None) -> None
             ]
         )
 
-    await tell_coordinators(context.bot, context.db, district_id, tell)
+    await tell_coordinators(context.bot, context.services, district_id, tell)
 
 
 async def withdraw_callback(update: Update, context: BotContext) -> None:
@@ -290,12 +290,12 @@ async def withdraw_sure_callback(update: Update, context: BotContext) -> None:
 
 
 async def withdraw_everything(context: BotContext, who: int) -> None:
-    now = clock.now()
+    now = context.clock.now()
     for cohort, _place in await places_of_person(context.db, who):
         if cohort.completed_at is None:
             await change_places(context.db, cohort.id, lambda s: waitlist.leave(s, who, now), now)
     await withdraw_interest(context.db, who)
-    await deliver_offers(context.bot, context.db, context.services.config.tz)
+    await deliver_offers(context.bot, context.services)
 
 
 async def current_interest_text(context: BotContext) -> str | None:

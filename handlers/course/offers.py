@@ -9,7 +9,7 @@ from bot.course import waitlist
 from bot.course.waitlist import Result
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, edit_in_place
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label
 from handlers.jobs.course import deliver_offers
@@ -24,7 +24,7 @@ async def offer_answer_callback(update: Update, context: BotContext) -> None:
     if ids is None:
         await answer_expired(query, context.t)
         return
-    who, now, t = context.identity.telegram_id, clock.now(), context.t
+    who, now, t = context.identity.telegram_id, context.clock.now(), context.t
     rule = waitlist.accept if accepting else waitlist.decline
     changed = await change_places(context.db, ids[0], lambda s: rule(s, who, now), now)
     if changed is None or changed.stale:
@@ -46,4 +46,4 @@ async def offer_answer_callback(update: Update, context: BotContext) -> None:
             "woman. Nothing was changed."
         )
     await edit_in_place(query, text)
-    await deliver_offers(context.bot, context.db, context.services.config.tz)
+    await deliver_offers(context.bot, context.services)

@@ -15,14 +15,14 @@ from bot.course.progress import Progress, progress
 from handlers.common.access import refuse
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, escape
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from handlers.course.texts import cohort_label
 from storage.course.cohorts import Cohort, cohorts_in, get_cohort, places_of
 from storage.course.evenings import attendance_of, evenings_of, modules_attended
 
 
 async def progress_of(context: BotContext, cohort: Cohort, who: int) -> Progress:
-    now = clock.now()
+    now = context.clock.now()
     held = [
         e.module
         for e in await evenings_of(context.db, cohort.id)
@@ -33,7 +33,7 @@ async def progress_of(context: BotContext, cohort: Cohort, who: int) -> Progress
 
 async def participant_lines(context: BotContext, cohort: Cohort) -> list[str]:
     """Her course: "✅ 12 of 17", what she missed and when she can catch up, the next evening."""
-    t, tz, now = context.t, context.services.config.tz, clock.now()
+    t, tz, now = context.t, context.services.config.tz, context.clock.now()
     mine = await progress_of(context, cohort, context.identity.telegram_id)
     lines = [
         "📚 <b>" + cohort_label(t, cohort) + "</b>",

@@ -14,7 +14,7 @@ from bot.i18n import LANGUAGE_BY_CODE, Translator, translator
 from handlers.common.access import refuse
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from handlers.course.cohorts import managed_cohort, stale_text
 from handlers.course.pager import nav_row, page_line, page_of
 from handlers.course.places import change_places
@@ -151,7 +151,7 @@ async def admit_callback(update: Update, context: BotContext) -> None:
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None:
         return
-    t, now, who = context.t, clock.now(), ids[2]
+    t, now, who = context.t, context.clock.now(), ids[2]
     women = await waiting_to_be_admitted(context, cohort)
     interest = next((i for i in women if i.telegram_id == who), None)
     if interest is None:
@@ -175,7 +175,7 @@ async def admit_callback(update: Update, context: BotContext) -> None:
         await query.answer("✅")
         await tell_admitted(context, changed.cohort, who, interest.locale, changed.step)
     await edit_in_place(query, *await admit_screen(context, changed.cohort, page))
-    await deliver_offers(context.bot, context.db, context.services.config.tz)
+    await deliver_offers(context.bot, context.services)
 
 
 async def tell_admitted(
@@ -196,4 +196,4 @@ async def tell_admitted(
         ).format(cohort=label, n=wt.ltr(position))
     else:
         return
-    await send(context.bot, context.db, who, text)
+    await send(context.bot, context.services, who, text)

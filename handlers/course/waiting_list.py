@@ -14,7 +14,7 @@ from bot.course.waitlist import Result
 from bot.i18n import Translator, translator
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from handlers.course.codecs import PlaceAction
 from handlers.course.cohorts import managed_cohort, stale_text
 from handlers.course.pager import nav_row, page_line, page_of
@@ -179,7 +179,7 @@ async def offer_again_callback(update: Update, context: BotContext) -> None:
         await answer_expired(query, context.t)
         return
     await query.answer("🔁")
-    await deliver_offers(context.bot, context.db, context.services.config.tz)
+    await deliver_offers(context.bot, context.services)
     await edit_in_place(query, *await places_screen(context, cohort))
 
 
@@ -193,7 +193,7 @@ async def place_action_callback(update: Update, context: BotContext) -> None:
         if cohort is not None:
             await answer_expired(query, context.t)
         return
-    t, now, who, action = context.t, clock.now(), ids[2], ids[3]
+    t, now, who, action = context.t, context.clock.now(), ids[2], ids[3]
     rules = {
         PlaceAction.UP: lambda s: waitlist.move(s, who, -1, now),
         PlaceAction.DOWN: lambda s: waitlist.move(s, who, 1, now),
@@ -213,7 +213,7 @@ async def place_action_callback(update: Update, context: BotContext) -> None:
     if action == PlaceAction.REMOVE and changed.step.result is Result.LEFT:
         await tell_taken_off(context, changed.cohort, who)
     await edit_in_place(query, *await places_screen(context, changed.cohort))
-    await deliver_offers(context.bot, context.db, context.services.config.tz)
+    await deliver_offers(context.bot, context.services)
 
 
 async def tell_taken_off(context: BotContext, cohort: Cohort, who: int) -> None:
@@ -224,4 +224,4 @@ async def tell_taken_off(context: BotContext, cohort: Cohort, who: int) -> None:
         "Your place or your turn in {cohort} has ended. If you have questions, ask your "
         "coordinator."
     ).format(cohort=cohort_label(wt, cohort))
-    await send(context.bot, context.db, who, text)
+    await send(context.bot, context.services, who, text)

@@ -3,7 +3,7 @@ session, its time, its place and its languages read in her language."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 from telegram.ext import JobQueue
 
+from bot.days import parse_days_off
 from bot.dropin.plan import KINDS, Occurrence, SessionException, SessionRule, occurrences
 from bot.dropin.rota import ALERT_AHEAD, alert_moment
 from bot.i18n import LANGUAGE_BY_CODE, Translator
-from bot.meeting_plan import parse_days_off
 from handlers.common.context import BotContext
-from handlers.common.delivery import Delivery, send_to_member
 from handlers.common.render import escape
+from handlers.delivery.sender import Delivery, send_to_member
 from storage import Database
 from storage.dropin.rota import shifts_on
 from storage.dropin.sessions import SessionRecord, exceptions_of, get_session, list_sessions
@@ -41,7 +41,7 @@ async def send_to(
         telegram_id,
         text,
         keyboard,
-        datetime.now(UTC),
+        context.clock,
         pacer=context.services.outbox,
     )
 
@@ -52,7 +52,7 @@ def wake_at(context: BotContext, *moments: datetime) -> None:
     job = context.bot_data.get(WAKE_KEY)
     if job is None or context.job_queue is None:
         return
-    current = datetime.now(UTC)
+    current = context.clock.now()
     for moment in moments:
         delay = (moment - current).total_seconds()
         if delay < WAKE_AHEAD.total_seconds():
@@ -102,7 +102,7 @@ async def wake_for_alerts(context: BotContext, session_id: int | None = None) ->
     if session_id is not None:
         sessions = [s for s in sessions if s.id == session_id]
     wakeups = await alert_wakeups(
-        context.db, sessions, datetime.now(UTC), context.services.config.tz
+        context.db, sessions, context.clock.now(), context.services.config.tz
     )
     schedule_wakeups(context.job_queue, job, wakeups)
 

@@ -4,7 +4,6 @@ bydelsmødre on duty are told)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardMarkup, Update
@@ -14,17 +13,12 @@ from bot.dropin import buttons
 from bot.dropin.plan import Occurrence
 from bot.dropin.rota import free_places
 from bot.i18n import Translator, translator
-from handlers.common.context import BotContext
-from handlers.common.delivery import send_one, send_to_member
+from handlers.common.context import BotContext, Services
 from handlers.common.render import answer_expired, button, edit_in_place
+from handlers.delivery.sender import send_one, send_to_member
 from handlers.dropin.common import occurrence_block, occurrence_of, send_to, short_day, title, when
-from storage import Database
 from storage.dropin.rota import locale_of, locales_of, shifts_on
 from storage.dropin.sessions import SessionRecord, cancel_occurrence, subscribers
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def alert_callback(update: Update, context: BotContext) -> None:
@@ -34,7 +28,7 @@ async def alert_callback(update: Update, context: BotContext) -> None:
     asked = buttons.decode_alert(query.data)
     t, tz = context.t, context.services.config.tz
     found = await occurrence_of(context.db, asked.session_id, asked.day, tz) if asked else None
-    if asked is None or found is None or found[1].starts_at <= now():
+    if asked is None or found is None or found[1].starts_at <= context.clock.now():
         await answer_expired(query, t)
         return
     session, occurrence = found
@@ -62,7 +56,12 @@ async def alert_callback(update: Update, context: BotContext) -> None:
         )  # fmt: skip
     else:
         changed = await cancel_occurrence(
-            context.db, session.id, occurrence.day, None, context.identity.telegram_id, now()
+            context.db,
+            session.id,
+            occurrence.day,
+            None,
+            context.identity.telegram_id,
+            context.clock.now(),
         )
         await query.answer(t._("The session is cancelled."))
         await edit_in_place(query, "❌ " + t._("The session is cancelled.") + "\n\n"
@@ -110,21 +109,20 @@ def cancelled_text(
 async def tell_cancelled(
     context: BotContext, session: SessionRecord, occurrence: Occurrence
 ) -> None:
-    await tell_cancelled_to(
-        context.bot, context.db, session, occurrence, context.services.config.tz
-    )
+    await tell_cancelled_to(context.bot, context.services, session, occurrence)
 
 
 async def tell_cancelled_to(
-    bot: Bot, db: Database, session: SessionRecord, occurrence: Occurrence, tz: ZoneInfo
+    bot: Bot, services: Services, session: SessionRecord, occurrence: Occurrence
 ) -> None:
     """The women who asked for a reminder (in the language they chose in the bot, else the
     working language) and the bydelsmødre on duty."""
+    db, tz, clock = services.db, services.config.tz, services.clock
     marked = Occurrence(occurrence.day, occurrence.starts_at, occurrence.ends_at, True)
     for chat_id in await subscribers(db, session.id, occurrence.day):
         t = translator(await locale_of(db, chat_id))
-        await send_one(bot, chat_id, cancelled_text(t, session, marked, tz))
+        await send_one(bot, chat_id, cancelled_text(t, session, marked, tz), clock=clock)
     for shift in (await shifts_on(db, session.id, [occurrence.day]))[occurrence.day]:
         t = translator(await locale_of(db, shift.telegram_id))
         text = cancelled_text(t, session, marked, tz)
-        await send_to_member(bot, db, shift.telegram_id, text, None, now())
+        await send_to_member(bot, db, shift.telegram_id, text, None, clock)

@@ -8,7 +8,7 @@ confirmed before it is saved.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -31,10 +31,6 @@ from storage.dropin.sessions import get_session
 COUNT = Question("dropin.count", N_("I no longer wait for the number of women."))
 NUMBERS = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 25, 30, 40, 50)
 OLDEST = timedelta(days=14)  # a count for a day longer ago than this is no longer taken
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def topic_labels(t: Translator, catalogue: Catalogue) -> dict[str, str]:
@@ -90,7 +86,7 @@ async def reached_command(update: Update, context: BotContext) -> None:
         text = "🏘 " + t._("Which district?")
         await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
         return
-    today = now().astimezone(context.services.config.tz).date()
+    today = context.clock.now().astimezone(context.services.config.tz).date()
     keyboard = topics_keyboard(t, catalogue_of(context), districts[0], 0, today)
     await context.bot.send_message(update.effective_chat.id, question(t), reply_markup=keyboard)
 
@@ -104,13 +100,13 @@ async def district_callback(update: Update, context: BotContext) -> None:
         await answer_expired(query, context.t)
         return
     await query.answer()
-    today = now().astimezone(context.services.config.tz).date()
+    today = context.clock.now().astimezone(context.services.config.tz).date()
     keyboard = topics_keyboard(context.t, catalogue_of(context), district_id, 0, today)
     await edit_in_place(query, question(context.t), keyboard)
 
 
 def valid_log(context: BotContext, log: buttons.Reach) -> bool:
-    today = now().astimezone(context.services.config.tz).date()
+    today = context.clock.now().astimezone(context.services.config.tz).date()
     return (
         may_take_shifts(context.identity, log.district_id)
         and log.district_id in reach_districts(context)
@@ -201,7 +197,13 @@ async def settle(
         ]])  # fmt: skip
         return text, keyboard
     await log_reach(
-        context.db, log.district_id, log.session_id or None, log.day, log.topic, log.women, now()
+        context.db,
+        log.district_id,
+        log.session_id or None,
+        log.day,
+        log.topic,
+        log.women,
+        context.clock.now(),
     )
     label = topic_labels(t, catalogue_of(context))[log.topic]
     text = "✅ " + t.ngettext(

@@ -4,7 +4,7 @@ per month or per year, as a message, a bar chart and a CSV file."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -41,10 +41,6 @@ from storage.dropin.sessions import list_sessions
 from storage.help import view_counts
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def report_scope(context: BotContext) -> list[int] | None:
     """None: every district (the central office); else the districts she coordinates."""
     identity = context.identity
@@ -77,7 +73,7 @@ async def report_command(update: Update, context: BotContext) -> None:
             update.effective_chat.id, "🔒 " + context.t._("The reach report is for coordinators.")
         )
         return
-    today = now().astimezone(context.services.config.tz).date()
+    today = context.clock.now().astimezone(context.services.config.tz).date()
     period = parse_period(month_key(today))
     assert period is not None
     await send_report(update.effective_chat.id, context, period, "t", 0)
@@ -101,7 +97,7 @@ async def gather(context: BotContext, period: Period, district_id: int = 0) -> R
     services = context.services
     scope = await chosen_scope(context, district_id)
     assert scope is not False
-    return await collect_report(services.db, services.config.tz, scope, period, now())
+    return await collect_report(services.db, services.config.tz, scope, period, context.clock.now())
 
 
 async def collect_report(

@@ -5,16 +5,16 @@ above the maximum, one owner per shift) are kept by storage/dropin/rota.py's tra
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.access import Action, allowed, may_take_shifts
+from bot.days import local_instant
 from bot.dropin import buttons
 from bot.dropin.plan import Occurrence
 from bot.dropin.rota import EVENING_BEFORE, ROTA_HORIZON_DAYS, free_places, may_withdraw
 from bot.i18n import translator
-from bot.meeting_plan import local_instant
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.dropin.common import (
@@ -46,10 +46,6 @@ from storage.dropin.rota import (
 from storage.dropin.sessions import list_sessions
 
 SHOWN = 6
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def rota_districts(context: BotContext) -> dict[int, str]:
@@ -101,7 +97,7 @@ async def rota_callback(update: Update, context: BotContext) -> None:
 async def rota_message(context: BotContext, district_id: int) -> tuple[str, InlineKeyboardMarkup]:
     t, tz, me = context.t, context.services.config.tz, context.identity.telegram_id
     sessions = await list_sessions(context.db, [district_id])
-    found = (await coming(context.db, sessions, now(), ROTA_HORIZON_DAYS, tz))[:SHOWN]
+    found = (await coming(context.db, sessions, context.clock.now(), ROTA_HORIZON_DAYS, tz))[:SHOWN]
     name = rota_districts(context).get(district_id, "")
     lines = ["🗓 <b>" + t._("Rota: {district}").format(district=t.ltr(escape(name))) + "</b>"]
     if not found:
@@ -117,7 +113,7 @@ async def rota_message(context: BotContext, district_id: int) -> tuple[str, Inli
         lines.append(duty_line(context, on_duty, session.min_on_duty, session.max_on_duty))
         day = short_day(t, occurrence, tz)
         mine = any(s.telegram_id == me for s in on_duty)
-        if mine and may_withdraw(occurrence, session.withdraw_hours, now()):
+        if mine and may_withdraw(occurrence, session.withdraw_hours, context.clock.now()):
             label = t._("{date}: withdraw").format(date=day)
             rows.append([button("↩️", label, buttons.shift("w", session.id, occurrence.day))])
         elif mine:
@@ -165,7 +161,12 @@ async def shift_callback(update: Update, context: BotContext) -> None:
     asked = buttons.decode_shift(query.data)
     tz, t, me = context.services.config.tz, context.t, context.identity.telegram_id
     found = await occurrence_of(context.db, asked.session_id, asked.day, tz) if asked else None
-    if asked is None or found is None or found[1].starts_at <= now() or found[1].cancelled:
+    if (
+        asked is None
+        or found is None
+        or found[1].starts_at <= context.clock.now()
+        or found[1].cancelled
+    ):
         await answer_expired(query, t)
         return
     session, occurrence = found
@@ -173,7 +174,7 @@ async def shift_callback(update: Update, context: BotContext) -> None:
         await query.answer(t._("The rota is for bydelsmødre of a district."), show_alert=True)
         return
     if asked.action == "t":
-        taken = await take_shift(context.db, session.id, occurrence.day, me, now())
+        taken = await take_shift(context.db, session.id, occurrence.day, me, context.clock.now())
         toast = {
             Taken.TAKEN: t._("Thank you! You are on duty."),
             Taken.FULL: t._("Sorry, this session is full."),
@@ -184,7 +185,7 @@ async def shift_callback(update: Update, context: BotContext) -> None:
         if taken is Taken.TAKEN:
             wake_for_shift(context, occurrence)
     elif asked.action == "w":
-        if not may_withdraw(occurrence, session.withdraw_hours, now()):
+        if not may_withdraw(occurrence, session.withdraw_hours, context.clock.now()):
             await query.answer(
                 t._("It is too late to withdraw: offer a swap instead."), show_alert=True
             )
@@ -195,7 +196,7 @@ async def shift_callback(update: Update, context: BotContext) -> None:
             await answer_expired(query, t)
             return
     else:
-        swap_id = await offer_swap(context.db, session.id, occurrence.day, me, now())
+        swap_id = await offer_swap(context.db, session.id, occurrence.day, me, context.clock.now())
         if swap_id is None:
             await answer_expired(query, t)
             return
@@ -230,10 +231,17 @@ async def accept_callback(update: Update, context: BotContext) -> None:
     t, tz = context.t, context.services.config.tz
     offer = await get_swap(context.db, swap_id) if swap_id is not None else None
     found = await occurrence_of(context.db, offer.session_id, offer.day, tz) if offer else None
-    if swap_id is None or offer is None or found is None or found[1].starts_at <= now():
+    if (
+        swap_id is None
+        or offer is None
+        or found is None
+        or found[1].starts_at <= context.clock.now()
+    ):
         await query.answer(t._("Someone has taken this shift already."), show_alert=True)
         return
-    result = await accept_swap(context.db, swap_id, context.identity.telegram_id, now())
+    result = await accept_swap(
+        context.db, swap_id, context.identity.telegram_id, context.clock.now()
+    )
     toast = {
         Accepted.ACCEPTED: t._("Thank you! You are on duty."),
         Accepted.GONE: t._("Someone has taken this shift already."),
@@ -257,9 +265,9 @@ async def my_calendar_callback(update: Update, context: BotContext) -> None:
     await query.answer()
     tz = context.services.config.tz
     found: list[Scheduled] = []
-    today = now().astimezone(tz).date()
+    today = context.clock.now().astimezone(tz).date()
     for shift in await my_shifts(context.db, context.identity.telegram_id, today):
         pair = await occurrence_of(context.db, shift.session_id, shift.day, tz)
-        if pair is not None and not pair[1].cancelled and pair[1].ends_at > now():
+        if pair is not None and not pair[1].cancelled and pair[1].ends_at > context.clock.now():
             found.append(pair)
     await send_calendar(update.effective_chat.id, context, found)

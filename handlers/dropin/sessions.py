@@ -6,7 +6,7 @@ database refuses an end before the start or a minimum above the maximum.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from babel.dates import format_date, get_day_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -34,10 +34,6 @@ STARTS = tuple(f"{h:02d}{m:02d}" for h in range(9, 20) for m in (0, 30))
 LENGTHS = (60, 90, 120, 150, 180, 240)  # minutes: the end times offered after a start
 EXTRA_DAYS = 21
 CUT_OFF_MOST = 14 * 24  # hours before a session that a shift can no longer be left
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def managed(context: BotContext) -> dict[int, str]:
@@ -96,7 +92,9 @@ async def session_callback(update: Update, context: BotContext) -> None:
             return
         await query.answer(t._("Saved."))
         await wake_for_alerts(context, session.id)  # a new time or minimum moves its alerts
-        wake_at(context, now())  # a date it no longer has: her shift or reminder, told at once
+        wake_at(
+            context, context.clock.now()
+        )  # a date it no longer has: her shift or reminder, told at once
         if asked.action == "T":  # the end comes next
             asked = buttons.SessionAsk("e", session.id, asked.value)
         else:
@@ -104,7 +102,7 @@ async def session_callback(update: Update, context: BotContext) -> None:
         session = await get_session(context.db, session.id) or session
     else:
         await query.answer()
-    today = now().astimezone(context.services.config.tz).date()
+    today = context.clock.now().astimezone(context.services.config.tz).date()
     text, keyboard = screen(t, session, asked, today)
     await edit_in_place(query, text, keyboard)
 
@@ -123,7 +121,7 @@ async def apply_setting(
 ) -> bool:
     value, db = asked.value, context.db
     # Who and when: a later seed run keeps her change unless the file's session changed since.
-    by, at = context.identity.telegram_id, now()
+    by, at = context.identity.telegram_id, context.clock.now()
     if asked.action == "W" and value.isdecimal() and int(value) < 7:
         return await update_session(db, session.id, by, at, weekday=int(value))
     if asked.action in "TE" and value in {f"{h:02d}{m:02d}" for h in range(24) for m in (0, 30)}:
@@ -158,13 +156,13 @@ async def apply_setting(
         return await update_session(db, session.id, by, at, languages=",".join(chosen))
     if asked.action == "X":
         day = parse_day_key(value)
-        today = now().astimezone(context.services.config.tz).date()
+        today = context.clock.now().astimezone(context.services.config.tz).date()
         if day is None or not today <= day <= today + timedelta(days=EXTRA_DAYS):
             return False
-        await add_extra_date(db, session.id, day, context.identity.telegram_id, now())
+        await add_extra_date(db, session.id, day, context.identity.telegram_id, context.clock.now())
         return True
     if asked.action == "Z":
-        today = now().astimezone(context.services.config.tz).date()
+        today = context.clock.now().astimezone(context.services.config.tz).date()
         return await update_session(db, session.id, by, at, valid_to=today.isoformat())
     return False
 
@@ -303,7 +301,7 @@ async def new_callback(update: Update, context: BotContext) -> None:
         ]
         await edit_in_place(query, "🗓 " + t._("Which day of the week?"), InlineKeyboardMarkup(rows))
     elif asked.kind in KINDS and asked.weekday is not None and asked.place is not None:
-        today = now().astimezone(context.services.config.tz).date()
+        today = context.clock.now().astimezone(context.services.config.tz).date()
         made = await create_session(
             context.db, asked.district_id, asked.place, asked.kind, asked.weekday, today
         )

@@ -7,7 +7,7 @@ session's date), which /mydata shows, /forget deletes, and which is gone the day
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
@@ -39,10 +39,6 @@ from storage.dropin.sessions import (
 SHOWN = 5  # occurrences in one message: enough for the coming weeks, short on a phone
 REMINDABLE = 3  # "remind me" buttons for the soonest ones
 CALENDAR_DAYS = 92  # the calendar file covers the next three months
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def dropin_command(update: Update, context: BotContext) -> None:
@@ -90,7 +86,7 @@ async def sessions_message(
     t, tz = context.t, context.services.config.tz
     sessions = await list_sessions(context.db)
     chosen = [s for s in sessions if district_id in (0, s.district_id)]
-    found = (await coming(context.db, chosen, now(), WOMEN_HORIZON_DAYS, tz))[:SHOWN]
+    found = (await coming(context.db, chosen, context.clock.now(), WOMEN_HORIZON_DAYS, tz))[:SHOWN]
     lines = ["📍 <b>" + t._("Where you can meet a bydelsmor") + "</b>"]
     if not found:
         lines += ["", t._("No sessions are planned in the coming weeks.")]
@@ -139,7 +135,7 @@ async def remind_callback(update: Update, context: BotContext) -> None:
     asked = buttons.decode_remind(query.data)
     tz, t = context.services.config.tz, context.t
     found = await occurrence_of(context.db, asked.session_id, asked.day, tz) if asked else None
-    if asked is None or found is None or found[1].ends_at <= now():
+    if asked is None or found is None or found[1].ends_at <= context.clock.now():
         await answer_expired(query, t)
         return
     session, occurrence = found
@@ -171,7 +167,9 @@ async def calendar_callback(update: Update, context: BotContext) -> None:
     await query.answer()
     # The place's calendar: every session held there.
     there = [s for s in await list_sessions(context.db) if s.location_id == session.location_id]
-    found = await coming(context.db, there, now(), CALENDAR_DAYS, context.services.config.tz)
+    found = await coming(
+        context.db, there, context.clock.now(), CALENDAR_DAYS, context.services.config.tz
+    )
     await send_calendar(update.effective_chat.id, context, [p for p in found if not p[1].cancelled])
 
 
@@ -187,7 +185,7 @@ async def send_calendar(chat_id: int, context: BotContext, found: list[Scheduled
         )
         for session, occurrence in found
     ]
-    data = calendar_file(events, tz, now())
+    data = calendar_file(events, tz, context.clock.now())
     message = await context.bot.send_document(
         chat_id,
         InputFile(data, filename="bydelsmodre-dropin.ics"),
@@ -200,7 +198,11 @@ async def next_dropin_line(context: BotContext) -> str | None:
     """The help guide's line about the real next drop-in, from the schedule."""
     t, tz = context.t, context.services.config.tz
     sessions = [s for s in await list_sessions(context.db) if s.kind == "dropin"]
-    found = [p for p in await coming(context.db, sessions, now(), 14, tz) if not p[1].cancelled]
+    found = [
+        p
+        for p in await coming(context.db, sessions, context.clock.now(), 14, tz)
+        if not p[1].cancelled
+    ]
     if not found:
         return None
     session, occurrence = found[0]
@@ -215,7 +217,7 @@ async def place_schedules(context: BotContext) -> dict[str, list[str]]:
     """Each place's coming sessions, for its help-guide card (place id -> lines): the next date
     of every session held there in the next 14 days, and whether it is cancelled."""
     t, tz = context.t, context.services.config.tz
-    found = await coming(context.db, await list_sessions(context.db), now(), 14, tz)
+    found = await coming(context.db, await list_sessions(context.db), context.clock.now(), 14, tz)
     lines: dict[str, list[str]] = {}
     seen: set[int] = set()
     for session, occurrence in found:

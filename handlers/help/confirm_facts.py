@@ -8,8 +8,6 @@ shown to every woman at once, without a redeploy (bot/confirmations.py).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.confirmations import (
@@ -121,7 +119,7 @@ async def fact_callback(update: Update, context: BotContext) -> None:
 async def source_answered(update: Update, context: BotContext, values: tuple[str, ...]) -> None:
     """Store the confirmation and show the fact to every woman from now on."""
     assert update.message is not None and update.effective_chat is not None
-    t, now = context.t, datetime.now(UTC)
+    t, now = context.t, context.clock.now()
     chat_id = update.effective_chat.id
     if context.identity.role is not Role.ADMIN:
         await refuse(update, context)

@@ -1,61 +1,44 @@
-""" "Ask a bydelsmor to contact me": consent first, then her district and how to reach her.
+""" "Ask a bydelsmor to contact me", the woman's side: consent first, then her district and how
+to reach her.
 
 Nothing is stored until she has agreed, on screen, to what is stored and for how long. The request
 then holds who she is and how to reach her, never what she looked at; it goes to the coordinators
-of the district she chose (each in her own language) with a button to mark it handled. Each
-coordinator's copy is recorded (her chat and the message), so that the copies follow the request:
-when one coordinator marks it handled, every copy loses the contact line; a request that could
-not reach every coordinator is taken back from those it reached; and when the request is deleted
-(30 days after it was handled, or 30 days after it was made if nobody handled it; a daily job
-and every start-up purge it) what is left of the copies goes too. The phone number she types is
-checked, and never logged.
+of the district she chose (handlers/help/contact_copies.py: each in her own language, with a
+button to mark it handled, handlers/help/contact_handling.py); a request that could not reach
+every coordinator is taken back from those it reached. The phone number she types is checked, and
+never logged.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Update, User
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram import InlineKeyboardMarkup, Update, User
+from telegram.error import TelegramError
 
-from bot.access import Action, allowed
-from bot.help_guide import parse_phone, purge_before
-from bot.i18n import LANGUAGE_BY_CODE, N_, Translator, translator
-from handlers.common.access import refuse
+from bot.help_guide import parse_phone
+from bot.i18n import N_, Translator
 from handlers.common.awaiting import Question, ask, end
 from handlers.common.codec import fields_of
-from handlers.common.context import SERVICES_KEY, BotContext, Services
+from handlers.common.context import BotContext
 from handlers.common.help_flow import (
     CONSENT_KEY,
     clear_button,
-    forget_expired_flows,
     remember_hers,
     send,
 )
 from handlers.common.render import answer_expired, button, edit_in_place, escape
-from handlers.common.sending import unreachable
 from handlers.help import codecs
-from storage import Database
+from handlers.help.contact_copies import send_to_coordinators, take_back
 from storage.districts import get_district, list_districts
 from storage.help import (
-    ContactRequest,
     create_contact_request,
     delete_contact_request,
-    deliveries,
-    district_coordinators,
     districts_taking_requests,
-    expired_contact_requests,
     get_contact_request,
-    mark_handled,
-    record_delivery,
-    requests_of,
 )
-from storage.people import mark_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +113,7 @@ def _back_keyboard(context: BotContext) -> InlineKeyboardMarkup:
 def _consented(context: BotContext) -> bool:
     assert context.chat_data is not None
     given = context.chat_data.get(CONSENT_KEY)
-    return isinstance(given, datetime) and datetime.now(UTC) - given < CONSENT_LASTS
+    return isinstance(given, datetime) and context.clock.now() - given < CONSENT_LASTS
 
 
 async def step_callback(update: Update, context: BotContext) -> None:
@@ -149,7 +132,7 @@ async def step_callback(update: Update, context: BotContext) -> None:
         await edit_in_place(query, "👍 " + t._("All right. Nothing was stored."), keyboard)
         return
     if pressed is codecs.CONSENT_YES.pattern:
-        context.chat_data[CONSENT_KEY] = datetime.now(UTC)
+        context.chat_data[CONSENT_KEY] = context.clock.now()
         await query.answer()
         await ask_district(update, context)
         return
@@ -259,7 +242,7 @@ async def finish(
         )
         return
     identity = context.identity
-    now = datetime.now(UTC)
+    now = context.clock.now()
     request_id = await create_contact_request(
         context.db, identity.telegram_id, district_id, identity.locale, channel, contact, now
     )
@@ -295,180 +278,3 @@ async def finish(
         text = t._("Thank you. A bydelsmor from {district} will write to you on Telegram.")
     text = text.format(district=escape(district.name))
     await send(context, update.effective_chat.id, "✅ " + text, keyboard)
-
-
-def coordinator_text(request: ContactRequest, district: str, t: Translator) -> str:
-    """The copy a coordinator receives: who asks (district, language) and how to reach her."""
-    lines = [*_request_lines(request, district, t), _reach_line(request, t)]
-    lines += [
-        "",
-        t._(
-            "Please contact her, then press the button. The request is deleted 30 days after "
-            "it is handled."
-        ),
-    ]
-    return "\n".join(lines)
-
-
-def handled_text(request: ContactRequest, district: str, by: str, t: Translator) -> str:
-    """Every copy once it is handled: her contact details are gone from all of them."""
-    # TRANSLATORS: {name} is the coordinator who handled the contact request.
-    done = "✅ " + t._("Handled by {name}.").format(name=escape(by))
-    return "\n".join([*_request_lines(request, district, t), "", done])
-
-
-def deleted_text(t: Translator) -> str:
-    """What is left of a copy when the request is deleted (or taken back)."""
-    return "🗑 " + t._("A contact request was here. It has been deleted, as promised.")
-
-
-def _request_lines(request: ContactRequest, district: str, t: Translator) -> list[str]:
-    language = LANGUAGE_BY_CODE.get(request.locale)
-    return [
-        "📞 <b>" + t._("A woman asks a bydelsmor to contact her") + "</b>",
-        "🏘 " + t._("District: {district}").format(district=escape(district)),
-        "🗣 "
-        + t._("Her language: {language}").format(
-            language=language.native_name if language else request.locale
-        ),
-    ]
-
-
-def _reach_line(request: ContactRequest, t: Translator) -> str:
-    if request.channel == "phone":
-        reach = "📞 " + t._("By phone: {phone}").format(phone=t.ltr(escape(request.contact)))
-    else:
-        # A text mention: her name opens her profile even without a @username.
-        link = f'<a href="tg://user?id={request.telegram_id}">{escape(request.contact)}</a>'
-        reach = "💬 " + t._("On Telegram: {name}").format(name=link)
-    return reach
-
-
-async def send_to_coordinators(context: BotContext, request: ContactRequest, district: str) -> int:
-    """Send the request to each coordinator of its district, in her language; how many got it."""
-    delivered = 0
-    for coordinator in await district_coordinators(context.db, request.district_id):
-        t = translator(coordinator.locale or "nb")
-        keyboard = InlineKeyboardMarkup(
-            [[button("✅", t._("Mark as handled"), codecs.REQUEST_DONE.encode(request.id))]]
-        )
-        try:
-            sent = await context.bot.send_message(
-                coordinator.telegram_id,
-                coordinator_text(request, district, t),
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard,
-            )
-        except (Forbidden, BadRequest) as exc:
-            if not unreachable(exc):
-                raise
-            await mark_unreachable(context.db, coordinator.telegram_id, datetime.now(UTC))
-            continue
-        await record_delivery(context.db, request.id, coordinator.telegram_id, sent.message_id)
-        delivered += 1
-    return delivered
-
-
-async def done_callback(update: Update, context: BotContext) -> None:
-    """Mark a contact request handled, if she is a coordinator of its district."""
-    query = update.callback_query
-    assert query is not None
-    t = context.t
-    (request_id,) = fields_of(context.matches)
-    request = await get_contact_request(context.db, int(request_id))
-    if request is None:
-        await answer_expired(query, t)
-        return
-    if not allowed(context.identity, Action.HANDLE_CONTACT_REQUEST, request.district_id):
-        await refuse(update, context)
-        return
-    if not await mark_handled(
-        context.db, request.id, context.identity.telegram_id, datetime.now(UTC)
-    ):
-        await query.answer("✅ " + t._("Another coordinator has handled it already."))
-        with contextlib.suppress(BadRequest):  # the button may be gone already
-            await query.edit_message_reply_markup(None)
-        return
-    await query.answer("✅ " + t._("Marked as handled."))
-    district = await get_district(context.db, request.district_id)
-    name = next(
-        (
-            m.display_name
-            for m in context.identity.memberships
-            if m.district_id == request.district_id
-        ),
-        query.from_user.first_name,
-    )
-    # Every copy, hers and the other coordinators', now says handled, without the contact line.
-    await change_copies(
-        context.bot,
-        context.db,
-        request,
-        lambda tr: handled_text(request, district.name if district else "", name, tr),
-    )
-
-
-async def purge_job(context: BotContext) -> None:
-    """Delete contact requests due by the privacy promise; forget help flows too old to clear."""
-    services = context.application.bot_data.get(SERVICES_KEY)
-    if isinstance(services, Services):
-        await purge(context.bot, services.db, datetime.now(UTC))
-    forget_expired_flows(context.application.chat_data)  # type: ignore[arg-type]
-
-
-async def purge(bot: Bot, db: Database, now: datetime) -> int:
-    """Delete the requests handled more than 30 days before `now`, and those nobody handled in
-    30 days, with what is left of their copies in the coordinators' chats; how many."""
-    due = await expired_contact_requests(db, purge_before(now))
-    for request in due:
-        await change_copies(bot, db, request, deleted_text)
-        await delete_contact_request(db, request.id)  # its deliveries go with it
-    if due:
-        log.info("deleted %d contact requests (30 days)", len(due))
-    return len(due)
-
-
-async def change_copies(
-    bot: Bot, db: Database, request: ContactRequest, text_for: Callable[[Translator], str]
-) -> None:
-    """Replace every coordinator's copy of the request (in her language), buttons gone."""
-    for copy in await deliveries(db, request.id):
-        try:
-            await bot.edit_message_text(
-                text_for(translator(copy.locale or "nb")),
-                chat_id=copy.coordinator,
-                message_id=copy.message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=None,
-            )
-        except Forbidden:
-            await mark_unreachable(db, copy.coordinator, datetime.now(UTC))
-        except BadRequest as exc:
-            # She deleted it already, or it says this already: nothing left to change.
-            log.info("a contact request's copy was not changed: %s", exc.message)
-        except TelegramError as exc:
-            log.warning("could not change a contact request's copy (%s)", type(exc).__name__)
-
-
-async def forget_request_copies(bot: Bot, db: Database, telegram_id: int) -> None:
-    """/forget: what is left of her requests' copies in coordinators' chats goes too."""
-    for request in await requests_of(db, telegram_id):
-        await change_copies(bot, db, request, deleted_text)
-
-
-async def take_back(bot: Bot, db: Database, request: ContactRequest) -> None:
-    """Delete the copies a half-sent request left in the chats it reached (fresh: Telegram
-    allows it); a copy that cannot be deleted loses its details instead."""
-    for copy in await deliveries(db, request.id):
-        try:
-            await bot.delete_message(copy.coordinator, copy.message_id)
-            continue
-        except TelegramError as exc:
-            log.warning("could not take back a contact request (%s)", type(exc).__name__)
-        with contextlib.suppress(TelegramError):
-            await bot.edit_message_text(
-                deleted_text(translator(copy.locale or "nb")),
-                chat_id=copy.coordinator,
-                message_id=copy.message_id,
-                reply_markup=None,
-            )

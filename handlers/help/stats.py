@@ -10,8 +10,6 @@ and voice notes matter most.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from telegram import Update
 from telegram.constants import ParseMode
 
@@ -40,7 +38,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
     if not may_run_the_guide(context.identity, Action.SEE_HELP_STATS):
         await refuse(update, context)
         return
-    today = datetime.now(UTC).astimezone(context.services.config.tz).date()
+    today = context.clock.now().astimezone(context.services.config.tz).date()
     counts = [
         [(c.topic, c.locale, c.views) for c in await view_counts(context.db, since, today)]
         for since in period_starts(today)

@@ -10,7 +10,7 @@ one; /voice also lists the notes there are, each with a 🗑 that deletes it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -151,14 +151,14 @@ async def voice_answered(update: Update, context: BotContext, values: tuple[str,
     t = context.t
     topic = catalogue_of(context).topic(topic_id)
     context.chat_data[PENDING_KEY] = Pending(
-        topic_id, locale, file_id, datetime.now(UTC) + WAIT_FOR
+        topic_id, locale, file_id, context.clock.now() + WAIT_FOR
     )
     names = {"topic": t._(topic.label), "language": LANGUAGE_BY_CODE[locale].native_name}
     await context.bot.send_voice(update.effective_chat.id, file_id)
     keyboard = InlineKeyboardMarkup(
         [
-            # TRANSLATORS: buttons under a recording played back: save it, or throw it away.
             [
+                # TRANSLATORS: buttons under a recording played back: save it, or throw it away.
                 button("✅", t._("Keep"), codecs.VOICE_KEEP.encode()),
                 button("🗑", t._("Discard"), codecs.VOICE_DISCARD.encode()),
             ],
@@ -177,7 +177,7 @@ async def keep_callback(update: Update, context: BotContext) -> None:
     assert query is not None and context.chat_data is not None and context.matches is not None
     t = context.t
     pending = context.chat_data.get(PENDING_KEY)
-    if not isinstance(pending, Pending) or datetime.now(UTC) >= pending.until:
+    if not isinstance(pending, Pending) or context.clock.now() >= pending.until:
         await answer_expired(query, t)
         return
     if not may_record(context):
@@ -196,7 +196,7 @@ async def keep_callback(update: Update, context: BotContext) -> None:
         pending.locale,
         pending.file_id,
         context.identity.telegram_id,
-        datetime.now(UTC),
+        context.clock.now(),
     )
     text = t._(
         "Saved. Women who read “{topic}” in {language} now see a 🔊 button that plays it."

@@ -14,7 +14,7 @@ changes), so it is never up to five minutes late.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,9 +33,10 @@ from bot.dropin.rota import (
 from bot.i18n import Translator, translator
 from bot.referrals import Catalogue, load_catalogue
 from handlers.common.catalogue import CATALOGUE_KEY
+from handlers.common.clock import Clock
 from handlers.common.context import SERVICES_KEY, BotContext, Outbox, Services
-from handlers.common.delivery import send_one, send_to_member
 from handlers.common.render import button
+from handlers.delivery.sender import send_one, send_to_member
 from handlers.dropin.common import (
     WAKE_KEY,
     alert_wakeups,
@@ -84,18 +85,21 @@ async def dispatch_dropin(
     tz: ZoneInfo,
     now: datetime,
     catalogue: Catalogue | None,
+    clock: Clock,
     pacer: Outbox | None = None,
 ) -> int:
     """Send whatever is due at `now` and not claimed before; returns how many were sent."""
-    sent = await morning_reminders(bot, db, tz, now)
-    sent += await shift_messages(bot, db, tz, now, catalogue, pacer)
-    sent += await understaffing_alerts(bot, db, tz, now, pacer)
-    sent += await vanished_dates(bot, db, tz, now, pacer)
+    sent = await morning_reminders(bot, db, tz, now, clock)
+    sent += await shift_messages(bot, db, tz, now, catalogue, clock, pacer)
+    sent += await understaffing_alerts(bot, db, tz, now, clock, pacer)
+    sent += await vanished_dates(bot, db, tz, now, clock, pacer)
     await purge_subscriptions(db, now.astimezone(tz).date())
     return sent
 
 
-async def morning_reminders(bot: Bot, db: Database, tz: ZoneInfo, now: datetime) -> int:
+async def morning_reminders(
+    bot: Bot, db: Database, tz: ZoneInfo, now: datetime, clock: Clock
+) -> int:
     today = now.astimezone(tz).date()
     sent = 0
     for chat_id, session_id in await due_subscriptions(db, today):
@@ -110,7 +114,7 @@ async def morning_reminders(bot: Bot, db: Database, tz: ZoneInfo, now: datetime)
         t = translator(await locale_of(db, chat_id))
         text = "⏰ " + t._("Today you can meet a bydelsmor:") + "\n\n"
         text += occurrence_block(t, session, occurrence, tz)
-        delivery = await send_one(bot, chat_id, text)
+        delivery = await send_one(bot, chat_id, text, clock=clock)
         await finish_subscription(db, chat_id, session_id, today, delivery.outcome)
         sent += delivery.outcome == "sent"
     return sent
@@ -122,6 +126,7 @@ async def shift_messages(
     tz: ZoneInfo,
     now: datetime,
     catalogue: Catalogue | None,
+    clock: Clock,
     pacer: Outbox | None,
 ) -> int:
     today = now.astimezone(tz).date()
@@ -136,11 +141,10 @@ async def shift_messages(
         t = translator(await locale_of(db, shift.telegram_id))
         text = "🗓 " + t._("Reminder: you are on duty.") + "\n\n"
         text += occurrence_block(t, found[0], found[1], tz)
-        keyboard = InlineKeyboardMarkup([[
-            button("🗓", t._("Open the rota"), buttons.rota(found[0].district_id)),
-        ]])  # fmt: skip
+        rota = button("🗓", t._("Open the rota"), buttons.rota(found[0].district_id))
+        keyboard = InlineKeyboardMarkup([[rota]])
         delivery = await send_to_member(
-            bot, db, shift.telegram_id, text, keyboard, now, pacer=pacer
+            bot, db, shift.telegram_id, text, keyboard, clock, pacer=pacer
         )
         await finish_shift_message(db, shift.id, "reminder", delivery.outcome)
         sent += delivery.outcome == "sent"
@@ -159,7 +163,7 @@ async def shift_messages(
             t, catalogue or load_catalogue(), session.district_id, session.id, shift.day
         )
         delivery = await send_to_member(
-            bot, db, shift.telegram_id, text, keyboard, now, pacer=pacer
+            bot, db, shift.telegram_id, text, keyboard, clock, pacer=pacer
         )
         await finish_shift_message(db, shift.id, "reach", delivery.outcome)
         sent += delivery.outcome == "sent"
@@ -167,7 +171,7 @@ async def shift_messages(
 
 
 async def understaffing_alerts(
-    bot: Bot, db: Database, tz: ZoneInfo, now: datetime, pacer: Outbox | None
+    bot: Bot, db: Database, tz: ZoneInfo, now: datetime, clock: Clock, pacer: Outbox | None
 ) -> int:
     sent = 0
     sessions = await list_sessions(db)
@@ -189,12 +193,13 @@ async def understaffing_alerts(
             text += "\n\n" + occurrence_block(t, session, occurrence, tz)
             ask = buttons.alert("a", session.id, occurrence.day)
             cancel = buttons.alert("c", session.id, occurrence.day)
-            keyboard = InlineKeyboardMarkup([
+            rows = [
                 [button("🙋", t._("Ask all bydelsmødre"), ask)],
                 [button("❌", t._("Cancel the session"), cancel)],
-            ])  # fmt: skip
+            ]
+            keyboard = InlineKeyboardMarkup(rows)
             delivery = await send_to_member(
-                bot, db, coordinator.telegram_id, text, keyboard, now, pacer=pacer
+                bot, db, coordinator.telegram_id, text, keyboard, clock, pacer=pacer
             )
             outcome = delivery.outcome if outcome in ("nobody", "sent") else outcome
             sent += delivery.outcome == "sent"
@@ -203,7 +208,7 @@ async def understaffing_alerts(
 
 
 async def vanished_dates(
-    bot: Bot, db: Database, tz: ZoneInfo, now: datetime, pacer: Outbox | None
+    bot: Bot, db: Database, tz: ZoneInfo, now: datetime, clock: Clock, pacer: Outbox | None
 ) -> int:
     """A rule change (/sessions or `bydelsbot seed`) took away a date that had shifts or
     reminders: each bydelsmor on duty and each woman who asked for a reminder is told once, in
@@ -228,11 +233,10 @@ async def vanished_dates(
         text = (
             vanished_text(t, session, shift.day, tz) + "\n" + t._("Your shift that day is removed.")
         )
-        keyboard = InlineKeyboardMarkup([[
-            button("🗓", t._("Open the rota"), buttons.rota(session.district_id)),
-        ]])  # fmt: skip
+        rota = button("🗓", t._("Open the rota"), buttons.rota(session.district_id))
+        keyboard = InlineKeyboardMarkup([[rota]])
         delivery = await send_to_member(
-            bot, db, shift.telegram_id, text, keyboard, now, pacer=pacer
+            bot, db, shift.telegram_id, text, keyboard, clock, pacer=pacer
         )
         sent += delivery.outcome == "sent"
     for chat_id, session_id, day in await coming_subscriptions(db, today):
@@ -245,7 +249,7 @@ async def vanished_dates(
             + "\n"
             + t._("Your reminder for that day is removed.")
         )
-        sent += (await send_one(bot, chat_id, text)).outcome == "sent"
+        sent += (await send_one(bot, chat_id, text, clock=clock)).outcome == "sent"
     return sent
 
 
@@ -259,11 +263,11 @@ def vanished_text(t: Translator, session: SessionRecord, day: date, tz: ZoneInfo
 
 async def dropin_job(context: BotContext) -> None:
     """Every few minutes (and right after start-up): send what is due."""
-    services = context.services
+    services, catalogue = context.services, context.bot_data.get(CATALOGUE_KEY)
+    clock = services.clock
     await dispatch_dropin(
-        context.bot, services.db, services.config.tz, datetime.now(UTC),
-        context.bot_data.get(CATALOGUE_KEY), pacer=services.outbox,
-    )  # fmt: skip
+        context.bot, services.db, services.config.tz, clock.now(), catalogue, clock, services.outbox
+    )
 
 
 async def schedule_dropin_wakeups(
@@ -279,7 +283,7 @@ async def refresh_job(context: BotContext) -> None:
     assert context.job_queue is not None
     services = context.services
     await schedule_dropin_wakeups(
-        context.job_queue, services.db, services.config.tz, datetime.now(UTC)
+        context.job_queue, services.db, services.config.tz, services.clock.now()
     )
 
 
@@ -294,7 +298,7 @@ async def start_dropin(application: Application[Any, Any, Any, Any, Any, Any]) -
     job_queue = application.job_queue
     assert job_queue is not None
     job_queue.run_repeating(dropin_job, interval=EVERY, first=0, name="dropin:dispatch")
-    await schedule_dropin_wakeups(job_queue, services.db, services.config.tz, datetime.now(UTC))
+    await schedule_dropin_wakeups(job_queue, services.db, services.config.tz, services.clock.now())
     job_queue.run_repeating(
         refresh_job, interval=REFRESH_EVERY, first=REFRESH_EVERY, name="dropin:refresh"
     )

@@ -8,15 +8,12 @@ reminder before sending it (handlers/meetings/reminders.py).
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram.ext import Application, JobQueue
 
-from bot.meeting_plan import (
-    parse_lead_hours,
-    reminder_moments,
-)
+from bot.meetings.reminders import parse_lead_hours, reminder_moments
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.meetings.planning import plan_all
 from handlers.meetings.reminders import LONGEST_LEAD, dispatch_reminders
@@ -54,15 +51,17 @@ async def schedule_wakeups(job_queue: JobQueue[Any], db: Database, now: datetime
 async def dispatch_job(context: BotContext) -> None:
     """A reminder is due (or the bot has just started): send what is due."""
     services = context.services
+    clock = services.clock
     await dispatch_reminders(
-        context.bot, services.db, services.config.tz, datetime.now(UTC), pacer=services.outbox
+        context.bot, services.db, services.config.tz, clock.now(), clock, services.outbox
     )
 
 
 async def refresh_job(context: BotContext) -> None:
     """Every hour: plan the rolling horizon and register the next wake-ups."""
-    services, now = context.services, datetime.now(UTC)
-    await plan_all(context.bot, services.db, services.config.tz, now)
+    services = context.services
+    now = services.clock.now()
+    await plan_all(context.bot, services, now)
     assert context.job_queue is not None
     await schedule_wakeups(context.job_queue, services.db, now)
 
@@ -70,12 +69,12 @@ async def refresh_job(context: BotContext) -> None:
 async def start_meetings(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """At start-up: plan, rebuild the wake-ups, and send at once what came due while down."""
     services: Services = application.bot_data[SERVICES_KEY]
-    now = datetime.now(UTC)
+    now = services.clock.now()
     # A reminder claimed but never finished was cut off by the last stop: say so, never resend.
     interrupted = await mark_interrupted(services.db, now, now)
     if interrupted:
         log.warning("%d reminders were cut off by the last stop; marked interrupted", interrupted)
-    await plan_all(application.bot, services.db, services.config.tz, now)
+    await plan_all(application.bot, services, now)
     job_queue = application.job_queue
     assert job_queue is not None
     await schedule_wakeups(job_queue, services.db, now)

@@ -7,8 +7,7 @@ to a district she is a member of.
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -98,14 +97,14 @@ def card_keyboard(
     if ahead and allowed(identity, Action.MANAGE_MEETINGS, meeting.district_id):
         rows.append(
             [
-                button("🕒", t._("Move"), f"mmv:{meeting.id}"),
+                button("🕒", t._("Move"), codecs.MOVE.pick_day.encode(meeting.id)),
                 button("📝", t._("Place and note"), codecs.NOTE.encode(meeting.id)),
             ]
         )
-        rows.append([button("🗑", t._("Cancel the meeting"), f"mcan:{meeting.id}")])
+        rows.append([button("🗑", t._("Cancel the meeting"), codecs.CANCEL.encode(meeting.id))])
     cancelled_ahead = meeting.cancelled and meeting.starts_at > now
     if cancelled_ahead and allowed(identity, Action.MANAGE_MEETINGS, meeting.district_id):
-        rows.append([button("♻️", t._("Restore the meeting"), f"mres:{meeting.id}")])
+        rows.append([button("♻️", t._("Restore the meeting"), codecs.RESTORE.encode(meeting.id))])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -119,7 +118,7 @@ async def her_districts(context: BotContext) -> list[tuple[int, str]]:
 async def meetings_command(update: Update, context: BotContext) -> None:
     """List the next meetings of her group, with a button for each and for her calendar."""
     assert update.effective_chat is not None
-    t, tz, now = context.t, context.services.config.tz, datetime.now(UTC)
+    t, tz, now = context.t, context.services.config.tz, context.clock.now()
     districts = await her_districts(context)
     if not districts:
         text = "📅 " + t._("Meetings are for the members of a district group.")
@@ -143,8 +142,10 @@ async def meetings_command(update: Update, context: BotContext) -> None:
             every = codecs.DISTRICT_CALENDAR.encode(district_id)
             rows.append([button("📅", t._("Add all to calendar"), every)])
         if allowed(context.identity, Action.MANAGE_MEETINGS, district_id):
-            rows.append([button("➕", t._("Add a meeting"), f"madd:{district_id}")])
-            rows.append([button("🔁", t._("Regular meetings"), f"rr:{district_id}")])
+            rows.append(
+                [button("➕", t._("Add a meeting"), codecs.ADD.pick_day.encode(district_id))]
+            )
+            rows.append([button("🔁", t._("Regular meetings"), codecs.RULE.encode(district_id))])
     await context.bot.send_message(
         update.effective_chat.id,
         "\n".join(lines),
@@ -162,13 +163,10 @@ def meeting_line(t: Translator, meeting: MeetingRecord, tz: ZoneInfo) -> str:
     return line
 
 
-async def pressed_meeting(
-    context: BotContext, query: CallbackQuery, data: re.Pattern[str]
-) -> MeetingRecord | None:
-    """The meeting a button names (its id is the pattern's first group), or None after telling
-    her the button has expired: forged data, or a meeting that no longer exists."""
-    match = data.fullmatch(query.data or "")
-    meeting = await get_meeting(context.db, int(match[1])) if match else None
+async def pressed_meeting(context: BotContext, query: CallbackQuery) -> MeetingRecord | None:
+    """The meeting a button names (its codec's first field), or None after telling her the
+    button has expired: a meeting that no longer exists."""
+    meeting = await get_meeting(context.db, int(fields_of(context.matches)[0]))
     if meeting is None:
         await answer_expired(query, context.t)
     return meeting
@@ -178,7 +176,7 @@ async def meeting_card_callback(update: Update, context: BotContext) -> None:
     """Show one meeting, with her answer and what she may do with it."""
     query = update.callback_query
     assert query is not None
-    meeting = await pressed_meeting(context, query, codecs.CARD.pattern)
+    meeting = await pressed_meeting(context, query)
     if meeting is None:
         return
     identity = context.identity
@@ -191,7 +189,7 @@ async def meeting_card_callback(update: Update, context: BotContext) -> None:
 
 async def send_card(update: Update, context: BotContext, meeting: MeetingRecord) -> None:
     assert update.effective_chat is not None
-    t, now = context.t, datetime.now(UTC)
+    t, now = context.t, context.clock.now()
     answer = await get_rsvp(context.db, meeting.id, context.identity.telegram_id)
     await context.bot.send_message(
         update.effective_chat.id,
@@ -205,7 +203,7 @@ async def rsvp_callback(update: Update, context: BotContext) -> None:
     """Record her answer to a meeting, tell her with a toast, and show it in the message."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    t, now = context.t, datetime.now(UTC)
+    t, now = context.t, context.clock.now()
     meeting_id, code = fields_of(context.matches)
     # The button says where it was pressed: a reminder stays a reminder, a card a card.
     on_reminder = context.matches is not None and (
@@ -253,7 +251,7 @@ async def calendar_callback(update: Update, context: BotContext) -> None:
     """Send an .ics file: one meeting, or her group's meetings in the next three months."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    t, now, tz = context.t, datetime.now(UTC), context.services.config.tz
+    t, now, tz = context.t, context.clock.now(), context.services.config.tz
     (pressed_id,) = fields_of(context.matches)
     assert context.matches is not None
     if context.matches[0].re is codecs.CALENDAR.pattern:

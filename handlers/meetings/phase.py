@@ -6,8 +6,6 @@ meetings are planned anew by the new phase's rule and the members are told.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
@@ -56,21 +54,19 @@ async def phase_callback(update: Update, context: BotContext) -> None:
         text, keyboard = phase_choices(t, district)
         text += history_text(context, await phase_history(context.db, district.id))
     elif context.matches[0].re is codecs.PHASE_PICK.pattern:
-        tz, now = context.services.config.tz, datetime.now(UTC)
+        tz, now = context.services.config.tz, context.clock.now()
         has_rule = await phase_has_rule(context.db, district.id, target, now, tz)
         text, keyboard = confirm_phase(t, district, target, has_rule)
     else:
-        now = datetime.now(UTC)
+        now = context.clock.now()
         old = await change_phase(context.db, district.id, target, context.identity.telegram_id, now)
         await query.answer()
         await edit_in_place(query, phase_done(t, district, target))
         # The meetings follow the phase: future ones are planned anew and members are told.
-        tz = context.services.config.tz
         await plan_and_tell(
             context.bot,
-            context.db,
+            context.services,
             district.id,
-            tz,
             now,
             announce=old != target,
             changed_by=context.identity.telegram_id,

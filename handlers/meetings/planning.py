@@ -14,16 +14,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot
 
+from bot.days import parse_days_off
 from bot.i18n import Translator
-from bot.meeting_plan import (
-    HORIZON,
-    REPLAN_BACK,
-    ExistingMeeting,
-    MeetingRule,
-    parse_days_off,
-    plan,
-    replan,
-)
+from bot.meetings.plan import HORIZON, REPLAN_BACK, ExistingMeeting, MeetingRule, plan, replan
+from handlers.common.context import Services
 from handlers.common.labels import phase_line
 from handlers.common.render import escape
 from handlers.meetings import reminders
@@ -118,9 +112,8 @@ async def phase_has_rule(
 
 async def plan_and_tell(
     bot: Bot,
-    db: Database,
+    services: Services,
     district_id: int,
-    tz: ZoneInfo,
     now: datetime,
     *,
     announce: bool = False,
@@ -132,6 +125,7 @@ async def plan_and_tell(
     seen it) of a new phase (or `announce`: the caller changed it) and of every meeting that
     moved or was removed, in one message each; in the background if `application` is given (a
     handler, which should answer at once)."""
+    db, tz = services.db, services.config.tz
     settings = await meeting_settings(db, district_id)
     if settings is None:
         return None
@@ -152,9 +146,11 @@ async def plan_and_tell(
             return "\n\n".join(parts)
 
         if application is not None:
-            reminders.tell_members_soon(application, district_id, compose, now, skip=changed_by)
+            reminders.tell_members_soon(application, district_id, compose, skip=changed_by)
         else:
-            await reminders.tell_members(bot, db, district_id, compose, now, skip=changed_by)
+            await reminders.tell_members(
+                bot, db, district_id, compose, services.clock, skip=changed_by
+            )
     return result
 
 
@@ -207,6 +203,6 @@ def changes_notice(t: Translator, result: PlanResult, tz: ZoneInfo, removed: boo
     return "\n".join(lines)
 
 
-async def plan_all(bot: Bot, db: Database, tz: ZoneInfo, now: datetime) -> None:
-    for settings in await all_meeting_settings(db):
-        await plan_and_tell(bot, db, settings.district_id, tz, now)
+async def plan_all(bot: Bot, services: Services, now: datetime) -> None:
+    for settings in await all_meeting_settings(services.db):
+        await plan_and_tell(bot, services, settings.district_id, now)

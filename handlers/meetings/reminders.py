@@ -3,7 +3,7 @@
 `dispatch_reminders` works out from the database what is due and claims each reminder before
 sending it, so a restart never sends one twice. The planning is handlers/meetings/planning.py,
 the wake-ups that call this handlers/jobs/meetings.py, the careful sender
-handlers/common/delivery.py.
+handlers/delivery/sender.py.
 """
 
 from __future__ import annotations
@@ -22,15 +22,12 @@ from telegram.error import (
 from telegram.ext import Application
 
 from bot.i18n import Translator, translator
-from bot.meeting_plan import (
-    HORIZON,
-    due_reminder,
-    parse_lead_hours,
-    reminder_moments,
-)
+from bot.meetings.plan import HORIZON
+from bot.meetings.reminders import due_reminder, parse_lead_hours, reminder_moments
+from handlers.common.clock import Clock
 from handlers.common.context import SERVICES_KEY, Outbox, Services
-from handlers.common.delivery import Delivery, Sleep, send_one, send_to_member
-from handlers.common.sending import Outcome
+from handlers.delivery.sender import Delivery, send_one, send_to_member
+from handlers.delivery.sending import Outcome
 from handlers.meetings.meetings import meeting_text, reminder_keyboard, reminder_text
 from storage import Database
 from storage.group_chats import migrate_chat
@@ -55,18 +52,18 @@ async def post_to_group(
     db: Database,
     chat_id: int,
     text: str,
-    sleep: Sleep = asyncio.sleep,
+    clock: Clock,
     pacer: Outbox | None = None,
     *,
     paced: bool = False,
 ) -> Delivery:
     """Post in a district's group chat, following it once if it became a supergroup."""
     try:
-        return await send_one(bot, chat_id, text, sleep=sleep, pacer=pacer, group=True, paced=paced)
+        return await send_one(bot, chat_id, text, clock=clock, pacer=pacer, group=True, paced=paced)
     except ChatMigrated as exc:
         await migrate_chat(db, chat_id, exc.new_chat_id)
         try:
-            return await send_one(bot, exc.new_chat_id, text, sleep=sleep, pacer=pacer, group=True)
+            return await send_one(bot, exc.new_chat_id, text, clock=clock, pacer=pacer, group=True)
         except ChatMigrated:
             return Delivery(Outcome.FAILED)
 
@@ -76,10 +73,9 @@ async def tell_members(
     db: Database,
     district_id: int,
     compose: Callable[[Translator], str],
-    now: datetime,
+    clock: Clock,
     *,
     skip: int | None = None,
-    sleep: Sleep = asyncio.sleep,
     pacer: Outbox | None = None,
 ) -> int:
     """Send every member of the district a message in her own language; returns how many got
@@ -90,7 +86,7 @@ async def tell_members(
         if telegram_id == skip:
             continue
         delivery = await send_to_member(
-            bot, db, telegram_id, compose(translator(locale)), None, now, sleep, pacer
+            bot, db, telegram_id, compose(translator(locale)), None, clock, pacer
         )
         sent += delivery.outcome is Outcome.SENT
     return sent
@@ -104,7 +100,6 @@ def tell_members_soon(
     application: AnyApplication,
     district_id: int,
     compose: Callable[[Translator], str],
-    now: datetime,
     *,
     skip: int | None = None,
 ) -> None:
@@ -120,7 +115,7 @@ def tell_members_soon(
                 services.db,
                 district_id,
                 compose,
-                now,
+                services.clock,
                 skip=skip,
                 pacer=services.outbox,
             )
@@ -145,7 +140,7 @@ async def dispatch_reminders(
     db: Database,
     tz: ZoneInfo,
     now: datetime,
-    sleep: Sleep = asyncio.sleep,
+    clock: Clock,
     pacer: Outbox | None = None,
 ) -> int:
     """Send every reminder that is due at `now` and not sent before; returns how many."""
@@ -202,8 +197,7 @@ async def dispatch_reminders(
                 person.telegram_id,
                 reminder_text(t, meeting, tz, person.answer),
                 reminder_keyboard(t, meeting.id),
-                now,
-                sleep,
+                clock,
                 pacer,
                 paced=pacer is not None,
             )
@@ -218,7 +212,7 @@ async def dispatch_reminders(
         if await claim_chat_post(db, meeting.id, now):
             post = group_post(translator(settings.default_locale), meeting, tz)
             delivery = await post_to_group(
-                bot, db, settings.chat_id, post, sleep, pacer, paced=pacer is not None
+                bot, db, settings.chat_id, post, clock, pacer, paced=pacer is not None
             )
             await finish_chat_post(db, meeting.id, delivery.outcome)
     return sent

@@ -7,7 +7,7 @@ press looks the invite up again, so an expired, used-up or revoked one never let
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -103,7 +103,7 @@ async def invite_role_callback(update: Update, context: BotContext) -> None:
     if role not in grantable_roles(context.identity, district.id):
         await refuse(update, context)
         return
-    now = datetime.now(UTC)
+    now = context.clock.now()
     code = new_code()
     await create_invite(
         context.db,
@@ -146,7 +146,7 @@ async def answer_invite_payload(chat_id: int, payload: str, context: BotContext)
         return False
     t = context.t
     record = await find_invite(context.db, hash_code(payload), context.identity.telegram_id)
-    outcome = judge(record)
+    outcome = judge(record, context.clock.now())
     if outcome is not Verdict.OK or record is None:
         await send_menu(chat_id, context, intro="⚠️ " + refusal_text(t, outcome, record))
         return True
@@ -165,7 +165,7 @@ async def answer_invite_payload(chat_id: int, payload: str, context: BotContext)
     return True
 
 
-def judge(record: InviteRecord | None) -> Verdict:
+def judge(record: InviteRecord | None, now: datetime) -> Verdict:
     state = None
     if record is not None:
         state = InviteState(
@@ -178,7 +178,7 @@ def judge(record: InviteRecord | None) -> Verdict:
             record.used_by_her,
         )
     her_role = record.her_role_there if record else None
-    return verdict(state, datetime.now(UTC), her_role)
+    return verdict(state, now, her_role)
 
 
 def refusal_text(t: Translator, outcome: Verdict, record: InviteRecord | None) -> str:
@@ -203,10 +203,14 @@ async def join_callback(update: Update, context: BotContext) -> None:
     code_hash, user = hash_code(code), update.effective_user
     name = user.full_name[:DISPLAY_NAME_MAX]
     record = await find_invite(context.db, code_hash, user.id)
-    joined = await redeem_invite(context.db, code_hash, user.id, name, t.locale, datetime.now(UTC))
+    joined = await redeem_invite(
+        context.db, code_hash, user.id, name, t.locale, context.clock.now()
+    )
     await query.answer()
     if not joined or record is None:
-        await query.edit_message_text("⚠️ " + refusal_text(t, judge(record), record))
+        await query.edit_message_text(
+            "⚠️ " + refusal_text(t, judge(record, context.clock.now()), record)
+        )
         return
     await welcome_member(update, context, record)
 

@@ -18,9 +18,9 @@ from bot.identity import Role
 from handlers.common.access import choose_district, refuse
 from handlers.common.codec import fields_of
 from handlers.common.context import BotContext
-from handlers.common.delivery import send_to_person
 from handlers.common.labels import ROLE_EMOJI, ROLE_NAMES, reviewer_line
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.delivery.sender import send_to_person
 from handlers.people import codecs
 from handlers.review.rights import may_grant_review, rights_button
 from storage.districts import get_district
@@ -199,7 +199,7 @@ async def tell_new_role(
     text = "🔔 " + t._("Your role in Bydelsmødre {district} is now: {role}.").format(
         district=t.ltr(escape(district.name if district else "")), role=t._(ROLE_NAMES[role])
     )
-    await send_to_person(context.bot, context.db, member.telegram_id, text)
+    await send_to_person(context.bot, context.db, member.telegram_id, text, context.clock)
 
 
 def member_card(

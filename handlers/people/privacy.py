@@ -22,7 +22,7 @@ from handlers.common.context import BotContext
 from handlers.common.labels import ROLE_NAMES, reviewer_line
 from handlers.common.render import answer_expired, button, escape
 from handlers.course.interest import withdraw_everything
-from handlers.help.contact_requests import forget_request_copies
+from handlers.help.contact_copies import forget_request_copies
 from handlers.people import codecs
 from storage.privacy import collect_personal_data, forget_person, stores_nothing
 
@@ -331,7 +331,9 @@ async def forget_callback(update: Update, context: BotContext) -> None:
         await query.edit_message_text("↩️ " + t._("Nothing was deleted."))
     else:
         # The copies of her contact requests in coordinators' chats lose her details first.
-        await forget_request_copies(context.bot, context.db, query.from_user.id)
+        await forget_request_copies(
+            context.bot, context.db, query.from_user.id, context.clock.now()
+        )
         # Her places in the basic training pass to the next women on the lists first.
         await withdraw_everything(context, query.from_user.id)
         counts = await forget_person(context.db, query.from_user.id)

@@ -6,8 +6,6 @@ and toggles languages; the member is told, in her language, when she gets a lang
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.access import Action, allowed
@@ -15,8 +13,8 @@ from bot.i18n import LANGUAGE_BY_CODE, Translator, translator
 from bot.review.flow import REVIEWABLE
 from handlers.common.access import refuse
 from handlers.common.context import BotContext
-from handlers.common.delivery import send_to_person
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.delivery.sender import send_to_person
 from handlers.review.codec import decode_rights, rights_data
 from storage.members import MemberRow, get_member
 from storage.review import reviewer_locales, set_reviewer
@@ -53,7 +51,7 @@ async def rights_callback(update: Update, context: BotContext) -> None:
         had = locale in await reviewer_locales(context.db, member.telegram_id)
         await set_reviewer(
             context.db, member.telegram_id, locale, context.identity.telegram_id,
-            datetime.now(UTC), on=not had,
+            context.clock.now(), on=not had,
         )  # fmt: skip
         if not had:
             await tell_new_reviewer(context, member, locale)
@@ -85,4 +83,4 @@ async def tell_new_reviewer(context: BotContext, member: MemberRow, locale: str)
     text = "🔔 " + t._("You can now check the translation into {language}: send {command}.").format(
         language=t.ltr(LANGUAGE_BY_CODE[locale].native_name), command=t.command("review")
     )
-    await send_to_person(context.bot, context.db, member.telegram_id, text)
+    await send_to_person(context.bot, context.db, member.telegram_id, text, context.clock)

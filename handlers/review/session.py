@@ -8,7 +8,6 @@ her reviewer right again: a button names a language and a message, never who may
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -131,7 +130,7 @@ async def review_callback(update: Update, context: BotContext) -> None:
         await answer_expired(query, context.t)
         return
     languages = await reviewable(context)
-    t, now = context.t, datetime.now(UTC)
+    t, now = context.t, context.clock.now()
     if press.verb == "x":
         await end(context, WORDING)
         await query.answer()
@@ -211,7 +210,7 @@ async def wording_answered(update: Update, context: BotContext, values: tuple[st
         )
         return
     await keep_suggestion(
-        context.db, locale, item.message, forms, context.identity.telegram_id, datetime.now(UTC)
+        context.db, locale, item.message, forms, context.identity.telegram_id, context.clock.now()
     )
     await context.bot.send_message(
         chat_id,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from datetime import UTC, datetime, timedelta
 
-from handlers.announcements.outbox import Clock
+from handlers.common.clock import Clock
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -24,4 +25,21 @@ class FakeClock:
 
     @property
     def clock(self) -> Clock:
-        return Clock(now=lambda: self.now, sleep=self.sleep)
+        return Clock(now=lambda: self.now, monotonic=lambda: self.now.timestamp(), sleep=self.sleep)
+
+
+class VirtualClock:
+    """The rate plan's clock in tests: a wait for a turn (or a 429's pause) is noted and skipped,
+    so the plan is kept and no test waits real time."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self.slept: list[float] = []
+
+    def now(self) -> float:
+        return time.monotonic() + self.offset
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.offset += seconds
+        await asyncio.sleep(0)

@@ -26,9 +26,8 @@ from storage.announcements.drafts import DraftRecord, save_draft
 from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
 from storage.districts import upsert_district
 from storage.people import add_membership
-from tests.conftest import TEST_TOKEN
 from tests.fakes.clock import START, FakeClock
-from tests.fakes.telegram import checked_api
+from tests.fakes.telegram import TEST_TOKEN, checked_api
 
 AUTHOR = 900
 

@@ -15,6 +15,8 @@ from bot.app import BotApplication
 from bot.offline_api import JSON, OfflineBotApi
 from tests.telegram_spec import load_spec
 
+TEST_TOKEN = "123456789:TEST-token-for-the-offline-fake-abcdef"  # the in-process bot's token
+
 
 def checked_api(**kwargs: Any) -> OfflineBotApi:
     """An offline Bot API that refuses, and records, any call Telegram would refuse."""

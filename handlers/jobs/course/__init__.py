@@ -16,23 +16,21 @@ import logging
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.course import waitlist
 from bot.i18n import Translator, translator
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.render import button, escape
-from handlers.common.sending import surely_not_sent
-from handlers.course import clock, codecs
+from handlers.course import codecs
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label, evening_lines, offer_keyboard, offer_text
+from handlers.delivery.sending import Outcome, outcome_of, unreachable
 from handlers.jobs.course.cards import deliver_completions
-from storage import Database
 from storage.course.cohorts import (
     Cohort,
     claim_offer,
@@ -56,7 +54,7 @@ INTEREST_KEPT = timedelta(days=365)  # README: interest not acted on is deleted 
 
 async def send(
     bot: Bot,
-    db: Database,
+    services: Services,
     telegram_id: int,
     text: str,
     keyboard: InlineKeyboardMarkup | None = None,
@@ -67,19 +65,14 @@ async def send(
     claimed, and what it says can always be seen again in /course."""
     try:
         await bot.send_message(telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-    except Forbidden:
-        pass
-    except BadRequest as exc:
-        if "chat not found" not in exc.message.lower():
-            log.warning("a course message was refused (%s)", type(exc).__name__)
-            return True
     except TelegramError as exc:
-        log.warning("a course message was not sent (%s)", type(exc).__name__)
-        return True
+        if not unreachable(exc):
+            log.warning("a course message was not sent (%s)", type(exc).__name__)
+            return True
     else:
         return True
     log.info("a woman of the course has blocked the bot; marked unreachable")
-    await mark_unreachable(db, telegram_id, clock.now())
+    await mark_unreachable(services.db, telegram_id, services.clock.now())
     return False
 
 
@@ -87,50 +80,41 @@ def _leave(state: waitlist.WaitingList, who: int, now: datetime) -> waitlist.Ste
     return waitlist.leave(state, who, now)
 
 
-async def tell_coordinators(bot: Bot, db: Database, district_id: int, compose: Any) -> None:
+async def tell_coordinators(bot: Bot, services: Services, district_id: int, compose: Any) -> None:
     """`compose(t)` to each of the district's coordinators, in her language."""
-    for coordinator in await district_coordinators(db, district_id):
-        await send(
-            bot, db, coordinator.telegram_id, compose(translator(coordinator.locale or "nb"))
-        )
+    for coordinator in await district_coordinators(services.db, district_id):
+        t = translator(coordinator.locale or "nb")
+        await send(bot, services, coordinator.telegram_id, compose(t))
 
 
 async def send_offer(
-    bot: Bot, db: Database, telegram_id: int, text: str, keyboard: InlineKeyboardMarkup
-) -> str:
-    """Send an offer: 'sent', 'blocked' (she is marked unreachable), 'retry' (Telegram surely
-    did not get it), 'uncertain' (no answer: perhaps delivered) or 'failed' (refused)."""
+    bot: Bot, services: Services, telegram_id: int, text: str, keyboard: InlineKeyboardMarkup
+) -> Outcome | None:
+    """Send an offer: how it ended (sending.outcome_of; she is marked unreachable if she
+    blocked the bot), or None when Telegram surely did not get it (sent again by the next run)."""
     try:
         await bot.send_message(telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-    except (Forbidden, BadRequest) as exc:
-        if isinstance(exc, BadRequest) and "chat not found" not in exc.message.lower():
-            log.warning("a course offer was refused (%s)", type(exc).__name__)
-            return "failed"
-        await mark_unreachable(db, telegram_id, clock.now())
-        return "blocked"
-    except RetryAfter:
-        return "retry"
-    except NetworkError as exc:
-        if surely_not_sent(exc):
-            return "retry"
-        log.warning("a course offer may not have arrived (%s)", type(exc).__name__)
-        return "uncertain"
     except TelegramError as exc:
-        log.warning("a course offer was not sent (%s)", type(exc).__name__)
-        return "failed"
-    return "sent"
+        outcome = outcome_of(exc)
+        if outcome is Outcome.UNREACHABLE:
+            await mark_unreachable(services.db, telegram_id, services.clock.now())
+        elif outcome is not None:
+            log.warning("a course offer was not sent (%s): %s", type(exc).__name__, outcome)
+        return outcome
+    return Outcome.SENT
 
 
-async def deliver_offers(bot: Bot, db: Database, tz: ZoneInfo) -> None:
+async def deliver_offers(bot: Bot, services: Services) -> None:
     """Send every open offer not sent yet; a woman who blocked the bot is skipped (her place
     goes to the next) and the coordinators are told. One Telegram surely did not get is tried
     again by the next run; one perhaps delivered (a timeout) is never sent again by itself:
     the coordinators are told, and the waiting list shows it with 🔁 and ⏭."""
+    db, tz = services.db, services.config.tz
     tried: set[tuple[int, int]] = set()
     while pending := [o for o in await unsent_offers(db) if o not in tried]:
         for cohort_id, who in pending:
             tried.add((cohort_id, who))
-            now = clock.now()
+            now = services.clock.now()
             if not await claim_offer(db, cohort_id, who, now):
                 continue
             cohort = await get_cohort(db, cohort_id)
@@ -139,13 +123,10 @@ async def deliver_offers(bot: Bot, db: Database, tz: ZoneInfo) -> None:
                 continue
             t = translator(place.locale or "nb")
             text = offer_text(t, cohort, place.offer_expires_at, tz)
-            outcome = await send_offer(bot, db, who, text, offer_keyboard(t, cohort_id))
-            if outcome != "blocked":
-                release = outcome == "retry"
-                await record_offer_outcome(
-                    db, cohort_id, who, None if release else outcome, release=release
-                )
-                if outcome in ("uncertain", "failed"):
+            outcome = await send_offer(bot, services, who, text, offer_keyboard(t, cohort_id))
+            if outcome is not Outcome.UNREACHABLE:
+                await record_offer_outcome(db, cohort_id, who, outcome, release=outcome is None)
+                if outcome in (Outcome.UNCERTAIN, Outcome.FAILED):
 
                     def doubt(t: Translator, name: str = place.name, label: Cohort = cohort) -> str:
                         return "❓ " + t._(
@@ -153,7 +134,7 @@ async def deliver_offers(bot: Bot, db: Database, tz: ZoneInfo) -> None:
                             "her. See the waiting list to send it again or pass the place on."
                         ).format(name=escape(name), cohort=cohort_label(t, label))
 
-                    await tell_coordinators(bot, db, cohort.district_id, doubt)
+                    await tell_coordinators(bot, services, cohort.district_id, doubt)
                 continue
             await change_places(db, cohort_id, partial(_leave, who=who, now=now), now)
 
@@ -163,11 +144,12 @@ async def deliver_offers(bot: Bot, db: Database, tz: ZoneInfo) -> None:
                     "bot. She was taken off the list and the place goes to the next woman."
                 ).format(name=escape(name), cohort=cohort_label(t, label))
 
-            await tell_coordinators(bot, db, cohort.district_id, skipped)
+            await tell_coordinators(bot, services, cohort.district_id, skipped)
 
 
-async def expire_offers(bot: Bot, db: Database, tz: ZoneInfo, now: datetime) -> None:
+async def expire_offers(bot: Bot, services: Services, now: datetime) -> None:
     """Offers whose window closed lapse; their places are offered to the next women."""
+    db = services.db
     for cohort_id in await cohorts_with_offers_due(db, now):
         names = {p.telegram_id: p for p in await places_of(db, cohort_id)}
         changed = await change_places(db, cohort_id, lambda s: waitlist.tick(s, now), now)
@@ -180,12 +162,13 @@ async def expire_offers(bot: Bot, db: Database, tz: ZoneInfo, now: datetime) -> 
                 "The time to answer the offer of a place in {cohort} has passed. The place went "
                 "to the next woman on the list."
             ).format(cohort=cohort_label(t, changed.cohort))
-            await send(bot, db, who, text)
-    await deliver_offers(bot, db, tz)
+            await send(bot, services, who, text)
+    await deliver_offers(bot, services)
 
 
-async def remind_evenings(bot: Bot, db: Database, tz: ZoneInfo, now: datetime) -> None:
+async def remind_evenings(bot: Bot, services: Services, now: datetime) -> None:
     """The day before each evening: when, where, who teaches, and "coming / can't"."""
+    db, tz = services.db, services.config.tz
     for evening in await evenings_starting(db, now, now + REMIND_BEFORE):
         cohort = await get_cohort(db, evening.cohort_id)
         if cohort is None or cohort.completed_at is not None:
@@ -205,15 +188,14 @@ async def remind_evenings(bot: Bot, db: Database, tz: ZoneInfo, now: datetime) -
                     [button("❌", t._("I can't come"), codecs.NOT_COMING.encode(evening.id))],
                 ]
             )
-            await send(bot, db, place.telegram_id, text, keyboard)
+            await send(bot, services, place.telegram_id, text, keyboard)
 
 
 async def run_course_jobs(bot: Bot, services: Services) -> None:
-    now = clock.now()
-    tz = services.config.tz
-    await expire_offers(bot, services.db, tz, now)
-    await remind_evenings(bot, services.db, tz, now)
-    await deliver_completions(bot, services.db, tz)
+    now = services.clock.now()
+    await expire_offers(bot, services, now)
+    await remind_evenings(bot, services, now)
+    await deliver_completions(bot, services)
     await purge_interest(services.db, now - INTEREST_KEPT)
 
 

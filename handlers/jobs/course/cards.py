@@ -19,19 +19,18 @@ from __future__ import annotations
 import io
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import TelegramError
 
 from bot.course.cards import render_card, render_diploma
 from bot.i18n import Translator, translator
 from bot.identity import Role
 from handlers.common.commands import set_chat_commands
+from handlers.common.context import Services
 from handlers.common.render import escape
-from handlers.common.sending import surely_not_sent
-from handlers.course import clock
+from handlers.delivery.sending import Outcome, outcome_of
 from storage import Database
 from storage.course.cohorts import Cohort, get_cohort
 from storage.course.deliveries import (
@@ -128,9 +127,9 @@ def _draw(d: Delivery, cohort: Cohort, bot_username: str, day: datetime) -> byte
     return render_diploma(d.name, cohort.district_name, day.date())
 
 
-async def deliver_one(bot: Bot, db: Database, d: Delivery, tz: ZoneInfo) -> None:
+async def deliver_one(bot: Bot, services: Services, d: Delivery) -> None:
     """Claim, draw, send and record one; never raises for Telegram's or the drawing's sake."""
-    now = clock.now()
+    db, tz, now = services.db, services.config.tz, services.clock.now()
     cohort = await get_cohort(db, d.cohort_id)
     if cohort is None or not await claim_delivery(db, d.id, now):
         return
@@ -140,39 +139,32 @@ async def deliver_one(bot: Bot, db: Database, d: Delivery, tz: ZoneInfo) -> None
         picture = _draw(d, cohort, bot.username, completed.astimezone(tz))
     except Exception:  # any drawing failure is reported to her, not fatal to the others
         log.exception("a course %s could not be drawn", d.kind)
-        await record_outcome(db, d.id, "failed")
+        await record_outcome(db, d.id, Outcome.FAILED)
         await tell(bot, db, d.coordinator, failed_note(coordinator, d))
         return
     try:
         await _send(bot, db, d, cohort, picture)
-    except (Forbidden, BadRequest) as exc:
-        if isinstance(exc, BadRequest) and "chat not found" not in exc.message.lower():
-            log.warning("a course %s was refused (%s)", d.kind, type(exc).__name__)
-            await record_outcome(db, d.id, "failed")
-            await tell(bot, db, d.coordinator, failed_note(coordinator, d))
-            return
-        # She blocked the bot: a bydelsmor all the same; the coordinator has her diploma.
-        await record_outcome(db, d.id, "unreachable")
-        await mark_unreachable(db, d.recipient, now)
-    except RetryAfter:
-        await release_delivery(db, d.id)  # a 429 means not delivered: the next run sends it
-    except NetworkError as exc:
-        if surely_not_sent(exc):
+    except TelegramError as exc:
+        outcome = outcome_of(exc)
+        if outcome is None:  # surely not delivered (a 429 too): the next run sends it
             await release_delivery(db, d.id)
             return
-        log.warning("a course %s may not have arrived (%s)", d.kind, type(exc).__name__)
-        await record_outcome(db, d.id, "uncertain")
-        await tell(bot, db, d.coordinator, uncertain_note(coordinator, d))
-    except TelegramError as exc:
-        log.warning("a course %s was not sent (%s)", d.kind, type(exc).__name__)
-        await record_outcome(db, d.id, "failed")
-        await tell(bot, db, d.coordinator, failed_note(coordinator, d))
+        await record_outcome(db, d.id, outcome)
+        if outcome is Outcome.UNREACHABLE:
+            # She blocked the bot: a bydelsmor all the same; the coordinator has her diploma.
+            await mark_unreachable(db, d.recipient, now)
+        elif outcome is Outcome.UNCERTAIN:
+            log.warning("a course %s may not have arrived (%s)", d.kind, type(exc).__name__)
+            await tell(bot, db, d.coordinator, uncertain_note(coordinator, d))
+        else:
+            log.warning("a course %s was not sent (%s)", d.kind, type(exc).__name__)
+            await tell(bot, db, d.coordinator, failed_note(coordinator, d))
     else:
-        await record_outcome(db, d.id, "sent")
+        await record_outcome(db, d.id, Outcome.SENT)
 
 
-async def deliver_completions(bot: Bot, db: Database, tz: ZoneInfo) -> None:
+async def deliver_completions(bot: Bot, services: Services) -> None:
     """Every card and diploma not claimed yet, once each (a released one waits for the next
     run, so a Telegram that keeps failing is not hammered)."""
-    for d in await unclaimed_deliveries(db):
-        await deliver_one(bot, db, d, tz)
+    for d in await unclaimed_deliveries(services.db):
+        await deliver_one(bot, services, d)
