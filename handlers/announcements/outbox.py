@@ -4,7 +4,7 @@ It drains the outbox under the bot's one rate plan (bot/rate_limit.py, kept by
 handlers/delivery/rate_limiter.Turns, which every request of the bot goes through). When a row's
 turn is near, it marks it `sending` (committed), takes the turn and sends it, in a task of its own:
 up to IN_FLIGHT requests are on their way at once, so that a slow network (50-150 ms a round
-trip) does not slow the rate. Each row ends `sent`, `failed` or `blocked`; a row still `sending`
+trip) does not slow the rate. Each row ends `sent`, `failed` or `unreachable`; a row still `sending`
 at start-up was in flight when the process died and becomes `uncertain`: reported, never
 silently resent. So every recipient gets exactly one copy, except the few messages in flight at a
 crash (at most IN_FLIGHT), which are reported as perhaps not delivered.
@@ -44,8 +44,9 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.broadcasts import KEPT_AFTER_REPORT, PROGRESS_EVERY, Audience, Status, backoff
+from bot.broadcasts import KEPT_AFTER_REPORT, PROGRESS_EVERY, Audience, backoff
 from bot.i18n import SOURCE_LOCALE, Translator, translator
+from bot.outcome import Outcome
 from bot.rate_limit import RatePlan
 from handlers.announcements.announcement_text import audience_label, progress_text, report_text
 from handlers.common.clock import Clock
@@ -287,25 +288,25 @@ class OutboxWorker:
             await self._follow_migration(job, exc.new_chat_id)
         except (Forbidden, BadRequest) as exc:
             if unreachable(exc):
-                await self._blocked(job)
+                await self._unreachable(job)
             else:
                 log.warning("Telegram refused an announcement delivery: %s", exc.message)
-                await finish(self.db, job.id, Status.FAILED, self.clock.now())
+                await finish(self.db, job.id, Outcome.FAILED, self.clock.now())
         except NetworkError as exc:  # 5xx, refused connections, timeouts
             if surely_not_sent(exc):
                 await self._retry(job, type(exc).__name__)
             else:  # the answer timed out: she may have it; twice is worse than once
                 log.warning("an announcement may or may not have arrived: %s", type(exc).__name__)
-                await finish(self.db, job.id, Status.UNCERTAIN, self.clock.now())
+                await finish(self.db, job.id, Outcome.UNCERTAIN, self.clock.now())
         except TelegramError as exc:
             log.warning("an announcement delivery failed: %s", type(exc).__name__)
-            await finish(self.db, job.id, Status.FAILED, self.clock.now())
+            await finish(self.db, job.id, Outcome.FAILED, self.clock.now())
         except Exception:
             # A bug must not leave the row `sending`: that would be reported as uncertain.
-            await finish(self.db, job.id, Status.FAILED, self.clock.now())
+            await finish(self.db, job.id, Outcome.FAILED, self.clock.now())
             raise
         else:
-            await finish(self.db, job.id, Status.SENT, self.clock.now())
+            await finish(self.db, job.id, Outcome.SENT, self.clock.now())
 
     async def _send(self, job: OutboxJob) -> None:
         text = escape(job.body)
@@ -329,13 +330,13 @@ class OutboxWorker:
             log.warning(
                 "an announcement delivery failed %d times (%s): given up", job.attempts + 1, reason
             )
-            await finish(self.db, job.id, Status.FAILED, now)
+            await finish(self.db, job.id, Outcome.FAILED, now)
         else:
             await retry_later(self.db, job.id, now + timedelta(seconds=delay))
 
-    async def _blocked(self, job: OutboxJob) -> None:
+    async def _unreachable(self, job: OutboxJob) -> None:
         now = self.clock.now()
-        await finish(self.db, job.id, Status.BLOCKED, now)
+        await finish(self.db, job.id, Outcome.UNREACHABLE, now)
         if job.telegram_id is not None:
             log.info("a member has blocked the bot; marked unreachable")
             await mark_unreachable(self.db, job.telegram_id, now)
@@ -350,7 +351,7 @@ class OutboxWorker:
         if job.attempts == 0:
             await retry_later(self.db, job.id, None)
         else:
-            await finish(self.db, job.id, Status.FAILED, self.clock.now())
+            await finish(self.db, job.id, Outcome.FAILED, self.clock.now())
 
     # -- progress and the report ---------------------------------------------------------------
 

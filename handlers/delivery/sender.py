@@ -17,9 +17,10 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from bot.outcome import Outcome
 from handlers.common.clock import Clock
 from handlers.common.context import Outbox
-from handlers.delivery.sending import Outcome, retry_seconds, surely_not_sent, unreachable
+from handlers.delivery.sending import retry_seconds, surely_not_sent, unreachable
 from storage import Database
 from storage.people import mark_unreachable
 

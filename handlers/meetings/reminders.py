@@ -28,10 +28,10 @@ from bot.meeting_plan import (
     parse_lead_hours,
     reminder_moments,
 )
+from bot.outcome import Outcome
 from handlers.common.clock import Clock
 from handlers.common.context import SERVICES_KEY, Outbox, Services
 from handlers.delivery.sender import Delivery, send_one, send_to_member
-from handlers.delivery.sending import Outcome
 from handlers.meetings.meetings import meeting_text, reminder_keyboard, reminder_text
 from storage import Database
 from storage.group_chats import migrate_chat

@@ -192,7 +192,7 @@ async def test_30_days_after_the_report_only_the_counts_are_kept() -> None:
         assert await version_counts(db, announcement_id) == before
         statuses_kept = await status_counts(db, [announcement_id])
         kept = counts_from(statuses_kept[announcement_id])
-        assert (kept.total, kept.sent, kept.blocked, kept.done) == (3, 2, 1, True)
+        assert (kept.total, kept.sent, kept.unreachable, kept.done) == (3, 2, 1, True)
         assert await purge_announcements(db, reported + timedelta(days=31)) == 0  # once
 
 
