@@ -10,7 +10,7 @@ time, then send or cancel.
 
 Buttons carry only short codes; every press, every typed step and the final "send" check again
 that she may announce to that audience. Sending writes the announcement and its whole outbox in
-one transaction and wakes the worker (handlers/announcements/outbox.py), which edits the
+one transaction and wakes the worker (handlers/jobs/announcements/), which edits the
 confirmation into a progress message and sends the report.
 """
 

@@ -20,8 +20,8 @@ from bot.broadcasts import parse_send_time
 from bot.config import Config
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from handlers.announcements.codecs import HISTORY_PAGE
-from handlers.announcements.outbox import OutboxWorker
 from handlers.common.context import Services
+from handlers.jobs.announcements.worker import OutboxWorker
 from storage.announcements.drafts import DraftRecord, get_draft, save_draft
 from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
 from storage.districts import upsert_district

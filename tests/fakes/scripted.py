@@ -21,7 +21,7 @@ from telegram.request import RequestData
 from bot.broadcasts import MAX_ATTEMPTS, Candidate, deliveries
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from bot.outcome import Outcome
-from handlers.announcements.outbox import OutboxWorker
+from handlers.jobs.announcements.worker import OutboxWorker
 from storage import Database
 from storage.announcements.drafts import DraftRecord, save_draft
 from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
