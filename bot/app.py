@@ -87,10 +87,10 @@ def register_handlers(app: BotApplication) -> None:
         """A command in her private chat with the bot."""
         app.add_handler(CommandHandler(name, callback, filters=private))
 
-    def press(callback: Callback, *buttons: Button | re.Pattern[str] | str) -> None:
-        """Buttons, by their codecs (or compiled patterns): one handler each, in this order."""
+    def press(callback: Callback, *buttons: Button | re.Pattern[str]) -> None:
+        """Buttons, by their codecs (or anchored compiled patterns): one handler each."""
         for each in buttons:
-            pattern = each if isinstance(each, (str, re.Pattern)) else each.pattern
+            pattern = each if isinstance(each, re.Pattern) else each.pattern
             app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
 
     # Group -2: load who she is (role, districts, language) once per update, for all that follow.
@@ -103,23 +103,23 @@ def register_handlers(app: BotApplication) -> None:
     command("start", onboarding.start_command)
     command("language", onboarding.language_command)
     press(onboarding.language_chosen_callback, LANGUAGE)
-    press(onboarding.language_menu_callback, r"^menu:language$")
+    press(onboarding.language_menu_callback, menu.LANGUAGE)
 
     # The menu and what its buttons open.
     command("menu", menu.menu_command)
     command("help", help.help_command)
-    press(help.help_menu_callback, r"^menu:help$")
+    press(help.help_menu_callback, menu.HELP)
     command("me", profile.profile_command)
-    press(profile.profile_menu_callback, r"^menu:me$")
+    press(profile.profile_menu_callback, menu.ME)
 
     # Coordinators: invites (and a woman answering one), members, the group's phase.
     command("invite", invites.invite_command)
-    press(menu.opened_from_menu(invites.invite_command), r"^menu:invite$")
+    press(menu.opened_from_menu(invites.invite_command), menu.INVITE)
     press(invites.invite_district_callback, people_codecs.INVITE_DISTRICT)
     press(invites.invite_role_callback, people_codecs.INVITE_ROLE)
     press(invites.join_callback, people_codecs.JOIN, people_codecs.JOIN_NO)
     command("members", members.members_command)
-    press(menu.opened_from_menu(members.members_command), r"^menu:members$")
+    press(menu.opened_from_menu(members.members_command), menu.MEMBERS)
     press(members.member_page_callback, people_codecs.MEMBER_PAGE)
     press(
         members.member_action_callback,
@@ -129,7 +129,7 @@ def register_handlers(app: BotApplication) -> None:
     )
     press(members.member_role_callback, people_codecs.MEMBER_ROLE, people_codecs.MEMBER_ROLE_OK)
     command("phase", phase.phase_command)
-    press(menu.opened_from_menu(phase.phase_command), r"^menu:phase$")
+    press(menu.opened_from_menu(phase.phase_command), menu.PHASE)
     press(
         phase.phase_callback,
         meeting_codecs.PHASE_CHOICES,
@@ -140,25 +140,25 @@ def register_handlers(app: BotApplication) -> None:
     # Meetings: /meetings and a meeting's card, answers (also inside reminders), calendar files;
     # for coordinators /rsvps, and adding, moving, cancelling, place and note (one typed line).
     command("meetings", meetings.meetings_command)
-    press(menu.opened_from_menu(meetings.meetings_command), r"^menu:meetings$")
+    press(menu.opened_from_menu(meetings.meetings_command), menu.MEETINGS)
     press(meetings.meeting_card_callback, meeting_codecs.CARD)
     press(meetings.rsvp_callback, meeting_codecs.RSVP, meeting_codecs.RSVP_ON_REMINDER)
     press(meetings.calendar_callback, meeting_codecs.CALENDAR, meeting_codecs.DISTRICT_CALENDAR)
     command("rsvps", meeting_admin.rsvps_command)
     press(meeting_admin.answers_callback, meeting_codecs.ANSWERS)
     press(meeting_admin.district_answers_callback, meeting_codecs.DISTRICT_ANSWERS)
-    press(meeting_admin.cancel_callback, r"^mcan(ok)?:")
-    press(meeting_when.when_callback, r"^(mmv|madd)(ok|x)?:")
+    press(meeting_admin.cancel_callback, meeting_codecs.CANCEL, meeting_codecs.CANCEL_OK)
+    press(meeting_when.when_callback, *meeting_codecs.MOVE.codecs(), *meeting_codecs.ADD.codecs())
     press(meeting_admin.note_start_callback, meeting_codecs.NOTE)
-    press(meeting_when.restore_callback, r"^mres(ok)?:")
+    press(meeting_when.restore_callback, meeting_codecs.RESTORE, meeting_codecs.RESTORE_OK)
     # 🔁 Regular meetings: a coordinator sets the group's rule (days off typed: see below).
-    press(meeting_rule.rule_callback, r"^rr:")
+    press(meeting_rule.rule_callback, *meeting_codecs.RULE_BUTTONS)
 
     # Announcements: /broadcast composes one (the draft lives in the database), /broadcasts lists
     # them with their reports. What she types while composing is a typed answer (see below).
     command("broadcast", broadcasts.broadcast_command)
-    press(menu.opened_from_menu(broadcasts.broadcast_command), r"^menu:broadcast$")
-    press(broadcasts.broadcast_callback, r"^bc:")
+    press(menu.opened_from_menu(broadcasts.broadcast_command), menu.BROADCAST)
+    press(broadcasts.broadcast_callback, *announcement_codecs.COMPOSING)
     # /broadcasts: what is waiting to be sent (▶️ now, 🕒 another time, ❌ cancel), then the history.
     command("broadcasts", broadcast_waiting.waiting_first_command)
     press(history.history_callback, announcement_codecs.HISTORY_PAGE)
@@ -173,7 +173,7 @@ def register_handlers(app: BotApplication) -> None:
     # admission and waiting list, capacity, progress and the spreadsheet. Each button has its
     # codec in handlers/course/codecs.py; its typed answers are in the one `answers` dict below.
     command("course", course_entry.course_command)
-    press(menu.opened_from_menu(course_entry.course_command), r"^menu:course$")
+    press(menu.opened_from_menu(course_entry.course_command), menu.COURSE)
     course_buttons = (
         (course.CONSENT, course_interest.consent_callback),
         (course.NO_THANKS, course_interest.no_thanks_callback),
@@ -237,12 +237,12 @@ def register_handlers(app: BotApplication) -> None:
     # calendars; the bydelsmødre's /rota, shifts and swaps; a coordinator's answer to an alert;
     # a coordinator's /sessions (create and change them); /reached (counts only) and /report.
     command("dropin", dropin_women.dropin_command)
-    press(dropin_women.dropin_menu_callback, r"^menu:dropin$")
+    press(dropin_women.dropin_menu_callback, menu.DROPIN)
     press(dropin_women.district_callback, dropin_buttons.WOMEN)
     press(dropin_women.remind_callback, dropin_buttons.REMIND)
     press(dropin_women.calendar_callback, dropin_buttons.CALENDAR)
     command("rota", dropin_rota.rota_command)
-    press(menu.opened_from_menu(dropin_rota.rota_command), r"^menu:rota$")
+    press(menu.opened_from_menu(dropin_rota.rota_command), menu.ROTA)
     press(dropin_rota.rota_callback, dropin_buttons.ROTA)
     press(dropin_rota.shift_callback, dropin_buttons.SHIFT)
     press(dropin_rota.accept_callback, dropin_buttons.ACCEPT)
@@ -266,7 +266,7 @@ def register_handlers(app: BotApplication) -> None:
 
     # Privacy: what is stored about her, and forgetting it.
     command("mydata", privacy.mydata_command)
-    press(privacy.mydata_menu_callback, r"^menu:mydata$")
+    press(privacy.mydata_menu_callback, menu.MYDATA)
     command("forget", privacy.forget_command)
     press(privacy.forget_callback, people_codecs.FORGET)
 
@@ -294,9 +294,12 @@ def register_handlers(app: BotApplication) -> None:
     # coordinators /voice (record a voice note) and /stats (the anonymous view counts).
     command("info", help_guide.info_command)
     press(help_guide.topics_callback, help_codecs.TOPICS)
-    # Still a prefix: tests/house/test_button_guard.py presses "hlp:t:violence", an example it
-    # writes from this pattern only; the handler decodes the data with the topic codecs.
-    press(help_guide.topic_callback, r"^hlp:[tvp]:")
+    press(
+        help_guide.topic_callback,
+        help_codecs.TOPIC,
+        help_codecs.TOPIC_VOICE,
+        help_codecs.TOPIC_PAGE,
+    )
     press(help_guide.guide_language_callback, help_codecs.GUIDE_LANGUAGE)
     press(help_flow.clear_callback, help_flow.CLEAR, help_flow.CLEAR_FROM)
     press(contact_requests.ask_callback, help_codecs.ASK)

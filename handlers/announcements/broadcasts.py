@@ -1,4 +1,5 @@
-"""/broadcast: a coordinator composes an announcement, step by step; /broadcasts: the history.
+"""/broadcast: a coordinator composes an announcement, step by step: her presses and what she
+types (the screens of each step: handlers/announcements/screens.py).
 
 Composing is a state machine whose state is her draft row in the database (bot/broadcasts.py
 Step), so a restart loses nothing she typed and /broadcast picks up where she was: the audience
@@ -16,9 +17,7 @@ confirmation into a progress message and sends the report.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from datetime import UTC, datetime
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -29,23 +28,25 @@ from bot.broadcasts import (
     Audience,
     Step,
     draft_expired,
-    limit_for,
     read_send_time,
     telegram_length,
     too_long,
 )
-from bot.i18n import LANGUAGE_BY_CODE, N_, Translator
-from bot.identity import Role
-from handlers.announcements.announcement_text import (
-    language_name,
-    time_refusal,
-)
+from bot.i18n import LANGUAGE_BY_CODE, N_
+from handlers.announcements import codecs
+from handlers.announcements.announcement_text import time_refusal
 from handlers.announcements.audience import (
     announcing,
     draft_label,
     empty_audience,
     permitted,
     resolve,
+)
+from handlers.announcements.screens import (
+    audience_start,
+    district_audiences,
+    message_prompt,
+    screen_for,
 )
 from handlers.announcements.versions import (
     confirm_screen,
@@ -57,18 +58,12 @@ from handlers.announcements.versions import (
 from handlers.common import fallback
 from handlers.common.access import refuse
 from handlers.common.awaiting import Question, Takes, ask, end
+from handlers.common.codec import fields_of, routed_by
 from handlers.common.context import BotContext
 from handlers.common.language import language_keyboard
-from handlers.common.render import answer_expired, button, edit_in_place, escape
-from storage.announcements.audiences import count_reachable_by_role
+from handlers.common.render import answer_expired, button, edit_in_place
 from storage.announcements.drafts import DraftRecord, delete_draft, get_draft, save_draft
-from storage.districts import DistrictRecord, get_district
-
-PRESS = re.compile(
-    r"bc:(?:(?P<district>d:\d{1,9})|a:(?P<audience>[a-z0-9.]{1,40})"
-    r"|v:(?P<version>[a-zA-Z_]{2,6})|o:(?P<original>[a-zA-Z_]{2,6})"
-    r"|(?P<word>pv|cf|ok|later|x|back|new|top|orig))"
-)
+from storage.districts import get_district
 
 # The typed question: what the draft's step waits for (the step is the value). The draft lives
 # in the database and so does the question: both survive a restart.
@@ -97,12 +92,15 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
         text, keyboard = await screen_for(context, draft)
         text = "✏️ " + context.t._("You were writing this announcement:") + "\n\n" + text
         keyboard = InlineKeyboardMarkup(
-            [*keyboard.inline_keyboard, [button("🆕", context.t._("Start again"), "bc:new")]]
+            [
+                *keyboard.inline_keyboard,
+                [button("🆕", context.t._("Start again"), codecs.NEW.encode())],
+            ]
         )
         await asked_for_step(context, draft)
     else:
         draft = DraftRecord(author, Step.AUDIENCE)
-        await save_draft(context.db, draft, datetime.now(UTC))
+        await save_draft(context.db, draft, context.clock.now())
         text, keyboard = await audience_start(context, districts)
     await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
@@ -118,105 +116,10 @@ async def asked_for_step(context: BotContext, draft: DraftRecord) -> None:
 async def current_draft(context: BotContext, author: int) -> DraftRecord | None:
     """Her draft, unless she left it untouched for a day: then it is deleted, and forgotten."""
     draft = await get_draft(context.db, author)
-    if draft is not None and draft_expired(draft.updated_at, datetime.now(UTC)):
+    if draft is not None and draft_expired(draft.updated_at, context.clock.now()):
         await delete_draft(context.db, author)
         return None
     return draft
-
-
-async def audience_start(
-    context: BotContext, districts: list[DistrictRecord]
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The first question: which district (or phase, or everyone), or straight to the audience
-    within her one district."""
-    if len(districts) == 1 and context.identity.role is not Role.ADMIN:
-        return await district_audiences(context, districts[0], with_back=False)
-    t = context.t
-    rows = [[button("🏘", d.name, f"bc:d:{d.id}")] for d in districts]
-    phases = sorted({d.phase for d in districts})
-    rows += [
-        [button("🔄", t._("Every district in phase {phase}").format(phase=p), f"bc:a:p{p}")]
-        for p in phases
-    ]
-    if context.identity.role is Role.ADMIN:
-        rows.append([button("🌍", t._("Everyone (every district)"), "bc:a:all")])
-    rows.append([button("❌", t._("Cancel"), "bc:x")])
-    return "📢 " + t._("New announcement. To whom?"), InlineKeyboardMarkup(rows)
-
-
-async def district_audiences(
-    context: BotContext, district: DistrictRecord, *, with_back: bool = True
-) -> tuple[str, InlineKeyboardMarkup]:
-    """Who in one district: all members, one role, or the group chat; with how many each."""
-    t, db = context.t, context.db
-    labels = (
-        (Role.MOTHER, "🤝", t._("The bydelsmødre ({n})")),
-        (Role.PARTICIPANT, "🎓", t._("The participants ({n})")),
-        (Role.COORDINATOR, "🧭", t._("The coordinators ({n})")),
-    )
-    every, counts = await count_reachable_by_role(db, district.id, [str(r) for r, *_ in labels])
-    rows = [[button("👥", t._("All members ({n})").format(n=every), f"bc:a:m{district.id}")]]
-    for (role, emoji, label), n in zip(labels, counts, strict=True):
-        rows.append([button(emoji, label.format(n=n), f"bc:a:r{district.id}.{role}")])
-    if district.chat_id is not None:
-        # Button labels are plain text to Telegram: the chat's title goes in as it is.
-        title = (district.chat_title or "")[:28]
-        rows.append(
-            [
-                button(
-                    "💬",
-                    t._("The group chat {title}").format(title=title).strip(),
-                    f"bc:a:g{district.id}",
-                )
-            ]
-        )
-    if with_back:
-        rows.append([button("↩️", t._("Back"), "bc:top")])
-    rows.append([button("❌", t._("Cancel"), "bc:x")])
-    text = "📢 " + t._("New announcement for {district}. To whom?").format(
-        district="<b>" + t.ltr(escape(district.name)) + "</b>"
-    )
-    return text, InlineKeyboardMarkup(rows)
-
-
-async def screen_for(context: BotContext, draft: DraftRecord) -> tuple[str, InlineKeyboardMarkup]:
-    """What she sees at the step her draft is at (also after a restart)."""
-    t = context.t
-    cancel = [button("❌", t._("Cancel"), "bc:x")]
-    if draft.step == Step.AUDIENCE:
-        return await audience_start(context, await announcing(context))
-    label = await draft_label(context, draft)
-    if draft.step == Step.MESSAGE:
-        return message_prompt(t, label), InlineKeyboardMarkup([cancel])
-    if draft.step == Step.VERSION:
-        text = "✍️ " + t._("Send the text in {language}.").format(
-            language=language_name(t, draft.editing_locale)
-        )
-        limit = limit_for(draft.media_kind is not None)
-        text += "\n" + t._("At most {limit} characters.").format(limit=t.ltr(limit))
-        back = [button("↩️", t._("Back"), "bc:back")]
-        return text, InlineKeyboardMarkup([back, cancel])
-    if draft.step == Step.SCHEDULE:
-        text = "🕒 " + t._(
-            "When should it be sent? Send a date and time (Oslo time), for example {example}, "
-            "or only a time, for example {time}."
-        ).format(example=t.ltr("24.12 18:00"), time=t.ltr("18:00"))
-        return text, InlineKeyboardMarkup([[button("↩️", t._("Back"), "bc:cf")], cancel])
-    if draft.step == Step.CONFIRM:
-        return await confirm_screen(context, draft)
-    return await versions_screen(context, draft)
-
-
-def message_prompt(t: Translator, label: str) -> str:
-    return (
-        "📢 "
-        + t._("To: {audience}").format(audience=label)
-        + "\n\n✍️ "
-        + t._(
-            "Now send the announcement: a text, or one photo or document with a caption. "
-            "At most {text} characters, or {caption} for a caption."
-        ).format(text=t.ltr(4096), caption=t.ltr(1024))
-    )
 
 
 # -- the presses ----------------------------------------------------------------------------
@@ -225,37 +128,37 @@ def message_prompt(t: Translator, label: str) -> str:
 async def broadcast_callback(update: Update, context: BotContext) -> None:
     """Take one step of composing: audience, versions, preview, time, send or cancel."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    match = PRESS.fullmatch(query.data)
-    author = context.identity.telegram_id
+    assert query is not None
+    matches, author = context.matches, context.identity.telegram_id
     draft = await get_draft(context.db, author)
-    if match is None or draft is None or not await announcing(context):
-        if match is not None and draft is not None:
-            await refuse(update, context)
-        else:
-            await answer_expired(query, context.t)
+    if draft is None:
+        await answer_expired(query, context.t)
+        return
+    if not await announcing(context):
+        await refuse(update, context)
         return
     stored = Audience.parse(draft.audience) if draft.audience else None
     if draft.audience and (stored is None or not await permitted(context, stored)):
         await refuse(update, context)
         return
-    if match["district"]:
-        await district_pressed(update, context, draft, int(match["district"][2:]))
-    elif match["audience"]:
-        await audience_pressed(update, context, draft, match["audience"])
-    elif match["version"]:
-        await version_pressed(update, context, draft, match["version"])
-    elif match["original"] or match["word"] == "orig":
-        await original_pressed(update, context, draft, match["original"])
-    elif match["word"] == "ok":
+    value = fields_of(matches)
+    if routed_by(matches, codecs.DISTRICT):
+        await district_pressed(update, context, draft, int(value[0]))
+    elif routed_by(matches, codecs.AUDIENCE):
+        await audience_pressed(update, context, draft, value[0])
+    elif routed_by(matches, codecs.VERSION):
+        await version_pressed(update, context, draft, value[0])
+    elif routed_by(matches, codecs.ORIGINAL, codecs.ORIGINAL_LANGUAGES):
+        await original_pressed(update, context, draft, value[0] if value else None)
+    elif routed_by(matches, codecs.SEND):
         await send_pressed(update, context, draft)
-    elif match["word"] == "x":
+    elif routed_by(matches, codecs.CANCEL):
         await delete_draft(context.db, author)
         await end(context, TEXT)
         await query.answer()
         await edit_in_place(query, "❌ " + context.t._("Cancelled: nothing was sent."))
     else:
-        await move_pressed(update, context, draft, match["word"])
+        await move_pressed(update, context, draft)
 
 
 async def district_pressed(
@@ -294,13 +197,13 @@ async def audience_pressed(
     draft = replace(
         draft, step=Step.MESSAGE, audience=audience.code, district_id=audience.district_id
     )
-    await save_draft(context.db, draft, datetime.now(UTC))
+    await save_draft(context.db, draft, context.clock.now())
     await query.answer()
     await asked_for_step(context, draft)
     await edit_in_place(
         query,
         message_prompt(t, await draft_label(context, draft)),
-        InlineKeyboardMarkup([[button("❌", t._("Cancel"), "bc:x")]]),
+        InlineKeyboardMarkup([[button("❌", t._("Cancel"), codecs.CANCEL.encode())]]),
     )
 
 
@@ -313,7 +216,7 @@ async def version_pressed(
         await answer_expired(query, context.t)
         return
     draft = replace(draft, step=Step.VERSION, editing_locale=locale)
-    await save_draft(context.db, draft, datetime.now(UTC))
+    await save_draft(context.db, draft, context.clock.now())
     await query.answer()
     await asked_for_step(context, draft)
     text, keyboard = await screen_for(context, draft)
@@ -335,40 +238,40 @@ async def original_pressed(
         return
     await query.answer()
     if locale is None:
-        languages = language_keyboard(lambda code: "bc:o:" + code).inline_keyboard
-        back = [button("↩️", t._("Back"), "bc:back")]
+        languages = language_keyboard(codecs.ORIGINAL.encode).inline_keyboard
+        back = [button("↩️", t._("Back"), codecs.BACK.encode())]
         # TRANSLATORS: above the list of languages; her text is the announcement she wrote.
         text = "🔤 " + t._("In which language did you write your text?")
         await edit_in_place(query, text, InlineKeyboardMarkup([*languages, back]))
         return
     # A version she wrote in that language stays: it is what readers of it get (with_original).
     draft = replace(draft, step=Step.VERSIONS, editing_locale=None, original_locale=locale)
-    await save_draft(context.db, draft, datetime.now(UTC))
+    await save_draft(context.db, draft, context.clock.now())
     await asked_for_step(context, draft)
     text, keyboard = await versions_screen(context, draft)
     await edit_in_place(query, text, keyboard)
 
 
-async def move_pressed(update: Update, context: BotContext, draft: DraftRecord, word: str) -> None:
+async def move_pressed(update: Update, context: BotContext, draft: DraftRecord) -> None:
     """Preview, "send later", back to the versions, back to the first question, start again."""
-    query = update.callback_query
+    query, matches = update.callback_query, context.matches
     assert query is not None
     has_message = draft.body is not None or draft.media_file_id is not None
-    if word in ("new", "top"):
+    if routed_by(matches, codecs.NEW, codecs.TOP):
         draft = DraftRecord(draft.created_by, Step.AUDIENCE)
     elif not has_message:
         await answer_expired(query, context.t)
         return
-    elif word == "back":
+    elif routed_by(matches, codecs.BACK):
         draft = replace(draft, step=Step.VERSIONS, editing_locale=None)
-    elif word == "later":
+    elif routed_by(matches, codecs.LATER):
         draft = replace(draft, step=Step.SCHEDULE)
     else:  # the preview (shown, then the confirmation), or back to the confirmation
         draft = replace(draft, step=Step.CONFIRM)
-    await save_draft(context.db, draft, datetime.now(UTC))
+    await save_draft(context.db, draft, context.clock.now())
     await query.answer()
     await asked_for_step(context, draft)
-    if word == "pv":
+    if routed_by(matches, codecs.PREVIEW):
         assert update.effective_chat is not None
         await query.edit_message_reply_markup(None)
         chat_id = update.effective_chat.id
@@ -449,7 +352,7 @@ async def text_typed(context: BotContext, message: Message, draft: DraftRecord) 
         assert draft.editing_locale is not None
         versions = {**draft.versions, draft.editing_locale: text}
         draft = replace(draft, step=Step.VERSIONS, versions=versions, editing_locale=None)
-    await save_draft(context.db, draft, datetime.now(UTC))
+    await save_draft(context.db, draft, context.clock.now())
     await end(context, TEXT)
     screen, keyboard = await versions_screen(context, draft)
     await context.bot.send_message(
@@ -459,13 +362,13 @@ async def text_typed(context: BotContext, message: Message, draft: DraftRecord) 
 
 async def schedule_typed(context: BotContext, message: Message, draft: DraftRecord) -> None:
     t, tz = context.t, context.services.config.tz
-    typed = read_send_time(message.text or "", datetime.now(UTC), tz)
+    typed = read_send_time(message.text or "", context.clock.now(), tz)
     moment = typed.moment
     if moment is None:
         await context.bot.send_message(message.chat_id, time_refusal(t, typed))
         return
     draft = replace(draft, step=Step.CONFIRM, send_at=moment)
-    await save_draft(context.db, draft, datetime.now(UTC))
+    await save_draft(context.db, draft, context.clock.now())
     await end(context, TEXT)
     text, keyboard = await confirm_screen(context, draft)
     await context.bot.send_message(

@@ -18,6 +18,7 @@ from bot.broadcasts import (
     version_for,
 )
 from bot.i18n import LANGUAGE_BY_CODE
+from handlers.announcements import codecs
 from handlers.announcements.announcement_text import (
     language_name,
     progress_text,
@@ -84,12 +85,13 @@ async def versions_screen(
         seen.add(locale)
         emoji = "✏️" if locale in draft.versions else "➕"
         label = language_name(t, locale) + (f" ({n})" if n else "")
-        rows.append([button(emoji, label, f"bc:v:{locale}")])
+        rows.append([button(emoji, label, codecs.VERSION.encode(locale))])
     rows = rows[:12]
     # TRANSLATORS: a button (short): her text is not in the language named above.
-    rows.append([button("🔤", t._("My text is in another language"), "bc:orig")])
-    rows.append([button("👁", t._("Preview"), "bc:pv")])
-    rows.append([button("❌", t._("Cancel"), "bc:x")])
+    other = t._("My text is in another language")
+    rows.append([button("🔤", other, codecs.ORIGINAL_LANGUAGES.encode())])
+    rows.append([button("👁", t._("Preview"), codecs.PREVIEW.encode())])
+    rows.append([button("❌", t._("Cancel"), codecs.CANCEL.encode())])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -220,14 +222,14 @@ async def confirm_screen(
     if draft.send_at:
         when = t.format_datetime(draft.send_at, tz)
         lines.append("🕒 " + t._("To be sent: {when}").format(when=when))
-        send = button("✅", t._("Confirm: send then"), "bc:ok")
+        send = button("✅", t._("Confirm: send then"), codecs.SEND.encode())
     else:
-        send = button("✅", t._("Send now"), "bc:ok")
+        send = button("✅", t._("Send now"), codecs.SEND.encode())
     rows = [
         [send],
-        [button("🕒", t._("Send later"), "bc:later")],
-        [button("✏️", t._("Change the versions"), "bc:back")],
-        [button("❌", t._("Cancel"), "bc:x")],
+        [button("🕒", t._("Send later"), codecs.LATER.encode())],
+        [button("✏️", t._("Change the versions"), codecs.BACK.encode())],
+        [button("❌", t._("Cancel"), codecs.CANCEL.encode())],
     ]
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 

@@ -11,45 +11,60 @@ from telegram.constants import ParseMode
 
 from bot.i18n import N_, Translator
 from bot.identity import Identity, Role
+from handlers.common.codec import Codec
 from handlers.common.commands import COORDINATORS_AND_ADMINS, EVERYONE, MEMBERS_AND_ADMINS
 from handlers.common.context import BotContext
 from handlers.common.help_flow import remember_if_open
 from handlers.common.render import button
 
-MENU_PREFIX = "menu:"
 ROTA_ROLES = frozenset({Role.MOTHER, Role.COORDINATOR})
 CommandCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
+# The menu's buttons, one codec each; what each opens is registered in bot/app.py.
+MEMBERS = Codec("menu:members")
+INVITE = Codec("menu:invite")
+PHASE = Codec("menu:phase")
+BROADCAST = Codec("menu:broadcast")
+MEETINGS = Codec("menu:meetings")
+ME = Codec("menu:me")
+ROTA = Codec("menu:rota")
+HELP = Codec("menu:help")
+COURSE = Codec("menu:course")
+MYDATA = Codec("menu:mydata")
+LANGUAGE = Codec("menu:language")
+DROPIN = Codec("menu:dropin")
+
+
 @dataclass(frozen=True)
 class MenuItem:
-    key: str  # the button's callback data is MENU_PREFIX + key
+    codec: Codec
     emoji: str
     label: str  # message id
     roles: frozenset[Role]
 
 
-# Each capability adds its entry here; the callback for "menu:<key>" lives in its own module.
+# Each capability adds its entry here; the callback for its button lives in its own module.
 MENU: tuple[MenuItem, ...] = (
-    MenuItem("members", "👥", N_("Members"), COORDINATORS_AND_ADMINS),
-    MenuItem("invite", "📨", N_("Invite"), COORDINATORS_AND_ADMINS),
-    MenuItem("phase", "🔄", N_("Phase"), COORDINATORS_AND_ADMINS),
-    MenuItem("broadcast", "📢", N_("Announce"), COORDINATORS_AND_ADMINS),
-    MenuItem("meetings", "📅", N_("Meetings"), MEMBERS_AND_ADMINS),
-    MenuItem("me", "👤", N_("My profile"), MEMBERS_AND_ADMINS),
-    MenuItem("rota", "🗓", N_("Rota"), ROTA_ROLES),
-    MenuItem("help", "❓", N_("Help"), EVERYONE),
-    MenuItem("course", "🎓", N_("Basic training"), EVERYONE),
-    MenuItem("mydata", "🔒", N_("My data"), EVERYONE),
-    MenuItem("language", "🌍", N_("Language"), EVERYONE),
-    MenuItem("dropin", "📍", N_("Meet a bydelsmor"), EVERYONE),
+    MenuItem(MEMBERS, "👥", N_("Members"), COORDINATORS_AND_ADMINS),
+    MenuItem(INVITE, "📨", N_("Invite"), COORDINATORS_AND_ADMINS),
+    MenuItem(PHASE, "🔄", N_("Phase"), COORDINATORS_AND_ADMINS),
+    MenuItem(BROADCAST, "📢", N_("Announce"), COORDINATORS_AND_ADMINS),
+    MenuItem(MEETINGS, "📅", N_("Meetings"), MEMBERS_AND_ADMINS),
+    MenuItem(ME, "👤", N_("My profile"), MEMBERS_AND_ADMINS),
+    MenuItem(ROTA, "🗓", N_("Rota"), ROTA_ROLES),
+    MenuItem(HELP, "❓", N_("Help"), EVERYONE),
+    MenuItem(COURSE, "🎓", N_("Basic training"), EVERYONE),
+    MenuItem(MYDATA, "🔒", N_("My data"), EVERYONE),
+    MenuItem(LANGUAGE, "🌍", N_("Language"), EVERYONE),
+    MenuItem(DROPIN, "📍", N_("Meet a bydelsmor"), EVERYONE),
 )
 
 
 def menu_keyboard(identity: Identity, t: Translator) -> InlineKeyboardMarkup:
     items = [item for item in MENU if identity.role in item.roles]
     rows = [
-        [button(item.emoji, t._(item.label), MENU_PREFIX + item.key) for item in items[i : i + 2]]
+        [button(item.emoji, t._(item.label), item.codec.encode()) for item in items[i : i + 2]]
         for i in range(0, len(items), 2)
     ]
     return InlineKeyboardMarkup(rows)

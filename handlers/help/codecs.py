@@ -12,9 +12,9 @@ DISTRICT = r"\d{1,9}"
 
 # The guide (handlers/help/help_guide.py).
 TOPICS = Codec("hlp:topics")  # all topics again
-TOPIC = Codec("hlp:t", (SLUG,))  # a topic's service cards
-TOPIC_VOICE = Codec("hlp:v", (SLUG,))  # its voice note
-TOPIC_PAGE = Codec("hlp:p", (SLUG, r"\d{1,2}"))  # a later page of its cards
+TOPIC = Codec("hlp:t", (SLUG,), example=("violence",))  # a topic's service cards
+TOPIC_VOICE = Codec("hlp:v", (SLUG,), example=("violence",))  # its voice note
+TOPIC_PAGE = Codec("hlp:p", (SLUG, r"\d{1,2}"), example=("violence", 1))  # a later page
 
 # A contact request (handlers/help/contact_requests.py).
 ASK = Codec("hlp:ask")  # ask a bydelsmor to contact her

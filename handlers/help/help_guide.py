@@ -17,7 +17,9 @@ from bot.access import Action, allowed
 from bot.help_guide import topic_pages
 from bot.identity import Identity, Role
 from bot.referrals import Audience, Topic
+from handlers.common import menu
 from handlers.common.catalogue import catalogue_of
+from handlers.common.codec import fields_of, routed_by
 from handlers.common.context import BotContext
 from handlers.common.help_flow import clear_button, remember, remember_hers, send
 from handlers.common.language import choose_language, language_keyboard
@@ -103,18 +105,16 @@ async def topic_callback(update: Update, context: BotContext) -> None:
     """Show a topic's service cards, or play its voice note, in her language."""
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
-    # Registered by the prefix "hlp:[tvp]:" (see bot/app.py), so the data is decoded here.
-    voice = codecs.TOPIC_VOICE.decode(query.data)
-    fields = codecs.TOPIC.decode(query.data) or voice or codecs.TOPIC_PAGE.decode(query.data)
-    catalogue = catalogue_of(context)
+    fields = fields_of(context.matches)
+    topic: Topic | None
     try:
-        topic = catalogue.topic(fields[0]) if fields else None
+        topic = catalogue_of(context).topic(fields[0])
     except KeyError:
         topic = None
-    if fields is None or topic is None:
+    if topic is None:
         await answer_expired(query, context.t)
         return
-    if voice is not None:
+    if routed_by(context.matches, codecs.TOPIC_VOICE):
         await play_voice_note(update, context, topic)
         return
     page = int(fields[1]) if len(fields) > 1 else 0
@@ -186,7 +186,7 @@ async def _topic_keyboard(context: BotContext, topic: Topic) -> InlineKeyboardMa
         rows.append([button("🔊", t._("Listen"), codecs.TOPIC_VOICE.encode(topic.id))])
     if topic.is_contact:
         rows.append([button("📞", t._("Ask a bydelsmor to contact me"), codecs.ASK.encode())])
-        rows.append([button("📍", t._("Meet a bydelsmor"), "menu:dropin")])
+        rows.append([button("📍", t._("Meet a bydelsmor"), menu.DROPIN.encode())])
     else:
         for contact in (found for found in catalogue_of(context).topics if found.is_contact):
             rows.append(

@@ -9,7 +9,6 @@ and is checked again.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +20,7 @@ from bot.help_guide import join_pages
 from bot.i18n import N_, Translator
 from handlers.common.access import choose_district, refuse
 from handlers.common.awaiting import Question, ask
+from handlers.common.codec import fields_of, routed_by
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.meetings import codecs
@@ -36,10 +36,6 @@ from storage.meetings.meetings import (
 from storage.meetings.reminders import interrupted_reminders
 from storage.meetings.rsvps import MemberAnswer, answers
 
-CANCEL_DATA = re.compile(r"(mcan|mcanok):(\d{1,9})")
-WHEN_DATA = re.compile(r"(mmv|mmvok|madd|maddok|mmvx|maddx):(\d{1,9})(?::(\d{8}))?(?::(\d{4}))?")
-DAYS_OFFERED = 14
-TIMES_OFFERED = ("10:00", "12:00", "14:00", "16:00", "17:00", "17:30", "18:00", "18:30", "19:00")
 MAX_PLACE = 80
 MAX_NOTE = 200
 # The typed question: the place and note of one meeting (its id is the value).
@@ -61,16 +57,13 @@ async def rsvps_command(update: Update, context: BotContext) -> None:
 async def district_answers_callback(update: Update, context: BotContext) -> None:
     """The district she chose: show who is coming to its next meeting."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    match = codecs.DISTRICT_ANSWERS.pattern.fullmatch(query.data)
-    if match is None:
-        await answer_expired(query, context.t)
-        return
-    if not allowed(context.identity, Action.SEE_RSVPS, int(match[1])):
+    assert query is not None
+    district_id = int(fields_of(context.matches)[0])
+    if not allowed(context.identity, Action.SEE_RSVPS, district_id):
         await refuse(update, context)
         return
     await query.answer()
-    await send_next_answers(update, context, int(match[1]))
+    await send_next_answers(update, context, district_id)
 
 
 async def send_next_answers(update: Update, context: BotContext, district_id: int) -> None:
@@ -108,7 +101,7 @@ async def answers_callback(update: Update, context: BotContext) -> None:
     """Show who is coming to one meeting."""
     query = update.callback_query
     assert query is not None
-    meeting = await pressed_meeting(context, query, codecs.ANSWERS.pattern)
+    meeting = await pressed_meeting(context, query)
     if meeting is None:
         return
     if not allowed(context.identity, Action.SEE_RSVPS, meeting.district_id):
@@ -208,12 +201,12 @@ def name_of(t: Translator, person: MemberAnswer) -> str:
 async def cancel_callback(update: Update, context: BotContext) -> None:
     """Ask to confirm cancelling a meeting, then cancel it and tell the members."""
     t, now, tz = context.t, context.clock.now(), context.services.config.tz
-    pressed = await pressed_change(update, context, CANCEL_DATA, now, cancelled=False)
+    pressed = await pressed_change(update, context, now, cancelled=False)
     if pressed is None:
         return
-    query, match, meeting = pressed
-    if match[1] == "mcan":
-        yes = button("🗑", t._("Yes, cancel it"), f"mcanok:{meeting.id}")
+    query, meeting = pressed
+    if routed_by(context.matches, codecs.CANCEL):
+        yes = button("🗑", t._("Yes, cancel it"), codecs.CANCEL_OK.encode(meeting.id))
         text = "⚠️ " + t._("Cancel this meeting? Every member will be told.")
         await ask_to_confirm(query, t, meeting, tz, text, yes, t._("Keep it"))
         return
@@ -240,32 +233,22 @@ async def cancel_callback(update: Update, context: BotContext) -> None:
 
 
 async def pressed_change(
-    update: Update,
-    context: BotContext,
-    pattern: re.Pattern[str],
-    now: datetime,
-    *,
-    cancelled: bool,
-) -> tuple[CallbackQuery, re.Match[str], MeetingRecord] | None:
-    """The press, its match and the meeting, when the meeting is still to come, is in the
-    state the change starts from and she may manage it; else she is answered and it is None."""
+    update: Update, context: BotContext, now: datetime, *, cancelled: bool
+) -> tuple[CallbackQuery, MeetingRecord] | None:
+    """The press and the meeting (its codec's field), when the meeting is still to come, is in
+    the state the change starts from and she may manage it; else she is answered and it is
+    None."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    match = pattern.fullmatch(query.data)
-    meeting = await get_meeting(context.db, int(match[2])) if match else None
-    if (
-        match is None
-        or meeting is None
-        or meeting.cancelled != cancelled
-        or meeting.starts_at <= now
-    ):
+    assert query is not None
+    meeting = await get_meeting(context.db, int(fields_of(context.matches)[0]))
+    if meeting is None or meeting.cancelled != cancelled or meeting.starts_at <= now:
         await answer_expired(query, context.t)
         return None
     if not allowed(context.identity, Action.MANAGE_MEETINGS, meeting.district_id):
         await refuse(update, context)
         return None
     await query.answer()
-    return query, match, meeting
+    return query, meeting
 
 
 async def ask_to_confirm(
@@ -301,10 +284,9 @@ def done_text(t: Translator) -> str:
 async def note_start_callback(update: Update, context: BotContext) -> None:
     """Ask for the place and a short note, in one message."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     t, now = context.t, context.clock.now()
-    match = codecs.NOTE.pattern.fullmatch(query.data)
-    meeting = await get_meeting(context.db, int(match[1])) if match else None
+    meeting = await get_meeting(context.db, int(fields_of(context.matches)[0]))
     if meeting is None or meeting.cancelled or meeting.starts_at <= now:
         await answer_expired(query, t)
         return

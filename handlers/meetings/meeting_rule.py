@@ -11,9 +11,10 @@ keeps this rule unless the file's rule changed since (storage/organisation.py).
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, timedelta
+from functools import partial
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -33,17 +34,16 @@ from bot.meeting_rule import (
 )
 from handlers.common.access import refuse
 from handlers.common.awaiting import Question, ask
+from handlers.common.codec import fields_of, routed_by
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.jobs.meetings import schedule_wakeups
+from handlers.meetings import codecs
 from handlers.meetings.meetings import meeting_text
 from handlers.meetings.planning import plan_and_tell
 from storage.meetings.meetings import MeetingRecord
 from storage.meetings.rules import RULE_COLUMNS, meeting_settings, set_meeting_rule
 
-RULE_DATA = re.compile(
-    r"rr:(\d{1,9})(?::f:(wd|tm|an|mo|mow[1-5]|mod|rh|do|dd)|:c:([a-z0-9]{2,12})|:(ok|x|v))?"
-)
 DRAFT_KEY = "meeting_rule_draft"
 # The typed question: the days off, "24.12, 31.12" (the district's id is the value).
 DAYS_OFF = Question("meeting.days_off", N_("I no longer wait for the days off."))
@@ -94,28 +94,26 @@ def keep(context: BotContext, district_id: int, draft: RuleDraft) -> None:
 async def rule_callback(update: Update, context: BotContext) -> None:
     """Open the rule, show a choice, take a press, save or cancel."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    t = context.t
-    match = RULE_DATA.fullmatch(query.data)
-    if match is None:
-        await answer_expired(query, t)
-        return
-    district_id = int(match[1])
+    assert query is not None
+    t, matches = context.t, context.matches
+    district, *value = fields_of(matches)
+    district_id = int(district)
     if not allowed(context.identity, Action.MANAGE_MEETINGS, district_id):
         await refuse(update, context)
         return
-    draft = await load_draft(context, district_id, fresh=match.lastindex == 1)
+    draft = await load_draft(context, district_id, fresh=routed_by(matches, codecs.RULE))
     if draft is None:
         await answer_expired(query, t)
         return
-    field, code, word = match[2], match[3], match[4]
-    if word == "x":
+    field = value[0] if routed_by(matches, codecs.RULE_SETTING) else None
+    code = value[0] if routed_by(matches, codecs.RULE_CHOSEN) else None
+    if routed_by(matches, codecs.RULE_CANCEL):
         assert context.chat_data is not None
         context.chat_data.pop(DRAFT_KEY, None)
         await query.answer()
         await edit_in_place(query, "↩️ " + t._("Nothing was changed."))
         return
-    if word == "ok":
+    if routed_by(matches, codecs.RULE_SAVE):
         await save(update, context, district_id, draft)
         return
     if field == "dd":  # ✍️ other days: typed
@@ -160,12 +158,14 @@ async def screen(
         "🔁 <b>" + t._("Regular meetings of {district}").format(district=escape(name)) + "</b>"
     ]
     rows: list[list[InlineKeyboardButton]] = []
-    prefix = f"rr:{district_id}"
+    show, pick = rule_buttons(district_id)
     if draft.phase not in (3, 4):
         lines.append(
             t._("In phase {phase} the group has no regular meetings.").format(phase=draft.phase)
         )
-        return "\n".join(lines), InlineKeyboardMarkup([[button("↩️", t._("Back"), f"{prefix}:x")]])
+        return "\n".join(lines), InlineKeyboardMarkup(
+            [[button("↩️", t._("Back"), codecs.RULE_CANCEL.encode(district_id))]]
+        )
     if draft.phase == 3:
         weekday = weekday_name(t, draft.weekday) if draft.weekday is not None else "—"
         first = t.format_weekday(date.fromisoformat(draft.anchor)) if draft.anchor else "—"
@@ -173,13 +173,13 @@ async def screen(
         lines.append("🗓 " + t._("First meeting: {date}").format(date=first))
         rows.append(
             [
-                button("📅", t._("Weekday"), f"{prefix}:f:wd"),
-                button("🗓", t._("First meeting"), f"{prefix}:f:an"),
+                button("📅", t._("Weekday"), show("wd")),
+                button("🗓", t._("First meeting"), show("an")),
             ]
         )
     else:
         lines.append("📅 " + t._("Every month: {day}").format(day=monthly_text(t, draft.monthly)))
-        rows.append([button("📅", t._("Day of the month"), f"{prefix}:f:mo")])
+        rows.append([button("📅", t._("Day of the month"), show("mo"))])
     lines.append("🕒 " + t._("Time: {time}").format(time=draft.time or "—"))
     holidays = (
         t._("moved to the next working day")
@@ -201,17 +201,24 @@ async def screen(
     other = "s" if draft.holiday_policy == NEXT_WORKING_DAY else "n"
     rows += [
         [
-            button("🕒", t._("Time"), f"{prefix}:f:tm"),
-            button("🎌", t._("Holidays"), f"{prefix}:c:ho{other}"),
+            button("🕒", t._("Time"), show("tm")),
+            button("🎌", t._("Holidays"), pick(f"ho{other}")),
         ],
         [
-            button("🚫", t._("Days off"), f"{prefix}:f:do"),
-            button("⏰", t._("Reminders"), f"{prefix}:f:rh"),
+            button("🚫", t._("Days off"), show("do")),
+            button("⏰", t._("Reminders"), show("rh")),
         ],
-        [button("✅", t._("Save and tell the members"), f"{prefix}:ok")],
-        [button("❌", t._("Cancel"), f"{prefix}:x")],
+        [button("✅", t._("Save and tell the members"), codecs.RULE_SAVE.encode(district_id))],
+        [button("❌", t._("Cancel"), codecs.RULE_CANCEL.encode(district_id))],
     ]
     return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def rule_buttons(district_id: int) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """The district's data for a setting's choices (show) and for a choice made (pick)."""
+    show = partial(codecs.RULE_SETTING.encode, district_id)
+    pick = partial(codecs.RULE_CHOSEN.encode, district_id)
+    return show, pick
 
 
 def monthly_text(t: Translator, monthly: str | None) -> str:
@@ -228,30 +235,30 @@ def choices(
     t: Translator, district_id: int, field: str, draft: RuleDraft, today: date
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The buttons for one setting; each press comes back to the rule's screen."""
-    prefix = f"rr:{district_id}"
-    back = [button("↩️", t._("Back"), f"{prefix}:v")]  # to the rule, as the draft has it
+    show, pick = rule_buttons(district_id)
+    back = [button("↩️", t._("Back"), codecs.RULE_VIEW.encode(district_id))]  # to the rule
     cells: list[InlineKeyboardButton]
     if field in ("wd",) or field.startswith("mow"):
         code = "wd" if field == "wd" else f"mow{field[3]}"
-        cells = [button("📅", weekday_name(t, n), f"{prefix}:c:{code}{n}") for n in range(7)]
+        cells = [button("📅", weekday_name(t, n), pick(f"{code}{n}")) for n in range(7)]
         text = "📅 " + t._("Which weekday?")
     elif field == "tm":
-        cells = [button("🕒", c, f"{prefix}:c:tm{c.replace(':', '')}") for c in TIMES]
+        cells = [button("🕒", c, pick(f"tm{c.replace(':', '')}")) for c in TIMES]
         text = "🕒 " + t._("At what time?")
     elif field == "an":
         weekday = draft.weekday if draft.weekday is not None else today.weekday()
         first = today + timedelta(days=(weekday - today.weekday()) % 7)
         days = [first + timedelta(days=7 * n) for n in range(8)]
-        cells = [button("🗓", t.format_weekday(d), f"{prefix}:c:an{d:%Y%m%d}") for d in days]
+        cells = [button("🗓", t.format_weekday(d), pick(f"an{d:%Y%m%d}")) for d in days]
         text = "🗓 " + t._("Which date is the first meeting?")
     elif field == "mo":
         cells = [
-            button("📅", t._(MONTHLY[n]).format(weekday="…"), f"{prefix}:f:mow{n}") for n in MONTHLY
+            button("📅", t._(MONTHLY[n]).format(weekday="…"), show(f"mow{n}")) for n in MONTHLY
         ]
-        cells.append(button("📅", t._("A day of the month"), f"{prefix}:f:mod"))
+        cells.append(button("📅", t._("A day of the month"), show("mod")))
         text = "📅 " + t._("Which day of the month?")
     elif field == "mod":
-        cells = [button("📅", str(d), f"{prefix}:c:mod{d}") for d in range(1, 29)]
+        cells = [button("📅", str(d), pick(f"mod{d}")) for d in range(1, 29)]
         text = "📅 " + t._("Which day of the month?")
     elif field == "do":
         chosen = set(parse_days_off(draft.days_off))
@@ -259,15 +266,15 @@ def choices(
             button(
                 "✅" if day in chosen else "▫️",
                 f"{day[3:]}.{day[:2]}",
-                f"{prefix}:c:dt{day.replace('-', '')}",
+                pick(f"dt{day.replace('-', '')}"),
             )
             for day in DAY_OFF_CHOICES
         ]
-        cells.append(button("✍️", t._("Other days"), f"{prefix}:f:dd"))
+        cells.append(button("✍️", t._("Other days"), show("dd")))
         text = "🚫 " + t._("Which days are days off? Press a day to switch it on or off.")
     else:  # rh
         cells = [
-            button("⏰", ", ".join(choice.split(",")) + " h", f"{prefix}:c:rh{i}")
+            button("⏰", ", ".join(choice.split(",")) + " h", pick(f"rh{i}"))
             for i, choice in enumerate(REMINDER_CHOICES)
         ]
         text = "⏰ " + t._("How many hours before the meeting should the reminders come?")

@@ -6,7 +6,6 @@ language, in the background.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from bot.access import Action, allowed
 from bot.i18n import Translator
 from bot.meeting_plan import local_instant
 from handlers.common.access import refuse
+from handlers.common.codec import fields_of, routed_by
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.jobs.meetings import schedule_wakeups
@@ -34,8 +34,6 @@ from storage.meetings.meetings import (
 )
 from storage.meetings.rsvps import get_rsvp
 
-WHEN_DATA = re.compile(r"(mmv|mmvok|madd|maddok|mmvx|maddx):(\d{1,9})(?::(\d{8}))?(?::(\d{4}))?")
-RESTORE_DATA = re.compile(r"(mres|mresok):(\d{1,9})")
 DAYS_OFFERED = 14
 TIMES_OFFERED = ("10:00", "12:00", "14:00", "16:00", "17:00", "17:30", "18:00", "18:30", "19:00")
 
@@ -46,18 +44,17 @@ TIMES_OFFERED = ("10:00", "12:00", "14:00", "16:00", "17:00", "17:30", "18:00", 
 async def when_callback(update: Update, context: BotContext) -> None:
     """Choose a day, then a time, then confirm: for moving a meeting or adding one."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     t, now, tz = context.t, context.clock.now(), context.services.config.tz
-    match = WHEN_DATA.fullmatch(query.data)
-    if match is None:
+    moving = routed_by(context.matches, *codecs.MOVE.codecs())
+    steps = codecs.MOVE if moving else codecs.ADD
+    pressed_id, *chosen = fields_of(context.matches)
+    target = int(pressed_id)
+    day = parse_day(chosen[0]) if chosen else None
+    at = parse_clock(chosen[1]) if len(chosen) > 1 else None
+    if (chosen and day is None) or (len(chosen) > 1 and at is None):
         await answer_expired(query, t)
         return
-    step, target = match[1], int(match[2])
-    day, at = parse_day(match[3]), parse_clock(match[4])
-    if (match[3] and day is None) or (match[4] and at is None):
-        await answer_expired(query, t)
-        return
-    moving = step.startswith("mmv")
     meeting = await get_meeting(context.db, target) if moving else None
     if moving and (meeting is None or meeting.cancelled or meeting.starts_at <= now):
         await answer_expired(query, t)
@@ -70,8 +67,8 @@ async def when_callback(update: Update, context: BotContext) -> None:
     if not allowed(context.identity, Action.MANAGE_MEETINGS, district_id):
         await refuse(update, context)
         return
-    prefix = "mmv" if moving else "madd"
-    if step.endswith("x"):  # ❌ while choosing: nothing changes; a meeting's card comes back
+    if routed_by(context.matches, steps.cancel):
+        # ❌ while choosing: nothing changes; a meeting's card comes back
         await query.answer()
         text = "↩️ " + t._("Nothing was changed.")
         if meeting is not None:
@@ -85,13 +82,13 @@ async def when_callback(update: Update, context: BotContext) -> None:
     if day is None:
         await query.answer()
         await edit_in_place(
-            query, "🗓 " + t._("Which day?"), day_keyboard(t, prefix, target, now, tz)
+            query, "🗓 " + t._("Which day?"), day_keyboard(t, steps, target, now, tz)
         )
         return
     if at is None:
         await query.answer()
         text = "🕒 " + t._("At what time?") + " " + t.format_weekday(day)
-        await edit_in_place(query, text, time_keyboard(t, prefix, target, day, now, tz))
+        await edit_in_place(query, text, time_keyboard(t, steps, target, day, now, tz))
         return
     starts_at = local_instant(day, at, tz)
     if starts_at <= now:
@@ -99,8 +96,7 @@ async def when_callback(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     when = t.format_datetime(starts_at, tz)
-    stamp = f"{day:%Y%m%d}:{at:%H%M}"
-    if step in ("mmv", "madd"):
+    if routed_by(context.matches, steps.confirm):
         question = (
             t._("Move the meeting to {when}? Every member will be told.")
             if moving
@@ -112,9 +108,11 @@ async def when_callback(update: Update, context: BotContext) -> None:
         keyboard = InlineKeyboardMarkup(
             [
                 [
-                    button("✅", t._("Yes"), f"{prefix}ok:{target}:{stamp}"),
-                    button("↩️", t._("Back"), f"{prefix}:{target}:{day:%Y%m%d}"),
-                    button("❌", t._("Cancel"), f"{prefix}x:{target}"),
+                    button(
+                        "✅", t._("Yes"), steps.ok.encode(target, f"{day:%Y%m%d}", f"{at:%H%M}")
+                    ),
+                    button("↩️", t._("Back"), steps.pick_time.encode(target, f"{day:%Y%m%d}")),
+                    button("❌", t._("Cancel"), steps.cancel.encode(target)),
                 ]
             ]
         )
@@ -184,43 +182,43 @@ def times_left(day: date, now: datetime, tz: ZoneInfo) -> list[str]:
 
 
 def day_keyboard(
-    t: Translator, prefix: str, target: int, now: datetime, tz: ZoneInfo
+    t: Translator, steps: codecs.When, target: int, now: datetime, tz: ZoneInfo
 ) -> InlineKeyboardMarkup:
     """The next two weeks, with weekday names; today only while a time is left on it."""
     today = now.astimezone(tz).date()
     days = [today + timedelta(days=n) for n in range(DAYS_OFFERED)]
     cells = [
-        button("🗓", t.format_weekday(d), f"{prefix}:{target}:{d:%Y%m%d}")
+        button("🗓", t.format_weekday(d), steps.pick_time.encode(target, f"{d:%Y%m%d}"))
         for d in days
         if times_left(d, now, tz)
     ]
     rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
-    rows.append(back_and_cancel(t, prefix, target))
+    rows.append(back_and_cancel(t, steps, target))
     return InlineKeyboardMarkup(rows)
 
 
 def back_and_cancel(
-    t: Translator, prefix: str, target: int, day: date | None = None
+    t: Translator, steps: codecs.When, target: int, day: date | None = None
 ) -> list[InlineKeyboardButton]:
     """↩️ Back (to the days, or from the days to the meeting's card) and ❌ Cancel."""
-    back = (
-        f"{prefix}:{target}"
-        if day is not None
-        else (codecs.CARD.encode(target) if prefix == "mmv" else f"{prefix}x:{target}")
-    )
-    return [button("↩️", t._("Back"), back), button("❌", t._("Cancel"), f"{prefix}x:{target}")]
+    cancel = steps.cancel.encode(target)
+    if day is not None:
+        back = steps.pick_day.encode(target)
+    else:
+        back = codecs.CARD.encode(target) if steps is codecs.MOVE else cancel
+    return [button("↩️", t._("Back"), back), button("❌", t._("Cancel"), cancel)]
 
 
 def time_keyboard(
-    t: Translator, prefix: str, target: int, day: date, now: datetime, tz: ZoneInfo
+    t: Translator, steps: codecs.When, target: int, day: date, now: datetime, tz: ZoneInfo
 ) -> InlineKeyboardMarkup:
     """The usual meeting times of the day that have not passed."""
     cells = [
-        button("🕒", clock, f"{prefix}:{target}:{day:%Y%m%d}:{clock.replace(':', '')}")
+        button("🕒", clock, steps.confirm.encode(target, f"{day:%Y%m%d}", clock.replace(":", "")))
         for clock in times_left(day, now, tz)
     ]
     rows = [cells[i : i + 3] for i in range(0, len(cells), 3)]
-    rows.append(back_and_cancel(t, prefix, target, day))
+    rows.append(back_and_cancel(t, steps, target, day))
     return InlineKeyboardMarkup(rows)
 
 
@@ -230,12 +228,12 @@ def time_keyboard(
 async def restore_callback(update: Update, context: BotContext) -> None:
     """Ask to confirm restoring a cancelled meeting, then restore it and tell the members."""
     t, now, tz = context.t, context.clock.now(), context.services.config.tz
-    pressed = await pressed_change(update, context, RESTORE_DATA, now, cancelled=True)
+    pressed = await pressed_change(update, context, now, cancelled=True)
     if pressed is None:
         return
-    query, match, meeting = pressed
-    if match[1] == "mres":
-        yes = button("♻️", t._("Yes, restore it"), f"mresok:{meeting.id}")
+    query, meeting = pressed
+    if routed_by(context.matches, codecs.RESTORE):
+        yes = button("♻️", t._("Yes, restore it"), codecs.RESTORE_OK.encode(meeting.id))
         text = "❓ " + t._("Restore this meeting? Every member will be told.")
         await ask_to_confirm(query, t, meeting, tz, text, yes, t._("Back"))
         return

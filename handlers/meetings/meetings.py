@@ -7,7 +7,6 @@ to a district she is a member of.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -98,14 +97,14 @@ def card_keyboard(
     if ahead and allowed(identity, Action.MANAGE_MEETINGS, meeting.district_id):
         rows.append(
             [
-                button("🕒", t._("Move"), f"mmv:{meeting.id}"),
+                button("🕒", t._("Move"), codecs.MOVE.pick_day.encode(meeting.id)),
                 button("📝", t._("Place and note"), codecs.NOTE.encode(meeting.id)),
             ]
         )
-        rows.append([button("🗑", t._("Cancel the meeting"), f"mcan:{meeting.id}")])
+        rows.append([button("🗑", t._("Cancel the meeting"), codecs.CANCEL.encode(meeting.id))])
     cancelled_ahead = meeting.cancelled and meeting.starts_at > now
     if cancelled_ahead and allowed(identity, Action.MANAGE_MEETINGS, meeting.district_id):
-        rows.append([button("♻️", t._("Restore the meeting"), f"mres:{meeting.id}")])
+        rows.append([button("♻️", t._("Restore the meeting"), codecs.RESTORE.encode(meeting.id))])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -143,8 +142,10 @@ async def meetings_command(update: Update, context: BotContext) -> None:
             every = codecs.DISTRICT_CALENDAR.encode(district_id)
             rows.append([button("📅", t._("Add all to calendar"), every)])
         if allowed(context.identity, Action.MANAGE_MEETINGS, district_id):
-            rows.append([button("➕", t._("Add a meeting"), f"madd:{district_id}")])
-            rows.append([button("🔁", t._("Regular meetings"), f"rr:{district_id}")])
+            rows.append(
+                [button("➕", t._("Add a meeting"), codecs.ADD.pick_day.encode(district_id))]
+            )
+            rows.append([button("🔁", t._("Regular meetings"), codecs.RULE.encode(district_id))])
     await context.bot.send_message(
         update.effective_chat.id,
         "\n".join(lines),
@@ -162,13 +163,10 @@ def meeting_line(t: Translator, meeting: MeetingRecord, tz: ZoneInfo) -> str:
     return line
 
 
-async def pressed_meeting(
-    context: BotContext, query: CallbackQuery, data: re.Pattern[str]
-) -> MeetingRecord | None:
-    """The meeting a button names (its id is the pattern's first group), or None after telling
-    her the button has expired: forged data, or a meeting that no longer exists."""
-    match = data.fullmatch(query.data or "")
-    meeting = await get_meeting(context.db, int(match[1])) if match else None
+async def pressed_meeting(context: BotContext, query: CallbackQuery) -> MeetingRecord | None:
+    """The meeting a button names (its codec's first field), or None after telling her the
+    button has expired: a meeting that no longer exists."""
+    meeting = await get_meeting(context.db, int(fields_of(context.matches)[0]))
     if meeting is None:
         await answer_expired(query, context.t)
     return meeting
@@ -178,7 +176,7 @@ async def meeting_card_callback(update: Update, context: BotContext) -> None:
     """Show one meeting, with her answer and what she may do with it."""
     query = update.callback_query
     assert query is not None
-    meeting = await pressed_meeting(context, query, codecs.CARD.pattern)
+    meeting = await pressed_meeting(context, query)
     if meeting is None:
         return
     identity = context.identity

@@ -1,17 +1,21 @@
 """Button data for tests: every callback pattern the Application registers, and strings each
-pattern matches (written from the regex itself), so that a test can press every button of the
-bot, including ones added later by any feature, without knowing them."""
+pattern matches (written from the regex itself, and by the codec's own encode where it gives an
+example of a real press), so that a test can press every button of the bot, including ones added
+later by any feature, without knowing them."""
 
 from __future__ import annotations
 
 import importlib
 import re
+import sys
+from collections.abc import Iterator
 from itertools import product
 from typing import Any
 
 from telegram.ext import CallbackQueryHandler
 
 from bot.app import BotApplication
+from handlers.common.codec import Codec
 
 # Each registered pattern is pressed with a string it matches, and with these after it (ids,
 # a help topic), so that handlers which parse their data would act if nothing stopped them.
@@ -25,7 +29,20 @@ def examples(pattern: re.Pattern[str]) -> list[str]:
     found = [prefix + tail for prefix in _expand(sre.parse(pattern.pattern)) for tail in TAILS]
     matching = [data for data in found if pattern.match(data) and len(data.encode()) <= 64]
     assert matching, f"no example for {pattern.pattern!r}"
-    return sorted(set(matching))
+    return sorted(set(matching) | set(encoded_examples(pattern)))
+
+
+def encoded_examples(pattern: re.Pattern[str]) -> list[str]:
+    """Data of real presses, written by the codec whose pattern this is (its `example`): a help
+    topic that exists, where data written from the regex names none."""
+    return [c.encode(*c.example) for c in codecs() if c.pattern == pattern and c.example]
+
+
+def codecs() -> Iterator[Codec]:
+    """Every codec of the handlers the Application has imported."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("handlers."):
+            yield from (value for value in vars(module).values() if isinstance(value, Codec))
 
 
 def _expand(items: Any) -> list[str]:
