@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.days import OSLO  # noqa: E402
 from bot.dropin.chart import bar_chart  # noqa: E402
 from bot.dropin.report import csv_bytes, parse_period  # noqa: E402
-from bot.meeting_plan import OSLO  # noqa: E402
 from handlers.dropin.report import collect_report  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.dropin.sessions import SessionSeed  # noqa: E402

@@ -38,22 +38,43 @@ DEMO_BOT = {
 _DELETE_WINDOW = 48 * 3600
 # Who sends a supergroup's service messages on its behalf (with sender_chat set to the chat).
 GROUP_ANONYMOUS_BOT = {
-    "id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot",
-}  # fmt: skip
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
 # The booleans a ChatMemberAdministrator must carry (can_promote_members and can_be_edited are
 # set apart: a fake admin may do everything else).
 _ADMIN_RIGHTS = (
-    "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
-    "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
-    "can_delete_stories", "can_pin_messages",
-)  # fmt: skip
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+    "can_pin_messages",
+)
 _RESTRICTED_RIGHTS = (
-    "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos",
-    "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls",
-    "can_send_other_messages", "can_add_web_page_previews", "can_react_to_messages",
-    "can_edit_tag", "can_change_info", "can_invite_users", "can_pin_messages",
+    "can_send_messages",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_react_to_messages",
+    "can_edit_tag",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
     "can_manage_topics",
-)  # fmt: skip
+)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -431,8 +452,10 @@ class OfflineBotApi:
         message = self._new_message(chat, self.bot_user, None)
         location = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}
         message["venue"] = {
-            "location": location, "title": params["title"], "address": params["address"],
-        }  # fmt: skip
+            "location": location,
+            "title": params["title"],
+            "address": params["address"],
+        }
         message["location"] = location  # Telegram sends a venue's location in both places
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]

@@ -198,9 +198,13 @@ class Table:
     recorded on the line of its key."""
 
     def __init__(
-        self, check: Checker, table: str, index: int, data: dict[str, Any],
+        self,
+        check: Checker,
+        table: str,
+        index: int,
+        data: dict[str, Any],
         prefix: tuple[str, ...] = (),
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.check = check
         self.table = table
         self.index = index

@@ -17,6 +17,7 @@ from typing import Any
 
 from storage.db import Database, StorageError, Transaction
 from storage.dropin.sessions import SessionSeed, apply_session_seeds
+from storage.meetings.rules import RULE_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -86,19 +87,12 @@ class SeedConflict(StorageError):
 
 
 _LOCATION_FIELDS = ("name", "address", "latitude", "longitude", "coordinates_source")
-_DISTRICT_FIELDS = (
-    "name", "phase", "default_locale", "location_id", "meeting_weekday", "meeting_time",
-    "meeting_anchor", "monthly_rule", "holiday_policy", "reminder_hours", "days_off",
-)  # fmt: skip
+# The meeting rule's columns (RULE_COLUMNS) come last: a coordinator may also set them in the bot.
+_DISTRICT_FIELDS = ("name", "phase", "default_locale", "location_id", *RULE_COLUMNS)
 _SELECT_DISTRICTS = (
     f"SELECT id, slug, chat_id, seeded_rule, rule_changed_at, {', '.join(_DISTRICT_FIELDS)} "  # noqa: S608
     "FROM districts"
 )
-# The meeting rule's columns: a coordinator may set them in the bot (storage/meetings/rules.py).
-_RULE_FIELDS = (
-    "meeting_weekday", "meeting_time", "meeting_anchor", "monthly_rule", "holiday_policy",
-    "reminder_hours", "days_off",
-)  # fmt: skip
 
 
 def _rule_json(values: Sequence[Any]) -> str:
@@ -111,7 +105,7 @@ def _bot_rule_stands(old: sqlite3.Row, wanted: dict[str, Any]) -> bool:
     if old["rule_changed_at"] is None:
         return False
     seeded = json.loads(old["seeded_rule"]) if old["seeded_rule"] else None
-    return seeded == [wanted[field] for field in _RULE_FIELDS]
+    return seeded == [wanted[field] for field in RULE_COLUMNS]
 
 
 async def apply_seed(
@@ -188,7 +182,7 @@ async def _apply_districts(
     for district in districts:
         old = existing.get(district.slug)
         wanted: dict[str, Any] = {field: getattr(district, field) for field in _DISTRICT_FIELDS}
-        seeded = _rule_json([wanted[field] for field in _RULE_FIELDS])
+        seeded = _rule_json([wanted[field] for field in RULE_COLUMNS])
         if old is None:
             await _insert_district(tx, district, {**wanted, "seeded_rule": seeded})
             created += 1
@@ -196,7 +190,7 @@ async def _apply_districts(
         rule_taken = False
         if _bot_rule_stands(old, wanted):
             rules_kept.append(district.slug)
-            for field in _RULE_FIELDS:
+            for field in RULE_COLUMNS:
                 del wanted[field]
         elif old["rule_changed_at"] is not None or old["seeded_rule"] != seeded:
             # The file's rule applies (it changed since): it is the rule's newest change now.

@@ -30,8 +30,20 @@ A4 = (2480, 3508)  # 210 x 297 mm at 300 dpi
 INK = (32, 33, 36)
 ACCENT = (176, 38, 96)
 PAPER = (255, 255, 255)
-MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-          "oktober", "november", "desember")  # fmt: skip
+MONTHS = (
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
 
 
 class ShapingMissing(RuntimeError):
@@ -240,8 +252,13 @@ def render_card(name: str, district: str, since: date, link: str, withdrawn: boo
     draw_line(draw, (40, 320), district, _fitted(district, 44, text_width))
     since_text = f"Bydelsmor siden {norwegian_date(since)}"
     draw_line(draw, (40, 400), since_text, _fitted(since_text, 36, text_width))
-    draw.text((40, 560), "Skann QR-koden for å sjekke at kortet er gyldig.",
-              font=font_for("S", 24), fill=INK, anchor="lm")  # fmt: skip
+    draw.text(
+        (40, 560),
+        "Skann QR-koden for å sjekke at kortet er gyldig.",
+        font=font_for("S", 24),
+        fill=INK,
+        anchor="lm",
+    )
     image.paste(qr_image(link, 320), (CARD_SIZE[0] - 360, 170))
     if withdrawn:
         draw.text(

@@ -22,9 +22,13 @@ def _evening_at(day: datetime, tz: ZoneInfo) -> datetime:
 
 
 async def seed_course_demo(
-    db: Database, district_id: int, participants: dict[int, str], location: str, now: datetime,
+    db: Database,
+    district_id: int,
+    participants: dict[int, str],
+    location: str,
+    now: datetime,
     tz: ZoneInfo,
-) -> None:  # fmt: skip
+) -> None:
     """`participants` (id: name) have places; module 1 and 2 are behind them (module 2 missed
     by all but the first), module 3 is tomorrow, the rest weekly; a catch-up for module 2."""
     for who, name, phone, locale in INTERESTED:

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.meeting_plan import DAYS_OFF, is_holiday, local_instant
+from bot.days import DAYS_OFF, is_holiday, local_instant
 
 LENGTHS = (90, 120, 150, 180)  # minutes, the buttons offered
 _WHEN = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?\s+(\d{1,2})[:.](\d{2})\s*$")

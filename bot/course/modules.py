@@ -23,6 +23,8 @@ class Module:
     description: str  # message id, one line
 
 
+# One module in two lines, as the curriculum lists it: number and Norwegian title, then the
+# English title and what it is about (the formatter would spread each over six lines).
 MODULES: tuple[Module, ...] = (
     Module(1, "Introduksjon Bydelsmødre", N_("Introduction to Bydelsmødre"),
            N_("Who the bydelsmødre are, how the training works, and the attendance rules.")),

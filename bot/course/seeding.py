@@ -17,7 +17,7 @@ from bot.course.admission import MAX_NAME
 from bot.course.modules import MODULE_COUNT
 from bot.course.progress import DEFAULT_THRESHOLD
 from bot.course.waitlist import MAX_CAPACITY, MIN_CAPACITY
-from bot.meeting_plan import local_instant, parse_time
+from bot.days import local_instant, parse_time
 from bot.seeding import Seed, SeedError, _tally
 from bot.toml_reader import Checker, Table, locate, show, tables
 from storage.course.seed import CohortSeed, CourseCounts, EveningInThePast, EveningSeed

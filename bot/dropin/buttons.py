@@ -47,9 +47,27 @@ NEW_PLACE = re.compile(rf"^ds:p:{_ID}:{_ID}$")
 NEW_KIND = re.compile(rf"^ds:k:{_ID}:{_ID}:([a-z]{{1,8}})$")
 CREATE = re.compile(rf"^ds:K:{_ID}:{_ID}:([a-z]{{1,8}}):([0-6])$")
 
-PATTERNS = (WOMEN, REMIND, CALENDAR, ROTA, SHIFT, ACCEPT, MY_CALENDAR, ALERT, REACH_TOPIC,
-            REACH_COUNT, REACH_DISTRICT, REPORT, SESSIONS, SESSION, SESSION_SET, NEW, NEW_PLACE,
-            NEW_KIND, CREATE)  # fmt: skip
+PATTERNS = (
+    WOMEN,
+    REMIND,
+    CALENDAR,
+    ROTA,
+    SHIFT,
+    ACCEPT,
+    MY_CALENDAR,
+    ALERT,
+    REACH_TOPIC,
+    REACH_COUNT,
+    REACH_DISTRICT,
+    REPORT,
+    SESSIONS,
+    SESSION,
+    SESSION_SET,
+    NEW,
+    NEW_PLACE,
+    NEW_KIND,
+    CREATE,
+)
 
 
 @dataclass(frozen=True)
@@ -202,8 +220,9 @@ class NewSession:
     weekday: int | None = None
 
 
-def new_session(district_id: int, place: int | None = None, kind: str | None = None,
-                weekday: int | None = None) -> str:  # fmt: skip
+def new_session(
+    district_id: int, place: int | None = None, kind: str | None = None, weekday: int | None = None
+) -> str:
     if place is None:
         return f"ds:n:{district_id}"
     if kind is None:

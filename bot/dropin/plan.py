@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.i18n import N_
-from bot.meeting_plan import (
+from bot.days import (
     DAYS_OFF,
     NEXT_WORKING_DAY,
     OSLO,
@@ -25,6 +24,7 @@ from bot.meeting_plan import (
     local_instant,
     next_working_day,
 )
+from bot.i18n import N_
 
 CANCELLED = "cancelled"
 EXTRA = "extra"

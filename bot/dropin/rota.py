@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.days import OSLO, local_instant
 from bot.dropin.plan import Occurrence
-from bot.meeting_plan import OSLO, local_instant
 
 MORNING = time(8, 0)  # a woman's reminder on the day of the session
 EVENING_BEFORE = time(18, 0)  # a bydelsmor's reminder the day before her shift

@@ -13,16 +13,30 @@ import difflib
 from datetime import date
 from typing import Any
 
+from bot.days import HOLIDAY_POLICIES, WEEKDAYS
 from bot.dropin.plan import KINDS
 from bot.i18n import LOCALE_CODES
-from bot.seeding import HOLIDAY_POLICIES, WEEKDAYS
 from bot.toml_reader import Checker, Table, first_use, is_int, show, tables
 from storage.dropin.sessions import SessionSeed
 
 SESSION_KEYS = (
-    "id", "district", "location", "kind", "weekday", "start", "end", "valid_from", "valid_to",
-    "languages", "holidays", "min_on_duty", "max_on_duty", "withdraw_hours", "cancelled", "extra",
-)  # fmt: skip
+    "id",
+    "district",
+    "location",
+    "kind",
+    "weekday",
+    "start",
+    "end",
+    "valid_from",
+    "valid_to",
+    "languages",
+    "holidays",
+    "min_on_duty",
+    "max_on_duty",
+    "withdraw_hours",
+    "cancelled",
+    "extra",
+)
 KIND_NAMES = {"drop-in": "dropin", **{k: k for k in KINDS if k != "dropin"}}
 _LOCALES = {code.lower(): code for code in LOCALE_CODES}
 
@@ -72,12 +86,22 @@ def _session(table: Table) -> SessionSeed | None:
     assert slug and district and location and kind and start and end and valid_from
     assert weekday is not None and low is not None and high is not None and withdraw is not None
     return SessionSeed(
-        slug=slug, district_slug=district, location_id=location, kind=kind, weekday=weekday,
-        starts=start, ends=end, valid_from=valid_from.isoformat(),
-        valid_to=valid_to.isoformat() if valid_to else None, languages=",".join(languages),
-        holiday_policy=holidays or "skip", min_on_duty=low, max_on_duty=high,
-        withdraw_hours=withdraw, exceptions=exceptions,
-    )  # fmt: skip
+        slug=slug,
+        district_slug=district,
+        location_id=location,
+        kind=kind,
+        weekday=weekday,
+        starts=start,
+        ends=end,
+        valid_from=valid_from.isoformat(),
+        valid_to=valid_to.isoformat() if valid_to else None,
+        languages=",".join(languages),
+        holiday_policy=holidays or "skip",
+        min_on_duty=low,
+        max_on_duty=high,
+        withdraw_hours=withdraw,
+        exceptions=exceptions,
+    )
 
 
 def _weekday(table: Table) -> int | None:
@@ -150,10 +174,12 @@ def _exceptions(table: Table) -> tuple[tuple[str, str, str | None], ...]:
     cancelled = table.data.get("cancelled", [])
     extra = table.data.get("extra", [])
     if not isinstance(cancelled, list) or not all(
-        isinstance(c, dict) and isinstance(c.get("date"), date) and set(c) <= {"date", "reason"}
+        isinstance(c, dict)
+        and isinstance(c.get("date"), date)
+        and set(c) <= {"date", "reason"}
         and isinstance(c.get("reason", ""), str)
         for c in cancelled
-    ):  # fmt: skip
+    ):
         table.fail(
             "cancelled",
             'cancelled must be a list like [{ date = 2026-12-23, reason = "Christmas" }]',

@@ -108,8 +108,9 @@ def render_card(
                 coordinates.latitude, coordinates.longitude, t._(shown.name), shown.address.street
             )
         else:
-            lines.append(f'🗺 <a href="{_attribute(map_search_url(shown.address.street))}">'
-                         f"{street}</a>")  # fmt: skip
+            lines.append(
+                f'🗺 <a href="{_attribute(map_search_url(shown.address.street))}">{street}</a>'
+            )
         if shown.address.unconfirmed:
             lines[-1] += marker
     if shown.url:

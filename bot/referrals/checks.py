@@ -24,10 +24,25 @@ TOP_LEVEL_KEYS = ("emergency", "topic", "service")
 EMERGENCY_KEYS = ("topic", "first")
 TOPIC_KEYS = ("id", "emoji", "label", "order", "kind", "drop_in", "first")
 SERVICE_KEYS = (
-    "id", "name", "helps_with", "note", "topics", "for_whom", "cost", "cost_note",
-    "interpreter_free", "opening_hours", "phones", "address", "url", "source", "checked",
-    "unconfirmed", "phone_note", "no_phone_note",
-)  # fmt: skip
+    "id",
+    "name",
+    "helps_with",
+    "note",
+    "topics",
+    "for_whom",
+    "cost",
+    "cost_note",
+    "interpreter_free",
+    "opening_hours",
+    "phones",
+    "address",
+    "url",
+    "source",
+    "checked",
+    "unconfirmed",
+    "phone_note",
+    "no_phone_note",
+)
 PHONE_KEYS = ("number", "label", "unconfirmed")
 ADDRESS_KEYS = ("street", "unconfirmed", "latitude", "longitude", "coordinates_source")
 
@@ -37,18 +52,28 @@ _FORBIDDEN_IN_TEXT = re.compile(r"[<>&{}\x00-\x1f\x7f]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _URL_UNSAFE = re.compile(r"[\s\"'<>\\]")
 _TEXT_LIMITS = {
-    "label": 60, "name": 120, "helps_with": 400, "note": 200, "for_whom": 200,
-    "cost_note": 300, "opening_hours": 200, "phone_note": 200, "no_phone_note": 200,
-}  # fmt: skip
+    "label": 60,
+    "name": 120,
+    "helps_with": 400,
+    "note": 200,
+    "for_whom": 200,
+    "cost_note": 300,
+    "opening_hours": 200,
+    "phone_note": 200,
+    "no_phone_note": 200,
+}
 
 
 class _Table:
     """One TOML table being read: its problems are reported with where it is."""
 
     def __init__(
-        self, problems: list[str], where: str, data: dict[str, Any],
+        self,
+        problems: list[str],
+        where: str,
+        data: dict[str, Any],
         at: Callable[[tuple[str, ...]], int] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.problems = problems
         self.where = where
         self.data = data

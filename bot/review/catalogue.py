@@ -44,22 +44,43 @@ KIND_NOTES = {
 # Areas in the order women meet them most: the first messages and the menu, the help guide,
 # meeting reminders; then what members and coordinators see. Each file belongs to one area.
 AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (N_("the first messages and the menu, seen by everyone"), (
-        "onboarding", "menu", "commands", "help", "profile", "labels", "fallback", "render",
-        "access", "awaiting", "errors", "context",
-    )),
-    (N_("the help guide, for women who ask for help"), (
-        "help_guide", "help_flow", "contact_requests", "contact_copies", "contact_handling",
-        "referrals",
-    )),
+    (
+        N_("the first messages and the menu, seen by everyone"),
+        (
+            "onboarding",
+            "menu",
+            "commands",
+            "help",
+            "profile",
+            "labels",
+            "fallback",
+            "render",
+            "access",
+            "awaiting",
+            "errors",
+            "context",
+        ),
+    ),
+    (
+        N_("the help guide, for women who ask for help"),
+        (
+            "help_guide",
+            "help_flow",
+            "contact_requests",
+            "contact_copies",
+            "contact_handling",
+            "referrals",
+        ),
+    ),
     (N_("meeting reminders"), ("reminders",)),
     (N_("meetings and who is coming"), ("meetings", "meeting_admin")),
     (N_("what the bot stores about her (/mydata, /forget)"), ("privacy",)),
     (N_("announcements"), ("broadcasts", "announcement_text", "outbox")),
-    (N_("coordinators' tools"), (
-        "members", "invites", "phase", "stats", "group_chat", "voice_notes",
-    )),
-)  # fmt: skip
+    (
+        N_("coordinators' tools"),
+        ("members", "invites", "phase", "stats", "group_chat", "voice_notes"),
+    ),
+)
 OTHER_AREA = N_("tools for a few people (reviewers, coordinators)")
 
 # Telegram's limits for where a text is shown (shared/facts/telegram-and-languages.md): a message
@@ -162,11 +183,16 @@ def review_messages() -> tuple[ReviewMessage, ...]:
         rank, area = area_of(message.locations)
         found.append(
             ReviewMessage(
-                msgid, plural, source_hash(msgid, plural),
-                kind_at(message.locations, labels, msgid), area, rank,
-                tuple(message.auto_comments), order,
+                msgid,
+                plural,
+                source_hash(msgid, plural),
+                kind_at(message.locations, labels, msgid),
+                area,
+                rank,
+                tuple(message.auto_comments),
+                order,
             )
-        )  # fmt: skip
+        )
     return tuple(found)
 
 

@@ -138,9 +138,13 @@ def checked_wording(
 
 
 async def keep_suggestion(
-    db: Database, locale: str, message: ReviewMessage, forms: tuple[str, ...], reviewer_id: int,
+    db: Database,
+    locale: str,
+    message: ReviewMessage,
+    forms: tuple[str, ...],
+    reviewer_id: int,
     now: datetime,
-) -> int:  # fmt: skip
+) -> int:
     return await suggest(db, locale, message.msgid, message.source_hash, forms, reviewer_id, now)
 
 

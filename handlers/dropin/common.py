@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 from telegram.ext import JobQueue
 
+from bot.days import parse_days_off
 from bot.dropin.plan import KINDS, Occurrence, SessionException, SessionRule, occurrences
 from bot.dropin.rota import ALERT_AHEAD, alert_moment
 from bot.i18n import LANGUAGE_BY_CODE, Translator
-from bot.meeting_plan import parse_days_off
 from handlers.common.context import BotContext
 from handlers.common.render import escape
 from handlers.delivery.sender import Delivery, send_to_member

@@ -10,11 +10,11 @@ from datetime import timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.access import Action, allowed, may_take_shifts
+from bot.days import local_instant
 from bot.dropin import buttons
 from bot.dropin.plan import Occurrence
 from bot.dropin.rota import EVENING_BEFORE, ROTA_HORIZON_DAYS, free_places, may_withdraw
 from bot.i18n import translator
-from bot.meeting_plan import local_instant
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.dropin.common import (

@@ -16,7 +16,8 @@ from telegram import Bot
 from telegram.ext import Application, JobQueue
 
 from bot.i18n import translator
-from bot.meeting_plan import HORIZON, due_reminder, parse_lead_hours, reminder_moments
+from bot.meetings.plan import HORIZON
+from bot.meetings.reminders import due_reminder, parse_lead_hours, reminder_moments
 from bot.outcome import Outcome
 from handlers.common.clock import Clock
 from handlers.common.context import SERVICES_KEY, BotContext, Outbox, Services

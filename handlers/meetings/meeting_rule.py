@@ -20,9 +20,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot.access import Action, allowed
+from bot.days import NEXT_WORKING_DAY, parse_days_off
 from bot.i18n import N_, Translator
-from bot.meeting_plan import NEXT_WORKING_DAY, parse_days_off, parse_lead_hours
-from bot.meeting_rule import (
+from bot.meetings.reminders import parse_lead_hours
+from bot.meetings.rule_draft import (
     DAY_OFF_CHOICES,
     REMINDER_CHOICES,
     TIMES,

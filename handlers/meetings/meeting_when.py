@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.access import Action, allowed
+from bot.days import local_instant
 from bot.i18n import Translator
-from bot.meeting_plan import local_instant
 from handlers.common.access import refuse
 from handlers.common.codec import fields_of, routed_by
 from handlers.common.context import BotContext

@@ -14,16 +14,9 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot
 
+from bot.days import parse_days_off
 from bot.i18n import Translator
-from bot.meeting_plan import (
-    HORIZON,
-    REPLAN_BACK,
-    ExistingMeeting,
-    MeetingRule,
-    parse_days_off,
-    plan,
-    replan,
-)
+from bot.meetings.plan import HORIZON, REPLAN_BACK, ExistingMeeting, MeetingRule, plan, replan
 from handlers.common.context import Services
 from handlers.common.labels import phase_line
 from handlers.common.render import escape

@@ -152,9 +152,12 @@ async def get_swap(db: Database, swap_id: int) -> SwapOffer | None:
     if row is None:
         return None
     return SwapOffer(
-        row["id"], row["shift_id"], row["session_id"], date.fromisoformat(row["day"]),
+        row["id"],
+        row["shift_id"],
+        row["session_id"],
+        date.fromisoformat(row["day"]),
         row["telegram_id"],
-    )  # fmt: skip
+    )
 
 
 async def accept_swap(db: Database, swap_id: int, telegram_id: int, now: datetime) -> Accepted:
@@ -277,8 +280,9 @@ async def interrupted_claims(db: Database) -> int:
     """Claims a stopped process never finished: marked, never resent."""
     total = 0
     for table, column in (
-        ("dropin_shifts", "reminder"), ("dropin_shifts", "reach"),
-    ):  # fmt: skip
+        ("dropin_shifts", "reminder"),
+        ("dropin_shifts", "reach"),
+    ):
         total += await db.execute(
             f"UPDATE {table} SET {column}_outcome = 'interrupted' "  # noqa: S608
             f"WHERE {column}_claimed_at IS NOT NULL AND {column}_outcome IS NULL"

@@ -144,13 +144,27 @@ class SessionConflict(StorageError):
         self.reason = reason
 
 
+def _rule(seed: SessionSeed) -> tuple[object, ...]:
+    """The session as the file sets it, after its district, in the columns' order."""
+    return (
+        seed.location_id,
+        seed.kind,
+        seed.weekday,
+        seed.starts,
+        seed.ends,
+        seed.valid_from,
+        seed.valid_to,
+        seed.languages,
+        seed.holiday_policy,
+        seed.min_on_duty,
+        seed.max_on_duty,
+        seed.withdraw_hours,
+    )
+
+
 def _seed_json(seed: SessionSeed) -> str:
     """What the file says about a session, as stored in `seeded_rule` (0018)."""
-    values = (
-        seed.district_slug, seed.location_id, seed.kind, seed.weekday, seed.starts, seed.ends,
-        seed.valid_from, seed.valid_to, seed.languages, seed.holiday_policy, seed.min_on_duty,
-        seed.max_on_duty, seed.withdraw_hours,
-    )  # fmt: skip
+    values = (seed.district_slug, *_rule(seed))
     return json.dumps(list(values), separators=(",", ":"), ensure_ascii=False)
 
 
@@ -178,15 +192,17 @@ async def apply_session_seeds(
         )
         if district is None:
             raise SessionConflict(
-                seed.slug, "district",
+                seed.slug,
+                "district",
                 f"district {seed.district_slug!r} is neither in this file nor in the database",
-            )  # fmt: skip
+            )
         place = await tx.fetch_one("SELECT 1 FROM locations WHERE id = ?", (seed.location_id,))
         if place is None:
             raise SessionConflict(
-                seed.slug, "location",
+                seed.slug,
+                "location",
                 f"location {seed.location_id!r} is neither in this file nor in the database",
-            )  # fmt: skip
+            )
         seeded = _seed_json(seed)
         old = await tx.fetch_one(
             "SELECT rule_changed_at, seeded_rule FROM dropin_sessions WHERE slug = ?",
@@ -195,11 +211,7 @@ async def apply_session_seeds(
         if old is not None and old["rule_changed_at"] is not None and old["seeded_rule"] == seeded:
             kept.append(seed.slug)
         else:
-            values = (
-                district["id"], seed.location_id, seed.kind, seed.weekday, seed.starts, seed.ends,
-                seed.valid_from, seed.valid_to, seed.languages, seed.holiday_policy,
-                seed.min_on_duty, seed.max_on_duty, seed.withdraw_hours, seeded,
-            )  # fmt: skip
+            values = (district["id"], *_rule(seed), seeded)
             await tx.execute(
                 "INSERT INTO dropin_sessions (district_id, location_id, kind, weekday, starts, "
                 "ends, valid_from, valid_to, languages, holiday_policy, min_on_duty, "
@@ -305,9 +317,15 @@ async def purge_subscriptions(db: Database, before: date) -> int:
 # -- a coordinator's changes from the phone ------------------------------------------------------
 
 EDITABLE = (
-    "weekday", "starts", "ends", "languages", "min_on_duty", "max_on_duty", "withdraw_hours",
+    "weekday",
+    "starts",
+    "ends",
+    "languages",
+    "min_on_duty",
+    "max_on_duty",
+    "withdraw_hours",
     "valid_to",
-)  # fmt: skip
+)
 
 
 async def update_session(

@@ -13,9 +13,9 @@ from datetime import UTC, datetime, time, timedelta
 import icalendar
 
 from bot.app import BotApplication
+from bot.days import OSLO, local_instant
 from bot.dropin import buttons
 from bot.i18n import translator
-from bot.meeting_plan import OSLO, local_instant
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.help.codecs import TOPIC

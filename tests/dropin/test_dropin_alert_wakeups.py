@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
 from bot.app import BotApplication
+from bot.days import OSLO, local_instant
 from bot.dropin import buttons
-from bot.meeting_plan import OSLO, local_instant
 from handlers.common.context import Services
 from handlers.jobs.dropin import schedule_dropin_wakeups
 from tests.dropin.world import FADUMO, HAWA, KARI, furuset

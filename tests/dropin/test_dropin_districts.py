@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from bot.days import OSLO
 from bot.dropin import buttons
-from bot.meeting_plan import OSLO
 from handlers.common.context import Services
 from handlers.help.codecs import TOPIC
 from storage.dropin.reach import reach_rows

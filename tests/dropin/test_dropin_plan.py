@@ -11,6 +11,7 @@ from dateutil.tz import gettz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.days import NEXT_WORKING_DAY, OSLO, SKIP
 from bot.dropin import rota
 from bot.dropin.plan import (
     CANCELLED,
@@ -21,7 +22,6 @@ from bot.dropin.plan import (
     occurrences,
     upcoming,
 )
-from bot.meeting_plan import NEXT_WORKING_DAY, OSLO, SKIP
 
 NORWAY = frozenset(
     holidays.country_holidays("NO", years=range(2025, 2031), include_sundays=False)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from bot.days import OSLO
 from bot.dropin import buttons
 from bot.dropin.plan import day_key
-from bot.meeting_plan import OSLO
 from handlers.common.context import Services
 from storage.dropin.sessions import exceptions_of, get_session, list_sessions
 from tests.dropin.world import FADUMO, KARI, furuset

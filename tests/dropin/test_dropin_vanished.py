@@ -8,9 +8,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.app import BotApplication
+from bot.days import OSLO
 from bot.dropin import buttons
 from bot.i18n import translator
-from bot.meeting_plan import OSLO
 from handlers.common.context import Services
 from handlers.jobs.dropin import dispatch_dropin
 from storage.dropin.rota import shifts_on

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.meeting_plan import OSLO
+from bot.days import OSLO
 from handlers.common.context import Services
 from handlers.dropin.common import coming
 from storage import Database

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import EXIT_STORAGE, main
+from bot.cli import main
+from bot.exits import EXIT_STORAGE
 from storage import Database
 from storage.db import DatabaseUnreadable
 from storage.districts import upsert_district

@@ -1,7 +1,7 @@
 """The house rules, checked: imports point down, SQL stays in storage/, one handler registry.
 
 handlers -> bot (rules) -> storage. The composition root (bot/app.py, application.py, cli.py,
-demo.py, offline_api.py, __main__.py) is the one place allowed to see everything.
+run.py, demo.py, offline_api.py, __main__.py) is the one place allowed to see everything.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ COMPOSITION_ROOT = {
     "app.py",
     "application.py",
     "cli.py",
+    "run.py",
     "demo.py",
     "offline_api.py",
     "__main__.py",

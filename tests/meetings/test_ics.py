@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import pytest
 
+from bot.days import OSLO
 from bot.ics import CalendarEvent, calendar_file
-from bot.meeting_plan import OSLO
 
 WINTER = datetime(2026, 3, 25, 17, 0, tzinfo=UTC)  # 18:00 CET
 SUMMER = datetime(2026, 4, 8, 16, 0, tzinfo=UTC)  # 18:00 CEST

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.app import BotApplication
-from bot.meeting_plan import OSLO, local_instant
+from bot.days import OSLO, local_instant
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings.codecs import CARD

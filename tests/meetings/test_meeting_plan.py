@@ -11,22 +11,18 @@ from dateutil import rrule
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.meeting_plan import (
-    NEXT_WORKING_DAY,
-    OSLO,
+from bot.days import NEXT_WORKING_DAY, OSLO, SKIP, parse_days_off
+from bot.meetings.plan import (
     REPLAN_BACK,
-    SKIP,
     ExistingMeeting,
     MeetingRule,
     PlannedMeeting,
     Replan,
-    due_reminder,
     key_day,
-    parse_days_off,
-    parse_lead_hours,
     plan,
     replan,
 )
+from bot.meetings.reminders import due_reminder, parse_lead_hours
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 THREE_YEARS = START.replace(year=2029)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.app import BotApplication
-from bot.meeting_plan import OSLO
+from bot.days import OSLO
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings.planning import plan_all

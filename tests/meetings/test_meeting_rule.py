@@ -9,8 +9,8 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.app import BotApplication
-from bot.meeting_plan import OSLO
-from bot.meeting_rule import RuleDraft, apply_change, parse_days_off_typed
+from bot.days import OSLO
+from bot.meetings.rule_draft import RuleDraft, apply_change, parse_days_off_typed
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings.reminders import notices_sent

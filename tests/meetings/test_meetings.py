@@ -14,8 +14,8 @@ import pytest
 
 from bot.access import may_answer, may_see_meetings
 from bot.app import BotApplication
+from bot.days import OSLO
 from bot.identity import Identity, Role
-from bot.meeting_plan import OSLO
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings import meeting_when, reminders

@@ -304,7 +304,8 @@ def test_checks_pass_for_every_shipped_plural() -> None:
 def test_the_translations_command_prints_the_readme_table(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.cli import EXIT_CONFIG, EXIT_OK, main
+    from bot.cli import main
+    from bot.exits import EXIT_CONFIG, EXIT_OK
 
     copy = tmp_path / "locales"
     shutil.copytree(Path(locales.__file__).parent, copy)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.meeting_plan import NEXT_WORKING_DAY, SKIP, MeetingRule, parse_days_off, plan
+from bot.days import NEXT_WORKING_DAY, SKIP, parse_days_off
+from bot.meetings.plan import MeetingRule, plan
 
 # The reminder lead times she can choose (hours before the meeting).
 REMINDER_CHOICES = ("48,3", "24,3", "48", "24", "72,24,3")

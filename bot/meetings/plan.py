@@ -1,5 +1,5 @@
 """The meeting planner: a group's rule, its phase and Norway's public holidays, turned into dated
-meetings; and which reminder is due for a meeting at a given moment.
+meetings.
 
 Pure functions of plain values and `now`. A rule is a local wall-clock time in Europe/Oslo
 ("every second Wednesday at 18:00"), so a meeting stays at 18:00 across the daylight-saving
@@ -24,23 +24,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
+from bot.days import (
+    DAYS_OFF,
+    NEXT_WORKING_DAY,
+    OSLO,
+    SKIP,
+    is_holiday,
+    local_instant,
+    next_working_day,
+    parse_time,
+)
 
-from bot.config import DEFAULT_TZ
-
-OSLO = ZoneInfo(DEFAULT_TZ)  # the one setting: bot/config.py
 FORTNIGHT = timedelta(days=14)
 HORIZON = timedelta(days=90)  # how far ahead meetings are planned
-DAYS_OFF = ("12-24", "12-31")  # Oslo keeps Christmas Eve and New Year's Eve free
-SKIP = "skip"
-NEXT_WORKING_DAY = "next_working_day"
 
-_DAY_OFF = re.compile(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
-_TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 _MONTHLY = re.compile(r"weekday:(-1|[1-4]):([0-6])|day:([1-9]|1\d|2[0-8])")
 
 
@@ -99,47 +99,6 @@ class Replan:
     update: tuple[Update, ...] = ()  # stored meetings the new rule gives on the same date
 
 
-@cache
-def _norwegian_holidays(year: int) -> frozenset[date]:
-    # Sundays are not "holidays" here: a group that meets on Sundays meets on Sundays.
-    return frozenset(holidays.country_holidays("NO", years=year, include_sundays=False))
-
-
-def is_holiday(day: date, days_off: Iterable[str] = ()) -> bool:
-    """A public holiday, or one of the district's own days off ('MM-DD')."""
-    return day in _norwegian_holidays(day.year) or f"{day:%m-%d}" in set(days_off)
-
-
-def is_working_day(day: date, days_off: Iterable[str] = ()) -> bool:
-    return day.weekday() < 5 and not is_holiday(day, days_off)
-
-
-def next_working_day(day: date, days_off: Iterable[str] = ()) -> date:
-    """The first working day (Monday to Friday, not a public holiday or day off) after `day`."""
-    off = set(days_off)
-    day += timedelta(days=1)
-    while not is_working_day(day, off):
-        day += timedelta(days=1)
-    return day
-
-
-def parse_days_off(value: str | None) -> tuple[str, ...]:
-    """'12-24,12-31' -> ('12-24', '12-31'); nonsense is dropped, never guessed."""
-    found = {part.strip() for part in (value or "").split(",")}
-    return tuple(sorted(day for day in found if _DAY_OFF.fullmatch(day)))
-
-
-def parse_time(value: str | None) -> time | None:
-    match = _TIME.fullmatch(value or "")
-    return time(int(match[1]), int(match[2])) if match else None
-
-
-def parse_lead_hours(value: str) -> tuple[int, ...]:
-    """'48,3' -> (48, 3), largest first; nonsense is dropped, never guessed."""
-    hours = {int(part) for part in value.split(",") if part.strip().isdecimal()}
-    return tuple(sorted((h for h in hours if 0 < h <= 24 * 14), reverse=True))
-
-
 def rule_dates(rule: MeetingRule, first: date, last: date) -> list[date]:
     """The dates the rule gives between first and last (inclusive), before holidays."""
     if rule.phase == 3 and rule.weekday is not None and rule.anchor is not None:
@@ -176,11 +135,6 @@ def _monthly_date(year: int, month: int, match: re.Match[str]) -> date:
         return last - timedelta(days=(last.weekday() - weekday) % 7)
     first = date(year, month, 1)
     return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-
-
-def local_instant(day: date, at: time, tz: ZoneInfo = OSLO) -> datetime:
-    """The UTC instant of a local wall-clock time on a day."""
-    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
 def plan(
@@ -258,38 +212,3 @@ def replan(
 
 
 REPLAN_BACK = timedelta(days=21)  # a moved meeting's key lies at most this far before its start
-
-
-@dataclass(frozen=True)
-class ReminderDecision:
-    send: int | None  # the lead time (hours) to send now, if any
-    skip: tuple[int, ...] = ()  # lead times overdue together with it: recorded, never sent
-
-
-def due_reminder(
-    starts_at: datetime, lead_hours: Iterable[int], now: datetime, done: Iterable[int] = ()
-) -> ReminderDecision:
-    """Which reminder a member should get now, given the lead times already handled for her.
-
-    Nothing once the meeting has begun. A reminder the bot missed while it was down is sent
-    late if the meeting is still ahead; when several are overdue at once only the latest one
-    (the shortest lead time) is sent, and the others are skipped for good.
-    """
-    if now >= starts_at:
-        return ReminderDecision(None)
-    handled = set(done)
-    due = sorted(
-        (h for h in lead_hours if h not in handled and starts_at - timedelta(hours=h) <= now),
-        reverse=True,
-    )
-    if not due:
-        return ReminderDecision(None)
-    # A shorter lead time already handled makes the longer ones pointless too.
-    if handled and min(handled) < due[-1]:
-        return ReminderDecision(None, tuple(due))
-    return ReminderDecision(due[-1], tuple(due[:-1]))
-
-
-def reminder_moments(starts_at: datetime, lead_hours: Iterable[int]) -> list[tuple[int, datetime]]:
-    """(lead time, moment it is due) for each of the group's lead times."""
-    return [(h, starts_at - timedelta(hours=h)) for h in lead_hours]
