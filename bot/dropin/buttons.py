@@ -115,6 +115,10 @@ def decode_shift(data: str) -> Dated | None:
     return _dated(SHIFT, data)
 
 
+def my_calendar() -> str:
+    return "dr:c"
+
+
 def accept(swap_id: int) -> str:
     return f"dr:a:{swap_id}"
 

@@ -125,7 +125,7 @@ async def rota_message(context: BotContext, district_id: int) -> tuple[str, Inli
         if manages:
             label = t._("{date}: cancel the session").format(date=day)
             rows.append([button("❌", label, buttons.alert("c", session.id, occurrence.day))])
-    rows.append([button("📅", t._("My shifts in my calendar"), "dr:c")])
+    rows.append([button("📅", t._("My shifts in my calendar"), buttons.my_calendar())])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 

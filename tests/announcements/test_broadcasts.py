@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 
 import handlers.announcements.versions
-from bot.application import build_application, close_services, open_services
 from bot.broadcasts import parse_send_time
-from bot.config import Config
-from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from bot.offline_api import JSON, OfflineBotApi
+from handlers.announcements import codecs as composer
 from handlers.announcements.codecs import HISTORY_PAGE
 from handlers.common.context import Services
 from handlers.jobs.announcements.worker import OutboxWorker
@@ -38,8 +37,10 @@ from tests.announcements.world import (
     previewed,
     send_photo,
 )
-from tests.fakes.telegram import TEST_TOKEN, ChatDriver, buttons_of
+from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.support.people import ADMIN_ID, make_member, started
+from tests.support.restart import restarted
+from tests.support.rows import count_rows
 
 
 async def test_an_announcement_reaches_each_woman_once_in_her_language(
@@ -53,7 +54,7 @@ async def test_an_announcement_reaches_each_woman_once_in_her_language(
         "👥 All members (5)", "🤝 The bydelsmødre (3)", "🎓 The participants (1)",
         "🧭 The coordinators (1)",
     ]  # fmt: skip
-    await kari.press(f"bc:a:m{district_id}")
+    await kari.press(composer.AUDIENCE.encode(f"m{district_id}"))
     assert "At most 4096 characters, or 1024 for a caption." in kari.last()["text"]
 
     await kari.send("Møte <i>fredag</i> & ta med mat")
@@ -63,12 +64,12 @@ async def test_an_announcement_reaches_each_woman_once_in_her_language(
     # Her text counts as the district's language (Norwegian here): no button to add it again.
     assert "✍️ Your text counts as the Norsk (bokmål) version." in versions["text"]
     assert not [label for label in labels(versions) if "Norsk" in label]
-    await kari.press("bc:v:so")
+    await kari.press(composer.VERSION.encode("so"))
     assert kari.last()["text"].startswith("✍️ Send the text in Soomaali.")
     await kari.send("Kulan jimcaha <b>")
     assert "✅ Versions: Soomaali" in kari.last()["text"]
 
-    await kari.press("bc:pv")
+    await kari.press(composer.PREVIEW.encode())
     texts = kari.texts()
     # The preview is the message itself, rendered as Telegram renders it: HTML-looking text
     # arrives literally (it was escaped), nothing was added to it.
@@ -82,7 +83,7 @@ async def test_an_announcement_reaches_each_woman_once_in_her_language(
     assert "reads Norsk (bokmål)" not in confirm
     assert labels(kari.last())[0] == "✅ Send now"
     confirm_id = kari.last()["message_id"]
-    await kari.press("bc:ok")
+    await kari.press(composer.SEND.encode())
     progress = api.bot_messages_in(KARI)[-1]
     assert progress["message_id"] == confirm_id  # the confirmation became the progress
     assert progress["text"] == "📢 Sending: Alna: all members\n░░░░░░░░░░ 0 / 5"
@@ -117,8 +118,7 @@ async def test_too_long_is_refused_with_the_limit_before_anything_is_sent(
     assert "at most 1024" in kari.last()["text"]
     await kari.send("x" * 4096)  # exactly the limit is fine
     assert "They read:" in kari.last()["text"]
-    row = await quiet.db.fetch_one("SELECT count(*) FROM outbox")
-    assert row is not None and row[0] == 0
+    assert await count_rows(quiet.db, "outbox") == 0
 
 
 async def test_length_is_counted_as_telegram_counts_it_emoji_as_two(
@@ -132,11 +132,11 @@ async def test_length_is_counted_as_telegram_counts_it_emoji_as_two(
     )
     await send_photo(kari, "🎉" * 512)
     assert "They read:" in kari.last()["text"]  # 1,024 units: exactly the limit
-    await kari.press("bc:v:so")
+    await kari.press(composer.VERSION.encode("so"))
     await kari.send("🎉" * 513)  # a version of a caption: 1,026 units
     assert "1026 characters" in kari.last()["text"] and "at most 1024" in kari.last()["text"]
     await previewed(kari, "Kulan 🎉")
-    await kari.press("bc:ok")
+    await kari.press(composer.SEND.encode())
     await drain(quiet, api)
     assert api.violations == []  # Telegram (the fake counts as it does) took every caption
     draft = await get_draft(quiet.db, KARI)
@@ -158,10 +158,10 @@ async def test_a_photo_with_a_caption_goes_as_a_photo(
     district_id = await alna(quiet, api)
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/broadcast")
-    await kari.press(f"bc:a:r{district_id}.participant")
+    await kari.press(composer.AUDIENCE.encode(f"r{district_id}.participant"))
     await send_photo(kari, "Festival <3", "photo-of-poster", "u1")
-    await kari.press("bc:pv")
-    await kari.press("bc:ok")
+    await kari.press(composer.PREVIEW.encode())
+    await kari.press(composer.SEND.encode())
     await drain(quiet, api)
     sent = [c for c in api.calls_to("sendPhoto") if c.params["chat_id"] == 3002]
     assert len(sent) == 1 and sent[0].params["photo"] == "photo-of-poster"
@@ -177,7 +177,7 @@ async def test_an_empty_audience_is_refused(
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/broadcast")
     assert "🎓 The participants (0)" in labels(kari.last())
-    await kari.press(f"bc:a:r{district_id}.participant")
+    await kari.press(composer.AUDIENCE.encode(f"r{district_id}.participant"))
     assert kari.toasts()[-1].startswith("🤷 Nobody to send to")
     draft = await get_draft(quiet.db, KARI)
     assert draft is not None and draft.step == "audience"
@@ -191,9 +191,9 @@ async def test_blocked_women_are_left_out_until_they_write_again(
     kari = await started(chat(KARI, "Kari"))
     for text in ("First", "Second"):
         await kari.send("/broadcast")
-        await kari.press(f"bc:a:m{district_id}")
+        await kari.press(composer.AUDIENCE.encode(f"m{district_id}"))
         await previewed(kari, text)
-        await kari.press("bc:ok")
+        await kari.press(composer.SEND.encode())
         await drain(quiet, api)
     first, second = await quiet.db.fetch_all(
         "SELECT announcement_id, count(*) AS n, sum(status = 'unreachable') AS unreachable "
@@ -238,7 +238,7 @@ async def test_only_her_private_messages_presses_or_unblocking_make_her_reachabl
     await hawa._process(api.private_bot_status(hawa.user, "member"))
     assert not await unreachable(quiet, 3003)
     await mark_unreachable(quiet.db, 3003, datetime.now(UTC))
-    await hawa.press("bc:top")  # any press in her private chat
+    await hawa.press(composer.TOP.encode())  # any press in her private chat
     assert not await unreachable(quiet, 3003)
     await mark_unreachable(quiet.db, 3003, datetime.now(UTC))
     await hawa.send("hello")
@@ -270,17 +270,16 @@ async def test_access_is_checked_on_every_press_and_on_send(
         assert kari.toasts()[-1] == "🔒 Sorry, only a coordinator of this district can do that."
     draft = await get_draft(quiet.db, KARI)
     assert draft is not None and draft.audience is None
-    await kari.press("bc:a:m999999999")
+    await kari.press(composer.AUDIENCE.encode("m999999999"))
     await kari.press("bc:zz")
     assert "expired" in kari.toasts()[-1]
 
-    await kari.press(f"bc:a:m{district_id}")
+    await kari.press(composer.AUDIENCE.encode(f"m{district_id}"))
     await previewed(kari, "Hei")
     await set_role(quiet.db, district_id, KARI, "mother")  # she is no coordinator any more
-    await kari.press("bc:ok")
+    await kari.press(composer.SEND.encode())
     assert kari.toasts()[-1].startswith("🔒")
-    row = await quiet.db.fetch_one("SELECT count(*) FROM announcements")
-    assert row is not None and row[0] == 0
+    assert await count_rows(quiet.db, "announcements") == 0
 
     fadumo = await started(chat(3001, "Fadumo"))
     await fadumo.send("/broadcast")
@@ -297,12 +296,12 @@ async def test_only_admins_announce_to_everyone(
     await admin.send("/broadcast")
     menu = labels(admin.last())
     assert "🏘 Alna" in menu and "🏘 Stovner" in menu and "🌍 Everyone (every district)" in menu
-    await admin.press(f"bc:d:{stovner}")
+    await admin.press(composer.DISTRICT.encode(stovner))
     assert admin.last()["text"] == "📢 New announcement for Stovner. To whom?"
-    await admin.press("bc:top")
-    await admin.press("bc:a:all")
+    await admin.press(composer.TOP.encode())
+    await admin.press(composer.AUDIENCE.encode("all"))
     await previewed(admin, "Sommerfest!")
-    await admin.press("bc:ok")
+    await admin.press(composer.SEND.encode())
     await drain(quiet, api)
     for woman in (KARI, 3001, 3002, 3003, 3004, 4001):
         assert [m.get("text") for m in api.bot_messages_in(woman)].count("Sommerfest!") == 1
@@ -314,11 +313,10 @@ async def test_pressing_send_twice_sends_once(
     kari, _district_id = await composing_for_alna(chat, quiet, api)
     await previewed(kari, "Once")
     confirm = kari.last_with_buttons()["message_id"]
-    await kari.press("bc:ok", confirm)
-    await kari.press("bc:ok", confirm)
+    await kari.press(composer.SEND.encode(), confirm)
+    await kari.press(composer.SEND.encode(), confirm)
     assert "expired" in kari.toasts()[-1]
-    row = await quiet.db.fetch_one("SELECT count(*) FROM outbox")
-    assert row is not None and row[0] == 5
+    assert await count_rows(quiet.db, "outbox") == 5
 
 
 async def test_a_scheduled_announcement_waits_for_its_time(
@@ -333,7 +331,7 @@ async def test_a_scheduled_announcement_waits_for_its_time(
     assert expected is not None
     assert "🕒 To be sent: " in kari.last()["text"]
     assert labels(kari.last())[0] == "✅ Confirm: send then"
-    await kari.press("bc:ok")
+    await kari.press(composer.SEND.encode())
     assert api.bot_messages_in(KARI)[-1]["text"].startswith("🕒 Scheduled:")
     row = await quiet.db.fetch_one("SELECT send_at FROM announcements")
     assert row is not None and datetime.fromisoformat(row[0]) == expected
@@ -347,20 +345,14 @@ async def test_a_draft_survives_a_restart(
     kari, _district_id = await composing_for_alna(chat, quiet, api)
     await kari.send("Typed before the restart")
 
-    config = Config(token=TEST_TOKEN, db_path=db_path)
-    second = build_application(config, request=OfflineRequest(api), with_updater=False)
-    async with second:
-        await open_services(second)
-        try:
-            again = ChatDriver(second, api, kari.user)
-            await again.send("/broadcast")
-            text = again.last()["text"]
-            assert text.startswith("✏️ You were writing this announcement:")
-            assert "They read:" in text and "🆕 Start again" in labels(again.last())
-            await again.press("bc:pv")
-            assert "Typed before the restart" in again.texts()
-        finally:
-            await close_services(second)
+    async with restarted(db_path, api) as second:
+        again = ChatDriver(second, api, kari.user)
+        await again.send("/broadcast")
+        text = again.last()["text"]
+        assert text.startswith("✏️ You were writing this announcement:")
+        assert "They read:" in text and "🆕 Start again" in labels(again.last())
+        await again.press(composer.PREVIEW.encode())
+        assert "Typed before the restart" in again.texts()
 
 
 @pytest.mark.parametrize("step", ["message", "version", "schedule"])
@@ -370,9 +362,9 @@ async def test_cancel_throws_away_a_draft_waiting_for_her_typing(
     kari, _district_id = await composing_for_alna(chat, quiet, api)
     if step != "message":
         await kari.send("Møte fredag")
-        await kari.press("bc:v:so" if step == "version" else "bc:pv")
+        await kari.press(composer.VERSION.encode("so") if step == "version" else "bc:pv")
         if step == "schedule":
-            await kari.press("bc:later")
+            await kari.press(composer.LATER.encode())
     draft = await get_draft(quiet.db, KARI)
     assert draft is not None and draft.step == step
     await kari.send("/cancel")
@@ -395,7 +387,7 @@ async def test_a_draft_untouched_for_a_day_takes_no_more_typing(
     assert await get_draft(quiet.db, KARI) is None
 
     await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    await kari.press(composer.AUDIENCE.encode(f"m{district_id}"))
     almost_a_day = (datetime.now(UTC) - timedelta(hours=23)).isoformat()
     await quiet.db.execute("UPDATE broadcast_drafts SET updated_at = ?", (almost_a_day,))
     await kari.send("/broadcast")
@@ -413,7 +405,7 @@ async def test_the_progress_shows_0_of_n_before_the_worker_can_see_the_outbox(
     district_id = await alna(quiet, api)
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/broadcast")
-    await kari.press(f"bc:a:r{district_id}.participant")
+    await kari.press(composer.AUDIENCE.encode(f"r{district_id}.participant"))
     await previewed(kari, "Hei")
     confirm_id = kari.last_with_buttons()["message_id"]
     shown_when_written: list[str] = []
@@ -425,7 +417,7 @@ async def test_the_progress_shows_0_of_n_before_the_worker_can_see_the_outbox(
         return await real_create(*args)
 
     monkeypatch.setattr(handlers.announcements.versions, "create_announcement", create)
-    await kari.press("bc:ok")
+    await kari.press(composer.SEND.encode())
     # The worker may take the rows the moment they are committed: "0 / 1" was already there.
     assert shown_when_written == [
         "📢 Sending: Alna: the participants in the basic training\n░░░░░░░░░░ 0 / 1"
@@ -440,7 +432,7 @@ async def test_a_429_during_the_preview_pauses_every_sender_and_the_preview_comp
 ) -> None:
     kari, _district_id = await composing_for_alna(chat, quiet, api)
     await kari.send("Møte fredag")
-    await kari.press("bc:v:so")
+    await kari.press(composer.VERSION.encode("so"))
     await kari.send("Kulan jimcaha")
     refusals = iter([None, None, (429, {
         "ok": False, "error_code": 429, "parameters": {"retry_after": 9},
@@ -454,7 +446,7 @@ async def test_a_429_during_the_preview_pauses_every_sender_and_the_preview_comp
     worker = quiet.outbox
     assert isinstance(worker, OutboxWorker)
     before = worker.clock.now()
-    await kari.press("bc:pv")
+    await kari.press(composer.PREVIEW.encode())
     texts = kari.texts()
     assert "👁 Preview: Norsk (bokmål)" in texts and "Møte fredag" in texts
     assert "👁 Preview: Soomaali" in texts and "Kulan jimcaha" in texts  # the refused one, again
@@ -492,7 +484,7 @@ async def test_the_menu_opens_the_composer(
     kari = await started(chat(KARI, "Kari"))
     await kari.press_label("Announce")
     assert kari.last()["text"] == "📢 New announcement for Alna. To whom?"
-    await kari.press("bc:x")
+    await kari.press(composer.CANCEL.encode())
     assert kari.last()["text"] == "❌ Cancelled: nothing was sent."
     assert await get_draft(quiet.db, KARI) is None
 
@@ -503,7 +495,7 @@ async def test_the_menu_opens_the_composer(
 async def text_in_english(kari: ChatDriver, district_id: int) -> None:
     """Kari writes to all of Alna, then says her text is in English."""
     await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    await kari.press(composer.AUDIENCE.encode(f"m{district_id}"))
     await kari.send("Meeting on Friday")
     assert "✍️ Your text counts as the Norsk (bokmål) version." in kari.last()["text"]
     await kari.press_label("My text is in another language")
@@ -530,7 +522,7 @@ async def test_her_text_in_english_goes_to_english_readers_and_as_the_fallback(
     stored = await get_draft(quiet.db, KARI)
     assert stored is not None and stored.original_locale == "en"
 
-    await kari.press("bc:pv")
+    await kari.press(composer.PREVIEW.encode())
     texts = kari.texts()
     # No Norwegian version: the district's language falls back to her text, and the preview
     # shows it as what they get.
@@ -539,7 +531,7 @@ async def test_her_text_in_english_goes_to_english_readers_and_as_the_fallback(
     assert "• English: 2" in confirm and "• the original text: 4" in confirm
     assert "1 woman reads Norsk (bokmål) and gets the original text" in confirm
     assert "reads English" not in confirm
-    await kari.press("bc:ok")
+    await kari.press(composer.SEND.encode())
     rows = await quiet.db.fetch_all(
         "SELECT telegram_id, locale, fallback FROM outbox ORDER BY telegram_id"
     )
@@ -557,17 +549,17 @@ async def test_a_version_in_the_language_she_picks_stays_that_languages_version(
 ) -> None:
     kari, _district_id = await composing_for_alna(chat, quiet, api)
     await kari.send("Møte fredag")
-    await kari.press("bc:v:en")
+    await kari.press(composer.VERSION.encode("en"))
     await kari.send("Meeting on Friday")
-    await kari.press("bc:orig")
-    await kari.press("bc:o:en")
+    await kari.press(composer.ORIGINAL_LANGUAGES.encode())
+    await kari.press(composer.ORIGINAL.encode("en"))
     versions = kari.last()
     assert "✍️ Your text counts as the English version." in versions["text"]
     assert "✅ Versions: English" in versions["text"]
     assert "✏️ English (1)" in labels(versions)  # hers, still there to change
 
-    await kari.press("bc:pv")
-    await kari.press("bc:ok")
+    await kari.press(composer.PREVIEW.encode())
+    await kari.press(composer.SEND.encode())
     await drain(quiet, api)
     assert [m["text"] for m in api.bot_messages_in(3004)] == ["Møte fredag"]
     sent = await quiet.db.fetch_one("SELECT locale FROM outbox WHERE telegram_id = ?", (KARI,))
@@ -580,7 +572,8 @@ async def test_a_forged_or_early_language_of_her_text_is_refused(
     chat: Callable[..., ChatDriver], quiet: Services, api: OfflineBotApi
 ) -> None:
     kari, district_id = await composing_for_alna(chat, quiet, api)
-    await kari.press("bc:o:en")  # before her text: nothing to say the language of
+    # before her text: nothing to say the language of
+    await kari.press(composer.ORIGINAL.encode("en"))
     assert "expired" in kari.toasts()[-1]
     await kari.send("Hei")
     for forged in ("bc:o:xx", "bc:o:EN", "bc:o:en;x", "bc:o:"):
@@ -589,7 +582,7 @@ async def test_a_forged_or_early_language_of_her_text_is_refused(
         draft = await get_draft(quiet.db, KARI)
         assert draft is not None and draft.original_locale is None
     await set_role(quiet.db, district_id, KARI, "mother")  # she is no coordinator any more
-    await kari.press("bc:o:en")
+    await kari.press(composer.ORIGINAL.encode("en"))
     assert kari.toasts()[-1].startswith("🔒")
     draft = await get_draft(quiet.db, KARI)
     assert draft is not None and draft.original_locale is None
@@ -604,15 +597,9 @@ async def test_the_language_of_her_text_survives_a_restart_and_is_in_her_data(
     data = await collect_personal_data(quiet.db, KARI)
     assert data["broadcast_drafts"][0]["original_locale"] == "en"
 
-    config = Config(token=TEST_TOKEN, db_path=db_path)
-    second = build_application(config, request=OfflineRequest(api), with_updater=False)
-    async with second:
-        await open_services(second)
-        try:
-            again = ChatDriver(second, api, kari.user)
-            await again.send("/broadcast")
-            assert "✍️ Your text counts as the English version." in again.last()["text"]
-            await again.press("bc:pv")
-            assert "👁 Preview: English" in again.texts()
-        finally:
-            await close_services(second)
+    async with restarted(db_path, api) as second:
+        again = ChatDriver(second, api, kari.user)
+        await again.send("/broadcast")
+        assert "✍️ Your text counts as the English version." in again.last()["text"]
+        await again.press(composer.PREVIEW.encode())
+        assert "👁 Preview: English" in again.texts()

@@ -16,10 +16,8 @@ import pytest
 
 import handlers.jobs.announcements.reports as reports_module
 import handlers.jobs.announcements.rows as rows_module
-from bot.application import build_application, close_services, open_services
 from bot.broadcasts import PROGRESS_EVERY, counts_from
-from bot.config import Config
-from bot.offline_api import JSON, OfflineRequest
+from bot.offline_api import JSON
 from handlers.common.context import SERVICES_KEY
 from handlers.jobs.announcements.purge import purge_announcements
 from storage import Database
@@ -29,7 +27,8 @@ from storage.announcements.reports import mark_reported, status_counts, version_
 from storage.districts import upsert_district
 from tests.fakes.clock import FakeClock
 from tests.fakes.scripted import AUTHOR, Script, announce, members, statuses, world
-from tests.fakes.telegram import TEST_TOKEN, checked_api
+from tests.fakes.telegram import checked_api
+from tests.support.restart import restarted
 
 NOT_FOUND = (400, {"ok": False, "error_code": 400,
                    "description": "Bad Request: message to edit not found"})  # fmt: skip
@@ -208,16 +207,9 @@ async def test_start_up_purges_old_announcements_and_schedules_the_nightly_purge
     await mark_reported(db, announcement_id, datetime.now(UTC) - timedelta(days=31))
     await db.close()
 
-    config = Config(token=TEST_TOKEN, db_path=db_path)
-    application = build_application(config, request=OfflineRequest(checked_api()),
-                                    with_updater=False)  # fmt: skip
-    async with application:
-        await open_services(application)
-        try:
-            services = application.bot_data[SERVICES_KEY]
-            assert await services.db.fetch_all("SELECT * FROM outbox") == []
-            assert application.job_queue is not None
-            [job] = application.job_queue.get_jobs_by_name("announcements-purge")
-            assert job.callback.__name__ == "announcements_purge_job"
-        finally:
-            await close_services(application)
+    async with restarted(db_path, checked_api()) as application:
+        services = application.bot_data[SERVICES_KEY]
+        assert await services.db.fetch_all("SELECT * FROM outbox") == []
+        assert application.job_queue is not None
+        [job] = application.job_queue.get_jobs_by_name("announcements-purge")
+        assert job.callback.__name__ == "announcements_purge_job"

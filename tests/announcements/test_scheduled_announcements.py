@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.offline_api import JSON, OfflineBotApi
+from handlers.announcements import codecs as composer
 from handlers.common.context import Services
 from storage.announcements.records import get_announcement
 from tests.announcements.world import KARI, composing_for_alna, drain, for_later, labels
@@ -27,7 +28,7 @@ async def scheduled(
     kari, _district_id = await composing_for_alna(chat, services, api)
     await for_later(kari, "Julebord!")
     await kari.send(FAR)
-    await kari.press("bc:ok")
+    await kari.press(composer.SEND.encode())
     return kari
 
 

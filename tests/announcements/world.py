@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.offline_api import JSON, OfflineBotApi
+from handlers.announcements import codecs as composer
 from handlers.common.context import Services
 from handlers.jobs.announcements.worker import OutboxWorker
 from tests.fakes.clock import FakeClock
@@ -31,20 +32,20 @@ async def composing_for_alna(
     district_id = await alna(services, api)
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    await kari.press(composer.AUDIENCE.encode(f"m{district_id}"))
     return kari, district_id
 
 
 async def previewed(driver: ChatDriver, text: str) -> None:
     """She types the announcement and opens its preview (the buttons to send come with it)."""
     await driver.send(text)
-    await driver.press("bc:pv")
+    await driver.press(composer.PREVIEW.encode())
 
 
 async def for_later(driver: ChatDriver, text: str) -> None:
     """She types the announcement, previews it and chooses to send it later: the bot asks when."""
     await previewed(driver, text)
-    await driver.press("bc:later")
+    await driver.press(composer.LATER.encode())
 
 
 async def send_photo(

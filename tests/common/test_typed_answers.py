@@ -10,9 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import BotApplication
-from bot.application import build_application, close_services, open_services
-from bot.config import Config
-from bot.offline_api import OfflineBotApi, OfflineRequest
+from bot.offline_api import OfflineBotApi
+from handlers.announcements import codecs as composer
 from handlers.common.awaiting import KEY, Questions
 from handlers.common.context import Services
 from handlers.help.codecs import (
@@ -26,10 +25,11 @@ from handlers.meetings.codecs import NOTE
 from handlers.meetings.reminders import notices_sent
 from storage.announcements.drafts import get_draft
 from storage.meetings.meetings import get_meeting
-from tests.fakes.telegram import TEST_TOKEN, ChatDriver
+from tests.fakes.telegram import ChatDriver
 from tests.help.world import send_voice, waiting_for_a_voice_note
 from tests.meetings.world import FADUMO, KARI, planned_alna
 from tests.support.people import make_member, started
+from tests.support.restart import restarted
 
 FALLBACK = "👇 I understand the buttons best"
 NOTE_GONE = "↩️ I no longer wait for the meeting's place and note."
@@ -53,7 +53,7 @@ async def test_a_note_asked_first_does_not_take_the_announcement(
     await kari.press(NOTE.encode(meeting_id), kari.last()["message_id"])
     told_before = len(api.bot_messages_in(FADUMO))
     await kari.send("/broadcast")  # she went elsewhere: the note is no longer awaited
-    await kari.press(f"bc:a:m{district_id}")
+    await kari.press(composer.AUDIENCE.encode(f"m{district_id}"))
     await kari.send("Husk møtet på fredag!")
     assert "They read:" in kari.last()["text"]  # taken as the announcement
     draft = await get_draft(services.db, KARI)
@@ -69,7 +69,7 @@ async def test_a_note_asked_during_an_announcement_replaces_it_and_cancel_ends_o
 ) -> None:
     kari, district_id, meeting_id = await kari_in_alna(app, services, api, chat)
     await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    await kari.press(composer.AUDIENCE.encode(f"m{district_id}"))
     await kari.send("/meetings")  # a command ends the announcement's question, silently
     await kari.press(NOTE.encode(meeting_id), kari.last()["message_id"])
     assert TEXT_GONE not in kari.texts()
@@ -98,7 +98,7 @@ async def test_free_text_after_leaving_broadcast_is_not_an_announcement(
 ) -> None:
     kari, district_id, _meeting_id = await kari_in_alna(app, services, api, chat)
     await kari.send("/broadcast")
-    await kari.press(f"bc:a:m{district_id}")
+    await kari.press(composer.AUDIENCE.encode(f"m{district_id}"))
     await kari.send("/start")
     await kari.send("/meetings")
     await kari.send("hei, kommer du?")
@@ -116,26 +116,19 @@ async def test_a_meeting_note_question_survives_a_restart_and_ends_in_time(
 ) -> None:
     kari, _district_id, meeting_id = await kari_in_alna(app, services, api, chat)
     await kari.press(NOTE.encode(meeting_id), kari.last()["message_id"])
-    second = build_application(
-        Config(token=TEST_TOKEN, db_path=db_path), request=OfflineRequest(api), with_updater=False
-    )
-    async with second:
-        await open_services(second)
-        try:
-            again = ChatDriver(second, api, kari.user)
-            await again.send("After the restart")
-            await notices_sent()
-            meeting = await get_meeting(services.db, meeting_id)
-            assert meeting is not None and meeting.place == "After the restart"
+    async with restarted(db_path, api) as second:
+        again = ChatDriver(second, api, kari.user)
+        await again.send("After the restart")
+        await notices_sent()
+        meeting = await get_meeting(services.db, meeting_id)
+        assert meeting is not None and meeting.place == "After the restart"
 
-            await again.press(NOTE.encode(meeting_id), kari.last()["message_id"] - 2)
-            questions = second.bot_data[KEY]
-            assert isinstance(questions, Questions)
-            questions.open[KARI] = replace(questions.open[KARI], until=datetime.now(UTC))
-            await again.send("Too late")
-            assert again.last()["text"].startswith(FALLBACK)
-        finally:
-            await close_services(second)
+        await again.press(NOTE.encode(meeting_id), kari.last()["message_id"] - 2)
+        questions = second.bot_data[KEY]
+        assert isinstance(questions, Questions)
+        questions.open[KARI] = replace(questions.open[KARI], until=datetime.now(UTC))
+        await again.send("Too late")
+        assert again.last()["text"].startswith(FALLBACK)
 
 
 async def test_the_phone_question_is_never_stored(

@@ -24,11 +24,10 @@ from handlers.course import codecs
 from storage import Database
 from storage.course.cohorts import create_cohort
 from storage.course.evenings import add_evening
-from storage.districts import upsert_district
-from storage.people import add_membership
 from tests.fakes.bot_process import WAIT, start_bot, stop
 from tests.fakes.http_api import BotApiHttpServer
 from tests.fakes.telegram import buttons_of
+from tests.support.people import alna_in_file
 
 KARI, AMINA, HODAN, ZAHRA, SCANNER = 700, 701, 702, 703, 799
 
@@ -88,8 +87,7 @@ async def test_from_interest_to_a_valid_id_card(
     db_path = tmp_path / "course.sqlite3"
     db = await Database.open(db_path)
     now = datetime.now(UTC)
-    alna = await upsert_district(db, "alna", "Alna", 2)
-    await add_membership(db, KARI, alna, "coordinator", "Kari", now, "en")
+    alna = await alna_in_file(db, KARI, phase=2)
     cohort = await create_cohort(db, alna, "Høst", 2, KARI, now - timedelta(days=200))
     evenings = [
         await add_evening(db, cohort, m, now - timedelta(days=130 - 7 * m), 120, None, None)

@@ -321,7 +321,7 @@ async def test_her_shifts_calendar_and_a_member_no_more(
     fadumo = await started(chat(FADUMO, "Fadumo"))
     await fadumo.send("/rota")
     await fadumo.press(buttons.shift("t", session_id, day))
-    await fadumo.press("dr:c")
+    await fadumo.press(buttons.my_calendar())
     _, content = api.calls_to("sendDocument")[-1].uploads["document"]
     events = icalendar.Calendar.from_ical(content).walk("VEVENT")
     assert [e.decoded("DTSTART").astimezone(OSLO).date() for e in events] == [day]

@@ -11,10 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotApplication
-from bot.application import build_application, close_services, open_services
-from bot.config import Config
 from bot.i18n import translator
-from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from bot.offline_api import JSON, OfflineBotApi
 from handlers.common.awaiting import KEY as AWAITING_KEY
 from handlers.common.context import SERVICES_KEY, Services
 from handlers.common.help_flow import CLEAR, CONSENT_KEY
@@ -33,9 +31,11 @@ from storage import Database
 from storage.districts import upsert_district
 from storage.help import create_contact_request, get_contact_request, mark_handled
 from storage.people import add_membership, mark_unreachable
-from tests.fakes.telegram import TEST_TOKEN, ChatDriver, buttons_of, checked_api
+from tests.fakes.telegram import ChatDriver, buttons_of, checked_api
 from tests.help.world import two_districts, up_to_the_channel
 from tests.support.people import make_member, started
+from tests.support.restart import restarted
+from tests.support.rows import count_rows
 
 ZAHRA = 5550004321
 
@@ -266,8 +266,7 @@ async def test_the_purge_takes_her_details_out_of_every_copy_left(
     copy = next(m for m in api.messages_in(2001) if m["message_id"] == copy["message_id"])
     assert "412" not in copy["text"] and "Zahra" not in copy["text"]
     assert copy["text"].startswith("🗑 ") and buttons_of(copy) == []
-    rows = await services.db.fetch_one("SELECT count(*) FROM contact_request_deliveries")
-    assert rows is not None and rows[0] == 0
+    assert await count_rows(services.db, "contact_request_deliveries") == 0
 
 
 async def test_start_up_purges_and_schedules_the_nightly_purge(tmp_path: Path) -> None:
@@ -280,18 +279,12 @@ async def test_start_up_purges_and_schedules_the_nightly_purge(tmp_path: Path) -
     await db.close()
 
     api = checked_api()
-    config = Config(token=TEST_TOKEN, db_path=db_path)
-    application = build_application(config, request=OfflineRequest(api), with_updater=False)
-    async with application:
-        await open_services(application)
-        try:
-            services = application.bot_data[SERVICES_KEY]
-            assert await get_contact_request(services.db, old) is None
-            assert application.job_queue is not None
-            [job] = application.job_queue.get_jobs_by_name("help-guide-purge")
-            assert job.callback.__name__ == "contact_requests_purge_job"
-        finally:
-            await close_services(application)
+    async with restarted(db_path, api) as application:
+        services = application.bot_data[SERVICES_KEY]
+        assert await get_contact_request(services.db, old) is None
+        assert application.job_queue is not None
+        [job] = application.job_queue.get_jobs_by_name("help-guide-purge")
+        assert job.callback.__name__ == "contact_requests_purge_job"
 
 
 async def test_clearing_ends_the_request_and_what_she_types_next_is_not_taken(
@@ -355,8 +348,7 @@ async def test_a_half_sent_request_is_taken_back_from_the_coordinator_it_reached
     assert zahra.last()["text"].startswith("😔 Sorry, something went wrong on our side.")
     left = [m for m in api.bot_messages_in(2001) if m["message_id"] not in before]
     assert left == [], "Kari's copy, with its dead button, is gone"
-    rows = await services.db.fetch_one("SELECT count(*) FROM contact_request_deliveries")
-    assert rows is not None and rows[0] == 0
+    assert await count_rows(services.db, "contact_request_deliveries") == 0
 
 
 async def test_only_districts_with_a_reachable_coordinator_are_offered(

@@ -12,6 +12,7 @@ from bot.app import BotApplication
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi
 from bot.referrals import load_catalogue, map_search_url, parse_catalogue
+from handlers.common import menu
 from handlers.common.catalogue import CATALOGUE_KEY
 from handlers.common.context import Services
 from handlers.common.help_flow import CLEAR
@@ -36,6 +37,7 @@ from tests.fakes.clock import VirtualClock
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.help.world import asks_to_record, send_voice, waiting_for_a_voice_note, whole_topic
 from tests.support.people import ADMIN_ID, make_member, started
+from tests.support.rows import count_rows
 
 ZAHRA = 5550004321  # long and unusual, so that finding it in a table is never a coincidence
 TOPIC_IDS = [topic.id for topic in load_catalogue().topics]
@@ -84,7 +86,7 @@ async def test_info_and_the_menu_open_the_guide_in_her_language(
     hawa = await started(chat(1002, "Hawa"), locale)
     await hawa.send("/info")
     assert hawa.last()["text"].startswith("🧭 " + t._("Where to find help. Choose a topic:"))
-    await hawa.press("menu:help", hawa.api.bot_messages_in(hawa.chat_id)[1]["message_id"])
+    await hawa.press(menu.HELP.encode(), hawa.api.bot_messages_in(hawa.chat_id)[1]["message_id"])
     assert labels(hawa.last_with_buttons())[0] == "🤰 " + t._("Pregnancy and women's health")
     for label in labels(hawa.last_with_buttons()):
         assert not label[0].isalpha(), label
@@ -657,8 +659,7 @@ async def test_forged_help_buttons_change_nothing(
     await kari.press(data)
     assert kari.toasts()[-1] == "This button has expired. Send /menu to start again."
     assert len(kari.texts()) == before
-    rows = await services.db.fetch_one("SELECT count(*) FROM contact_requests")
-    assert rows is not None and rows[0] == 0
+    assert await count_rows(services.db, "contact_requests") == 0
 
 
 @pytest.mark.parametrize("locale", ["so", "ar", "ti", "pa"])

@@ -8,15 +8,14 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from bot.application import build_application, close_services, open_services
-from bot.config import Config
 from bot.confirmations import parse_source_and_date
-from bot.offline_api import OfflineBotApi, OfflineRequest
+from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.help.codecs import FACT
-from tests.fakes.telegram import TEST_TOKEN, ChatDriver, buttons_of
+from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.help.world import whole_topic
 from tests.support.people import ADMIN_ID, started
+from tests.support.restart import restarted
 
 
 def shelter_card(texts: list[str]) -> str:
@@ -60,19 +59,12 @@ async def test_an_admin_confirms_the_shelters_number_and_every_woman_sees_it(
 
     # The confirmation is in the database: a restart keeps it, and the admin is one of the
     # people /forget unlinks from it.
-    second = build_application(
-        Config(token=TEST_TOKEN, db_path=db_path), request=OfflineRequest(api), with_updater=False
-    )
-    async with second:
-        await open_services(second)
-        try:
-            again = ChatDriver(second, api, api.user(1002, "Hawa"))
-            await started(again)
-            await again.send("/info")
-            pages = await whole_topic(again, "violence")
-            assert "22 48 03 80" in shelter_card([page.get("text", "") for page in pages])
-        finally:
-            await close_services(second)
+    async with restarted(db_path, api) as second:
+        again = ChatDriver(second, api, api.user(1002, "Hawa"))
+        await started(again)
+        await again.send("/info")
+        pages = await whole_topic(again, "violence")
+        assert "22 48 03 80" in shelter_card([page.get("text", "") for page in pages])
 
 
 async def test_only_admins_confirm(chat: Callable[..., ChatDriver]) -> None:

@@ -11,18 +11,17 @@ import os
 import re
 import subprocess
 import sys
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 from bot.i18n import translator
 from bot.offline_api import OfflineBotApi
 from storage import Database
-from storage.districts import upsert_district
-from storage.people import add_membership, load_person
+from storage.people import load_person
 from tests.fakes.bot_process import TOKEN, WAIT, start_bot, stop
 from tests.fakes.http_api import BotApiHttpServer
 from tests.fakes.telegram import buttons_of
+from tests.support.people import alna_in_file
 
 
 async def test_start_pick_somali_get_menu_then_sigterm(
@@ -166,8 +165,7 @@ async def test_coordinator_invites_a_woman_who_then_appears_in_members(
     api, server = fake_telegram
     db_path = tmp_path / "e2e.sqlite3"
     db = await Database.open(db_path)
-    district_id = await upsert_district(db, "alna", "Alna", 3)
-    await add_membership(db, 777, district_id, "coordinator", "Kari", datetime.now(UTC), "nb")
+    await alna_in_file(db, 777, coordinator_locale="nb")
     await db.close()
 
     process = start_bot(server, db_path)

@@ -11,7 +11,7 @@ from bot.app import BotApplication
 from bot.days import OSLO, local_instant
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
-from handlers.meetings.codecs import CARD
+from handlers.meetings.codecs import ADD, CARD, MOVE
 from handlers.meetings.meeting_when import times_left
 from handlers.meetings.reminders import notices_sent
 from storage.meetings.meetings import get_meeting
@@ -44,7 +44,7 @@ async def test_meeting_buttons_show_the_time_and_a_second_meeting_then_asks_firs
     assert f"🗓 {local:%a}, {local:%b} {local.day} {local:%H:%M}" in labels(kari)
 
     await kari.press_label("Add a meeting")
-    await kari.press(f"madd:{district_id}:{local:%Y%m%d}:{local:%H%M}")
+    await kari.press(ADD.confirm.encode(district_id, f"{local:%Y%m%d}", f"{local:%H%M}"))
     assert kari.last()["text"].startswith("❓ ⚠️ There is already a meeting then.")
     assert labels(kari) == ["✅ Yes", "↩️ Back", "❌ Cancel"]
     await kari.press_label("Cancel")
@@ -84,9 +84,9 @@ async def test_answers_move_and_add_keep_the_card_and_a_way_back(
     assert "🕒 Move" in labels(kari)
     await kari.press_label("Move")
     day = (now() + timedelta(days=4)).astimezone(OSLO).date()
-    await kari.press(f"mmv:{meeting_id}:{day:%Y%m%d}")
+    await kari.press(MOVE.pick_time.encode(meeting_id, f"{day:%Y%m%d}"))
     assert labels(kari)[-2:] == ["↩️ Back", "❌ Cancel"]
-    await kari.press(f"mmv:{meeting_id}:{day:%Y%m%d}:1800")
+    await kari.press(MOVE.confirm.encode(meeting_id, f"{day:%Y%m%d}", "1800"))
     await kari.press_label("Yes")
     await notices_sent()
     assert kari.last()["text"].startswith("✅ Done.")

@@ -13,6 +13,7 @@ from bot.days import OSLO
 from bot.meetings.rule_draft import RuleDraft, apply_change, parse_days_off_typed
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
+from handlers.meetings.codecs import RULE_CHOSEN, RULE_SETTING
 from handlers.meetings.reminders import notices_sent
 from storage.meetings.meetings import upcoming_meetings
 from storage.meetings.rules import meeting_settings
@@ -33,21 +34,21 @@ async def test_a_coordinator_sets_the_rule_sees_the_dates_and_members_are_told(
     assert "📅 Every second week on: Wednesday" in text and "🕒 Time: 18:00" in text
     assert text.count("\n• ") == 5  # the next five dates
 
-    await kari.press(f"rr:{district_id}:f:wd")
+    await kari.press(RULE_SETTING.encode(district_id, "wd"))
     assert kari.last()["text"] == "📅 Which weekday?"
-    await kari.press(f"rr:{district_id}:c:wd3")  # Thursday
-    await kari.press(f"rr:{district_id}:f:tm")
-    await kari.press(f"rr:{district_id}:c:tm1700")
-    await kari.press(f"rr:{district_id}:c:hon")  # holidays: the next working day
-    await kari.press(f"rr:{district_id}:f:rh")
-    await kari.press(f"rr:{district_id}:c:rh1")  # 24 and 3 hours
-    await kari.press(f"rr:{district_id}:f:do")  # days off: buttons, or typed
+    await kari.press(RULE_CHOSEN.encode(district_id, "wd3"))  # Thursday
+    await kari.press(RULE_SETTING.encode(district_id, "tm"))
+    await kari.press(RULE_CHOSEN.encode(district_id, "tm1700"))
+    await kari.press(RULE_CHOSEN.encode(district_id, "hon"))  # holidays: the next working day
+    await kari.press(RULE_SETTING.encode(district_id, "rh"))
+    await kari.press(RULE_CHOSEN.encode(district_id, "rh1"))  # 24 and 3 hours
+    await kari.press(RULE_SETTING.encode(district_id, "do"))  # days off: buttons, or typed
     assert kari.last()["text"].startswith("🚫 Which days are days off?")
     assert [b["text"] for b in buttons_of(kari.last())][:2] == ["✅ 24.12", "▫️ 27.12"]
-    await kari.press(f"rr:{district_id}:c:dt1227")
+    await kari.press(RULE_CHOSEN.encode(district_id, "dt1227"))
     assert [b["text"] for b in buttons_of(kari.last())][1] == "✅ 27.12"
-    await kari.press(f"rr:{district_id}:c:dt1227")  # and off again
-    await kari.press(f"rr:{district_id}:f:dd")
+    await kari.press(RULE_CHOSEN.encode(district_id, "dt1227"))  # and off again
+    await kari.press(RULE_SETTING.encode(district_id, "dd"))
     await kari.send("24.12, 17.5")
     text = kari.last()["text"]
     assert "Every second week on: Thursday" in text and "🕒 Time: 17:00" in text
@@ -97,9 +98,9 @@ async def test_a_monthly_rule_in_phase_four_and_cancel_changes_nothing(
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/meetings")
     await kari.press_label("Regular meetings")
-    await kari.press(f"rr:{district_id}:f:mo")
-    await kari.press(f"rr:{district_id}:f:mow5")
-    await kari.press(f"rr:{district_id}:c:mow54")  # the last Friday
+    await kari.press(RULE_SETTING.encode(district_id, "mo"))
+    await kari.press(RULE_SETTING.encode(district_id, "mow5"))
+    await kari.press(RULE_CHOSEN.encode(district_id, "mow54"))  # the last Friday
     text = kari.last()["text"]
     assert "Every month: the last Friday of the month" in text
     dates = [line for line in text.split("\n") if line.startswith("• ")]
@@ -108,7 +109,7 @@ async def test_a_monthly_rule_in_phase_four_and_cancel_changes_nothing(
     assert kari.last()["text"] == "↩️ Nothing was changed."
     settings = await meeting_settings(services.db, district_id)
     assert settings is not None and settings.monthly_rule == "weekday:1:2"
-    await kari.press(f"rr:{district_id}:c:zz9")  # forged
+    await kari.press(RULE_CHOSEN.encode(district_id, "zz9"))  # forged
     assert kari.toasts()[-1].startswith("This button has expired")
     assert buttons_of(kari.last()) == []
 

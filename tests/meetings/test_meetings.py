@@ -19,7 +19,17 @@ from bot.identity import Identity, Role
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings import meeting_when, reminders
-from handlers.meetings.codecs import ANSWERS, CALENDAR, CARD, NOTE, PHASE_PICK, RSVP
+from handlers.meetings.codecs import (
+    ADD,
+    ANSWERS,
+    CALENDAR,
+    CANCEL_OK,
+    CARD,
+    MOVE,
+    NOTE,
+    PHASE_PICK,
+    RSVP,
+)
 from handlers.meetings.planning import plan_all, plan_and_tell
 from handlers.meetings.reminders import notices_sent
 from storage.meetings.meetings import (
@@ -217,9 +227,9 @@ async def test_a_coordinator_moves_a_meeting_with_buttons(
     labels = [b["text"] for b in buttons_of(kari.last())]
     assert labels[-2:] == ["↩️ Back", "❌ Cancel"] and 13 <= len(labels) - 2 <= 14
     assert f"🗓 {day:%a}, {day:%b} {day.day}" in labels  # with the weekday's name
-    await kari.press(f"mmv:{meeting_id}:{day:%Y%m%d}")
+    await kari.press(MOVE.pick_time.encode(meeting_id, f"{day:%Y%m%d}"))
     assert kari.last()["text"].startswith("🕒 At what time?")
-    await kari.press(f"mmv:{meeting_id}:{day:%Y%m%d}:1730")
+    await kari.press(MOVE.confirm.encode(meeting_id, f"{day:%Y%m%d}", "1730"))
     assert kari.last()["text"].startswith("❓ Move the meeting to")
     await kari.press_label("Yes")
     await notices_sent()
@@ -242,8 +252,8 @@ async def test_a_coordinator_adds_a_meeting_with_a_place_and_a_note(
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/meetings")
     await kari.press_label("Add a meeting")
-    await kari.press(f"madd:{district_id}:{day:%Y%m%d}")
-    await kari.press(f"madd:{district_id}:{day:%Y%m%d}:1000")
+    await kari.press(ADD.pick_time.encode(district_id, f"{day:%Y%m%d}"))
+    await kari.press(ADD.confirm.encode(district_id, f"{day:%Y%m%d}", "1000"))
     assert kari.last()["text"].startswith("❓ Add a meeting of Alna on")
     await kari.press_label("Yes")
     assert kari.last()["text"].startswith("✅ Done. The members are being told")
@@ -384,7 +394,7 @@ async def test_the_coordinator_is_answered_at_once_while_members_are_told_in_the
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/meetings")
     # A bounded wait only so that a regression fails instead of hanging.
-    await asyncio.wait_for(kari.press(f"mcanok:{meeting_id}"), 30)
+    await asyncio.wait_for(kari.press(CANCEL_OK.encode(meeting_id)), 30)
     assert kari.last()["text"].startswith("✅ Done. The members are being told")
     assert not any("cancelled" in m.get("text", "") for m in api.bot_messages_in(FADUMO))
     release.set()
@@ -399,7 +409,7 @@ async def test_the_coordinator_is_answered_at_once_while_members_are_told_in_the
                                           now() + timedelta(days=90)))[0].id  # fmt: skip
     await kari.send("/meetings")
     with caplog.at_level(logging.ERROR):
-        await kari.press(f"mcanok:{meeting_id}")
+        await kari.press(CANCEL_OK.encode(meeting_id))
         await notices_sent()
     assert "telling the members of a meeting change failed" in caplog.text  # logged, not lost
 
@@ -456,7 +466,7 @@ async def test_a_note_or_move_for_a_meeting_cancelled_meanwhile_changes_and_tell
     monkeypatch.setattr(meeting_when, "move_meeting", cancelled_first)
     day = (now() + timedelta(days=5)).astimezone(OSLO).date()
     await kari.send("/meetings")
-    await kari.press(f"mmvok:{second.id}:{day:%Y%m%d}:1730")
+    await kari.press(MOVE.ok.encode(second.id, f"{day:%Y%m%d}", "1730"))
     await notices_sent()
     assert kari.last()["text"] == "🤷 Nothing was changed."
     moved = await get_meeting(services.db, second.id)

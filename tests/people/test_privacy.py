@@ -40,6 +40,7 @@ from storage.privacy import (
 from storage.review import approve, mark_good, set_reviewer, suggest
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.support.people import make_member, started
+from tests.support.rows import count_rows
 
 # Long, unusual ids, so that finding one in the database is never a coincidence.
 ZAHRA = 5550001234
@@ -274,8 +275,8 @@ async def test_forget_leaves_her_id_in_no_table_and_others_untouched(
     fadumo_before["contact_request_copies"] = []
     assert await collect_personal_data(db, FADUMO) == fadumo_before
     # The district keeps its history, without her.
-    assert (await db.fetch_one("SELECT count(*) FROM invites"))[0] == 4  # type: ignore[index]
-    assert (await db.fetch_one("SELECT count(*) FROM phase_changes"))[0] == 4  # type: ignore[index]
+    assert await count_rows(db, "invites") == 4
+    assert await count_rows(db, "phase_changes") == 4
     text = zahra.last()["text"]
     for line in ("your language", "your administrator rights",
                  "2 memberships of district groups", "2 invite links you used",

@@ -43,13 +43,16 @@ async def alna_in_file(
     *,
     phase: int = 3,
     chats: OfflineBotApi | None = None,
+    coordinator_locale: str = "en",
 ) -> int:
     """Alna straight into the database, for a bot that runs as its own process: the coordinator
-    Kari (English) and these mothers (Somali, each named W), each with a private chat in `chats`
-    if given (she pressed Start once). Returns Alna's id."""
+    Kari (English unless said) and these mothers (Somali, each named W), each with a private chat
+    in `chats` if given (she pressed Start once). Returns Alna's id."""
     now = datetime.now(UTC)
     district_id = await upsert_district(db, "alna", "Alna", phase)
-    await add_membership(db, coordinator, district_id, "coordinator", "Kari", now, "en")
+    await add_membership(
+        db, coordinator, district_id, "coordinator", "Kari", now, coordinator_locale
+    )
     if chats is not None:
         chats.private_chat(chats.user(coordinator, "Kari"))
     for woman in mothers:
