@@ -1,6 +1,6 @@
 """Checks on a module evening before it is saved: the date and time a coordinator typed, and
 what clashes with it (another evening of the cohort that day, a public holiday: the same
-holiday rule the meeting planner uses, Christmas Eve and New Year's Eve included)."""
+holiday rule of bot/days.py the meetings use, Christmas Eve and New Year's Eve included)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Pure functions of plain values. A session is a local wall-clock rule in Europe/Oslo ("every
 Wednesday 12:00-15:00"), so it stays at 12:00 across the daylight-saving change; occurrences
-carry UTC instants, never naive datetimes. A public holiday (the meeting planner's rule, with
+carry UTC instants, never naive datetimes. A public holiday (bot/days.py, the meetings' rule, with
 the district's own days off) skips the occurrence or moves it to the next working day; a
 cancelled date stays in the list, marked, so that a woman reads "cancelled this week" instead of
 wondering; an extra date is added.
