@@ -17,7 +17,6 @@ from bot.app import BotApplication, register_handlers
 from bot.config import Config
 from bot.rate_limit import Limits, RatePlan
 from bot.review.flow import refresh_live
-from handlers.announcements.outbox import OutboxWorker, announcements_purge_job, purge_announcements
 from handlers.common import awaiting
 from handlers.common.catalogue import CATALOGUE_KEY
 from handlers.common.clock import CLOCK_KEY, Clock
@@ -26,6 +25,8 @@ from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.transport import BydelsBot
 from handlers.delivery.rate_limiter import PlanLimiter, Turns
 from handlers.help import confirm_facts
+from handlers.jobs.announcements.purge import announcements_purge_job, purge_announcements
+from handlers.jobs.announcements.worker import OutboxWorker
 from handlers.jobs.course import start_course
 from handlers.jobs.dropin import start_dropin
 from handlers.jobs.help import contact_requests_purge_job, purge_contact_requests

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.access import Action, allowed
 from bot.identity import Identity, Role
+from bot.outcome import Outcome
 
 TEXT_LIMIT = 4096  # characters of a text message, after entity parsing
 CAPTION_LIMIT = 1024  # characters of a photo's or a document's caption
@@ -53,19 +54,6 @@ def draft_expired(updated_at: datetime | None, now: datetime) -> bool:
         raise ValueError("refusing a naive datetime")
     return updated_at is not None and now - updated_at > DRAFT_KEPT
 
-
-class Status(StrEnum):
-    """Where one outbox row's delivery got."""
-
-    PENDING = "pending"
-    SENDING = "sending"  # committed just before the request: if found at start-up, uncertain
-    SENT = "sent"
-    FAILED = "failed"  # gave up: a refusal that retrying cannot change, or too many retries
-    BLOCKED = "blocked"  # 403 / chat not found: she blocked the bot (or it left the group)
-    UNCERTAIN = "uncertain"  # in flight when the bot stopped: may or may not have arrived
-
-
-FINISHED = (Status.SENT, Status.FAILED, Status.BLOCKED, Status.UNCERTAIN)
 
 _AUDIENCE = re.compile(
     r"(?P<kind>m|g)(?P<district>\d{1,9})"
@@ -299,17 +287,17 @@ def parse_send_time(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
 
 @dataclass(frozen=True)
 class Counts:
-    """How many deliveries of one version (or of all) are in each state."""
+    """How many deliveries of one version (or of all) ended how (bot/outcome.py), of `total`."""
 
     total: int = 0
     sent: int = 0
     failed: int = 0
-    blocked: int = 0
+    unreachable: int = 0
     uncertain: int = 0
 
     @property
     def finished(self) -> int:
-        return self.sent + self.failed + self.blocked + self.uncertain
+        return self.sent + self.failed + self.unreachable + self.uncertain
 
     @property
     def done(self) -> bool:
@@ -320,7 +308,7 @@ class Counts:
             self.total + other.total,
             self.sent + other.sent,
             self.failed + other.failed,
-            self.blocked + other.blocked,
+            self.unreachable + other.unreachable,
             self.uncertain + other.uncertain,
         )
 
@@ -332,8 +320,8 @@ def counts_from(statuses: Iterable[tuple[str, int]]) -> Counts:
         by_status[status] += n
     return Counts(
         total=sum(by_status.values()),
-        sent=by_status[Status.SENT],
-        failed=by_status[Status.FAILED],
-        blocked=by_status[Status.BLOCKED],
-        uncertain=by_status[Status.UNCERTAIN],
+        sent=by_status[Outcome.SENT],
+        failed=by_status[Outcome.FAILED],
+        unreachable=by_status[Outcome.UNREACHABLE],
+        uncertain=by_status[Outcome.UNCERTAIN],
     )

@@ -27,11 +27,10 @@ from bot.identity import Role
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from bot.review.catalogue import message_by_id
 from bot.review.flow import keep_suggestion
-from handlers.announcements.outbox import OutboxWorker
 from handlers.common.context import SERVICES_KEY, Services
-from handlers.jobs.meetings import schedule_wakeups
+from handlers.jobs.announcements.worker import OutboxWorker
+from handlers.jobs.meetings import dispatch_reminders, next_reminder_moment, schedule_wakeups
 from handlers.meetings.planning import plan_all
-from handlers.meetings.reminders import dispatch_reminders, next_reminder_moment
 from storage.districts import list_districts
 from storage.dropin.rota import take_shift
 from storage.dropin.sessions import SessionSeed, list_sessions

@@ -12,9 +12,9 @@ from bot.app import BotApplication
 from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.offline_api import OfflineBotApi, OfflineRequest
-from handlers.announcements.outbox import OutboxWorker
 from handlers.common.clock import Clock
 from handlers.common.context import SERVICES_KEY, Services
+from handlers.jobs.announcements.worker import OutboxWorker
 from storage import Database
 from tests.fakes.bot_process import TOKEN as E2E_TOKEN
 from tests.fakes.clock import FakeClock, VirtualClock

@@ -51,9 +51,9 @@ def audience_label(t: Translator, audience: Audience, district_name: str | None)
 def counts_line(t: Translator, counts: Counts) -> str:
     """ "✅ 330 sent · 🚫 10 blocked · ⚠️ 5 failed · ❓ 1 uncertain", zeros left out but sent."""
     parts = ["✅ " + t._("{n} sent").format(n=t.ltr(counts.sent))]
-    if counts.blocked:
+    if counts.unreachable:
         # TRANSLATORS: recipients who blocked the bot (or a group chat that removed it).
-        parts.append("🚫 " + t._("{n} blocked").format(n=t.ltr(counts.blocked)))
+        parts.append("🚫 " + t._("{n} blocked").format(n=t.ltr(counts.unreachable)))
     if counts.failed:
         parts.append("⚠️ " + t._("{n} failed").format(n=t.ltr(counts.failed)))
     if counts.uncertain:
@@ -103,7 +103,7 @@ def report_text(
                 "to be sure nobody gets a message twice."
             )
         )
-    if total.blocked:
+    if total.unreachable:
         lines.append(
             "🚫 "
             + t._(

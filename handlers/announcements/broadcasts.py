@@ -11,14 +11,13 @@ time, then send or cancel.
 
 Buttons carry only short codes; every press, every typed step and the final "send" check again
 that she may announce to that audience. Sending writes the announcement and its whole outbox in
-one transaction and wakes the worker (handlers/announcements/outbox.py), which edits the
+one transaction and wakes the worker (handlers/jobs/announcements/), which edits the
 confirmation into a progress message and sends the report.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -101,7 +100,7 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
         await asked_for_step(context, draft)
     else:
         draft = DraftRecord(author, Step.AUDIENCE)
-        await save_draft(context.db, draft, datetime.now(UTC))
+        await save_draft(context.db, draft, context.clock.now())
         text, keyboard = await audience_start(context, districts)
     await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
@@ -117,7 +116,7 @@ async def asked_for_step(context: BotContext, draft: DraftRecord) -> None:
 async def current_draft(context: BotContext, author: int) -> DraftRecord | None:
     """Her draft, unless she left it untouched for a day: then it is deleted, and forgotten."""
     draft = await get_draft(context.db, author)
-    if draft is not None and draft_expired(draft.updated_at, datetime.now(UTC)):
+    if draft is not None and draft_expired(draft.updated_at, context.clock.now()):
         await delete_draft(context.db, author)
         return None
     return draft
@@ -198,7 +197,7 @@ async def audience_pressed(
     draft = replace(
         draft, step=Step.MESSAGE, audience=audience.code, district_id=audience.district_id
     )
-    await save_draft(context.db, draft, datetime.now(UTC))
+    await save_draft(context.db, draft, context.clock.now())
     await query.answer()
     await asked_for_step(context, draft)
     await edit_in_place(
@@ -217,7 +216,7 @@ async def version_pressed(
         await answer_expired(query, context.t)
         return
     draft = replace(draft, step=Step.VERSION, editing_locale=locale)
-    await save_draft(context.db, draft, datetime.now(UTC))
+    await save_draft(context.db, draft, context.clock.now())
     await query.answer()
     await asked_for_step(context, draft)
     text, keyboard = await screen_for(context, draft)
@@ -247,7 +246,7 @@ async def original_pressed(
         return
     # A version she wrote in that language stays: it is what readers of it get (with_original).
     draft = replace(draft, step=Step.VERSIONS, editing_locale=None, original_locale=locale)
-    await save_draft(context.db, draft, datetime.now(UTC))
+    await save_draft(context.db, draft, context.clock.now())
     await asked_for_step(context, draft)
     text, keyboard = await versions_screen(context, draft)
     await edit_in_place(query, text, keyboard)
@@ -269,7 +268,7 @@ async def move_pressed(update: Update, context: BotContext, draft: DraftRecord) 
         draft = replace(draft, step=Step.SCHEDULE)
     else:  # the preview (shown, then the confirmation), or back to the confirmation
         draft = replace(draft, step=Step.CONFIRM)
-    await save_draft(context.db, draft, datetime.now(UTC))
+    await save_draft(context.db, draft, context.clock.now())
     await query.answer()
     await asked_for_step(context, draft)
     if routed_by(matches, codecs.PREVIEW):
@@ -353,7 +352,7 @@ async def text_typed(context: BotContext, message: Message, draft: DraftRecord) 
         assert draft.editing_locale is not None
         versions = {**draft.versions, draft.editing_locale: text}
         draft = replace(draft, step=Step.VERSIONS, versions=versions, editing_locale=None)
-    await save_draft(context.db, draft, datetime.now(UTC))
+    await save_draft(context.db, draft, context.clock.now())
     await end(context, TEXT)
     screen, keyboard = await versions_screen(context, draft)
     await context.bot.send_message(
@@ -363,13 +362,13 @@ async def text_typed(context: BotContext, message: Message, draft: DraftRecord) 
 
 async def schedule_typed(context: BotContext, message: Message, draft: DraftRecord) -> None:
     t, tz = context.t, context.services.config.tz
-    typed = read_send_time(message.text or "", datetime.now(UTC), tz)
+    typed = read_send_time(message.text or "", context.clock.now(), tz)
     moment = typed.moment
     if moment is None:
         await context.bot.send_message(message.chat_id, time_refusal(t, typed))
         return
     draft = replace(draft, step=Step.CONFIRM, send_at=moment)
-    await save_draft(context.db, draft, datetime.now(UTC))
+    await save_draft(context.db, draft, context.clock.now())
     await end(context, TEXT)
     text, keyboard = await confirm_screen(context, draft)
     await context.bot.send_message(

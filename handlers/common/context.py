@@ -33,7 +33,7 @@ class Services:
 
     config: Config
     db: Database
-    outbox: Outbox | None = None  # the announcement worker (handlers/announcements/outbox.py)
+    outbox: Outbox | None = None  # the announcement worker (handlers/jobs/announcements/)
     clock: Clock = field(default_factory=Clock)  # the bot's one clock (handlers/common/clock.py)
 
 

@@ -17,9 +17,10 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from bot.outcome import Outcome
 from handlers.common.clock import Clock
 from handlers.common.context import Outbox
-from handlers.delivery.sending import Outcome, retry_seconds, surely_not_sent, unreachable
+from handlers.delivery.sending import outcome_of, retry_seconds, unreachable
 from storage import Database
 from storage.people import mark_unreachable
 
@@ -57,8 +58,8 @@ async def send_one(
 
     429: wait `retry_after` and try the same message again. A 5xx answer or a refused
     connection: a few tries with a growing pause. A timeout is never resent (the message may
-    have arrived; twice is worse than once): uncertain. Unreachable (sending.unreachable): never
-    retried.
+    have arrived; twice is worse than once): uncertain. Unreachable: never retried (the answers
+    are read by sending.outcome_of).
     """
     failures = 0
     while True:
@@ -76,16 +77,15 @@ async def send_one(
             await clock.sleep(wait)
         except ChatMigrated:
             raise  # only group chats migrate: the caller follows the chat
-        except (Forbidden, BadRequest) as exc:
-            if unreachable(exc):
-                return Delivery(Outcome.UNREACHABLE)
-            log.warning("Telegram refused a reminder: %s", exc.message)
-            return Delivery(Outcome.FAILED)
-        except NetworkError as exc:  # TimedOut is one too
-            if not surely_not_sent(exc):
+        except (Forbidden, NetworkError) as exc:  # BadRequest and TimedOut are NetworkErrors
+            outcome = outcome_of(exc)
+            if outcome is Outcome.FAILED:
+                log.warning("Telegram refused a message: %s", exc.message)
+            elif outcome is Outcome.UNCERTAIN:
                 log.warning("a message may or may not have arrived; not resent: %s", type(exc))
-                return Delivery(Outcome.UNCERTAIN)
-            failures += 1
+            if outcome is not None:
+                return Delivery(outcome)
+            failures += 1  # surely not delivered: a 5xx or a refused connection
             if failures >= NETWORK_ATTEMPTS:
                 log.warning("giving up on a message after %d tries: %s", failures, exc)
                 return Delivery(Outcome.FAILED)

@@ -1,12 +1,12 @@
 """What every sender of the bot must know about Telegram's answers: when a chat cannot be
 reached (the one place "chat not found" is read), when a failed request is surely undelivered
-(safe to send again), how long a 429 asks everyone to wait, and the words for how a send ended."""
+(safe to send again), how long a 429 asks everyone to wait, and which of the bot's outcomes
+(bot/outcome.py) a failed send is."""
 
 from __future__ import annotations
 
 import os
 from datetime import timedelta
-from enum import StrEnum
 
 import httpx
 from telegram.error import (
@@ -18,21 +18,12 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.outcome import Outcome
+
 # python-telegram-bot 22 gives durations (a 429's retry_after among them) as plain seconds, and
 # warns on every RetryAfter it raises, until a program opts in to their future type, timedelta:
 # the bot opts in here, where Telegram's errors are read, before any request is made.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
-
-
-class Outcome(StrEnum):
-    """How one message's send ended (stored as these words by reminders and the drop-in's jobs;
-    the announcement outbox keeps its own row states, bot.broadcasts.Status, whose BLOCKED is
-    UNREACHABLE here)."""
-
-    SENT = "sent"
-    UNREACHABLE = "unreachable"  # she blocked the bot, deleted her account, or the chat is gone
-    FAILED = "failed"  # refused, or given up after retries
-    UNCERTAIN = "uncertain"  # timed out waiting for the answer: perhaps delivered, never resent
 
 
 def unreachable(exc: TelegramError) -> bool:

@@ -33,6 +33,7 @@ from storage.dropin.sessions import (
 STARTS = tuple(f"{h:02d}{m:02d}" for h in range(9, 20) for m in (0, 30))
 LENGTHS = (60, 90, 120, 150, 180, 240)  # minutes: the end times offered after a start
 EXTRA_DAYS = 21
+ANY_DAY = date(2000, 1, 3)  # for clock-time sums (an end 3 hours after a start): any day does
 CUT_OFF_MOST = 14 * 24  # hours before a session that a shift can no longer be left
 
 
@@ -127,9 +128,7 @@ async def apply_setting(
     if asked.action in "TE" and value in {f"{h:02d}{m:02d}" for h in range(24) for m in (0, 30)}:
         clock = f"{value[:2]}:{value[2:]}"
         if asked.action == "T":
-            end = (
-                datetime.combine(date.today(), time.fromisoformat(clock)) + timedelta(hours=3)
-            ).time()
+            end = (datetime.combine(ANY_DAY, time.fromisoformat(clock)) + timedelta(hours=3)).time()
             ends = session.ends if session.ends > clock else min(end.strftime("%H:%M"), "23:59")
             return await update_session(db, session.id, by, at, starts=clock, ends=ends)
         return await update_session(db, session.id, by, at, ends=clock)
@@ -181,7 +180,7 @@ def screen(
         cells = [button("🕒", f"{v[:2]}:{v[2:]}", buttons.session("T", sid, v)) for v in STARTS]
         rows = [cells[i : i + 4] for i in range(0, len(cells), 4)]
     elif asked.action == "e":
-        start = datetime.combine(date.today(), time.fromisoformat(session.starts))
+        start = datetime.combine(ANY_DAY, time.fromisoformat(session.starts))
         ends = [(start + timedelta(minutes=m)).strftime("%H%M") for m in LENGTHS]
         cells = [
             button("🕓", f"{v[:2]}:{v[2:]}", buttons.session("E", sid, v))

@@ -31,6 +31,7 @@ from bot.dropin.rota import (
     shift_reminder_due,
 )
 from bot.i18n import Translator, translator
+from bot.outcome import Outcome
 from bot.referrals import Catalogue, load_catalogue
 from handlers.common.catalogue import CATALOGUE_KEY
 from handlers.common.clock import Clock
@@ -116,7 +117,7 @@ async def morning_reminders(
         text += occurrence_block(t, session, occurrence, tz)
         delivery = await send_one(bot, chat_id, text, clock=clock)
         await finish_subscription(db, chat_id, session_id, today, delivery.outcome)
-        sent += delivery.outcome == "sent"
+        sent += delivery.outcome is Outcome.SENT
     return sent
 
 
@@ -147,7 +148,7 @@ async def shift_messages(
             bot, db, shift.telegram_id, text, keyboard, clock, pacer=pacer
         )
         await finish_shift_message(db, shift.id, "reminder", delivery.outcome)
-        sent += delivery.outcome == "sent"
+        sent += delivery.outcome is Outcome.SENT
     # After the shift: how many women, about what.
     since = (now - ASK_AFTER).astimezone(tz).date()
     for shift in await shifts_between(db, since, today, "reach"):
@@ -166,7 +167,7 @@ async def shift_messages(
             bot, db, shift.telegram_id, text, keyboard, clock, pacer=pacer
         )
         await finish_shift_message(db, shift.id, "reach", delivery.outcome)
-        sent += delivery.outcome == "sent"
+        sent += delivery.outcome is Outcome.SENT
     return sent
 
 
@@ -201,8 +202,8 @@ async def understaffing_alerts(
             delivery = await send_to_member(
                 bot, db, coordinator.telegram_id, text, keyboard, clock, pacer=pacer
             )
-            outcome = delivery.outcome if outcome in ("nobody", "sent") else outcome
-            sent += delivery.outcome == "sent"
+            outcome = delivery.outcome if outcome in ("nobody", Outcome.SENT) else outcome
+            sent += delivery.outcome is Outcome.SENT
         await finish_alert(db, session.id, occurrence.day, outcome)
     return sent
 
@@ -238,7 +239,7 @@ async def vanished_dates(
         delivery = await send_to_member(
             bot, db, shift.telegram_id, text, keyboard, clock, pacer=pacer
         )
-        sent += delivery.outcome == "sent"
+        sent += delivery.outcome is Outcome.SENT
     for chat_id, session_id, day in await coming_subscriptions(db, today):
         session = await gone(session_id, day)
         if session is None or not await unsubscribe(db, chat_id, session_id, day):
@@ -249,7 +250,7 @@ async def vanished_dates(
             + "\n"
             + t._("Your reminder for that day is removed.")
         )
-        sent += (await send_one(bot, chat_id, text, clock=clock)).outcome == "sent"
+        sent += (await send_one(bot, chat_id, text, clock=clock)).outcome is Outcome.SENT
     return sent
 
 

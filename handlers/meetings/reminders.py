@@ -1,9 +1,7 @@
-"""Sending the meetings' messages, restart-safe: reminders, group posts and members' notices.
-
-`dispatch_reminders` works out from the database what is due and claims each reminder before
-sending it, so a restart never sends one twice. The planning is handlers/meetings/planning.py,
-the wake-ups that call this handlers/jobs/meetings.py, the careful sender
-handlers/delivery/sender.py.
+"""The meetings' messages to many: the post in a district's group chat (followed if the group
+became a supergroup) and the members' notices of a change, in the background so that the
+coordinator is answered at once. The reminders themselves are sent by handlers/jobs/meetings.py,
+the planning is handlers/meetings/planning.py, the careful sender handlers/delivery/sender.py.
 """
 
 from __future__ import annotations
@@ -11,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,29 +19,17 @@ from telegram.error import (
 from telegram.ext import Application
 
 from bot.i18n import Translator, translator
-from bot.meetings.plan import HORIZON
-from bot.meetings.reminders import due_reminder, parse_lead_hours, reminder_moments
+from bot.outcome import Outcome
 from handlers.common.clock import Clock
 from handlers.common.context import SERVICES_KEY, Outbox, Services
 from handlers.delivery.sender import Delivery, send_one, send_to_member
-from handlers.delivery.sending import Outcome
-from handlers.meetings.meetings import meeting_text, reminder_keyboard, reminder_text
+from handlers.meetings.meetings import meeting_text
 from storage import Database
 from storage.group_chats import migrate_chat
-from storage.meetings.meetings import MeetingRecord, all_upcoming_meetings
-from storage.meetings.reminders import (
-    chat_post_claimed,
-    claim_chat_post,
-    claim_reminder,
-    finish_chat_post,
-    finish_reminder,
-)
-from storage.meetings.rsvps import attendees, member_locales
-from storage.meetings.rules import meeting_settings
+from storage.meetings.meetings import MeetingRecord
+from storage.meetings.rsvps import member_locales
 
 log = logging.getLogger(__name__)
-
-LONGEST_LEAD = timedelta(days=14)  # seeding allows lead times up to 336 hours
 
 
 async def post_to_group(
@@ -130,102 +115,6 @@ async def notices_sent() -> None:
     current = asyncio.current_task()
     tasks = [t for t in asyncio.all_tasks() if t.get_name() == NOTICE_TASK and t is not current]
     await asyncio.gather(*tasks)
-
-
-# -- reminders -----------------------------------------------------------------------------------
-
-
-async def dispatch_reminders(
-    bot: Bot,
-    db: Database,
-    tz: ZoneInfo,
-    now: datetime,
-    clock: Clock,
-    pacer: Outbox | None = None,
-) -> int:
-    """Send every reminder that is due at `now` and not sent before; returns how many."""
-    sent = 0
-    for meeting in await all_upcoming_meetings(db, now, now + LONGEST_LEAD):
-        settings = await meeting_settings(db, meeting.district_id)
-        if settings is None:
-            continue
-        leads = parse_lead_hours(settings.reminder_hours)
-        if not any(moment <= now for _, moment in reminder_moments(meeting.starts_at, leads)):
-            continue
-        for person in await attendees(db, meeting.id):
-            decision = due_reminder(meeting.starts_at, leads, now, person.leads_done)
-            if decision.send is None:
-                if decision.skip:
-                    await claim_reminder(
-                        db, meeting.id, person.telegram_id, None, decision.skip, "skipped_late", now
-                    )
-                continue
-            if person.answer == "no":
-                # She said she is not coming: the next reminder would only nag her.
-                await claim_reminder(
-                    db,
-                    meeting.id,
-                    person.telegram_id,
-                    None,
-                    (decision.send, *decision.skip),
-                    "skipped_not_coming",
-                    now,
-                )
-                continue
-            # Her turn under the rate plan first, then the claim, then the message: a process
-            # killed while the reminder waits for its turn has claimed nothing and sends it
-            # after the restart. Claimed only while the meeting is still ahead, not cancelled
-            # and not moved: a coordinator may cancel it while this loop is sending.
-            if pacer is not None:
-                await pacer.pace(person.telegram_id)
-            claimed = await claim_reminder(
-                db,
-                meeting.id,
-                person.telegram_id,
-                decision.send,
-                decision.skip,
-                "skipped_late",
-                now,
-                meeting.starts_at,
-            )
-            if not claimed:
-                continue
-            t = translator(person.locale)
-            delivery = await send_to_member(
-                bot,
-                db,
-                person.telegram_id,
-                reminder_text(t, meeting, tz, person.answer),
-                reminder_keyboard(t, meeting.id),
-                clock,
-                pacer,
-                paced=pacer is not None,
-            )
-            await finish_reminder(
-                db, meeting.id, person.telegram_id, decision.send, delivery.outcome, now
-            )
-            sent += delivery.outcome is Outcome.SENT
-        if settings.chat_id is None or await chat_post_claimed(db, meeting.id):
-            continue
-        if pacer is not None:
-            await pacer.pace(settings.chat_id, group=True)  # the turn first, as above
-        if await claim_chat_post(db, meeting.id, now):
-            post = group_post(translator(settings.default_locale), meeting, tz)
-            delivery = await post_to_group(
-                bot, db, settings.chat_id, post, clock, pacer, paced=pacer is not None
-            )
-            await finish_chat_post(db, meeting.id, delivery.outcome)
-    return sent
-
-
-async def next_reminder_moment(db: Database, now: datetime) -> datetime | None:
-    """When the next reminder falls due after `now`, if one is planned (for the demo)."""
-    moments = []
-    for meeting in await all_upcoming_meetings(db, now, now + HORIZON):
-        settings = await meeting_settings(db, meeting.district_id)
-        leads = parse_lead_hours(settings.reminder_hours) if settings else ()
-        moments += [m for _, m in reminder_moments(meeting.starts_at, leads) if m > now]
-    return min(moments, default=None)
 
 
 def group_post(t: Translator, meeting: MeetingRecord, tz: ZoneInfo) -> str:

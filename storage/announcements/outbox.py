@@ -1,5 +1,6 @@
-"""The outbox, as the worker drains it: one row per recipient, moved pending -> sending -> sent /
-failed / blocked, one committed step at a time, so a restart never sends a row twice."""
+"""The outbox, as the worker drains it: one row per recipient, moved pending -> sending -> one
+of the bot's outcomes (bot/outcome.py: sent, failed, unreachable, uncertain), one committed step
+at a time, so a restart never sends a row twice."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ async def claim(db: Database, outbox_id: int) -> bool:
 
 
 async def finish(db: Database, outbox_id: int, status: str, now: datetime) -> None:
-    """Record the outcome of the request: sent, failed or blocked."""
+    """Record how the request ended (bot/outcome.Outcome)."""
     await db.execute(
         "UPDATE outbox SET status = ?, finished_at = ?, not_before = NULL WHERE id = ?",
         (status, now.isoformat(), outbox_id),

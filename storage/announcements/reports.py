@@ -14,7 +14,7 @@ async def announcement_progress(db: Database, announcement_id: int) -> tuple[int
     """(finished, total) deliveries of one announcement."""
     row = await db.fetch_one(
         "SELECT count(*) AS total, "
-        "sum(status IN ('sent', 'failed', 'blocked', 'uncertain')) AS finished "
+        "sum(status IN ('sent', 'failed', 'unreachable', 'uncertain')) AS finished "
         "FROM outbox WHERE announcement_id = ?",
         (announcement_id,),
     )

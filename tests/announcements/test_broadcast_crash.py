@@ -1,7 +1,7 @@
 """A crash mid-broadcast: `bydelsbot run` is killed with SIGKILL while it announces to 300
 women, with messages in flight (one of them held at the fake's door), then started again. Every
 woman has exactly one copy, except those in flight at the kill (at most
-handlers.announcements.outbox.IN_FLIGHT): they are reported as uncertain, never resent, never
+handlers.jobs.announcements.worker.IN_FLIGHT): they are reported as uncertain, never resent, never
 dropped silently.
 
 The bot runs as a real process over real HTTP against the spec-checking fake; a higher send rate
@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.offline_api import JSON, OfflineBotApi
-from handlers.announcements.outbox import IN_FLIGHT
+from handlers.jobs.announcements.worker import IN_FLIGHT
 from storage import Database
 from storage.announcements.drafts import DraftRecord, save_draft
 from storage.announcements.records import NewAnnouncement, Recipient, create_announcement

@@ -19,8 +19,8 @@ from bot.broadcasts import parse_send_time
 from bot.offline_api import JSON, OfflineBotApi
 from handlers.announcements import codecs as composer
 from handlers.announcements.codecs import HISTORY_PAGE
-from handlers.announcements.outbox import OutboxWorker
 from handlers.common.context import Services
+from handlers.jobs.announcements.worker import OutboxWorker
 from storage.announcements.drafts import DraftRecord, get_draft, save_draft
 from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
 from storage.districts import upsert_district
@@ -196,11 +196,11 @@ async def test_blocked_women_are_left_out_until_they_write_again(
         await kari.press(composer.SEND.encode())
         await drain(quiet, api)
     first, second = await quiet.db.fetch_all(
-        "SELECT announcement_id, count(*) AS n, sum(status = 'blocked') AS blocked "
+        "SELECT announcement_id, count(*) AS n, sum(status = 'unreachable') AS unreachable "
         "FROM outbox GROUP BY announcement_id ORDER BY announcement_id"
     )
-    assert (first["n"], first["blocked"]) == (5, 1)
-    assert (second["n"], second["blocked"]) == (4, 0)  # she was left out
+    assert (first["n"], first["unreachable"]) == (5, 1)
+    assert (second["n"], second["unreachable"]) == (4, 0)  # she was left out
     assert any(
         t.startswith("📢 Announcement delivered") and "🚫 1 blocked" in t for t in kari.texts()
     )

@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 
-import handlers.announcements.outbox as outbox_module
+import handlers.jobs.announcements.reports as reports_module
+import handlers.jobs.announcements.rows as rows_module
 from bot.broadcasts import PROGRESS_EVERY, counts_from
 from bot.offline_api import JSON
-from handlers.announcements.outbox import purge_announcements
 from handlers.common.context import SERVICES_KEY
+from handlers.jobs.announcements.purge import purge_announcements
 from storage import Database
 from storage.announcements.outbox import busy, finish
 from storage.announcements.records import get_announcement, set_progress_message
@@ -73,7 +74,7 @@ async def test_a_failed_status_write_leaves_no_row_sending(monkeypatch: Any) -> 
             raise RuntimeError("database is locked")
         await real_finish(*args)
 
-    monkeypatch.setattr(outbox_module, "finish", flaky_finish)
+    monkeypatch.setattr(rows_module, "finish", flaky_finish)
     async with world(script) as (db, api, worker):
         district_id, women = await members(db, api, 2)
         await announce(db, women, district_id)
@@ -96,7 +97,7 @@ async def test_the_report_is_sent_at_most_once_when_marking_it_fails(monkeypatch
             raise RuntimeError("disk I/O error")
         await real_mark(*args)
 
-    monkeypatch.setattr(outbox_module, "mark_reported", flaky_mark)
+    monkeypatch.setattr(reports_module, "mark_reported", flaky_mark)
     async with world(script) as (db, api, worker):
         district_id, women = await members(db, api, 1)
         await announce(db, women, district_id)
@@ -191,7 +192,7 @@ async def test_30_days_after_the_report_only_the_counts_are_kept() -> None:
         assert await version_counts(db, announcement_id) == before
         statuses_kept = await status_counts(db, [announcement_id])
         kept = counts_from(statuses_kept[announcement_id])
-        assert (kept.total, kept.sent, kept.blocked, kept.done) == (3, 2, 1, True)
+        assert (kept.total, kept.sent, kept.unreachable, kept.done) == (3, 2, 1, True)
         assert await purge_announcements(db, reported + timedelta(days=31)) == 0  # once
 
 

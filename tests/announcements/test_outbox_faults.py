@@ -17,7 +17,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.broadcasts import Status
+from bot.outcome import Outcome
 from storage.announcements.drafts import DraftRecord, save_draft
 from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
 from storage.districts import get_district
@@ -57,13 +57,13 @@ async def test_any_mix_of_faults_gives_each_woman_at_most_one_copy(
         for i, plan in enumerate(faults, start=1):
             delivered = len(api.bot_messages_in(i))
             assert found[i] == expected_status(plan), (i, plan)
-            arrived = found[i] == Status.SENT or (found[i] == Status.UNCERTAIN and "lost" in plan)
+            arrived = found[i] == Outcome.SENT or (found[i] == Outcome.UNCERTAIN and "lost" in plan)
             assert delivered == (1 if arrived else 0), (i, plan)
         unreachable = await db.fetch_all(
             "SELECT telegram_id FROM people WHERE unreachable_since IS NOT NULL"
         )
         assert {r["telegram_id"] for r in unreachable} == {
-            i for i, s in found.items() if s == Status.BLOCKED
+            i for i, s in found.items() if s == Outcome.UNREACHABLE
         }
 
         # The right version, escaped: the fake renders HTML as Telegram does.
@@ -85,10 +85,10 @@ async def test_any_mix_of_faults_gives_each_woman_at_most_one_copy(
 
         # The report reached the coordinator and counts what happened.
         report = api.bot_messages_in(AUTHOR)[-1]["text"]
-        sent = sum(s == Status.SENT for s in found.values())
+        sent = sum(s == Outcome.SENT for s in found.values())
         assert report.startswith("📢 Announcement delivered: Alna: all members")
         assert f"✅ {sent} sent" in report
-        blocked = sum(s == Status.BLOCKED for s in found.values())
+        blocked = sum(s == Outcome.UNREACHABLE for s in found.values())
         assert (f"🚫 {blocked} blocked" in report) == bool(blocked)
 
 

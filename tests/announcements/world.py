@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from bot.offline_api import JSON, OfflineBotApi
 from handlers.announcements import codecs as composer
-from handlers.announcements.outbox import OutboxWorker
 from handlers.common.context import Services
+from handlers.jobs.announcements.worker import OutboxWorker
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.support.people import make_member, started

@@ -108,8 +108,8 @@ async def test_other_senders_wait_their_turn_through_the_worker() -> None:
     """`OutboxWorker.pace` is the plan's door for other senders (reminders): same limits."""
     from datetime import UTC, datetime, timedelta
 
-    from handlers.announcements.outbox import OutboxWorker
     from handlers.common.clock import Clock
+    from handlers.jobs.announcements.worker import OutboxWorker
 
     moments = [datetime(2026, 12, 1, tzinfo=UTC)]
 

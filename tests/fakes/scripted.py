@@ -18,9 +18,10 @@ from telegram import Bot
 from telegram.error import TimedOut
 from telegram.request import RequestData
 
-from bot.broadcasts import MAX_ATTEMPTS, Candidate, Status, deliveries
+from bot.broadcasts import MAX_ATTEMPTS, Candidate, deliveries
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
-from handlers.announcements.outbox import OutboxWorker
+from bot.outcome import Outcome
+from handlers.jobs.announcements.worker import OutboxWorker
 from storage import Database
 from storage.announcements.drafts import DraftRecord, save_draft
 from storage.announcements.records import NewAnnouncement, Recipient, create_announcement
@@ -148,16 +149,16 @@ def expected_status(faults: list[str]) -> str:
         if kind.startswith("429"):
             continue  # not an attempt: Telegram did not deliver and said when to come back
         if kind in ("403", "notfound"):
-            return Status.BLOCKED
+            return Outcome.UNREACHABLE
         if kind == "400":
-            return Status.FAILED
+            return Outcome.FAILED
         if kind == "lost":
-            return Status.UNCERTAIN
+            return Outcome.UNCERTAIN
         if kind == "ok":
-            return Status.SENT
+            return Outcome.SENT
         attempts += 1
         if attempts >= MAX_ATTEMPTS:
-            return Status.FAILED
+            return Outcome.FAILED
     raise AssertionError("unreachable")
 
 

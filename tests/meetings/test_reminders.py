@@ -20,9 +20,8 @@ from bot.config import Config
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from handlers.common.context import SERVICES_KEY, Outbox, Services
-from handlers.jobs.meetings import schedule_wakeups
+from handlers.jobs.meetings import dispatch_reminders, schedule_wakeups
 from handlers.meetings.codecs import RSVP, RSVP_ON_REMINDER
-from handlers.meetings.reminders import dispatch_reminders
 from storage.group_chats import link_chat
 from storage.meetings.meetings import add_meeting
 from storage.meetings.reminders import claim_reminder, mark_interrupted, reminder_outcomes

@@ -24,12 +24,13 @@ from telegram.ext import Application
 
 from bot.course import waitlist
 from bot.i18n import Translator, translator
+from bot.outcome import Outcome
 from handlers.common.context import SERVICES_KEY, BotContext, Services
 from handlers.common.render import button, escape
 from handlers.course import codecs
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label, evening_lines, offer_keyboard, offer_text
-from handlers.delivery.sending import Outcome, outcome_of, unreachable
+from handlers.delivery.sending import outcome_of, unreachable
 from handlers.jobs.course.cards import deliver_completions
 from storage.course.cohorts import (
     Cohort,

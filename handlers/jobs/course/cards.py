@@ -27,10 +27,11 @@ from telegram.error import TelegramError
 from bot.course.cards import render_card, render_diploma
 from bot.i18n import Translator, translator
 from bot.identity import Role
+from bot.outcome import Outcome
 from handlers.common.commands import set_chat_commands
 from handlers.common.context import Services
 from handlers.common.render import escape
-from handlers.delivery.sending import Outcome, outcome_of
+from handlers.delivery.sending import outcome_of
 from storage import Database
 from storage.course.cohorts import Cohort, get_cohort
 from storage.course.deliveries import (
