@@ -25,6 +25,7 @@ from bot.dropin import buttons as dropin_buttons
 from handlers.announcements import broadcast_waiting, broadcasts, history
 from handlers.announcements import codecs as announcement_codecs
 from handlers.common import awaiting, errors, fallback, guard, help_flow, menu
+from handlers.common.button_handler import ButtonHandler
 from handlers.common.clock import CLOCK_KEY
 from handlers.common.context import BotContext
 from handlers.common.identity import load_identity_callback
@@ -91,7 +92,9 @@ def register_handlers(app: BotApplication) -> None:
         """Buttons, by their codecs (or anchored compiled patterns): one handler each."""
         for each in buttons:
             pattern = each if isinstance(each, re.Pattern) else each.pattern
-            app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+            # PTB's CallbackQueryHandler, checking the pattern's literal start first (a press
+            # meets well over a hundred patterns: handlers/common/button_handler.py).
+            app.add_handler(ButtonHandler(callback, pattern))
 
     # Group -2: load who she is (role, districts, language) once per update, for all that follow.
     app.add_handler(TypeHandler(Update, load_identity_callback), group=-2)

@@ -179,12 +179,21 @@ class Isolating(str):
 # `bydelsbot translations export` writes them into the .po files. bot/review/live.py fills this
 # cache from the database at start-up and replaces it after every approval.
 _LIVE: dict[str, dict[str, tuple[str, ...]]] = {}
+# Counts the replacements: what is built once from translated words (the menus of
+# handlers/common/menu.py) is built again when this has moved.
+_LIVE_VERSION = [0]
 
 
 def set_live_wordings(wordings: dict[str, dict[str, tuple[str, ...]]]) -> None:
     """Replace the approved wordings the translators use (all languages at once)."""
     _LIVE.clear()
     _LIVE.update(wordings)
+    _LIVE_VERSION[0] += 1
+
+
+def wordings_version() -> int:
+    """Moves whenever the approved wordings are replaced: a text kept since is out of date."""
+    return _LIVE_VERSION[0]
 
 
 def live_wording(locale: str, msgid: str) -> tuple[str, ...] | None:

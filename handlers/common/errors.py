@@ -76,6 +76,11 @@ async def error_callback(update: object, context: BotContext) -> None:
         with contextlib.suppress(TelegramError):
             await answer_expired(update.callback_query, context.t)
         return
+    if isinstance(update, Update) and isinstance(context.error, Forbidden):
+        # She blocked the bot (or it is no longer in that chat) and still pressed or wrote: the
+        # answer cannot reach her, and nothing on our side failed. One line, no traceback.
+        log.info("%s: Telegram refused the answer (403)", describe_update(update))
+        return
     trouble = storage_trouble(context.error)
     if trouble is not None:
         # One line, not a traceback per update: the operator has to free space or fix rights.
@@ -84,8 +89,8 @@ async def error_callback(update: object, context: BotContext) -> None:
         log.error(
             "handler failed on %s: %s", describe_update(update), describe_error(context.error)
         )
-    if not isinstance(update, Update) or isinstance(context.error, Forbidden):
-        return  # nobody to tell, or she blocked the bot
+    if not isinstance(update, Update):
+        return  # nobody to tell
     await _load_identity_for_error(update, context)
     await say_sorry(update, context)
 

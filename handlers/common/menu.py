@@ -9,13 +9,13 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, wordings_version
 from bot.identity import Identity, Role
 from handlers.common.codec import Codec
 from handlers.common.commands import COORDINATORS_AND_ADMINS, EVERYONE, MEMBERS_AND_ADMINS
 from handlers.common.context import BotContext
 from handlers.common.help_flow import remember_if_open
-from handlers.common.render import button
+from handlers.common.render import FrozenKeyboard, button
 
 ROTA_ROLES = frozenset({Role.MOTHER, Role.COORDINATOR})
 CommandCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
@@ -61,13 +61,24 @@ MENU: tuple[MenuItem, ...] = (
 )
 
 
+# One menu per role and language, built on first use and again after a reviewer's wording was
+# approved (bot.i18n.wordings_version): the menu is the bot's most frequent message.
+_MENUS: dict[tuple[Role, str], tuple[int, FrozenKeyboard]] = {}
+
+
 def menu_keyboard(identity: Identity, t: Translator) -> InlineKeyboardMarkup:
+    version = wordings_version()
+    kept = _MENUS.get((identity.role, t.locale))
+    if kept is not None and kept[0] == version:
+        return kept[1]
     items = [item for item in MENU if identity.role in item.roles]
     rows = [
         [button(item.emoji, t._(item.label), item.codec.encode()) for item in items[i : i + 2]]
         for i in range(0, len(items), 2)
     ]
-    return InlineKeyboardMarkup(rows)
+    keyboard = FrozenKeyboard(rows)
+    _MENUS[(identity.role, t.locale)] = (version, keyboard)
+    return keyboard
 
 
 async def send_menu(chat_id: int, context: BotContext, intro: str | None = None) -> Message:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import html
+import json
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -25,6 +28,33 @@ def button(emoji: str, label: str, data: str) -> InlineKeyboardButton:
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data too long: {data!r}")
     return InlineKeyboardButton(f"{emoji} {label}", callback_data=data)
+
+
+class FrozenKeyboard(InlineKeyboardMarkup):
+    """A keyboard built once and sent many times (a role's menu in one language): its JSON form
+    is made once, and the bot need not read it back from Telegram's answer
+    (handlers/common/transport.py). PTB's objects cannot change once built, so one can serve
+    every chat."""
+
+    __slots__ = ("_json", "sent")
+
+    def __init__(
+        self,
+        inline_keyboard: Sequence[Sequence[InlineKeyboardButton]],
+        *,
+        api_kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(inline_keyboard, api_kwargs=api_kwargs)
+        with self._unfrozen():
+            # What Telegram is sent, and echoes in its answer (never handed out: compared only).
+            self.sent = super().to_dict()
+            self._json = json.dumps(self.sent)
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        if not recursive:
+            return super().to_dict(recursive=False)
+        fresh: dict[str, Any] = json.loads(self._json)  # a copy: the caller may change it
+        return fresh
 
 
 def escape(text: str) -> str:

@@ -10,6 +10,7 @@ import pytest
 import handlers.help.help
 from bot.i18n import translator
 from bot.logs import RedactSecrets
+from bot.offline_api import OfflineBotApi
 from handlers.common.language import LANGUAGE
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver
 
@@ -55,6 +56,23 @@ async def test_failure_on_a_button_press_answers_the_press(
     monkeypatch.setattr(handlers.help.help, "commands_text", broken)
     await amina.press_label("Help")
     assert amina.last()["text"].startswith("😔 Sorry, something went wrong")
+
+
+async def test_a_press_after_she_blocked_the_bot_is_one_quiet_line(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found by tests/house/test_fuzz.py: 🧹 pressed after blocking the bot logged a traceback
+    (and so does any press whose answer is a new message)."""
+    amina = chat()
+    await amina.send("/start")
+    await amina.press("lang:en")
+    await amina.send("/menu")
+    api.block(amina.chat_id)
+    with caplog.at_level(logging.INFO):
+        await amina.press_label("Help")  # its answer is a new message: refused (403)
+        await amina.press("hlp:clear:0")
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert any("Telegram refused the answer (403)" in r.getMessage() for r in caplog.records)
 
 
 def test_redaction_masks_the_token_in_messages_arguments_and_tracebacks() -> None:
