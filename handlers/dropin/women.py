@@ -85,7 +85,7 @@ async def show_sessions(chat_id: int, context: BotContext, district_id: int) -> 
 
 async def sessions_message(
     context: BotContext, chat_id: int, district_id: int
-) -> tuple[str, InlineKeyboardMarkup, list[SessionRecord]]:
+) -> tuple[str, InlineKeyboardMarkup | None, list[SessionRecord]]:
     t, tz = context.t, context.services.config.tz
     sessions = await list_sessions(context.db)
     chosen = [s for s in sessions if district_id in (0, s.district_id)]
@@ -112,7 +112,8 @@ async def sessions_message(
             row.append(button("🌍", t._("All districts"), buttons.women(0)))
         rows += [row[i : i + 2] for i in range(0, len(row), 2)]
     venues = list({s.id: s for s, _ in found if s.latitude is not None}.values())
-    return "\n".join(lines), InlineKeyboardMarkup(rows), venues
+    # No session and one district: no buttons (Telegram refuses an empty keyboard).
+    return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None, venues
 
 
 def _remind_rows(

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 from bot.days import OSLO
 from bot.dropin import buttons
+from bot.offline_api import OfflineBotApi
+from handlers.common import menu
 from handlers.common.context import Services
 from handlers.help.codecs import TOPIC
 from storage.dropin.reach import reach_rows
@@ -100,3 +102,15 @@ async def test_the_furuset_card_shows_the_schedule_and_the_fixed_line_only_witho
     assert "Bydelsmødre drop-in: Wednesdays." not in card
     assert "🗓 Drop-in: talk to a bydelsmor · Thursday" in card and "12:00–15:00" in card
     assert "Next drop-in: Thursday" in card
+
+
+async def test_with_no_session_at_all_the_list_comes_without_buttons(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    """An empty keyboard is refused by Telegram (the app fixture fails on any refused call)."""
+    amina = await started(chat(1001, "Amina", "en"))
+    await amina.press(menu.DROPIN.encode())
+    await amina.send("/dropin")
+    for shown in api.bot_messages_in(1001)[-2:]:
+        assert "No sessions are planned in the coming weeks." in shown["text"]
+        assert "reply_markup" not in shown
