@@ -71,30 +71,36 @@ def run_command(webhook: Webhook | None = None) -> int:
     if failure is not None:
         return failure
     log.info("starting: database %s, Bot API at %s", config.db_path, config.api_url)
-    # run_polling answers SIGINT and SIGTERM by stopping the updater, the application and the
-    # post_shutdown hook (which closes the database) in order.
-    if webhook is None:
-        failure = _exit_on_failure(
-            config,
-            lambda: application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False),
-        )
-    else:
-        # PTB's webhook server logs an update it cannot read with its content: say less.
-        logging.getLogger("telegram.ext.Updater").addFilter(UnreadableWebhookUpdate())
-        log.info("webhook: listening on %s:%d for %s", webhook.listen, webhook.port, webhook.url)
-        failure = _exit_on_failure(
-            config,
-            lambda: application.run_webhook(
-                listen=webhook.listen,
-                port=webhook.port,
-                url_path=urlsplit(webhook.url).path.lstrip("/"),
-                webhook_url=webhook.url,
-                secret_token=webhook.secret,
-                allowed_updates=Update.ALL_TYPES,
-                close_loop=False,
-            ),
-        )
-    close_leftover_database(application)
+    # Whatever ends the run, even an error nobody foresaw, the database is closed: its thread
+    # would otherwise keep the process alive after SIGTERM.
+    try:
+        # run_polling answers SIGINT and SIGTERM by stopping the updater, the application and the
+        # post_shutdown hook (which closes the database) in order.
+        if webhook is None:
+            failure = _exit_on_failure(
+                config,
+                lambda: application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False),
+            )
+        else:
+            # PTB's webhook server logs an update it cannot read with its content: say less.
+            logging.getLogger("telegram.ext.Updater").addFilter(UnreadableWebhookUpdate())
+            log.info(
+                "webhook: listening on %s:%d for %s", webhook.listen, webhook.port, webhook.url
+            )
+            failure = _exit_on_failure(
+                config,
+                lambda: application.run_webhook(
+                    listen=webhook.listen,
+                    port=webhook.port,
+                    url_path=urlsplit(webhook.url).path.lstrip("/"),
+                    webhook_url=webhook.url,
+                    secret_token=webhook.secret,
+                    allowed_updates=Update.ALL_TYPES,
+                    close_loop=False,
+                ),
+            )
+    finally:
+        close_leftover_database(application)
     if failure is not None:
         return failure
     log.info("stopped")

@@ -3,9 +3,10 @@
 
 The Application holds one (bot/application.py makes it, or takes the one it is given): handlers
 and jobs read `context.clock` (or `services.clock`), the rate limiter and the announcement worker
-are given the same object. Nothing else reads the time of day or sleeps, so a test moves or
-freezes time for the whole bot in one place: the `clock` fixture, which hands the Application a
-clock whose sleeps are noted and skipped (tests/conftest.py).
+are given the same object. Nothing else in handlers/ reads the time of day or sleeps
+(tests/house/test_one_clock.py keeps it so), so a test moves or freezes time for the whole bot in
+one place: the `clock` fixture, which hands the Application a clock whose sleeps are noted and
+skipped (tests/conftest.py).
 """
 
 from __future__ import annotations

@@ -265,7 +265,12 @@ async def test_access_is_checked_on_every_press_and_on_send(
     other = await upsert_district(quiet.db, "stovner", "Stovner", 2)
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/broadcast")
-    for forged in (f"bc:d:{other}", f"bc:a:m{other}", "bc:a:all", f"bc:a:g{other}"):
+    for forged in (
+        composer.DISTRICT.encode(other),
+        composer.AUDIENCE.encode(f"m{other}"),
+        composer.AUDIENCE.encode("all"),
+        composer.AUDIENCE.encode(f"g{other}"),
+    ):
         await kari.press(forged)
         assert kari.toasts()[-1] == "🔒 Sorry, only a coordinator of this district can do that."
     draft = await get_draft(quiet.db, KARI)
@@ -362,7 +367,9 @@ async def test_cancel_throws_away_a_draft_waiting_for_her_typing(
     kari, _district_id = await composing_for_alna(chat, quiet, api)
     if step != "message":
         await kari.send("Møte fredag")
-        await kari.press(composer.VERSION.encode("so") if step == "version" else "bc:pv")
+        await kari.press(
+            composer.VERSION.encode("so") if step == "version" else composer.PREVIEW.encode()
+        )
         if step == "schedule":
             await kari.press(composer.LATER.encode())
     draft = await get_draft(quiet.db, KARI)

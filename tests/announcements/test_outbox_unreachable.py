@@ -11,22 +11,19 @@ from pathlib import Path
 import pytest
 
 from bot.broadcasts import counts_from
+from bot.i18n import LANGUAGES, Language, translator
 from bot.outcome import Outcome
+from handlers.announcements.announcement_text import counts_line, report_text
 from storage.announcements.reports import announcement_progress, status_counts, version_counts
-from storage.db import Database, bundled_migrations
+from storage.db import Database
+from tests.support.rows import migrations_before
 
 NOW = "2026-12-01T08:00:00+00:00"
 
 
-def before_the_rename() -> list:  # type: ignore[type-arg]
-    migrations = bundled_migrations()
-    index = next(i for i, m in enumerate(migrations) if m.name.endswith("_outbox_unreachable.sql"))
-    return migrations[:index]
-
-
 async def test_stored_blocked_becomes_unreachable_and_reads_as_before(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    old = await Database.open(path, before_the_rename())
+    old = await Database.open(path, migrations_before("_outbox_unreachable.sql"))
     for announcement_id in (1, 2):
         await old.execute(
             "INSERT INTO announcements (id, audience, created_at, send_at, body) "
@@ -61,3 +58,12 @@ async def test_stored_blocked_becomes_unreachable_and_reads_as_before(tmp_path: 
             await db.execute("UPDATE outbox SET status = 'blocked' WHERE telegram_id = 11")
     finally:
         await db.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda lang: lang.code)
+def test_the_report_names_the_unreachable_in_every_language(language: Language) -> None:
+    t = translator(language.code)
+    rows = [("so", Outcome.SENT.value, 3), ("so", Outcome.UNREACHABLE.value, 2)]
+    text = report_text(t, "Alna", rows)
+    blocked = "🚫 " + t._("{n} blocked").format(n=t.ltr(2))
+    assert blocked in text and blocked in counts_line(t, counts_from([("unreachable", 2)]))

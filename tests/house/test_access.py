@@ -16,7 +16,16 @@ from bot.identity import Identity, Role
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.common.language import LANGUAGE
-from handlers.people.codecs import MEMBER_REMOVE_OK
+from handlers.meetings.codecs import PHASE_CHOICES, PHASE_OK, PHASE_PICK
+from handlers.people.codecs import (
+    INVITE_DISTRICT,
+    INVITE_ROLE,
+    MEMBER_CARD,
+    MEMBER_PAGE,
+    MEMBER_REMOVE,
+    MEMBER_REMOVE_OK,
+    MEMBER_ROLE,
+)
 from storage.districts import get_district
 from storage.members import get_member
 from storage.people import MembershipRecord
@@ -93,10 +102,16 @@ async def test_forged_presses_change_only_what_she_may(
     await her.send("/start")
     await her.press(LANGUAGE.encode("en"))
     presses = [
-        f"inv:{district}", f"inv:{district}:mother", f"mem:{district}:0",
-        f"mcard:{district}:{target}", f"mrole:{district}:{target}:participant",
-        f"mrm:{district}:{target}", f"ph:{district}", f"ph:{district}:4", f"phok:{district}:4",
-    ]  # fmt: skip
+        INVITE_DISTRICT.encode(district),
+        INVITE_ROLE.encode(district, "mother"),
+        MEMBER_PAGE.encode(district, 0),
+        MEMBER_CARD.encode(district, target),
+        MEMBER_ROLE.encode(district, target, "participant"),
+        MEMBER_REMOVE.encode(district, target),
+        PHASE_CHOICES.encode(district),
+        PHASE_PICK.encode(district, 4),
+        PHASE_OK.encode(district, 4),
+    ]
     for data in presses:
         await her.press(data)
     await her.press(MEMBER_REMOVE_OK.encode(district, target))  # last: it removes the target

@@ -14,8 +14,12 @@ from telegram import Update
 
 from bot.app import BotApplication
 from bot.offline_api import JSON, OfflineBotApi
+from handlers.common import menu
 from handlers.common.context import Services
 from handlers.common.guard import GROUP_BUTTONS
+from handlers.common.help_flow import CLEAR
+from handlers.help.codecs import TOPIC
+from handlers.people.codecs import LINK
 from tests.fakes.callback_data import examples, registered_patterns
 from tests.support.people import ADMIN_ID, make_member
 
@@ -45,7 +49,7 @@ async def test_every_registered_button_pressed_in_a_group_is_refused_and_changes
     patterns = registered_patterns(app)
     assert None in patterns, "the catch-all for stale buttons is registered"
     presses = sorted(
-        {data for p in patterns if p is not None for data in examples(p)} | {"zzz", "hlp:clear"}
+        {data for p in patterns if p is not None for data in examples(p)} | {"zzz", CLEAR.encode()}
     )
     private_only = [d for d in presses if not any(g.match(d) for g in GROUP_BUTTONS)]
     assert len(private_only) > 100 and "hlp:t:violence" in private_only
@@ -72,7 +76,7 @@ async def test_the_group_buttons_still_work_in_a_group(
     api.set_member_status(GROUP_ID, kari, "administrator")
     await process(app, api.send_text(kari, "/link", chat=api.chats[GROUP_ID]))
     picker = api.bot_messages_in(GROUP_ID)[-1]
-    await process(app, api.press(kari, GROUP_ID, picker["message_id"], f"link:{alna_id}"))
+    await process(app, api.press(kari, GROUP_ID, picker["message_id"], LINK.encode(alna_id)))
     assert api.bot_messages_in(GROUP_ID)[-1]["text"].startswith("✅")
 
 
@@ -82,7 +86,7 @@ async def test_the_same_buttons_in_her_private_chat_pass_the_guard(
     amina = api.user(1001, "Amina", "en")
     await process(app, api.send_text(amina, "/info"))
     guide = api.bot_messages_in(1001)[-1]
-    await process(app, api.press(amina, 1001, guide["message_id"], "hlp:t:violence"))
+    await process(app, api.press(amina, 1001, guide["message_id"], TOPIC.encode("violence")))
     assert any("112" in m.get("text", "") for m in api.bot_messages_in(1001))
     assert REFUSAL not in [c.params.get("text") for c in api.calls_to("answerCallbackQuery")]
 
@@ -92,8 +96,8 @@ async def test_a_press_on_a_message_the_bot_cannot_see_says_the_button_expired(
 ) -> None:
     amina = api.user(1001, "Amina", "en")
     await process(app, api.send_text(amina, "/start"))
-    await process(app, api.press_unseen(amina, "hlp:clear"))  # an inline message
-    await process(app, api.press_unseen(amina, "menu:help", message_id=1))  # inaccessible
+    await process(app, api.press_unseen(amina, CLEAR.encode()))  # an inline message
+    await process(app, api.press_unseen(amina, menu.HELP.encode(), message_id=1))  # inaccessible
     answers = [c.params.get("text") for c in api.calls_to("answerCallbackQuery")]
     assert answers[-2:] == [EXPIRED, EXPIRED]
     assert not api.calls_to("deleteMessages") and not api.calls_to("deleteMessage")

@@ -16,6 +16,9 @@ from pathlib import Path
 
 from bot.i18n import translator
 from bot.offline_api import OfflineBotApi
+from handlers.common import menu
+from handlers.common.language import LANGUAGE
+from handlers.help.codecs import TOPIC, TOPIC_PAGE
 from storage import Database
 from storage.people import load_person
 from tests.fakes.bot_process import TOKEN, WAIT, start_bot, stop
@@ -38,7 +41,7 @@ async def test_start_pick_somali_get_menu_then_sigterm(
         picker = api.bot_messages_in(31337)[0]
         assert len(buttons_of(picker)) == 12
 
-        api.press(user, 31337, picker["message_id"], "lang:so")
+        api.press(user, 31337, picker["message_id"], LANGUAGE.encode("so"))
         so = translator("so")
         menu_line = so._("Help")
         assert api.wait_for(
@@ -89,16 +92,15 @@ async def test_a_woman_in_somali_hears_that_pregnancy_check_ups_are_free(
         hodan = api.user(4242, "Hodan", language_code="en")
         api.send_text(hodan, "/start")
         assert api.wait_for(lambda: has_buttons(api, 4242), WAIT)
-        api.press(hodan, 4242, api.bot_messages_in(4242)[-1]["message_id"], "lang:so")
-        assert api.wait_for(lambda: button_with(api, 4242, "menu:help") is not None, WAIT)
-        api.press(hodan, 4242, *button_with(api, 4242, "menu:help"))  # type: ignore[misc]
-        assert api.wait_for(lambda: button_with(api, 4242, "hlp:t:pregnancy") is not None, WAIT)
-        api.press(hodan, 4242, *button_with(api, 4242, "hlp:t:pregnancy"))  # type: ignore[misc]
+        api.press(hodan, 4242, api.bot_messages_in(4242)[-1]["message_id"], LANGUAGE.encode("so"))
+        for data in (menu.HELP.encode(), TOPIC.encode("pregnancy")):
+            assert api.wait_for(partial(shows_button, api, 4242, data), WAIT), data
+            api.press(hodan, 4242, *button_with(api, 4242, data))  # type: ignore[misc]
         assert api.wait_for(lambda: any(free in t for t in texts_to(api, 4242)), WAIT), texts_to(
             api, 4242
         )
         for page in range(1, 10):  # she pages through the topic's cards
-            pressed = button_with(api, 4242, f"hlp:p:pregnancy:{page}")
+            pressed = button_with(api, 4242, TOPIC_PAGE.encode("pregnancy", page))
             if pressed is None:
                 break
             sent = len(api.bot_messages_in(4242))
@@ -137,6 +139,10 @@ def texts_to(api: OfflineBotApi, chat_id: int) -> list[str]:
         for c in api.calls_to("sendMessage")
         if str(c.params.get("chat_id")) == str(chat_id)
     ]
+
+
+def shows_button(api: OfflineBotApi, chat_id: int, data: str) -> bool:
+    return button_with(api, chat_id, data) is not None
 
 
 def button_with(api: OfflineBotApi, chat_id: int, data: str) -> tuple[int, str] | None:
@@ -188,7 +194,7 @@ async def test_coordinator_invites_a_woman_who_then_appears_in_members(
         api.send_text(hodan, f"/start {code[1]}")
         assert api.wait_for(lambda: has_buttons(api, 888), WAIT)
         picker = api.bot_messages_in(888)[-1]
-        api.press(hodan, 888, picker["message_id"], "lang:so")
+        api.press(hodan, 888, picker["message_id"], LANGUAGE.encode("so"))
         assert api.wait_for(lambda: join_button(api) is not None, WAIT), api.bot_messages_in(888)
         message_id, data = join_button(api)  # type: ignore[misc]
         api.press(hodan, 888, message_id, data)

@@ -11,6 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot.i18n import LOCALE_CODES, catalogue_path, translator
+from handlers.common import menu
 from handlers.common.context import Services
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.support.people import make_member
@@ -24,7 +25,7 @@ async def test_my_profile_and_my_data_are_clearly_different(
     hodan = chat(3001, "Hodan")
     await hodan.send("/menu")
     labels = {b["callback_data"]: b["text"] for b in buttons_of(hodan.last())}
-    profile, data = labels["menu:me"][2:], labels["menu:mydata"][2:]
+    profile, data = labels[menu.ME.encode()][2:], labels[menu.MYDATA.encode()][2:]
     assert profile not in data and data not in profile, (profile, data)
 
 

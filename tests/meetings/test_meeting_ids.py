@@ -5,20 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.db import Database, bundled_migrations
+from storage.db import Database
+from tests.support.rows import migrations_before
 
 NOW = "2026-12-01T08:00:00+00:00"
 
 
-def before_the_rebuild() -> list:  # type: ignore[type-arg]
-    migrations = bundled_migrations()
-    index = next(i for i, m in enumerate(migrations) if m.name.endswith("_meeting_ids.sql"))
-    return migrations[:index]
-
-
 async def test_the_rebuild_keeps_rows_and_ids_are_never_reused(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    old = await Database.open(path, before_the_rebuild())
+    old = await Database.open(path, migrations_before("_meeting_ids.sql"))
     await old.execute("INSERT INTO districts (id, slug, name, phase) VALUES (1, 'alna', 'Alna', 3)")
     await old.execute("INSERT INTO people (telegram_id) VALUES (7)")
     for meeting_id in (1, 2):

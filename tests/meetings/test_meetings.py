@@ -122,12 +122,14 @@ async def test_presses_that_cannot_count_change_nothing_and_say_why(
     )
     fadumo = await started(chat(FADUMO, "Fadumo"))
     cases = {
-        f"rsvp:{theirs}:y": "🔒 You can only answer for the meetings of your own group.",
-        f"rsvp:{past}:y": "⌛ This meeting has already taken place. Nothing was changed.",
-        f"rsvp:{cancelled}:y": "🚫 This meeting is cancelled. Nothing was changed.",
-        "rsvp:999999:y": "🤷 This meeting no longer exists. Send /meetings to see the next ones.",
+        RSVP.encode(theirs, "y"): "🔒 You can only answer for the meetings of your own group.",
+        RSVP.encode(past, "y"): "⌛ This meeting has already taken place. Nothing was changed.",
+        RSVP.encode(cancelled, "y"): "🚫 This meeting is cancelled. Nothing was changed.",
+        RSVP.encode(999999, "y"): (
+            "🤷 This meeting no longer exists. Send /meetings to see the next ones."
+        ),
         f"rsvp:{meeting_id}:x": "This button has expired. Send /menu to start again.",
-        f"ics:{theirs}": "🔒 This meeting is not your group's.",
+        CALENDAR.encode(theirs): "🔒 This meeting is not your group's.",
     }
     for data, toast in cases.items():
         await fadumo.press(data)
@@ -203,8 +205,12 @@ async def test_a_mother_cannot_cancel_move_or_add(
     district_id, meeting_id = await planned_alna(services, api, app)
     day = (now() + timedelta(days=3)).astimezone(OSLO).date()
     fadumo = await started(chat(FADUMO, "Fadumo"))
-    for data in (f"mcanok:{meeting_id}", f"mmvok:{meeting_id}:{day:%Y%m%d}:1800",
-                 f"maddok:{district_id}:{day:%Y%m%d}:1800", f"mnote:{meeting_id}"):  # fmt: skip
+    for data in (
+        CANCEL_OK.encode(meeting_id),
+        MOVE.ok.encode(meeting_id, f"{day:%Y%m%d}", "1800"),
+        ADD.ok.encode(district_id, f"{day:%Y%m%d}", "1800"),
+        NOTE.encode(meeting_id),
+    ):
         await fadumo.press(data)
         assert fadumo.toasts()[-1].startswith("🔒"), data
     meeting = await get_meeting(services.db, meeting_id)

@@ -15,6 +15,7 @@ from bot.app import BotApplication
 from bot.i18n import LANGUAGES, translator
 from bot.offline_api import JSON, OfflineBotApi
 from handlers.common.context import Services
+from handlers.people.codecs import LINK
 from storage import Database
 from storage.districts import get_district, upsert_district
 from storage.group_chats import (
@@ -254,7 +255,7 @@ async def test_a_forged_press_for_another_district_changes_nothing(
     await chat.send(lena, "/link")
     assert await linked_district(services.db, chat.id) == "Grorud"
 
-    await chat.press(lena, f"link:{alna_id}")  # under the bot's confirmation
+    await chat.press(lena, LINK.encode(alna_id))  # under the bot's confirmation
     assert toasts(api)[-1] == "🔒 " + COORDINATOR_ONLY
     for forged in ("link:99999", "link:abc", "link:", f"link:{alna_id}:x", f"link:0{alna_id}x"):
         await chat.press(lena, forged)
@@ -269,7 +270,7 @@ async def test_a_link_button_pressed_in_a_private_chat_changes_nothing(
     kari = api.user(2001, "Kari", "en")
     await Group(app, api, api.private_chat(kari)).send(kari, "/link")
     message_id = int(api.bot_messages_in(2001)[-1]["message_id"])
-    update = api.press(kari, 2001, message_id, f"link:{district_id}")
+    update = api.press(kari, 2001, message_id, LINK.encode(district_id))
     await app.process_update(Update.de_json(update, app.bot))
     assert toasts(api)[-1].startswith("This button has expired.")
     assert await linked_district(services.db, 2001) is None

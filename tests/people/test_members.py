@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
-from handlers.people.codecs import MEMBER_CARD, MEMBER_PAGE, MEMBER_ROLE
+from handlers.people.codecs import (
+    MEMBER_CARD,
+    MEMBER_PAGE,
+    MEMBER_REMOVE_OK,
+    MEMBER_ROLE,
+    MEMBER_ROLE_OK,
+)
 from storage.districts import get_district
 from storage.members import get_member
 from storage.people import mark_unreachable
@@ -87,9 +93,13 @@ async def test_a_coordinator_cannot_change_another_coordinator_or_herself(
     await kari.press(MEMBER_CARD.encode(district_id, 2002))
     # The reviewer right is no role: she may give it to another coordinator too.
     assert labels(kari) == ["🔤 Translation review", "↩️ Back to the list"]
-    for data in (f"mrole:{district_id}:2002:mother", f"mroleok:{district_id}:2002:mother",
-                 f"mrmok:{district_id}:2002",
-                 f"mrole:{district_id}:2001:mother", f"mrmok:{district_id}:2001"):  # fmt: skip
+    for data in (
+        MEMBER_ROLE.encode(district_id, 2002, "mother"),
+        MEMBER_ROLE_OK.encode(district_id, 2002, "mother"),
+        MEMBER_REMOVE_OK.encode(district_id, 2002),
+        MEMBER_ROLE.encode(district_id, 2001, "mother"),
+        MEMBER_REMOVE_OK.encode(district_id, 2001),
+    ):
         await kari.press(data)
         assert kari.toasts()[-1].startswith("🔒")
     for user_id in (2001, 2002):

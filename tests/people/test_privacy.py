@@ -12,6 +12,7 @@ import pytest
 
 from bot.i18n import translator
 from bot.offline_api import OfflineBotApi
+from handlers.common import menu
 from handlers.common.context import Services
 from handlers.people.codecs import FORGET
 from storage import Database, StorageError
@@ -348,7 +349,7 @@ async def test_the_presser_can_only_ever_forget_herself(
     await zahra.send("/forget")
     confirmation = zahra.last_with_buttons()["message_id"]
     # Fadumo presses "yes" under Zahra's question: not her chat, so nobody is forgotten.
-    await fadumo._process(api.press(fadumo.user, ZAHRA, confirmation, "forget:yes"))
+    await fadumo._process(api.press(fadumo.user, ZAHRA, confirmation, FORGET.encode("yes")))
     assert await tables_mentioning(services.db, FADUMO) != []
     # In her own chat, "yes" forgets her, and only her.
     await fadumo.send("/forget")
@@ -380,7 +381,7 @@ async def test_a_menu_button_forged_in_a_group_shows_nothing_there(
     api.chats[-100777] = group
     # A message of the bot's in the group, under which her client forges our buttons' data.
     api.call("sendMessage", {"chat_id": -100777, "text": "hello"})
-    for data in ("menu:mydata", "forget:yes"):
+    for data in (menu.MYDATA.encode(), FORGET.encode("yes")):
         await zahra._process(api.press(zahra.user, -100777, 1, data))
     assert [m["text"] for m in api.bot_messages_in(-100777)] == ["hello"]
     assert await tables_mentioning(services.db, ZAHRA) != []

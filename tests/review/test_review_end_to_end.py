@@ -9,6 +9,9 @@ from pathlib import Path
 
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi
+from handlers.common import menu
+from handlers.common.language import LANGUAGE
+from handlers.help.codecs import ASK, CONSENT_YES, REQUEST_CHANNEL, REQUEST_DISTRICT, TOPIC
 from storage import Database
 from storage.districts import upsert_district
 from storage.people import add_membership
@@ -79,10 +82,16 @@ async def test_arabic_reviewers_change_the_mark_as_handled_button(
 
         # A woman asks to be contacted; Kari, reading Arabic, gets the request with the button.
         api.send_text(zahra, "/start")
-        press_when_shown(api, zahra, "lang:ar")
-        assert api.wait_for(lambda: data_with(api, ZAHRA, "menu:help") is not None, WAIT)
+        press_when_shown(api, zahra, LANGUAGE.encode("ar"))
+        assert api.wait_for(lambda: data_with(api, ZAHRA, menu.HELP.encode()) is not None, WAIT)
         api.send_text(zahra, "/info")
-        for step in ("hlp:t:bydelsmor", "hlp:ask", "hlp:ok", f"hlp:d:{alna}", f"hlp:c:{alna}:tg"):
+        for step in (
+            TOPIC.encode("bydelsmor"),
+            ASK.encode(),
+            CONSENT_YES.encode(),
+            REQUEST_DISTRICT.encode(alna),
+            REQUEST_CHANNEL.encode(alna, "tg"),
+        ):
             press_when_shown(api, zahra, step)
         assert api.wait_for(lambda: data_with(api, KARI, "req:done:") is not None, WAIT)
     finally:
