@@ -18,7 +18,7 @@ from telegram import (
     BotCommandScopeChat,
 )
 
-from bot.i18n import LANGUAGES, N_, SOURCE_LOCALE, Translator, translator
+from bot.i18n import LANGUAGES, N_, SOURCE_LOCALE, Translator, translator, wordings_version
 from bot.identity import MEMBER_ROLES, Role
 from storage import Database
 from storage.bot_state import get_state, set_state
@@ -78,9 +78,20 @@ def commands_for(role: Role) -> list[Command]:
     return [command for command in COMMANDS if role in command.roles]
 
 
-def bot_commands(role: Role, t: Translator) -> list[BotCommand]:
+# Each role's menu in each language, built on first use and again after a reviewer's wording
+# was approved (bot.i18n.wordings_version): sent with every language change.
+_MENUS: dict[tuple[Role, str], tuple[int, tuple[BotCommand, ...]]] = {}
+
+
+def bot_commands(role: Role, t: Translator) -> tuple[BotCommand, ...]:
     """Telegram's command menu for one role, in one language."""
-    return [BotCommand(c.name, t._(c.description)) for c in commands_for(role)]
+    version = wordings_version()
+    kept = _MENUS.get((role, t.locale))
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    menu = tuple(BotCommand(c.name, t._(c.description)) for c in commands_for(role))
+    _MENUS[(role, t.locale)] = (version, menu)
+    return menu
 
 
 MENUS_KEY = "command_menus"

@@ -17,6 +17,7 @@ from bot.i18n import set_live_wordings, translator
 from bot.identity import Identity, Role
 from bot.offline_api import JSON, OfflineBotApi
 from handlers.common.button_handler import ButtonHandler, literal_prefix
+from handlers.common.language import LANGUAGE
 from handlers.common.menu import menu_keyboard
 from handlers.common.render import FrozenKeyboard
 from tests.fakes.callback_data import examples
@@ -50,6 +51,24 @@ async def test_the_kept_menu_takes_a_wording_approved_while_the_bot_runs(
     set_live_wordings({})
     await woman.send("/menu")
     assert "❓ " + old in [b["text"] for b in buttons_of(woman.last())]
+
+
+async def test_her_command_menu_takes_a_wording_approved_while_the_bot_runs(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    def sent_menu() -> list[str]:
+        commands = api.calls_to("setMyCommands")[-1].params["commands"]
+        return [str(c["description"]) for c in commands]
+
+    woman = chat(7005, "Sahra", "so")
+    await woman.send("/start")
+    await woman.press(LANGUAGE.encode("so"))
+    old = translator("so")._("Show the menu")
+    assert old in sent_menu()
+    set_live_wordings({"so": {"Show the menu": ("Liiska muuji hadda",)}})
+    await woman.send("/language")
+    await woman.press(LANGUAGE.encode("so"))
+    assert "Liiska muuji hadda" in sent_menu() and old not in sent_menu()
 
 
 def test_one_menu_object_serves_a_role_in_a_language() -> None:

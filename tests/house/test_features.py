@@ -15,10 +15,11 @@ list may only shrink: a new import between features fails, and so does an entry 
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
+
+from tests.house.source import imports_of
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ("handlers", "bot", "storage")
@@ -65,18 +66,6 @@ def feature_of(module: str) -> str | None:
 
 def module_name(path: Path) -> str:
     return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
-
-
-def imports_of(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-            # `from handlers.meetings import reminders` imports handlers.meetings.reminders
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
 
 
 def crossings(paths: list[Path]) -> set[tuple[str, str]]:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.house.source import imports_of
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSITION_ROOT = {
     "app.py",
@@ -34,13 +36,7 @@ def modules(package: str) -> list[Path]:
 
 
 def imported(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-    return names
+    return imports_of(path, with_names=False)
 
 
 def top_levels(path: Path) -> set[str]:
