@@ -12,6 +12,7 @@ import enum
 import functools
 import re
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -84,7 +85,15 @@ class Database:
             # Reads are also run from the event loop's thread (see Database.fetch_all), on the
             # same connection: SQLite is built serialized (sqlite3.threadsafety 3) and the lock
             # below lets one statement at a time use it.
-            conn = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
+            pending = aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
+            # aiosqlite's thread is not a daemon: a connection some unforeseen path left open
+            # (a SIGTERM in the middle of start-up was seen to do it, rarely, under load) would
+            # keep the process alive for ever after its main thread ended. SQLite's commits are
+            # atomic, so ending with that thread loses nothing committed. Set before it starts.
+            worker = getattr(pending, "_thread", None)
+            if isinstance(worker, threading.Thread):
+                worker.daemon = True
+            conn = await pending
         except sqlite3.Error as exc:
             raise DatabaseUnreadable(f"cannot open database {path}: {exc}") from None
         db = cls(conn, path)

@@ -18,7 +18,7 @@ from storage import Database
 from storage.db import DatabaseUnreadable
 from storage.districts import upsert_district
 from storage.people import add_membership
-from tests.fakes.bot_process import TOKEN
+from tests.fakes.bot_process import ROOT, TOKEN
 
 
 async def a_database_with_members(path: Path, members: int = 300) -> None:
@@ -74,3 +74,29 @@ async def test_a_read_only_database_file_is_one_line_and_exit_3(tmp_path: Path) 
 
 def chattr(flag: str, path: Path) -> bool:
     return subprocess.run(["chattr", flag, str(path)], check=False).returncode == 0
+
+
+def test_a_database_left_open_does_not_keep_the_process_alive(tmp_path: Path) -> None:
+    """Whatever path forgets to close the database (a SIGTERM in the middle of start-up was seen
+    to), the process still ends when its main thread does: the bot must never hang after SIGTERM."""
+    script = (
+        "import asyncio, sys\n"
+        "from storage import Database\n"
+        "kept = []\n"
+        "async def main():\n"
+        "    kept.append(await Database.open(sys.argv[1]))\n"
+        "asyncio.run(main())\n"
+        "print('main thread done', flush=True)\n"
+    )
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / "bot.sqlite3")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError("an open database kept the process alive") from exc
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout == "main thread done\n"

@@ -16,6 +16,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from bot.offline_api import JSON, OfflineBotApi
 from tests.fakes.bot_process import TOKEN, WAIT, stop
 from tests.fakes.http_api import BotApiHttpServer
@@ -89,6 +91,9 @@ def test_webhook_mode_takes_updates_with_the_secret_only(
     assert "+47 912 34 567" not in stderr and "an update could not be read" in stderr
 
 
+# Longer than the two waits inside (for setWebhook, then for the end), so that a hang is reported
+# by the test's own kill, which also ends the stuck process, not by pytest-timeout leaving it.
+@pytest.mark.timeout(3 * WAIT)
 def test_sigterm_while_the_webhook_is_being_set_still_ends_the_process(
     fake_telegram: tuple[OfflineBotApi, BotApiHttpServer], tmp_path: Path
 ) -> None:
