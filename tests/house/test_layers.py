@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.house.source import imports_of
+from tests.house.source import imports_of, parsed
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSITION_ROOT = {
@@ -63,7 +63,7 @@ def test_handlers_do_not_import_the_composition_root(path: Path) -> None:
 
 @pytest.mark.parametrize("path", modules("bot") + modules("handlers"), ids=lambda p: p.name)
 def test_sql_lives_only_in_storage(path: Path) -> None:
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+    for node in ast.walk(parsed(path)):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             assert not SQL.search(node.value), f"SQL in {path.relative_to(ROOT)}: {node.value!r}"
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.house.source import parsed
+
 ROOT = Path(__file__).resolve().parents[2]
 CLOCK = ROOT / "handlers" / "common" / "clock.py"
 DIRECT = {
@@ -23,7 +25,7 @@ DIRECT = {
 
 def direct_time(path: Path) -> list[str]:
     found = []
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+    for node in ast.walk(parsed(path)):
         if (
             isinstance(node, ast.Attribute)
             and isinstance(node.value, ast.Name)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.house.source import parsed
+
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
 SHARED_FOLDERS = {"common", "house"}  # shared handler pieces; cross-cutting checks
@@ -26,7 +28,7 @@ def files_of_tests() -> list[Path]:
 def forbidden_imports(path: Path) -> list[str]:
     """The test files and conftests this module imports."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+    for node in ast.walk(parsed(path)):
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
