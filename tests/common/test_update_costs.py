@@ -22,6 +22,7 @@ from handlers.common.menu import menu_keyboard
 from handlers.common.render import FrozenKeyboard
 from tests.fakes.callback_data import examples
 from tests.fakes.telegram import ChatDriver, buttons_of
+from tests.support.people import started
 
 HELP = "Help"
 NEW_HELP = "Taageero degdeg ah"
@@ -60,9 +61,7 @@ async def test_her_command_menu_takes_a_wording_approved_while_the_bot_runs(
         commands = api.calls_to("setMyCommands")[-1].params["commands"]
         return [str(c["description"]) for c in commands]
 
-    woman = chat(7005, "Sahra", "so")
-    await woman.send("/start")
-    await woman.press(LANGUAGE.encode("so"))
+    woman = await started(chat(7005, "Sahra", "so"), "so")
     old = translator("so")._("Show the menu")
     assert old in sent_menu()
     set_live_wordings({"so": {"Show the menu": ("Liiska muuji hadda",)}})

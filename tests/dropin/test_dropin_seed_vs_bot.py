@@ -9,21 +9,19 @@ from datetime import UTC, datetime
 from bot.dropin import buttons
 from bot.seeding import summary
 from handlers.common.context import Services
-from handlers.common.language import LANGUAGE
 from storage.dropin.sessions import get_session
 from storage.organisation import apply_seed
 from storage.privacy import collect_personal_data
 from tests.dropin.world import ALNA, KARI, PLACE, furuset, wednesday_session
 from tests.fakes.telegram import ChatDriver
+from tests.support.people import started
 
 
 async def test_seed_keeps_the_bots_newer_change_and_says_so(
     chat: Callable[..., ChatDriver], services: Services
 ) -> None:
     sid = await furuset(services)
-    kari = chat(KARI, "Kari")
-    await kari.send("/start")
-    await kari.press(LANGUAGE.encode("en"))
+    kari = await started(chat(KARI, "Kari"))
     await kari.send("/sessions")
     await kari.press(buttons.session("w", sid))
     await kari.press(buttons.session("W", sid, "3"))  # Thursday, from the phone

@@ -15,7 +15,6 @@ from bot.access import POLICY, Action, allowed, grantable_roles, may_grant, may_
 from bot.identity import Identity, Role
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
-from handlers.common.language import LANGUAGE
 from handlers.meetings.codecs import PHASE_CHOICES, PHASE_OK, PHASE_PICK
 from handlers.people.codecs import (
     INVITE_DISTRICT,
@@ -30,7 +29,7 @@ from storage.districts import get_district
 from storage.members import get_member
 from storage.people import MembershipRecord
 from tests.fakes.telegram import ChatDriver
-from tests.support.people import ADMIN_ID, make_member
+from tests.support.people import ADMIN_ID, make_member, started
 
 OWN, OTHER = 1, 2
 ROLES = ["public", "participant", "mother", "coordinator", "admin"]
@@ -98,9 +97,7 @@ async def test_forged_presses_change_only_what_she_may(
 ) -> None:
     ids, actor = await scene(services, role)
     district, target = ids[where], TARGET[where]
-    her = chat(actor, "Actor")
-    await her.send("/start")
-    await her.press(LANGUAGE.encode("en"))
+    her = await started(chat(actor, "Actor"))
     presses = [
         INVITE_DISTRICT.encode(district),
         INVITE_ROLE.encode(district, "mother"),
@@ -133,9 +130,7 @@ async def test_commands_refuse_those_without_a_district_to_act_in(
     chat: Callable[..., ChatDriver], services: Services, role: str
 ) -> None:
     await scene(services, role)
-    her = chat(ADMIN_ID if role == "admin" else ACTOR, "Actor")
-    await her.send("/start")
-    await her.press(LANGUAGE.encode("en"))
+    her = await started(chat(ADMIN_ID if role == "admin" else ACTOR, "Actor"))
     for command in ("/members", "/invite", "/phase"):
         await her.send(command)
         refused = her.last()["text"].startswith("🔒")

@@ -11,8 +11,9 @@ import handlers.help.help
 from bot.i18n import translator
 from bot.logs import RedactSecrets
 from bot.offline_api import OfflineBotApi
-from handlers.common.language import LANGUAGE
+from handlers.common.help_flow import CLEAR_FROM
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver
+from tests.support.people import started
 
 SECRET_QUESTION = "my husband hits me what do I do"
 
@@ -22,9 +23,7 @@ async def test_handler_failure_is_logged_without_text_and_told_in_her_language(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    hawa = chat(1002, "Hawa")
-    await hawa.send("/start")
-    await hawa.press(LANGUAGE.encode("ar"))
+    hawa = await started(chat(1002, "Hawa"), "ar")
 
     def broken(*args: object) -> str:
         raise RuntimeError("boom")
@@ -46,9 +45,7 @@ async def test_handler_failure_is_logged_without_text_and_told_in_her_language(
 async def test_failure_on_a_button_press_answers_the_press(
     chat: Callable[..., ChatDriver], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    amina = chat()
-    await amina.send("/start")
-    await amina.press(LANGUAGE.encode("en"))
+    amina = await started(chat())
 
     def broken(*args: object) -> str:
         raise RuntimeError("boom")
@@ -63,14 +60,12 @@ async def test_a_press_after_she_blocked_the_bot_is_one_quiet_line(
 ) -> None:
     """Found by tests/house/test_fuzz.py: 🧹 pressed after blocking the bot logged a traceback
     (and so does any press whose answer is a new message)."""
-    amina = chat()
-    await amina.send("/start")
-    await amina.press("lang:en")
+    amina = await started(chat())
     await amina.send("/menu")
     api.block(amina.chat_id)
     with caplog.at_level(logging.INFO):
         await amina.press_label("Help")  # its answer is a new message: refused (403)
-        await amina.press("hlp:clear:0")
+        await amina.press(CLEAR_FROM.encode(0))
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert any("Telegram refused the answer (403)" in r.getMessage() for r in caplog.records)
 
@@ -97,9 +92,7 @@ async def test_exception_messages_that_quote_her_text_stay_out_of_the_log(
 ) -> None:
     import handlers.common.fallback
 
-    amina = chat()
-    await amina.send("/start")
-    await amina.press(LANGUAGE.encode("en"))
+    amina = await started(chat())
 
     async def quoting(chat_id: int, context: object, intro: str | None = None) -> None:
         raise ValueError(f"could not parse {SECRET_QUESTION!r}")

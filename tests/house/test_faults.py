@@ -14,6 +14,7 @@ from handlers.common.context import Services
 from handlers.common.language import LANGUAGE
 from handlers.help.codecs import CONSENT_NO
 from tests.fakes.telegram import ChatDriver
+from tests.support.people import started
 
 EXPIRED = "This button has expired. Send /menu to start again."
 
@@ -21,9 +22,7 @@ EXPIRED = "This button has expired. Send /menu to start again."
 async def test_a_button_on_a_deleted_message_says_it_expired(
     chat: Callable[..., ChatDriver], api: OfflineBotApi, caplog: pytest.LogCaptureFixture
 ) -> None:
-    amina = chat(1001, "Amina", "en")
-    await amina.send("/start")
-    await amina.press(LANGUAGE.encode("en"))
+    amina = await started(chat(1001, "Amina", "en"))
     await amina.send("/info")
     await amina.press_label("Talk to a bydelsmor")  # the consent question, with its buttons
 
@@ -58,9 +57,7 @@ async def test_a_full_disk_is_one_log_line_and_she_is_asked_to_try_again_in_her_
     chat: Callable[..., ChatDriver], services: Services, caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    hodan = chat(1002, "Hodan", "so")
-    await hodan.send("/start")
-    await hodan.press(LANGUAGE.encode("so"))
+    hodan = await started(chat(1002, "Hodan", "so"), "so")
     # Every write now fails as SQLite fails on a full disk.
 
     monkeypatch.setattr(services.db, "transaction", FullDisk)
