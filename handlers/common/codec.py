@@ -56,6 +56,12 @@ class Codec:
         match = self.pattern.match(data or "")
         return match.groups() if match else None
 
+    def ids(self, data: str | None) -> tuple[int, ...] | None:
+        """The fields as numbers, for a codec of ids only (the course's); the whole data must
+        match (a trailing newline too)."""
+        match = self.pattern.fullmatch(data or "")
+        return tuple(int(value) for value in match.groups()) if match else None
+
     def values(self) -> tuple[str, ...]:
         """The regexes of the fields that carry a value (the Words are fixed)."""
         return tuple(f for f in self.fields if not isinstance(f, Word))
