@@ -65,9 +65,9 @@ from handlers.meetings import codecs as meeting_codecs
 from handlers.meetings import meeting_admin, meeting_rule, meeting_when, meetings, phase
 from handlers.people import codecs as people_codecs
 from handlers.people import group_chat, invites, members, onboarding, privacy, profile
+from handlers.review import codecs as review_codecs
 from handlers.review import rights as review_rights
 from handlers.review import session as review
-from handlers.review.codec import REVIEW_PATTERN, RIGHTS_PATTERN
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
@@ -234,8 +234,8 @@ def register_handlers(app: BotApplication) -> None:
     # Translation review: /review (optionally with a word), its cards (the wording she types is
     # a typed answer, below), and a coordinator giving the reviewer right from a member's card.
     command("review", review.review_command)
-    press(review.review_callback, REVIEW_PATTERN)
-    press(review_rights.rights_callback, RIGHTS_PATTERN)
+    press(review.review_callback, *review_codecs.REVIEW)
+    press(review_rights.rights_callback, review_codecs.RIGHTS, review_codecs.RIGHTS_TOGGLE)
     # The drop-in: women's /dropin (from the menu and the help guide too), reminders and
     # calendars; the bydelsmødre's /rota, shifts and swaps; a coordinator's answer to an alert;
     # a coordinator's /sessions (create and change them); /reached (counts only) and /report.

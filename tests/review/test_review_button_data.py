@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.review.codec import (
+from handlers.review.codecs import (
     STOP_DATA,
     ReviewPress,
     approve_data,
@@ -70,5 +70,7 @@ def test_old_data_is_read_the_same(data: str, read: ReviewPress | None) -> None:
         ("rv:x", None),
     ],
 )
-def test_old_rights_data_is_read_the_same(data: str, read: tuple[int, int, str | None] | None) -> None:
+def test_old_rights_data_is_read_the_same(
+    data: str, read: tuple[int, int, str | None] | None
+) -> None:
     assert decode_rights(data) == read
