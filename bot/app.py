@@ -21,7 +21,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.dropin import buttons as dropin_buttons
 from handlers.announcements import broadcast_waiting, broadcasts, history
 from handlers.announcements import codecs as announcement_codecs
 from handlers.common import awaiting, errors, fallback, guard, help_flow, menu
@@ -45,6 +44,7 @@ from handlers.course import progress as course_progress
 from handlers.course import roster as course_roster
 from handlers.course import typed as course_typed
 from handlers.course import waiting_list as course_waiting
+from handlers.dropin import codecs as dropin_codecs
 from handlers.dropin import coordinate as dropin_coordinate
 from handlers.dropin import reach as dropin_reach
 from handlers.dropin import report as dropin_report
@@ -241,31 +241,31 @@ def register_handlers(app: BotApplication) -> None:
     # a coordinator's /sessions (create and change them); /reached (counts only) and /report.
     command("dropin", dropin_women.dropin_command)
     press(dropin_women.dropin_menu_callback, menu.DROPIN)
-    press(dropin_women.district_callback, dropin_buttons.WOMEN)
-    press(dropin_women.remind_callback, dropin_buttons.REMIND)
-    press(dropin_women.calendar_callback, dropin_buttons.CALENDAR)
+    press(dropin_women.district_callback, dropin_codecs.WOMEN)
+    press(dropin_women.remind_callback, dropin_codecs.REMIND)
+    press(dropin_women.calendar_callback, dropin_codecs.CALENDAR)
     command("rota", dropin_rota.rota_command)
     press(menu.opened_from_menu(dropin_rota.rota_command), menu.ROTA)
-    press(dropin_rota.rota_callback, dropin_buttons.ROTA)
-    press(dropin_rota.shift_callback, dropin_buttons.SHIFT)
-    press(dropin_rota.accept_callback, dropin_buttons.ACCEPT)
-    press(dropin_rota.my_calendar_callback, dropin_buttons.MY_CALENDAR)
-    press(dropin_coordinate.alert_callback, dropin_buttons.ALERT)
+    press(dropin_rota.rota_callback, dropin_codecs.ROTA)
+    press(dropin_rota.shift_callback, dropin_codecs.SHIFT)
+    press(dropin_rota.accept_callback, dropin_codecs.ACCEPT)
+    press(dropin_rota.my_calendar_callback, dropin_codecs.MY_CALENDAR)
+    press(dropin_coordinate.alert_callback, dropin_codecs.ALERT)
     command("sessions", dropin_sessions.sessions_command)
-    press(dropin_sessions.list_callback, dropin_buttons.SESSIONS)
-    press(dropin_sessions.session_callback, dropin_buttons.SESSION, dropin_buttons.SESSION_SET)
+    press(dropin_sessions.list_callback, dropin_codecs.SESSIONS)
+    press(dropin_sessions.session_callback, dropin_codecs.SESSION, dropin_codecs.SESSION_SET)
     press(
         dropin_sessions.new_callback,
-        dropin_buttons.NEW,
-        dropin_buttons.NEW_PLACE,
-        dropin_buttons.NEW_KIND,
-        dropin_buttons.CREATE,
+        dropin_codecs.NEW,
+        dropin_codecs.NEW_PLACE,
+        dropin_codecs.NEW_KIND,
+        dropin_codecs.CREATE,
     )
     command("reached", dropin_reach.reached_command)
-    press(dropin_reach.district_callback, dropin_buttons.REACH_DISTRICT)
-    press(dropin_reach.reach_callback, dropin_buttons.REACH_TOPIC, dropin_buttons.REACH_COUNT)
+    press(dropin_reach.district_callback, dropin_codecs.REACH_DISTRICT)
+    press(dropin_reach.reach_callback, dropin_codecs.REACH_TOPIC, dropin_codecs.REACH_COUNT)
     command("report", dropin_report.report_command)
-    press(dropin_report.report_callback, dropin_buttons.REPORT)
+    press(dropin_report.report_callback, dropin_codecs.REPORT)
 
     # Privacy: what is stored about her, and forgetting it.
     command("mydata", privacy.mydata_command)
