@@ -6,9 +6,8 @@ buttons and typed answers are added here, in their block, with a comment saying 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Coroutine
-from typing import Any, Protocol
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -26,6 +25,7 @@ from handlers.announcements import codecs as announcement_codecs
 from handlers.common import awaiting, errors, fallback, guard, help_flow, menu
 from handlers.common.button_handler import ButtonHandler
 from handlers.common.clock import CLOCK_KEY
+from handlers.common.codec import Codec
 from handlers.common.context import BotContext
 from handlers.common.identity import load_identity_callback
 from handlers.common.language import LANGUAGE
@@ -73,13 +73,6 @@ BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
-class Button(Protocol):
-    """A button's codec (handlers/common/codec.py, or a feature's own): its anchored pattern."""
-
-    @property
-    def pattern(self) -> re.Pattern[str]: ...
-
-
 def register_handlers(app: BotApplication) -> None:
     """Every handler of the bot, in the order Telegram updates meet them."""
     private = filters.ChatType.PRIVATE
@@ -88,13 +81,12 @@ def register_handlers(app: BotApplication) -> None:
         """A command in her private chat with the bot."""
         app.add_handler(CommandHandler(name, callback, filters=private))
 
-    def press(callback: Callback, *buttons: Button | re.Pattern[str]) -> None:
-        """Buttons, by their codecs (or anchored compiled patterns): one handler each."""
-        for each in buttons:
-            pattern = each if isinstance(each, re.Pattern) else each.pattern
+    def press(callback: Callback, *codecs: Codec) -> None:
+        """Buttons, by their codecs (handlers/common/codec.py): one handler each."""
+        for codec in codecs:
             # PTB's CallbackQueryHandler, checking the pattern's literal start first (a press
             # meets well over a hundred patterns: handlers/common/button_handler.py).
-            app.add_handler(ButtonHandler(callback, pattern))
+            app.add_handler(ButtonHandler(callback, codec.pattern))
 
     # Group -2: load who she is (role, districts, language) once per update, for all that follow.
     app.add_handler(TypeHandler(Update, load_identity_callback), group=-2)
