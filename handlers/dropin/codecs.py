@@ -50,12 +50,6 @@ NEW_KIND = Codec("ds", (Word("k"), _ID, _ID, _KIND))
 CREATE = Codec("ds", (Word("K"), _ID, _ID, _KIND, "[0-6]"))
 
 
-def _read(codec: Codec, data: str) -> tuple[str, ...] | None:
-    # fullmatch: the patterns end in `$`, which would let a trailing newline through.
-    match = codec.pattern.fullmatch(data)
-    return match.groups() if match else None
-
-
 @dataclass(frozen=True)
 class Dated:
     """A button about one occurrence: an action letter, the session and the date."""
@@ -66,7 +60,7 @@ class Dated:
 
 
 def _dated(codec: Codec, data: str) -> Dated | None:
-    fields = _read(codec, data)
+    fields = codec.decode(data)
     if fields is None:
         return None
     day = parse_day_key(fields[2])
@@ -119,7 +113,7 @@ def decode_alert(data: str) -> Dated | None:
 
 def decode_id(codec: Codec, data: str) -> int | None:
     """The one id of a codec with one field."""
-    fields = _read(codec, data)
+    fields = codec.decode(data)
     return int(fields[0]) if fields else None
 
 
@@ -153,11 +147,11 @@ def decode_reach_district(data: str) -> int | None:
 
 
 def decode_reach(data: str) -> Reach | None:
-    fields = _read(REACH_TOPIC, data)
+    fields = REACH_TOPIC.decode(data)
     if fields is not None:
         day = parse_day_key(fields[2])
         return Reach(int(fields[0]), int(fields[1]), day, fields[3]) if day else None
-    fields = _read(REACH_COUNT, data)
+    fields = REACH_COUNT.decode(data)
     if fields is None:
         return None
     action, district_id, session_id, day_text, topic, women = fields
@@ -179,7 +173,7 @@ def report(district_id: int, period: str, form: str) -> str:
 
 
 def decode_report(data: str) -> ReportAsk | None:
-    fields = _read(REPORT, data)
+    fields = REPORT.decode(data)
     return ReportAsk(int(fields[0]), fields[1], fields[2]) if fields else None
 
 
@@ -201,10 +195,10 @@ def session(action: str, session_id: int, value: str = "") -> str:
 
 
 def decode_session(data: str) -> SessionAsk | None:
-    fields = _read(SESSION, data)
+    fields = SESSION.decode(data)
     if fields is not None:
         return SessionAsk(fields[0], int(fields[1]))
-    fields = _read(SESSION_SET, data)
+    fields = SESSION_SET.decode(data)
     return SessionAsk(fields[0], int(fields[1]), fields[2]) if fields else None
 
 
@@ -230,7 +224,7 @@ def new_session(
 
 def decode_new(data: str) -> NewSession | None:
     for codec in (CREATE, NEW_KIND, NEW_PLACE, NEW):
-        fields = _read(codec, data)
+        fields = codec.decode(data)
         if fields is not None:
             return NewSession(
                 int(fields[0]),

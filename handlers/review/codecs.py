@@ -55,14 +55,14 @@ STOP_DATA = STOP.encode()
 
 
 def decode_review(data: str) -> ReviewPress | None:
-    if (fields := _read(LANGUAGE, data)) is not None:
+    if (fields := LANGUAGE.decode(data)) is not None:
         return ReviewPress("l", locale=fields[0])
-    if (fields := _read(MESSAGE, data)) is not None:
+    if (fields := MESSAGE.decode(data)) is not None:
         verb, locale, index, key = fields
         return ReviewPress(verb, locale=locale, index=int(index), key=key)
-    if (fields := _read(APPROVE, data)) is not None:
+    if (fields := APPROVE.decode(data)) is not None:
         return ReviewPress("a", wording_id=int(fields[0]))
-    return ReviewPress("x") if _read(STOP, data) is not None else None
+    return ReviewPress("x") if STOP.decode(data) is not None else None
 
 
 def rights_data(district_id: int, member_id: int, locale: str | None = None) -> str:
@@ -72,14 +72,8 @@ def rights_data(district_id: int, member_id: int, locale: str | None = None) -> 
 
 
 def decode_rights(data: str) -> tuple[int, int, str | None] | None:
-    if (fields := _read(RIGHTS_TOGGLE, data)) is not None:
+    if (fields := RIGHTS_TOGGLE.decode(data)) is not None:
         return int(fields[0]), int(fields[1]), fields[2]
-    if (fields := _read(RIGHTS, data)) is not None:
+    if (fields := RIGHTS.decode(data)) is not None:
         return int(fields[0]), int(fields[1]), None
     return None
-
-
-def _read(codec: Codec, data: str) -> tuple[str, ...] | None:
-    # fullmatch: the patterns end in `$`, which would let a trailing newline through.
-    match = codec.pattern.fullmatch(data)
-    return match.groups() if match else None
