@@ -40,7 +40,9 @@ class Codec:
         body = re.escape(self.name) + "".join(
             ":" + (re.escape(f.text) if isinstance(f, Word) else f"({f})") for f in self.fields
         )
-        object.__setattr__(self, "pattern", re.compile(f"^{body}$"))
+        # \Z, not $: `$` also matches before a trailing newline, so forged data such as
+        # "menu:help\n" would still reach the handler, which reads the fields from the match.
+        object.__setattr__(self, "pattern", re.compile(f"^{body}\\Z"))
 
     def encode(self, *values: int | str) -> str:
         given = iter(values)
@@ -53,7 +55,6 @@ class Codec:
         return data
 
     def decode(self, data: str | None) -> tuple[str, ...] | None:
-        # fullmatch: the pattern ends in `$`, which would let a trailing newline through.
         match = self.pattern.fullmatch(data or "")
         return match.groups() if match else None
 

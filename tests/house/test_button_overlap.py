@@ -56,3 +56,16 @@ def test_a_planted_overlap_is_caught(app: BotApplication) -> None:
     found = overlaps([*patterns, planted])
     assert any(r"^inv:" in (a, b) for _, a, b in found)
     assert ("inv:1", INVITE_DISTRICT.pattern.pattern, r"^inv:") in found
+
+
+def test_no_registered_pattern_takes_data_with_a_trailing_newline(app: BotApplication) -> None:
+    """`$` matches before a final newline: forged "menu:help\\n" would reach the handler, which
+    reads its fields from the match. Every registered pattern ends with \\Z instead."""
+    loose = [
+        pattern.pattern
+        for patterns in patterns_by_group(app).values()
+        for pattern in patterns
+        for data in examples(pattern)
+        if pattern.match(data + "\n")
+    ]
+    assert not loose
