@@ -19,7 +19,7 @@ from bot.offline_api import JSON, OfflineBotApi
 from handlers.common.button_handler import ButtonHandler, literal_prefix
 from handlers.common.language import LANGUAGE
 from handlers.common.menu import menu_keyboard
-from handlers.common.render import FrozenKeyboard
+from handlers.common.render import FrozenKeyboard, button, keyboard_dict
 from tests.fakes.callback_data import examples
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.support.people import started
@@ -190,3 +190,28 @@ def test_every_button_handler_answers_as_ptbs_own_check(
     assert matched >= len(handlers)  # each matched its own examples, at least
     message = Update.de_json(api.send_text(user, "hello"), app.bot)
     assert all(h.check_update(message) is None for h in handlers)
+
+
+def test_a_keyboard_of_the_bots_buttons_is_sent_as_ptb_would_send_it() -> None:
+    """The direct form of a keyboard (handlers.common.render.keyboard_dict) is what PTB's own
+    to_dict gives, and any keyboard it does not know is left to PTB."""
+    ours = InlineKeyboardMarkup(
+        [[button("🧭", "Topics", "hlp:topics"), button("🧹", "Clear", "hlp:clear")], []]
+    )
+    assert keyboard_dict(ours) == InlineKeyboardMarkup.to_dict(ours)
+    assert FrozenKeyboard(ours.inline_keyboard).to_dict() == InlineKeyboardMarkup.to_dict(ours)
+    assert button("🧭", "Topics", "hlp:topics") is button("🧭", "Topics", "hlp:topics")
+    others = [
+        InlineKeyboardMarkup([[InlineKeyboardButton("a", url="https://example.org")]]),
+        InlineKeyboardMarkup([[InlineKeyboardButton("a", callback_data="x", pay=True)]]),
+        InlineKeyboardMarkup([[InlineKeyboardButton("a", callback_data="x")]], api_kwargs={"k": 1}),
+        InlineKeyboardMarkup([]),
+    ]
+    for other in others:
+        assert keyboard_dict(other) is None
+        assert (
+            FrozenKeyboard(other.inline_keyboard, api_kwargs=dict(other.api_kwargs)).to_dict()
+            == other.to_dict()
+        )
+    with pytest.raises(ValueError, match="callback data too long"):
+        button("🧭", "Too long", "x" * 65)
