@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+import babel.localedata
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.app import BotApplication
-from bot.i18n import set_live_wordings, translator
+from bot.i18n import LOCALE_CODES, load_formats, set_live_wordings, translator
 from bot.identity import Identity, Role
 from bot.offline_api import JSON, OfflineBotApi
 from handlers.common.button_handler import ButtonHandler, literal_prefix
@@ -215,3 +218,19 @@ def test_a_keyboard_of_the_bots_buttons_is_sent_as_ptb_would_send_it() -> None:
         )
     with pytest.raises(ValueError, match="callback data too long"):
         button("🧭", "Too long", "x" * 65)
+
+
+def test_every_languages_date_formats_are_loaded_at_start() -> None:
+    """After start-up's load_formats (bot.application.settle_heap), formatting a date in any
+    shipped language reads no more of Babel's data files (an update used to wait for that)."""
+    load_formats()
+    loaded = set(babel.localedata._cache)
+    moment = datetime(2026, 12, 8, 18, tzinfo=UTC)
+    oslo = ZoneInfo("Europe/Oslo")
+    for code in LOCALE_CODES:
+        t = translator(code)
+        assert t.format_datetime(moment, oslo)
+        assert t.format_day(moment, oslo)
+        assert t.format_short(moment, oslo)
+        assert t.format_weekday_name(moment.date())
+    assert set(babel.localedata._cache) == loaded
