@@ -6,9 +6,8 @@ buttons and typed answers are added here, in their block, with a comment saying 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Coroutine
-from typing import Any, Protocol
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -21,12 +20,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.dropin import buttons as dropin_buttons
 from handlers.announcements import broadcast_waiting, broadcasts, history
 from handlers.announcements import codecs as announcement_codecs
 from handlers.common import awaiting, errors, fallback, guard, help_flow, menu
 from handlers.common.button_handler import ButtonHandler
 from handlers.common.clock import CLOCK_KEY
+from handlers.common.codec import Codec
 from handlers.common.context import BotContext
 from handlers.common.identity import load_identity_callback
 from handlers.common.language import LANGUAGE
@@ -45,6 +44,7 @@ from handlers.course import progress as course_progress
 from handlers.course import roster as course_roster
 from handlers.course import typed as course_typed
 from handlers.course import waiting_list as course_waiting
+from handlers.dropin import codecs as dropin_codecs
 from handlers.dropin import coordinate as dropin_coordinate
 from handlers.dropin import reach as dropin_reach
 from handlers.dropin import report as dropin_report
@@ -65,19 +65,12 @@ from handlers.meetings import codecs as meeting_codecs
 from handlers.meetings import meeting_admin, meeting_rule, meeting_when, meetings, phase
 from handlers.people import codecs as people_codecs
 from handlers.people import group_chat, invites, members, onboarding, privacy, profile
+from handlers.review import codecs as review_codecs
 from handlers.review import rights as review_rights
 from handlers.review import session as review
-from handlers.review.codec import REVIEW_PATTERN, RIGHTS_PATTERN
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
-
-
-class Button(Protocol):
-    """A button's codec (handlers/common/codec.py, or a feature's own): its anchored pattern."""
-
-    @property
-    def pattern(self) -> re.Pattern[str]: ...
 
 
 def register_handlers(app: BotApplication) -> None:
@@ -88,13 +81,12 @@ def register_handlers(app: BotApplication) -> None:
         """A command in her private chat with the bot."""
         app.add_handler(CommandHandler(name, callback, filters=private))
 
-    def press(callback: Callback, *buttons: Button | re.Pattern[str]) -> None:
-        """Buttons, by their codecs (or anchored compiled patterns): one handler each."""
-        for each in buttons:
-            pattern = each if isinstance(each, re.Pattern) else each.pattern
+    def press(callback: Callback, *codecs: Codec) -> None:
+        """Buttons, by their codecs (handlers/common/codec.py): one handler each."""
+        for codec in codecs:
             # PTB's CallbackQueryHandler, checking the pattern's literal start first (a press
             # meets well over a hundred patterns: handlers/common/button_handler.py).
-            app.add_handler(ButtonHandler(callback, pattern))
+            app.add_handler(ButtonHandler(callback, codec.pattern))
 
     # Group -2: load who she is (role, districts, language) once per update, for all that follow.
     app.add_handler(TypeHandler(Update, load_identity_callback), group=-2)
@@ -234,38 +226,38 @@ def register_handlers(app: BotApplication) -> None:
     # Translation review: /review (optionally with a word), its cards (the wording she types is
     # a typed answer, below), and a coordinator giving the reviewer right from a member's card.
     command("review", review.review_command)
-    press(review.review_callback, REVIEW_PATTERN)
-    press(review_rights.rights_callback, RIGHTS_PATTERN)
+    press(review.review_callback, *review_codecs.REVIEW)
+    press(review_rights.rights_callback, review_codecs.RIGHTS, review_codecs.RIGHTS_TOGGLE)
     # The drop-in: women's /dropin (from the menu and the help guide too), reminders and
     # calendars; the bydelsmødre's /rota, shifts and swaps; a coordinator's answer to an alert;
     # a coordinator's /sessions (create and change them); /reached (counts only) and /report.
     command("dropin", dropin_women.dropin_command)
     press(dropin_women.dropin_menu_callback, menu.DROPIN)
-    press(dropin_women.district_callback, dropin_buttons.WOMEN)
-    press(dropin_women.remind_callback, dropin_buttons.REMIND)
-    press(dropin_women.calendar_callback, dropin_buttons.CALENDAR)
+    press(dropin_women.district_callback, dropin_codecs.WOMEN)
+    press(dropin_women.remind_callback, dropin_codecs.REMIND)
+    press(dropin_women.calendar_callback, dropin_codecs.CALENDAR)
     command("rota", dropin_rota.rota_command)
     press(menu.opened_from_menu(dropin_rota.rota_command), menu.ROTA)
-    press(dropin_rota.rota_callback, dropin_buttons.ROTA)
-    press(dropin_rota.shift_callback, dropin_buttons.SHIFT)
-    press(dropin_rota.accept_callback, dropin_buttons.ACCEPT)
-    press(dropin_rota.my_calendar_callback, dropin_buttons.MY_CALENDAR)
-    press(dropin_coordinate.alert_callback, dropin_buttons.ALERT)
+    press(dropin_rota.rota_callback, dropin_codecs.ROTA)
+    press(dropin_rota.shift_callback, dropin_codecs.SHIFT)
+    press(dropin_rota.accept_callback, dropin_codecs.ACCEPT)
+    press(dropin_rota.my_calendar_callback, dropin_codecs.MY_CALENDAR)
+    press(dropin_coordinate.alert_callback, dropin_codecs.ALERT)
     command("sessions", dropin_sessions.sessions_command)
-    press(dropin_sessions.list_callback, dropin_buttons.SESSIONS)
-    press(dropin_sessions.session_callback, dropin_buttons.SESSION, dropin_buttons.SESSION_SET)
+    press(dropin_sessions.list_callback, dropin_codecs.SESSIONS)
+    press(dropin_sessions.session_callback, dropin_codecs.SESSION, dropin_codecs.SESSION_SET)
     press(
         dropin_sessions.new_callback,
-        dropin_buttons.NEW,
-        dropin_buttons.NEW_PLACE,
-        dropin_buttons.NEW_KIND,
-        dropin_buttons.CREATE,
+        dropin_codecs.NEW,
+        dropin_codecs.NEW_PLACE,
+        dropin_codecs.NEW_KIND,
+        dropin_codecs.CREATE,
     )
     command("reached", dropin_reach.reached_command)
-    press(dropin_reach.district_callback, dropin_buttons.REACH_DISTRICT)
-    press(dropin_reach.reach_callback, dropin_buttons.REACH_TOPIC, dropin_buttons.REACH_COUNT)
+    press(dropin_reach.district_callback, dropin_codecs.REACH_DISTRICT)
+    press(dropin_reach.reach_callback, dropin_codecs.REACH_TOPIC, dropin_codecs.REACH_COUNT)
     command("report", dropin_report.report_command)
-    press(dropin_report.report_callback, dropin_buttons.REPORT)
+    press(dropin_report.report_callback, dropin_codecs.REPORT)
 
     # Privacy: what is stored about her, and forgetting it.
     command("mydata", privacy.mydata_command)

@@ -53,8 +53,14 @@ class Codec:
         return data
 
     def decode(self, data: str | None) -> tuple[str, ...] | None:
-        match = self.pattern.match(data or "")
+        # fullmatch: the pattern ends in `$`, which would let a trailing newline through.
+        match = self.pattern.fullmatch(data or "")
         return match.groups() if match else None
+
+    def ids(self, data: str | None) -> tuple[int, ...] | None:
+        """The fields as numbers, for a codec of ids only (the course's)."""
+        fields = self.decode(data)
+        return tuple(int(value) for value in fields) if fields is not None else None
 
     def values(self) -> tuple[str, ...]:
         """The regexes of the fields that carry a value (the Words are fixed)."""

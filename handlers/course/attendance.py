@@ -54,7 +54,7 @@ async def attendance_callback(update: Update, context: BotContext) -> None:
     """Show a page of the attendance list."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.ATTENDANCE.decode(query.data)
+    ids = codecs.ATTENDANCE.ids(query.data)
     found = await managed_evening(update, context, ids[0] if ids else None)
     if found is None or ids is None:
         return
@@ -66,7 +66,7 @@ async def present_callback(update: Update, context: BotContext) -> None:
     """Mark her as come, or not (a second press undoes the first); the list edits itself."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.PRESENT.decode(query.data)
+    ids = codecs.PRESENT.ids(query.data)
     found = await managed_evening(update, context, ids[0] if ids else None)
     if found is None or ids is None:
         return
@@ -87,8 +87,8 @@ async def reminder_answer_callback(update: Update, context: BotContext) -> None:
     """She is coming, or not: recorded, and shown in the reminder."""
     query = update.callback_query
     assert query is not None and query.message is not None
-    coming = codecs.COMING.decode(query.data)
-    ids = coming or codecs.NOT_COMING.decode(query.data)
+    coming = codecs.COMING.ids(query.data)
+    ids = coming or codecs.NOT_COMING.ids(query.data)
     t = context.t
     answer = "yes" if coming else "no"
     if ids is None or not await answer_evening(

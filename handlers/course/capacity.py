@@ -28,7 +28,7 @@ async def typed_capacity_callback(update: Update, context: BotContext) -> None:
     """Ask for the number."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.CAPACITY_TYPED.decode(query.data)
+    ids = codecs.CAPACITY_TYPED.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None:
         return

@@ -52,7 +52,7 @@ async def join_callback(update: Update, context: BotContext) -> None:
     """She signs up: a place if there is one, else the waiting list (she is told which)."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.JOIN_CATCHUP.decode(query.data)
+    ids = codecs.JOIN_CATCHUP.ids(query.data)
     cohort = await get_cohort(context.db, ids[0]) if ids else None
     t, me, now = context.t, context.identity, context.clock.now()
     membership = next(

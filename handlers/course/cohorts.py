@@ -81,8 +81,8 @@ async def new_cohort_callback(update: Update, context: BotContext) -> None:
     """Ask for the new cohort's name (or the catch-up evenings' name)."""
     query = update.callback_query
     assert query is not None
-    catchup = codecs.NEW_CATCHUP.decode(query.data)
-    ids = catchup or codecs.NEW_COHORT.decode(query.data)
+    catchup = codecs.NEW_CATCHUP.ids(query.data)
+    ids = catchup or codecs.NEW_COHORT.ids(query.data)
     if ids is None:
         await answer_expired(query, context.t)
         return
@@ -207,7 +207,7 @@ async def cohort_callback(update: Update, context: BotContext) -> None:
     """A cohort's card."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.COHORT.decode(query.data)
+    ids = codecs.COHORT.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None:
         return
@@ -220,7 +220,7 @@ async def capacity_menu_callback(update: Update, context: BotContext) -> None:
     """The capacities to choose from."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.CAPACITY_MENU.decode(query.data)
+    ids = codecs.CAPACITY_MENU.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None:
         return
@@ -242,7 +242,7 @@ async def capacity_callback(update: Update, context: BotContext) -> None:
     """Set the capacity: free places are offered at once, never below the places taken."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.CAPACITY.decode(query.data)
+    ids = codecs.CAPACITY.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None:
         return

@@ -48,7 +48,7 @@ async def complete_callback(update: Update, context: BotContext) -> None:
     """Who gets the diploma, and who does not: asked before anything happens."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.COMPLETE.decode(query.data)
+    ids = codecs.COMPLETE.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None:
         return
@@ -84,7 +84,7 @@ async def complete_sure_callback(update: Update, context: BotContext) -> None:
     Whatever a crash or Telegram cuts off is sent by the course's job, or shown to her."""
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
-    ids = codecs.COMPLETE_SURE.decode(query.data)
+    ids = codecs.COMPLETE_SURE.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None:
         return
@@ -131,7 +131,7 @@ async def cards_callback(update: Update, context: BotContext) -> None:
     diploma of this cohort that did not surely arrive, with a button to send it again."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.CARDS.decode(query.data)
+    ids = codecs.CARDS.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None:
         return
@@ -174,7 +174,7 @@ async def send_again_callback(update: Update, context: BotContext) -> None:
     """She has checked (or accepts a second copy): send an uncertain or failed one again."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.SEND_AGAIN.decode(query.data)
+    ids = codecs.SEND_AGAIN.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None:
         return
@@ -192,8 +192,8 @@ async def withdraw_card_callback(update: Update, context: BotContext) -> None:
     """Ask, then withdraw: her card's link says "withdrawn" from now on."""
     query = update.callback_query
     assert query is not None
-    sure = codecs.WITHDRAW_CARD_SURE.decode(query.data)
-    ids = sure or codecs.WITHDRAW_CARD.decode(query.data)
+    sure = codecs.WITHDRAW_CARD_SURE.ids(query.data)
+    ids = sure or codecs.WITHDRAW_CARD.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None:
         return

@@ -33,7 +33,7 @@ async def move_callback(update: Update, context: BotContext) -> None:
     """Ask for the new date and time."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.MOVE_EVENING.decode(query.data)
+    ids = codecs.MOVE_EVENING.ids(query.data)
     found = await managed_evening(update, context, ids[0] if ids else None)
     if found is None:
         return
@@ -83,7 +83,7 @@ async def move_sure_callback(update: Update, context: BotContext) -> None:
     """Move it; every participant is told."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.MOVE_EVENING_SURE.decode(query.data)
+    ids = codecs.MOVE_EVENING_SURE.ids(query.data)
     found = await managed_evening(update, context, ids[0] if ids else None)
     if found is None or ids is None:
         return
@@ -112,7 +112,7 @@ async def cancel_callback(update: Update, context: BotContext) -> None:
     """Ask before cancelling."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.CANCEL_EVENING.decode(query.data)
+    ids = codecs.CANCEL_EVENING.ids(query.data)
     found = await managed_evening(update, context, ids[0] if ids else None)
     if found is None:
         return
@@ -133,7 +133,7 @@ async def cancel_sure_callback(update: Update, context: BotContext) -> None:
     """Cancel it; every participant is told."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.CANCEL_EVENING_SURE.decode(query.data)
+    ids = codecs.CANCEL_EVENING_SURE.ids(query.data)
     found = await managed_evening(update, context, ids[0] if ids else None)
     if found is None:
         return
@@ -168,7 +168,7 @@ async def rename_callback(update: Update, context: BotContext) -> None:
     """Ask for the district's own name for this evening."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.RENAME_EVENING.decode(query.data)
+    ids = codecs.RENAME_EVENING.ids(query.data)
     found = await managed_evening(update, context, ids[0] if ids else None)
     if found is None:
         return

@@ -39,7 +39,7 @@ async def evenings_callback(update: Update, context: BotContext) -> None:
     """The cohort's evenings, each a button to its card, and "add an evening"."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.EVENINGS.decode(query.data)
+    ids = codecs.EVENINGS.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None:
         return
@@ -66,7 +66,7 @@ async def add_evening_callback(update: Update, context: BotContext) -> None:
     """Which module? Those not planned yet come first."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.ADD_EVENING.decode(query.data)
+    ids = codecs.ADD_EVENING.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None:
         return
@@ -97,7 +97,7 @@ async def module_callback(update: Update, context: BotContext) -> None:
     """The module: now the date and time, typed."""
     query = update.callback_query
     assert query is not None and context.chat_data is not None
-    ids = codecs.EVENING_MODULE.decode(query.data)
+    ids = codecs.EVENING_MODULE.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None or ids[1] > len(MODULES):
         if cohort is not None:
@@ -156,7 +156,7 @@ async def length_callback(update: Update, context: BotContext) -> None:
     """The length: now the place, from the places list."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.EVENING_LENGTH.decode(query.data)
+    ids = codecs.EVENING_LENGTH.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     draft = _draft(context, cohort.id) if cohort else None
     if cohort is None or ids is None or draft is None or ids[1] not in LENGTHS:
@@ -179,7 +179,7 @@ async def place_callback(update: Update, context: BotContext) -> None:
     """The place: now the lecturer, typed, or save without one."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.EVENING_PLACE.decode(query.data)
+    ids = codecs.EVENING_PLACE.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     draft = _draft(context, cohort.id) if cohort else None
     places = await locations(context.db)
@@ -276,7 +276,7 @@ async def save_callback(update: Update, context: BotContext) -> None:
     """Save the evening as shown."""
     query = update.callback_query
     assert query is not None and context.chat_data is not None
-    ids = codecs.EVENING_SAVE.decode(query.data)
+    ids = codecs.EVENING_SAVE.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     draft = _draft(context, cohort.id) if cohort else None
     if cohort is None or draft is None or "starts_at" not in draft:
@@ -325,7 +325,7 @@ async def evening_callback(update: Update, context: BotContext) -> None:
     """An evening's card: attendance, move, cancel."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.EVENING.decode(query.data)
+    ids = codecs.EVENING.ids(query.data)
     found = await managed_evening(update, context, ids[0] if ids else None)
     if found is None:
         return

@@ -104,7 +104,7 @@ async def district_callback(update: Update, context: BotContext) -> None:
     """Her district: now her name."""
     query = update.callback_query
     assert query is not None and context.chat_data is not None
-    ids = codecs.DISTRICT.decode(query.data)
+    ids = codecs.DISTRICT.ids(query.data)
     district = await get_district(context.db, ids[0]) if ids and _consented(context) else None
     if district is None:
         await answer_expired(query, context.t)
@@ -188,7 +188,7 @@ async def telegram_callback(update: Update, context: BotContext) -> None:
     """Contact her on Telegram: the interest is stored without a phone number."""
     query = update.callback_query
     assert query is not None
-    if codecs.REACH_ON_TELEGRAM.decode(query.data) is None:
+    if codecs.REACH_ON_TELEGRAM.ids(query.data) is None:
         await answer_expired(query, context.t)
         return
     await query.answer()

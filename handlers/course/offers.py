@@ -19,8 +19,8 @@ async def offer_answer_callback(update: Update, context: BotContext) -> None:
     """Take her place, or give it to the next woman."""
     query = update.callback_query
     assert query is not None
-    accepting = codecs.ACCEPT.decode(query.data)
-    ids = accepting or codecs.DECLINE.decode(query.data)
+    accepting = codecs.ACCEPT.ids(query.data)
+    ids = accepting or codecs.DECLINE.ids(query.data)
     if ids is None:
         await answer_expired(query, context.t)
         return

@@ -13,6 +13,7 @@ from bot.course.export import cohort_csv
 from bot.course.modules import MODULE_COUNT, module_name
 from bot.course.progress import Progress, progress
 from handlers.common.access import refuse
+from handlers.common.codec import Codec
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, escape
 from handlers.course import codecs
@@ -67,12 +68,12 @@ async def participant_lines(context: BotContext, cohort: Cohort) -> list[str]:
     return lines
 
 
-async def pressed_cohort(update: Update, context: BotContext, codec: codecs.Codec) -> Cohort | None:
+async def pressed_cohort(update: Update, context: BotContext, codec: Codec) -> Cohort | None:
     """The cohort a coordinator's press names, answered; None (and she is told) when it is gone
     or not hers to manage. The progress view and the spreadsheet check a press the same way."""
     query = update.callback_query
     assert query is not None
-    ids = codec.decode(query.data)
+    ids = codec.ids(query.data)
     cohort = await get_cohort(context.db, ids[0]) if ids else None
     if cohort is None:
         await answer_expired(query, context.t)

@@ -40,8 +40,8 @@ async def interested_callback(update: Update, context: BotContext) -> None:
     message (page 1); its ◀️ / ▶️ edit it."""
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
-    page_press = codecs.INTERESTED_PAGE.decode(query.data)
-    ids = page_press or codecs.INTERESTED.decode(query.data)
+    page_press = codecs.INTERESTED_PAGE.ids(query.data)
+    ids = page_press or codecs.INTERESTED.ids(query.data)
     district = await get_district(context.db, ids[0]) if ids else None
     if district is None or ids is None:
         await answer_expired(query, context.t)
@@ -96,8 +96,8 @@ async def admit_list_callback(update: Update, context: BotContext) -> None:
     """Interested women without a place, each a button that admits her into this cohort."""
     query = update.callback_query
     assert query is not None
-    page_press = codecs.ADMIT_PAGE.decode(query.data)
-    ids = page_press or codecs.ADMIT_LIST.decode(query.data)
+    page_press = codecs.ADMIT_PAGE.ids(query.data)
+    ids = page_press or codecs.ADMIT_LIST.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None:
         return
@@ -147,7 +147,7 @@ async def admit_callback(update: Update, context: BotContext) -> None:
     The list stays on the page she was on."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.ADMIT.decode(query.data)
+    ids = codecs.ADMIT.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None:
         return

@@ -71,8 +71,8 @@ async def places_callback(update: Update, context: BotContext) -> None:
     """A cohort's participants, open offers and waiting list; a button per woman."""
     query = update.callback_query
     assert query is not None
-    page_press = codecs.PLACES_PAGE.decode(query.data)
-    ids = page_press or codecs.PLACES.decode(query.data)
+    page_press = codecs.PLACES_PAGE.ids(query.data)
+    ids = page_press or codecs.PLACES.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None:
         return
@@ -117,7 +117,7 @@ async def place_card_callback(update: Update, context: BotContext) -> None:
     """One woman: move her up or down, skip her, or take her off."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.PLACE_CARD.decode(query.data)
+    ids = codecs.PLACE_CARD.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None:
         return
@@ -171,7 +171,7 @@ async def offer_again_callback(update: Update, context: BotContext) -> None:
     """Send an offer in doubt again (she may get it twice: the coordinator chose so)."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.OFFER_AGAIN.decode(query.data)
+    ids = codecs.OFFER_AGAIN.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None:
         return
@@ -187,7 +187,7 @@ async def place_action_callback(update: Update, context: BotContext) -> None:
     """Do what she pressed to one woman's place; the list moves on and is shown again."""
     query = update.callback_query
     assert query is not None
-    ids = codecs.PLACE_ACTION.decode(query.data)
+    ids = codecs.PLACE_ACTION.ids(query.data)
     cohort = await managed_cohort(update, context, ids[0] if ids else None)
     if cohort is None or ids is None or ids[3] not in PlaceAction.ALL:
         if cohort is not None:

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 from telegram import Bot, InlineKeyboardMarkup, Update
 
 from bot.access import Action, allowed
-from bot.dropin import buttons
 from bot.dropin.plan import Occurrence
 from bot.dropin.rota import free_places
 from bot.i18n import Translator, translator
 from handlers.common.context import BotContext, Services
 from handlers.common.render import answer_expired, button, edit_in_place
 from handlers.delivery.sender import send_one, send_to_member
+from handlers.dropin import codecs
 from handlers.dropin.common import occurrence_block, occurrence_of, send_to, short_day, title, when
 from storage.dropin.rota import locale_of, locales_of, shifts_on
 from storage.dropin.sessions import SessionRecord, cancel_occurrence, subscribers
@@ -25,7 +25,7 @@ async def alert_callback(update: Update, context: BotContext) -> None:
     """Ask all bydelsmødre (a), ask to confirm a cancellation (c), or cancel (k)."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    asked = buttons.decode_alert(query.data)
+    asked = codecs.decode_alert(query.data)
     t, tz = context.t, context.services.config.tz
     found = await occurrence_of(context.db, asked.session_id, asked.day, tz) if asked else None
     if asked is None or found is None or found[1].starts_at <= context.clock.now():
@@ -47,7 +47,7 @@ async def alert_callback(update: Update, context: BotContext) -> None:
         await query.answer()
         text = "❓ " + t._("Cancel this session? The women who asked for a reminder are told.")
         text += "\n\n" + occurrence_block(t, session, occurrence, tz)
-        sure = buttons.alert("k", session.id, occurrence.day)
+        sure = codecs.alert("k", session.id, occurrence.day)
         keyboard = InlineKeyboardMarkup([[button("❌", t._("Yes, cancel it"), sure)]])
         chat_id = query.message.chat.id if query.message else context.identity.telegram_id
         await context.bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=keyboard)
@@ -88,7 +88,7 @@ async def ask_all(context: BotContext, session: SessionRecord, occurrence: Occur
         ).format(n=t.ltr(free), date=short_day(t, occurrence, tz))
         text += f"\n\n<b>{title(t, session)}</b>\n🗓 {when(t, occurrence, tz)}"
         take = t._("{date}: take a shift").format(date=short_day(t, occurrence, tz))
-        shift = buttons.shift("t", session.id, occurrence.day)
+        shift = codecs.shift("t", session.id, occurrence.day)
         keyboard = InlineKeyboardMarkup([[button("🙋", take, shift)]])
         delivery = await send_to(context, telegram_id, text, keyboard)
         sent += delivery.outcome == "sent"

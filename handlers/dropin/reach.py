@@ -14,7 +14,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot.access import may_take_shifts
-from bot.dropin import buttons
 from bot.dropin.plan import day_key, parse_day_key
 from bot.dropin.report import OTHER
 from bot.dropin.rota import MAX_COUNT, count_needs_confirming, valid_count
@@ -24,6 +23,7 @@ from handlers.common.awaiting import Question, ask, end
 from handlers.common.catalogue import catalogue_of
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place
+from handlers.dropin import codecs
 from storage.dropin.reach import log_reach
 from storage.dropin.sessions import get_session
 
@@ -53,7 +53,7 @@ def topics_keyboard(
     rows = [
         [
             InlineKeyboardButton(
-                label, callback_data=buttons.reach_topic(district_id, session_id, day, topic)
+                label, callback_data=codecs.reach_topic(district_id, session_id, day, topic)
             )
         ]
         for topic, label in topic_labels(t, catalogue).items()
@@ -80,7 +80,7 @@ async def reached_command(update: Update, context: BotContext) -> None:
         # She is a bydelsmor in several districts: she says which one she met them in. (After
         # a shift the question already carries the shift's district.)
         names = {m.district_id: m.district_name for m in context.identity.memberships}
-        rows = [[button("🏘", names.get(d, "?"), buttons.reach_district(d))] for d in districts]
+        rows = [[button("🏘", names.get(d, "?"), codecs.reach_district(d))] for d in districts]
         keyboard = InlineKeyboardMarkup(rows)
         text = "🏘 " + t._("Which district?")
         await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
@@ -94,7 +94,7 @@ async def district_callback(update: Update, context: BotContext) -> None:
     """The district chosen: the topics, for a log in that district (her right checked again)."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    district_id = buttons.decode_reach_district(query.data)
+    district_id = codecs.decode_reach_district(query.data)
     if district_id is None or district_id not in reach_districts(context):
         await answer_expired(query, context.t)
         return
@@ -104,7 +104,7 @@ async def district_callback(update: Update, context: BotContext) -> None:
     await edit_in_place(query, question(context.t), keyboard)
 
 
-def valid_log(context: BotContext, log: buttons.Reach) -> bool:
+def valid_log(context: BotContext, log: codecs.Reach) -> bool:
     today = context.clock.now().astimezone(context.services.config.tz).date()
     return (
         may_take_shifts(context.identity, log.district_id)
@@ -114,7 +114,7 @@ def valid_log(context: BotContext, log: buttons.Reach) -> bool:
     )
 
 
-async def known_log(context: BotContext, log: buttons.Reach | None) -> bool:
+async def known_log(context: BotContext, log: codecs.Reach | None) -> bool:
     """Her right to log for that district, day and topic, and the session of that district."""
     if log is None or not valid_log(context, log):
         return False
@@ -130,7 +130,7 @@ async def reach_callback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     t = context.t
-    log = buttons.decode_reach(query.data)
+    log = codecs.decode_reach(query.data)
     if (
         log is None
         or not await known_log(context, log)
@@ -149,7 +149,7 @@ async def reach_callback(update: Update, context: BotContext) -> None:
     await edit_in_place(query, text, keyboard)
 
 
-def log_values(log: buttons.Reach) -> tuple[str, str, str, str]:
+def log_values(log: codecs.Reach) -> tuple[str, str, str, str]:
     return str(log.district_id), str(log.session_id), day_key(log.day), log.topic
 
 
@@ -161,7 +161,7 @@ async def count_answered(update: Update, context: BotContext, values: tuple[str,
     ids = values[:2] if len(values) == 4 else ()
     log = None
     if day is not None and all(v.isdecimal() for v in ids):
-        log = buttons.Reach(int(values[0]), int(values[1]), day, values[3])
+        log = codecs.Reach(int(values[0]), int(values[1]), day, values[3])
     if log is None or not await known_log(context, log):
         text = "↩️ " + t._("That can no longer be saved. Send {command} to start again.")
         await context.bot.send_message(
@@ -183,14 +183,14 @@ async def count_answered(update: Update, context: BotContext, values: tuple[str,
 
 
 async def settle(
-    context: BotContext, log: buttons.Reach, confirmed: bool
+    context: BotContext, log: codecs.Reach, confirmed: bool
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Save the count, or first ask about a large one; the text and buttons to show."""
     t = context.t
     if count_needs_confirming(log.women) and not confirmed:
         text = "❓ " + t._("{n} women in one shift: is that right?").format(n=t.ltr(log.women))
-        again = buttons.reach_topic(log.district_id, log.session_id, log.day, log.topic)
-        save = button("✅", t._("Yes, save it"), buttons.reach_count("c", log, log.women))
+        again = codecs.reach_topic(log.district_id, log.session_id, log.day, log.topic)
+        save = button("✅", t._("Yes, save it"), codecs.reach_count("c", log, log.women))
         keyboard = InlineKeyboardMarkup([[save, button("↩️", t._("No, choose again"), again)]])
         return text, keyboard
     await log_reach(
@@ -215,9 +215,9 @@ def count_question(t: Translator, label: str) -> str:
     return "📝 " + label + "\n" + t._("How many women? Press a number, or type it.")
 
 
-def numbers_keyboard(log: buttons.Reach) -> InlineKeyboardMarkup:
+def numbers_keyboard(log: codecs.Reach) -> InlineKeyboardMarkup:
     row = [
-        InlineKeyboardButton(f"👩 {n}", callback_data=buttons.reach_count("n", log, n))
+        InlineKeyboardButton(f"👩 {n}", callback_data=codecs.reach_count("n", log, n))
         for n in NUMBERS
     ]
     return InlineKeyboardMarkup([row[i : i + 4] for i in range(0, len(row), 4)])

@@ -13,7 +13,6 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 
 from bot.access import Action, allowed
-from bot.dropin import buttons
 from bot.dropin.chart import bar_chart
 from bot.dropin.plan import hours
 from bot.dropin.report import (
@@ -32,6 +31,7 @@ from bot.identity import Role
 from handlers.common.catalogue import catalogue_of
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, escape
+from handlers.dropin import codecs
 from handlers.dropin.common import scheduled
 from handlers.dropin.reach import topic_labels
 from storage import Database
@@ -83,7 +83,7 @@ async def report_callback(update: Update, context: BotContext) -> None:
     """Another period, or the same report as a chart or a CSV file."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
-    asked = buttons.decode_report(query.data)
+    asked = codecs.decode_report(query.data)
     period = parse_period(asked.period) if asked else None
     scope = await chosen_scope(context, asked.district_id) if asked else False
     if asked is None or period is None or scope == [] or scope is False:
@@ -244,21 +244,21 @@ def report_keyboard(
     d = district_id
     rows = [
         [
-            button("◀️", t._("Earlier"), buttons.report(d, back, "t")),
-            button("📅", t._("Whole year"), buttons.report(d, f"y{period.first.year}", "t")),
+            button("◀️", t._("Earlier"), codecs.report(d, back, "t")),
+            button("📅", t._("Whole year"), codecs.report(d, f"y{period.first.year}", "t")),
         ],
         [
-            button("📊", t._("Chart"), buttons.report(d, period.key, "p")),
-            button("📄", t._("Spreadsheet (CSV)"), buttons.report(d, period.key, "c")),
+            button("📊", t._("Chart"), codecs.report(d, period.key, "p")),
+            button("📄", t._("Spreadsheet (CSV)"), codecs.report(d, period.key, "c")),
         ],
     ]
     # The district picker: one district's report, or all of hers again.
     picks = [
-        button("🏘", district.name, buttons.report(district.id, period.key, "t"))
+        button("🏘", district.name, codecs.report(district.id, period.key, "t"))
         for district in districts or []
         if district.id != district_id
     ]
     if picks and district_id:
-        picks.insert(0, button("🌐", t._("All districts"), buttons.report(0, period.key, "t")))
+        picks.insert(0, button("🌐", t._("All districts"), codecs.report(0, period.key, "t")))
     rows += [picks[i : i + 2] for i in range(0, len(picks), 2)]
     return InlineKeyboardMarkup(rows)

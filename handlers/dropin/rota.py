@@ -11,12 +11,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.access import Action, allowed, may_take_shifts
 from bot.days import local_instant
-from bot.dropin import buttons
 from bot.dropin.plan import Occurrence
 from bot.dropin.rota import EVENING_BEFORE, ROTA_HORIZON_DAYS, free_places, may_withdraw
 from bot.i18n import translator
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.dropin import codecs
 from handlers.dropin.common import (
     Scheduled,
     coming,
@@ -69,7 +69,7 @@ async def rota_command(update: Update, context: BotContext) -> None:
         )
         return
     if len(districts) > 1:
-        rows = [[button("🏘", escape(name), buttons.rota(i))] for i, name in districts.items()]
+        rows = [[button("🏘", escape(name), codecs.rota(i))] for i, name in districts.items()]
         await context.bot.send_message(
             update.effective_chat.id,
             "🏘 " + t._("Which district?"),
@@ -86,7 +86,7 @@ async def rota_callback(update: Update, context: BotContext) -> None:
     """A district picked from the list."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    district_id = buttons.decode_id(buttons.ROTA, query.data)
+    district_id = codecs.decode_id(codecs.ROTA, query.data)
     if district_id is None or district_id not in rota_districts(context):
         await answer_expired(query, context.t)
         return
@@ -116,17 +116,17 @@ async def rota_message(context: BotContext, district_id: int) -> tuple[str, Inli
         mine = any(s.telegram_id == me for s in on_duty)
         if mine and may_withdraw(occurrence, session.withdraw_hours, context.clock.now()):
             label = t._("{date}: withdraw").format(date=day)
-            rows.append([button("↩️", label, buttons.shift("w", session.id, occurrence.day))])
+            rows.append([button("↩️", label, codecs.shift("w", session.id, occurrence.day))])
         elif mine:
             label = t._("{date}: offer a swap").format(date=day)
-            rows.append([button("🔁", label, buttons.shift("s", session.id, occurrence.day))])
+            rows.append([button("🔁", label, codecs.shift("s", session.id, occurrence.day))])
         elif len(on_duty) < session.max_on_duty:
             label = t._("{date}: take a shift").format(date=day)
-            rows.append([button("🙋", label, buttons.shift("t", session.id, occurrence.day))])
+            rows.append([button("🙋", label, codecs.shift("t", session.id, occurrence.day))])
         if manages:
             label = t._("{date}: cancel the session").format(date=day)
-            rows.append([button("❌", label, buttons.alert("c", session.id, occurrence.day))])
-    rows.append([button("📅", t._("My shifts in my calendar"), buttons.my_calendar())])
+            rows.append([button("❌", label, codecs.alert("c", session.id, occurrence.day))])
+    rows.append([button("📅", t._("My shifts in my calendar"), codecs.my_calendar())])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -159,7 +159,7 @@ async def shift_callback(update: Update, context: BotContext) -> None:
     """Take a shift, withdraw from one, or offer it for a swap."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    asked = buttons.decode_shift(query.data)
+    asked = codecs.decode_shift(query.data)
     tz, t, me = context.services.config.tz, context.t, context.identity.telegram_id
     found = await occurrence_of(context.db, asked.session_id, asked.day, tz) if asked else None
     if (
@@ -219,7 +219,7 @@ async def offer_to_others(context: BotContext, found: Scheduled, swap_id: int) -
         text = "🔁 " + t._("A bydelsmor cannot come to her shift. Can you take it?") + "\n\n"
         text += f"<b>{title(t, session)}</b>\n🗓 {when(t, occurrence, tz)}"
         keyboard = InlineKeyboardMarkup(
-            [[button("✅", t._("I take the shift"), buttons.accept(swap_id))]]
+            [[button("✅", t._("I take the shift"), codecs.accept(swap_id))]]
         )
         await send_to(context, telegram_id, text, keyboard)
 
@@ -228,7 +228,7 @@ async def accept_callback(update: Update, context: BotContext) -> None:
     """She takes over a shift offered for a swap: the first press wins."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    swap_id = buttons.decode_id(buttons.ACCEPT, query.data)
+    swap_id = codecs.decode_id(codecs.ACCEPT, query.data)
     t, tz = context.t, context.services.config.tz
     offer = await get_swap(context.db, swap_id) if swap_id is not None else None
     found = await occurrence_of(context.db, offer.session_id, offer.day, tz) if offer else None

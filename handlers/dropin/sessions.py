@@ -12,12 +12,12 @@ from babel.dates import format_date, get_day_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.access import Action, allowed
-from bot.dropin import buttons
 from bot.dropin.plan import KINDS, day_key, parse_day_key
 from bot.i18n import LANGUAGES, Translator
 from bot.identity import Role
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.dropin import codecs
 from handlers.dropin.common import languages, place, title, wake_at, wake_for_alerts
 from storage.districts import list_districts
 from storage.dropin.sessions import (
@@ -69,10 +69,10 @@ async def sessions_list(context: BotContext) -> tuple[str, InlineKeyboardMarkup 
     rows = []
     for session in await list_sessions(context.db, districts):
         label = f"{title(t, session)} · {weekday_name(t, session.weekday)} {session.starts}"
-        rows.append([button("⚙️", label, buttons.session("o", session.id))])
+        rows.append([button("⚙️", label, codecs.session("o", session.id))])
     for district_id, name in districts.items():
         label = t._("New session in {district}").format(district=t.ltr(escape(name)))
-        rows.append([button("➕", label, buttons.new_session(district_id))])
+        rows.append([button("➕", label, codecs.new_session(district_id))])
     return "⚙️ <b>" + t._("Sessions and activities") + "</b>", InlineKeyboardMarkup(rows)
 
 
@@ -80,7 +80,7 @@ async def session_callback(update: Update, context: BotContext) -> None:
     """A session's card, one of its pickers, or a setting chosen."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    asked = buttons.decode_session(query.data)
+    asked = codecs.decode_session(query.data)
     session = await get_session(context.db, asked.session_id) if asked else None
     if asked is None or session is None or session.district_id not in await managed(context):
         await answer_expired(query, context.t)
@@ -97,9 +97,9 @@ async def session_callback(update: Update, context: BotContext) -> None:
             context, context.clock.now()
         )  # a date it no longer has: her shift or reminder, told at once
         if asked.action == "T":  # the end comes next
-            asked = buttons.SessionAsk("e", session.id, asked.value)
+            asked = codecs.SessionAsk("e", session.id, asked.value)
         else:
-            asked = buttons.SessionAsk("o", session.id)
+            asked = codecs.SessionAsk("o", session.id)
         session = await get_session(context.db, session.id) or session
     else:
         await query.answer()
@@ -118,7 +118,7 @@ async def list_callback(update: Update, context: BotContext) -> None:
 
 
 async def apply_setting(
-    context: BotContext, session: SessionRecord, asked: buttons.SessionAsk
+    context: BotContext, session: SessionRecord, asked: codecs.SessionAsk
 ) -> bool:
     value, db = asked.value, context.db
     # Who and when: a later seed run keeps her change unless the file's session changed since.
@@ -167,23 +167,23 @@ async def apply_setting(
 
 
 def screen(
-    t: Translator, session: SessionRecord, asked: buttons.SessionAsk, today: date
+    t: Translator, session: SessionRecord, asked: codecs.SessionAsk, today: date
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The session's card, or the picker the press asked for, under the card's text."""
     rows: list[list[InlineKeyboardButton]] = []
     sid = session.id
     if asked.action == "w":
         rows = [
-            [button("🗓", weekday_name(t, d), buttons.session("W", sid, str(d)))] for d in range(7)
+            [button("🗓", weekday_name(t, d), codecs.session("W", sid, str(d)))] for d in range(7)
         ]
     elif asked.action == "t":
-        cells = [button("🕒", f"{v[:2]}:{v[2:]}", buttons.session("T", sid, v)) for v in STARTS]
+        cells = [button("🕒", f"{v[:2]}:{v[2:]}", codecs.session("T", sid, v)) for v in STARTS]
         rows = [cells[i : i + 4] for i in range(0, len(cells), 4)]
     elif asked.action == "e":
         start = datetime.combine(ANY_DAY, time.fromisoformat(session.starts))
         ends = [(start + timedelta(minutes=m)).strftime("%H%M") for m in LENGTHS]
         cells = [
-            button("🕓", f"{v[:2]}:{v[2:]}", buttons.session("E", sid, v))
+            button("🕓", f"{v[:2]}:{v[2:]}", codecs.session("E", sid, v))
             for v in ends
             if v > session.starts.replace(":", "")
         ]
@@ -193,7 +193,7 @@ def screen(
             button(
                 "✅" if lang.code in session.languages else "▫️",
                 lang.native_name,
-                buttons.session("L", sid, str(i)),
+                codecs.session("L", sid, str(i)),
             )
             for i, lang in enumerate(LANGUAGES)
         ]
@@ -204,40 +204,40 @@ def screen(
             button(
                 "➕",
                 str(format_date(d, "EEE d MMM", locale=t.locale)),
-                buttons.session("X", sid, day_key(d)),
+                codecs.session("X", sid, day_key(d)),
             )
             for d in days
         ]
         rows = [cells[i : i + 3] for i in range(0, len(cells), 3)]
     elif asked.action == "z":
-        rows = [[button("⏹", t._("Yes, end it today"), buttons.session("Z", sid))]]
+        rows = [[button("⏹", t._("Yes, end it today"), codecs.session("Z", sid))]]
     else:
         rows = [
             [
-                button("🗓", t._("Weekday"), buttons.session("w", sid)),
-                button("🕒", t._("Time"), buttons.session("t", sid)),
+                button("🗓", t._("Weekday"), codecs.session("w", sid)),
+                button("🕒", t._("Time"), codecs.session("t", sid)),
             ],
             [
-                button("➖", t._("Fewer needed"), buttons.session("q", sid, "a")),
-                button("➕", t._("More needed"), buttons.session("q", sid, "b")),
+                button("➖", t._("Fewer needed"), codecs.session("q", sid, "a")),
+                button("➕", t._("More needed"), codecs.session("q", sid, "b")),
             ],
             [
-                button("➖", t._("Fewer at most"), buttons.session("q", sid, "c")),
-                button("➕", t._("More at most"), buttons.session("q", sid, "d")),
+                button("➖", t._("Fewer at most"), codecs.session("q", sid, "c")),
+                button("➕", t._("More at most"), codecs.session("q", sid, "d")),
             ],
             [
-                button("➖", t._("Shorter cut-off"), buttons.session("q", sid, "e")),
-                button("➕", t._("Longer cut-off"), buttons.session("q", sid, "f")),
+                button("➖", t._("Shorter cut-off"), codecs.session("q", sid, "e")),
+                button("➕", t._("Longer cut-off"), codecs.session("q", sid, "f")),
             ],
             [
-                button("🗣", t._("Languages"), buttons.session("l", sid)),
-                button("➕", t._("Extra date"), buttons.session("x", sid)),
+                button("🗣", t._("Languages"), codecs.session("l", sid)),
+                button("➕", t._("Extra date"), codecs.session("x", sid)),
             ],
-            [button("⏹", t._("End this session"), buttons.session("z", sid))],
+            [button("⏹", t._("End this session"), codecs.session("z", sid))],
             [button("⬅️", t._("All sessions"), "ds:s:0")],
         ]
     if asked.action != "o":
-        rows.append([button("⬅️", t._("Back"), buttons.session("o", sid))])
+        rows.append([button("⬅️", t._("Back"), codecs.session("o", sid))])
     return card(t, session), InlineKeyboardMarkup(rows)
 
 
@@ -265,7 +265,7 @@ async def new_callback(update: Update, context: BotContext) -> None:
     """A new session: its place, its kind, its weekday; then it is made and its card shown."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    asked = buttons.decode_new(query.data)
+    asked = codecs.decode_new(query.data)
     t = context.t
     if asked is None or asked.district_id not in await managed(context):
         await answer_expired(query, t)
@@ -275,13 +275,13 @@ async def new_callback(update: Update, context: BotContext) -> None:
     if asked.place is None:
         found = await places(context.db)
         rows = [
-            [button("📍", escape(p.name), buttons.new_session(asked.district_id, p.number))]
+            [button("📍", escape(p.name), codecs.new_session(asked.district_id, p.number))]
             for p in found
         ]
         await edit_in_place(query, "📍 " + t._("Where?"), InlineKeyboardMarkup(rows))
     elif asked.kind is None:
         rows = [
-            [button("🏷", t._(label), buttons.new_session(asked.district_id, asked.place, kind))]
+            [button("🏷", t._(label), codecs.new_session(asked.district_id, asked.place, kind))]
             for kind, label in KINDS.items()
         ]
         await edit_in_place(query, "🏷 " + t._("What kind?"), InlineKeyboardMarkup(rows))
@@ -291,7 +291,7 @@ async def new_callback(update: Update, context: BotContext) -> None:
                 button(
                     "🗓",
                     weekday_name(t, d),
-                    buttons.new_session(asked.district_id, asked.place, asked.kind, d),
+                    codecs.new_session(asked.district_id, asked.place, asked.kind, d),
                 )
             ]
             for d in range(7)
@@ -307,7 +307,7 @@ async def new_callback(update: Update, context: BotContext) -> None:
             await answer_expired(query, t)
             return
         await wake_for_alerts(context, session.id)
-        text, keyboard = screen(t, session, buttons.SessionAsk("o", session.id), today)
+        text, keyboard = screen(t, session, codecs.SessionAsk("o", session.id), today)
         await edit_in_place(query, text, keyboard)
     else:
         await answer_expired(query, t)

@@ -11,12 +11,12 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
-from bot.dropin import buttons
 from bot.dropin.rota import WOMEN_HORIZON_DAYS, morning_moment
 from bot.ics import CalendarEvent, calendar_file
 from handlers.common.context import BotContext
 from handlers.common.help_flow import remember, remember_hers, send
 from handlers.common.render import answer_expired, button, edit_in_place, escape
+from handlers.dropin import codecs
 from handlers.dropin.common import (
     Scheduled,
     coming,
@@ -59,7 +59,7 @@ async def district_callback(update: Update, context: BotContext) -> None:
     """She picked a district (or all): its sessions, soonest first."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
-    district_id = buttons.decode_id(buttons.WOMEN, query.data)
+    district_id = codecs.decode_id(codecs.WOMEN, query.data)
     if district_id is None:
         await answer_expired(query, context.t)
         return
@@ -101,15 +101,15 @@ async def sessions_message(
         if session.id not in seen:
             seen.add(session.id)
             label = t._("Calendar: {place}").format(place=t.ltr(escape(session.location_name)))
-            rows.append([button("📅", label, buttons.calendar(session.id))])
+            rows.append([button("📅", label, codecs.calendar(session.id))])
     districts = {s.district_id: s.district_name for s in sessions}
     if len(districts) > 1:
         picks = [
             (i, n) for i, n in sorted(districts.items(), key=lambda d: d[1]) if i != district_id
         ]
-        row = [button("🏘", escape(name), buttons.women(i)) for i, name in picks]
+        row = [button("🏘", escape(name), codecs.women(i)) for i, name in picks]
         if district_id:
-            row.append(button("🌍", t._("All districts"), buttons.women(0)))
+            row.append(button("🌍", t._("All districts"), codecs.women(0)))
         rows += [row[i : i + 2] for i in range(0, len(row), 2)]
     venues = list({s.id: s for s, _ in found if s.latitude is not None}.values())
     # No session and one district: no buttons (Telegram refuses an empty keyboard).
@@ -125,10 +125,10 @@ def _remind_rows(
         day = short_day(t, occurrence, tz)
         if (session.id, occurrence.day) in asked:
             label = t._("No reminder on {date}").format(date=day)
-            rows.append([button("🔕", label, buttons.remind("u", session.id, occurrence.day))])
+            rows.append([button("🔕", label, codecs.remind("u", session.id, occurrence.day))])
         else:
             label = t._("Remind me on the morning of {date}").format(date=day)
-            rows.append([button("⏰", label, buttons.remind("r", session.id, occurrence.day))])
+            rows.append([button("⏰", label, codecs.remind("r", session.id, occurrence.day))])
     return rows
 
 
@@ -136,7 +136,7 @@ async def remind_callback(update: Update, context: BotContext) -> None:
     """Remember her chat for that morning (or forget it), then show the list again."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
-    asked = buttons.decode_remind(query.data)
+    asked = codecs.decode_remind(query.data)
     tz, t = context.services.config.tz, context.t
     found = await occurrence_of(context.db, asked.session_id, asked.day, tz) if asked else None
     if asked is None or found is None or found[1].ends_at <= context.clock.now():
@@ -163,7 +163,7 @@ async def calendar_callback(update: Update, context: BotContext) -> None:
     """A calendar file of the next three months at the session's place."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
-    session_id = buttons.decode_id(buttons.CALENDAR, query.data)
+    session_id = codecs.decode_id(codecs.CALENDAR, query.data)
     session = await get_session(context.db, session_id) if session_id is not None else None
     if session is None:
         await answer_expired(query, context.t)

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.ext import Application, JobQueue
 
-from bot.dropin import buttons
 from bot.dropin.rota import (
     ALERT_AHEAD,
     ASK_AFTER,
@@ -38,6 +37,7 @@ from handlers.common.clock import Clock
 from handlers.common.context import SERVICES_KEY, BotContext, Outbox, Services
 from handlers.common.render import button
 from handlers.delivery.sender import send_one, send_to_member
+from handlers.dropin import codecs
 from handlers.dropin.common import (
     WAKE_KEY,
     alert_wakeups,
@@ -142,7 +142,7 @@ async def shift_messages(
         t = translator(await locale_of(db, shift.telegram_id))
         text = "🗓 " + t._("Reminder: you are on duty.") + "\n\n"
         text += occurrence_block(t, found[0], found[1], tz)
-        rota = button("🗓", t._("Open the rota"), buttons.rota(found[0].district_id))
+        rota = button("🗓", t._("Open the rota"), codecs.rota(found[0].district_id))
         keyboard = InlineKeyboardMarkup([[rota]])
         delivery = await send_to_member(
             bot, db, shift.telegram_id, text, keyboard, clock, pacer=pacer
@@ -192,8 +192,8 @@ async def understaffing_alerts(
                 missing,
             ).format(n=t.ltr(missing), date=short_day(t, occurrence, tz))
             text += "\n\n" + occurrence_block(t, session, occurrence, tz)
-            ask = buttons.alert("a", session.id, occurrence.day)
-            cancel = buttons.alert("c", session.id, occurrence.day)
+            ask = codecs.alert("a", session.id, occurrence.day)
+            cancel = codecs.alert("c", session.id, occurrence.day)
             rows = [
                 [button("🙋", t._("Ask all bydelsmødre"), ask)],
                 [button("❌", t._("Cancel the session"), cancel)],
@@ -234,7 +234,7 @@ async def vanished_dates(
         text = (
             vanished_text(t, session, shift.day, tz) + "\n" + t._("Your shift that day is removed.")
         )
-        rota = button("🗓", t._("Open the rota"), buttons.rota(session.district_id))
+        rota = button("🗓", t._("Open the rota"), codecs.rota(session.district_id))
         keyboard = InlineKeyboardMarkup([[rota]])
         delivery = await send_to_member(
             bot, db, shift.telegram_id, text, keyboard, clock, pacer=pacer

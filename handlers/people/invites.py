@@ -28,7 +28,7 @@ from bot.invites import (
     verdict,
 )
 from handlers.common.access import choose_district, refuse
-from handlers.common.codec import fields_of
+from handlers.common.codec import fields_of, routed_by
 from handlers.common.commands import set_chat_commands
 from handlers.common.context import BotContext
 from handlers.common.identity import identity_of
@@ -194,7 +194,7 @@ async def join_callback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     t = context.t
-    if JOIN_NO.decode(query.data) is not None:
+    if routed_by(context.matches, JOIN_NO):
         await query.answer()
         await query.edit_message_text(t._("All right. You can open the link again later."))
         await send_menu(update.effective_user.id, context)

@@ -10,7 +10,7 @@ from bot.review.catalogue import KIND_NOTES, catalogue_forms
 from bot.review.checks import Finding, Problem
 from bot.review.flow import ReviewItem
 from handlers.common.render import button, escape
-from handlers.review.codec import STOP_DATA, approve_data, message_data
+from handlers.review.codecs import STOP_DATA, approve_data, message_data
 
 SHOWN = 1000  # characters of each text on the card: four texts stay inside Telegram's 4096
 

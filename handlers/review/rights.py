@@ -15,7 +15,7 @@ from handlers.common.access import refuse
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.delivery.sender import send_to_person
-from handlers.review.codec import decode_rights, rights_data
+from handlers.review.codecs import decode_rights, rights_data
 from storage.members import MemberRow, get_member
 from storage.review import reviewer_locales, set_reviewer
 

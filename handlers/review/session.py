@@ -35,7 +35,7 @@ from handlers.review.card import (
     findings_text,
     progress_line,
 )
-from handlers.review.codec import decode_review, language_data
+from handlers.review.codecs import decode_review, language_data
 from storage.review import get_wording, mark_good, reviewer_locales
 
 # The typed answer to ✏️ Better wording; its values are (locale, index, key) of the message.

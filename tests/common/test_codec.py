@@ -15,10 +15,18 @@ def test_fixed_words_are_written_by_encode_and_are_not_values() -> None:
     assert setting.decode("rr:7:f:tm") == ("7", "tm")
     assert setting.decode("rr:7:c:tm") is None  # another word: another button
     assert setting.decode("rr:7:f:tm:1") is None  # anchored at the end too
+    assert setting.decode("rr:7:f:tm\n") is None  # `$` alone would let the newline through
     with pytest.raises(ValueError, match="do not fit"):
         setting.encode(7, "f", "tm")  # the word is not given
     with pytest.raises(ValueError, match="do not fit"):
         setting.encode(7, "xx")  # not a setting
+
+
+def test_ids_reads_a_codec_of_ids_as_numbers() -> None:
+    capacity = Codec("crscap", (r"\d{1,12}",) * 3)
+    assert capacity.ids("crscap:7:0:999999999999") == (7, 0, 999999999999)
+    assert capacity.ids("crscap:7:0") is None
+    assert Codec("crsok").ids("crsok") == ()
 
 
 def test_data_longer_than_telegram_allows_is_refused() -> None:

@@ -47,7 +47,7 @@ async def open_cohort(kari: ChatDriver, capacity: int) -> int:
     await kari.send("/course")
     await kari.press_label("New cohort")
     await kari.send("Autumn 2026")
-    cohort_id = codecs.CAPACITY_MENU.decode(
+    cohort_id = codecs.CAPACITY_MENU.ids(
         next(b["callback_data"] for b in buttons_of(kari.last()) if "Capacity" in b["text"])
     )
     assert cohort_id is not None

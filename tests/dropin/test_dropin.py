@@ -14,10 +14,10 @@ import icalendar
 
 from bot.app import BotApplication
 from bot.days import OSLO, local_instant
-from bot.dropin import buttons
 from bot.i18n import translator
 from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
+from handlers.dropin import codecs
 from handlers.help.codecs import TOPIC
 from handlers.jobs.dropin import dispatch_dropin
 from storage.dropin.rota import shifts_on
@@ -69,7 +69,7 @@ async def test_a_woman_asks_in_urdu_and_is_reminded_that_morning(
     assert api.calls_to("sendVenue") == []
     assert "اردو" in text and "Soomaali" in text  # the languages spoken, each in its script
     assert ur.format_datetime(local_instant(day, time(12), OSLO), OSLO) in text
-    await amina.press(buttons.remind("r", session_id, day))
+    await amina.press(codecs.remind("r", session_id, day))
     assert await subscribed_days(services.db, AMINA) == {(session_id, day)}
     data = await collect_personal_data(services.db, AMINA)
     assert data["dropin_subscriptions"] == [
@@ -93,7 +93,7 @@ async def test_the_calendar_file_has_three_months_of_wednesdays(
     session_id = await furuset(services)
     amina = await started(chat(AMINA, "Amina"))
     await amina.send("/dropin")
-    await amina.press(buttons.calendar(session_id))
+    await amina.press(codecs.calendar(session_id))
     name, content = api.calls_to("sendDocument")[-1].uploads["document"]
     assert name.endswith(".ics")
     events = icalendar.Calendar.from_ical(content).walk("VEVENT")
@@ -111,17 +111,17 @@ async def test_a_cancelled_session_is_told_to_the_women_who_asked(
     day = await next_wednesday(services.db)
     amina = await started(chat(AMINA, "Amina"))
     await amina.send("/dropin")
-    await amina.press(buttons.remind("r", session_id, day))
+    await amina.press(codecs.remind("r", session_id, day))
     kari = await started(chat(KARI, "Kari"))
     fadumo = await started(chat(FADUMO, "Fadumo"))
     await fadumo.send("/rota")
-    await fadumo.press(buttons.shift("t", session_id, day))
+    await fadumo.press(codecs.shift("t", session_id, day))
     await kari.send("/rota")
     # Only a coordinator may cancel: a bydelsmor's forged press changes nothing.
-    await fadumo.press(buttons.alert("k", session_id, day))
+    await fadumo.press(codecs.alert("k", session_id, day))
     assert "cancelled" not in amina.last()["text"]
-    await kari.press(buttons.alert("c", session_id, day))
-    await kari.press(buttons.alert("k", session_id, day))
+    await kari.press(codecs.alert("c", session_id, day))
+    await kari.press(codecs.alert("k", session_id, day))
     assert "A session you asked about is cancelled:" in amina.last()["text"]
     assert "Cancelled this week." in amina.last()["text"]
     assert "A session you asked about is cancelled:" in fadumo.last()["text"]
@@ -129,7 +129,7 @@ async def test_a_cancelled_session_is_told_to_the_women_who_asked(
     assert "Cancelled this week." in amina.last()["text"]
     # Pressing it again tells nobody twice.
     count = len(amina.texts())
-    await kari.press(buttons.alert("k", session_id, day))
+    await kari.press(codecs.alert("k", session_id, day))
     assert len(amina.texts()) == count
 
 
@@ -144,7 +144,7 @@ async def test_never_above_the_maximum_under_concurrent_presses(
     mothers = [await started(chat(i, n)) for i, n in ((FADUMO, "F"), (HAWA, "H"), (SAHRA, "S"))]
     for mother in mothers:
         await mother.send("/rota")
-    data = buttons.shift("t", session_id, day)
+    data = codecs.shift("t", session_id, day)
     await asyncio.gather(*(m.press(data) for m in mothers), *(m.press(data) for m in mothers))
     on_duty = (await shifts_on(services.db, session_id, [day]))[day]
     assert len(on_duty) == 2
@@ -162,8 +162,8 @@ async def test_a_swap_accepted_by_two_at_once_has_one_owner(
         await started(chat(i, n)) for i, n in ((FADUMO, "F"), (HAWA, "H"), (SAHRA, "S"))
     ]
     await fadumo.send("/rota")
-    await fadumo.press(buttons.shift("t", session_id, day))
-    await fadumo.press(buttons.shift("s", session_id, day))
+    await fadumo.press(codecs.shift("t", session_id, day))
+    await fadumo.press(codecs.shift("s", session_id, day))
     accept = button_data(hawa, "I take the shift")
     assert accept == button_data(sahra, "I take the shift")
     await asyncio.gather(hawa.press(accept), sahra.press(accept))
@@ -181,14 +181,14 @@ async def test_withdraw_until_the_cut_off_and_members_only(
     fadumo = await started(chat(FADUMO, "Fadumo"))
     await fadumo.send("/rota")
     assert "Rota: Alna" in fadumo.last()["text"]
-    await fadumo.press(buttons.shift("t", session_id, day))
+    await fadumo.press(codecs.shift("t", session_id, day))
     assert "Fadumo" in fadumo.last()["text"]
-    await fadumo.press(buttons.shift("w", session_id, day))
+    await fadumo.press(codecs.shift("w", session_id, day))
     assert (await shifts_on(services.db, session_id, [day]))[day] == []
     nour = await started(chat(PARTICIPANT, "Nour"))
     await nour.send("/rota")
     assert "The rota is for bydelsmødre of a district." in nour.last()["text"]
-    await nour.press(buttons.shift("t", session_id, day), fadumo.last()["message_id"])
+    await nour.press(codecs.shift("t", session_id, day), fadumo.last()["message_id"])
     assert (await shifts_on(services.db, session_id, [day]))[day] == []
 
 
@@ -200,7 +200,7 @@ async def test_reminder_the_day_before_alert_once_and_the_question_after(
     fadumo = await started(chat(FADUMO, "Fadumo"))
     kari = await started(chat(KARI, "Kari"))
     await fadumo.send("/rota")
-    await fadumo.press(buttons.shift("t", session_id, day))
+    await fadumo.press(codecs.shift("t", session_id, day))
     start = local_instant(day, time(12), OSLO)
     # Three days ahead, 1 of the 2 needed: the coordinators hear of it once.
     assert await dispatch(app, services, start - timedelta(days=3, minutes=1)) == 0
@@ -250,18 +250,18 @@ async def test_reached_then_the_report_shows_it(
     await fadumo.send("2")  # no longer awaited: the free-text fallback, nothing saved twice
     # A count of 500 is asked to be confirmed before it is saved.
     today = datetime.now(UTC).astimezone(OSLO).date()
-    log = buttons.Reach(1, 0, today, "money")
-    alna = buttons.decode_reach(button_data(fadumo, "Money"))
+    log = codecs.Reach(1, 0, today, "money")
+    alna = codecs.decode_reach(button_data(fadumo, "Money"))
     assert alna is not None
-    log = buttons.Reach(alna.district_id, 0, today, "money")
-    await fadumo.press(buttons.reach_count("n", log, 500))
+    log = codecs.Reach(alna.district_id, 0, today, "money")
+    await fadumo.press(codecs.reach_count("n", log, 500))
     assert "500 women in one shift: is that right?" in fadumo.last()["text"]
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/report")
     text = kari.last()["text"]
     assert "Women reached: 5" in text
     assert "fewer than 5" in text  # 3 about one topic points too close to a woman
-    await fadumo.press(buttons.reach_count("c", log, 500))
+    await fadumo.press(codecs.reach_count("c", log, 500))
     await kari.send("/report")
     assert "Women reached: 505" in kari.last()["text"]
     await kari.press_label("Spreadsheet (CSV)")
@@ -320,8 +320,8 @@ async def test_her_shifts_calendar_and_a_member_no_more(
     day = await next_wednesday(services.db)
     fadumo = await started(chat(FADUMO, "Fadumo"))
     await fadumo.send("/rota")
-    await fadumo.press(buttons.shift("t", session_id, day))
-    await fadumo.press(buttons.my_calendar())
+    await fadumo.press(codecs.shift("t", session_id, day))
+    await fadumo.press(codecs.my_calendar())
     _, content = api.calls_to("sendDocument")[-1].uploads["document"]
     events = icalendar.Calendar.from_ical(content).walk("VEVENT")
     assert [e.decoded("DTSTART").astimezone(OSLO).date() for e in events] == [day]
@@ -329,7 +329,7 @@ async def test_her_shifts_calendar_and_a_member_no_more(
     hawa = await started(chat(HAWA, "Hawa"))
     await hawa.send("/rota")
     await services.db.execute("DELETE FROM memberships WHERE telegram_id = ?", (HAWA,))
-    await hawa.press(buttons.shift("t", session_id, day))
+    await hawa.press(codecs.shift("t", session_id, day))
     assert [s.telegram_id for s in (await shifts_on(services.db, session_id, [day]))[day]] == [
         FADUMO
     ]

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, time, timedelta
 
 from bot.app import BotApplication
 from bot.days import OSLO, local_instant
-from bot.dropin import buttons
 from handlers.common.context import Services
+from handlers.dropin import codecs
 from handlers.jobs.dropin import schedule_dropin_wakeups
 from tests.dropin.world import FADUMO, HAWA, KARI, furuset
 from tests.fakes.telegram import ChatDriver
@@ -50,18 +50,18 @@ async def test_the_alert_is_woken_for_at_its_exact_moment(
         if job.name and job.name.startswith("dropin:alert:"):
             job.schedule_removal()
     fadumo, hawa = await started(chat(FADUMO, "Fadumo")), await started(chat(HAWA, "Hawa"))
-    await fadumo.press(buttons.shift("t", sid, day))
-    await hawa.press(buttons.shift("t", sid, day))
+    await fadumo.press(codecs.shift("t", sid, day))
+    await hawa.press(codecs.shift("t", sid, day))
     assert await schedule_dropin_wakeups(app.job_queue, services.db, OSLO, now) == 0
     # She withdraws: below the minimum again, woken for at once at the alert's moment.
     await hawa.send("/rota")
-    await hawa.press(buttons.shift("w", sid, day), hawa.last()["message_id"])
+    await hawa.press(codecs.shift("w", sid, day), hawa.last()["message_id"])
     assert "You are no longer on duty." in hawa.toasts()
     assert list(alert_jobs(app).values()) == [moment]
     # The coordinator moves it to 14:00: the new moment gets its own wake-up.
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/sessions")
-    await kari.press(buttons.session("t", sid))
-    await kari.press(buttons.session("T", sid, "1400"))
+    await kari.press(codecs.session("t", sid))
+    await kari.press(codecs.session("T", sid, "1400"))
     later = local_instant(day, time(14), OSLO) - timedelta(days=3)
     assert later in alert_jobs(app).values()

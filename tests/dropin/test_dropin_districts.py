@@ -7,10 +7,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.days import OSLO
-from bot.dropin import buttons
 from bot.offline_api import OfflineBotApi
 from handlers.common import menu
 from handlers.common.context import Services
+from handlers.dropin import codecs
 from handlers.help.codecs import TOPIC
 from storage.dropin.reach import reach_rows
 from tests.dropin.world import AMINA, FADUMO, HAWA, KARI, furuset
@@ -39,7 +39,7 @@ async def test_a_bydelsmor_of_two_districts_logs_for_the_one_she_picks(
     rows = await reach_rows(services.db, today.replace(day=1), today, None)
     assert [(r.district, r.women) for r in rows] == [("Grorud", 3)]
     # A district she is no member of is refused, and nothing is saved.
-    await fadumo.press(buttons.reach_district(grorud + 100), fadumo.last()["message_id"])
+    await fadumo.press(codecs.reach_district(grorud + 100), fadumo.last()["message_id"])
     assert "Which district?" not in fadumo.last()["text"]
     # Hawa, a bydelsmor of one district, goes straight to the topics.
     hawa = await started(chat(HAWA, "Hawa"))
@@ -78,7 +78,7 @@ async def test_the_report_can_be_narrowed_to_one_district(
     assert not any("🏘" in label for label in labels(kari))
     count = len(kari.texts())
     period = earlier["callback_data"].split(":")[2]
-    await kari.press(buttons.report(grorud, period, "t"), kari.last()["message_id"])
+    await kari.press(codecs.report(grorud, period, "t"), kari.last()["message_id"])
     assert len(kari.texts()) == count
 
 

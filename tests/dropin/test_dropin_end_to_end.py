@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.dropin import buttons
 from bot.i18n import translator
 from bot.offline_api import JSON, OfflineBotApi
 from handlers.common.language import LANGUAGE
+from handlers.dropin import codecs
 from storage import Database
 from storage.dropin.sessions import SessionSeed
 from storage.organisation import DistrictSeed, LocationSeed, apply_seed
@@ -77,7 +77,7 @@ async def test_a_woman_a_bydelsmor_and_the_report(
         assert api.wait_for(lambda: bool(texts_with(api, AMINA, listing)), WAIT), "no sessions"
         shown = texts_with(api, AMINA, listing)[-1]
         assert "Deichman Furuset" in shown["text"] and "اردو" in shown["text"]
-        remind = buttons.remind("r", session_id, today)
+        remind = codecs.remind("r", session_id, today)
         assert remind in [b["callback_data"] for b in buttons_of(shown)]
         api.press(amina, AMINA, shown["message_id"], remind)
         morning = ur._("Today you can meet a bydelsmor:")
@@ -86,15 +86,15 @@ async def test_a_woman_a_bydelsmor_and_the_report(
         api.send_text(hodan, "/rota")
         assert api.wait_for(lambda: bool(texts_with(api, HODAN, "Rota: Alna")), WAIT)
         rota = texts_with(api, HODAN, "Rota: Alna")[-1]
-        api.press(hodan, HODAN, rota["message_id"], buttons.shift("t", session_id, today))
+        api.press(hodan, HODAN, rota["message_id"], codecs.shift("t", session_id, today))
         on_duty = "Reminder: you are on duty."
         assert api.wait_for(lambda: bool(texts_with(api, HODAN, on_duty)), WAIT), "no reminder"
 
         api.send_text(hodan, "/reached")
-        topic = buttons.reach_topic(district_id, 0, today, "pregnancy")
+        topic = codecs.reach_topic(district_id, 0, today, "pregnancy")
         assert api.wait_for(lambda: bool(buttons_in(api, HODAN, topic)), WAIT)
         api.press(hodan, HODAN, buttons_in(api, HODAN, topic)[0]["message_id"], topic)
-        three = buttons.reach_count("n", buttons.Reach(district_id, 0, today, "pregnancy"), 3)
+        three = codecs.reach_count("n", codecs.Reach(district_id, 0, today, "pregnancy"), 3)
         assert api.wait_for(lambda: bool(buttons_in(api, HODAN, three)), WAIT)
         api.press(hodan, HODAN, buttons_in(api, HODAN, three)[0]["message_id"], three)
         assert api.wait_for(lambda: bool(texts_with(api, HODAN, "Saved: 3 women")), WAIT)

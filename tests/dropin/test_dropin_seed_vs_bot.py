@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bot.dropin import buttons
 from bot.seeding import summary
 from handlers.common.context import Services
+from handlers.dropin import codecs
 from storage.dropin.sessions import get_session
 from storage.organisation import apply_seed
 from storage.privacy import collect_personal_data
@@ -23,8 +23,8 @@ async def test_seed_keeps_the_bots_newer_change_and_says_so(
     sid = await furuset(services)
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/sessions")
-    await kari.press(buttons.session("w", sid))
-    await kari.press(buttons.session("W", sid, "3"))  # Thursday, from the phone
+    await kari.press(codecs.session("w", sid))
+    await kari.press(codecs.session("W", sid, "3"))  # Thursday, from the phone
     row = await services.db.fetch_one(
         "SELECT rule_changed_by, rule_changed_at FROM dropin_sessions WHERE id = ?", (sid,)
     )

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.days import OSLO
-from bot.dropin import buttons
 from bot.dropin.plan import day_key
 from handlers.common.context import Services
+from handlers.dropin import codecs
 from storage.dropin.sessions import exceptions_of, get_session, list_sessions
 from tests.dropin.world import FADUMO, KARI, furuset
 from tests.fakes.telegram import ChatDriver
@@ -22,21 +22,21 @@ async def test_a_coordinator_changes_a_session_with_buttons(
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/sessions")
     assert "Sessions and activities" in kari.last()["text"]
-    await kari.press(buttons.session("o", sid))
+    await kari.press(codecs.session("o", sid))
     assert "On duty: at least 2, at most 2" in kari.last()["text"]
-    await kari.press(buttons.session("w", sid))
-    await kari.press(buttons.session("W", sid, "3"))
-    await kari.press(buttons.session("t", sid))
-    await kari.press(buttons.session("T", sid, "1000"))
+    await kari.press(codecs.session("w", sid))
+    await kari.press(codecs.session("W", sid, "3"))
+    await kari.press(codecs.session("t", sid))
+    await kari.press(codecs.session("T", sid, "1000"))
     assert "🕓 11:30" in str(kari.last()["reply_markup"])  # the end times follow the start
-    await kari.press(buttons.session("E", sid, "1130"))
-    await kari.press(buttons.session("q", sid, "b"))  # 3 needed, 2 at most: refused
+    await kari.press(codecs.session("E", sid, "1130"))
+    await kari.press(codecs.session("q", sid, "b"))  # 3 needed, 2 at most: refused
     assert "That does not fit the other settings." in kari.toasts()
-    await kari.press(buttons.session("q", sid, "d"))
-    await kari.press(buttons.session("q", sid, "b"))
-    await kari.press(buttons.session("q", sid, "f"))  # left until 36 hours before
+    await kari.press(codecs.session("q", sid, "d"))
+    await kari.press(codecs.session("q", sid, "b"))
+    await kari.press(codecs.session("q", sid, "f"))  # left until 36 hours before
     assert "A shift can be left until 36 hours before." in kari.last()["text"]
-    await kari.press(buttons.session("L", sid, "5"))  # Türkçe, the sixth in the picker
+    await kari.press(codecs.session("L", sid, "5"))  # Türkçe, the sixth in the picker
     session = await get_session(services.db, sid)
     assert session is not None
     assert (session.weekday, session.starts, session.ends) == (3, "10:00", "11:30")
@@ -44,10 +44,10 @@ async def test_a_coordinator_changes_a_session_with_buttons(
     assert session.languages == ("nb", "so", "ar", "ur", "tr")
     assert "Thursday 10:00–11:30" in kari.last()["text"]
     extra = datetime.now(UTC).astimezone(OSLO).date() + timedelta(days=2)
-    await kari.press(buttons.session("X", sid, day_key(extra)))
+    await kari.press(codecs.session("X", sid, day_key(extra)))
     assert (extra, "extra", None) in (await exceptions_of(services.db, [sid]))[sid]
-    await kari.press(buttons.session("z", sid))
-    await kari.press(buttons.session("Z", sid))
+    await kari.press(codecs.session("z", sid))
+    await kari.press(codecs.session("Z", sid))
     session = await get_session(services.db, sid)
     assert session is not None and session.valid_to is not None
 
@@ -69,7 +69,7 @@ async def test_a_coordinator_creates_a_session_and_a_bydelsmor_cannot(
     fadumo = await started(chat(FADUMO, "Fadumo"))
     await fadumo.send("/sessions")
     assert "Only a coordinator of the district can change its sessions." in fadumo.last()["text"]
-    await fadumo.press(buttons.session("W", sid, "5"), fadumo.last()["message_id"])
-    await fadumo.press(buttons.new_session(district_id, 1, "home", 4), fadumo.last()["message_id"])
+    await fadumo.press(codecs.session("W", sid, "5"), fadumo.last()["message_id"])
+    await fadumo.press(codecs.new_session(district_id, 1, "home", 4), fadumo.last()["message_id"])
     assert (await get_session(services.db, sid)).weekday == 2  # type: ignore[union-attr]
     assert len(await list_sessions(services.db)) == 2

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.app import BotApplication
 from bot.days import OSLO
-from bot.dropin import buttons
 from bot.i18n import translator
 from handlers.common.context import Services
+from handlers.dropin import codecs
 from handlers.jobs.dropin import dispatch_dropin
 from storage.dropin.rota import shifts_on
 from storage.dropin.sessions import subscribed_days
@@ -37,12 +37,12 @@ async def test_a_date_taken_away_in_the_bot_is_told_once_and_nothing_dangles(
     day = await next_wednesday(services.db)
     fadumo = await started(chat(FADUMO, "Fadumo"), "so")
     amina = await started(chat(AMINA, "Amina"), "ur")
-    await fadumo.press(buttons.shift("t", sid, day))
-    await amina.press(buttons.remind("r", sid, day))
+    await fadumo.press(codecs.shift("t", sid, day))
+    await amina.press(codecs.remind("r", sid, day))
     kari = await started(chat(KARI, "Kari"))
     await kari.send("/sessions")
-    await kari.press(buttons.session("w", sid))
-    await kari.press(buttons.session("W", sid, "3"))  # Wednesdays become Thursdays
+    await kari.press(codecs.session("w", sid))
+    await kari.press(codecs.session("W", sid, "3"))  # Wednesdays become Thursdays
     # The press woke the job at once; a second look (as the five-minute one) sends nothing more.
     for _ in range(2):
         await dispatch_dropin(app.bot, services.db, OSLO, datetime.now(UTC), None, services.clock)
@@ -64,7 +64,7 @@ async def test_a_date_taken_away_by_the_seed_file_is_told_too(
     sid = await furuset(services)
     day = await next_wednesday(services.db)
     fadumo = await started(chat(FADUMO, "Fadumo"))
-    await fadumo.press(buttons.shift("t", sid, day))
+    await fadumo.press(codecs.shift("t", sid, day))
     # A date the schedule still has is left alone.
     assert (
         await dispatch_dropin(app.bot, services.db, OSLO, datetime.now(UTC), None, services.clock)

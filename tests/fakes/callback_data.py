@@ -17,9 +17,10 @@ from telegram.ext import CallbackQueryHandler
 from bot.app import BotApplication
 from handlers.common.codec import Codec
 
-# Each registered pattern is pressed with a string it matches, and with these after it (ids,
-# a help topic), so that handlers which parse their data would act if nothing stopped them.
-TAILS = ("", "1", "1:1", "violence", "t:violence")
+# Each registered pattern is pressed with a string it matches, and with these after it (longer
+# ids), so that handlers which parse their data would act if nothing stopped them. A help topic
+# that exists comes from its codec's `example`.
+TAILS = ("", "1", "1:1")
 
 sre: Any = importlib.import_module("re._parser")  # the regex parser, to write matching data
 

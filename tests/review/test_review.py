@@ -23,7 +23,7 @@ from bot.review.checks import check_wording
 from bot.review.export import COMMENT_PREFIX, checked_counts, export, status_table
 from handlers.common.context import Services
 from handlers.people.codecs import FORGET, MEMBER_CARD, MEMBER_PAGE, MEMBER_REMOVE_OK
-from handlers.review.codec import approve_data, language_data, rights_data
+from handlers.review.codecs import approve_data, language_data, rights_data
 from storage.people import save_locale
 from storage.review import live_wordings, pending_wordings, reviewer_locales, set_reviewer
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver, buttons_of
