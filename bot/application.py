@@ -15,6 +15,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.app import BotApplication, register_handlers
 from bot.config import Config
+from bot.i18n import load_formats
 from bot.rate_limit import Limits, RatePlan
 from bot.review.flow import refresh_live
 from handlers.common import awaiting
@@ -134,7 +135,9 @@ def settle_heap() -> None:
     lives as long as the process, so it is moved out of the garbage collector's way. Otherwise
     every full collection walks all of it again and one update waits for it (65 ms at 10,000
     members in benchmarks/updates.py). Not done in tests: they build many applications in one
-    process, and frozen objects are never freed."""
+    process, and frozen objects are never freed. The languages' date formats are loaded first,
+    so that they are settled too."""
+    load_formats()
     gc.collect()
     gc.freeze()
 

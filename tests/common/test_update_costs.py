@@ -7,19 +7,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+import babel.localedata
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.app import BotApplication
-from bot.i18n import set_live_wordings, translator
+from bot.i18n import LOCALE_CODES, load_formats, set_live_wordings, translator
 from bot.identity import Identity, Role
 from bot.offline_api import JSON, OfflineBotApi
 from handlers.common.button_handler import ButtonHandler, literal_prefix
 from handlers.common.language import LANGUAGE
 from handlers.common.menu import menu_keyboard
-from handlers.common.render import FrozenKeyboard
+from handlers.common.render import FrozenKeyboard, button, keyboard_dict
 from tests.fakes.callback_data import examples
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.support.people import started
@@ -190,3 +193,44 @@ def test_every_button_handler_answers_as_ptbs_own_check(
     assert matched >= len(handlers)  # each matched its own examples, at least
     message = Update.de_json(api.send_text(user, "hello"), app.bot)
     assert all(h.check_update(message) is None for h in handlers)
+
+
+def test_a_keyboard_of_the_bots_buttons_is_sent_as_ptb_would_send_it() -> None:
+    """The direct form of a keyboard (handlers.common.render.keyboard_dict) is what PTB's own
+    to_dict gives, and any keyboard it does not know is left to PTB."""
+    ours = InlineKeyboardMarkup(
+        [[button("🧭", "Topics", "hlp:topics"), button("🧹", "Clear", "hlp:clear")], []]
+    )
+    assert keyboard_dict(ours) == InlineKeyboardMarkup.to_dict(ours)
+    assert FrozenKeyboard(ours.inline_keyboard).to_dict() == InlineKeyboardMarkup.to_dict(ours)
+    assert button("🧭", "Topics", "hlp:topics") is button("🧭", "Topics", "hlp:topics")
+    others = [
+        InlineKeyboardMarkup([[InlineKeyboardButton("a", url="https://example.org")]]),
+        InlineKeyboardMarkup([[InlineKeyboardButton("a", callback_data="x", pay=True)]]),
+        InlineKeyboardMarkup([[InlineKeyboardButton("a", callback_data="x")]], api_kwargs={"k": 1}),
+        InlineKeyboardMarkup([]),
+    ]
+    for other in others:
+        assert keyboard_dict(other) is None
+        assert (
+            FrozenKeyboard(other.inline_keyboard, api_kwargs=dict(other.api_kwargs)).to_dict()
+            == other.to_dict()
+        )
+    with pytest.raises(ValueError, match="callback data too long"):
+        button("🧭", "Too long", "x" * 65)
+
+
+def test_every_languages_date_formats_are_loaded_at_start() -> None:
+    """After start-up's load_formats (bot.application.settle_heap), formatting a date in any
+    shipped language reads no more of Babel's data files (an update used to wait for that)."""
+    load_formats()
+    loaded = set(babel.localedata._cache)
+    moment = datetime(2026, 12, 8, 18, tzinfo=UTC)
+    oslo = ZoneInfo("Europe/Oslo")
+    for code in LOCALE_CODES:
+        t = translator(code)
+        assert t.format_datetime(moment, oslo)
+        assert t.format_day(moment, oslo)
+        assert t.format_short(moment, oslo)
+        assert t.format_weekday_name(moment.date())
+    assert set(babel.localedata._cache) == loaded
