@@ -176,8 +176,8 @@ class Isolating(str):
 
 # Wordings that native reviewers approved inside the bot (bot/review): locale -> msgid -> forms
 # (one, or the plural forms). They win over the catalogue at once, without a redeploy, until
-# `bydelsbot translations export` writes them into the .po files. bot/review/live.py fills this
-# cache from the database at start-up and replaces it after every approval.
+# `bydelsbot translations export` writes them into the .po files. `refresh_live` in
+# bot/review/flow.py fills this cache from the database at start-up and after every approval.
 _LIVE: dict[str, dict[str, tuple[str, ...]]] = {}
 # Counts the replacements: what is built once from translated words (the menus of
 # handlers/common/menu.py) is built again when this has moved.

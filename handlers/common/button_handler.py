@@ -6,7 +6,7 @@ registers well over a hundred: a press of a help topic was checked against about
 each through `re.match` and its cache (a third of a millisecond per press). Here a pattern's
 literal start ("hlp:t:" of "^hlp:t:(...)$") is compared first, with `str.startswith`, and only
 data that starts so meets the compiled pattern. The answer is always the one PTB's own check
-gives (tests/test_button_handler.py compares them on every registered pattern).
+gives (tests/common/test_update_costs.py compares them on every registered pattern).
 """
 
 from __future__ import annotations
