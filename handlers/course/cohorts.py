@@ -3,6 +3,8 @@ cohort's card with everything that can be done to it, and its capacity."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.access import Action, allowed
@@ -12,6 +14,7 @@ from bot.course.waitlist import MAX_CAPACITY, MIN_CAPACITY, Result
 from bot.i18n import Translator
 from handlers.common.access import permitted_districts, refuse
 from handlers.common.awaiting import ask
+from handlers.common.codec import Codec
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place
 from handlers.course import codecs, typed
@@ -201,6 +204,27 @@ async def managed_cohort(
         await refuse(update, context)
         return None
     return cohort
+
+
+Screen = Callable[[BotContext, Cohort, int], Awaitable[tuple[str, InlineKeyboardMarkup]]]
+
+
+async def show_cohort_page(
+    update: Update, context: BotContext, first: Codec, paged: Codec, screen: Screen
+) -> None:
+    """A press that opens one of a cohort's paged lists (`first`: page 1) or turns its page
+    (`paged`: cohort, page): the cohort and her right to manage it are checked again, then the
+    page is shown in place of the message."""
+    query = update.callback_query
+    assert query is not None
+    page_press = paged.ids(query.data)
+    ids = page_press or first.ids(query.data)
+    cohort = await managed_cohort(update, context, ids[0] if ids else None)
+    if cohort is None:
+        return
+    await query.answer()
+    page = page_press[1] if page_press else 0
+    await edit_in_place(query, *await screen(context, cohort, page))
 
 
 async def cohort_callback(update: Update, context: BotContext) -> None:

@@ -15,7 +15,7 @@ from handlers.common.access import refuse
 from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.course import codecs
-from handlers.course.cohorts import managed_cohort, stale_text
+from handlers.course.cohorts import managed_cohort, show_cohort_page, stale_text
 from handlers.course.pager import nav_row, page_line, page_of
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label
@@ -94,16 +94,7 @@ async def interested_screen(
 
 async def admit_list_callback(update: Update, context: BotContext) -> None:
     """Interested women without a place, each a button that admits her into this cohort."""
-    query = update.callback_query
-    assert query is not None
-    page_press = codecs.ADMIT_PAGE.ids(query.data)
-    ids = page_press or codecs.ADMIT_LIST.ids(query.data)
-    cohort = await managed_cohort(update, context, ids[0] if ids else None)
-    if cohort is None:
-        return
-    await query.answer()
-    page = page_press[1] if page_press else 0
-    await edit_in_place(query, *await admit_screen(context, cohort, page))
+    await show_cohort_page(update, context, codecs.ADMIT_LIST, codecs.ADMIT_PAGE, admit_screen)
 
 
 async def waiting_to_be_admitted(context: BotContext, cohort: Cohort) -> list[Interest]:

@@ -16,7 +16,7 @@ from handlers.common.context import BotContext
 from handlers.common.render import answer_expired, button, edit_in_place, escape
 from handlers.course import codecs
 from handlers.course.codecs import PlaceAction
-from handlers.course.cohorts import managed_cohort, stale_text
+from handlers.course.cohorts import managed_cohort, show_cohort_page, stale_text
 from handlers.course.pager import nav_row, page_line, page_of
 from handlers.course.places import change_places
 from handlers.course.texts import cohort_label
@@ -69,16 +69,7 @@ def places_text(
 
 async def places_callback(update: Update, context: BotContext) -> None:
     """A cohort's participants, open offers and waiting list; a button per woman."""
-    query = update.callback_query
-    assert query is not None
-    page_press = codecs.PLACES_PAGE.ids(query.data)
-    ids = page_press or codecs.PLACES.ids(query.data)
-    cohort = await managed_cohort(update, context, ids[0] if ids else None)
-    if cohort is None:
-        return
-    await query.answer()
-    page = page_press[1] if page_press else 0
-    await edit_in_place(query, *await places_screen(context, cohort, page))
+    await show_cohort_page(update, context, codecs.PLACES, codecs.PLACES_PAGE, places_screen)
 
 
 async def places_screen(
