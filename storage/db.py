@@ -3,13 +3,20 @@
 One aiosqlite connection serves the whole bot. SQLite in WAL mode lets a backup or a second reader
 look at the file while the bot writes, and foreign keys are switched on so that deleting a person
 removes everything hanging off her.
+
+Statements run in the event loop's own thread, on that connection: the bot handles updates one
+at a time, and a trip to aiosqlite's thread and back (0.1-0.3 ms) was every woman's wait. Two
+things could still hold the loop there, and do not: a write lock held by another connection (the
+CLI's `bydelsbot admin` or `seed`, a second process) is waited for with asyncio's sleep, not
+inside SQLite (busy_timeout is 0 after opening); and the WAL's checkpoint, with its disk sync, runs
+in aiosqlite's thread every so many commits instead of inside the commit that crossed SQLite's
+auto-checkpoint. aiosqlite's thread also opens the file and runs what runs once at start
+(quick_check, migrations).
 """
 
 from __future__ import annotations
 
 import asyncio
-import enum
-import functools
 import re
 import sqlite3
 import threading
@@ -23,7 +30,28 @@ from typing import Any
 
 import aiosqlite
 
+from storage.statements import (
+    PATIENCE,
+    Statement,
+    T,
+    TxState,
+    patiently,
+    read_all,
+    read_one,
+    write,
+)
+from storage.statements import (  # the storage modules import it from here
+    Transaction as Transaction,
+)
+
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+# Commits between two checkpoints. SQLite's auto-checkpoint comes every 1,000 pages (4 MB). Most
+# of the bot's commits change one page (an answer, a view, a language: one frame per commit in
+# benchmarks/updates.py), some a few (a sign-up, its indexes), so 500 commits keep the WAL at
+# 2-8 MB, about where SQLite kept it; a broadcast's one large commit makes it larger for a while,
+# as it did before. Fewer commits would mean more disk syncs, each holding the connection.
+_CHECKPOINT_EVERY = 500
 
 
 class StorageError(RuntimeError):
@@ -70,6 +98,7 @@ class Database:
         # and two transactions never interleave.
         self._lock = asyncio.Lock()
         self._in_transaction: ContextVar[bool] = ContextVar(f"in_tx_{id(self)}", default=False)
+        self._commits = 0  # since the last checkpoint
 
     @classmethod
     async def open(
@@ -108,9 +137,15 @@ class Database:
             # Deleted rows are overwritten with zeros, not left readable in free space (what is
             # forgotten must be gone from the file); the WAL is truncated after a forget.
             await conn.execute("PRAGMA secure_delete = ON")
+            # Commits run in the event loop's thread: the WAL is checkpointed in aiosqlite's
+            # thread instead (Database._committed), never by a commit.
+            await conn.execute("PRAGMA wal_autocheckpoint = 0")
             await db._check_pages()
             await db._migrate(list(migrations) if migrations is not None else bundled_migrations())
             await db._check_writable()
+            # From here on statements run in the loop's thread, which must not sleep inside
+            # SQLite while another process holds the lock: `patiently` waits instead.
+            await conn.execute("PRAGMA busy_timeout = 0")
         except sqlite3.DatabaseError as exc:
             await conn.close()
             if "readonly" in str(exc).lower():
@@ -129,7 +164,8 @@ class Database:
         """Copy the WAL into the main file and truncate it to nothing, so that the old versions
         of deleted rows are no longer in it. False if a reader (a backup) kept part of it."""
         async with self._exclusive():
-            row = await _fetch_one(self._conn, "PRAGMA wal_checkpoint(TRUNCATE)", ())
+            row: sqlite3.Row | None = await _in_thread(self._conn, _truncate_wal, "", ())
+            self._commits = 0
         return row is not None and int(row[0]) == 0
 
     async def _check_pages(self) -> None:
@@ -184,50 +220,85 @@ class Database:
     # -- queries -------------------------------------------------------------------------------
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        """One row of a read outside any transaction (run here, not in aiosqlite's thread)."""
-        async with self._exclusive():
-            return _one(self._raw, sql, tuple(params))
+        """One row of a read outside any transaction."""
+        return await self._alone(read_one, sql, tuple(params))
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        """All rows of a read outside any transaction (run here, not in aiosqlite's thread)."""
-        async with self._exclusive():
-            return _all(self._raw, sql, tuple(params))
+        """All rows of a read outside any transaction."""
+        return await self._alone(read_all, sql, tuple(params))
+
+    async def _alone(self, fn: Statement[T], sql: str, args: tuple[Any, ...]) -> T:
+        async def once() -> T:
+            async with self._exclusive():
+                return fn(self._raw, sql, args)
+
+        # In WAL mode a read meets another connection's lock only in rare moments (one
+        # recovering the WAL after a crash); it is waited for without our lock.
+        return await patiently(once)
 
     @property
     def _raw(self) -> sqlite3.Connection:
-        # A read outside a transaction runs in the event loop's own thread: in WAL mode it never
-        # waits for a writer, and takes some microseconds, where the trip to aiosqlite's thread
-        # and back takes 0.1-0.3 ms, and updates are handled one at a time (every trip is
-        # everyone's wait). Writes and transactions still go to the thread, where a commit's
-        # occasional checkpoint (a disk sync) keeps the loop free.
+        # Statements run in the event loop's own thread, on aiosqlite's connection: SQLite is
+        # built serialized (sqlite3.threadsafety 3), the connection was opened with
+        # check_same_thread=False, and self._lock lets one statement or transaction at a time
+        # use it. A read takes microseconds, a commit tens of them (synchronous=NORMAL syncs only
+        # at checkpoints, which run in aiosqlite's thread), where the trip to that thread and back
+        # takes 0.1-0.3 ms, and updates are handled one at a time.
         raw: sqlite3.Connection = self._conn._conn
         return raw
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one writing statement in its own transaction; return the rows it changed."""
-        async with self.transaction() as tx:
-            # BEGIN, the statement and COMMIT in one trip to aiosqlite's thread, not three.
-            return await tx._execute_alone(sql, params)
+        args = tuple(params)
+
+        async def once() -> int:
+            async with self.transaction() as tx:
+                # BEGIN, the statement and COMMIT with nothing awaited between them.
+                return tx._execute_alone(sql, args)
+
+        # While another process holds the write lock, the bot's reads go on: the lock is not
+        # ours between tries.
+        return await patiently(once)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """Run several statements atomically: all of them land, or none."""
         async with self._exclusive():
             token = self._in_transaction.set(True)
-            # BEGIN IMMEDIATE goes with the transaction's first statement (one trip to the
-            # thread, not two); the lock above keeps the connection ours until COMMIT.
-            tx = Transaction(self._conn)
+            # BEGIN IMMEDIATE goes with the transaction's first statement (nothing to undo if
+            # the database is locked then); the lock above keeps the connection ours until COMMIT.
+            raw = self._raw
+            tx = Transaction(raw)
             try:
                 yield tx
             except BaseException:
-                if tx.state is _State.OPEN:
-                    await _in_thread(self._conn, _write, "ROLLBACK", ())
+                if tx.state is TxState.OPEN:
+                    write(raw, "ROLLBACK", ())
                 raise
             else:
-                if tx.state is _State.OPEN:
-                    await _in_thread(self._conn, _write, "COMMIT", ())
+                if tx.state is TxState.OPEN:
+                    try:
+                        write(raw, "COMMIT", ())
+                    except BaseException:
+                        # A COMMIT that failed (a full disk) may leave the transaction open,
+                        # and every later BEGIN would fail: undo it.
+                        if raw.in_transaction:
+                            write(raw, "ROLLBACK", ())
+                        raise
+                if tx.state is not TxState.NOT_BEGUN:
+                    await self._committed()
             finally:
                 self._in_transaction.reset(token)
+
+    async def _committed(self) -> None:
+        """Count a commit; every _CHECKPOINT_EVERY of them, copy the WAL into the main file in
+        aiosqlite's thread (a disk sync, milliseconds): the loop stays free meanwhile, and the
+        caller's lock keeps everyone else off the connection. PASSIVE never waits for a reader
+        (a backup); what it could not copy, a later one does."""
+        self._commits += 1
+        if self._commits >= _CHECKPOINT_EVERY:
+            self._commits = 0
+            await _in_thread(self._conn, read_one, "PRAGMA wal_checkpoint(PASSIVE)", ())
 
     @asynccontextmanager
     async def _exclusive(self) -> AsyncIterator[None]:
@@ -238,108 +309,24 @@ class Database:
             yield
 
 
-# Each statement is one trip to aiosqlite's thread (execute, fetch and close there together),
-# not three (open a cursor, fetch, close it): updates are handled one at a time, so every trip
-# is everyone's wait. aiosqlite's own helpers do the same through its `_execute`.
-
-
-def _one(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> sqlite3.Row | None:
-    cursor = conn.execute(sql, params)
+def _truncate_wal(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> Any:
+    """In aiosqlite's thread, where waiting is harmless: give a reader (a backup) up to 5 s to
+    let go of the WAL, as before, then truncate it."""
+    conn.execute(f"PRAGMA busy_timeout = {int(PATIENCE * 1000)}").close()
     try:
-        row: sqlite3.Row | None = cursor.fetchone()
-        return row
+        return read_one(conn, "PRAGMA wal_checkpoint(TRUNCATE)", ())
     finally:
-        cursor.close()
-
-
-def _all(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
-    cursor = conn.execute(sql, params)
-    try:
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
-def _write(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
-    cursor = conn.execute(sql, params)
-    try:
-        return int(cursor.rowcount)
-    finally:
-        cursor.close()
+        conn.execute("PRAGMA busy_timeout = 0").close()
 
 
 async def _in_thread(conn: aiosqlite.Connection, fn: Any, sql: str, params: Iterable[Any]) -> Any:
+    """Run `fn` in aiosqlite's thread: what may take long (a disk sync) or runs once at start."""
     runner: Any = conn
     return await runner._execute(fn, runner._conn, sql, tuple(params))
-
-
-async def _fetch_one(
-    conn: aiosqlite.Connection, sql: str, params: Iterable[Any]
-) -> sqlite3.Row | None:
-    row: sqlite3.Row | None = await _in_thread(conn, _one, sql, params)
-    return row
 
 
 async def _fetch_all(
     conn: aiosqlite.Connection, sql: str, params: Iterable[Any]
 ) -> list[sqlite3.Row]:
-    rows: list[sqlite3.Row] = await _in_thread(conn, _all, sql, params)
+    rows: list[sqlite3.Row] = await _in_thread(conn, read_all, sql, params)
     return rows
-
-
-class _State(enum.Enum):
-    NOT_BEGUN = "not begun"  # no statement yet: BEGIN goes with the first one
-    OPEN = "open"  # BEGIN ran: COMMIT (or ROLLBACK on an error) ends it
-    ENDED = "ended"  # committed together with its only statement
-
-
-class Transaction:
-    """Statements inside `Database.transaction()`."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
-        # Set in aiosqlite's thread, read here after the trip's result arrives.
-        self.state = _State.NOT_BEGUN
-
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        changed: int = await self._trip(_write, sql, params)
-        return changed
-
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = await self._trip(_one, sql, params)
-        return row
-
-    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        rows: list[sqlite3.Row] = await self._trip(_all, sql, params)
-        return rows
-
-    async def _trip(self, fn: Any, sql: str, params: Iterable[Any]) -> Any:
-        if self.state is _State.NOT_BEGUN:
-            return await _in_thread(self._conn, functools.partial(_begun, self, fn), sql, params)
-        return await _in_thread(self._conn, fn, sql, params)
-
-    async def _execute_alone(self, sql: str, params: Iterable[Any]) -> int:
-        """The transaction's only statement, committed in the same trip (Database.execute)."""
-        assert self.state is _State.NOT_BEGUN
-        changed: int = await _in_thread(
-            self._conn, functools.partial(_begun, self, _write_and_commit), sql, params
-        )
-        return changed
-
-
-def _begun(tx: Transaction, fn: Any, conn: sqlite3.Connection, sql: str, params: Any) -> Any:
-    """BEGIN IMMEDIATE, then the first statement (in aiosqlite's thread). A failed BEGIN leaves
-    nothing to roll back; a failed statement after it leaves the transaction OPEN, and
-    Database.transaction rolls it back."""
-    _write(conn, "BEGIN IMMEDIATE", ())
-    tx.state = _State.OPEN
-    result = fn(conn, sql, params)
-    if fn is _write_and_commit:
-        tx.state = _State.ENDED
-    return result
-
-
-def _write_and_commit(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
-    changed = _write(conn, sql, params)
-    _write(conn, "COMMIT", ())
-    return changed
