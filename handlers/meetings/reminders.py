@@ -90,10 +90,15 @@ def tell_members_soon(
 ) -> None:
     """`tell_members` in the background: the coordinator's handler answers at once instead of
     making everyone wait while the notices go out one by one (with 429 pauses). A failure is
-    logged, never lost."""
+    logged, never lost. Notices go out in the order of the changes: a meeting cancelled and
+    restored at once (the first notices still going out to a large district) must not leave
+    anyone with "cancelled" as the last word."""
     services: Services = application.bot_data[SERVICES_KEY]
+    earlier = [t for t in asyncio.all_tasks() if t.get_name() == NOTICE_TASK and not t.done()]
 
     async def run() -> None:
+        if earlier:  # waited for, not cancelled with this one; each logs its own failure
+            await asyncio.wait(earlier)
         try:
             await tell_members(
                 application.bot,
