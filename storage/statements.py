@@ -22,6 +22,8 @@ T = TypeVar("T")
 PATIENCE = 5.0
 _FIRST_PAUSE = 0.001
 _LONGEST_PAUSE = 0.05
+
+# A statement run on the connection: read_one, read_all or write below.
 Statement = Callable[[sqlite3.Connection, str, tuple[Any, ...]], T]
 
 
