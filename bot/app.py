@@ -94,7 +94,7 @@ def register_handlers(app: BotApplication) -> None:
     # handlers/guard.GROUP_BUTTONS (default deny), and so is one on a message the bot cannot see.
     app.add_handler(CallbackQueryHandler(guard.button_guard_callback), group=-1)
     # Group 0, first: every button below (`press`) is a route of this one handler, so that a
-    # press finds its callback by its data instead of being offered to ~145 handlers in turn
+    # press finds its callback by its data instead of being offered to over 160 handlers in turn
     # (handlers/common/button_router.py). Its place changes which handler wins for no update: no
     # other handler of group 0 takes a press but the stale-button fallback at the end. Commands,
     # MessageHandlers and typed answers (awaiting.AnswerHandler) go through PTB's filters, which

@@ -1,7 +1,7 @@
 """The one handler bot/app.py registers for every button: a press goes straight to its route.
 
 PTB offers an update to each handler of a group in turn until one takes it, so with one
-CallbackQueryHandler per button pattern (about 145) every press walked that list, each pattern
+CallbackQueryHandler per button pattern (over 160) every press walked that list, each pattern
 through `re.match`, and every message walked past them all. Here the buttons are routes of one
 handler: a route is found by the first ":"-separated word of the data ("hlp" of "hlp:t:violence")
 in a dict, its pattern's literal start is compared with `str.startswith`, and only then the
