@@ -38,6 +38,7 @@ from handlers.common.awaiting import end
 from handlers.common.clock import Clock
 from handlers.common.codec import Codec, fields_of
 from handlers.common.context import BotContext
+from handlers.common.receipts import Sent, send_unread
 from handlers.common.render import button
 from handlers.delivery.sending import retry_seconds
 
@@ -90,7 +91,9 @@ def remember_hers(update: Update, context: BotContext) -> None:
         remember(context, [update.message.message_id], update.message.date)
 
 
-def remember_if_open(update: Update, context: BotContext, replies: Sequence[Message]) -> None:
+def remember_if_open(
+    update: Update, context: BotContext, replies: Sequence[Message | Sent]
+) -> None:
     """While a help flow is open, note her message and the bot's replies to it: whatever she
     sends during the guide, and what the bot answers, goes with 🧹 too."""
     if flow_open(context.chat_data, context.clock.now()):
@@ -109,9 +112,10 @@ async def send(
     chat_id: int,
     text: str,
     keyboard: InlineKeyboardMarkup | None = None,
-) -> Message:
+) -> Sent:
     """Send an HTML message of the help flow (no link previews) and note it."""
-    message = await context.bot.send_message(
+    message = await send_unread(
+        context.bot,
         chat_id,
         text,
         parse_mode=ParseMode.HTML,

@@ -6,7 +6,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot.i18n import N_, Translator, wordings_version
@@ -15,6 +15,7 @@ from handlers.common.codec import Codec
 from handlers.common.commands import COORDINATORS_AND_ADMINS, EVERYONE, MEMBERS_AND_ADMINS
 from handlers.common.context import BotContext
 from handlers.common.help_flow import remember_if_open
+from handlers.common.receipts import Sent, send_unread
 from handlers.common.render import FrozenKeyboard, button
 
 ROTA_ROLES = frozenset({Role.MOTHER, Role.COORDINATOR})
@@ -81,12 +82,13 @@ def menu_keyboard(identity: Identity, t: Translator) -> InlineKeyboardMarkup:
     return keyboard
 
 
-async def send_menu(chat_id: int, context: BotContext, intro: str | None = None) -> Message:
+async def send_menu(chat_id: int, context: BotContext, intro: str | None = None) -> Sent:
     """Send the menu, under an optional line of text already in her language."""
     t = context.t
     text = intro or t._("What would you like to do?")
-    return await context.bot.send_message(
-        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=menu_keyboard(context.identity, t)
+    keyboard = menu_keyboard(context.identity, t)
+    return await send_unread(
+        context.bot, chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
     )
 
 

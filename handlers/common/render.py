@@ -16,6 +16,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.i18n import Translator
 from handlers.common.context import BotContext
+from handlers.common.receipts import unread
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +111,11 @@ async def edit_in_place(
     """Replace the pressed message's text and buttons (HTML).
 
     Pressing a button that shows what is already there (a page she is on, twice) is no error.
+    Telegram's answer (the edited message) is not read (handlers/common/receipts.py).
     """
     try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        with unread():
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             raise

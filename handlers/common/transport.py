@@ -12,6 +12,9 @@ A message sent or edited with an inline keyboard comes back from Telegram with t
 it: when the answer carries exactly the keyboard sent, it is not parsed again into objects (a
 menu's buttons were two thirds of its time), the keyboard sent is put in the returned Message,
 equal to what parsing would give. Any other answer is parsed as PTB always does.
+
+A send or edit inside `receipts.unread()` is not parsed at all: its answer is kept as a `Sent`
+(message id and chat) and PTB is handed `True`, the answer it already knows not to parse.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ExtBot
 
+from handlers.common.receipts import keep_unread
 from handlers.common.render import FrozenKeyboard
 
 log = logging.getLogger(__name__)
@@ -47,6 +51,8 @@ class BydelsBot(ExtBot[None]):
         result = await super()._post(endpoint, data, *args, **kwargs)
         if endpoint == "getUpdates" and isinstance(result, list):
             return [self.readable(raw) for raw in result]
+        if keep_unread(endpoint, result):
+            return True
         sending = _SENDING.get()
         if sending is not None and isinstance(result, dict):
             keyboard: FrozenKeyboard = sending[0]
