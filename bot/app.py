@@ -23,7 +23,7 @@ from telegram.ext import (
 from handlers.announcements import broadcast_waiting, broadcasts, history
 from handlers.announcements import codecs as announcement_codecs
 from handlers.common import awaiting, errors, fallback, guard, help_flow, menu
-from handlers.common.button_handler import ButtonHandler
+from handlers.common.button_router import ButtonRouter
 from handlers.common.clock import CLOCK_KEY
 from handlers.common.codec import Codec
 from handlers.common.context import BotContext
@@ -81,18 +81,27 @@ def register_handlers(app: BotApplication) -> None:
         """A command in her private chat with the bot."""
         app.add_handler(CommandHandler(name, callback, filters=private))
 
+    buttons = ButtonRouter()
+
     def press(callback: Callback, *codecs: Codec) -> None:
-        """Buttons, by their codecs (handlers/common/codec.py): one handler each."""
+        """Buttons, by their codecs (handlers/common/codec.py): routes of the one button router."""
         for codec in codecs:
-            # PTB's CallbackQueryHandler, checking the pattern's literal start first (a press
-            # meets well over a hundred patterns: handlers/common/button_handler.py).
-            app.add_handler(ButtonHandler(callback, codec.pattern))
+            buttons.add(codec.pattern, callback)
 
     # Group -2: load who she is (role, districts, language) once per update, for all that follow.
     app.add_handler(TypeHandler(Update, load_identity_callback), group=-2)
     # Group -1: every button press made in a group chat is refused here unless its pattern is in
     # handlers/guard.GROUP_BUTTONS (default deny), and so is one on a message the bot cannot see.
     app.add_handler(CallbackQueryHandler(guard.button_guard_callback), group=-1)
+    # Group 0, first: every button below (`press`) is a route of this one handler, so that a
+    # press finds its callback by its data instead of being offered to over 160 handlers in turn
+    # (handlers/common/button_router.py). Its place changes which handler wins for no update: no
+    # other handler of group 0 takes a press but the stale-button fallback at the end. Commands,
+    # MessageHandlers and typed answers (awaiting.AnswerHandler) go through PTB's filters, which
+    # pass message updates only (filters.BaseFilter.check_update), and the ChatMemberHandler
+    # takes member updates. First, then, so that a press meets one check, and a message one
+    # cheap "not a press" more; a press that no route takes goes on to the fallback.
+    app.add_handler(buttons)
 
     # Onboarding: /start (with an optional deep-link parameter), the language picker, /language.
     command("start", onboarding.start_command)

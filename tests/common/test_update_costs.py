@@ -19,11 +19,11 @@ from bot.app import BotApplication
 from bot.i18n import LOCALE_CODES, load_formats, set_live_wordings, translator
 from bot.identity import Identity, Role
 from bot.offline_api import JSON, OfflineBotApi
-from handlers.common.button_handler import ButtonHandler, literal_prefix
+from handlers.common.button_router import ButtonRouter, literal_prefix
 from handlers.common.language import LANGUAGE
 from handlers.common.menu import menu_keyboard
 from handlers.common.render import FrozenKeyboard, button, keyboard_dict
-from tests.fakes.callback_data import examples
+from tests.fakes.callback_data import assert_routed_as_ptb, examples, ptb_choice, ptb_handlers
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.support.people import started
 
@@ -163,36 +163,42 @@ def test_the_literal_start_of_a_pattern(pattern: str, prefix: str) -> None:
             assert data.startswith(prefix), (pattern, data)
 
 
-def test_every_button_handler_answers_as_ptbs_own_check(
+def test_the_button_router_answers_as_ptbs_own_handlers_in_registration_order(
     app: BotApplication, api: OfflineBotApi
 ) -> None:
-    handlers = [h for group in app.handlers.values() for h in group if isinstance(h, ButtonHandler)]
+    """For every registered pattern's data, and forged or near-miss data, the router picks the
+    route that the first of PTB's CallbackQueryHandlers, one per route in the same order, would
+    pick, with the same match."""
+    routers = [h for group in app.handlers.values() for h in group if isinstance(h, ButtonRouter)]
     unchecked = [
         h
         for group in app.handlers.values()
         for h in group
         if type(h) is CallbackQueryHandler and h.pattern is not None
     ]
-    assert len(handlers) > 100 and unchecked == []  # every pattern is a ButtonHandler
-    data = {d for h in handlers for d in examples(h.pattern)}  # type: ignore[arg-type]
-    data |= {d[:-1] for d in data} | {d + "x" for d in data} | {"", "x", "menu", "hlp:"}
+    assert len(routers) == 1 and unchecked == []  # every pattern is a route of the one router
+    router = routers[0]
+    assert len(router.routes) > 100
+    ptb = ptb_handlers(router)
+    data = {d for r in router.routes for d in examples(r.pattern)}
+    data |= {d[:-1] for d in data} | {d + "x" for d in data} | {d + "\n" for d in data}
+    data |= {"x" + d for d in data} | {"", "x", ":", "menu", "hlp:", "hlp:t:", "zzz"}
     user = api.user(7004, "Amina", "en")
     api.private_chat(user)
     api.send_text(user, "hi")
-    updates = [Update.de_json(api.press(user, 7004, 1, d), app.bot) for d in sorted(data)]
-    matched = 0
-    for handler in handlers:
-        ptb = CallbackQueryHandler(handler.callback, pattern=handler.pattern)
-        for update in updates:
-            ours, theirs = handler.check_update(update), ptb.check_update(update)
-            if isinstance(theirs, re.Match):
-                assert isinstance(ours, re.Match) and ours.groups() == theirs.groups()
-                matched += 1
-            else:
-                assert ours == theirs, (handler.pattern, update.callback_query)
-    assert matched >= len(handlers)  # each matched its own examples, at least
+    presses = [api.press(user, 7004, 1, d) for d in sorted(data)]
+    game, no_data = api.press(user, 7004, 1, "x"), api.press(user, 7004, 1, "x")
+    game["callback_query"]["game_short_name"] = "chess"
+    del game["callback_query"]["data"], no_data["callback_query"]["data"]
+    matched = set()
+    for update in [Update.de_json(u, app.bot) for u in [*presses, game, no_data]]:
+        choice = ptb_choice(ptb, update)
+        assert_routed_as_ptb(choice, router.check_update(update))
+        if choice is not None and isinstance(choice[1], re.Match):
+            matched.add(choice[0])
+    assert matched == set(router.routes)  # each matched its own examples, at least
     message = Update.de_json(api.send_text(user, "hello"), app.bot)
-    assert all(h.check_update(message) is None for h in handlers)
+    assert router.check_update(message) is None
 
 
 def test_a_keyboard_of_the_bots_buttons_is_sent_as_ptb_would_send_it() -> None:

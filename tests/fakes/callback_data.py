@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from itertools import product
 from typing import Any
 
+from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.app import BotApplication
+from handlers.common.button_router import ButtonRouter, Route
 from handlers.common.codec import Codec
 
 # Each registered pattern is pressed with a string it matches, and with these after it (longer
@@ -90,13 +92,49 @@ def _char_of(items: Any) -> str:
 
 
 def registered_patterns(app: BotApplication) -> list[re.Pattern[str] | None]:
+    """Every button pattern (each route of a button router, each CallbackQueryHandler's; None
+    for a catch-all), in the order of the Application's groups and handlers."""
     patterns: list[re.Pattern[str] | None] = []
     for handlers in app.handlers.values():
         for handler in handlers:
-            if isinstance(handler, CallbackQueryHandler):
+            if isinstance(handler, ButtonRouter):
+                patterns.extend(route.pattern for route in handler.routes)
+            elif isinstance(handler, CallbackQueryHandler):
                 pattern = handler.pattern
                 assert pattern is None or isinstance(pattern, re.Pattern), (
                     f"{handler.callback.__name__}: register a regex, so that this test can press it"
                 )
                 patterns.append(pattern)
     return patterns
+
+
+def ptb_handlers(router: ButtonRouter) -> list[tuple[Route, CallbackQueryHandler[Any, None]]]:
+    """PTB's own CallbackQueryHandler for each route of the router, in registration order: what
+    bot/app.py registered before the router."""
+    return [(r, CallbackQueryHandler(r.callback, pattern=r.pattern)) for r in router.routes]
+
+
+def ptb_choice(
+    handlers: list[tuple[Route, CallbackQueryHandler[Any, None]]], update: Update
+) -> tuple[Route, object] | None:
+    """The route whose handler PTB would run (the first whose check takes the update), with the
+    check's result (context.matches[0]); None if none takes it."""
+    for route, handler in handlers:
+        check = handler.check_update(update)
+        if check is not None and check is not False:
+            return route, check
+    return None
+
+
+def assert_routed_as_ptb(choice: tuple[Route, object] | None, ours: object) -> None:
+    """The router's check_update answer `ours` is PTB's `choice`: the same route, an equal match."""
+    if choice is None:
+        assert ours is False
+        return
+    assert isinstance(ours, tuple) and ours[0] is choice[0], (ours, choice)
+    result, check = ours[1], choice[1]
+    if isinstance(check, re.Match):
+        assert isinstance(result, re.Match) and result.re is check.re
+        assert (result.group(0), result.groups()) == (check.group(0), check.groups())
+    else:
+        assert result is check is True  # no data and no game: any pattern takes it in PTB

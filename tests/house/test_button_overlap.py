@@ -15,6 +15,7 @@ from collections import defaultdict
 from telegram.ext import CallbackQueryHandler
 
 from bot.app import BotApplication
+from handlers.common.button_router import ButtonRouter
 from handlers.people.codecs import INVITE_DISTRICT
 from tests.fakes.callback_data import examples
 
@@ -23,7 +24,9 @@ def patterns_by_group(app: BotApplication) -> dict[int, list[re.Pattern[str]]]:
     found: dict[int, list[re.Pattern[str]]] = defaultdict(list)
     for group, handlers in app.handlers.items():
         for handler in handlers:
-            if isinstance(handler, CallbackQueryHandler) and handler.pattern is not None:
+            if isinstance(handler, ButtonRouter):  # its routes: the buttons of bot/app.py
+                found[group].extend(route.pattern for route in handler.routes)
+            elif isinstance(handler, CallbackQueryHandler) and handler.pattern is not None:
                 assert isinstance(handler.pattern, re.Pattern), handler.callback.__name__
                 found[group].append(handler.pattern)
     return found
