@@ -111,11 +111,12 @@ class ButtonRouter(BaseHandler[Update, BotContext, None]):
             return None
         query = update.callback_query
         data: object = query.data  # a str, unless PTB's arbitrary callback data were on
-        if not data:
-            # A game's press matches no pattern; a press with neither data nor a game matches
-            # any CallbackQueryHandler with a pattern in PTB, so the first route took it.
-            return False if query.game_short_name or not self.routes else (self.routes[0], True)
-        if not isinstance(data, str):
+        if not data or not isinstance(data, str):
+            # A game's press matches no pattern. A press with neither data nor a game (only a
+            # forged one: every button of the bot carries data) would match any of PTB's
+            # CallbackQueryHandlers with a pattern, and the first button's callback failed on it
+            # ("sorry, something went wrong"); here it matches no route, and the stale-button
+            # answer tells her the button no longer works.
             return False
         return self._find(data) or False
 

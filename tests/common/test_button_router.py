@@ -6,14 +6,19 @@ bot's own patterns are compared in tests/common/test_update_costs.py."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from telegram import CallbackQuery, Update, User
 
+from bot.i18n import translator
+from bot.offline_api import OfflineBotApi
 from handlers.common.button_router import ButtonRouter, Callback
 from tests.fakes.callback_data import assert_routed_as_ptb, ptb_choice, ptb_handlers
+from tests.fakes.telegram import ChatDriver
+from tests.support.people import started
 
 # Overlapping on purpose; in registration order. Keyed by a first word: "ax", "menu";
 # "vck" (the whole data); without one: the alternatives, the IGNORECASE one, "q" with no ":"
@@ -60,10 +65,10 @@ def test_overlapping_routes_are_taken_in_registration_order_as_ptb_does() -> Non
         update = pressed(data)
         choice = ptb_choice(ptb, update)
         assert_routed_as_ptb(choice, buttons.check_update(update))
-        if choice is not None:
+        if choice is not None and choice[1] is not True:
             chosen[data] = PATTERNS.index(choice[0].pattern)
     # A keyed route before an unkeyed one and the other way round ("ax:1", "q1:x"); the flag
-    # is honoured; no data at all goes to the first route, as in PTB.
+    # is honoured; no data at all goes to no route (in PTB, to the first).
     assert chosen == {
         "ax:1": 0,
         "ax:12": 1,
@@ -73,13 +78,14 @@ def test_overlapping_routes_are_taken_in_registration_order_as_ptb_does() -> Non
         "mx": 4,
         "q1:x": 5,
         "vck": 7,
-        "": 0,
     }
 
 
 def test_a_game_and_a_message_are_not_routed() -> None:
     buttons = router()
     assert buttons.check_update(pressed(None, game="chess")) is False
+    assert buttons.check_update(pressed(None)) is False  # forged: no button lacks data
+    assert buttons.check_update(pressed("")) is False
     assert buttons.check_update(Update(2)) is None
     assert buttons.check_update("not an update") is None
 
@@ -98,3 +104,16 @@ def test_a_pattern_registered_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="registered twice"):
         buttons.add(re.compile(r"^menu:(\w+)\Z"), callback_for(9))
     buttons.add(re.compile(r"^menu:(\w+)\Z", re.IGNORECASE), callback_for(9))  # another pattern
+
+
+async def test_a_forged_press_without_data_is_told_the_button_no_longer_works(
+    chat: Callable[..., ChatDriver], api: OfflineBotApi
+) -> None:
+    woman = await started(chat(7301, "Sahra", "so"), "so")
+    before = list(woman.texts())
+    update = api.press(woman.user, woman.chat_id, woman.last_with_buttons()["message_id"], "x")
+    del update["callback_query"]["data"]
+    await woman.app.process_update(Update.de_json(update, woman.app.bot))
+    expired = translator("so")._("This button has expired. Send {command} to start again.")
+    assert woman.toasts()[-1].startswith(expired.split("{")[0])
+    assert woman.texts() == before  # nothing sent, nothing changed, no "sorry"
