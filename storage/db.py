@@ -17,6 +17,7 @@ auto-checkpoint. aiosqlite's thread also opens the file and runs what runs once 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sqlite3
 import threading
@@ -43,6 +44,8 @@ from storage.statements import (
 from storage.statements import (  # the storage modules import it from here
     Transaction as Transaction,
 )
+
+log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -164,7 +167,7 @@ class Database:
         """Copy the WAL into the main file and truncate it to nothing, so that the old versions
         of deleted rows are no longer in it. False if a reader (a backup) kept part of it."""
         async with self._exclusive():
-            row: sqlite3.Row | None = await _in_thread(self._conn, _truncate_wal, "", ())
+            row: sqlite3.Row | None = await _in_thread_to_the_end(self._conn, _truncate_wal, "", ())
             self._commits = 0
         return row is not None and int(row[0]) == 0
 
@@ -272,8 +275,11 @@ class Database:
             try:
                 yield tx
             except BaseException:
-                if tx.state is TxState.OPEN:
-                    write(raw, "ROLLBACK", ())
+                # SQLite itself rolls back a transaction whose statement or COMMIT met a full
+                # disk or an I/O error: a ROLLBACK then fails ("no transaction is active") and
+                # its error would hide the one that tells the operator what is wrong.
+                if tx.state is TxState.OPEN and raw.in_transaction:
+                    _roll_back(raw)
                 raise
             else:
                 if tx.state is TxState.OPEN:
@@ -283,7 +289,7 @@ class Database:
                         # A COMMIT that failed (a full disk) may leave the transaction open,
                         # and every later BEGIN would fail: undo it.
                         if raw.in_transaction:
-                            write(raw, "ROLLBACK", ())
+                            _roll_back(raw)
                         raise
                 if tx.state is not TxState.NOT_BEGUN:
                     await self._committed()
@@ -296,9 +302,16 @@ class Database:
         caller's lock keeps everyone else off the connection. PASSIVE never waits for a reader
         (a backup); what it could not copy, a later one does."""
         self._commits += 1
-        if self._commits >= _CHECKPOINT_EVERY:
-            self._commits = 0
-            await _in_thread(self._conn, read_one, "PRAGMA wal_checkpoint(PASSIVE)", ())
+        if self._commits < _CHECKPOINT_EVERY:
+            return
+        self._commits = 0
+        try:
+            await _in_thread_to_the_end(self._conn, read_one, "PRAGMA wal_checkpoint(PASSIVE)", ())
+        except sqlite3.Error as exc:
+            # The commit before it has landed: its caller must not take it for failed (and try
+            # the write again). What could not be copied now, the next checkpoint copies; SQLite's
+            # own automatic checkpoint ignored such errors too.
+            log.warning("WAL checkpoint failed (%s); tried again later", type(exc).__name__)
 
     @asynccontextmanager
     async def _exclusive(self) -> AsyncIterator[None]:
@@ -317,6 +330,30 @@ def _truncate_wal(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -
         return read_one(conn, "PRAGMA wal_checkpoint(TRUNCATE)", ())
     finally:
         conn.execute("PRAGMA busy_timeout = 0").close()
+
+
+def _roll_back(raw: sqlite3.Connection) -> None:
+    try:
+        write(raw, "ROLLBACK", ())
+    except sqlite3.Error as exc:  # the error being raised says more than this one
+        log.warning("ROLLBACK failed (%s)", type(exc).__name__)
+
+
+async def _in_thread_to_the_end(
+    conn: aiosqlite.Connection, fn: Any, sql: str, params: Iterable[Any]
+) -> Any:
+    """`_in_thread`, and a caller cancelled meanwhile (the outbox worker stopping) still waits
+    for the thread to be done with the connection before it lets go of the lock: the next
+    statement runs in the loop's thread and would block the whole loop on SQLite's connection
+    mutex until the checkpoint ended (up to 5 s with a reader holding the WAL)."""
+    trip = asyncio.ensure_future(_in_thread(conn, fn, sql, params))
+    try:
+        return await asyncio.shield(trip)
+    except asyncio.CancelledError:
+        await asyncio.wait({trip})
+        if not trip.cancelled():
+            trip.exception()  # seen: the caller is cancelled, its result goes nowhere
+        raise
 
 
 async def _in_thread(conn: aiosqlite.Connection, fn: Any, sql: str, params: Iterable[Any]) -> Any:
