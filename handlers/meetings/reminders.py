@@ -90,11 +90,13 @@ def tell_members_soon(
 ) -> None:
     """`tell_members` in the background: the coordinator's handler answers at once instead of
     making everyone wait while the notices go out one by one (with 429 pauses). A failure is
-    logged, never lost. Notices go out in the order of the changes: a meeting cancelled and
-    restored at once (the first notices still going out to a large district) must not leave
-    anyone with "cancelled" as the last word."""
+    logged, never lost. A district's notices go out in the order of its changes: a meeting
+    cancelled and restored at once (the first notices still going out to a large district) must
+    not leave anyone with "cancelled" as the last word. Another district's do not wait for
+    them."""
     services: Services = application.bot_data[SERVICES_KEY]
-    earlier = [t for t in asyncio.all_tasks() if t.get_name() == NOTICE_TASK and not t.done()]
+    name = notice_task_name(district_id)
+    earlier = [t for t in asyncio.all_tasks() if t.get_name() == name and not t.done()]
 
     async def run() -> None:
         if earlier:  # waited for, not cancelled with this one; each logs its own failure
@@ -112,13 +114,21 @@ def tell_members_soon(
         except Exception:
             log.exception("telling the members of a meeting change failed")
 
-    application.create_task(run(), name=NOTICE_TASK)
+    application.create_task(run(), name=name)
+
+
+def notice_task_name(district_id: int) -> str:
+    return f"{NOTICE_TASK}:{district_id}"
 
 
 async def notices_sent() -> None:
     """Wait for the notices still going out in the background (for tests and the demo)."""
     current = asyncio.current_task()
-    tasks = [t for t in asyncio.all_tasks() if t.get_name() == NOTICE_TASK and t is not current]
+    tasks = [
+        t
+        for t in asyncio.all_tasks()
+        if t.get_name().startswith(NOTICE_TASK + ":") and t is not current
+    ]
     await asyncio.gather(*tasks)
 
 

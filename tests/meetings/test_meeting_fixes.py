@@ -4,6 +4,7 @@ their buttons and a way back, a day picker with weekdays, no time that has passe
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -13,7 +14,7 @@ from bot.offline_api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings.codecs import ADD, CARD, MOVE
 from handlers.meetings.meeting_when import times_left
-from handlers.meetings.reminders import notices_sent
+from handlers.meetings.reminders import notice_task_name, notices_sent
 from storage.meetings.meetings import get_meeting
 from tests.fakes.telegram import ChatDriver, buttons_of
 from tests.meetings.world import (
@@ -102,3 +103,45 @@ def test_no_time_that_has_passed_is_offered() -> None:
     late = local_instant(today, datetime.strptime("19:30", "%H:%M").time(), OSLO)
     assert times_left(today, late, OSLO) == []
     assert len(times_left(today + timedelta(days=1), late, OSLO)) == 9
+
+
+async def test_a_districts_notices_wait_for_its_earlier_ones_only(
+    app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
+) -> None:
+    district_id, meeting_id = await planned_alna(services, api, app)
+    kari = await started(chat(KARI, "Kari"))
+    # Stand-ins for notices still going out (a large district, 429 pauses): another district's,
+    # and an earlier change of Alna's own.
+    let_go = asyncio.Event()
+    elsewhere = asyncio.create_task(let_go.wait(), name=notice_task_name(district_id + 1))
+    earlier_here = asyncio.create_task(let_go.wait(), name=notice_task_name(district_id))
+    seen = len(api.bot_messages_in(FADUMO))
+    await open_card(kari, meeting_id)
+    await kari.press_label("Cancel the meeting")
+    await kari.press_label("Yes, cancel it")
+    alna = [t for t in asyncio.all_tasks() if t.get_name() == notice_task_name(district_id)]
+    await asyncio.wait(alna, timeout=0.2)  # only Alna's earlier change holds them back
+    assert len(api.bot_messages_in(FADUMO)) == seen  # her notice waits for the earlier one
+    let_go.set()
+    await notices_sent()
+    assert elsewhere.done() and earlier_here.done()
+    assert api.bot_messages_in(FADUMO)[-1]["text"].startswith("🚫")
+
+
+async def test_another_districts_notices_do_not_hold_back_this_ones(
+    app: BotApplication, services: Services, api: OfflineBotApi, chat: Callable[..., ChatDriver]
+) -> None:
+    district_id, meeting_id = await planned_alna(services, api, app)
+    kari = await started(chat(KARI, "Kari"))
+    let_go = asyncio.Event()
+    elsewhere = asyncio.create_task(let_go.wait(), name=notice_task_name(district_id + 1))
+    await open_card(kari, meeting_id)
+    await kari.press_label("Cancel the meeting")
+    await kari.press_label("Yes, cancel it")
+    alna = [t for t in asyncio.all_tasks() if t.get_name() == notice_task_name(district_id)]
+    assert alna
+    await asyncio.wait_for(asyncio.gather(*alna), timeout=10)
+    assert not elsewhere.done()  # still going out; Alna's members were told meanwhile
+    assert api.bot_messages_in(FADUMO)[-1]["text"].startswith("🚫")
+    let_go.set()
+    await elsewhere
