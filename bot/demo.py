@@ -13,9 +13,10 @@ import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 
@@ -23,7 +24,9 @@ from bot.app import BotApplication
 from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.course.demo_data import seed_course_demo
+from bot.days import local_instant
 from bot.identity import Role
+from bot.meetings.seed import DEFAULT_REMINDER_HOURS
 from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
 from bot.review.catalogue import message_by_id
 from bot.review.flow import keep_suggestion
@@ -123,6 +126,10 @@ DEMO_SESSION = SessionSeed(
 )
 # Typing this line in the demo moves its clock to the moment the next reminder is due.
 REMIND_LINE = "!remind"
+# The demo's own meeting: at this local hour, far enough ahead that its first reminder (48 hours
+# before, DEFAULT_REMINDER_HOURS of bot/meetings/seed.py) is still to come.
+ONE_OFF_AT = time(17, 0)
+REMINDER_AHEAD = timedelta(hours=DEFAULT_REMINDER_HOURS[0], minutes=5)
 
 
 def demo_anchor(today: date) -> date:
@@ -170,12 +177,27 @@ async def seed_demo_data(services: Services, role: str) -> None:
         menu_question = message_by_id()["What would you like to do?"]
         wording = ("Maxaad rabtaa inaad hadda samayso?",)
         await keep_suggestion(db, "so", menu_question, wording, 500001, now)
-    # A single meeting a little over two days ahead, on the hour: its first reminder is due
-    # within two hours (or at once with `!remind`).
-    upcoming = await upcoming_meetings(db, [district_id], now, now + timedelta(days=3))
+    # A single meeting of its own, soon, so that a reminder comes quickly (or at once with
+    # `!remind`).
+    upcoming = await upcoming_meetings(db, [district_id], now, now + timedelta(days=7))
     if not any(m.rule_key is None for m in upcoming):
-        starts_at = (now + timedelta(hours=50)).replace(minute=0, second=0, microsecond=0)
-        await add_meeting(db, district_id, starts_at, 500004, now)
+        tz = services.config.tz
+        # The regular meetings are planned after this (plan_all): their first day is the anchor.
+        busy = {m.starts_at.astimezone(tz).date() for m in upcoming} | {demo_anchor(today)}
+        await add_meeting(db, district_id, one_off_start(now, tz, busy), 500004, now)
+
+
+def one_off_start(now: datetime, tz: ZoneInfo, busy_days: set[date]) -> datetime:
+    """When the demo's own meeting starts: at an hour a coordinator would choose (17:00), on the
+    first day without another meeting whose 17:00 is over 48 hours ahead, so that its first
+    reminder (48 hours before) is still to come, within a day. Counted from the hour the demo
+    starts, it once landed at midnight, beside the regular meeting of the same day."""
+    day = (now + REMINDER_AHEAD).astimezone(tz).date()
+    while True:
+        start = local_instant(day, ONE_OFF_AT, tz)
+        if start > now + REMINDER_AHEAD and day not in busy_days:
+            return start
+        day += timedelta(days=1)
 
 
 async def run_demo(

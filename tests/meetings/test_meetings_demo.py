@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from bot.demo import demo_anchor, run_demo
+from bot.days import OSLO
+from bot.demo import demo_anchor, one_off_start, run_demo
 from storage import Database
 
 
@@ -63,3 +64,30 @@ async def test_a_button_of_a_cleared_message_gets_the_bots_answer() -> None:
 async def test_a_meetings_place_and_note_can_be_typed_in_the_demo() -> None:
     output = await demo("/start\n2\n/meetings\n1\n7\nFuruset library\\nBring tea\n", "coordinator")
     assert "📍 Furuset library" in output and "📝 Bring tea" in output
+
+
+def test_the_demos_own_meeting_is_at_17_on_a_free_day_before_its_first_reminder() -> None:
+    wednesday = date(2026, 12, 9)  # the regular meeting's day
+    for hour in range(24):
+        now = datetime(2026, 12, 6, hour, 47, tzinfo=UTC)
+        start = one_off_start(now, OSLO, {wednesday})
+        local = start.astimezone(OSLO)
+        assert local.time() == time(17, 0), now  # not at midnight, whenever the demo starts
+        assert local.date() != wednesday  # not beside the regular meeting
+        assert timedelta(hours=48) < start - now <= timedelta(hours=48 + 24 + 24), now
+    # Late on Sunday evening: Tuesday's 17:00 is under 48 hours away, Wednesday is taken.
+    late = datetime(2026, 12, 6, 22, 0, tzinfo=UTC)
+    assert one_off_start(late, OSLO, {wednesday}).astimezone(OSLO).date() == date(2026, 12, 10)
+
+
+async def test_the_demos_meetings_are_at_daytime_hours_one_a_day(tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite3"
+    await demo("/start\n", "coordinator", path)
+    db = await Database.open(path)
+    try:
+        rows = await db.fetch_all("SELECT starts_at FROM meetings WHERE cancelled_at IS NULL")
+    finally:
+        await db.close()
+    starts = [datetime.fromisoformat(row[0]).astimezone(OSLO) for row in rows]
+    assert len(starts) > 1 and all(9 <= s.hour <= 20 for s in starts), starts
+    assert len({s.date() for s in starts}) == len(starts), starts
