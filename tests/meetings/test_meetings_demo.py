@@ -28,16 +28,21 @@ async def test_a_demo_mother_sees_the_dates_gets_a_reminder_and_answers_it() -> 
     assert "✏️  (edited) ⏰ Reminder" in after_jump and "Your answer: ✅ Coming" in after_jump
 
 
+async def meetings_kept(path: Path, where: str) -> list[str]:
+    """The start of each meeting of a kept demo database that fits `where`."""
+    db = await Database.open(path)
+    try:
+        rows = await db.fetch_all(f"SELECT starts_at FROM meetings WHERE {where}")
+    finally:
+        await db.close()
+    return [str(row[0]) for row in rows]
+
+
 async def test_a_kept_demo_database_gets_its_single_meeting_once(tmp_path: Path) -> None:
     path = tmp_path / "demo.sqlite3"
     await demo("/start\n", "coordinator", path)
     await demo("/start\n", "coordinator", path)
-    db = await Database.open(path)
-    try:
-        rows = await db.fetch_all("SELECT id FROM meetings WHERE rule_key IS NULL")
-    finally:
-        await db.close()
-    assert len(rows) == 1
+    assert len(await meetings_kept(path, "rule_key IS NULL")) == 1
 
 
 def test_the_demo_rule_keeps_the_next_meeting_three_to_nine_days_ahead() -> None:
@@ -83,11 +88,7 @@ def test_the_demos_own_meeting_is_at_17_on_a_free_day_before_its_first_reminder(
 async def test_the_demos_meetings_are_at_daytime_hours_one_a_day(tmp_path: Path) -> None:
     path = tmp_path / "demo.sqlite3"
     await demo("/start\n", "coordinator", path)
-    db = await Database.open(path)
-    try:
-        rows = await db.fetch_all("SELECT starts_at FROM meetings WHERE cancelled_at IS NULL")
-    finally:
-        await db.close()
-    starts = [datetime.fromisoformat(row[0]).astimezone(OSLO) for row in rows]
+    kept = await meetings_kept(path, "cancelled_at IS NULL")
+    starts = [datetime.fromisoformat(start).astimezone(OSLO) for start in kept]
     assert len(starts) > 1 and all(9 <= s.hour <= 20 for s in starts), starts
     assert len({s.date() for s in starts}) == len(starts), starts
