@@ -37,7 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.offline_api import JSON, OfflineBotApi  # noqa: E402
+from bot.offline.api import OfflineBotApi  # noqa: E402
+from bot.offline.state import JSON  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.announcements.drafts import DraftRecord, save_draft  # noqa: E402
 from storage.announcements.records import NewAnnouncement, Recipient, create_announcement  # noqa: E402

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from updates import seed  # noqa: E402
 
-from bot.offline_api import OfflineBotApi  # noqa: E402
+from bot.offline.api import OfflineBotApi  # noqa: E402
 from tests.fakes.http_api import BotApiHttpServer  # noqa: E402
 
 TOKEN = "123456789:Benchmark-token-not-a-real-one-abcdef"

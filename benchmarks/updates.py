@@ -43,7 +43,9 @@ from bot.application import (  # noqa: E402
     settle_heap,
 )
 from bot.config import Config  # noqa: E402
-from bot.offline_api import JSON, OfflineBotApi, OfflineRequest  # noqa: E402
+from bot.offline.api import OfflineBotApi  # noqa: E402
+from bot.offline.state import JSON  # noqa: E402
+from bot.offline.transport import OfflineRequest  # noqa: E402
 from handlers.common.clock import Clock  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.districts import upsert_district  # noqa: E402

@@ -27,7 +27,9 @@ from bot.course.demo_data import seed_course_demo
 from bot.days import local_instant
 from bot.identity import Role
 from bot.meetings.seed import DEFAULT_REMINDER_HOURS
-from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
+from bot.offline.transport import OfflineRequest
 from bot.review.catalogue import message_by_id
 from bot.review.flow import keep_suggestion
 from handlers.common.context import SERVICES_KEY, Services

@@ -11,7 +11,8 @@ import pytest
 from bot.app import BotApplication
 from bot.application import build_application, close_services, open_services
 from bot.config import Config
-from bot.offline_api import OfflineBotApi, OfflineRequest
+from bot.offline.api import OfflineBotApi
+from bot.offline.transport import OfflineRequest
 from handlers.common.clock import Clock
 from handlers.common.context import SERVICES_KEY, Services
 from handlers.jobs.announcements.worker import OutboxWorker

@@ -14,7 +14,8 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from handlers.jobs.announcements.worker import IN_FLIGHT
 from storage import Database
 from storage.announcements.drafts import DraftRecord, save_draft

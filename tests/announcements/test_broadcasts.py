@@ -16,7 +16,8 @@ import pytest
 
 import handlers.announcements.versions
 from bot.broadcasts import parse_send_time
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from handlers.announcements import codecs as composer
 from handlers.announcements.codecs import HISTORY_PAGE
 from handlers.common.context import Services

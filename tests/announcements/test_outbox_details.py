@@ -17,7 +17,7 @@ import pytest
 import handlers.jobs.announcements.reports as reports_module
 import handlers.jobs.announcements.rows as rows_module
 from bot.broadcasts import PROGRESS_EVERY, counts_from
-from bot.offline_api import JSON
+from bot.offline.state import JSON
 from handlers.common.context import SERVICES_KEY
 from handlers.jobs.announcements.purge import purge_announcements
 from storage import Database

@@ -14,7 +14,7 @@ import pytest
 from telegram import CallbackQuery, Update, User
 
 from bot.i18n import translator
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.button_router import ButtonRouter, Callback
 from tests.fakes.callback_data import assert_routed_as_ptb, ptb_choice, ptb_handlers
 from tests.fakes.telegram import ChatDriver

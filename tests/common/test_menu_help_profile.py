@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.i18n import translator
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.common.language import LANGUAGE
 from tests.fakes.telegram import ChatDriver, buttons_of

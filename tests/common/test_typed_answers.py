@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import BotApplication
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.announcements import codecs as composer
 from handlers.common.awaiting import KEY, Questions
 from handlers.common.context import Services

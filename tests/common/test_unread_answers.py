@@ -12,7 +12,9 @@ from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 from bot.app import BotApplication
-from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
+from bot.offline.transport import OfflineRequest
 from handlers.common.receipts import Sent, keep_unread, send_unread, unread
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver
 

@@ -18,7 +18,8 @@ from telegram.ext import CallbackQueryHandler
 from bot.app import BotApplication
 from bot.i18n import LOCALE_CODES, load_formats, set_live_wordings, translator
 from bot.identity import Identity, Role
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from handlers.common.button_router import ButtonRouter, literal_prefix
 from handlers.common.language import LANGUAGE
 from handlers.common.menu import menu_keyboard

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.i18n import translator
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.clock import Clock
 from handlers.common.context import Services
 from handlers.common.language import LANGUAGE

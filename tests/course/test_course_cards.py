@@ -12,7 +12,7 @@ import zxingcpp
 from PIL import Image, ImageChops, features
 
 from bot.course.cards import A4, CARD_SIZE, draw_name, render_card, render_diploma
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.clock import Clock
 from handlers.common.context import Services
 from handlers.common.language import LANGUAGE

@@ -18,7 +18,9 @@ from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.course import cards
 from bot.i18n import translator
-from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
+from bot.offline.transport import OfflineRequest
 from handlers.common.clock import Clock
 from handlers.common.context import Services
 from handlers.course import codecs

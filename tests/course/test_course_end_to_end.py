@@ -19,7 +19,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from handlers.course import codecs
 from storage import Database
 from storage.course.cohorts import create_cohort

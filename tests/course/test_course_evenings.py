@@ -11,7 +11,7 @@ import pytest
 
 from bot.course.evenings import Clash, WhenProblem, clashes, parse_when
 from bot.course.progress import progress
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.clock import Clock
 from handlers.common.context import Services
 from handlers.course import codecs

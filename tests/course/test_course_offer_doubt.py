@@ -11,7 +11,8 @@ import httpx
 import pytest
 from telegram.error import TimedOut
 
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from handlers.common.clock import Clock
 from handlers.common.context import Services
 from handlers.course import codecs

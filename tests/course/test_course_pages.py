@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.offline_api import JSON
+from bot.offline.state import JSON
 from handlers.common.clock import Clock
 from handlers.common.context import Services
 from handlers.course import codecs

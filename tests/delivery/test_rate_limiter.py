@@ -11,7 +11,8 @@ from collections import deque
 from telegram import Update
 
 from bot.app import BotApplication
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from bot.rate_limit import Limits, RatePlan
 from handlers.common.clock import Clock
 from handlers.common.language import LANGUAGE

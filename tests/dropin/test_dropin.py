@@ -15,7 +15,7 @@ import icalendar
 from bot.app import BotApplication
 from bot.days import OSLO, local_instant
 from bot.i18n import translator
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.dropin import codecs
 from handlers.help.codecs import TOPIC

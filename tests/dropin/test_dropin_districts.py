@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.days import OSLO
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common import menu
 from handlers.common.context import Services
 from handlers.dropin import codecs

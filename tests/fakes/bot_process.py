@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.offline_api import JSON
+from bot.offline.state import JSON
 from tests.fakes.http_api import BotApiHttpServer
 
 TOKEN = "987654321:E2E-token-which-must-never-be-logged-xyz"

@@ -19,7 +19,9 @@ from telegram.error import TimedOut
 from telegram.request import RequestData
 
 from bot.broadcasts import MAX_ATTEMPTS, Candidate, deliveries
-from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
+from bot.offline.transport import OfflineRequest
 from bot.outcome import Outcome
 from handlers.jobs.announcements.worker import OutboxWorker
 from storage import Database

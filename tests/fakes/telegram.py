@@ -12,7 +12,8 @@ from typing import Any
 from telegram import Update
 
 from bot.app import BotApplication
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from tests.telegram_spec import load_spec
 
 TEST_TOKEN = "123456789:TEST-token-for-the-offline-fake-abcdef"  # the in-process bot's token

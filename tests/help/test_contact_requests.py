@@ -12,7 +12,8 @@ import pytest
 
 from bot.app import BotApplication
 from bot.i18n import translator
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from handlers.common.awaiting import KEY as AWAITING_KEY
 from handlers.common.context import SERVICES_KEY, Services
 from handlers.common.help_flow import CLEAR, CONSENT_KEY

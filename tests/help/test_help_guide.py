@@ -10,7 +10,8 @@ import pytest
 
 from bot.app import BotApplication
 from bot.i18n import translator
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from bot.referrals import load_catalogue, map_search_url, parse_catalogue
 from handlers.common import menu
 from handlers.common.catalogue import CATALOGUE_KEY

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.confirmations import parse_source_and_date
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.help.codecs import FACT
 from tests.fakes.telegram import ChatDriver, buttons_of

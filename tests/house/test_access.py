@@ -13,7 +13,7 @@ import pytest
 
 from bot.access import POLICY, Action, allowed, grantable_roles, may_grant, may_manage
 from bot.identity import Identity, Role
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings.codecs import PHASE_CHOICES, PHASE_OK, PHASE_PICK
 from handlers.people.codecs import (

@@ -13,7 +13,8 @@ from pathlib import Path
 from telegram import Update
 
 from bot.app import BotApplication
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from handlers.common import menu
 from handlers.common.context import Services
 from handlers.common.guard import GROUP_BUTTONS

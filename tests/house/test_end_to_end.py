@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from bot.i18n import translator
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common import menu
 from handlers.common.language import LANGUAGE
 from handlers.help.codecs import TOPIC, TOPIC_PAGE

@@ -10,7 +10,7 @@ import pytest
 import handlers.help.help
 from bot.i18n import translator
 from bot.logs import RedactSecrets
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.help_flow import CLEAR_FROM
 from tests.fakes.telegram import TEST_TOKEN, ChatDriver
 from tests.support.people import started

@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from handlers.common.context import Services
 from handlers.common.language import LANGUAGE
 from handlers.help.codecs import CONSENT_NO

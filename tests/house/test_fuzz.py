@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from telegram import Update
 
 from bot.app import BotApplication
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from handlers.common.context import Services
 from storage import Database
 from tests.support.people import make_member

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from tests.fakes.telegram import checked_api
 
 

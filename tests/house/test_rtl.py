@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from bidi import get_display
 
 from bot.i18n import LANGUAGES, catalogue_path, translator
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.help.codecs import REQUEST_CHANNEL
 from tests.fakes.telegram import ChatDriver

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.commands import command_menus
 from tests.fakes.bot_process import WAIT, start_bot, stop
 from tests.fakes.http_api import BotApiHttpServer

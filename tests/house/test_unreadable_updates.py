@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotApplication
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from tests.fakes.bot_process import WAIT, start_bot, stop
 from tests.fakes.http_api import BotApiHttpServer
 

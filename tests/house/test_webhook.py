@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from tests.fakes.bot_process import TOKEN, WAIT, stop
 from tests.fakes.http_api import BotApiHttpServer
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from bot.app import BotApplication
 from bot.days import OSLO, local_instant
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings.codecs import ADD, CARD, MOVE
 from handlers.meetings.meeting_when import times_left

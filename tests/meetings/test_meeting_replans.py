@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.app import BotApplication
 from bot.days import OSLO
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings.planning import plan_all
 from storage.meetings.meetings import (

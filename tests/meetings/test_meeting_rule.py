@@ -11,7 +11,7 @@ from datetime import timedelta
 from bot.app import BotApplication
 from bot.days import OSLO
 from bot.meetings.rule_draft import RuleDraft, apply_change, parse_days_off_typed
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings.codecs import RULE_CHOSEN, RULE_SETTING
 from handlers.meetings.reminders import notices_sent

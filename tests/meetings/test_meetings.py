@@ -16,7 +16,7 @@ from bot.access import may_answer, may_see_meetings
 from bot.app import BotApplication
 from bot.days import OSLO
 from bot.identity import Identity, Role
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings import meeting_when, reminders
 from handlers.meetings.codecs import (

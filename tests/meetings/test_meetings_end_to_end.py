@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.i18n import translator
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from handlers.meetings.codecs import RSVP_ON_REMINDER
 from storage import Database
 from storage.districts import upsert_district

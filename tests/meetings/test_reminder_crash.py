@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from storage import Database
 from storage.meetings.meetings import add_meeting
 from storage.meetings.reminders import reminder_outcomes

@@ -18,7 +18,9 @@ from bot.app import BotApplication
 from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.i18n import translator
-from bot.offline_api import JSON, OfflineBotApi, OfflineRequest
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
+from bot.offline.transport import OfflineRequest
 from handlers.common.context import SERVICES_KEY, Outbox, Services
 from handlers.jobs.meetings import dispatch_reminders, schedule_wakeups
 from handlers.meetings.codecs import RSVP, RSVP_ON_REMINDER

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.app import BotApplication
 from bot.days import OSLO
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.meetings.codecs import CARD
 from handlers.meetings.planning import plan_and_tell

@@ -13,7 +13,8 @@ from telegram import Update
 
 from bot.app import BotApplication
 from bot.i18n import LANGUAGES, translator
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from handlers.common.context import Services
 from handlers.people.codecs import LINK
 from storage import Database

@@ -19,7 +19,7 @@ from bot.invites import (
     qr_png,
     verdict,
 )
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.common.language import LANGUAGE
 from handlers.people.codecs import INVITE_ROLE, JOIN, JOIN_NO

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import BotApplication
 from bot.i18n import LANGUAGES, translator
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.context import Services
 from handlers.common.language import LANGUAGE
 from storage.people import load_person

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.i18n import translator
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common import menu
 from handlers.common.context import Services
 from handlers.people.codecs import FORGET

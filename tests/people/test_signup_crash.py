@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.invites import hash_code, new_code
-from bot.offline_api import OfflineBotApi
+from bot.offline.api import OfflineBotApi
 from handlers.common.language import LANGUAGE
 from handlers.people.codecs import JOIN
 from storage import Database

@@ -17,7 +17,8 @@ import locales
 from bot.application import build_application, close_services, open_services
 from bot.config import Config
 from bot.i18n import LOCALE_CODES, set_live_wordings, translator
-from bot.offline_api import OfflineBotApi, OfflineRequest
+from bot.offline.api import OfflineBotApi
+from bot.offline.transport import OfflineRequest
 from bot.review.catalogue import catalogue_forms, message_by_id, plural_count
 from bot.review.checks import check_wording
 from bot.review.export import COMMENT_PREFIX, checked_counts, export, status_table

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.i18n import translator
-from bot.offline_api import JSON, OfflineBotApi
+from bot.offline.api import OfflineBotApi
+from bot.offline.state import JSON
 from handlers.common import menu
 from handlers.common.language import LANGUAGE
 from handlers.help.codecs import ASK, CONSENT_YES, REQUEST_CHANNEL, REQUEST_DISTRICT, TOPIC

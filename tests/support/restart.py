@@ -9,7 +9,8 @@ from pathlib import Path
 from bot.app import BotApplication
 from bot.application import build_application, close_services, open_services
 from bot.config import Config
-from bot.offline_api import OfflineBotApi, OfflineRequest
+from bot.offline.api import OfflineBotApi
+from bot.offline.transport import OfflineRequest
 from tests.fakes.telegram import TEST_TOKEN
 
 
