@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.days import NEXT_WORKING_DAY, SKIP, parse_days_off
 from bot.meetings.plan import MeetingRule, plan
+from storage.meetings.rules import MeetingSettings
 
 # The reminder lead times she can choose (hours before the meeting).
 REMINDER_CHOICES = ("48,3", "24,3", "48", "24", "72,24,3")
@@ -56,6 +57,20 @@ class RuleDraft:
     holiday_policy: str
     reminder_hours: str
     days_off: str
+
+    @classmethod
+    def of(cls, settings: MeetingSettings) -> RuleDraft:
+        """The district's stored rule, as a draft a coordinator may change."""
+        return cls(
+            settings.phase,
+            settings.meeting_weekday,
+            settings.meeting_time,
+            settings.meeting_anchor,
+            settings.monthly_rule,
+            settings.holiday_policy,
+            settings.reminder_hours,
+            settings.days_off,
+        )
 
     def rule(self) -> MeetingRule:
         return MeetingRule(

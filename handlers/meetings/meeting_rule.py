@@ -73,16 +73,7 @@ async def load_draft(context: BotContext, district_id: int, fresh: bool) -> Rule
     settings = await meeting_settings(context.db, district_id)
     if settings is None:
         return None
-    draft = RuleDraft(
-        settings.phase,
-        settings.meeting_weekday,
-        settings.meeting_time,
-        settings.meeting_anchor,
-        settings.monthly_rule,
-        settings.holiday_policy,
-        settings.reminder_hours,
-        settings.days_off,
-    )
+    draft = RuleDraft.of(settings)
     context.chat_data[DRAFT_KEY] = (district_id, draft)
     return draft
 

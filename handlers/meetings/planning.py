@@ -9,14 +9,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Bot
 
-from bot.days import parse_days_off
 from bot.i18n import Translator
 from bot.meetings.plan import HORIZON, REPLAN_BACK, ExistingMeeting, MeetingRule, plan, replan
+from bot.meetings.rule_draft import RuleDraft
 from handlers.common.context import Services
 from handlers.common.labels import phase_line
 from handlers.common.render import escape
@@ -31,15 +31,7 @@ log = logging.getLogger(__name__)
 
 
 def rule_of(settings: MeetingSettings) -> MeetingRule:
-    return MeetingRule(
-        phase=settings.phase,
-        weekday=settings.meeting_weekday,
-        time=settings.meeting_time,
-        anchor=date.fromisoformat(settings.meeting_anchor) if settings.meeting_anchor else None,
-        monthly=settings.monthly_rule,
-        holiday_policy=settings.holiday_policy,
-        days_off=parse_days_off(settings.days_off),
-    )
+    return RuleDraft.of(settings).rule()
 
 
 @dataclass(frozen=True)
